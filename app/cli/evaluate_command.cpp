@@ -1,0 +1,223 @@
+#include "cli/commands.h"
+#include "cli/form_files.h"
+
+#include "screening/assessment.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+namespace mrscreen::cli {
+
+using namespace screening;
+using nlohmann::json;
+
+std::string todayIso() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &local);
+    return buf;
+}
+
+namespace {
+
+std::optional<Creatinine> parseCreatinine(const EvaluateOptions& o) {
+    if (o.creatinine.empty()) return std::nullopt;
+    std::string text;
+    for (const auto& part : o.creatinine) text += part + " ";
+    std::istringstream in(text);
+    double value = 0;
+    std::string unit;
+    if (!(in >> value)) throw InputError("--creatinine", {"'" + text + "' does not start with a number"});
+    in >> unit;
+    if (unit.empty()) throw InputError("--creatinine", {"give the unit too: mg/dL or umol/L"});
+    const auto u = parseCreatinineUnit(unit);
+    if (!u) throw InputError("--creatinine", {"unit '" + unit + "' is not mg/dL or umol/L"});
+    Creatinine c{value, *u, o.creatinineDate};
+    if (!o.creatinineDate.empty() && !isFullDate(o.creatinineDate))
+        throw InputError("--creatinine-date", {"'" + o.creatinineDate + "' is not a date (YYYY-MM-DD)"});
+    return c;
+}
+
+json derivedJson(const DerivedValues& d) {
+    json j = json::object();
+    for (const auto& name : DerivedValues::names()) {
+        const auto v = d.get(name);
+        if (!v)
+            j[name] = nullptr;
+        else if (name == "age" || name == "lab_age_days")
+            j[name] = std::int64_t(std::floor(*v)); // whole years and days
+        else
+            j[name] = std::round(*v * 10) / 10;
+    }
+    return j;
+}
+
+json triggerJson(const Trigger& t) {
+    if (!t.linkId.empty()) return {{"linkId", t.linkId}, {"answers", t.answers}};
+    return {{"derived", t.derived},
+            {"value", t.value ? json(std::round(*t.value * 10) / 10) : json(nullptr)}};
+}
+
+json toJson(const FormFiles& f, const Response& r, const std::string& responsePath,
+            const ScreeningAnswers& answers, const Assessment& a, const AssessmentInput& in) {
+    json j;
+    j["form"] = {{"url", f.form.url},
+                 {"version", f.form.version},
+                 {"title", f.form.title.in(in.language)},
+                 {"questionnaire", f.questionnairePath},
+                 {"rules", f.rulesPath.empty() ? json(nullptr) : json(f.rulesPath)}};
+    j["response"] = {{"file", responsePath}, {"id", r.id}, {"status", r.status}, {"authored", r.authored}};
+    j["language"] = in.language;
+    j["screeningDate"] = in.screeningDate;
+    j["valid"] = a.valid();
+    json enabled = json::array();
+    for (int i : a.enabledItems) enabled.push_back(answers.form().items[std::size_t(i)].linkId);
+    j["enabledItems"] = enabled;
+    j["errors"] = json::array();
+    for (const auto& e : a.errors)
+        j["errors"].push_back({{"linkId", e.linkId}, {"code", e.code}, {"message", e.message}});
+    j["ignoredAnswers"] = a.ignoredAnswers;
+    j["warnings"] = f.form.warnings;
+    j["derived"] = derivedJson(a.derived);
+    j["derivedProblems"] = json::array();
+    for (const auto& p : a.derived.problems)
+        j["derivedProblems"].push_back({{"value", p.value}, {"message", p.message}});
+    j["flags"] = json::array();
+    int counts[3] = {0, 0, 0};
+    for (const auto& fl : a.flags) {
+        json triggers = json::array();
+        for (const auto& t : fl.triggers) triggers.push_back(triggerJson(t));
+        j["flags"].push_back({{"id", fl.id},
+                              {"category", fl.category},
+                              {"severity", severityName(fl.severity)},
+                              {"message", fl.message},
+                              {"triggers", triggers}});
+        ++counts[int(fl.severity)];
+    }
+    j["summary"] = {{"stop", counts[0]}, {"review", counts[1]}, {"info", counts[2]}};
+    return j;
+}
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+    return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+void printTable(const json& j, std::ostream& out) {
+    out << "Form      " << j["form"]["title"].get<std::string>() << " (" << j["form"]["url"].get<std::string>();
+    if (!j["form"]["version"].get<std::string>().empty()) out << " | " << j["form"]["version"].get<std::string>();
+    out << ")\n";
+    out << "Response  " << j["response"]["file"].get<std::string>() << ", " << j["response"]["status"].get<std::string>()
+        << ", screening date " << j["screeningDate"].get<std::string>() << ", language "
+        << j["language"].get<std::string>() << "\n";
+    for (const auto& w : j["warnings"]) out << "Warning   " << w.get<std::string>() << "\n";
+
+    out << "\nEnabled items (" << j["enabledItems"].size() << ")\n ";
+    std::size_t column = 1;
+    for (const auto& id : j["enabledItems"]) {
+        const std::string s = id.get<std::string>();
+        if (column + s.size() + 1 > 100) {
+            out << "\n ";
+            column = 1;
+        }
+        out << " " << s;
+        column += s.size() + 1;
+    }
+    out << "\n\nDerived values\n";
+    static const std::pair<const char*, const char*> labels[] = {
+        {"age", "years"}, {"weight_kg", "kg"}, {"height_cm", "cm"}, {"bmi", "kg/m2"},
+        {"creatinine_mg_dl", "mg/dL"}, {"egfr", "mL/min/1.73m2"}, {"lab_age_days", "days"}};
+    for (const auto& [name, unit] : labels) {
+        const auto& v = j["derived"][name];
+        out << "  " << pad(name, 18) << (v.is_null() ? std::string("-") : v.dump() + " " + unit) << "\n";
+    }
+    for (const auto& p : j["derivedProblems"])
+        out << "  ! " << p["value"].get<std::string>() << ": " << p["message"].get<std::string>() << "\n";
+
+    out << "\nValidation: ";
+    if (j["errors"].empty())
+        out << "the response is complete and valid\n";
+    else {
+        out << j["errors"].size() << " error(s)\n";
+        for (const auto& e : j["errors"])
+            out << "  " << pad(e["linkId"].get<std::string>(), 28) << pad(e["code"].get<std::string>(), 22)
+                << e["message"].get<std::string>() << "\n";
+    }
+    if (!j["ignoredAnswers"].empty()) {
+        out << "Ignored (answered, but the question does not apply):";
+        for (const auto& id : j["ignoredAnswers"]) out << " " << id.get<std::string>();
+        out << "\n";
+    }
+
+    const auto& s = j["summary"];
+    out << "\nFlags: " << j["flags"].size() << " (" << s["stop"] << " stop, " << s["review"]
+        << " review, " << s["info"] << " info)\n";
+    if (j["form"]["rules"].is_null()) out << "  (this form has no rules file, so it raises no flags)\n";
+    for (const auto& f : j["flags"]) {
+        out << "  " << pad(upper(f["severity"].get<std::string>()), 8) << pad(f["category"].get<std::string>(), 14)
+            << pad(f["id"].get<std::string>(), 30) << f["message"].get<std::string>() << "\n";
+        std::string because;
+        for (const auto& t : f["triggers"]) {
+            if (!because.empty()) because += "; ";
+            if (t.contains("linkId")) {
+                because += t["linkId"].get<std::string>();
+                std::string answers;
+                for (const auto& a : t["answers"]) answers += (answers.empty() ? "" : ", ") + a.get<std::string>();
+                if (!answers.empty()) because += " = " + answers;
+            } else {
+                because += t["derived"].get<std::string>() +
+                           (t["value"].is_null() ? " not available" : " = " + t["value"].dump());
+            }
+        }
+        if (!because.empty()) out << "  " << std::string(52, ' ') << "because " << because << "\n";
+    }
+}
+
+} // namespace
+
+int runEvaluate(const EvaluateOptions& o, std::ostream& out, std::ostream& err) {
+    try {
+        const FormFiles f = loadFormFiles(o.form);
+        const Response response = readResponse(readFile(o.response), o.response);
+        AssessmentInput in;
+        in.language = !o.language.empty() ? o.language
+                      : !response.language.empty() && f.form.supportsLanguage(response.language)
+                          ? response.language
+                          : f.form.language;
+        if (!f.form.supportsLanguage(in.language)) {
+            std::string offered;
+            for (const auto& l : f.form.languages) offered += (offered.empty() ? "" : ", ") + l;
+            throw InputError("--lang", {"the form is not offered in '" + in.language +
+                                        "' (it is offered in " + offered + ")"});
+        }
+        if (!o.date.empty() && !isFullDate(o.date))
+            throw InputError("--date", {"'" + o.date + "' is not a date (YYYY-MM-DD)"});
+        in.screeningDate = !o.date.empty() ? o.date : screeningDateOf(response, todayIso());
+        in.creatinine = parseCreatinine(o);
+        const ScreeningAnswers answers(f.form, response);
+        const Assessment a = assess(answers, f.rules ? &*f.rules : nullptr, in);
+        const json j = toJson(f, response, o.response, answers, a, in);
+        if (o.json)
+            out << j.dump(2) << "\n";
+        else
+            printTable(j, out);
+        return a.valid() ? 0 : 1;
+    } catch (const InputError& e) {
+        err << "mrscreen evaluate: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+} // namespace mrscreen::cli

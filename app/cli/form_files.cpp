@@ -1,0 +1,46 @@
+#include "cli/form_files.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace mrscreen::cli {
+
+namespace fs = std::filesystem;
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw screening::InputError(path, {std::string("cannot be read: ") + std::strerror(errno)});
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+static bool endsWith(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+FormFiles loadFormFiles(const std::string& pathOrStem) {
+    FormFiles f;
+    const std::string qSuffix = ".questionnaire.json";
+    if (endsWith(pathOrStem, qSuffix)) {
+        f.questionnairePath = pathOrStem;
+        const std::string rules = pathOrStem.substr(0, pathOrStem.size() - qSuffix.size()) + ".rules.json";
+        if (fs::exists(rules)) f.rulesPath = rules;
+    } else if (endsWith(pathOrStem, ".json")) {
+        f.questionnairePath = pathOrStem;
+    } else {
+        f.questionnairePath = pathOrStem + qSuffix;
+        if (!fs::exists(f.questionnairePath))
+            throw screening::InputError(pathOrStem, {"no form here: expected " + f.questionnairePath});
+        if (fs::exists(pathOrStem + ".rules.json")) f.rulesPath = pathOrStem + ".rules.json";
+    }
+    f.form = screening::loadQuestionnaire(readFile(f.questionnairePath), f.questionnairePath);
+    if (!f.rulesPath.empty())
+        f.rules = screening::loadRules(readFile(f.rulesPath), f.rulesPath, f.form);
+    return f;
+}
+
+} // namespace mrscreen::cli

@@ -1,0 +1,71 @@
+// A response bound to its form: every answered item found in the form, and which items are
+// enabled, by FHIR's rules: enableWhen with all seven operators and enableBehavior, answers of
+// disabled questions count as no answer, an item is disabled when its parent is, and inside a
+// repeating group an enableWhen reads the answers of its own repetition.
+#pragma once
+
+#include "screening/questionnaire.h"
+#include "screening/response.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mrscreen::screening {
+
+// Something in the response that does not fit the form (an unknown linkId, a misplaced item).
+struct BindingProblem {
+    std::string linkId;
+    std::string code; // "unknown-item", "misplaced-item", "repeated-item"
+};
+
+class ScreeningAnswers {
+public:
+    // One occurrence of a form item in the response (a repeating group has one per repetition).
+    struct Instance {
+        int item = -1;
+        int parent = -1;               // instance of the parent item, -1 at the top
+        int end = 0;                   // instances in (index, end) are descendants
+        const ResponseItem* node = nullptr;
+    };
+
+    ScreeningAnswers(const Questionnaire& form, const Response& response);
+
+    const Questionnaire& form() const { return *form_; }
+    const Response& response() const { return *response_; }
+    const std::vector<Instance>& instances() const { return instances_; }
+    const std::vector<BindingProblem>& problems() const { return problems_; }
+
+    bool enabled(int instance) const;
+    // Whether `item` applies at a place with no instance of it, under `anchor`, the nearest
+    // existing instance among its ancestors (-1: none).
+    bool enabledUnder(int item, int anchor) const;
+    bool isEnabledNode(const ResponseItem* node) const;
+
+    // Valid answers of every enabled occurrence of the item.
+    std::vector<const Value*> answersOf(int item) const;
+    std::vector<const Value*> answersOf(const std::string& linkId) const;
+    // Instances of `item` (enabled or not), in response order.
+    const std::vector<int>& instancesOf(int item) const { return byItem_[std::size_t(item)]; }
+    // Every item that applies somewhere in this response (enabled and reachable).
+    std::vector<int> enabledItems() const;
+
+private:
+    const Questionnaire* form_;
+    const Response* response_;
+    std::vector<Instance> instances_;
+    std::vector<std::vector<int>> byItem_;
+    std::vector<BindingProblem> problems_;
+    std::unordered_map<const ResponseItem*, int> byNode_;
+    mutable std::vector<std::int8_t> state_; // -1 unknown, 0 disabled, 1 enabled, 2 computing
+
+    void bind(const std::vector<ResponseItem>& nodes, int parentItem, int parentInstance);
+    bool conditionsHold(const Item& item, int scope) const;
+    void collectEnabled(const std::vector<int>& children, int anchor, std::vector<char>& seen) const;
+};
+
+// The enableWhen test itself, over the answers a question has.
+bool enableWhenHolds(const EnableWhen& condition, const std::vector<const Value*>& answers);
+
+} // namespace mrscreen::screening

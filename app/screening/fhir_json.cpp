@@ -1,0 +1,74 @@
+#include "screening/fhir_json.h"
+
+namespace mrscreen::screening::fhirjson {
+
+using nlohmann::json;
+
+std::optional<Value> parseValue(const std::string& suffix, const json& v, std::string& error) {
+    auto needString = [&](const char* what) {
+        if (v.is_string()) return true;
+        error = "value" + suffix + " must be a " + what + " text, not " + v.dump();
+        return false;
+    };
+    if (suffix == "Boolean") {
+        if (v.is_boolean()) return Value::ofBoolean(v.get<bool>());
+        error = "valueBoolean must be true or false, not " + v.dump();
+    } else if (suffix == "Decimal") {
+        if (v.is_number()) return Value::ofDecimal(v.get<double>());
+        error = "valueDecimal must be a number, not " + v.dump();
+    } else if (suffix == "Integer") {
+        if (v.is_number_integer()) return Value::ofInteger(v.get<std::int64_t>());
+        error = "valueInteger must be a whole number, not " + v.dump();
+    } else if (suffix == "Date") {
+        if (needString("date")) {
+            if (isFhirDate(v.get<std::string>())) return Value::ofDate(v.get<std::string>());
+            error = "'" + v.get<std::string>() + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)";
+        }
+    } else if (suffix == "DateTime") {
+        if (needString("dateTime")) {
+            if (isFhirDateTime(v.get<std::string>())) return Value::ofDateTime(v.get<std::string>());
+            error = "'" + v.get<std::string>() + "' is not a dateTime (YYYY-MM-DDThh:mm:ss+zz:zz)";
+        }
+    } else if (suffix == "Time") {
+        if (needString("time")) {
+            if (isFhirTime(v.get<std::string>())) return Value::ofTime(v.get<std::string>());
+            error = "'" + v.get<std::string>() + "' is not a time (hh:mm:ss)";
+        }
+    } else if (suffix == "String") {
+        if (needString("string")) return Value::ofString(v.get<std::string>());
+    } else if (suffix == "Coding") {
+        if (v.is_object() && v.contains("code") && v["code"].is_string()) {
+            Coding c;
+            c.code = v["code"].get<std::string>();
+            if (v.contains("system") && v["system"].is_string()) c.system = v["system"].get<std::string>();
+            if (v.contains("display") && v["display"].is_string())
+                c.display = v["display"].get<std::string>();
+            return Value::ofCoding(std::move(c));
+        }
+        error = "valueCoding must be an object with a 'code'";
+    } else {
+        error = "value" + suffix + " is a type mrscreen does not support";
+    }
+    return std::nullopt;
+}
+
+json codingToJson(const Coding& c) {
+    json j = json::object();
+    if (!c.system.empty()) j["system"] = c.system;
+    j["code"] = c.code;
+    if (!c.display.empty()) j["display"] = c.display;
+    return j;
+}
+
+void writeValue(const Value& value, const std::string& prefix, json& out) {
+    const std::string key = prefix + fhirSuffix(value.type);
+    switch (value.type) {
+    case ValueType::Boolean: out[key] = value.boolean; break;
+    case ValueType::Decimal: out[key] = value.decimal; break;
+    case ValueType::Integer: out[key] = value.integer; break;
+    case ValueType::Coding: out[key] = codingToJson(value.coding); break;
+    default: out[key] = value.text; break;
+    }
+}
+
+} // namespace mrscreen::screening::fhirjson

@@ -1,0 +1,24 @@
+// FHIR JSON for answer values: value[x] / answer[x] in, value[x] out. Shared by the form loader,
+// the response reader and writer, and the rules loader so all three accept exactly the same text.
+#pragma once
+
+#include "screening/value.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace mrscreen::screening::fhirjson {
+
+// `suffix` is the part after "value"/"answer" ("Boolean", "Coding", ...). On failure returns
+// nullopt and sets `error` to a sentence naming the problem.
+std::optional<Value> parseValue(const std::string& suffix, const nlohmann::json& v,
+                                std::string& error);
+
+// Writes the value as "<prefix><Type>": {...} into `out`.
+void writeValue(const Value& value, const std::string& prefix, nlohmann::json& out);
+
+nlohmann::json codingToJson(const Coding& c);
+
+} // namespace mrscreen::screening::fhirjson

@@ -1,0 +1,467 @@
+#include "screening/rules.h"
+
+#include "screening/fhir_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <regex>
+#include <set>
+
+namespace mrscreen::screening {
+
+using nlohmann::json;
+
+const char* severityName(Severity s) {
+    switch (s) {
+    case Severity::Stop: return "stop";
+    case Severity::Review: return "review";
+    case Severity::Info: return "info";
+    }
+    return "?";
+}
+
+namespace {
+
+const std::set<std::string> kCategories = {"implant",   "foreign-body", "renal",   "gadolinium",
+                                           "pregnancy", "device",       "comfort", "other"};
+
+class RulesLoader {
+public:
+    RulesLoader(std::string source, const Questionnaire& form) : form_(form) {
+        set_.source = std::move(source);
+    }
+
+    RuleSet load(const std::string& text) {
+        json doc;
+        try {
+            doc = json::parse(text);
+        } catch (const json::parse_error& e) {
+            throw InputError(set_.source, {std::string("is not valid JSON: ") + e.what()});
+        }
+        if (!doc.is_object() || doc.value("mrscreenRules", 0) != 1)
+            throw InputError(set_.source, {"is not an mrscreen rules file (it must start with "
+                                           "\"mrscreenRules\": 1)"});
+        static const std::set<std::string> known = {"mrscreenRules", "questionnaire", "languages",
+                                                    "parameters", "rules", "description"};
+        for (const auto& [key, v] : doc.items())
+            if (!known.count(key)) problem("", "unknown element '" + key + "'");
+        set_.questionnaire = doc.value("questionnaire", "");
+        if (!set_.questionnaire.empty() && !form_.url.empty() && set_.questionnaire != form_.url)
+            problem("", "is written for the form " + set_.questionnaire + " but the form is " +
+                            form_.url);
+        for (const auto& l : doc.value("languages", json::array()))
+            if (l.is_string()) set_.languages.push_back(l.get<std::string>());
+        if (set_.languages.empty()) problem("", "'languages' must list the message languages");
+        readParameters(doc.value("parameters", json::object()));
+        if (!doc.contains("rules") || !doc["rules"].is_array())
+            problem("", "'rules' must be an array");
+        else
+            for (const auto& r : doc["rules"]) readRule(r);
+        if (!problems_.empty()) throw InputError(set_.source, problems_);
+        return std::move(set_);
+    }
+
+private:
+    const Questionnaire& form_;
+    RuleSet set_;
+    std::vector<std::string> problems_;
+    std::set<std::string> ids_;
+
+    void problem(const std::string& rule, const std::string& what) {
+        problems_.push_back(rule.empty() ? what : "rule '" + rule + "': " + what);
+    }
+
+    void readParameters(const json& params) {
+        if (!params.is_object()) {
+            problem("", "'parameters' must be an object of name: {\"value\": number}");
+            return;
+        }
+        for (const auto& [name, p] : params.items()) {
+            Parameter param;
+            if (p.is_number())
+                param.value = p.get<double>();
+            else if (p.is_object() && p.contains("value") && p["value"].is_number()) {
+                param.value = p["value"].get<double>();
+                param.description = p.value("description", "");
+            } else {
+                problem("", "parameter '" + name + "' needs a numeric \"value\"");
+                continue;
+            }
+            set_.parameters[name] = param;
+        }
+    }
+
+    void readRule(const json& r) {
+        Rule rule;
+        rule.id = r.is_object() ? r.value("id", "") : "";
+        if (rule.id.empty()) {
+            problem("", "a rule has no id");
+            return;
+        }
+        if (!ids_.insert(rule.id).second) problem(rule.id, "the id is used by more than one rule");
+        static const std::set<std::string> known = {"id", "category", "severity", "when",
+                                                    "message", "description"};
+        for (const auto& [key, v] : r.items())
+            if (!known.count(key)) problem(rule.id, "unknown element '" + key + "'");
+        rule.category = r.value("category", "");
+        if (!kCategories.count(rule.category))
+            problem(rule.id, "category '" + rule.category + "' is not one of implant, "
+                             "foreign-body, renal, gadolinium, pregnancy, device, comfort, other");
+        const std::string severity = r.value("severity", "");
+        if (severity == "stop")
+            rule.severity = Severity::Stop;
+        else if (severity == "review")
+            rule.severity = Severity::Review;
+        else if (severity == "info")
+            rule.severity = Severity::Info;
+        else
+            problem(rule.id, "severity '" + severity + "' is not one of stop, review, info");
+        if (!r.contains("when"))
+            problem(rule.id, "'when' (the condition) is missing");
+        else
+            rule.when = readCondition(r["when"], rule.id);
+        const json messages = r.value("message", json::object());
+        for (const auto& lang : set_.languages) {
+            if (!messages.contains(lang) || !messages[lang].is_string() ||
+                messages[lang].get<std::string>().empty()) {
+                problem(rule.id, "message has no '" + lang + "' text");
+                continue;
+            }
+            rule.message[lang] = messages[lang].get<std::string>();
+            checkPlaceholders(rule.id, rule.message[lang]);
+        }
+        set_.rules.push_back(std::move(rule));
+    }
+
+    void checkPlaceholders(const std::string& id, const std::string& text) {
+        static const std::regex token(R"(\{([^{}]*)\})");
+        const auto& derived = DerivedValues::names();
+        for (std::sregex_iterator it(text.begin(), text.end(), token), end; it != end; ++it) {
+            const std::string name = (*it)[1].str();
+            if (std::find(derived.begin(), derived.end(), name) == derived.end() &&
+                !set_.parameters.count(name))
+                problem(id, "message placeholder {" + name + "} is neither a derived value nor a "
+                            "parameter");
+        }
+    }
+
+    Operator readOperator(const json& node, const std::string& id) {
+        const std::string text = node.value("operator", "");
+        if (auto op = parseOperator(text)) return *op;
+        problem(id, "operator '" + text + "' is not one of exists, =, !=, >, <, >=, <=");
+        return Operator::Exists;
+    }
+
+    Condition readCondition(const json& node, const std::string& id) {
+        Condition c;
+        if (!node.is_object()) {
+            problem(id, "a condition must be an object");
+            return c;
+        }
+        int kinds = 0;
+        for (const char* k : {"all", "any", "not", "question", "derived", "answered"})
+            kinds += node.contains(k) ? 1 : 0;
+        if (kinds != 1) {
+            problem(id, "a condition needs exactly one of all, any, not, question, derived, "
+                        "answered: " + node.dump());
+            return c;
+        }
+        if (node.contains("all") || node.contains("any")) {
+            const bool all = node.contains("all");
+            c.kind = all ? Condition::Kind::All : Condition::Kind::Any;
+            const json& list = node[all ? "all" : "any"];
+            if (!list.is_array() || list.empty())
+                problem(id, std::string("'") + (all ? "all" : "any") + "' needs a non-empty list");
+            else
+                for (const auto& child : list) c.children.push_back(readCondition(child, id));
+        } else if (node.contains("not")) {
+            c.kind = Condition::Kind::Not;
+            c.children.push_back(readCondition(node["not"], id));
+        } else if (node.contains("answered")) {
+            c.kind = Condition::Kind::Answered;
+            c.name = node["answered"].is_string() ? node["answered"].get<std::string>() : "";
+            if (c.name.empty()) problem(id, "'answered' needs an answer code such as \"unsure\"");
+        } else if (node.contains("question")) {
+            readAnswerLeaf(node, id, c);
+        } else {
+            readDerivedLeaf(node, id, c);
+        }
+        return c;
+    }
+
+    void readAnswerLeaf(const json& node, const std::string& id, Condition& c) {
+        c.kind = Condition::Kind::Answer;
+        const std::string linkId = node["question"].is_string() ? node["question"].get<std::string>() : "";
+        c.question = form_.indexOf(linkId);
+        if (c.question < 0) {
+            problem(id, "refers to unknown linkId '" + linkId + "'");
+            return;
+        }
+        const Item& q = form_.items[std::size_t(c.question)];
+        if (!isQuestion(q.type)) {
+            problem(id, "'" + linkId + "' is a " + fhirName(q.type) + " item and has no answers");
+            return;
+        }
+        c.op = readOperator(node, id);
+        if (node.contains("parameter") && !node.contains("answer")) {
+            // A site threshold compared with a numeric answer, e.g. prior doses >= 10.
+            c.parameter = node["parameter"].is_string() ? node["parameter"].get<std::string>() : "";
+            auto it = set_.parameters.find(c.parameter);
+            if (q.type != ItemType::Decimal && q.type != ItemType::Integer)
+                problem(id, "a parameter can only be compared with a number question, and '" +
+                                linkId + "' is " + fhirName(q.type));
+            else if (it == set_.parameters.end())
+                problem(id, "unknown parameter '" + c.parameter + "'");
+            else if (c.op == Operator::Exists)
+                problem(id, "'exists' on '" + linkId + "' needs answer true or false");
+            else
+                c.value = Value::ofDecimal(it->second.value);
+            return;
+        }
+        if (!node.contains("answer")) {
+            problem(id, "the condition on '" + linkId + "' has no 'answer' (or 'parameter')");
+            return;
+        }
+        const json& a = node["answer"];
+        if (c.op == Operator::Exists) {
+            if (!a.is_boolean())
+                problem(id, "'exists' on '" + linkId + "' needs answer true or false");
+            else
+                c.value = Value::ofBoolean(a.get<bool>());
+            return;
+        }
+        auto bad = [&](const std::string& want) {
+            problem(id, "answer " + a.dump() + " for '" + linkId + "' (a " + fhirName(q.type) +
+                            " question) must be " + want);
+        };
+        switch (q.type) {
+        case ItemType::Boolean:
+            if (!a.is_boolean()) return bad("true or false");
+            c.value = Value::ofBoolean(a.get<bool>());
+            break;
+        case ItemType::Decimal:
+        case ItemType::Integer:
+            if (!a.is_number()) return bad("a number");
+            c.value = q.type == ItemType::Integer && a.is_number_integer()
+                          ? Value::ofInteger(a.get<std::int64_t>())
+                          : Value::ofDecimal(a.get<double>());
+            break;
+        case ItemType::Date:
+            if (!a.is_string() || !isFhirDate(a.get<std::string>())) return bad("a date YYYY-MM-DD");
+            c.value = Value::ofDate(a.get<std::string>());
+            break;
+        case ItemType::Choice:
+        case ItemType::OpenChoice: {
+            if (!a.is_string()) return bad("an answer code (a string)");
+            const std::string code = a.get<std::string>();
+            const AnswerOption* found = nullptr;
+            for (const auto& o : q.options)
+                if (o.value.type == ValueType::Coding && o.value.coding.code == code) found = &o;
+            if (found)
+                c.value = found->value;
+            else if (q.type == ItemType::OpenChoice || (!q.options.empty() &&
+                                                        q.options.front().value.type == ValueType::String))
+                c.value = Value::ofString(code);
+            else
+                return bad("one of its answer codes");
+            break;
+        }
+        default:
+            if (!a.is_string()) return bad("a string");
+            c.value = Value::ofString(a.get<std::string>());
+            break;
+        }
+        if (c.op != Operator::Equal && c.op != Operator::NotEqual &&
+            (c.value.type == ValueType::Coding || c.value.type == ValueType::Boolean))
+            problem(id, std::string("operator '") + fhirName(c.op) + "' cannot order the answers of '" +
+                            linkId + "'; use = or !=");
+    }
+
+    void readDerivedLeaf(const json& node, const std::string& id, Condition& c) {
+        c.kind = Condition::Kind::Derived;
+        c.name = node["derived"].is_string() ? node["derived"].get<std::string>() : "";
+        const auto& names = DerivedValues::names();
+        if (std::find(names.begin(), names.end(), c.name) == names.end()) {
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            problem(id, "unknown derived value '" + c.name + "' (known: " + list + ")");
+            return;
+        }
+        c.op = readOperator(node, id);
+        if (node.contains("parameter")) {
+            c.parameter = node["parameter"].is_string() ? node["parameter"].get<std::string>() : "";
+            auto it = set_.parameters.find(c.parameter);
+            if (it == set_.parameters.end()) {
+                problem(id, "unknown parameter '" + c.parameter + "'");
+                return;
+            }
+            c.value = Value::ofDecimal(it->second.value);
+        } else if (node.contains("value")) {
+            const json& v = node["value"];
+            if (c.op == Operator::Exists) {
+                if (!v.is_boolean()) problem(id, "'exists' on '" + c.name + "' needs value true or false");
+                else c.value = Value::ofBoolean(v.get<bool>());
+            } else if (!v.is_number()) {
+                problem(id, "the value compared with '" + c.name + "' must be a number");
+            } else {
+                c.value = Value::ofDecimal(v.get<double>());
+            }
+        } else {
+            problem(id, "the condition on '" + c.name + "' needs a 'value' or a 'parameter'");
+        }
+        if (c.op == Operator::Exists && !node.contains("value"))
+            problem(id, "'exists' on '" + c.name + "' needs value true or false");
+    }
+};
+
+class RuleEvaluator {
+public:
+    RuleEvaluator(const ScreeningAnswers& a, const DerivedValues& d) : a_(a), d_(d) {}
+
+    // Collects triggers only where they explain a true result (not under 'not').
+    bool holds(const Condition& c, std::vector<Trigger>* triggers) {
+        switch (c.kind) {
+        case Condition::Kind::All: {
+            std::vector<Trigger> local;
+            for (const auto& child : c.children)
+                if (!holds(child, triggers ? &local : nullptr)) return false;
+            if (triggers) triggers->insert(triggers->end(), local.begin(), local.end());
+            return true;
+        }
+        case Condition::Kind::Any: {
+            bool any = false;
+            for (const auto& child : c.children) any = holds(child, triggers) || any;
+            return any;
+        }
+        case Condition::Kind::Not: return !holds(c.children.front(), nullptr);
+        case Condition::Kind::Answer: return answerHolds(c, triggers);
+        case Condition::Kind::Derived: return derivedHolds(c, triggers);
+        case Condition::Kind::Answered: return answeredHolds(c, triggers);
+        }
+        return false;
+    }
+
+private:
+    const ScreeningAnswers& a_;
+    const DerivedValues& d_;
+
+    bool answerHolds(const Condition& c, std::vector<Trigger>* triggers) {
+        const auto answers = a_.answersOf(c.question);
+        EnableWhen ew{"", c.question, c.op, c.value};
+        if (!enableWhenHolds(ew, answers)) return false;
+        if (triggers) {
+            Trigger t;
+            t.linkId = a_.form().items[std::size_t(c.question)].linkId;
+            for (const Value* v : answers) {
+                const bool matching = c.op == Operator::Equal ? valuesEqual(*v, c.value)
+                                      : c.op == Operator::Exists || c.op == Operator::NotEqual
+                                          ? true
+                                          : enableWhenHolds(ew, {v});
+                if (matching) t.answers.push_back(v->toText());
+            }
+            triggers->push_back(std::move(t));
+        }
+        return true;
+    }
+
+    bool derivedHolds(const Condition& c, std::vector<Trigger>* triggers) {
+        const auto value = d_.get(c.name);
+        bool result = false;
+        if (c.op == Operator::Exists)
+            result = value.has_value() == c.value.boolean;
+        else if (value) {
+            EnableWhen ew{"", -1, c.op, c.value};
+            const Value v = Value::ofDecimal(*value);
+            result = enableWhenHolds(ew, {&v});
+        }
+        if (result && triggers) {
+            Trigger t;
+            t.derived = c.name;
+            t.value = value;
+            triggers->push_back(t);
+        }
+        return result;
+    }
+
+    bool answeredHolds(const Condition& c, std::vector<Trigger>* triggers) {
+        bool any = false;
+        const auto& q = a_.form();
+        for (std::size_t i = 0; i < q.items.size(); ++i) {
+            Trigger t;
+            for (const Value* v : a_.answersOf(int(i)))
+                if (v->type == ValueType::Coding && v->coding.code == c.name) t.answers.push_back(c.name);
+            if (t.answers.empty()) continue;
+            any = true;
+            if (!triggers) break;
+            t.linkId = q.items[i].linkId;
+            triggers->push_back(std::move(t));
+        }
+        return any;
+    }
+};
+
+std::string formatNumber(double v, const std::string& name) {
+    char buf[32];
+    if (name == "age" || name == "lab_age_days")
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else if (name == "egfr" || name == "bmi" || name == "weight_kg" || name == "height_cm")
+        std::snprintf(buf, sizeof buf, "%.1f", v);
+    else
+        std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+std::string fillMessage(std::string text, const RuleSet& rules, const DerivedValues& d) {
+    static const std::regex token(R"(\{([^{}]*)\})");
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), token), end; it != end; ++it) {
+        out.append(last, (*it)[0].first);
+        const std::string name = (*it)[1].str();
+        if (auto p = rules.parameters.find(name); p != rules.parameters.end())
+            out += formatNumber(p->second.value, name);
+        else if (auto v = d.get(name))
+            out += formatNumber(*v, name);
+        else
+            out += "(unknown)";
+        last = (*it)[0].second;
+    }
+    out.append(last, text.cend());
+    return out;
+}
+
+} // namespace
+
+RuleSet loadRules(const std::string& jsonText, const std::string& source, const Questionnaire& form) {
+    return RulesLoader(source, form).load(jsonText);
+}
+
+std::vector<Flag> applyRules(const RuleSet& rules, const ScreeningAnswers& answers,
+                             const DerivedValues& derived, const std::string& language) {
+    std::vector<Flag> flags;
+    RuleEvaluator eval(answers, derived);
+    for (const auto& rule : rules.rules) {
+        Flag f;
+        std::vector<Trigger> triggers;
+        if (!eval.holds(rule.when, &triggers)) continue;
+        // One trigger per question or derived value, even when several leaves test it.
+        for (auto& t : triggers) {
+            auto same = std::find_if(f.triggers.begin(), f.triggers.end(), [&](const Trigger& x) {
+                return x.linkId == t.linkId && x.derived == t.derived;
+            });
+            if (same == f.triggers.end()) f.triggers.push_back(std::move(t));
+        }
+        f.id = rule.id;
+        f.category = rule.category;
+        f.severity = rule.severity;
+        auto msg = rule.message.find(language);
+        if (msg == rule.message.end()) msg = rule.message.find(rules.languages.front());
+        if (msg != rule.message.end()) f.message = fillMessage(msg->second, rules, derived);
+        flags.push_back(std::move(f));
+    }
+    return flags;
+}
+
+} // namespace mrscreen::screening

@@ -1,0 +1,40 @@
+#include "test_support.h"
+
+#include "cli/form_files.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace mrscreen::test {
+
+std::string sourcePath(const std::string& relative) { return std::string(MRSCREEN_SOURCE_DIR) + "/" + relative; }
+std::string dataPath(const std::string& relative) { return std::string(MRSCREEN_TEST_DATA) + "/" + relative; }
+std::string slurp(const std::string& path) { return cli::readFile(path); }
+
+screening::Questionnaire formFromJson(const nlohmann::json& form, const std::string& source) {
+    return screening::loadQuestionnaire(form.dump(), source);
+}
+
+screening::Response responseFromJson(const nlohmann::json& response) {
+    return screening::readResponse(response.dump(), "test-response.json");
+}
+
+const screening::Questionnaire& mriForm() {
+    static const auto form = screening::loadQuestionnaire(
+        slurp(sourcePath("forms/mri-safety.questionnaire.json")), "forms/mri-safety.questionnaire.json");
+    return form;
+}
+
+const screening::RuleSet& mriRules() {
+    static const auto rules = screening::loadRules(slurp(sourcePath("forms/mri-safety.rules.json")),
+                                                   "forms/mri-safety.rules.json", mriForm());
+    return rules;
+}
+
+void keepForSchemaCheck(const std::string& name, const nlohmann::json& response) {
+    const std::filesystem::path dir = std::filesystem::path(MRSCREEN_TEST_OUTPUT) / "responses";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / (name + ".json")) << response.dump(2);
+}
+
+} // namespace mrscreen::test

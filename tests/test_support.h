@@ -1,0 +1,38 @@
+// Shared by the tests: paths to the repository's data, loading forms from strings, and writing
+// produced QuestionnaireResponses where the FHIR schema check reads them.
+#pragma once
+
+#include "screening/assessment.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace mrscreen::test {
+
+std::string sourcePath(const std::string& relative); // inside the repository
+std::string dataPath(const std::string& relative);   // inside tests/data
+std::string slurp(const std::string& path);
+
+screening::Questionnaire formFromJson(const nlohmann::json& form, const std::string& source = "test-form.json");
+screening::Response responseFromJson(const nlohmann::json& response);
+
+// The shipped MRI safety form and its rules, loaded once.
+const screening::Questionnaire& mriForm();
+const screening::RuleSet& mriRules();
+
+// Saves a response the engine produced, for the FHIR R4 schema test (tests/fhir-schema).
+void keepForSchemaCheck(const std::string& name, const nlohmann::json& response);
+
+// The message of the InputError `f` throws, or "" when it throws none.
+template <typename F>
+std::string inputErrorOf(F&& f) {
+    try {
+        f();
+    } catch (const screening::InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace mrscreen::test
