@@ -55,7 +55,7 @@ json derivedJson(const DerivedValues& d) {
         else if (name == "age" || name == "lab_age_days")
             j[name] = std::int64_t(std::floor(*v)); // whole years and days
         else
-            j[name] = std::round(*v * 10) / 10;
+            j[name] = std::round(*v * 100) / 100; // two decimals: 29.96 must not read as 30
     }
     return j;
 }
@@ -63,7 +63,7 @@ json derivedJson(const DerivedValues& d) {
 json triggerJson(const Trigger& t) {
     if (!t.linkId.empty()) return {{"linkId", t.linkId}, {"answers", t.answers}};
     return {{"derived", t.derived},
-            {"value", t.value ? json(std::round(*t.value * 10) / 10) : json(nullptr)}};
+            {"value", t.value ? json(std::round(*t.value * 100) / 100) : json(nullptr)}};
 }
 
 json toJson(const FormFiles& f, const Response& r, const std::string& responsePath,

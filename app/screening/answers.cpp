@@ -12,7 +12,8 @@ ScreeningAnswers::ScreeningAnswers(const Questionnaire& form, const Response& re
 
 void ScreeningAnswers::bind(const std::vector<ResponseItem>& nodes, int parentItem,
                             int parentInstance) {
-    for (const auto& node : nodes) {
+    for (std::size_t n = 0; n < nodes.size(); ++n) {
+        const ResponseItem& node = nodes[n];
         const int item = form_->indexOf(node.linkId);
         if (item < 0) {
             problems_.push_back({node.linkId, "unknown-item"});
@@ -23,17 +24,16 @@ void ScreeningAnswers::bind(const std::vector<ResponseItem>& nodes, int parentIt
             problems_.push_back({node.linkId, "misplaced-item"});
             continue;
         }
-        if (!def.repeats && def.type == ItemType::Group) {
-            const auto& seen = byItem_[std::size_t(item)];
-            const bool again = std::any_of(seen.begin(), seen.end(), [&](int i) {
-                return instances_[std::size_t(i)].parent == parentInstance;
-            });
+        // Only a repeating group occurs more than once among its siblings; a repeating question
+        // carries its answers in one item.
+        if (!(def.repeats && def.type == ItemType::Group)) {
+            bool again = false;
+            for (std::size_t m = 0; m < n && !again; ++m) again = nodes[m].linkId == node.linkId;
             if (again) problems_.push_back({node.linkId, "repeated-item"});
         }
         const int index = int(instances_.size());
         instances_.push_back({item, parentInstance, 0, &node});
         byItem_[std::size_t(item)].push_back(index);
-        byNode_[&node] = index;
         if (def.type == ItemType::Group) {
             bind(node.items, item, index);
         } else {
@@ -47,46 +47,30 @@ void ScreeningAnswers::bind(const std::vector<ResponseItem>& nodes, int parentIt
 }
 
 bool enableWhenHolds(const EnableWhen& ew, const std::vector<const Value*>& answers) {
-    switch (ew.op) {
-    case Operator::Exists: return answers.empty() != ew.answer.boolean;
-    case Operator::Equal:
-        return std::any_of(answers.begin(), answers.end(),
-                           [&](const Value* v) { return valuesEqual(*v, ew.answer); });
-    case Operator::NotEqual:
-        return std::none_of(answers.begin(), answers.end(),
-                            [&](const Value* v) { return valuesEqual(*v, ew.answer); });
-    default: break;
-    }
-    return std::any_of(answers.begin(), answers.end(), [&](const Value* v) {
-        const auto c = compareValues(*v, ew.answer);
-        if (!c) return false;
-        switch (ew.op) {
-        case Operator::Greater: return *c > 0;
-        case Operator::Less: return *c < 0;
-        case Operator::GreaterOrEqual: return *c >= 0;
-        case Operator::LessOrEqual: return *c <= 0;
-        default: return false;
-        }
+    return holdsOver(ew, [&](auto&& visit) {
+        for (const Value* v : answers)
+            if (visit(*v)) return true;
+        return false;
     });
 }
 
 bool ScreeningAnswers::conditionsHold(const Item& item, int scope) const {
     if (item.enableWhen.empty()) return true;
-    std::vector<const Value*> answers;
     for (const auto& ew : item.enableWhen) {
         // The answers that count are those in the nearest repetition the item and the question
         // share; with none shared, every occurrence in the response.
         int s = scope;
         while (s >= 0 && !form_->isAncestor(instances_[std::size_t(s)].item, ew.questionIndex))
             s = instances_[std::size_t(s)].parent;
-        answers.clear();
-        for (int i : byItem_[std::size_t(ew.questionIndex)]) {
-            if (s >= 0 && (i <= s || i >= instances_[std::size_t(s)].end)) continue;
-            if (!enabled(i)) continue;
-            for (const auto& a : instances_[std::size_t(i)].node->answers)
-                if (a.invalid.empty()) answers.push_back(&a.value);
-        }
-        const bool holds = enableWhenHolds(ew, answers);
+        const int first = s, last = s >= 0 ? instances_[std::size_t(s)].end : int(instances_.size());
+        const bool holds = holdsOver(ew, [&](auto&& visit) {
+            for (int i : byItem_[std::size_t(ew.questionIndex)]) {
+                if ((first >= 0 && i <= first) || i >= last || !enabled(i)) continue;
+                for (const auto& a : instances_[std::size_t(i)].node->answers)
+                    if (a.invalid.empty() && visit(a.value)) return true;
+            }
+            return false;
+        });
         if (item.enableAll && !holds) return false;
         if (!item.enableAll && holds) return true;
     }
@@ -115,6 +99,8 @@ bool ScreeningAnswers::enabled(int instance) const {
 }
 
 bool ScreeningAnswers::isEnabledNode(const ResponseItem* node) const {
+    if (byNode_.empty()) // built on first use: only writing a response needs it
+        for (std::size_t i = 0; i < instances_.size(); ++i) byNode_[instances_[i].node] = int(i);
     auto it = byNode_.find(node);
     return it != byNode_.end() && enabled(it->second);
 }

@@ -45,6 +45,16 @@ public:
 
     // Valid answers of every enabled occurrence of the item.
     std::vector<const Value*> answersOf(int item) const;
+    // Calls visit(const Value&) on those answers until it returns true; returns whether it did.
+    template <typename Visit>
+    bool anyAnswer(int item, Visit&& visit) const {
+        for (int i : byItem_[std::size_t(item)]) {
+            if (!enabled(i)) continue;
+            for (const auto& a : instances_[std::size_t(i)].node->answers)
+                if (a.invalid.empty() && visit(a.value)) return true;
+        }
+        return false;
+    }
     std::vector<const Value*> answersOf(const std::string& linkId) const;
     // Instances of `item` (enabled or not), in response order.
     const std::vector<int>& instancesOf(int item) const { return byItem_[std::size_t(item)]; }
@@ -57,7 +67,7 @@ private:
     std::vector<Instance> instances_;
     std::vector<std::vector<int>> byItem_;
     std::vector<BindingProblem> problems_;
-    std::unordered_map<const ResponseItem*, int> byNode_;
+    mutable std::unordered_map<const ResponseItem*, int> byNode_;
     mutable std::vector<std::int8_t> state_; // -1 unknown, 0 disabled, 1 enabled, 2 computing
 
     void bind(const std::vector<ResponseItem>& nodes, int parentItem, int parentInstance);
@@ -65,7 +75,29 @@ private:
     void collectEnabled(const std::vector<int>& children, int anchor, std::vector<char>& seen) const;
 };
 
-// The enableWhen test itself, over the answers a question has.
+// The enableWhen test over the answers a question has. `forEach(visit)` calls visit(const Value&)
+// on each answer until visit returns true, and returns whether it did.
+template <typename ForEach>
+bool holdsOver(const EnableWhen& ew, ForEach&& forEach) {
+    switch (ew.op) {
+    case Operator::Exists: return forEach([](const Value&) { return true; }) == ew.answer.boolean;
+    case Operator::Equal: return forEach([&](const Value& v) { return valuesEqual(v, ew.answer); });
+    case Operator::NotEqual: return !forEach([&](const Value& v) { return valuesEqual(v, ew.answer); });
+    default: break;
+    }
+    return forEach([&](const Value& v) {
+        const auto c = compareValues(v, ew.answer);
+        if (!c) return false;
+        switch (ew.op) {
+        case Operator::Greater: return *c > 0;
+        case Operator::Less: return *c < 0;
+        case Operator::GreaterOrEqual: return *c >= 0;
+        case Operator::LessOrEqual: return *c <= 0;
+        default: return false;
+        }
+    });
+}
+
 bool enableWhenHolds(const EnableWhen& condition, const std::vector<const Value*>& answers);
 
 } // namespace mrscreen::screening

@@ -81,10 +81,13 @@ namespace {
 // The first enabled, valid answer on an item carrying the LOINC code, with the item.
 std::pair<const Value*, const Item*> codedAnswer(const ScreeningAnswers& a, const std::string& code) {
     const auto& q = a.form();
-    for (std::size_t i = 0; i < q.items.size(); ++i) {
-        if (!q.items[i].hasCode(loinc::kSystem, code)) continue;
-        auto answers = a.answersOf(int(i));
-        if (!answers.empty()) return {answers.front(), &q.items[i]};
+    for (int i : q.itemsWithCode(loinc::kSystem, code)) {
+        const Value* found = nullptr;
+        a.anyAnswer(i, [&](const Value& v) {
+            found = &v;
+            return true;
+        });
+        if (found) return {found, &q.items[std::size_t(i)]};
     }
     return {nullptr, nullptr};
 }

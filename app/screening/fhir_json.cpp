@@ -4,35 +4,44 @@ namespace mrscreen::screening::fhirjson {
 
 using nlohmann::json;
 
-std::optional<Value> parseValue(const std::string& suffix, const json& v, std::string& error) {
+// "'text' what", built by append: GCC 12 warns falsely (-Wrestrict) on "'" + std::string here.
+static std::string quoted(const std::string& text, const char* what) {
+    std::string out = "'";
+    out.append(text).append("' ").append(what);
+    return out;
+}
+
+std::optional<Value> parseValue(const std::string& prefix, const std::string& suffix, const json& v,
+                                std::string& error) {
+    const std::string element = prefix + suffix;
     auto needString = [&](const char* what) {
         if (v.is_string()) return true;
-        error = "value" + suffix + " must be a " + what + " text, not " + v.dump();
+        error = element + " must be a " + what + " text, not " + v.dump();
         return false;
     };
     if (suffix == "Boolean") {
         if (v.is_boolean()) return Value::ofBoolean(v.get<bool>());
-        error = "valueBoolean must be true or false, not " + v.dump();
+        error = element + " must be true or false, not " + v.dump();
     } else if (suffix == "Decimal") {
         if (v.is_number()) return Value::ofDecimal(v.get<double>());
-        error = "valueDecimal must be a number, not " + v.dump();
+        error = element + " must be a number, not " + v.dump();
     } else if (suffix == "Integer") {
         if (v.is_number_integer()) return Value::ofInteger(v.get<std::int64_t>());
-        error = "valueInteger must be a whole number, not " + v.dump();
+        error = element + " must be a whole number, not " + v.dump();
     } else if (suffix == "Date") {
         if (needString("date")) {
             if (isFhirDate(v.get<std::string>())) return Value::ofDate(v.get<std::string>());
-            error = "'" + v.get<std::string>() + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)";
+            error = quoted(v.get<std::string>(), "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
         }
     } else if (suffix == "DateTime") {
         if (needString("dateTime")) {
             if (isFhirDateTime(v.get<std::string>())) return Value::ofDateTime(v.get<std::string>());
-            error = "'" + v.get<std::string>() + "' is not a dateTime (YYYY-MM-DDThh:mm:ss+zz:zz)";
+            error = quoted(v.get<std::string>(), "is not a dateTime (YYYY-MM-DDThh:mm:ss+zz:zz)");
         }
     } else if (suffix == "Time") {
         if (needString("time")) {
             if (isFhirTime(v.get<std::string>())) return Value::ofTime(v.get<std::string>());
-            error = "'" + v.get<std::string>() + "' is not a time (hh:mm:ss)";
+            error = quoted(v.get<std::string>(), "is not a time (hh:mm:ss)");
         }
     } else if (suffix == "String") {
         if (needString("string")) return Value::ofString(v.get<std::string>());
@@ -45,9 +54,9 @@ std::optional<Value> parseValue(const std::string& suffix, const json& v, std::s
                 c.display = v["display"].get<std::string>();
             return Value::ofCoding(std::move(c));
         }
-        error = "valueCoding must be an object with a 'code'";
+        error = element + " must be an object with a 'code'";
     } else {
-        error = "value" + suffix + " is a type mrscreen does not support";
+        error = element + " is a type mrscreen does not support";
     }
     return std::nullopt;
 }

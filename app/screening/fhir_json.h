@@ -11,10 +11,10 @@
 
 namespace mrscreen::screening::fhirjson {
 
-// `suffix` is the part after "value"/"answer" ("Boolean", "Coding", ...). On failure returns
-// nullopt and sets `error` to a sentence naming the problem.
-std::optional<Value> parseValue(const std::string& suffix, const nlohmann::json& v,
-                                std::string& error);
+// `prefix` is "value" or "answer", `suffix` the type ("Boolean", "Coding", ...). On failure
+// returns nullopt and sets `error` to a sentence naming the element and the problem.
+std::optional<Value> parseValue(const std::string& prefix, const std::string& suffix,
+                                const nlohmann::json& v, std::string& error);
 
 // Writes the value as "<prefix><Type>": {...} into `out`.
 void writeValue(const Value& value, const std::string& prefix, nlohmann::json& out);

@@ -81,6 +81,13 @@ int Questionnaire::indexOf(const std::string& linkId) const {
     return it == byLinkId.end() ? -1 : it->second;
 }
 
+const std::vector<int>& Questionnaire::itemsWithCode(const std::string& system,
+                                                      const std::string& code) const {
+    static const std::vector<int> none;
+    auto it = byCode.find(system + "|" + code);
+    return it == byCode.end() ? none : it->second;
+}
+
 bool Questionnaire::supportsLanguage(const std::string& lang) const {
     return std::find(languages.begin(), languages.end(), lang) != languages.end();
 }
@@ -197,9 +204,10 @@ public:
                 for (const auto& child : doc["item"]) q_.roots.push_back(readItem(child, -1));
         }
         if (q_.roots.empty()) problem("", "the form has no items");
-        if (problems_.empty()) resolveEnableWhen();
-        if (problems_.empty()) findLoops();
-        if (problems_.empty()) checkTranslations();
+        // Every check runs, so one refusal lists every problem the author must fix.
+        resolveEnableWhen();
+        findLoops();
+        checkTranslations();
         if (!problems_.empty()) throw InputError(q_.source, problems_);
         return std::move(q_);
     }
@@ -251,19 +259,44 @@ private:
                     problem("", "extension " + url + " is not supported: " + whyUnsupported(url));
             }
         }
-        q_.id = str(doc, "id");
-        q_.url = str(doc, "url");
-        q_.version = str(doc, "version");
-        q_.name = str(doc, "name");
-        q_.status = str(doc, "status");
-        if (q_.status.empty()) problem("", "'status' is required (draft, active, retired, unknown)");
-        if (doc.contains("language")) q_.language = str(doc, "language");
+        q_.id = textField(doc, "id", "");
+        q_.url = textField(doc, "url", "");
+        q_.version = textField(doc, "version", "");
+        q_.name = textField(doc, "name", "");
+        q_.status = textField(doc, "status", "");
+        static const std::set<std::string> statuses = {"draft", "active", "retired", "unknown"};
+        if (q_.status.empty())
+            problem("", "'status' is required (draft, active, retired, unknown)");
+        else if (!statuses.count(q_.status))
+            problem("", "'status' is '" + q_.status + "'; it must be draft, active, retired or unknown");
+        if (doc.contains("language")) q_.language = textField(doc, "language", "");
         q_.title = readLocalText(doc, "title", "");
     }
 
     static std::string str(const json& obj, const char* key) {
         auto it = obj.find(key);
         return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+    }
+
+    // A field that must be text when present; anything else is a problem, not a crash.
+    std::string textField(const json& obj, const char* key, const std::string& linkId) {
+        auto it = obj.find(key);
+        if (it == obj.end()) return {};
+        if (!it->is_string()) {
+            problem(linkId, std::string("'") + key + "' must be text, not " + it->dump());
+            return {};
+        }
+        return it->get<std::string>();
+    }
+
+    bool boolField(const json& obj, const char* key, const std::string& linkId) {
+        auto it = obj.find(key);
+        if (it == obj.end()) return false;
+        if (!it->is_boolean()) {
+            problem(linkId, std::string("'") + key + "' must be true or false, not " + it->dump());
+            return false;
+        }
+        return it->get<bool>();
     }
 
     void checkModifierExtensions(const std::string& linkId, const json& obj) {
@@ -319,7 +352,7 @@ private:
     int readItem(const json& node, int parent) {
         const int index = int(q_.items.size());
         q_.items.emplace_back();
-        std::string linkId = node.is_object() ? str(node, "linkId") : std::string();
+        std::string linkId = node.is_object() ? textField(node, "linkId", "") : std::string();
         if (!node.is_object() || linkId.empty()) {
             problem("", "an item has no linkId" +
                             (parent >= 0 ? " (under '" + q_.items[std::size_t(parent)].linkId + "')"
@@ -348,7 +381,7 @@ private:
             problem(linkId, "'initial' answers are not supported: a safety form must not answer "
                             "for the patient");
 
-        const std::string type = str(node, "type");
+        const std::string type = textField(node, "type", linkId);
         if (type.empty())
             problem(linkId, "'type' is missing");
         else if (!kSupportedTypes.count(type))
@@ -358,11 +391,13 @@ private:
         item.type = toItemType(type);
         item.text = readLocalText(node, "text", linkId);
         if (node.contains("_prefix")) checkPrimitiveExtensions(linkId, "_prefix", node["_prefix"]);
-        for (const auto& c : node.value("code", json::array()))
+        for (const auto& c : node.value("code", json::array())) {
             item.codes.push_back({str(c, "system"), str(c, "code"), str(c, "display")});
-        item.required = node.value("required", false);
-        item.repeats = node.value("repeats", false);
-        item.readOnly = node.value("readOnly", false);
+            q_.byCode[item.codes.back().system + "|" + item.codes.back().code].push_back(index);
+        }
+        item.required = boolField(node, "required", linkId);
+        item.repeats = boolField(node, "repeats", linkId);
+        item.readOnly = boolField(node, "readOnly", linkId);
         if (node.contains("maxLength")) {
             if (!node["maxLength"].is_number_integer() || node["maxLength"].get<int>() < 1)
                 problem(linkId, "maxLength must be a positive integer");
@@ -378,7 +413,7 @@ private:
         readExtensions(node, item);
         readOptions(node, item);
 
-        const std::string behavior = str(node, "enableBehavior");
+        const std::string behavior = textField(node, "enableBehavior", linkId);
         if (behavior == "any")
             item.enableAll = false;
         else if (!behavior.empty() && behavior != "all")
@@ -421,7 +456,7 @@ private:
                 return std::nullopt;
             }
             std::string err;
-            found = fhirjson::parseValue(key.substr(prefix.size()), v, err);
+            found = fhirjson::parseValue(prefix, key.substr(prefix.size()), v, err);
             if (!found) {
                 problem(linkId, what + ": " + err);
                 return std::nullopt;
@@ -472,7 +507,7 @@ private:
             const auto expected = answerTypeOf(item.type);
             if (expected && *expected != value->type) {
                 problem(item.linkId, std::string("answerOption value") + fhirSuffix(value->type) +
-                                         " does not fit a " + fhirName(item.type) + " item");
+                                         " does not fit an item of type " + fhirName(item.type));
                 continue;
             }
             AnswerOption o;
@@ -507,9 +542,9 @@ private:
                                        str(ext["valueCoding"], "code"),
                                        str(ext["valueCoding"], "display")};
             } else if (url == kEntryFormat) {
-                item.entryFormat = str(ext, "valueString");
+                item.entryFormat = textField(ext, "valueString", item.linkId);
             } else if (url == kHidden) {
-                item.hidden = ext.value("valueBoolean", false);
+                item.hidden = boolField(ext, "valueBoolean", item.linkId);
             } else if (url == kItemControl) {
                 readItemControl(ext, item);
             } else if (isPresentationOnly(url)) {
@@ -568,7 +603,25 @@ private:
     void resolveEnableWhen() {
         for (auto& [index, node] : pendingEnableWhen_) {
             Item& item = q_.items[std::size_t(index)];
-            const std::string question = str(node, "question");
+            if (!node.is_object()) {
+                problem(item.linkId, "an enableWhen entry must be an object");
+                continue;
+            }
+            checkModifierExtensions(item.linkId, node);
+            std::string answerKey;
+            for (const auto& [key, v] : node.items()) {
+                (void)v;
+                if (key.rfind("answer", 0) == 0 && key.size() > 6)
+                    answerKey = key;
+                else if (key == "extension")
+                    for (const auto& ext : node["extension"])
+                        problem(item.linkId, "extension " + ext.value("url", std::string("(no url)")) +
+                                                 " on an enableWhen is not supported: " +
+                                                 whyUnsupported(ext.value("url", std::string())));
+                else if (key != "question" && key != "operator" && key != "id" && key != "modifierExtension")
+                    problem(item.linkId, "unknown element '" + key + "' in enableWhen");
+            }
+            const std::string question = textField(node, "question", item.linkId);
             const int target = q_.indexOf(question);
             if (target < 0) {
                 problem(item.linkId, "enableWhen refers to unknown linkId '" + question + "'");
@@ -591,6 +644,20 @@ private:
                 continue;
             }
             const std::string what = "enableWhen on '" + question + "'";
+            // Name a type mismatch before looking at the value: "a date question needs answerDate".
+            if (*op != Operator::Exists && !answerKey.empty()) {
+                const auto expected = expectedAnswerKey(source);
+                if (!expected.empty() && answerKey != "answer" + expected &&
+                    !(expected == "Decimal" && answerKey == "answerInteger") &&
+                    !(source.type == ItemType::OpenChoice && answerKey == "answerString")) {
+                    problem(item.linkId, what + " (a " + std::string(fhirName(source.type)) +
+                                             " question) uses " + answerKey + " " +
+                                             node[answerKey].dump() +
+                                             ", which does not match the question's type: it "
+                                             "needs answer" + expected);
+                    continue;
+                }
+            }
             auto answer = readTypedValue(node, "answer", item.linkId, what);
             if (!answer) continue;
             if (*op == Operator::Exists) {
@@ -615,6 +682,13 @@ private:
             }
             item.enableWhen.push_back({question, target, *op, *answer});
         }
+    }
+
+    // "Date" for a date question, "Coding" for a choice over codings; "" when anything may fit.
+    static std::string expectedAnswerKey(const Item& question) {
+        if (const auto t = answerTypeOf(question.type)) return fhirSuffix(*t);
+        if (!question.options.empty()) return fhirSuffix(question.options.front().value.type);
+        return question.type == ItemType::Choice ? "Coding" : "";
     }
 
     static bool answerFits(const Item& question, const Value& answer) {
@@ -686,7 +760,12 @@ private:
 } // namespace
 
 Questionnaire loadQuestionnaire(const std::string& jsonText, const std::string& source) {
-    return Loader(source).load(jsonText);
+    try {
+        return Loader(source).load(jsonText);
+    } catch (const json::exception& e) {
+        // A value of the wrong JSON type somewhere the checks above do not look.
+        throw InputError(source, {std::string("has a value of the wrong JSON type: ") + e.what()});
+    }
 }
 
 } // namespace mrscreen::screening

@@ -81,6 +81,9 @@ struct Questionnaire {
     std::vector<int> roots;
     std::vector<std::string> warnings; // presentation-only extensions skipped, with where
     std::unordered_map<std::string, int> byLinkId;
+    std::unordered_map<std::string, std::vector<int>> byCode; // "system|code" -> items, in order
+
+    const std::vector<int>& itemsWithCode(const std::string& system, const std::string& code) const;
 
     const Item* find(const std::string& linkId) const;
     int indexOf(const std::string& linkId) const; // -1 when absent

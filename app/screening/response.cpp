@@ -94,7 +94,7 @@ private:
             ++values;
             a.rawType = key.substr(5);
             std::string error;
-            if (auto value = fhirjson::parseValue(a.rawType, v, error))
+            if (auto value = fhirjson::parseValue("value", a.rawType, v, error))
                 a.value = *value;
             else {
                 a.invalid = error;
@@ -149,7 +149,11 @@ json itemsToJson(const std::vector<ResponseItem>& items, const Questionnaire* fo
 } // namespace
 
 Response readResponse(const std::string& jsonText, const std::string& source) {
-    return ResponseReader(source).read(jsonText);
+    try {
+        return ResponseReader(source).read(jsonText);
+    } catch (const json::exception& e) {
+        throw InputError(source, {std::string("has a value of the wrong JSON type: ") + e.what()});
+    }
 }
 
 json responseToJson(const Response& r, const Questionnaire* form, const ScreeningAnswers* answers) {

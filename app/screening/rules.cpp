@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
-#include <regex>
 #include <set>
 
 namespace mrscreen::screening {
@@ -26,6 +26,23 @@ namespace {
 
 const std::set<std::string> kCategories = {"implant",   "foreign-body", "renal",   "gadolinium",
                                            "pregnancy", "device",       "comfort", "other"};
+
+// Calls onText(literal) and onName(name) for the parts of "text {name} text".
+template <typename OnText, typename OnName>
+void scanPlaceholders(const std::string& text, OnText&& onText, OnName&& onName) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto open = text.find('{', pos);
+        const auto close = open == std::string::npos ? open : text.find('}', open);
+        if (close == std::string::npos) {
+            onText(text.substr(pos));
+            return;
+        }
+        onText(text.substr(pos, open - pos));
+        onName(text.substr(open + 1, close - open - 1));
+        pos = close + 1;
+    }
+}
 
 class RulesLoader {
 public:
@@ -47,10 +64,16 @@ public:
                                                     "parameters", "rules", "description"};
         for (const auto& [key, v] : doc.items())
             if (!known.count(key)) problem("", "unknown element '" + key + "'");
-        set_.questionnaire = doc.value("questionnaire", "");
-        if (!set_.questionnaire.empty() && !form_.url.empty() && set_.questionnaire != form_.url)
-            problem("", "is written for the form " + set_.questionnaire + " but the form is " +
-                            form_.url);
+        set_.questionnaire = textField(doc, "questionnaire", "");
+        if (!set_.questionnaire.empty() && !form_.url.empty()) {
+            // "url" or "url|version"; a version, when given, must be the form's.
+            const auto bar = set_.questionnaire.find('|');
+            const std::string url = set_.questionnaire.substr(0, bar);
+            const std::string version = bar == std::string::npos ? "" : set_.questionnaire.substr(bar + 1);
+            if (url != form_.url || (!version.empty() && version != form_.version))
+                problem("", "is written for the form " + set_.questionnaire + " but the form is " +
+                                form_.url + (form_.version.empty() ? "" : "|" + form_.version));
+        }
         for (const auto& l : doc.value("languages", json::array()))
             if (l.is_string()) set_.languages.push_back(l.get<std::string>());
         if (set_.languages.empty()) problem("", "'languages' must list the message languages");
@@ -95,7 +118,7 @@ private:
 
     void readRule(const json& r) {
         Rule rule;
-        rule.id = r.is_object() ? r.value("id", "") : "";
+        rule.id = r.is_object() ? textField(r, "id", "") : "";
         if (rule.id.empty()) {
             problem("", "a rule has no id");
             return;
@@ -105,11 +128,11 @@ private:
                                                     "message", "description"};
         for (const auto& [key, v] : r.items())
             if (!known.count(key)) problem(rule.id, "unknown element '" + key + "'");
-        rule.category = r.value("category", "");
+        rule.category = textField(r, "category", rule.id);
         if (!kCategories.count(rule.category))
             problem(rule.id, "category '" + rule.category + "' is not one of implant, "
                              "foreign-body, renal, gadolinium, pregnancy, device, comfort, other");
-        const std::string severity = r.value("severity", "");
+        const std::string severity = textField(r, "severity", rule.id);
         if (severity == "stop")
             rule.severity = Severity::Stop;
         else if (severity == "review")
@@ -136,21 +159,30 @@ private:
     }
 
     void checkPlaceholders(const std::string& id, const std::string& text) {
-        static const std::regex token(R"(\{([^{}]*)\})");
         const auto& derived = DerivedValues::names();
-        for (std::sregex_iterator it(text.begin(), text.end(), token), end; it != end; ++it) {
-            const std::string name = (*it)[1].str();
+        scanPlaceholders(text, [](const std::string&) {}, [&](const std::string& name) {
             if (std::find(derived.begin(), derived.end(), name) == derived.end() &&
                 !set_.parameters.count(name))
                 problem(id, "message placeholder {" + name + "} is neither a derived value nor a "
                             "parameter");
+        });
+    }
+
+    // A field that must be text when present; anything else is a problem, not a crash.
+    std::string textField(const json& obj, const char* key, const std::string& rule) {
+        auto it = obj.find(key);
+        if (it == obj.end()) return {};
+        if (!it->is_string()) {
+            problem(rule, std::string("'") + key + "' must be text, not " + it->dump());
+            return {};
         }
+        return it->get<std::string>();
     }
 
     Operator readOperator(const json& node, const std::string& id) {
-        const std::string text = node.value("operator", "");
-        if (auto op = parseOperator(text)) return *op;
-        problem(id, "operator '" + text + "' is not one of exists, =, !=, >, <, >=, <=");
+        const std::string op = textField(node, "operator", id);
+        if (auto parsed = parseOperator(op)) return *parsed;
+        problem(id, "operator '" + op + "' is not one of exists, =, !=, >, <, >=, <=");
         return Operator::Exists;
     }
 
@@ -167,6 +199,16 @@ private:
             problem(id, "a condition needs exactly one of all, any, not, question, derived, "
                         "answered: " + node.dump());
             return c;
+        }
+        // A misspelt key must not be skipped: it could invert what the rule means.
+        static const std::set<std::string> leafKeys = {"question", "derived", "operator",
+                                                       "answer", "value", "parameter"};
+        for (const auto& [key, v] : node.items()) {
+            (void)v;
+            const bool known = node.contains("question") || node.contains("derived")
+                                   ? leafKeys.count(key) > 0
+                                   : key == "all" || key == "any" || key == "not" || key == "answered";
+            if (!known && key != "description") problem(id, "unknown element '" + key + "' in a condition");
         }
         if (node.contains("all") || node.contains("any")) {
             const bool all = node.contains("all");
@@ -251,6 +293,15 @@ private:
         case ItemType::Date:
             if (!a.is_string() || !isFhirDate(a.get<std::string>())) return bad("a date YYYY-MM-DD");
             c.value = Value::ofDate(a.get<std::string>());
+            break;
+        case ItemType::DateTime:
+            if (!a.is_string() || !isFhirDateTime(a.get<std::string>()))
+                return bad("a dateTime YYYY-MM-DDThh:mm:ss+zz:zz");
+            c.value = Value::ofDateTime(a.get<std::string>());
+            break;
+        case ItemType::Time:
+            if (!a.is_string() || !isFhirTime(a.get<std::string>())) return bad("a time hh:mm:ss");
+            c.value = Value::ofTime(a.get<std::string>());
             break;
         case ItemType::Choice:
         case ItemType::OpenChoice: {
@@ -348,10 +399,11 @@ private:
     const DerivedValues& d_;
 
     bool answerHolds(const Condition& c, std::vector<Trigger>* triggers) {
-        const auto answers = a_.answersOf(c.question);
         EnableWhen ew{"", c.question, c.op, c.value};
-        if (!enableWhenHolds(ew, answers)) return false;
+        const bool holds = holdsOver(ew, [&](auto&& visit) { return a_.anyAnswer(c.question, visit); });
+        if (!holds) return false;
         if (triggers) {
+            const auto answers = a_.answersOf(c.question);
             Trigger t;
             t.linkId = a_.form().items[std::size_t(c.question)].linkId;
             for (const Value* v : answers) {
@@ -387,55 +439,61 @@ private:
 
     bool answeredHolds(const Condition& c, std::vector<Trigger>* triggers) {
         bool any = false;
-        const auto& q = a_.form();
-        for (std::size_t i = 0; i < q.items.size(); ++i) {
-            Trigger t;
-            for (const Value* v : a_.answersOf(int(i)))
-                if (v->type == ValueType::Coding && v->coding.code == c.name) t.answers.push_back(c.name);
-            if (t.answers.empty()) continue;
+        const auto& instances = a_.instances();
+        for (std::size_t i = 0; i < instances.size(); ++i) {
+            bool here = false;
+            for (const auto& ans : instances[i].node->answers)
+                here = here || (ans.invalid.empty() && ans.value.type == ValueType::Coding &&
+                                ans.value.coding.code == c.name);
+            if (!here || !a_.enabled(int(i))) continue;
             any = true;
             if (!triggers) break;
-            t.linkId = q.items[i].linkId;
-            triggers->push_back(std::move(t));
+            const std::string& linkId = instances[i].node->linkId;
+            const bool seen = std::any_of(triggers->begin(), triggers->end(),
+                                          [&](const Trigger& t) { return t.linkId == linkId; });
+            if (!seen) triggers->push_back({linkId, {c.name}, "", std::nullopt});
         }
         return any;
     }
 };
 
+// Whole years and days as integers; other values to two decimals with trailing zeros dropped, so
+// a value just over a threshold never prints as the threshold itself (200.03 kg, not 200.0 kg).
 std::string formatNumber(double v, const std::string& name) {
     char buf[32];
-    if (name == "age" || name == "lab_age_days")
-        std::snprintf(buf, sizeof buf, "%.0f", v);
-    else if (name == "egfr" || name == "bmi" || name == "weight_kg" || name == "height_cm")
-        std::snprintf(buf, sizeof buf, "%.1f", v);
-    else
-        std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
+    if (name == "age" || name == "lab_age_days") {
+        std::snprintf(buf, sizeof buf, "%.0f", std::floor(v));
+        return buf;
+    }
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    std::string s = buf;
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
 }
 
-std::string fillMessage(std::string text, const RuleSet& rules, const DerivedValues& d) {
-    static const std::regex token(R"(\{([^{}]*)\})");
+std::string fillMessage(const std::string& text, const RuleSet& rules, const DerivedValues& d) {
     std::string out;
-    auto last = text.cbegin();
-    for (std::sregex_iterator it(text.begin(), text.end(), token), end; it != end; ++it) {
-        out.append(last, (*it)[0].first);
-        const std::string name = (*it)[1].str();
-        if (auto p = rules.parameters.find(name); p != rules.parameters.end())
-            out += formatNumber(p->second.value, name);
-        else if (auto v = d.get(name))
-            out += formatNumber(*v, name);
-        else
-            out += "(unknown)";
-        last = (*it)[0].second;
-    }
-    out.append(last, text.cend());
+    scanPlaceholders(text, [&](const std::string& literal) { out += literal; },
+                     [&](const std::string& name) {
+                         if (auto p = rules.parameters.find(name); p != rules.parameters.end())
+                             out += formatNumber(p->second.value, name);
+                         else if (auto v = d.get(name))
+                             out += formatNumber(*v, name);
+                         else
+                             out += "(unknown)";
+                     });
     return out;
 }
 
 } // namespace
 
 RuleSet loadRules(const std::string& jsonText, const std::string& source, const Questionnaire& form) {
-    return RulesLoader(source, form).load(jsonText);
+    try {
+        return RulesLoader(source, form).load(jsonText);
+    } catch (const json::exception& e) {
+        throw InputError(source, {std::string("has a value of the wrong JSON type: ") + e.what()});
+    }
 }
 
 std::vector<Flag> applyRules(const RuleSet& rules, const ScreeningAnswers& answers,

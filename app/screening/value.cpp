@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <cstdio>
-#include <regex>
 
 namespace mrscreen::screening {
 
@@ -69,7 +68,7 @@ std::string Value::toText() const {
     }
 }
 
-// [SECTION] calendar
+// [SECTION] calendar and FHIR primitive formats (hand-written: these run for every answer)
 
 static bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -78,16 +77,25 @@ static int daysInMonth(int y, int m) {
     return m == 2 && isLeap(y) ? 29 : days[m - 1];
 }
 
+// Reads `n` digits at `pos`; -1 when any is not a digit.
+static int digits(const std::string& s, std::size_t pos, std::size_t n) {
+    if (pos + n > s.size()) return -1;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 std::optional<std::int64_t> daysFromCivil(const std::string& iso) {
-    int y = 0, m = 0, d = 0;
-    if (iso.size() != 10 || std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return {};
-    if (iso[4] != '-' || iso[7] != '-') return {};
-    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!std::isdigit(static_cast<unsigned char>(iso[std::size_t(i)]))) return {};
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return {};
+    int y = digits(iso, 0, 4), m = digits(iso, 5, 2);
+    const int d = digits(iso, 8, 2);
     if (y < 1 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return {};
     // Howard Hinnant's days_from_civil algorithm.
     y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int era = y / 400;
     const unsigned yoe = unsigned(y - era * 400);
     const unsigned doy = unsigned((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
@@ -97,43 +105,60 @@ std::optional<std::int64_t> daysFromCivil(const std::string& iso) {
 bool isFullDate(const std::string& s) { return daysFromCivil(s).has_value(); }
 
 bool isFhirDate(const std::string& s) {
-    static const std::regex shape(R"(^\d{4}(-\d{2}(-\d{2})?)?$)");
-    if (!std::regex_match(s, shape)) return false;
     if (s.size() == 10) return isFullDate(s);
-    if (s.size() == 7) {
-        int m = std::stoi(s.substr(5, 2));
-        return m >= 1 && m <= 12;
+    if (digits(s, 0, 4) < 1) return false; // FHIR has no year 0000
+    if (s.size() == 4) return true;
+    if (s.size() != 7 || s[4] != '-') return false;
+    const int m = digits(s, 5, 2);
+    return m >= 1 && m <= 12;
+}
+
+// Seconds since midnight of "hh:mm:ss[.fff]" starting at `pos`, with `end` set past it.
+static std::optional<double> clockSeconds(const std::string& s, std::size_t pos, std::size_t& end) {
+    const int hh = digits(s, pos, 2), mm = digits(s, pos + 3, 2), ss = digits(s, pos + 6, 2);
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return {};
+    if (s[pos + 2] != ':' || s[pos + 5] != ':') return {};
+    double t = hh * 3600.0 + mm * 60.0 + ss;
+    end = pos + 8;
+    if (end < s.size() && s[end] == '.') {
+        double scale = 0.1;
+        std::size_t i = end + 1;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10) t += (s[i] - '0') * scale;
+        if (i == end + 1 || i - end - 1 > 9) return {};
+        end = i;
     }
-    return true;
+    return t;
 }
 
 bool isFhirTime(const std::string& s) {
-    static const std::regex shape(R"(^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?$)");
-    return std::regex_match(s, shape);
+    std::size_t end = 0;
+    return s.size() >= 8 && clockSeconds(s, 0, end) && end == s.size();
+}
+
+// UTC offset in seconds of "Z", "+hh:mm" or "-hh:mm" at `pos` (the whole rest of the text).
+static std::optional<int> zoneOffset(const std::string& s, std::size_t pos) {
+    if (pos + 1 == s.size() && s[pos] == 'Z') return 0;
+    if (pos + 6 != s.size() || (s[pos] != '+' && s[pos] != '-') || s[pos + 3] != ':') return {};
+    const int zh = digits(s, pos + 1, 2), zm = digits(s, pos + 4, 2);
+    if (zh < 0 || zh > 14 || zm < 0 || zm > 59 || (zh == 14 && zm != 0)) return {};
+    return (s[pos] == '+' ? 1 : -1) * (zh * 3600 + zm * 60);
+}
+
+// Seconds since the epoch in UTC for a dateTime with a time and zone; nullopt otherwise.
+static std::optional<double> epochSeconds(const std::string& s) {
+    if (s.size() < 20 || s[10] != 'T') return {};
+    const auto days = daysFromCivil(s.substr(0, 10));
+    std::size_t end = 0;
+    const auto clock = clockSeconds(s, 11, end);
+    if (!days || !clock) return {};
+    const auto zone = zoneOffset(s, end);
+    if (!zone) return {};
+    return double(*days) * 86400.0 + *clock - *zone;
 }
 
 bool isFhirDateTime(const std::string& s) {
     if (s.size() <= 10) return isFhirDate(s);
-    static const std::regex shape(
-        R"(^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))$)");
-    std::smatch m;
-    return std::regex_match(s, m, shape) && isFullDate(m[1].str());
-}
-
-// Seconds since the epoch in UTC for a dateTime with a time and zone; nullopt otherwise.
-static std::optional<std::int64_t> epochSeconds(const std::string& s) {
-    if (s.size() < 20 || !isFhirDateTime(s)) return {};
-    const auto days = daysFromCivil(s.substr(0, 10));
-    const int hh = std::stoi(s.substr(11, 2)), mm = std::stoi(s.substr(14, 2)),
-              ss = std::stoi(s.substr(17, 2));
-    std::int64_t t = *days * 86400 + hh * 3600 + mm * 60 + ss;
-    const auto zone = s.find_first_of("Z+-", 19);
-    if (zone != std::string::npos && s[zone] != 'Z') {
-        const int zh = std::stoi(s.substr(zone + 1, 2)), zm = std::stoi(s.substr(zone + 4, 2));
-        const int offset = zh * 3600 + zm * 60;
-        t += s[zone] == '+' ? -offset : offset;
-    }
-    return t;
+    return epochSeconds(s).has_value();
 }
 
 static int sign(int c) { return (c > 0) - (c < 0); }
@@ -165,7 +190,13 @@ std::optional<int> compareValues(const Value& a, const Value& b) {
     }
     if (a.type != b.type) return std::nullopt;
     switch (a.type) {
-    case ValueType::Time:
+    case ValueType::Time: {
+        // On the clock, so 13:30:00.000 equals 13:30:00.
+        std::size_t endA = 0, endB = 0;
+        const auto ta = clockSeconds(a.text, 0, endA), tb = clockSeconds(b.text, 0, endB);
+        if (!ta || !tb) return sign(a.text.compare(b.text));
+        return (*ta > *tb) - (*ta < *tb);
+    }
     case ValueType::String: return sign(a.text.compare(b.text));
     case ValueType::Boolean:
         if (a.boolean == b.boolean) return 0;

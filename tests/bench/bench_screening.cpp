@@ -8,7 +8,8 @@
 //   3. the same including readResponse() of the JSON text each time, and also including writing
 //      the completed response (responseToJson(...).dump()); for information, no target;
 //   4. peak RSS (VmHWM from /proc/self/status) at the end.
-// Plain std::chrono, no benchmark library. Run: kiosk-setup/mrscreen bench [--seconds N]
+// Plain std::chrono wall time, no benchmark library; the header says how much of a core the
+// process got, so a run on a busy machine is recognisable. Run: kiosk-setup/mrscreen bench [--seconds N]
 // (or build/tests/bench/mrscreen-bench). Exit 0, or 2 when a file cannot be loaded.
 
 #include "cli/form_files.h"
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -157,6 +159,9 @@ int main(int argc, char** argv) {
     }
     const std::size_t n = examples.size();
 
+    const auto wallStart = Clock::now();
+    const std::clock_t cpuStart = std::clock();
+
     // 1. Loading the form and its rules.
     constexpr int kLoadRuns = 200;
     auto loadTimes = [&](bool readFiles) {
@@ -199,12 +204,14 @@ int main(int argc, char** argv) {
         sink = sink + responseToJson(response, &form, &answers).dump().size();
     });
 
-    // 4. Peak memory.
+    // 4. Peak memory, and how much of a core this process got (a busy machine lowers every rate).
     const long rss = peakRssKb();
+    const double cpuShare = double(std::clock() - cpuStart) / CLOCKS_PER_SEC * 1000 / msSince(wallStart);
 
     std::cout << "mrscreen-bench: forms/mri-safety (" << form.items.size() << " items, "
               << rules.rules.size() << " rules), " << n << " example responses, " << fixed(seconds, 1)
-              << " s per throughput row, 1 thread";
+              << " s per throughput row, 1 thread; got " << fixed(cpuShare * 100, 0) << "% of a core";
+    if (cpuShare < 0.9) std::cout << " (machine busy: rates understated)";
 #ifndef NDEBUG
     std::cout << " [assertions on: not a Release build, numbers are not representative]";
 #endif
