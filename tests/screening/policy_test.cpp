@@ -110,7 +110,7 @@ public:
         if (!answered(linkId)) return "";
         const json* n = const_cast<Screening*>(this)->node(linkId, false);
         const json& a = (*n)["answer"][0];
-        return a.contains("valueCoding") ? a["valueCoding"].value("code") : "";
+        return a.contains("valueCoding") ? a["valueCoding"].value("code", "") : "";
     }
 
     // A coded answer (yes / no / unsure, or another option code) as a patient would give it on
@@ -150,11 +150,11 @@ private:
         for (int index : chain) {
             const std::string& id = form.items[std::size_t(index)].linkId;
             auto it = std::find_if(list->begin(), list->end(),
-                                   [&](const json& n) { return n.value("linkId") == id; });
+                                   [&](const json& n) { return n.value("linkId", "") == id; });
             if (it == list->end()) {
                 if (!create) return nullptr;
                 auto later = std::find_if(list->begin(), list->end(), [&](const json& n) {
-                    return form.indexOf(n.value("linkId")) > index;
+                    return form.indexOf(n.value("linkId", "")) > index;
                 });
                 it = list->insert(later, json{{"linkId", id}});
             }
