@@ -61,6 +61,20 @@ std::optional<Value> parseValue(const std::string& prefix, const std::string& su
     return std::nullopt;
 }
 
+const json& arrayAt(const json& obj, const char* key) {
+    static const json empty = json::array();
+    if (!obj.is_object()) return empty;
+    auto it = obj.find(key);
+    return it != obj.end() && it->is_array() ? *it : empty;
+}
+
+const json& objectAt(const json& obj, const char* key) {
+    static const json empty = json::object();
+    if (!obj.is_object()) return empty;
+    auto it = obj.find(key);
+    return it != obj.end() && it->is_object() ? *it : empty;
+}
+
 json codingToJson(const Coding& c) {
     json j = json::object();
     if (!c.system.empty()) j["system"] = c.system;

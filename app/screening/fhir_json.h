@@ -21,4 +21,9 @@ void writeValue(const Value& value, const std::string& prefix, nlohmann::json& o
 
 nlohmann::json codingToJson(const Coding& c);
 
+// The array (or object) under `key`, or an empty one: a reference, never a copy, because forms
+// are large and these run for every item.
+const nlohmann::json& arrayAt(const nlohmann::json& obj, const char* key);
+const nlohmann::json& objectAt(const nlohmann::json& obj, const char* key);
+
 } // namespace mrscreen::screening::fhirjson

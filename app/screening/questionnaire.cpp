@@ -332,10 +332,10 @@ private:
         auto it = obj.find("_" + key);
         if (it == obj.end()) return t;
         checkPrimitiveExtensions(linkId, "_" + key, *it);
-        for (const auto& ext : it->value("extension", json::array())) {
+        for (const auto& ext : fhirjson::arrayAt(*it, "extension")) {
             if (ext.value("url", "") != kTranslation) continue;
             std::string lang, content;
-            for (const auto& part : ext.value("extension", json::array())) {
+            for (const auto& part : fhirjson::arrayAt(ext, "extension")) {
                 if (part.value("url", "") == "lang") lang = str(part, "valueCode");
                 if (part.value("url", "") == "content") content = str(part, "valueString");
             }
@@ -391,7 +391,7 @@ private:
         item.type = toItemType(type);
         item.text = readLocalText(node, "text", linkId);
         if (node.contains("_prefix")) checkPrimitiveExtensions(linkId, "_prefix", node["_prefix"]);
-        for (const auto& c : node.value("code", json::array())) {
+        for (const auto& c : fhirjson::arrayAt(node, "code")) {
             item.codes.push_back({str(c, "system"), str(c, "code"), str(c, "display")});
             q_.byCode[item.codes.back().system + "|" + item.codes.back().code].push_back(index);
         }
@@ -527,7 +527,7 @@ private:
     }
 
     void readExtensions(const json& node, Item& item) {
-        for (const auto& ext : node.value("extension", json::array())) {
+        for (const auto& ext : fhirjson::arrayAt(node, "extension")) {
             const std::string url = ext.value("url", "");
             if (url == kMinValue || url == kMaxValue) {
                 readLimit(ext, item, url == kMinValue);
@@ -586,8 +586,7 @@ private:
             "inline", "prompt", "unit", "lower", "upper", "flyover", "help", "legal",
             "autocomplete", "drop-down", "check-box", "lookup", "radio-button", "slider",
             "spinner", "text-box", "page"};
-        const auto coding = ext.value("valueCodeableConcept", json::object())
-                                .value("coding", json::array());
+        const json& coding = fhirjson::arrayAt(fhirjson::objectAt(ext, "valueCodeableConcept"), "coding");
         for (const auto& c : coding) {
             const std::string system = str(c, "system"), code = str(c, "code");
             if ((system == kItemControlSystem && hl7Codes.count(code)) ||

@@ -74,10 +74,10 @@ public:
                 problem("", "is written for the form " + set_.questionnaire + " but the form is " +
                                 form_.url + (form_.version.empty() ? "" : "|" + form_.version));
         }
-        for (const auto& l : doc.value("languages", json::array()))
+        for (const auto& l : fhirjson::arrayAt(doc, "languages"))
             if (l.is_string()) set_.languages.push_back(l.get<std::string>());
         if (set_.languages.empty()) problem("", "'languages' must list the message languages");
-        readParameters(doc.value("parameters", json::object()));
+        readParameters(doc.contains("parameters") ? doc["parameters"] : json::object());
         if (!doc.contains("rules") || !doc["rules"].is_array())
             problem("", "'rules' must be an array");
         else
@@ -145,7 +145,7 @@ private:
             problem(rule.id, "'when' (the condition) is missing");
         else
             rule.when = readCondition(r["when"], rule.id);
-        const json messages = r.value("message", json::object());
+        const json& messages = fhirjson::objectAt(r, "message");
         for (const auto& lang : set_.languages) {
             if (!messages.contains(lang) || !messages[lang].is_string() ||
                 messages[lang].get<std::string>().empty()) {
