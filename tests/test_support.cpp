@@ -2,6 +2,8 @@
 
 #include "cli/form_files.h"
 
+#include <catch2/catch.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -35,6 +37,17 @@ void keepForSchemaCheck(const std::string& name, const nlohmann::json& response)
     const std::filesystem::path dir = std::filesystem::path(MRSCREEN_TEST_OUTPUT) / "responses";
     std::filesystem::create_directories(dir);
     std::ofstream(dir / (name + ".json")) << response.dump(2);
+}
+
+void checkMessage(const std::string& message, const std::string& file,
+                  std::initializer_list<std::string> parts) {
+    INFO("message: " << message);
+    REQUIRE_FALSE(message.empty());
+    CHECK(message.rfind(file + ": ", 0) == 0);
+    for (const auto& part : parts) {
+        INFO("expected to contain: " << part);
+        CHECK(message.find(part) != std::string::npos);
+    }
 }
 
 } // namespace mrscreen::test

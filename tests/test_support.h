@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace mrscreen::test {
 
@@ -34,5 +36,20 @@ std::string inputErrorOf(F&& f) {
     }
     return "";
 }
+
+// The problems listed by the InputError `f` throws; empty when it throws none.
+template <typename F>
+std::vector<std::string> problemsOf(F&& f) {
+    try {
+        f();
+    } catch (const screening::InputError& e) {
+        return e.problems();
+    }
+    return {};
+}
+
+// Checks a load error: it starts with "<file>: " and mentions every part given.
+void checkMessage(const std::string& message, const std::string& file,
+                  std::initializer_list<std::string> parts);
 
 } // namespace mrscreen::test

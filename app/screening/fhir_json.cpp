@@ -61,6 +61,14 @@ std::optional<Value> parseValue(const std::string& prefix, const std::string& su
     return std::nullopt;
 }
 
+std::string textAt(const json& obj, const char* key, std::string& error) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    error = std::string("'") + key + "' must be text, not " + it->dump();
+    return {};
+}
+
 const json& arrayAt(const json& obj, const char* key) {
     static const json empty = json::array();
     if (!obj.is_object()) return empty;

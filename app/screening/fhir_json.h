@@ -21,6 +21,9 @@ void writeValue(const Value& value, const std::string& prefix, nlohmann::json& o
 
 nlohmann::json codingToJson(const Coding& c);
 
+// The text under `key`: "" when absent; when present but not text, "" and `error` says so.
+std::string textAt(const nlohmann::json& obj, const char* key, std::string& error);
+
 // The array (or object) under `key`, or an empty one: a reference, never a copy, because forms
 // are large and these run for every item.
 const nlohmann::json& arrayAt(const nlohmann::json& obj, const char* key);

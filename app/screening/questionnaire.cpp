@@ -280,13 +280,9 @@ private:
 
     // A field that must be text when present; anything else is a problem, not a crash.
     std::string textField(const json& obj, const char* key, const std::string& linkId) {
-        auto it = obj.find(key);
-        if (it == obj.end()) return {};
-        if (!it->is_string()) {
-            problem(linkId, std::string("'") + key + "' must be text, not " + it->dump());
-            return {};
-        }
-        return it->get<std::string>();
+        std::string error, text = fhirjson::textAt(obj, key, error);
+        if (!error.empty()) problem(linkId, error);
+        return text;
     }
 
     bool boolField(const json& obj, const char* key, const std::string& linkId) {

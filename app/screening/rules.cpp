@@ -170,13 +170,9 @@ private:
 
     // A field that must be text when present; anything else is a problem, not a crash.
     std::string textField(const json& obj, const char* key, const std::string& rule) {
-        auto it = obj.find(key);
-        if (it == obj.end()) return {};
-        if (!it->is_string()) {
-            problem(rule, std::string("'") + key + "' must be text, not " + it->dump());
-            return {};
-        }
-        return it->get<std::string>();
+        std::string error, text = fhirjson::textAt(obj, key, error);
+        if (!error.empty()) problem(rule, error);
+        return text;
     }
 
     Operator readOperator(const json& node, const std::string& id) {

@@ -73,23 +73,12 @@ std::string loadError(const json& form) {
 }
 
 std::vector<std::string> problemsOf(const json& form) {
-    try {
-        formFromJson(form, kFile);
-    } catch (const InputError& e) {
-        return e.problems();
-    }
-    return {};
+    return mrscreen::test::problemsOf([&] { formFromJson(form, kFile); });
 }
 
 // The message starts with the file name and mentions every part given.
 void checkMessage(const std::string& message, std::initializer_list<std::string> parts) {
-    INFO("message: " << message);
-    REQUIRE_FALSE(message.empty());
-    CHECK(message.rfind(kFile + ": ", 0) == 0);
-    for (const auto& part : parts) {
-        INFO("expected to contain: " << part);
-        CHECK(message.find(part) != std::string::npos);
-    }
+    mrscreen::test::checkMessage(message, kFile, parts);
 }
 
 } // namespace

@@ -61,22 +61,11 @@ std::string rulesError(const json& file) {
 std::string ruleError(json when) { return rulesError(rulesFile(json::array({rule("r1", std::move(when))}))); }
 
 std::vector<std::string> problemsOf(const json& file) {
-    try {
-        load(file);
-    } catch (const InputError& e) {
-        return e.problems();
-    }
-    return {};
+    return mrscreen::test::problemsOf([&] { load(file); });
 }
 
 void checkMessage(const std::string& message, std::initializer_list<std::string> parts) {
-    INFO("message: " << message);
-    REQUIRE_FALSE(message.empty());
-    CHECK(message.rfind(kFile + ": ", 0) == 0);
-    for (const auto& part : parts) {
-        INFO("expected to contain: " << part);
-        CHECK(message.find(part) != std::string::npos);
-    }
+    mrscreen::test::checkMessage(message, kFile, parts);
 }
 
 // [SECTION] responses on the shipped form
