@@ -1,0 +1,44 @@
+// The tamper-evident audit trail: each event's hash is sha256(previous hash + the event's
+// canonical JSON), so editing, deleting or reordering any row breaks the chain from that row on.
+// The newest link is also kept in audit_head, so deleting the newest rows is detected too.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mrscreen::store {
+
+inline const std::string kGenesisHash(64, '0');
+
+struct AuditEvent {
+    std::int64_t seq = 0;
+    std::string at;
+    std::string actor;  // username, or "patient" / "system"
+    std::string action; // "screening.submitted", "flag.verified", "staff.added", ...
+    std::optional<std::int64_t> screeningId;
+    std::string detailJson = "{}";
+    std::string prevHash;
+    std::string hash;
+};
+
+std::string sha256Hex(const std::string& data);
+
+// The text that is hashed: the event's fields as JSON with sorted keys, no whitespace.
+std::string canonicalEvent(const AuditEvent& e);
+std::string chainHash(const std::string& prevHash, const AuditEvent& e);
+
+struct AuditCheck {
+    bool intact = true;
+    std::int64_t rows = 0;
+    std::optional<std::int64_t> firstBadSeq; // the first row that was altered, removed or moved
+    std::string problem;                      // what is wrong there, for the administrator
+};
+
+// Walks the chain in seq order; `headSeq`/`headHash` are the recorded newest link (absent for an
+// empty trail).
+AuditCheck verifyChain(const std::vector<AuditEvent>& events, std::optional<std::int64_t> headSeq,
+                       const std::string& headHash);
+
+} // namespace mrscreen::store

@@ -1,0 +1,28 @@
+// Schema migrations: db/migrations/NNNN_name.sql, compiled into the program, applied in order,
+// each in its own transaction and recorded in schema_migrations, so an old database upgrades in
+// place and a half-applied migration never persists.
+#pragma once
+
+#include "store/sqlite.h"
+
+#include <climits>
+#include <string>
+#include <vector>
+
+namespace mrscreen::store {
+
+struct Migration {
+    int version;
+    std::string name;
+    std::string sql;
+};
+
+const std::vector<Migration>& builtInMigrations(); // in version order
+
+int schemaVersion(Database& db); // 0 for a new database
+
+// Applies every pending migration up to `upTo`; returns how many were applied. Refuses (throws)
+// a database whose schema is newer than this program knows.
+int migrate(Database& db, int upTo = INT_MAX);
+
+} // namespace mrscreen::store

@@ -1,0 +1,519 @@
+// The SQLite store: WAL, synchronous=FULL, foreign keys, a busy timeout, quick_check at open.
+#include "store/clock.h"
+#include "store/migrations.h"
+#include "store/sqlite.h"
+#include "store/staff_secret.h"
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace mrscreen::store {
+
+using nlohmann::json;
+using screening::Action;
+using screening::FlagStatus;
+using screening::ScreeningFacts;
+
+namespace {
+
+const char* severityText(Severity s) { return screening::severityName(s); }
+
+Severity parseSeverity(const std::string& s) {
+    if (s == "stop") return Severity::Stop;
+    if (s == "info") return Severity::Info;
+    return Severity::Review;
+}
+
+json triggersToJson(const std::vector<screening::Trigger>& triggers) {
+    json out = json::array();
+    for (const auto& t : triggers) {
+        if (!t.linkId.empty())
+            out.push_back({{"linkId", t.linkId}, {"answers", t.answers}});
+        else
+            out.push_back({{"derived", t.derived}, {"value", t.value ? json(*t.value) : json(nullptr)}});
+    }
+    return out;
+}
+
+std::string actorName(const Actor& a) { return a.username.empty() ? screening::roleName(a.role) : a.username; }
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(const std::string& path, const StoreOptions& options) : db_(path), options_(options) {
+        db_.exec("PRAGMA busy_timeout = 10000");
+        checkIntegrity();
+        db_.exec("PRAGMA journal_mode = WAL");
+        db_.exec("PRAGMA synchronous = FULL");
+        db_.exec("PRAGMA foreign_keys = ON");
+        migrate(db_);
+    }
+
+    std::int64_t submit(const NewScreening& s, const Actor& actor) override {
+        const auto decision = screening::decide({ScreeningState::Draft, "", {}}, {Action::Submit, actor, "", ""},
+                                                options_.policy);
+        if (!decision.allowed) throw Refused(decision.refusal);
+        Transaction tx(db_);
+        const std::string now = nowUtc();
+        const std::int64_t id = insertScreening(s, now, std::nullopt, "submitted");
+        appendAudit(actorName(actor), "screening.submitted", id,
+                    json{{"origin", s.origin}, {"flags", s.flags.size()}, {"form", s.formUrl + "|" + s.formVersion}});
+        tx.commit();
+        return id;
+    }
+
+    std::vector<ScreeningSummary> queue() override {
+        auto st = db_.prepare(summarySql() + " WHERE s.state IN ('submitted', 'reviewed') "
+                                             "ORDER BY s.submitted_at, s.id");
+        std::vector<ScreeningSummary> out;
+        while (st.step()) out.push_back(readSummary(st));
+        return out;
+    }
+
+    std::int64_t countScreenings() override {
+        auto st = db_.prepare("SELECT COUNT(*) FROM screenings");
+        st.step();
+        return st.integer(0);
+    }
+
+    std::optional<ScreeningDetail> screening(std::int64_t id) override {
+        auto st = db_.prepare(summarySql() + " WHERE s.id = ?");
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        ScreeningDetail d;
+        d.summary = readSummary(st);
+        auto info = db_.prepare("SELECT form_url, form_version, form_sha256, rules_sha256, language, amends_id, "
+                                "(SELECT id FROM screenings n WHERE n.amends_id = s.id) "
+                                "FROM screenings s WHERE id = ?");
+        info.bind(1, id).step();
+        d.formUrl = info.text(0);
+        d.formVersion = info.text(1);
+        d.formSha256 = info.text(2);
+        d.rulesSha256 = info.text(3);
+        d.language = info.text(4);
+        if (!info.isNull(5)) d.amendsId = info.integer(5);
+        if (!info.isNull(6)) d.amendedById = info.integer(6);
+        auto resp = db_.prepare("SELECT version, json FROM responses WHERE screening_id = ? "
+                                "ORDER BY version DESC LIMIT 1");
+        if (resp.bind(1, id).step()) {
+            d.responseVersion = int(resp.integer(0));
+            d.responseJson = resp.text(1);
+        }
+        d.flags = readFlags(id);
+        auto dec = db_.prepare("SELECT outcome, conditions, override_reason, decided_by, decided_at "
+                               "FROM decisions WHERE screening_id = ? ORDER BY id DESC LIMIT 1");
+        if (dec.bind(1, id).step())
+            d.decision = Decision{dec.text(0), dec.text(1), dec.text(2), dec.text(3), dec.text(4)};
+        auto hist = db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
+                                "FROM audit WHERE screening_id = ? ORDER BY seq");
+        hist.bind(1, id);
+        while (hist.step()) d.history.push_back(readAudit(hist));
+        return d;
+    }
+
+    void setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict, const std::string& note,
+                        const Actor& actor) override {
+        if (actor.role != Role::Nurse || actor.username.empty())
+            throw Refused("only a signed-in nurse (Level 2 reviewer) records verdicts on flags");
+        if (verdict == FlagVerdict::Open) throw Refused("a verdict must be verified or resolved");
+        Transaction tx(db_);
+        const auto state = stateOf(id);
+        if (state != ScreeningState::Submitted)
+            throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
+                          "; flags are reviewed only while it is submitted");
+        auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ? "
+                              "WHERE screening_id = ? AND rule_id = ?");
+        st.bind(1, screening::verdictName(verdict)).bind(2, actor.username).bind(3, nowUtc()).bind(4, note);
+        st.bind(5, id).bind(6, ruleId).run();
+        if (db_.changes() == 0)
+            throw Refused("screening " + std::to_string(id) + " has no flag '" + ruleId + "'");
+        appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id,
+                    json{{"flag", ruleId}, {"note", note}});
+        tx.commit();
+    }
+
+    ScreeningState transition(std::int64_t id, const TransitionRequest& request) override {
+        if (request.action == Action::Submit || request.action == Action::Amend)
+            throw Refused(std::string("use ") + (request.action == Action::Submit ? "submit" : "amend") +
+                          " for this change");
+        Transaction tx(db_);
+        const auto result = screening::decide(facts(id), request, options_.policy);
+        if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+        const std::string now = nowUtc();
+        const std::string who = actorName(request.actor);
+        auto st = db_.prepare("UPDATE screenings SET state = ? WHERE id = ?");
+        st.bind(1, screening::stateName(result.next)).bind(2, id).run();
+        if (request.action == Action::Review) {
+            db_.prepare("UPDATE screenings SET reviewed_by = ?, reviewed_at = ? WHERE id = ?")
+                .bind(1, who)
+                .bind(2, now)
+                .bind(3, id)
+                .run();
+        } else if (screening::isDecided(result.next)) {
+            db_.prepare("UPDATE screenings SET decided_by = ?, decided_at = ? WHERE id = ?")
+                .bind(1, who)
+                .bind(2, now)
+                .bind(3, id)
+                .run();
+            db_.prepare("INSERT INTO decisions (screening_id, outcome, conditions, override_reason, decided_by, "
+                        "decided_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(1, id)
+                .bind(2, screening::stateName(result.next))
+                .bind(3, request.conditions)
+                .bind(4, request.overrideReason)
+                .bind(5, who)
+                .bind(6, now)
+                .run();
+        }
+        json detail = {{"to", screening::stateName(result.next)}};
+        if (!request.conditions.empty()) detail["conditions"] = request.conditions;
+        if (!request.overrideReason.empty()) detail["reason"] = request.overrideReason;
+        appendAudit(who, std::string("screening.") + screening::stateName(result.next), id, detail);
+        tx.commit();
+        return result.next;
+    }
+
+    std::int64_t amend(std::int64_t id, const NewScreening& corrected, const Actor& actor) override {
+        Transaction tx(db_);
+        const auto result = screening::decide(facts(id), {Action::Amend, actor, "", ""}, options_.policy);
+        if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+        const std::string now = nowUtc();
+        db_.prepare("UPDATE screenings SET state = 'amended' WHERE id = ?").bind(1, id).run();
+        NewScreening s = corrected;
+        s.origin = "amendment";
+        const std::int64_t newId = insertScreening(s, now, id, "submitted");
+        appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
+        tx.commit();
+        return newId;
+    }
+
+    void addStaff(const std::string& username, const std::string& displayName, Role role, const std::string& secret,
+                  const Actor& by) override {
+        requireAdmin(by, "add staff");
+        if (role == Role::Patient) throw Refused("staff roles are nurse, mrso and admin");
+        if (username.empty() || username.find_first_of(" \t\n") != std::string::npos)
+            throw Refused("a username must be one word, like 'jsmith'");
+        if (displayName.empty()) throw Refused("give the staff member's name as it should appear on records");
+        const std::string hash = hashSecret(secret);
+        Transaction tx(db_);
+        if (findStaff(username)) throw Refused("the username '" + username + "' is taken");
+        db_.prepare("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(1, username)
+            .bind(2, displayName)
+            .bind(3, screening::roleName(role))
+            .bind(4, hash)
+            .bind(5, nowUtc())
+            .run();
+        appendAudit(actorName(by), "staff.added", std::nullopt,
+                    json{{"username", username}, {"name", displayName}, {"role", screening::roleName(role)}});
+        tx.commit();
+    }
+
+    std::vector<StaffMember> staff() override {
+        auto st = db_.prepare(staffSql() + " ORDER BY username");
+        std::vector<StaffMember> out;
+        while (st.step()) out.push_back(readStaff(st));
+        return out;
+    }
+
+    void disableStaff(const std::string& username, const Actor& by) override {
+        requireAdmin(by, "disable staff");
+        Transaction tx(db_);
+        if (!findStaff(username)) throw Refused("there is no staff member '" + username + "'");
+        db_.prepare("UPDATE staff SET disabled = 1 WHERE username = ?").bind(1, username).run();
+        appendAudit(actorName(by), "staff.disabled", std::nullopt, json{{"username", username}});
+        tx.commit();
+    }
+
+    void resetSecret(const std::string& username, const std::string& secret, const Actor& by) override {
+        requireAdmin(by, "reset a PIN");
+        const std::string hash = hashSecret(secret);
+        Transaction tx(db_);
+        if (!findStaff(username)) throw Refused("there is no staff member '" + username + "'");
+        db_.prepare("UPDATE staff SET secret_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?")
+            .bind(1, hash)
+            .bind(2, username)
+            .run();
+        appendAudit(actorName(by), "staff.pin_reset", std::nullopt, json{{"username", username}});
+        tx.commit();
+    }
+
+    SignIn signIn(const std::string& username, const std::string& secret) override {
+        auto member = findStaff(username);
+        std::string storedHash;
+        if (member) {
+            auto st = db_.prepare("SELECT secret_hash FROM staff WHERE username = ?");
+            st.bind(1, username).step();
+            storedHash = st.text(0);
+        }
+        // Hash even for an unknown name, so timing does not reveal which usernames exist.
+        const bool match = member ? verifySecret(storedHash, secret) : (verifySecret(dummyHash(), secret), false);
+        Transaction tx(db_);
+        const std::string now = nowUtc();
+        if (!member) {
+            appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "unknown user"}});
+            tx.commit();
+            return {SignInOutcome::UnknownUser, std::nullopt, "Wrong username or PIN."};
+        }
+        member = findStaff(username); // re-read inside the transaction
+        if (member->disabled) {
+            appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "disabled"}});
+            tx.commit();
+            return {SignInOutcome::Disabled, std::nullopt,
+                    "This account is disabled. Ask an administrator to enable a new account."};
+        }
+        if (!member->lockedUntil.empty() && member->lockedUntil > now) {
+            appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "locked"}});
+            tx.commit();
+            return {SignInOutcome::Locked, std::nullopt,
+                    "Too many wrong PINs: this account is locked until " + member->lockedUntil.substr(11, 5) +
+                        " UTC. An administrator can reset the PIN."};
+        }
+        if (!match) {
+            const int attempts = member->failedAttempts + 1;
+            const bool lock = attempts >= options_.lockoutAttempts;
+            const std::string until = lock ? addSeconds(now, options_.lockoutSeconds) : "";
+            db_.prepare("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE username = ?")
+                .bind(1, lock ? 0 : attempts)
+                .bind(2, lock ? std::optional<std::string>(until) : std::nullopt)
+                .bind(3, username)
+                .run();
+            appendAudit(username, lock ? "staff.locked" : "staff.sign_in_failed", std::nullopt,
+                        json{{"reason", "wrong secret"}, {"attempts", attempts}});
+            tx.commit();
+            if (lock)
+                return {SignInOutcome::Locked, std::nullopt,
+                        "Too many wrong PINs: this account is locked for " +
+                            std::to_string(options_.lockoutSeconds / 60) + " minutes."};
+            return {SignInOutcome::WrongSecret, std::nullopt,
+                    "Wrong username or PIN. " + std::to_string(options_.lockoutAttempts - attempts) +
+                        " attempt(s) left before the account locks."};
+        }
+        db_.prepare("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE username = ?")
+            .bind(1, username)
+            .run();
+        appendAudit(username, "staff.signed_in", std::nullopt, json::object());
+        tx.commit();
+        member->failedAttempts = 0;
+        member->lockedUntil.clear();
+        return {SignInOutcome::SignedIn, member, "Signed in as " + member->displayName + "."};
+    }
+
+    AuditCheck verifyAudit() override {
+        auto st = db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
+                              "FROM audit ORDER BY seq");
+        std::vector<AuditEvent> events;
+        while (st.step()) events.push_back(readAudit(st));
+        auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+        if (head.step()) return verifyChain(events, head.integer(0), head.text(1));
+        return verifyChain(events, std::nullopt, "");
+    }
+
+private:
+    Database db_;
+    StoreOptions options_;
+
+    void checkIntegrity() {
+        std::string result;
+        try {
+            auto st = db_.prepare("PRAGMA quick_check");
+            st.step();
+            result = st.text(0);
+        } catch (const StoreError& e) {
+            result = e.what();
+        }
+        if (result != "ok")
+            throw StoreError("the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
+                             "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
+                             "for investigation, and restore the latest backup (mrscreen backup makes them)");
+    }
+
+    static const std::string& dummyHash() {
+        static const std::string hash = hashSecret("not-a-real-secret");
+        return hash;
+    }
+
+    static void requireAdmin(const Actor& by, const std::string& what) {
+        if (by.role != Role::Admin) throw Refused("only an administrator may " + what);
+    }
+
+    std::int64_t insertScreening(const NewScreening& s, const std::string& now, std::optional<std::int64_t> amends,
+                                 const char* state) {
+        db_.prepare("INSERT INTO patients (family_name, given_name, birth_date, sex, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(1, s.patient.familyName)
+            .bind(2, s.patient.givenName)
+            .bind(3, s.patient.birthDate)
+            .bind(4, s.patient.sex)
+            .bind(5, now)
+            .run();
+        const std::int64_t patient = db_.lastInsertId();
+        auto st = db_.prepare("INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
+                              "state, origin, language, amends_id, created_at, submitted_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind(1, patient).bind(2, s.formUrl).bind(3, s.formVersion).bind(4, s.formSha256).bind(5, s.rulesSha256);
+        st.bind(6, state).bind(7, s.origin).bind(8, s.language);
+        if (amends)
+            st.bind(9, *amends);
+        else
+            st.bindNull(9);
+        st.bind(10, now).bind(11, now).run();
+        const std::int64_t id = db_.lastInsertId();
+        db_.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES (?, 1, ?, ?, ?)")
+            .bind(1, id)
+            .bind(2, s.responseJson)
+            .bind(3, sha256Hex(s.responseJson))
+            .bind(4, now)
+            .run();
+        auto flag = db_.prepare("INSERT INTO flags (screening_id, rule_id, category, severity, message, triggers_json) "
+                                "VALUES (?, ?, ?, ?, ?, ?)");
+        for (const auto& f : s.flags) {
+            flag.bind(1, id).bind(2, f.id).bind(3, f.category).bind(4, severityText(f.severity)).bind(5, f.message);
+            flag.bind(6, triggersToJson(f.triggers).dump()).run();
+        }
+        return id;
+    }
+
+    ScreeningState stateOf(std::int64_t id) {
+        auto st = db_.prepare("SELECT state FROM screenings WHERE id = ?");
+        if (!st.bind(1, id).step()) throw Refused("there is no screening " + std::to_string(id));
+        return screening::parseState(st.text(0)).value_or(ScreeningState::Draft);
+    }
+
+    ScreeningFacts facts(std::int64_t id) {
+        ScreeningFacts f;
+        f.state = stateOf(id);
+        auto st = db_.prepare("SELECT COALESCE(reviewed_by, '') FROM screenings WHERE id = ?");
+        st.bind(1, id).step();
+        f.reviewedBy = st.text(0);
+        for (const auto& flag : readFlags(id))
+            f.flags.push_back(FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note});
+        return f;
+    }
+
+    std::vector<StoredFlag> readFlags(std::int64_t id) {
+        auto st = db_.prepare("SELECT rule_id, category, severity, message, triggers_json, status, "
+                              "COALESCE(status_by, ''), COALESCE(status_at, ''), note FROM flags "
+                              "WHERE screening_id = ? ORDER BY CASE severity WHEN 'stop' THEN 0 "
+                              "WHEN 'review' THEN 1 ELSE 2 END, id");
+        st.bind(1, id);
+        std::vector<StoredFlag> out;
+        while (st.step()) {
+            StoredFlag f;
+            f.ruleId = st.text(0);
+            f.category = st.text(1);
+            f.severity = parseSeverity(st.text(2));
+            f.message = st.text(3);
+            f.triggersJson = st.text(4);
+            f.status = screening::parseVerdict(st.text(5)).value_or(FlagVerdict::Open);
+            f.statusBy = st.text(6);
+            f.statusAt = st.text(7);
+            f.note = st.text(8);
+            out.push_back(std::move(f));
+        }
+        return out;
+    }
+
+    static std::string summarySql() {
+        return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), COALESCE(p.sex, ''), "
+               "s.origin, COALESCE(s.submitted_at, ''), COALESCE(s.reviewed_by, ''), "
+               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'stop'), "
+               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'review'), "
+               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'info'), "
+               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity != 'info' "
+               "AND f.status = 'open') "
+               "FROM screenings s LEFT JOIN patients p ON p.id = s.patient_id";
+    }
+
+    static ScreeningSummary readSummary(Statement& st) {
+        ScreeningSummary s;
+        s.id = st.integer(0);
+        s.state = screening::parseState(st.text(1)).value_or(ScreeningState::Draft);
+        s.patient = {st.text(2), st.text(3), st.text(4), st.text(5)};
+        s.origin = st.text(6);
+        s.submittedAt = st.text(7);
+        s.reviewedBy = st.text(8);
+        s.stopFlags = int(st.integer(9));
+        s.reviewFlags = int(st.integer(10));
+        s.infoFlags = int(st.integer(11));
+        s.openFlags = int(st.integer(12));
+        return s;
+    }
+
+    static std::string staffSql() {
+        return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, ''), "
+               "created_at FROM staff";
+    }
+
+    static StaffMember readStaff(Statement& st) {
+        StaffMember m;
+        m.username = st.text(0);
+        m.displayName = st.text(1);
+        m.role = screening::parseRole(st.text(2)).value_or(Role::Nurse);
+        m.disabled = st.integer(3) != 0;
+        m.failedAttempts = int(st.integer(4));
+        m.lockedUntil = st.text(5);
+        m.createdAt = st.text(6);
+        return m;
+    }
+
+    std::optional<StaffMember> findStaff(const std::string& username) {
+        auto st = db_.prepare(staffSql() + " WHERE username = ?");
+        if (!st.bind(1, username).step()) return std::nullopt;
+        return readStaff(st);
+    }
+
+    static AuditEvent readAudit(Statement& st) {
+        AuditEvent e;
+        e.seq = st.integer(0);
+        e.at = st.text(1);
+        e.actor = st.text(2);
+        e.action = st.text(3);
+        if (!st.isNull(4)) e.screeningId = st.integer(4);
+        e.detailJson = st.text(5);
+        e.prevHash = st.text(6);
+        e.hash = st.text(7);
+        return e;
+    }
+
+    // Appends one event to the chain; must run inside the caller's transaction.
+    void appendAudit(const std::string& actor, const std::string& action, std::optional<std::int64_t> screeningId,
+                     const json& detail) {
+        AuditEvent e;
+        auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+        if (head.step()) {
+            e.seq = head.integer(0) + 1;
+            e.prevHash = head.text(1);
+        } else {
+            e.seq = 1;
+            e.prevHash = kGenesisHash;
+        }
+        e.at = nowUtc();
+        e.actor = actor;
+        e.action = action;
+        e.screeningId = screeningId;
+        e.detailJson = detail.dump();
+        e.hash = chainHash(e.prevHash, e);
+        auto st = db_.prepare("INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action);
+        if (e.screeningId)
+            st.bind(5, *e.screeningId);
+        else
+            st.bindNull(5);
+        st.bind(6, e.detailJson).bind(7, e.prevHash).bind(8, e.hash).run();
+        db_.prepare("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")
+            .bind(1, e.seq)
+            .bind(2, e.hash)
+            .run();
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Store> openSqliteStore(const std::string& path, const StoreOptions& options) {
+    return std::make_unique<SqliteStore>(path, options);
+}
+
+} // namespace mrscreen::store
