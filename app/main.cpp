@@ -9,6 +9,11 @@ int main(int argc, char** argv) {
     using namespace mrscreen::cli;
     CLI::App app{"mrscreen: MRI safety screening kiosk"};
     app.require_subcommand(1);
+    app.fallthrough(); // --config and --data-dir may follow the subcommand
+
+    StoreContext ctx;
+    app.add_option("--config", ctx.configPath, "Configuration file (TOML; see kiosk-setup/mrscreen.example.toml)");
+    app.add_option("--data-dir", ctx.dataDir, "Data directory: database, records, keys (default ./var)");
 
     EvaluateOptions ev;
     auto* evaluate = app.add_subcommand(
@@ -29,6 +34,42 @@ int main(int argc, char** argv) {
     egfr->add_option("--sex", eg.sex, "female or male")->required();
     egfr->add_flag("--json", eg.json, "Print JSON");
 
+    ImportOptions im;
+    auto* import = app.add_subcommand("import", "Store a completed QuestionnaireResponse as a submitted screening");
+    import->add_option("--form", im.form, "Form stem or questionnaire file (default: the configured form)");
+    import->add_option("--response", im.response, "QuestionnaireResponse JSON file")->required();
+    import->add_flag("--json", im.json, "Print JSON");
+
+    bool queueJson = false;
+    auto* queue = app.add_subcommand("queue", "Screenings waiting for review or a decision");
+    queue->add_flag("--json", queueJson, "Print JSON");
+
+    std::int64_t showId = 0;
+    bool showJson = false;
+    auto* show = app.add_subcommand("show", "One screening with its flags and history");
+    show->add_option("id", showId, "Screening id")->required();
+    show->add_flag("--json", showJson, "Print JSON");
+
+    StaffOptions st;
+    auto* staff = app.add_subcommand("staff", "Staff accounts (PINs are read from standard input)");
+    staff->require_subcommand(1);
+    auto* staffAdd = staff->add_subcommand("add", "Add a staff account");
+    staffAdd->add_option("--username", st.username, "Sign-in name, one word")->required();
+    staffAdd->add_option("--name", st.name, "Name as it appears on records")->required();
+    staffAdd->add_option("--role", st.role, "nurse, mrso or admin")->required();
+    auto* staffList = staff->add_subcommand("list", "List staff accounts");
+    staffList->add_flag("--json", st.json, "Print JSON");
+    auto* staffDisable = staff->add_subcommand("disable", "Disable an account");
+    staffDisable->add_option("username", st.username, "Username")->required();
+    auto* staffReset = staff->add_subcommand("reset-pin", "Set a new PIN and unlock the account");
+    staffReset->add_option("username", st.username, "Username")->required();
+
+    bool auditJson = false;
+    auto* audit = app.add_subcommand("audit", "The tamper-evident audit trail");
+    audit->require_subcommand(1);
+    auto* auditVerify = audit->add_subcommand("verify", "Check every link of the audit chain");
+    auditVerify->add_flag("--json", auditJson, "Print JSON");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -37,5 +78,14 @@ int main(int argc, char** argv) {
     }
     if (evaluate->parsed()) return runEvaluate(ev, std::cout, std::cerr);
     if (egfr->parsed()) return runEgfr(eg, std::cout, std::cerr);
+    if (import->parsed()) return runImport(ctx, im, std::cout, std::cerr);
+    if (queue->parsed()) return runQueue(ctx, queueJson, std::cout, std::cerr);
+    if (show->parsed()) return runShow(ctx, showId, showJson, std::cout, std::cerr);
+    if (staff->parsed()) {
+        for (auto* sub : {staffAdd, staffList, staffDisable, staffReset})
+            if (sub->parsed()) st.action = sub->get_name();
+        return runStaff(ctx, st, std::cin, std::cout, std::cerr);
+    }
+    if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
     return 2;
 }

@@ -2,6 +2,7 @@
 // process exit code, so tests can run them without a shell.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -34,5 +35,37 @@ struct EgfrOptions {
 int runEgfr(const EgfrOptions& options, std::ostream& out, std::ostream& err);
 
 std::string todayIso(); // local date, YYYY-MM-DD
+
+// Options every store command shares.
+struct StoreContext {
+    std::string configPath;
+    std::string dataDir; // overrides the config's data_dir when set
+};
+
+struct ImportOptions {
+    std::string form; // default: the config's form
+    std::string response;
+    bool json = false;
+};
+// Exit 0 with the new screening id; 1 when the response has validation errors (nothing stored);
+// 2 on unreadable input or a store error.
+int runImport(const StoreContext& ctx, const ImportOptions& options, std::ostream& out, std::ostream& err);
+
+int runQueue(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
+int runShow(const StoreContext& ctx, std::int64_t id, bool json, std::ostream& out, std::ostream& err);
+
+struct StaffOptions {
+    std::string action; // add, list, disable, reset-pin
+    std::string username;
+    std::string name;
+    std::string role;
+    bool json = false;
+};
+// PINs are read from `in` (one line), never from the command line.
+int runStaff(const StoreContext& ctx, const StaffOptions& options, std::istream& in, std::ostream& out,
+             std::ostream& err);
+
+// Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
+int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 
 } // namespace mrscreen::cli

@@ -29,7 +29,11 @@ std::string todayIso() {
 namespace {
 
 std::optional<Creatinine> parseCreatinine(const EvaluateOptions& o) {
-    if (o.creatinine.empty()) return std::nullopt;
+    if (o.creatinine.empty()) {
+        if (!o.creatinineDate.empty())
+            throw InputError("--creatinine-date", {"give the creatinine value too (--creatinine VALUE UNIT)"});
+        return std::nullopt;
+    }
     std::string text;
     for (const auto& part : o.creatinine) text += part + " ";
     std::istringstream in(text);
@@ -37,6 +41,8 @@ std::optional<Creatinine> parseCreatinine(const EvaluateOptions& o) {
     std::string unit;
     if (!(in >> value)) throw InputError("--creatinine", {"'" + text + "' does not start with a number"});
     in >> unit;
+    if (!unit.empty() && unit[0] == ',')
+        throw InputError("--creatinine", {"write the value with a decimal point, e.g. 1.4 mg/dL"});
     if (unit.empty()) throw InputError("--creatinine", {"give the unit too: mg/dL or umol/L"});
     const auto u = parseCreatinineUnit(unit);
     if (!u) throw InputError("--creatinine", {"unit '" + unit + "' is not mg/dL or umol/L"});
@@ -83,7 +89,11 @@ json toJson(const FormFiles& f, const Response& r, const std::string& responsePa
     j["enabledItems"] = enabled;
     j["errors"] = json::array();
     for (const auto& e : a.errors)
-        j["errors"].push_back({{"linkId", e.linkId}, {"code", e.code}, {"message", e.message}});
+    {
+        json error = {{"linkId", e.linkId}, {"code", e.code}, {"message", e.message}};
+        if (!e.detail.empty()) error["detail"] = e.detail;
+        j["errors"].push_back(error);
+    }
     j["ignoredAnswers"] = a.ignoredAnswers;
     j["warnings"] = f.form.warnings;
     j["derived"] = derivedJson(a.derived);
@@ -153,7 +163,8 @@ void printTable(const json& j, std::ostream& out) {
         out << j["errors"].size() << " error(s)\n";
         for (const auto& e : j["errors"])
             out << "  " << pad(e["linkId"].get<std::string>(), 28) << pad(e["code"].get<std::string>(), 22)
-                << e["message"].get<std::string>() << "\n";
+                << e["message"].get<std::string>()
+                << (e.contains("detail") ? " (" + e["detail"].get<std::string>() + ")" : "") << "\n";
     }
     if (!j["ignoredAnswers"].empty()) {
         out << "Ignored (answered, but the question does not apply):";
@@ -191,6 +202,8 @@ int runEvaluate(const EvaluateOptions& o, std::ostream& out, std::ostream& err) 
     try {
         const FormFiles f = loadFormFiles(o.form);
         const Response response = readResponse(readFile(o.response), o.response);
+        if (const auto mismatch = formMismatch(response, f.form); !mismatch.empty())
+            throw InputError(o.response, {mismatch});
         AssessmentInput in;
         in.language = !o.language.empty() ? o.language
                       : !response.language.empty() && f.form.supportsLanguage(response.language)
@@ -215,6 +228,9 @@ int runEvaluate(const EvaluateOptions& o, std::ostream& out, std::ostream& err) 
             printTable(j, out);
         return a.valid() ? 0 : 1;
     } catch (const InputError& e) {
+        err << "mrscreen evaluate: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
         err << "mrscreen evaluate: " << e.what() << "\n";
         return 2;
     }

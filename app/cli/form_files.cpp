@@ -11,11 +11,19 @@ namespace mrscreen::cli {
 namespace fs = std::filesystem;
 
 std::string readFile(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw screening::InputError(path, {"is a directory, not a file"});
     std::ifstream in(path, std::ios::binary);
     if (!in) throw screening::InputError(path, {std::string("cannot be read: ") + std::strerror(errno)});
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+// Whether a regular file is there; an unreadable or absurd path is simply "not there".
+static bool isFile(const std::string& path) {
+    std::error_code ec;
+    return fs::is_regular_file(path, ec);
 }
 
 static bool endsWith(const std::string& s, const std::string& suffix) {
@@ -28,14 +36,14 @@ FormFiles loadFormFiles(const std::string& pathOrStem) {
     if (endsWith(pathOrStem, qSuffix)) {
         f.questionnairePath = pathOrStem;
         const std::string rules = pathOrStem.substr(0, pathOrStem.size() - qSuffix.size()) + ".rules.json";
-        if (fs::exists(rules)) f.rulesPath = rules;
+        if (isFile(rules)) f.rulesPath = rules;
     } else if (endsWith(pathOrStem, ".json")) {
         f.questionnairePath = pathOrStem;
     } else {
         f.questionnairePath = pathOrStem + qSuffix;
-        if (!fs::exists(f.questionnairePath))
+        if (!isFile(f.questionnairePath))
             throw screening::InputError(pathOrStem, {"no form here: expected " + f.questionnairePath});
-        if (fs::exists(pathOrStem + ".rules.json")) f.rulesPath = pathOrStem + ".rules.json";
+        if (isFile(pathOrStem + ".rules.json")) f.rulesPath = pathOrStem + ".rules.json";
     }
     f.form = screening::loadQuestionnaire(readFile(f.questionnairePath), f.questionnairePath);
     if (!f.rulesPath.empty())

@@ -30,6 +30,10 @@ struct Assessment {
 // The screening date of a response: the day it was authored, else `fallback`.
 std::string screeningDateOf(const Response& response, const std::string& fallback);
 
+// Why the response cannot be read against this form: it names another form, or another version
+// of it (its linkIds may mean something else there). Empty when it fits or names no form.
+std::string formMismatch(const Response& response, const Questionnaire& form);
+
 Assessment assess(const ScreeningAnswers& answers, const RuleSet* rules, const AssessmentInput& input);
 
 } // namespace mrscreen::screening

@@ -137,6 +137,22 @@ DerivedValues computeDerived(const ScreeningAnswers& a, const std::string& scree
     }
     d.weight_kg = measured(a, loinc::kBodyWeight, true, "weight_kg", d.problems);
     d.height_cm = measured(a, loinc::kBodyHeight, false, "height_cm", d.problems);
+    // A body outside these bounds is a typing or unit slip; it must not become a BMI or pass a
+    // weight limit unnoticed.
+    if (d.weight_kg && (*d.weight_kg < 0.5 || *d.weight_kg > 700)) {
+        d.problems.push_back({"weight_kg", "weight " + fmt(*d.weight_kg) +
+                                               " kg is outside 0.5-700 kg; weigh the patient and correct it"});
+        d.weight_kg.reset();
+    }
+    if (d.height_cm && (*d.height_cm < 30 || *d.height_cm > 275)) {
+        d.problems.push_back({"height_cm", "height " + fmt(*d.height_cm) +
+                                               " cm is outside 30-275 cm; measure the patient and correct it"});
+        d.height_cm.reset();
+    }
+    if (d.age && *d.age > 130) {
+        d.problems.push_back({"age", "an age of " + fmt(*d.age) + " years is not plausible; check the date of birth"});
+        d.age.reset();
+    }
     if (d.weight_kg && d.height_cm && *d.height_cm > 0)
         d.bmi = *d.weight_kg / std::pow(*d.height_cm / 100.0, 2);
 

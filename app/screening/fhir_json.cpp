@@ -1,5 +1,8 @@
 #include "screening/fhir_json.h"
 
+#include <cmath>
+#include <cstdint>
+
 namespace mrscreen::screening::fhirjson {
 
 using nlohmann::json;
@@ -23,11 +26,16 @@ std::optional<Value> parseValue(const std::string& prefix, const std::string& su
         if (v.is_boolean()) return Value::ofBoolean(v.get<bool>());
         error = element + " must be true or false, not " + v.dump();
     } else if (suffix == "Decimal") {
-        if (v.is_number()) return Value::ofDecimal(v.get<double>());
+        if (v.is_number() && std::isfinite(v.get<double>())) return Value::ofDecimal(v.get<double>());
         error = element + " must be a number, not " + v.dump();
     } else if (suffix == "Integer") {
-        if (v.is_number_integer()) return Value::ofInteger(v.get<std::int64_t>());
-        error = element + " must be a whole number, not " + v.dump();
+        // FHIR integers are 32-bit; anything larger is a typing slip, never a count.
+        if (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= INT32_MIN &&
+            v.get<std::int64_t>() <= INT32_MAX)
+            return Value::ofInteger(v.get<std::int64_t>());
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() <= std::uint64_t(INT32_MAX))
+            return Value::ofInteger(std::int64_t(v.get<std::uint64_t>()));
+        error = element + " must be a whole number from -2147483648 to 2147483647, not " + v.dump();
     } else if (suffix == "Date") {
         if (needString("date")) {
             if (isFhirDate(v.get<std::string>())) return Value::ofDate(v.get<std::string>());

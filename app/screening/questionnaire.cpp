@@ -345,8 +345,16 @@ private:
         return t;
     }
 
-    int readItem(const json& node, int parent) {
+    int readItem(const json& node, int parent, int depth = 0) {
         const int index = int(q_.items.size());
+        if (depth >= kMaxNesting) {
+            problem(q_.items[std::size_t(parent)].linkId,
+                    "items are nested more than " + std::to_string(kMaxNesting) + " levels deep");
+            q_.items.emplace_back();
+            q_.items.back().subtreeEnd = index + 1;
+            q_.items.back().parent = parent;
+            return index;
+        }
         q_.items.emplace_back();
         std::string linkId = node.is_object() ? textField(node, "linkId", "") : std::string();
         if (!node.is_object() || linkId.empty()) {
@@ -434,7 +442,7 @@ private:
             problem(linkId, "a display item cannot contain items");
         if (hasChildren)
             for (const auto& child : node["item"]) {
-                const int c = readItem(child, index);
+                const int c = readItem(child, index, depth + 1);
                 q_.items[std::size_t(index)].children.push_back(c);
             }
         q_.items[std::size_t(index)].subtreeEnd = int(q_.items.size());

@@ -93,6 +93,9 @@ struct Questionnaire {
     bool supportsLanguage(const std::string& language) const;
 };
 
+// How deep items may nest in a form or a response; deeper documents are refused, not recursed into.
+inline constexpr int kMaxNesting = 32;
+
 // Thrown when a form, a rules file or a response cannot be used at all; what() lists every problem.
 class InputError : public std::runtime_error {
 public:

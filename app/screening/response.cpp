@@ -56,6 +56,21 @@ private:
         return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
     }
 
+    int depth_ = 0;
+
+    // Forms nest a few levels; a document nested deeper than any form is refused, not recursed into.
+    std::vector<ResponseItem> readNested(const json& list, const std::string& where) {
+        if (depth_ >= kMaxNesting) {
+            problems_.push_back("'" + where + "' is nested more than " + std::to_string(kMaxNesting) +
+                                " levels deep, deeper than any form allows");
+            return {};
+        }
+        ++depth_;
+        auto items = readItems(list, where);
+        --depth_;
+        return items;
+    }
+
     std::vector<ResponseItem> readItems(const json& list, const std::string& where) {
         std::vector<ResponseItem> out;
         if (!list.is_array()) {
@@ -80,7 +95,7 @@ private:
                 }
                 for (const auto& a : node["answer"]) item.answers.push_back(readAnswer(a, item.linkId));
             }
-            if (node.contains("item")) item.items = readItems(node["item"], item.linkId + ".item");
+            if (node.contains("item")) item.items = readNested(node["item"], item.linkId + ".item");
             out.push_back(std::move(item));
         }
         return out;
@@ -102,7 +117,7 @@ private:
             }
         }
         if (values != 1) a.invalid = values == 0 ? "the answer has no value" : "the answer has more than one value";
-        if (node.contains("item")) a.items = readItems(node["item"], linkId + ".answer.item");
+        if (node.contains("item")) a.items = readNested(node["item"], linkId + ".answer.item");
         return a;
     }
 };

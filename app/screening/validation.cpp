@@ -24,7 +24,8 @@ const std::map<std::string, Wording>& wordings() {
         {"wrong-type",
          {"This answer must be {expected}.", "Esta respuesta debe ser {expected_es}."}},
         {"invalid-value",
-         {"This answer could not be read: {detail}.", "No se pudo leer esta respuesta: {detail}."}},
+         {"This answer could not be read. Please answer it again.",
+          "No se pudo leer esta respuesta. Vuelva a responderla, por favor."}},
         {"invalid-date",
          {"{value} is not a real date. Use year-month-day, for example 1980-04-23.",
           "{value} no es una fecha válida. Use año-mes-día, por ejemplo 1980-04-23."}},
@@ -129,7 +130,7 @@ private:
 
     void add(const std::string& linkId, const std::string& code,
              const std::vector<std::pair<std::string, std::string>>& args = {}) {
-        errors_.push_back({linkId, code, validationMessage(code, lang_, args)});
+        errors_.push_back({linkId, code, validationMessage(code, lang_, args), ""});
     }
 
     // Whether an instance (or, for a group, anything under it) holds an answer.
@@ -177,7 +178,10 @@ private:
                 if (ans.rawType == "Date" || ans.rawType == "DateTime")
                     add(item.linkId, "invalid-date", {{"value", ans.value.text}});
                 else
-                    add(item.linkId, "invalid-value", {{"detail", ans.invalid}});
+                {
+                    add(item.linkId, "invalid-value");
+                    errors_.back().detail = ans.invalid;
+                }
             }
         if (node.answers.size() > 1 && !item.repeats) add(item.linkId, "too-many-answers");
         if (item.required && node.answers.empty() && good == 0) add(item.linkId, "required");

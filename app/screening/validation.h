@@ -13,7 +13,8 @@ namespace mrscreen::screening {
 struct ValidationError {
     std::string linkId;
     std::string code;    // required, wrong-type, not-an-option, too-low, too-high, too-long, ...
-    std::string message; // in the requested language
+    std::string message; // in the requested language, for the patient
+    std::string detail;  // for staff: the technical reason, when there is one (English)
 };
 
 // `today` is the screening date (YYYY-MM-DD): birth dates after it are errors.

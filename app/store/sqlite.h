@@ -3,6 +3,8 @@
 // sqlite3_* calls outside app/store.
 #pragma once
 
+#include "store/errors.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,11 +15,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace mrscreen::store {
-
-class StoreError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 class Statement {
 public:

@@ -5,6 +5,7 @@
 
 #include "screening/workflow.h"
 #include "store/audit.h"
+#include "store/errors.h"
 
 #include <cstdint>
 #include <memory>
@@ -20,12 +21,6 @@ using screening::Role;
 using screening::ScreeningState;
 using screening::Severity;
 using screening::TransitionRequest;
-
-// A transition or staff action that site policy or the workflow does not allow; nothing changed.
-class Refused : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct StoreOptions {
     screening::WorkflowPolicy policy;

@@ -1,6 +1,8 @@
 // The default site policy (forms/mri-safety.rules.json) over the shipped form: every rule firing
 // for a minimal change to a no-risk screening and not firing for its near miss, "Not sure" never
-// read as No, thresholds as site parameters, and the shipped examples raising the flags
+// read as No (a stop-level question answered Not sure is held like a Yes, and Not sure opens the same
+// follow-ups as Yes), a surgery history that cannot skip its details, thresholds as site parameters,
+// Spanish staff messages in Spanish MR terms, and the shipped examples raising the flags
 // forms/README.md lists for them.
 #include "test_support.h"
 
@@ -10,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -76,6 +79,33 @@ std::vector<std::string> checklistQuestions() {
 const std::vector<std::string> kRenalRiskQuestions = {
     "kidney-disease", "dialysis",  "kidney-transplant",       "single-kidney", "kidney-surgery-cancer",
     "acute-kidney-injury", "diabetes", "hypertension-medication", "metformin", "liver-disease"};
+
+// The stop rules on a Yes / No / Not sure question: each fires for Yes or Not sure (forms/README.md,
+// "Rules conventions"), keyed by rule id, with the question that raises it alone.
+const std::map<std::string, std::string> kStopOnYesOrUnsure = {
+    {"implant-pacemaker", "implant-pacemaker"},
+    {"implant-icd", "implant-icd"},
+    {"implant-pacing-leads", "implant-pacing-leads"},
+    {"implant-aneurysm-clip", "implant-aneurysm-clip"},
+    {"implant-neurostimulator", "implant-neurostimulator"},
+    {"implant-bone-growth-stimulator", "implant-bone-growth-stimulator"},
+    {"implant-cochlear", "implant-cochlear"},
+    {"implant-drug-pump", "implant-drug-pump"},
+    {"implant-capsule-camera", "implant-capsule-camera"},
+    {"implant-breast-expander", "implant-breast-expander"},
+    {"metal-work", "metal-work"},
+    {"renal-dialysis-or-aki", "dialysis"}, // and acute-kidney-injury
+};
+
+// The stop flags a Not sure on this question must raise (besides unsure-answers and the renal
+// review a kidney question always asks for).
+Ids stopsForUnsure(const std::string& linkId) {
+    Ids out;
+    for (const auto& [rule, question] : kStopOnYesOrUnsure)
+        if (question == linkId) out.insert(rule);
+    if (linkId == "acute-kidney-injury") out.insert("renal-dialysis-or-aki");
+    return out;
+}
 
 // A QuestionnaireResponse being edited: answers are set by linkId anywhere in the nested items,
 // and a question that is not there yet is added inside its groups, in form order.
@@ -171,6 +201,16 @@ private:
         if (codeOf(linkId) != code) set(linkId, coded(linkId, code));
     }
 
+    bool yesOrUnsure(const std::string& linkId) const {
+        const std::string code = codeOf(linkId);
+        return code == "yes" || code == "unsure";
+    }
+
+    // A gate answered Yes unless it already opens its follow-ups (Yes or Not sure).
+    void openGate(const std::string& linkId) {
+        if (!yesOrUnsure(linkId)) set(linkId, coded(linkId, "yes"));
+    }
+
     void defaultIfMissing(const std::string& linkId, const json& answer) {
         if (!answered(linkId)) set(linkId, answer);
     }
@@ -182,13 +222,18 @@ private:
         if (under("implant-checklist") && codeOf("has-implants") == "no") answerIfNot("has-implants", "yes");
         if (under("pregnancy") && codeOf("sex") == "male") set("sex", coded("sex", "female"));
         if (under("surgery-entry")) answerIfNot("surgery-any", "yes");
-        if (linkId == "previous-mri-problem") answerIfNot("previous-mri", "yes");
-        if (linkId == "gadolinium-doses" || linkId == "gadolinium-reaction")
-            answerIfNot("gadolinium-prior", "yes");
-        if (linkId == "gadolinium-reaction-severity") {
-            answerIfNot("gadolinium-prior", "yes");
-            answerIfNot("gadolinium-reaction", "yes");
+        if (linkId == "previous-mri-problem") openGate("previous-mri");
+        if (linkId == "previous-mri-problem-details") {
+            openGate("previous-mri");
+            openGate("previous-mri-problem");
         }
+        if (linkId == "gadolinium-doses") answerIfNot("gadolinium-prior", "yes");
+        if (linkId == "gadolinium-reaction") openGate("gadolinium-prior");
+        if (linkId == "gadolinium-reaction-severity" || linkId == "gadolinium-reaction-details") {
+            openGate("gadolinium-prior");
+            openGate("gadolinium-reaction");
+        }
+        if (linkId == "allergies-list") openGate("allergies");
         if (linkId == "eye-metal-cleared" && codeOf("eye-metal-injury") != "unsure")
             answerIfNot("eye-metal-injury", "yes");
         completeFollowUps();
@@ -207,14 +252,14 @@ private:
             defaultIfMissing("surgery-type", {{"valueString", "Appendix removed"}});
             defaultIfMissing("surgery-implant", coded("surgery-implant", "no"));
         }
-        if (codeOf("previous-mri") == "yes")
+        if (yesOrUnsure("previous-mri"))
             defaultIfMissing("previous-mri-problem", coded("previous-mri-problem", "no"));
         const std::string eye = codeOf("eye-metal-injury");
         if (eye == "yes" || eye == "unsure")
             defaultIfMissing("eye-metal-cleared", coded("eye-metal-cleared", "yes"));
-        if (codeOf("gadolinium-prior") == "yes")
+        if (yesOrUnsure("gadolinium-prior"))
             defaultIfMissing("gadolinium-reaction", coded("gadolinium-reaction", "no"));
-        if (codeOf("gadolinium-reaction") == "yes")
+        if (yesOrUnsure("gadolinium-reaction"))
             defaultIfMissing("gadolinium-reaction-severity", coded("gadolinium-reaction-severity", "mild"));
     }
 };
@@ -418,7 +463,7 @@ const std::vector<RuleCase>& specialCases() {
           [](Screening& s) { s.answer("diabetes", "yes"); }, {}, normalLab("2026-11-13")}},
         {"renal-dialysis-or-aki", Severity::Stop, "renal", "acute-kidney-injury", "yes",
          answering("acute-kidney-injury", "yes", {"renal-dialysis-or-aki", "renal-egfr-needed"}),
-         answering("acute-kidney-injury", "unsure", {"renal-egfr-needed", "unsure-answers"})},
+         answering("acute-kidney-injury", "no", {})},
         {"renal-egfr-low", Severity::Stop, "renal", "egfr", "",
          {"a lab giving eGFR 29.9", [](Screening&) {}, {"renal-egfr-low"}, labWithEgfr(29.9)},
          {"a lab giving eGFR exactly 30", [](Screening&) {}, {"renal-egfr-reduced"}, labWithEgfr(30)}},
@@ -608,7 +653,9 @@ TEST_CASE("an implant answered Not sure shows its details, keeps them and counts
     CHECK(e.enabled(item + "-details"));
     CHECK(e.enabled(item + "-device"));
     CHECK(e.result.ignoredAnswers.empty());
-    CHECK(e.ids() == Ids{"unsure-answers"});
+    Ids expected = stopsForUnsure(item);
+    expected.insert("unsure-answers");
+    CHECK(e.ids() == expected);
     const Flag* f = e.flag("unsure-answers");
     REQUIRE(f);
     CHECK(triggerOf(*f, item));
@@ -634,7 +681,9 @@ TEST_CASE("a renal risk factor answered Not sure still asks for a recent eGFR") 
     s.answer(linkId, "unsure");
     const Evaluation e = evaluate(s);
     INFO(linkId << " Not sure; flags: " << join(e.ids()));
-    CHECK(e.ids() == Ids{"renal-egfr-needed", "unsure-answers"});
+    Ids expected = stopsForUnsure(linkId);
+    expected.insert({"renal-egfr-needed", "unsure-answers"});
+    CHECK(e.ids() == expected);
     const Flag* f = e.flag("renal-egfr-needed");
     REQUIRE(f);
     const Trigger* t = triggerOf(*f, linkId);
@@ -689,6 +738,328 @@ TEST_CASE("a metal eye injury with the exam question left unanswered is not clea
     const Evaluation e = evaluate(s);
     CHECK(e.flag("eye-metal-not-cleared"));
     CHECK_FALSE(e.result.valid()); // and the kiosk would not let it be signed
+}
+
+// ---------------------------------------------------------------------------------------------
+// A stop-level question answered Not sure is held for the authorised signer, like a Yes.
+
+namespace {
+
+// Where a stop rule tests a Yes / No / Not sure question for "yes" without also accepting
+// "unsure" in the same `any` list.
+void yesWithoutUnsure(const json& cond, const Ids& yesNoUnsure, const json* siblings,
+                      std::vector<std::string>& out) {
+    if (cond.contains("all") || cond.contains("any")) {
+        const json& list = cond.contains("all") ? cond["all"] : cond["any"];
+        for (const auto& child : list) yesWithoutUnsure(child, yesNoUnsure, cond.contains("any") ? &list : nullptr, out);
+        return;
+    }
+    if (cond.contains("not")) return yesWithoutUnsure(cond["not"], yesNoUnsure, nullptr, out);
+    if (!cond.contains("question") || cond.value("operator", "") != "=" || cond.value("answer", json()) != "yes")
+        return;
+    const std::string q = cond["question"];
+    if (!yesNoUnsure.count(q)) return;
+    const json unsure = {{"question", q}, {"operator", "="}, {"answer", "unsure"}};
+    const bool paired = siblings && std::any_of(siblings->begin(), siblings->end(),
+                                                [&](const json& c) { return c == unsure; });
+    if (!paired) out.push_back(q);
+}
+
+} // namespace
+
+TEST_CASE("no stop rule tests a Yes / No / Not sure question for Yes without also accepting Not sure") {
+    const auto questions = yesNoUnsureQuestions();
+    const Ids yesNoUnsure(questions.begin(), questions.end());
+    const json doc = json::parse(test::slurp(test::sourcePath("forms/mri-safety.rules.json")));
+    int stops = 0;
+    for (const auto& rule : doc["rules"]) {
+        if (rule["severity"] != "stop") continue;
+        ++stops;
+        std::vector<std::string> bad;
+        yesWithoutUnsure(rule["when"], yesNoUnsure, nullptr, bad);
+        INFO("rule " << rule["id"].get<std::string>() << " tests for Yes only: " << join(Ids(bad.begin(), bad.end())));
+        CHECK(bad.empty());
+    }
+    CHECK(stops == 16);
+}
+
+TEST_CASE("every stop rule that a Yes raises is raised by Not sure too, naming the Not sure answer") {
+    // Found from the answers, not from the rules file: each question answered Yes on the no-risk
+    // screening, and every stop flag that raises must come back for Not sure.
+    std::map<std::string, std::string> found; // rule -> the question raising it
+    for (const auto& linkId : yesNoUnsureQuestions()) {
+        const auto& opts = formItem(linkId).options;
+        if (std::none_of(opts.begin(), opts.end(), [](const AnswerOption& o) { return o.value.coding.code == "yes"; }))
+            continue;
+        Screening yes = Screening::noRisk();
+        yes.answer(linkId, "yes");
+        Screening unsure = Screening::noRisk();
+        unsure.answer(linkId, "unsure");
+        const Evaluation y = evaluate(yes), u = evaluate(unsure);
+        for (const auto& f : y.result.flags) {
+            if (f.severity != Severity::Stop || !triggerOf(f, linkId)) continue;
+            found.emplace(f.id, linkId);
+            INFO(linkId << " answered Not sure; flags: " << join(u.ids()));
+            CHECK(u.result.valid());
+            const Flag* held = u.flag(f.id);
+            REQUIRE(held);
+            CHECK(held->severity == Severity::Stop);
+            REQUIRE(triggerOf(*held, linkId));
+            CHECK(triggerOf(*held, linkId)->answers == std::vector<std::string>{"unsure"});
+            CHECK(u.flag("unsure-answers")); // the generic review is still there as well
+        }
+    }
+    std::map<std::string, std::string> expected = kStopOnYesOrUnsure;
+    CHECK(found.size() == expected.size());
+    for (const auto& [rule, question] : expected) {
+        INFO("rule " << rule);
+        CHECK(found.count(rule));
+    }
+}
+
+TEST_CASE("a stop flag raised by Not sure says the item is reported or not ruled out, in English and Spanish") {
+    const auto entry = GENERATE_COPY(from_range(kStopOnYesOrUnsure));
+    for (const std::string code : {"yes", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.answer(entry.second, code);
+        const Evaluation en = evaluate(s.doc(), std::nullopt, "en");
+        const Evaluation es = evaluate(s.doc(), std::nullopt, "es");
+        INFO(entry.first << " via " << entry.second << " answered " << code);
+        REQUIRE(en.flag(entry.first));
+        REQUIRE(es.flag(entry.first));
+        CHECK_THAT(en.flag(entry.first)->message, Contains("reported or not ruled out"));
+        CHECK_THAT(es.flag(entry.first)->message, Contains(" o no descartad"));
+    }
+}
+
+TEST_CASE("a pacemaker answered Not sure is a stop flag that only the authorised signer can clear") {
+    Screening s = Screening::noRisk();
+    s.answer("has-implants", "unsure").answer("implant-pacemaker", "unsure");
+    const Evaluation e = evaluate(s);
+    CHECK(e.result.valid());
+    CHECK(e.ids() == Ids{"implant-pacemaker", "unsure-answers"});
+    const Flag* f = e.flag("implant-pacemaker");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Stop);
+    CHECK(f->message.rfind("Pacemaker reported or not ruled out.", 0) == 0);
+    CHECK_THAT(f->message, Contains("Hold: the authorised signer must clear this before Zone IV."));
+    const Evaluation es = evaluate(s.doc(), std::nullopt, "es");
+    REQUIRE(es.flag("implant-pacemaker"));
+    CHECK(es.flag("implant-pacemaker")->message.rfind("Marcapasos declarado o no descartado.", 0) == 0);
+    CHECK_THAT(es.flag("implant-pacemaker")->message,
+               Contains("En espera: el firmante autorizado debe aprobarlo antes de la Zona IV."));
+    test::keepForSchemaCheck("policy-pacemaker-unsure", e.written());
+}
+
+TEST_CASE("metal work answered Not sure needs orbit screening like a Yes") {
+    Screening s = Screening::noRisk();
+    s.answer("metal-work", "unsure");
+    const Evaluation e = evaluate(s);
+    CHECK(e.ids() == Ids{"metal-work", "unsure-answers"});
+    REQUIRE(e.flag("metal-work"));
+    CHECK(e.flag("metal-work")->severity == Severity::Stop);
+    CHECK_THAT(e.flag("metal-work")->message, Contains("Orbit screening"));
+}
+
+TEST_CASE("dialysis or an acute kidney injury answered Not sure is treated as an NSF risk") {
+    for (const std::string q : {"dialysis", "acute-kidney-injury"}) {
+        Screening s = Screening::noRisk();
+        s.answer(q, "unsure");
+        const Evaluation e = evaluate(s);
+        INFO(q << " Not sure; flags: " << join(e.ids()));
+        CHECK(e.ids() == Ids{"renal-dialysis-or-aki", "renal-egfr-needed", "unsure-answers"});
+        REQUIRE(e.flag("renal-dialysis-or-aki"));
+        CHECK(e.flag("renal-dialysis-or-aki")->severity == Severity::Stop);
+        CHECK(hasAnswer(*triggerOf(*e.flag("renal-dialysis-or-aki"), q), "unsure"));
+        CHECK_THAT(e.flag("renal-dialysis-or-aki")->message, Contains("Treat as at risk for NSF"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A surgery history cannot skip "was something left in your body".
+
+TEST_CASE("surgery-entry is a required repeating group and body-mark a repeating group that is not required") {
+    CHECK(formItem("surgery-entry").required);
+    CHECK(formItem("surgery-entry").repeats);
+    CHECK(formItem("surgery-implant").required);
+    CHECK_FALSE(formItem("body-mark").required);
+    CHECK(formItem("body-mark").repeats);
+}
+
+TEST_CASE("with surgery-any Yes a response that lists no surgery is not valid and names surgery-entry") {
+    Screening s = Screening::noRisk();
+    s.set("surgery-any", coded("surgery-any", "yes"));
+    const Evaluation e = evaluate(s);
+    INFO("validation errors: " << e.errors());
+    CHECK(e.enabled("surgery-entry"));
+    CHECK_FALSE(e.result.valid());
+    REQUIRE(e.result.errors.size() == 1);
+    CHECK(e.result.errors[0].linkId == "surgery-entry");
+    CHECK(e.result.errors[0].code == "required-group");
+}
+
+TEST_CASE("with surgery-any Yes a surgery listed with no answers is not valid either") {
+    Screening s = Screening::noRisk();
+    s.set("surgery-any", coded("surgery-any", "yes"));
+    json doc = s.doc();
+    for (auto& section : doc["item"])
+        if (section["linkId"] == "surgery") section["item"].push_back({{"linkId", "surgery-entry"}});
+    const Evaluation e = evaluate(doc);
+    INFO("validation errors: " << e.errors());
+    CHECK_FALSE(e.result.valid());
+    CHECK_THAT(e.errors(), Contains("surgery-entry: required-group"));
+}
+
+TEST_CASE("with surgery-any Yes one listed surgery must say whether something was left in the body") {
+    Screening s = Screening::noRisk();
+    s.set("surgery-any", coded("surgery-any", "yes")).set("surgery-type", {{"valueString", "Gallbladder removed"}});
+    const Evaluation missing = evaluate(s);
+    INFO("validation errors: " << missing.errors());
+    CHECK_FALSE(missing.result.valid());
+    CHECK_THAT(missing.errors(), Contains("surgery-implant: required") && !Contains("surgery-entry"));
+
+    s.set("surgery-implant", coded("surgery-implant", "unsure"));
+    const Evaluation complete = evaluate(s);
+    CHECK(complete.result.valid());
+    CHECK(complete.ids() == Ids{"unsure-answers"});
+    test::keepForSchemaCheck("policy-surgery-implant-unsure", complete.written());
+}
+
+TEST_CASE("with surgery-any No or Not sure no surgery needs to be listed") {
+    for (const std::string code : {"no", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.answer("surgery-any", code);
+        const Evaluation e = evaluate(s);
+        INFO("surgery-any " << code << "; errors: " << e.errors());
+        CHECK(e.result.valid());
+        CHECK_FALSE(e.enabled("surgery-entry"));
+    }
+}
+
+TEST_CASE("the body map may be left empty because a patient may not know where the metal is") {
+    Screening s = Screening::noRisk();
+    s.answer("has-implants", "yes").answer("implant-hardware", "yes");
+    const Evaluation e = evaluate(s);
+    INFO("validation errors: " << e.errors());
+    CHECK(e.enabled("body-map"));
+    CHECK(e.result.valid());
+    CHECK(e.ids() == Ids{"implant-hardware"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Not sure opens the same follow-ups as Yes.
+
+TEST_CASE("a Not sure answer opens the same follow-up questions as Yes, and No keeps them closed") {
+    struct FollowUp {
+        std::string gate, item;
+        bool required;
+    };
+    const std::vector<FollowUp> followUps = {
+        {"previous-mri", "previous-mri-problem", true},
+        {"previous-mri-problem", "previous-mri-problem-details", false},
+        {"gadolinium-prior", "gadolinium-reaction", true},
+        {"gadolinium-reaction", "gadolinium-reaction-severity", true},
+        {"gadolinium-reaction", "gadolinium-reaction-details", false},
+        {"allergies", "allergies-list", false},
+    };
+    const auto f = GENERATE_COPY(from_range(followUps));
+    INFO(f.gate << " -> " << f.item);
+    CHECK(formItem(f.item).required == f.required);
+    for (const std::string code : {"yes", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.answer(f.gate, code);
+        if (formItem(f.item).type == ItemType::Text) s.text(f.item, "Something I half remember");
+        INFO(f.gate << " answered " << code);
+        REQUIRE(s.codeOf(f.gate) == code);
+        const Evaluation e = evaluate(s);
+        INFO("validation errors: " << e.errors());
+        CHECK(e.enabled(f.item));
+        CHECK(e.result.valid());
+        CHECK(e.result.ignoredAnswers.empty());
+        if (f.required) {
+            s.remove(f.item);
+            const Evaluation missing = evaluate(s);
+            CHECK_THAT(missing.errors(), Contains(f.item + ": required"));
+        } else {
+            CHECK_THAT(e.written().dump(), Contains("Something I half remember"));
+        }
+    }
+    Screening no = Screening::noRisk();
+    no.answer(f.gate, "no");
+    CHECK_FALSE(evaluate(no).enabled(f.item));
+}
+
+TEST_CASE("the reaction severity offers Not sure in English and Spanish") {
+    const Item& item = formItem("gadolinium-reaction-severity");
+    const auto unsure = std::find_if(item.options.begin(), item.options.end(),
+                                     [](const AnswerOption& o) { return o.value.coding.code == "unsure"; });
+    REQUIRE(unsure != item.options.end());
+    CHECK(unsure->value.coding.system == "http://mrscreen.org/fhir/CodeSystem/reaction-severity");
+    CHECK(unsure->display.base == "Not sure");
+    CHECK(unsure->display.in("es") == "No estoy seguro/a");
+}
+
+TEST_CASE("a gadolinium reaction of unknown severity is a stop, like a severe one, and a mild one is not") {
+    Screening s = Screening::noRisk();
+    s.answer("gadolinium-reaction-severity", "unsure");
+    const Evaluation e = evaluate(s);
+    INFO("validation errors: " << e.errors());
+    CHECK(e.result.valid());
+    CHECK(e.ids() == Ids{"gadolinium-reaction", "gadolinium-reaction-severe", "unsure-answers"});
+    const Flag* f = e.flag("gadolinium-reaction-severe");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Stop);
+    REQUIRE(triggerOf(*f, "gadolinium-reaction-severity"));
+    CHECK(triggerOf(*f, "gadolinium-reaction-severity")->answers == std::vector<std::string>{"unsure"});
+    CHECK_THAT(f->message, Contains("SEVERE or of unknown severity"));
+    const Evaluation es = evaluate(s.doc(), std::nullopt, "es");
+    CHECK_THAT(es.flag("gadolinium-reaction-severe")->message, Contains("gravedad desconocida") && Contains("En espera:"));
+    test::keepForSchemaCheck("policy-reaction-severity-unsure", e.written());
+
+    Screening mild = Screening::noRisk();
+    mild.answer("gadolinium-reaction-severity", "mild");
+    CHECK(evaluate(mild).ids() == Ids{"gadolinium-reaction"});
+}
+
+TEST_CASE("a patient not sure whether there was a reaction, nor how bad, is held for the authorised signer") {
+    Screening s = Screening::noRisk();
+    s.answer("gadolinium-prior", "unsure").answer("gadolinium-reaction", "unsure")
+        .answer("gadolinium-reaction-severity", "unsure");
+    REQUIRE(s.codeOf("gadolinium-prior") == "unsure");
+    const Evaluation e = evaluate(s);
+    INFO("validation errors: " << e.errors());
+    CHECK(e.result.valid());
+    CHECK(e.enabled("gadolinium-reaction-severity"));
+    CHECK(e.ids() == Ids{"gadolinium-reaction-severe", "unsure-answers"});
+    CHECK(e.flag("unsure-answers")->triggers.size() == 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wording.
+
+TEST_CASE("Spanish staff messages use Spanish MR terms and En espera for a hold") {
+    const std::regex englishMr(R"(\bMR\b)");
+    for (const auto& rule : test::mriRules().rules) {
+        const std::string& en = rule.message.at("en");
+        const std::string& es = rule.message.at("es");
+        INFO(rule.id << ": " << es);
+        CHECK_FALSE(std::regex_search(es, englishMr));
+        CHECK_THAT(es, !Contains("Retener") && !Contains("Insegur") && !Contains("estado RM") &&
+                           !Contains("RM Condicional"));
+        if (en.find("Hold:") != std::string::npos) CHECK_THAT(es, Contains("En espera:"));
+        if (en.find("MR Conditional") != std::string::npos) CHECK_THAT(es, Contains("condicional") && Contains("para RM"));
+        if (en.find("MR Unsafe") != std::string::npos) CHECK_THAT(es, Contains("no segur") && Contains("para RM"));
+        if (en.find("MR status") != std::string::npos) CHECK_THAT(es, Contains("estado de seguridad en RM"));
+    }
+}
+
+TEST_CASE("the implant question names the implants patients forget, in English and Spanish") {
+    const LocalText& text = formItem("has-implants").text;
+    for (const char* word : {"pacemaker", "stent", "joint", "IUD", "port", "pump", "clips", "hearing implant", "metal"})
+        CHECK_THAT(text.base, Contains(word));
+    for (const char* word : {"marcapasos", "stent", "articulación", "DIU", "puerto", "bomba", "clips",
+                             "implante para oír", "metal"})
+        CHECK_THAT(text.in("es"), Contains(word));
 }
 
 // ---------------------------------------------------------------------------------------------

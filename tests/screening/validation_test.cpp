@@ -198,7 +198,9 @@ TEST_CASE("an answer that cannot be read keeps the rest of the response intact")
     auto errors = validate(a, "en", "2026-11-25");
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].code == "invalid-value");
-    CHECK(errors[0].message.find("valueDecimal must be a number") != std::string::npos);
+    // The patient gets a plain request; staff get the technical reason.
+    CHECK(errors[0].message == "This answer could not be read. Please answer it again.");
+    CHECK(errors[0].detail.find("valueDecimal must be a number") != std::string::npos);
     // Everything else the patient entered is still there.
     REQUIRE(a.answersOf("name").size() == 1);
     CHECK(a.answersOf("name")[0]->text == "Ana");

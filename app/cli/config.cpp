@@ -1,0 +1,118 @@
+#include "cli/config.h"
+
+#include "screening/questionnaire.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <set>
+
+namespace mrscreen::cli {
+
+std::string KioskConfig::databasePath() const {
+    return database.empty() ? (std::filesystem::path(dataDir) / "mrscreen.db").string() : database;
+}
+
+store::StoreOptions KioskConfig::storeOptions() const {
+    store::StoreOptions o;
+    o.policy.signerRoles.clear();
+    for (const auto& r : signerRoles) o.policy.signerRoles.push_back(*screening::parseRole(r));
+    o.policy.signerMustDifferFromReviewer = signerMustDifferFromReviewer;
+    o.lockoutAttempts = lockoutAttempts;
+    o.lockoutSeconds = lockoutMinutes * 60;
+    return o;
+}
+
+namespace {
+
+struct Reader {
+    std::string source;
+    std::vector<std::string> problems;
+
+    const toml::table* section(const toml::table& root, const char* name, const std::set<std::string>& keys) {
+        const auto* t = root[name].as_table();
+        if (!t) {
+            if (root.contains(name)) problems.push_back("[" + std::string(name) + "] must be a table");
+            return nullptr;
+        }
+        for (const auto& [key, value] : *t) {
+            (void)value;
+            if (!keys.count(std::string(key.str())))
+                problems.push_back("unknown key '" + std::string(key.str()) + "' in [" + name + "]");
+        }
+        return t;
+    }
+
+    template <typename T>
+    void read(const toml::table* t, const char* section, const char* key, T& out) {
+        if (!t || !t->contains(key)) return;
+        if (auto v = (*t)[key].value<T>())
+            out = *v;
+        else
+            problems.push_back(std::string("[") + section + "] " + key + " has the wrong type");
+    }
+};
+
+} // namespace
+
+KioskConfig loadConfig(const std::string& path) {
+    KioskConfig c;
+    if (path.empty()) return c;
+    toml::table root;
+    try {
+        root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        const auto& where = e.source().begin;
+        throw screening::InputError(path, {"line " + std::to_string(where.line) + ": " + std::string(e.description())});
+    }
+    Reader r{path, {}};
+    for (const auto& [key, value] : root) {
+        (void)value;
+        static const std::set<std::string> sections = {"storage", "form", "policy", "staff"};
+        if (!sections.count(std::string(key.str())))
+            r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
+    }
+    const auto* storage = r.section(root, "storage", {"data_dir", "database"});
+    r.read(storage, "storage", "data_dir", c.dataDir);
+    r.read(storage, "storage", "database", c.database);
+    const auto* form = r.section(root, "form", {"path"});
+    r.read(form, "form", "path", c.form);
+    const auto* policy = r.section(root, "policy", {"signer_roles", "signer_must_differ_from_reviewer"});
+    r.read(policy, "policy", "signer_must_differ_from_reviewer", c.signerMustDifferFromReviewer);
+    if (policy && policy->contains("signer_roles")) {
+        c.signerRoles.clear();
+        const auto* roles = (*policy)["signer_roles"].as_array();
+        if (!roles) r.problems.push_back("[policy] signer_roles must be a list such as [\"mrso\"]");
+        for (std::size_t i = 0; roles && i < roles->size(); ++i) {
+            const auto role = (*roles)[i].value<std::string>();
+            const auto parsed = role ? screening::parseRole(*role) : std::nullopt;
+            if (!parsed || *parsed == screening::Role::Patient)
+                r.problems.push_back("[policy] signer_roles: '" + role.value_or("?") +
+                                     "' is not a staff role (nurse, mrso, admin)");
+            else
+                c.signerRoles.push_back(*role);
+        }
+        if (c.signerRoles.empty() && roles) r.problems.push_back("[policy] signer_roles must name at least one role");
+    }
+    const auto* staff = r.section(root, "staff", {"lockout_attempts", "lockout_minutes"});
+    std::int64_t attempts = c.lockoutAttempts, minutes = c.lockoutMinutes;
+    r.read(staff, "staff", "lockout_attempts", attempts);
+    r.read(staff, "staff", "lockout_minutes", minutes);
+    if (attempts < 1 || attempts > 100) r.problems.push_back("[staff] lockout_attempts must be 1-100");
+    if (minutes < 1 || minutes > 24 * 60) r.problems.push_back("[staff] lockout_minutes must be 1-1440");
+    c.lockoutAttempts = int(attempts);
+    c.lockoutMinutes = int(minutes);
+    if (!r.problems.empty()) throw screening::InputError(path, r.problems);
+    return c;
+}
+
+std::unique_ptr<store::Store> openStore(const KioskConfig& config) {
+    const std::filesystem::path db = config.databasePath();
+    std::error_code ec;
+    if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
+    if (ec)
+        throw store::StoreError("cannot create the data directory " + db.parent_path().string() + ": " + ec.message());
+    return store::openSqliteStore(db.string(), config.storeOptions());
+}
+
+} // namespace mrscreen::cli

@@ -1,0 +1,32 @@
+// KioskConfig: every setting the program reads, each with a default, filled from one TOML file
+// (kiosk-setup/mrscreen.example.toml documents them all). With no file the program runs as is,
+// keeping its data under ./var. An unknown key is an error, so a typo never silently does nothing.
+#pragma once
+
+#include "store/store.h"
+
+#include <string>
+#include <vector>
+
+namespace mrscreen::cli {
+
+struct KioskConfig {
+    std::string dataDir = "./var";
+    std::string database; // empty: <dataDir>/mrscreen.db
+    std::string form = "forms/mri-safety";
+    std::vector<std::string> signerRoles = {"mrso"};
+    bool signerMustDifferFromReviewer = true;
+    int lockoutAttempts = 5;
+    int lockoutMinutes = 15;
+
+    std::string databasePath() const;
+    store::StoreOptions storeOptions() const;
+};
+
+// Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
+KioskConfig loadConfig(const std::string& path);
+
+// Opens the store the config names, creating the data directory when needed.
+std::unique_ptr<store::Store> openStore(const KioskConfig& config);
+
+} // namespace mrscreen::cli

@@ -1,0 +1,312 @@
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/form_files.h"
+
+#include "screening/assessment.h"
+#include "screening/derived.h"
+#include "store/audit.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iomanip>
+#include <iostream>
+#include <termios.h>
+#include <unistd.h>
+
+namespace mrscreen::cli {
+
+using namespace screening;
+using nlohmann::json;
+
+namespace {
+
+KioskConfig configFor(const StoreContext& ctx) {
+    KioskConfig c = loadConfig(ctx.configPath);
+    if (!ctx.dataDir.empty()) {
+        c.dataDir = ctx.dataDir;
+        c.database.clear();
+    }
+    return c;
+}
+
+// The person running the command on the kiosk box acts as its administrator.
+Actor operatorActor() {
+    const char* user = std::getenv("USER");
+    return {std::string("cli:") + (user && *user ? user : "operator"), Role::Admin};
+}
+
+// Runs a command body, turning the errors a user can cause into messages and exit codes.
+template <typename Body>
+int guarded(const char* command, std::ostream& err, Body&& body) {
+    try {
+        return body();
+    } catch (const store::Refused& e) {
+        err << "mrscreen " << command << ": " << e.what() << "\n";
+        return 1;
+    } catch (const InputError& e) {
+        err << "mrscreen " << command << ": " << e.what() << "\n";
+        return 2;
+    } catch (const store::StoreError& e) {
+        err << "mrscreen " << command << ": " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        err << "mrscreen " << command << ": " << e.what() << "\n";
+        return 2;
+    }
+}
+
+std::string firstAnswerText(const ScreeningAnswers& a, const std::string& system, const std::string& code) {
+    for (int i : a.form().itemsWithCode(system, code)) {
+        std::string text;
+        a.anyAnswer(i, [&](const Value& v) {
+            text = v.toText();
+            return true;
+        });
+        if (!text.empty()) return text;
+    }
+    return "";
+}
+
+std::string padded(const std::string& s, std::size_t width) {
+    return s.size() >= width ? s.substr(0, width - 1) + " " : s + std::string(width - s.size(), ' ');
+}
+
+json summaryJson(const store::ScreeningSummary& s) {
+    return {{"id", s.id},
+            {"state", stateName(s.state)},
+            {"patient", {{"family", s.patient.familyName}, {"given", s.patient.givenName},
+                         {"birthDate", s.patient.birthDate}, {"sex", s.patient.sex}}},
+            {"origin", s.origin},
+            {"submittedAt", s.submittedAt},
+            {"reviewedBy", s.reviewedBy},
+            {"flags", {{"stop", s.stopFlags}, {"review", s.reviewFlags}, {"info", s.infoFlags}, {"open", s.openFlags}}}};
+}
+
+std::string patientName(const store::PatientIdentity& p) {
+    if (p.familyName.empty() && p.givenName.empty()) return "(no name)";
+    return p.familyName + ", " + p.givenName;
+}
+
+// Reads a PIN: without echo on a terminal, else one line from the stream.
+std::string readSecret(std::istream& in, std::ostream& out, const std::string& prompt) {
+    const bool tty = &in == &std::cin && isatty(STDIN_FILENO);
+    termios saved{};
+    if (tty) {
+        out << prompt << std::flush;
+        tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string secret;
+    std::getline(in, secret);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        out << "\n";
+    }
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+    return secret;
+}
+
+} // namespace
+
+int runImport(const StoreContext& ctx, const ImportOptions& o, std::ostream& out, std::ostream& err) {
+    return guarded("import", err, [&] {
+        const KioskConfig config = configFor(ctx);
+        const FormFiles f = loadFormFiles(o.form.empty() ? config.form : o.form);
+        const std::string responseText = readFile(o.response);
+        const Response response = readResponse(responseText, o.response);
+        if (const auto mismatch = formMismatch(response, f.form); !mismatch.empty())
+            throw InputError(o.response, {mismatch});
+        if (response.status != "completed" && response.status != "amended")
+            throw InputError(o.response, {"its status is '" + response.status +
+                                          "': only a completed response can be submitted for review"});
+        AssessmentInput in;
+        in.language = f.form.supportsLanguage(response.language) ? response.language : f.form.language;
+        in.screeningDate = screeningDateOf(response, todayIso());
+        const ScreeningAnswers answers(f.form, response);
+        const Assessment a = assess(answers, f.rules ? &*f.rules : nullptr, in);
+        if (!a.valid()) {
+            err << "mrscreen import: " << o.response << " was not stored: it has " << a.errors.size()
+                << " validation error(s)\n";
+            for (const auto& e : a.errors) err << "  " << padded(e.linkId, 28) << e.message << "\n";
+            return 1;
+        }
+        store::NewScreening s;
+        s.formUrl = f.form.url;
+        s.formVersion = f.form.version;
+        s.formSha256 = store::sha256Hex(readFile(f.questionnairePath));
+        s.rulesSha256 = f.rulesPath.empty() ? "" : store::sha256Hex(readFile(f.rulesPath));
+        s.language = in.language;
+        s.origin = "import";
+        s.responseJson = responseToJson(response, &f.form, &answers).dump();
+        s.flags = a.flags;
+        s.patient.familyName = firstAnswerText(answers, loinc::kSystem, "45394-4");
+        s.patient.givenName = firstAnswerText(answers, loinc::kSystem, "45392-8");
+        s.patient.birthDate = firstAnswerText(answers, loinc::kSystem, loinc::kBirthDate);
+        s.patient.sex = firstAnswerText(answers, loinc::kSystem, loinc::kSex);
+        const auto store = openStore(config);
+        const std::int64_t id = store->submit(s, operatorActor());
+        if (o.json)
+            out << json{{"id", id}, {"flags", a.flags.size()}}.dump() << "\n";
+        else
+            out << "Stored screening " << id << " (" << a.flags.size() << " flag(s)), waiting for review.\n";
+        return 0;
+    });
+}
+
+int runQueue(const StoreContext& ctx, bool asJson, std::ostream& out, std::ostream& err) {
+    return guarded("queue", err, [&] {
+        const auto store = openStore(configFor(ctx));
+        const auto queue = store->queue();
+        if (asJson) {
+            json list = json::array();
+            for (const auto& s : queue) list.push_back(summaryJson(s));
+            out << list.dump(2) << "\n";
+            return 0;
+        }
+        if (queue.empty()) {
+            out << "No screenings are waiting for review or a decision.\n";
+            return 0;
+        }
+        out << padded("ID", 8) << padded("SUBMITTED (UTC)", 18) << padded("PATIENT", 28) << padded("BORN", 12)
+            << padded("STATE", 11) << "STOP REVIEW INFO OPEN\n";
+        for (const auto& s : queue)
+            out << padded(std::to_string(s.id), 8) << padded(s.submittedAt.substr(0, 16), 18)
+                << padded(patientName(s.patient), 28) << padded(s.patient.birthDate, 12)
+                << padded(stateName(s.state), 11) << std::setw(4) << s.stopFlags << std::setw(7) << s.reviewFlags
+                << std::setw(5) << s.infoFlags << std::setw(5) << s.openFlags << "\n";
+        return 0;
+    });
+}
+
+int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream& out, std::ostream& err) {
+    return guarded("show", err, [&] {
+        const auto store = openStore(configFor(ctx));
+        const auto d = store->screening(id);
+        if (!d) {
+            err << "mrscreen show: there is no screening " << id << " (mrscreen queue lists the open ones)\n";
+            return 2;
+        }
+        if (asJson) {
+            json j = summaryJson(d->summary);
+            j["form"] = {{"url", d->formUrl}, {"version", d->formVersion}, {"sha256", d->formSha256},
+                         {"rulesSha256", d->rulesSha256}};
+            j["language"] = d->language;
+            j["amends"] = d->amendsId ? json(*d->amendsId) : json(nullptr);
+            j["amendedBy"] = d->amendedById ? json(*d->amendedById) : json(nullptr);
+            j["responseVersion"] = d->responseVersion;
+            j["response"] = json::parse(d->responseJson, nullptr, false);
+            j["flagList"] = json::array();
+            for (const auto& f : d->flags)
+                j["flagList"].push_back({{"id", f.ruleId}, {"category", f.category},
+                                         {"severity", severityName(f.severity)}, {"message", f.message},
+                                         {"triggers", json::parse(f.triggersJson, nullptr, false)},
+                                         {"status", verdictName(f.status)}, {"statusBy", f.statusBy},
+                                         {"statusAt", f.statusAt}, {"note", f.note}});
+            if (d->decision)
+                j["decision"] = {{"outcome", d->decision->outcome}, {"conditions", d->decision->conditions},
+                                 {"overrideReason", d->decision->overrideReason},
+                                 {"decidedBy", d->decision->decidedBy}, {"decidedAt", d->decision->decidedAt}};
+            j["history"] = json::array();
+            for (const auto& e : d->history)
+                j["history"].push_back({{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
+                                        {"detail", json::parse(e.detailJson, nullptr, false)}});
+            out << j.dump(2) << "\n";
+            return 0;
+        }
+        const auto& s = d->summary;
+        out << "Screening " << s.id << ": " << stateName(s.state) << "\n"
+            << "Patient   " << patientName(s.patient) << ", born " << s.patient.birthDate << ", " << s.patient.sex
+            << "\n"
+            << "Form      " << d->formUrl << " | " << d->formVersion << " (sha256 " << d->formSha256.substr(0, 12)
+            << ")\n"
+            << "Submitted " << s.submittedAt << " (" << s.origin << ")\n";
+        if (d->amendsId) out << "Corrects  screening " << *d->amendsId << "\n";
+        if (d->amendedById) out << "Replaced  by screening " << *d->amendedById << "\n";
+        out << "\nFlags (" << d->flags.size() << ")\n";
+        for (const auto& f : d->flags) {
+            std::string severity = severityName(f.severity);
+            for (auto& c : severity) c = char(std::toupper(static_cast<unsigned char>(c)));
+            out << "  " << padded(severity, 8) << padded(f.ruleId, 30) << padded(verdictName(f.status), 10)
+                << f.message << "\n";
+            if (!f.statusBy.empty())
+                out << "  " << std::string(48, ' ') << "by " << f.statusBy << " at " << f.statusAt
+                    << (f.note.empty() ? "" : ": " + f.note) << "\n";
+        }
+        if (d->decision)
+            out << "\nDecision  " << d->decision->outcome << " by " << d->decision->decidedBy << " at "
+                << d->decision->decidedAt << (d->decision->conditions.empty() ? "" : "; conditions: " + d->decision->conditions)
+                << (d->decision->overrideReason.empty() ? "" : "; reason: " + d->decision->overrideReason) << "\n";
+        out << "\nHistory\n";
+        for (const auto& e : d->history)
+            out << "  " << padded(e.at.substr(0, 19), 21) << padded(e.actor, 20) << e.action << "\n";
+        return 0;
+    });
+}
+
+int runStaff(const StoreContext& ctx, const StaffOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+    return guarded("staff", err, [&] {
+        const auto store = openStore(configFor(ctx));
+        const Actor by = operatorActor();
+        if (o.action == "add") {
+            const auto role = parseRole(o.role);
+            if (!role || *role == Role::Patient)
+                throw InputError("--role", {"'" + o.role + "' is not nurse, mrso or admin"});
+            const std::string pin = readSecret(in, out, "PIN for " + o.username + ": ");
+            store->addStaff(o.username, o.name, *role, pin, by);
+            out << "Added " << o.name << " (" << o.username << ", " << roleName(*role) << ").\n";
+        } else if (o.action == "list") {
+            const auto members = store->staff();
+            if (o.json) {
+                json list = json::array();
+                for (const auto& m : members)
+                    list.push_back({{"username", m.username}, {"name", m.displayName}, {"role", roleName(m.role)},
+                                    {"disabled", m.disabled}, {"lockedUntil", m.lockedUntil},
+                                    {"createdAt", m.createdAt}});
+                out << list.dump(2) << "\n";
+            } else if (members.empty()) {
+                out << "No staff accounts yet: add one with mrscreen staff add.\n";
+            } else {
+                for (const auto& m : members)
+                    out << padded(m.username, 16) << padded(m.displayName, 28) << padded(roleName(m.role), 7)
+                        << (m.disabled ? "disabled" : m.lockedUntil.empty() ? "active" : "locked until " + m.lockedUntil)
+                        << "\n";
+            }
+        } else if (o.action == "disable") {
+            store->disableStaff(o.username, by);
+            out << "Disabled " << o.username << ": the account can no longer sign in.\n";
+        } else if (o.action == "reset-pin") {
+            const std::string pin = readSecret(in, out, "New PIN for " + o.username + ": ");
+            store->resetSecret(o.username, pin, by);
+            out << "New PIN set for " << o.username << "; the account is unlocked.\n";
+        } else {
+            throw InputError("staff", {"unknown action '" + o.action + "' (add, list, disable, reset-pin)"});
+        }
+        return 0;
+    });
+}
+
+int runAuditVerify(const StoreContext& ctx, bool asJson, std::ostream& out, std::ostream& err) {
+    return guarded("audit verify", err, [&] {
+        const auto store = openStore(configFor(ctx));
+        const auto check = store->verifyAudit();
+        if (asJson) {
+            out << json{{"intact", check.intact},
+                        {"rows", check.rows},
+                        {"firstBadRow", check.firstBadSeq ? json(*check.firstBadSeq) : json(nullptr)},
+                        {"problem", check.problem}}
+                       .dump(2)
+                << "\n";
+        } else if (check.intact) {
+            out << "Audit trail intact: " << check.rows << " event(s), every link verified.\n";
+        } else {
+            out << "AUDIT TRAIL BROKEN at row " << *check.firstBadSeq << ": " << check.problem
+                << ".\nKeep this database as evidence and report it to the MR safety officer and IT security.\n";
+        }
+        return check.intact ? 0 : 1;
+    });
+}
+
+} // namespace mrscreen::cli

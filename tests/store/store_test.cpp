@@ -1,0 +1,1222 @@
+// The SQLite store: schema and migrations, refusal of newer and damaged files, submission and the
+// review queue, every workflow transition made through the store (allowed ones write one audit
+// event, refused ones change nothing), role checks, sign-off guards, amendments, staff accounts
+// and lockout. Each test works on its own scratch database under MRSCREEN_TEST_OUTPUT.
+#include "store/migrations.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace mrscreen::store;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using mrscreen::screening::Action;
+using mrscreen::screening::Flag;
+using mrscreen::screening::Trigger;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// [SECTION] scratch databases and people
+
+// <output>/store/<pid>-<n>/mrscreen.db, emptied first: unique per test, also across ctest's
+// processes.
+std::string freshDatabasePath() {
+    static int counter = 0;
+    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "store" /
+                         (std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return (dir / "mrscreen.db").string();
+}
+
+const Actor kPatient{"", Role::Patient};
+const Actor kNurse{"nina", Role::Nurse};
+const Actor kOtherNurse{"ned", Role::Nurse};
+const Actor kMrso{"omar", Role::Mrso};
+const Actor kOtherMrso{"olga", Role::Mrso};
+const Actor kAdmin{"ada", Role::Admin};
+
+const std::string kPin = "482913";
+
+Flag flag(const std::string& id, Severity severity, const std::string& category) {
+    Flag f;
+    f.id = id;
+    f.category = category;
+    f.severity = severity;
+    f.message = "Check " + id + " with the patient";
+    f.triggers = {Trigger{"has-" + id, {"true"}, "", std::nullopt}};
+    return f;
+}
+
+const Flag kPacemaker = flag("pacemaker", Severity::Stop, "implant");
+const Flag kPregnancy = flag("pregnancy", Severity::Review, "pregnancy");
+const Flag kClaustrophobia = flag("claustrophobia", Severity::Info, "comfort");
+
+NewScreening sampleScreening(std::vector<Flag> flags = {},
+                             const std::string& familyName = "Okafor") {
+    NewScreening s;
+    s.formUrl = "http://example.org/fhir/Questionnaire/mri-safety";
+    s.formVersion = "1.2.0";
+    s.formSha256 = std::string(64, 'a');
+    s.rulesSha256 = std::string(64, 'b');
+    s.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"completed",)"
+                     R"("item":[{"linkId":"has-pacemaker","answer":[{"valueBoolean":true}]}]})";
+    s.flags = std::move(flags);
+    s.patient = {familyName, "Ada", "1970-03-14", "female"};
+    return s;
+}
+
+TransitionRequest request(Action action, const Actor& actor, const std::string& overrideReason = "",
+                          const std::string& conditions = "") {
+    return TransitionRequest{action, actor, overrideReason, conditions};
+}
+
+// The Refused message `f` throws, or "" when it throws none.
+template <typename F> std::string refusalOf(F&& f) {
+    try {
+        f();
+    } catch (const Refused& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// The StoreError message `f` throws, or "" when it throws none.
+template <typename F> std::string storeErrorOf(F&& f) {
+    try {
+        f();
+    } catch (const StoreError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// A store on a fresh file, plus a second connection's view of what it wrote.
+struct ScratchStore {
+    std::string path = freshDatabasePath();
+    std::unique_ptr<Store> store;
+
+    explicit ScratchStore(const StoreOptions& options = {})
+        : store(openSqliteStore(path, options)) {}
+
+    std::int64_t count(const std::string& sql) {
+        Database db(path);
+        auto st = db.prepare(sql);
+        st.step();
+        return st.integer(0);
+    }
+    std::int64_t auditRows() { return count("SELECT COUNT(*) FROM audit"); }
+
+    std::string newestAuditAction() {
+        Database db(path);
+        auto st = db.prepare("SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
+        return st.step() ? st.text(0) : "";
+    }
+
+    ScreeningState stateOf(std::int64_t id) { return store->screening(id).value().summary.state; }
+
+    // The store never keeps drafts (the kiosk holds them until submit), so one is written directly.
+    std::int64_t insertDraft() {
+        Database db(path);
+        db.exec("INSERT INTO screenings (form_url, form_version, form_sha256, rules_sha256, state, "
+                "origin, "
+                "created_at) VALUES ('http://example.org/fhir/Questionnaire/mri-safety', '1.2.0', "
+                "'a', 'b', "
+                "'draft', 'kiosk', '2026-01-05T08:00:00.000Z')");
+        return db.lastInsertId();
+    }
+
+    // A screening brought to `state` through the store (drafts excepted); reviewed by kNurse,
+    // signed by kMrso.
+    std::int64_t screeningIn(ScreeningState state) {
+        switch (state) {
+        case ScreeningState::Draft:
+            return insertDraft();
+        case ScreeningState::Abandoned: {
+            const auto id = insertDraft();
+            store->transition(id, request(Action::Abandon, kPatient));
+            return id;
+        }
+        case ScreeningState::Submitted:
+            return store->submit(sampleScreening(), kPatient);
+        case ScreeningState::Reviewed: {
+            const auto id = screeningIn(ScreeningState::Submitted);
+            store->transition(id, request(Action::Review, kNurse));
+            return id;
+        }
+        case ScreeningState::Cleared: {
+            const auto id = screeningIn(ScreeningState::Reviewed);
+            store->transition(id, request(Action::Clear, kMrso));
+            return id;
+        }
+        case ScreeningState::ClearedWithConditions: {
+            const auto id = screeningIn(ScreeningState::Reviewed);
+            store->transition(
+                id, request(Action::ClearWithConditions, kMrso, "", "remove hearing aids"));
+            return id;
+        }
+        case ScreeningState::NotCleared: {
+            const auto id = screeningIn(ScreeningState::Reviewed);
+            store->transition(id,
+                              request(Action::NotClear, kMrso, "retained foreign body in the eye"));
+            return id;
+        }
+        case ScreeningState::Amended: {
+            const auto id = screeningIn(ScreeningState::Cleared);
+            store->amend(id, sampleScreening(), kNurse);
+            return id;
+        }
+        }
+        FAIL("unknown state");
+        return 0;
+    }
+};
+
+// Everything a refused change must leave as it was.
+struct Snapshot {
+    ScreeningState state;
+    std::string reviewedBy;
+    bool decided;
+    std::int64_t screenings;
+    std::int64_t auditRows;
+    std::int64_t decisionRows;
+
+    static Snapshot of(ScratchStore& s, std::int64_t id) {
+        const auto d = s.store->screening(id).value();
+        return {d.summary.state,        d.summary.reviewedBy,
+                d.decision.has_value(), s.store->countScreenings(),
+                s.auditRows(),          s.count("SELECT COUNT(*) FROM decisions")};
+    }
+    bool operator==(const Snapshot&) const = default;
+};
+
+std::string describe(const Snapshot& s) {
+    return std::string(mrscreen::screening::stateName(s.state)) + " reviewedBy=" + s.reviewedBy +
+           " decided=" + (s.decided ? "yes" : "no") +
+           " screenings=" + std::to_string(s.screenings) + " audit=" + std::to_string(s.auditRows) +
+           " decisions=" + std::to_string(s.decisionRows);
+}
+
+// The connection SQLite opens while `open` runs, caught through an auto-extension, so the tests can
+// read the store's own per-connection settings (synchronous and foreign_keys are not in the file).
+sqlite3* gOpenedConnection = nullptr;
+
+int rememberConnection(sqlite3* db, const char**, const sqlite3_api_routines*) {
+    if (!gOpenedConnection)
+        gOpenedConnection = db;
+    return SQLITE_OK;
+}
+
+template <typename F> sqlite3* connectionOpenedBy(F&& open) {
+    gOpenedConnection = nullptr;
+    const auto entry = reinterpret_cast<void (*)()>(&rememberConnection);
+    sqlite3_auto_extension(entry);
+    open();
+    sqlite3_cancel_auto_extension(entry);
+    return gOpenedConnection;
+}
+
+std::string pragma(sqlite3* connection, const std::string& name) {
+    Statement st(connection, "PRAGMA " + name);
+    REQUIRE(st.step());
+    return st.text(0);
+}
+
+void overwrite(const std::string& path, std::streamoff offset, std::size_t bytes, char with) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    REQUIRE(f);
+    f.seekp(offset);
+    const std::string garbage(bytes, with);
+    f.write(garbage.data(), std::streamsize(garbage.size()));
+}
+
+// A closed database holding a few screenings, its WAL checkpointed into the main file.
+std::string databaseWithScreenings(int screenings) {
+    ScratchStore s;
+    for (int i = 0; i < screenings; ++i) {
+        auto n = sampleScreening({kPacemaker, kPregnancy}, "Patient" + std::to_string(i));
+        n.responseJson = nlohmann::json{{"resourceType", "QuestionnaireResponse"},
+                                        {"status", "completed"},
+                                        {"text", std::string(1500, char('a' + i % 26))}}
+                             .dump();
+        s.store->submit(n, kPatient);
+    }
+    const std::string path = s.path;
+    s.store.reset();
+    REQUIRE_FALSE(fs::exists(path + "-wal"));
+    return path;
+}
+
+} // namespace
+
+// [SECTION] schema and opening
+
+TEST_CASE(
+    "a new database is created in WAL mode with full sync, foreign keys on and the newest schema") {
+    const std::string path = freshDatabasePath();
+    std::unique_ptr<Store> store;
+    sqlite3* connection = connectionOpenedBy([&] { store = openSqliteStore(path); });
+    REQUIRE(connection != nullptr);
+    REQUIRE(fs::exists(path));
+
+    CHECK(pragma(connection, "journal_mode") == "wal");
+    CHECK(pragma(connection, "synchronous") == "2"); // FULL
+    CHECK(pragma(connection, "foreign_keys") == "1");
+    CHECK(std::stoi(pragma(connection, "busy_timeout")) >= 1000);
+
+    Database other(path);
+    CHECK(pragma(other.handle(), "journal_mode") == "wal"); // kept in the file
+    const auto& migrations = builtInMigrations();
+    REQUIRE_FALSE(migrations.empty());
+    CHECK(schemaVersion(other) == migrations.back().version);
+    auto recorded = other.prepare("SELECT COUNT(*) FROM schema_migrations");
+    recorded.step();
+    CHECK(recorded.integer(0) == std::int64_t(migrations.size()));
+    for (const char* table :
+         {"patients", "screenings", "responses", "flags", "labs", "implants", "decisions",
+          "signatures", "records", "staff", "audit", "audit_head"}) {
+        INFO("table " << table);
+        auto st =
+            other.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+        st.bind(1, table).step();
+        CHECK(st.integer(0) == 1);
+    }
+    CHECK(store->queue().empty());
+    CHECK(store->countScreenings() == 0);
+}
+
+TEST_CASE("the built-in migrations are numbered in order without gaps") {
+    const auto& migrations = builtInMigrations();
+    for (std::size_t i = 0; i < migrations.size(); ++i) {
+        INFO(migrations[i].name);
+        CHECK(migrations[i].version == int(i) + 1);
+        CHECK_FALSE(migrations[i].sql.empty());
+    }
+}
+
+TEST_CASE("opening an existing database again applies no migration twice and keeps its data") {
+    ScratchStore s;
+    const auto id = s.store->submit(sampleScreening({kPacemaker}), kPatient);
+    s.store.reset();
+    s.store = openSqliteStore(s.path);
+    CHECK(s.count("SELECT COUNT(*) FROM schema_migrations") ==
+          std::int64_t(builtInMigrations().size()));
+    CHECK(s.store->screening(id).value().flags.size() == 1);
+    Database db(s.path);
+    CHECK(migrate(db) == 0);
+}
+
+TEST_CASE("a database at an older schema version is upgraded in place and keeps its screenings") {
+    const std::string path = freshDatabasePath();
+    std::int64_t id = 0;
+    {
+        Database db(path);
+        CHECK(migrate(db, 1) == 1);
+        REQUIRE(schemaVersion(db) == 1);
+        db.exec(
+            "INSERT INTO patients (id, family_name, given_name, birth_date, sex, created_at) "
+            "VALUES (7, 'Lindqvist', 'Maja', '1961-07-02', 'female', '2025-12-01T09:00:00.000Z')");
+        db.exec("INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, "
+                "rules_sha256, state, "
+                "origin, created_at, submitted_at) VALUES (7, "
+                "'http://example.org/fhir/Questionnaire/mri-safety', "
+                "'1.0.0', 'f', 'r', 'submitted', 'kiosk', '2025-12-01T09:00:00.000Z', "
+                "'2025-12-01T09:05:00.000Z')");
+        id = db.lastInsertId();
+        db.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) "
+                   "VALUES (?, 1, '{\"resourceType\":\"QuestionnaireResponse\"}', 'x', "
+                   "'2025-12-01T09:05:00.000Z')")
+            .bind(1, id)
+            .run();
+        db.prepare("INSERT INTO flags (screening_id, rule_id, category, severity, message, "
+                   "triggers_json) "
+                   "VALUES (?, 'pacemaker', 'implant', 'stop', 'Pacemaker', '[]')")
+            .bind(1, id)
+            .run();
+    }
+
+    auto store = openSqliteStore(path);
+
+    Database db(path);
+    CHECK(schemaVersion(db) == builtInMigrations().back().version);
+    auto index = db.prepare(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'screenings_by_state'");
+    index.step();
+    CHECK(index.integer(0) == 1);
+
+    const auto detail = store->screening(id);
+    REQUIRE(detail);
+    CHECK(detail->summary.patient.familyName == "Lindqvist");
+    CHECK(detail->summary.state == ScreeningState::Submitted);
+    CHECK(detail->responseJson == R"({"resourceType":"QuestionnaireResponse"})");
+    REQUIRE(detail->flags.size() == 1);
+    CHECK(detail->flags[0].ruleId == "pacemaker");
+    const auto queue = store->queue();
+    REQUIRE(queue.size() == 1);
+    CHECK(queue[0].id == id);
+    CHECK(queue[0].stopFlags == 1);
+}
+
+TEST_CASE("a database written by a newer program is refused with a message saying to install that "
+          "program") {
+    const std::string path = freshDatabasePath();
+    {
+        Database db(path);
+        migrate(db);
+        db.exec("INSERT INTO schema_migrations (version, name, applied_at) "
+                "VALUES (99, '0099_from_the_future', '2030-01-01T00:00:00.000Z')");
+    }
+    const auto message = storeErrorOf([&] { openSqliteStore(path); });
+    INFO(message);
+    CHECK_THAT(message, Contains(path));
+    CHECK_THAT(message, Contains("schema version 99"));
+    CHECK_THAT(message, Contains("newer than this program"));
+    CHECK_THAT(message, Contains("install the newer mrscreen"));
+
+    Database db(path);
+    CHECK(schemaVersion(db) == 99);
+    CHECK_THROWS_AS(migrate(db), StoreError);
+}
+
+TEST_CASE("a database file with a damaged header is refused with a message that says to restore "
+          "the backup") {
+    const std::string path = databaseWithScreenings(3);
+    overwrite(path, 0, 100, 'X');
+    const auto message = storeErrorOf([&] { openSqliteStore(path); });
+    INFO(message);
+    CHECK_THAT(message, Contains(path));
+    CHECK_THAT(message, Contains("integrity check"));
+    CHECK_THAT(message, Contains("restore the latest backup"));
+}
+
+TEST_CASE("a database file with damaged pages is refused with a message that says to restore the "
+          "backup") {
+    const std::string path = databaseWithScreenings(12);
+    const auto size = fs::file_size(path);
+    REQUIRE(size > 8 * 4096);
+
+    SECTION("pages overwritten with garbage") {
+        overwrite(path, std::streamoff(size / 2), 3 * 4096, '\x5a');
+    }
+    SECTION("the cell pointers of the last page overwritten, so quick_check lists the damage") {
+        overwrite(path, std::streamoff(size - 4096 + 8), 64, '\x5a');
+    }
+    SECTION("the file truncated to half its pages") {
+        fs::resize_file(path, (size / 2) / 4096 * 4096);
+    }
+
+    const auto message = storeErrorOf([&] { openSqliteStore(path); });
+    INFO(message);
+    CHECK_THAT(message, Contains(path));
+    CHECK_THAT(message, Contains("will not run on a damaged database"));
+    CHECK_THAT(message, Contains("restore the latest backup"));
+}
+
+// [SECTION] submit and queue
+
+TEST_CASE("submit stores the response, its flags and exactly one audit event") {
+    ScratchStore s;
+    auto withDerived = flag("egfr-low", Severity::Review, "renal");
+    withDerived.triggers = {Trigger{"", {}, "egfr", 27.5}};
+    const auto submitted = sampleScreening({kPacemaker, withDerived, kClaustrophobia});
+    const auto before = s.auditRows();
+
+    const auto id = s.store->submit(submitted, kPatient);
+
+    CHECK(s.auditRows() == before + 1);
+    CHECK(s.newestAuditAction() == "screening.submitted");
+    CHECK(s.store->countScreenings() == 1);
+    const auto d = s.store->screening(id).value();
+    CHECK(d.summary.state == ScreeningState::Submitted);
+    CHECK(d.summary.origin == "kiosk");
+    CHECK(d.summary.patient.familyName == "Okafor");
+    CHECK(d.summary.patient.birthDate == "1970-03-14");
+    CHECK_FALSE(d.summary.submittedAt.empty());
+    CHECK(d.formUrl == submitted.formUrl);
+    CHECK(d.formVersion == "1.2.0");
+    CHECK(d.formSha256 == submitted.formSha256);
+    CHECK(d.rulesSha256 == submitted.rulesSha256);
+    CHECK(d.language == "en");
+    CHECK(d.responseVersion == 1);
+    CHECK(d.responseJson == submitted.responseJson);
+    CHECK_FALSE(d.amendsId);
+    CHECK_FALSE(d.amendedById);
+    CHECK_FALSE(d.decision);
+
+    REQUIRE(d.flags.size() == 3); // stop, review, info
+    CHECK(d.flags[0].ruleId == "pacemaker");
+    CHECK(d.flags[0].severity == Severity::Stop);
+    CHECK(d.flags[0].category == "implant");
+    CHECK(d.flags[0].message == "Check pacemaker with the patient");
+    CHECK(nlohmann::json::parse(d.flags[0].triggersJson) ==
+          nlohmann::json::parse(R"([{"linkId":"has-pacemaker","answers":["true"]}])"));
+    CHECK(d.flags[1].ruleId == "egfr-low");
+    CHECK(nlohmann::json::parse(d.flags[1].triggersJson) ==
+          nlohmann::json::parse(R"([{"derived":"egfr","value":27.5}])"));
+    CHECK(d.flags[2].ruleId == "claustrophobia");
+    for (const auto& f : d.flags) {
+        CHECK(f.status == FlagVerdict::Open);
+        CHECK(f.statusBy.empty());
+    }
+    CHECK(d.summary.stopFlags == 1);
+    CHECK(d.summary.reviewFlags == 1);
+    CHECK(d.summary.infoFlags == 1);
+    CHECK(d.summary.openFlags == 2);
+
+    REQUIRE(d.history.size() == 1);
+    CHECK(d.history[0].action == "screening.submitted");
+    CHECK(d.history[0].actor == "patient");
+    CHECK(d.history[0].screeningId == id);
+    CHECK(s.count("SELECT COUNT(*) FROM responses WHERE sha256 = '" +
+                  sha256Hex(submitted.responseJson) + "'") == 1);
+}
+
+TEST_CASE("an imported response is stored as submitted by the nurse who imported it") {
+    ScratchStore s;
+    auto imported = sampleScreening({kPregnancy});
+    imported.origin = "import";
+    const auto id = s.store->submit(imported, kNurse);
+    const auto d = s.store->screening(id).value();
+    CHECK(d.summary.origin == "import");
+    REQUIRE(d.history.size() == 1);
+    CHECK(d.history[0].actor == "nina");
+}
+
+TEST_CASE("a screening that does not exist is reported as absent") {
+    ScratchStore s;
+    CHECK_FALSE(s.store->screening(42));
+    CHECK_THAT(refusalOf([&] { s.store->transition(42, request(Action::Review, kNurse)); }),
+               Contains("there is no screening 42"));
+    CHECK(s.auditRows() == 0);
+}
+
+TEST_CASE("the queue lists submitted and reviewed screenings only, oldest first, with their flag "
+          "counts") {
+    ScratchStore s;
+    const auto flagged = s.store->submit(
+        sampleScreening({kPacemaker, kPregnancy, kClaustrophobia}, "Flagged"), kPatient);
+    const auto early = s.store->submit(sampleScreening({}, "Early"), kPatient);
+    const auto reviewed = s.screeningIn(ScreeningState::Reviewed);
+    s.screeningIn(ScreeningState::Draft);
+    s.screeningIn(ScreeningState::Abandoned);
+    s.screeningIn(ScreeningState::Cleared);
+    s.screeningIn(ScreeningState::NotCleared);
+    const auto amendedTo = s.store->amend(s.screeningIn(ScreeningState::ClearedWithConditions),
+                                          sampleScreening({}, "Corrected"), kMrso);
+    {
+        // Submitted long before the others, though stored later: the queue goes by submission time.
+        Database db(s.path);
+        db.prepare("UPDATE screenings SET submitted_at = '2020-01-01T00:00:00.000Z' WHERE id = ?")
+            .bind(1, early)
+            .run();
+    }
+
+    auto queue = s.store->queue();
+    std::vector<std::int64_t> ids;
+    for (const auto& q : queue)
+        ids.push_back(q.id);
+    CHECK(ids == std::vector<std::int64_t>{early, flagged, reviewed, amendedTo});
+
+    REQUIRE(queue.size() == 4);
+    CHECK(queue[0].patient.familyName == "Early");
+    CHECK(queue[1].state == ScreeningState::Submitted);
+    CHECK(queue[1].stopFlags == 1);
+    CHECK(queue[1].reviewFlags == 1);
+    CHECK(queue[1].infoFlags == 1);
+    CHECK(queue[1].openFlags == 2);
+    CHECK(queue[2].state == ScreeningState::Reviewed);
+    CHECK(queue[2].reviewedBy == "nina");
+    CHECK(queue[3].origin == "amendment");
+
+    s.store->setFlagVerdict(flagged, "pacemaker", FlagVerdict::Verified, "Checked the card",
+                            kNurse);
+    queue = s.store->queue();
+    REQUIRE(queue.size() == 4);
+    CHECK(queue[1].openFlags == 1);
+    CHECK(queue[1].stopFlags == 1);
+}
+
+// [SECTION] allowed transitions
+
+TEST_CASE("every allowed transition is made through the store and appends one audit event") {
+    ScratchStore s;
+
+    SECTION("draft -> submitted, by the patient session, a nurse or an admin") {
+        for (const auto& actor : {kPatient, kNurse, kAdmin}) {
+            const auto before = s.auditRows();
+            const auto id = s.store->submit(sampleScreening(), actor);
+            CHECK(s.stateOf(id) == ScreeningState::Submitted);
+            CHECK(s.auditRows() == before + 1);
+            CHECK(s.newestAuditAction() == "screening.submitted");
+        }
+    }
+    SECTION("draft -> abandoned, by the patient session or a nurse") {
+        for (const auto& actor : {kPatient, kNurse}) {
+            const auto id = s.insertDraft();
+            const auto before = s.auditRows();
+            CHECK(s.store->transition(id, request(Action::Abandon, actor)) ==
+                  ScreeningState::Abandoned);
+            CHECK(s.stateOf(id) == ScreeningState::Abandoned);
+            CHECK(s.auditRows() == before + 1);
+            CHECK(s.newestAuditAction() == "screening.abandoned");
+        }
+    }
+    SECTION("submitted -> reviewed, by a nurse") {
+        const auto id = s.screeningIn(ScreeningState::Submitted);
+        const auto before = s.auditRows();
+        CHECK(s.store->transition(id, request(Action::Review, kNurse)) == ScreeningState::Reviewed);
+        const auto d = s.store->screening(id).value();
+        CHECK(d.summary.state == ScreeningState::Reviewed);
+        CHECK(d.summary.reviewedBy == "nina");
+        CHECK(s.auditRows() == before + 1);
+        CHECK(s.newestAuditAction() == "screening.reviewed");
+        CHECK(d.history.back().actor == "nina");
+    }
+    SECTION("reviewed -> cleared, by the MRSO") {
+        const auto id = s.screeningIn(ScreeningState::Reviewed);
+        const auto before = s.auditRows();
+        CHECK(s.store->transition(id, request(Action::Clear, kMrso)) == ScreeningState::Cleared);
+        const auto d = s.store->screening(id).value();
+        CHECK(d.summary.state == ScreeningState::Cleared);
+        REQUIRE(d.decision);
+        CHECK(d.decision->outcome == "cleared");
+        CHECK(d.decision->decidedBy == "omar");
+        CHECK_FALSE(d.decision->decidedAt.empty());
+        CHECK(s.auditRows() == before + 1);
+        CHECK(s.newestAuditAction() == "screening.cleared");
+    }
+    SECTION("reviewed -> cleared_with_conditions, by the MRSO, keeping the conditions") {
+        const auto id = s.screeningIn(ScreeningState::Reviewed);
+        const auto before = s.auditRows();
+        CHECK(s.store->transition(id, request(Action::ClearWithConditions, kMrso, "",
+                                              "Normal Operating Mode only")) ==
+              ScreeningState::ClearedWithConditions);
+        const auto d = s.store->screening(id).value();
+        CHECK(d.summary.state == ScreeningState::ClearedWithConditions);
+        REQUIRE(d.decision);
+        CHECK(d.decision->outcome == "cleared_with_conditions");
+        CHECK(d.decision->conditions == "Normal Operating Mode only");
+        CHECK(s.auditRows() == before + 1);
+        CHECK(s.newestAuditAction() == "screening.cleared_with_conditions");
+        CHECK(nlohmann::json::parse(d.history.back().detailJson)["conditions"] ==
+              "Normal Operating Mode only");
+    }
+    SECTION("reviewed -> not_cleared, by the MRSO") {
+        const auto id = s.screeningIn(ScreeningState::Reviewed);
+        const auto before = s.auditRows();
+        CHECK(s.store->transition(id, request(Action::NotClear, kMrso)) ==
+              ScreeningState::NotCleared);
+        const auto d = s.store->screening(id).value();
+        CHECK(d.summary.state == ScreeningState::NotCleared);
+        REQUIRE(d.decision);
+        CHECK(d.decision->outcome == "not_cleared");
+        CHECK(s.auditRows() == before + 1);
+        CHECK(s.newestAuditAction() == "screening.not_cleared");
+    }
+    SECTION("decided -> amended, from each outcome, by a nurse, an MRSO or an admin") {
+        const std::vector<std::pair<ScreeningState, Actor>> cases = {
+            {ScreeningState::Cleared, kNurse},
+            {ScreeningState::ClearedWithConditions, kMrso},
+            {ScreeningState::NotCleared, kAdmin}};
+        for (const auto& [state, actor] : cases) {
+            INFO(mrscreen::screening::stateName(state) << " amended by " << actor.username);
+            const auto id = s.screeningIn(state);
+            const auto before = s.auditRows();
+            const auto newId = s.store->amend(id, sampleScreening(), actor);
+            CHECK(newId != id);
+            CHECK(s.stateOf(id) == ScreeningState::Amended);
+            CHECK(s.stateOf(newId) == ScreeningState::Submitted);
+            CHECK(s.auditRows() == before + 1);
+            CHECK(s.newestAuditAction() == "screening.amended");
+        }
+    }
+}
+
+// [SECTION] forbidden transitions
+
+TEST_CASE("a forbidden transition is refused and leaves the state and the audit trail unchanged") {
+    struct Forbidden {
+        ScreeningState from;
+        Action action;
+        Actor actor;
+        std::string why;
+    };
+    const std::vector<Forbidden> cases = {
+        {ScreeningState::Draft, Action::Review, kNurse, "a draft screening cannot be reviewed"},
+        {ScreeningState::Draft, Action::Clear, kMrso, "a draft screening cannot be cleared"},
+        {ScreeningState::Submitted, Action::Clear, kMrso,
+         "a submitted screening cannot be cleared"},
+        {ScreeningState::Submitted, Action::NotClear, kMrso, "cannot be marked not cleared"},
+        {ScreeningState::Submitted, Action::Abandon, kNurse,
+         "a submitted screening cannot be abandoned"},
+        {ScreeningState::Reviewed, Action::Review, kOtherNurse,
+         "a reviewed screening cannot be reviewed"},
+        {ScreeningState::Reviewed, Action::Abandon, kNurse,
+         "a reviewed screening cannot be abandoned"},
+        {ScreeningState::Cleared, Action::Review, kNurse, "a cleared screening cannot be reviewed"},
+        {ScreeningState::Cleared, Action::Clear, kOtherMrso,
+         "a cleared screening cannot be cleared"},
+        {ScreeningState::Cleared, Action::NotClear, kOtherMrso,
+         "a cleared screening cannot be marked not cleared"},
+        {ScreeningState::ClearedWithConditions, Action::Abandon, kNurse, "cannot be abandoned"},
+        {ScreeningState::NotCleared, Action::Clear, kOtherMrso,
+         "a screening marked not cleared cannot be cleared"},
+        {ScreeningState::Abandoned, Action::Review, kNurse,
+         "an abandoned screening cannot be reviewed: it is final"},
+        {ScreeningState::Abandoned, Action::Abandon, kPatient, "it is final"},
+        {ScreeningState::Amended, Action::Clear, kOtherMrso,
+         "an amended screening cannot be cleared: it is final"},
+        {ScreeningState::Amended, Action::Review, kNurse, "it is final"},
+    };
+    for (const auto& c : cases) {
+        ScratchStore s;
+        const auto id = s.screeningIn(c.from);
+        const auto before = Snapshot::of(s, id);
+        INFO(mrscreen::screening::stateName(c.from)
+             << " --" << mrscreen::screening::actionName(c.action) << "--> by "
+             << c.actor.username);
+        const auto why = refusalOf([&] { s.store->transition(id, request(c.action, c.actor)); });
+        CHECK_THAT(why, StartsWith("screening " + std::to_string(id) + ": "));
+        CHECK_THAT(why, Contains(c.why));
+        const auto after = Snapshot::of(s, id);
+        INFO("before: " << describe(before) << "\nafter: " << describe(after));
+        CHECK(after == before);
+    }
+}
+
+TEST_CASE("only a decided screening can be amended, and a refused amendment stores nothing") {
+    for (const auto state :
+         {ScreeningState::Draft, ScreeningState::Submitted, ScreeningState::Reviewed,
+          ScreeningState::Abandoned, ScreeningState::Amended}) {
+        INFO(mrscreen::screening::stateName(state));
+        ScratchStore s;
+        const auto id = s.screeningIn(state);
+        const auto before = Snapshot::of(s, id);
+        CHECK_THAT(refusalOf([&] { s.store->amend(id, sampleScreening(), kNurse); }),
+                   Contains("cannot be amended"));
+        CHECK(Snapshot::of(s, id) == before);
+        CHECK(s.count("SELECT COUNT(*) FROM screenings WHERE origin = 'amendment'") ==
+              (state == ScreeningState::Amended ? 1 : 0));
+    }
+}
+
+TEST_CASE("transition() refuses submit and amend and points to their own calls") {
+    ScratchStore s;
+    const auto draft = s.screeningIn(ScreeningState::Draft);
+    const auto cleared = s.screeningIn(ScreeningState::Cleared);
+    const auto audit = s.auditRows();
+    CHECK_THAT(refusalOf([&] { s.store->transition(draft, request(Action::Submit, kPatient)); }),
+               Contains("use submit"));
+    CHECK_THAT(refusalOf([&] { s.store->transition(cleared, request(Action::Amend, kNurse)); }),
+               Contains("use amend"));
+    CHECK(s.stateOf(draft) == ScreeningState::Draft);
+    CHECK(s.stateOf(cleared) == ScreeningState::Cleared);
+    CHECK(s.auditRows() == audit);
+}
+
+// [SECTION] roles
+
+TEST_CASE("a patient session cannot review a screening") {
+    ScratchStore s;
+    const auto id = s.screeningIn(ScreeningState::Submitted);
+    const auto before = Snapshot::of(s, id);
+    CHECK_THAT(refusalOf([&] { s.store->transition(id, request(Action::Review, kPatient)); }),
+               Contains("the patient session cannot review a screening: only a nurse can"));
+    CHECK(Snapshot::of(s, id) == before);
+}
+
+TEST_CASE("a nurse cannot clear a screening, nor can an admin under the default policy") {
+    ScratchStore s;
+    const auto id = s.screeningIn(ScreeningState::Reviewed);
+    const auto before = Snapshot::of(s, id);
+    CHECK_THAT(refusalOf([&] { s.store->transition(id, request(Action::Clear, kOtherNurse)); }),
+               Contains("ned (nurse) cannot clear a screening: only an MRSO can"));
+    CHECK_THAT(refusalOf([&] { s.store->transition(id, request(Action::NotClear, kAdmin)); }),
+               Contains("only an MRSO can"));
+    CHECK(Snapshot::of(s, id) == before);
+}
+
+TEST_CASE("only a signed-in nurse records verdicts on flags") {
+    ScratchStore s;
+    const auto id = s.store->submit(sampleScreening({kPacemaker}), kPatient);
+    const auto audit = s.auditRows();
+    for (const auto& actor : {kMrso, kAdmin, kPatient, Actor{"", Role::Nurse}}) {
+        INFO("actor '" << actor.username << "' " << mrscreen::screening::roleName(actor.role));
+        CHECK_THAT(refusalOf([&] {
+                       s.store->setFlagVerdict(id, "pacemaker", FlagVerdict::Verified, "", actor);
+                   }),
+                   Contains("only a signed-in nurse"));
+    }
+    CHECK(s.store->screening(id).value().flags[0].status == FlagVerdict::Open);
+    CHECK(s.auditRows() == audit);
+}
+
+TEST_CASE("an MRSO cannot submit a screening and staff must act under their own username") {
+    ScratchStore s;
+    CHECK_THAT(refusalOf([&] { s.store->submit(sampleScreening(), kMrso); }),
+               Contains("omar (mrso) cannot submit a screening"));
+    const auto id = s.screeningIn(ScreeningState::Submitted);
+    CHECK_THAT(refusalOf([&] {
+                   s.store->transition(id, request(Action::Review, Actor{"", Role::Nurse}));
+               }),
+               Contains("sign in with your own nurse account"));
+    CHECK(s.store->countScreenings() == 1);
+    CHECK(s.auditRows() == 1);
+}
+
+// [SECTION] review and sign-off guards
+
+TEST_CASE("review is refused while a stop or review flag is open and allowed once every one has a "
+          "verdict") {
+    ScratchStore s;
+    const auto id =
+        s.store->submit(sampleScreening({kPacemaker, kPregnancy, kClaustrophobia}), kPatient);
+
+    auto before = Snapshot::of(s, id);
+    auto why = refusalOf([&] { s.store->transition(id, request(Action::Review, kNurse)); });
+    CHECK_THAT(why, Contains("2 stop/review flags have no verdict yet: pacemaker, pregnancy"));
+    CHECK_THAT(why, !Contains("claustrophobia")); // info flags need no verdict
+    CHECK(Snapshot::of(s, id) == before);
+
+    auto audit = s.auditRows();
+    s.store->setFlagVerdict(id, "pacemaker", FlagVerdict::Verified,
+                            "Pacemaker card seen: MR Conditional", kNurse);
+    CHECK(s.auditRows() == audit + 1);
+    CHECK(s.newestAuditAction() == "flag.verified");
+
+    before = Snapshot::of(s, id);
+    why = refusalOf([&] { s.store->transition(id, request(Action::Review, kNurse)); });
+    CHECK_THAT(why, Contains("1 stop/review flag has no verdict yet: pregnancy"));
+    CHECK(Snapshot::of(s, id) == before);
+
+    audit = s.auditRows();
+    s.store->setFlagVerdict(id, "pregnancy", FlagVerdict::Resolved, "Negative test today", kNurse);
+    CHECK(s.auditRows() == audit + 1);
+    CHECK(s.newestAuditAction() == "flag.resolved");
+
+    CHECK(s.store->transition(id, request(Action::Review, kNurse)) == ScreeningState::Reviewed);
+    const auto d = s.store->screening(id).value();
+    CHECK(d.summary.openFlags == 0);
+    CHECK(d.flags[0].status == FlagVerdict::Verified);
+    CHECK(d.flags[0].statusBy == "nina");
+    CHECK(d.flags[0].note == "Pacemaker card seen: MR Conditional");
+    CHECK_FALSE(d.flags[0].statusAt.empty());
+    CHECK(d.flags[1].status == FlagVerdict::Resolved);
+    CHECK(d.flags[2].status == FlagVerdict::Open);
+}
+
+TEST_CASE(
+    "a verdict is recorded only on an existing flag of a submitted screening and never as open") {
+    ScratchStore s;
+    const auto id = s.store->submit(sampleScreening({kPregnancy}), kPatient);
+    auto audit = s.auditRows();
+    CHECK_THAT(refusalOf([&] {
+                   s.store->setFlagVerdict(id, "tattoo", FlagVerdict::Verified, "", kNurse);
+               }),
+               Contains("has no flag 'tattoo'"));
+    CHECK_THAT(
+        refusalOf([&] { s.store->setFlagVerdict(id, "pregnancy", FlagVerdict::Open, "", kNurse); }),
+        Contains("verified or resolved"));
+    CHECK(s.auditRows() == audit);
+
+    s.store->setFlagVerdict(id, "pregnancy", FlagVerdict::Resolved, "", kNurse);
+    s.store->transition(id, request(Action::Review, kNurse));
+    audit = s.auditRows();
+    CHECK_THAT(refusalOf([&] {
+                   s.store->setFlagVerdict(id, "pregnancy", FlagVerdict::Verified, "", kNurse);
+               }),
+               Contains("flags are reviewed only while it is submitted"));
+    CHECK(s.store->screening(id).value().flags[0].status == FlagVerdict::Resolved);
+    CHECK(s.auditRows() == audit);
+}
+
+TEST_CASE("clearing while a stop flag is verified is refused unless the signer gives an override "
+          "reason") {
+    ScratchStore s;
+    const auto id = s.store->submit(sampleScreening({kPacemaker}), kPatient);
+    s.store->setFlagVerdict(id, "pacemaker", FlagVerdict::Verified, "MR Conditional pacemaker",
+                            kNurse);
+    s.store->transition(id, request(Action::Review, kNurse));
+
+    const auto before = Snapshot::of(s, id);
+    CHECK_THAT(refusalOf([&] { s.store->transition(id, request(Action::Clear, kMrso)); }),
+               Contains("1 stop flag still applies: pacemaker; clearing needs an override reason"));
+    CHECK_THAT(refusalOf([&] { s.store->transition(id, request(Action::Clear, kMrso, "   ")); }),
+               Contains("needs an override reason"));
+    CHECK_THAT(refusalOf([&] {
+                   s.store->transition(
+                       id, request(Action::ClearWithConditions, kMrso, "", "cardiology present"));
+               }),
+               Contains("needs an override reason"));
+    CHECK(Snapshot::of(s, id) == before);
+
+    const std::string reason = "Cardiology confirmed MR Conditional system; programmed to MRI mode";
+    CHECK(s.store->transition(id, request(Action::Clear, kMrso, reason)) ==
+          ScreeningState::Cleared);
+    const auto d = s.store->screening(id).value();
+    REQUIRE(d.decision);
+    CHECK(d.decision->overrideReason == reason);
+    CHECK(nlohmann::json::parse(d.history.back().detailJson)["reason"] == reason);
+}
+
+TEST_CASE("a resolved stop flag needs no override reason, and not clearing never needs one") {
+    ScratchStore s;
+    const auto resolved = s.store->submit(sampleScreening({kPacemaker}), kPatient);
+    s.store->setFlagVerdict(resolved, "pacemaker", FlagVerdict::Resolved, "Explanted in 2019",
+                            kNurse);
+    s.store->transition(resolved, request(Action::Review, kNurse));
+    CHECK(s.store->transition(resolved, request(Action::Clear, kMrso)) == ScreeningState::Cleared);
+
+    const auto verified = s.store->submit(sampleScreening({kPacemaker}), kPatient);
+    s.store->setFlagVerdict(verified, "pacemaker", FlagVerdict::Verified, "", kNurse);
+    s.store->transition(verified, request(Action::Review, kNurse));
+    CHECK(s.store->transition(verified, request(Action::NotClear, kMrso)) ==
+          ScreeningState::NotCleared);
+}
+
+TEST_CASE("clearing with conditions needs the conditions, and a plain clear refuses them") {
+    ScratchStore s;
+    const auto id = s.screeningIn(ScreeningState::Reviewed);
+    const auto before = Snapshot::of(s, id);
+    CHECK_THAT(
+        refusalOf([&] { s.store->transition(id, request(Action::ClearWithConditions, kMrso)); }),
+        Contains("needs the conditions written down"));
+    CHECK_THAT(
+        refusalOf([&] { s.store->transition(id, request(Action::Clear, kMrso, "", "ear plugs")); }),
+        Contains("clear with conditions instead"));
+    CHECK(Snapshot::of(s, id) == before);
+}
+
+TEST_CASE("the reviewer cannot also sign the screening under the default policy") {
+    ScratchStore s;
+    const auto id = s.screeningIn(ScreeningState::Reviewed); // reviewed by nina
+    const auto before = Snapshot::of(s, id);
+    for (const auto& name : {"nina", "NINA"}) {
+        INFO(name);
+        CHECK_THAT(
+            refusalOf([&] {
+                s.store->transition(id, request(Action::Clear, Actor{name, Role::Mrso}));
+            }),
+            Contains(
+                "reviewed this screening; site policy requires a different person to sign it"));
+    }
+    CHECK(Snapshot::of(s, id) == before);
+    CHECK(s.store->transition(id, request(Action::Clear, kMrso)) == ScreeningState::Cleared);
+}
+
+TEST_CASE("when site policy allows it, the reviewer may also sign the screening") {
+    StoreOptions options;
+    options.policy.signerMustDifferFromReviewer = false;
+    options.policy.signerRoles = {Role::Mrso, Role::Nurse};
+    ScratchStore s(options);
+    const auto first = s.screeningIn(ScreeningState::Reviewed); // reviewed by nina
+    CHECK(s.store->transition(first, request(Action::Clear, kNurse)) == ScreeningState::Cleared);
+    CHECK(s.store->screening(first).value().decision.value().decidedBy == "nina");
+
+    const auto second = s.screeningIn(ScreeningState::Reviewed);
+    CHECK(s.store->transition(second, request(Action::NotClear, Actor{"nina", Role::Mrso})) ==
+          ScreeningState::NotCleared);
+}
+
+// [SECTION] amendments
+
+TEST_CASE("an amendment creates a new linked submitted screening and leaves the original's "
+          "response and flags "
+          "unchanged") {
+    ScratchStore s;
+    const auto original = s.store->submit(sampleScreening({kPacemaker, kClaustrophobia}), kPatient);
+    s.store->setFlagVerdict(original, "pacemaker", FlagVerdict::Verified, "Card seen", kNurse);
+    s.store->transition(original, request(Action::Review, kNurse));
+    s.store->transition(original, request(Action::Clear, kMrso, "Cardiology present"));
+    const auto before = s.store->screening(original).value();
+
+    auto corrected = sampleScreening({kPregnancy}, "Okafor-Bell");
+    corrected.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"amended"})";
+    const auto audit = s.auditRows();
+    const auto amendment = s.store->amend(original, corrected, kNurse);
+
+    CHECK(s.auditRows() == audit + 1);
+    const auto after = s.store->screening(original).value();
+    CHECK(after.summary.state == ScreeningState::Amended);
+    CHECK(after.amendedById == amendment);
+    CHECK(after.responseJson == before.responseJson);
+    CHECK(after.responseVersion == before.responseVersion);
+    REQUIRE(after.flags.size() == before.flags.size());
+    for (std::size_t i = 0; i < after.flags.size(); ++i) {
+        CHECK(after.flags[i].ruleId == before.flags[i].ruleId);
+        CHECK(after.flags[i].status == before.flags[i].status);
+        CHECK(after.flags[i].note == before.flags[i].note);
+        CHECK(after.flags[i].statusBy == before.flags[i].statusBy);
+    }
+    REQUIRE(after.decision);
+    CHECK(after.decision->overrideReason == "Cardiology present");
+    CHECK(after.summary.patient.familyName == "Okafor");
+    CHECK(after.history.back().action == "screening.amended");
+    CHECK(nlohmann::json::parse(after.history.back().detailJson)["replacedBy"] == amendment);
+
+    const auto fresh = s.store->screening(amendment).value();
+    CHECK(fresh.summary.state == ScreeningState::Submitted);
+    CHECK(fresh.summary.origin == "amendment");
+    CHECK(fresh.amendsId == original);
+    CHECK_FALSE(fresh.amendedById);
+    CHECK(fresh.responseJson == corrected.responseJson);
+    REQUIRE(fresh.flags.size() == 1);
+    CHECK(fresh.flags[0].ruleId == "pregnancy");
+    CHECK(fresh.flags[0].status == FlagVerdict::Open);
+    CHECK_FALSE(fresh.decision);
+    CHECK(s.count("SELECT COUNT(*) FROM responses WHERE screening_id = " +
+                  std::to_string(original)) == 1);
+}
+
+TEST_CASE("the patient session cannot amend a signed screening") {
+    ScratchStore s;
+    const auto id = s.screeningIn(ScreeningState::Cleared);
+    const auto before = Snapshot::of(s, id);
+    CHECK_THAT(refusalOf([&] { s.store->amend(id, sampleScreening(), kPatient); }),
+               Contains("the patient session cannot amend a screening"));
+    CHECK(Snapshot::of(s, id) == before);
+}
+
+// [SECTION] staff accounts
+
+TEST_CASE("adding a staff member stores them and audits it without the PIN") {
+    ScratchStore s;
+    s.store->addStaff("nina", "Nina Berg, RN", Role::Nurse, kPin, kAdmin);
+    const auto staff = s.store->staff();
+    REQUIRE(staff.size() == 1);
+    CHECK(staff[0].username == "nina");
+    CHECK(staff[0].displayName == "Nina Berg, RN");
+    CHECK(staff[0].role == Role::Nurse);
+    CHECK_FALSE(staff[0].disabled);
+    CHECK(staff[0].failedAttempts == 0);
+    CHECK(staff[0].lockedUntil.empty());
+    CHECK_FALSE(staff[0].createdAt.empty());
+
+    CHECK(s.auditRows() == 1);
+    CHECK(s.newestAuditAction() == "staff.added");
+    CHECK(s.count("SELECT COUNT(*) FROM audit WHERE actor = 'ada' AND detail_json LIKE '%nina%'") ==
+          1);
+    CHECK(s.count("SELECT COUNT(*) FROM audit WHERE detail_json LIKE '%" + kPin + "%'") == 0);
+    CHECK(s.count("SELECT COUNT(*) FROM staff WHERE secret_hash LIKE '$argon2id$%'") == 1);
+    CHECK(s.count("SELECT COUNT(*) FROM staff WHERE secret_hash LIKE '%" + kPin + "%'") == 0);
+}
+
+TEST_CASE("a username that is already taken is refused") {
+    ScratchStore s;
+    s.store->addStaff("omar", "Omar Haddad", Role::Mrso, kPin, kAdmin);
+    CHECK_THAT(
+        refusalOf([&] { s.store->addStaff("omar", "Omar Other", Role::Nurse, "731904", kAdmin); }),
+        Contains("the username 'omar' is taken"));
+    const auto staff = s.store->staff();
+    REQUIRE(staff.size() == 1);
+    CHECK(staff[0].displayName == "Omar Haddad");
+    CHECK(s.auditRows() == 1);
+}
+
+TEST_CASE("a PIN shorter than six characters is refused and nothing is stored") {
+    ScratchStore s;
+    const auto message =
+        storeErrorOf([&] { s.store->addStaff("ned", "Ned Park", Role::Nurse, "12345", kAdmin); });
+    CHECK_THAT(message, Contains("at least 6 characters"));
+    CHECK(s.store->staff().empty());
+    CHECK(s.auditRows() == 0);
+}
+
+TEST_CASE("a staff member needs a one-word username, a name and a staff role") {
+    ScratchStore s;
+    CHECK_THAT(
+        refusalOf([&] { s.store->addStaff("jo smith", "Jo Smith", Role::Nurse, kPin, kAdmin); }),
+        Contains("one word"));
+    CHECK_THAT(refusalOf([&] { s.store->addStaff("", "Jo Smith", Role::Nurse, kPin, kAdmin); }),
+               Contains("one word"));
+    CHECK_THAT(refusalOf([&] { s.store->addStaff("jsmith", "", Role::Nurse, kPin, kAdmin); }),
+               Contains("give the staff member's name"));
+    CHECK_THAT(
+        refusalOf([&] { s.store->addStaff("jsmith", "Jo Smith", Role::Patient, kPin, kAdmin); }),
+        Contains("staff roles are nurse, mrso and admin"));
+    CHECK(s.store->staff().empty());
+    CHECK(s.auditRows() == 0);
+}
+
+TEST_CASE("only an administrator may add, disable or reset staff") {
+    ScratchStore s;
+    for (const auto& actor : {kNurse, kMrso, kPatient}) {
+        CHECK_THAT(
+            refusalOf([&] { s.store->addStaff("ned", "Ned Park", Role::Nurse, kPin, actor); }),
+            Contains("only an administrator may add staff"));
+        CHECK_THAT(refusalOf([&] { s.store->disableStaff("ned", actor); }),
+                   Contains("only an administrator may disable staff"));
+        CHECK_THAT(refusalOf([&] { s.store->resetSecret("ned", kPin, actor); }),
+                   Contains("only an administrator may reset a PIN"));
+    }
+    CHECK(s.store->staff().empty());
+    CHECK(s.auditRows() == 0);
+}
+
+TEST_CASE("the staff list shows every member with role and status, ordered by username") {
+    ScratchStore s;
+    s.store->addStaff("omar", "Omar Haddad", Role::Mrso, kPin, kAdmin);
+    s.store->addStaff("ada", "Ada Admin", Role::Admin, kPin, kAdmin);
+    s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
+    s.store->disableStaff("omar", kAdmin);
+    CHECK(s.newestAuditAction() == "staff.disabled");
+    CHECK_THAT(refusalOf([&] { s.store->disableStaff("nobody", kAdmin); }),
+               Contains("no staff member 'nobody'"));
+
+    const auto staff = s.store->staff();
+    REQUIRE(staff.size() == 3);
+    CHECK(staff[0].username == "ada");
+    CHECK(staff[0].role == Role::Admin);
+    CHECK(staff[1].username == "nina");
+    CHECK(staff[1].role == Role::Nurse);
+    CHECK_FALSE(staff[1].disabled);
+    CHECK(staff[2].username == "omar");
+    CHECK(staff[2].role == Role::Mrso);
+    CHECK(staff[2].disabled);
+    CHECK(s.auditRows() == 4);
+}
+
+TEST_CASE("a disabled account cannot sign in, even with the right PIN") {
+    ScratchStore s;
+    s.store->addStaff("ned", "Ned Park", Role::Nurse, kPin, kAdmin);
+    s.store->disableStaff("ned", kAdmin);
+    const auto result = s.store->signIn("ned", kPin);
+    CHECK(result.outcome == SignInOutcome::Disabled);
+    CHECK_FALSE(result.member);
+    CHECK_THAT(result.message, Contains("disabled"));
+    CHECK(s.newestAuditAction() == "staff.sign_in_failed");
+}
+
+TEST_CASE("after a PIN reset the old PIN fails and the new one signs in") {
+    ScratchStore s;
+    s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
+    s.store->resetSecret("nina", "905172", kAdmin);
+    CHECK(s.newestAuditAction() == "staff.pin_reset");
+    CHECK(s.count("SELECT COUNT(*) FROM audit WHERE detail_json LIKE '%905172%'") == 0);
+    CHECK_THAT(refusalOf([&] { s.store->resetSecret("nobody", "905172", kAdmin); }),
+               Contains("no staff member"));
+
+    CHECK(s.store->signIn("nina", kPin).outcome == SignInOutcome::WrongSecret);
+    const auto result = s.store->signIn("nina", "905172");
+    CHECK(result.outcome == SignInOutcome::SignedIn);
+    REQUIRE(result.member);
+    CHECK(result.member->username == "nina");
+    CHECK(result.member->role == Role::Nurse);
+    CHECK(result.member->failedAttempts == 0);
+    CHECK(result.message == "Signed in as Nina Berg.");
+    CHECK(s.newestAuditAction() == "staff.signed_in");
+}
+
+TEST_CASE("five wrong PINs lock the account and the right PIN is refused while it is locked") {
+    StoreOptions options;
+    options.lockoutAttempts = 5;
+    options.lockoutSeconds = 600;
+    ScratchStore s(options);
+    s.store->addStaff("omar", "Omar Haddad", Role::Mrso, kPin, kAdmin);
+
+    for (int attempt = 1; attempt <= 4; ++attempt) {
+        INFO("wrong attempt " << attempt);
+        const auto wrong = s.store->signIn("omar", "000000");
+        CHECK(wrong.outcome == SignInOutcome::WrongSecret);
+        CHECK_THAT(wrong.message, Contains(std::to_string(5 - attempt) + " attempt(s) left"));
+    }
+    CHECK(s.store->staff()[0].failedAttempts == 4);
+    const auto fifth = s.store->signIn("omar", "000000");
+    CHECK(fifth.outcome == SignInOutcome::Locked);
+    CHECK_THAT(fifth.message, Contains("locked for 10 minutes"));
+    CHECK(s.newestAuditAction() == "staff.locked");
+    CHECK_FALSE(s.store->staff()[0].lockedUntil.empty());
+
+    const auto right = s.store->signIn("omar", kPin);
+    CHECK(right.outcome == SignInOutcome::Locked);
+    CHECK_FALSE(right.member);
+    CHECK_THAT(right.message, Contains("locked until"));
+    CHECK(s.count("SELECT COUNT(*) FROM audit WHERE action = 'staff.signed_in'") == 0);
+
+    // An administrator's reset opens it again.
+    s.store->resetSecret("omar", kPin, kAdmin);
+    CHECK(s.store->signIn("omar", kPin).outcome == SignInOutcome::SignedIn);
+}
+
+TEST_CASE("a locked account opens again once the lockout time has passed") {
+    StoreOptions options;
+    options.lockoutAttempts = 5;
+    options.lockoutSeconds = 1;
+    ScratchStore s(options);
+    s.store->addStaff("omar", "Omar Haddad", Role::Mrso, kPin, kAdmin);
+    for (int attempt = 1; attempt <= 4; ++attempt)
+        s.store->signIn("omar", "000000");
+    REQUIRE(s.store->signIn("omar", "000000").outcome == SignInOutcome::Locked);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    const auto result = s.store->signIn("omar", kPin);
+    CHECK(result.outcome == SignInOutcome::SignedIn);
+    const auto member = s.store->staff()[0];
+    CHECK(member.failedAttempts == 0);
+    CHECK(member.lockedUntil.empty());
+}
+
+TEST_CASE(
+    "the number of wrong PINs before a lockout is configurable and a right PIN resets the count") {
+    StoreOptions options;
+    options.lockoutAttempts = 3;
+    ScratchStore s(options);
+    s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
+    CHECK(s.store->signIn("nina", "000000").outcome == SignInOutcome::WrongSecret);
+    CHECK(s.store->signIn("nina", "000000").outcome == SignInOutcome::WrongSecret);
+    CHECK(s.store->signIn("nina", kPin).outcome == SignInOutcome::SignedIn);
+    CHECK(s.store->staff()[0].failedAttempts == 0);
+    CHECK(s.store->signIn("nina", "000000").outcome == SignInOutcome::WrongSecret);
+    CHECK(s.store->signIn("nina", "000000").outcome == SignInOutcome::WrongSecret);
+    CHECK(s.store->signIn("nina", "000000").outcome == SignInOutcome::Locked);
+}
+
+TEST_CASE("an unknown username is refused with the words a wrong PIN gets") {
+    ScratchStore s;
+    s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
+    const auto unknown = s.store->signIn("nobody", kPin);
+    const auto wrong = s.store->signIn("nina", "000000");
+    CHECK(unknown.outcome == SignInOutcome::UnknownUser);
+    CHECK(wrong.outcome == SignInOutcome::WrongSecret);
+    CHECK_FALSE(unknown.member);
+    CHECK_THAT(unknown.message, StartsWith("Wrong username or PIN."));
+    CHECK_THAT(wrong.message, StartsWith("Wrong username or PIN."));
+    CHECK(s.count("SELECT COUNT(*) FROM audit WHERE action = 'staff.sign_in_failed'") == 2);
+}
+
+// Known bug: a wrong PIN adds "N attempt(s) left before the account locks", which an unknown name
+// never gets, so the message tells anyone at the kiosk which usernames exist.
+TEST_CASE("an unknown username gets exactly the same message as a wrong PIN", "[!mayfail]") {
+    ScratchStore s;
+    s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
+    const auto unknown = s.store->signIn("nobody", kPin);
+    const auto wrong = s.store->signIn("nina", "000000");
+    CHECK(unknown.message == wrong.message);
+}
+
+// Known bug: the lockout message divides the seconds by 60, so a lockout under a minute reads
+// "locked for 0 minutes".
+TEST_CASE("a lockout shorter than a minute is not announced as lasting 0 minutes", "[!mayfail]") {
+    StoreOptions options;
+    options.lockoutAttempts = 1;
+    options.lockoutSeconds = 30;
+    ScratchStore s(options);
+    s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
+    const auto locked = s.store->signIn("nina", "000000");
+    REQUIRE(locked.outcome == SignInOutcome::Locked);
+    CHECK_THAT(locked.message, !Contains("0 minutes"));
+}
