@@ -1,0 +1,210 @@
+// The store commands as an operator uses them: import, queue, show, staff, audit verify, and the
+// configuration file. Each test works in its own data directory.
+#include "test_support.h"
+
+#include "cli/commands.h"
+#include "cli/config.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace mrscreen;
+using nlohmann::json;
+using Catch::Matchers::Contains;
+
+namespace {
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+// A fresh data directory per test, so tests never see each other's screenings.
+cli::StoreContext freshContext(const std::string& name) {
+    const auto dir = std::filesystem::path(MRSCREEN_TEST_OUTPUT) / "store-cli" / name;
+    std::filesystem::remove_all(dir);
+    cli::StoreContext ctx;
+    ctx.dataDir = dir.string();
+    return ctx;
+}
+
+template <typename F>
+Run capture(F&& f) {
+    std::ostringstream out, err;
+    Run r;
+    r.code = f(out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+Run import(const cli::StoreContext& ctx, const std::string& responsePath) {
+    cli::ImportOptions o;
+    o.form = test::sourcePath("forms/mri-safety");
+    o.response = responsePath;
+    o.json = true;
+    return capture([&](std::ostream& out, std::ostream& err) { return cli::runImport(ctx, o, out, err); });
+}
+
+std::string example(const std::string& name) { return test::sourcePath("forms/examples/" + name + ".json"); }
+
+json queueOf(const cli::StoreContext& ctx) {
+    const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runQueue(ctx, true, out, err); });
+    REQUIRE(r.code == 0);
+    return json::parse(r.out);
+}
+
+Run staff(const cli::StoreContext& ctx, cli::StaffOptions o, const std::string& stdinText = "") {
+    std::istringstream in(stdinText);
+    return capture([&](std::ostream& out, std::ostream& err) { return cli::runStaff(ctx, o, in, out, err); });
+}
+
+std::string scratchFile(const std::string& name, const std::string& text) {
+    const auto dir = std::filesystem::path(MRSCREEN_TEST_OUTPUT) / "store-cli-files";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+}
+
+} // namespace
+
+TEST_CASE("import stores a valid response as a submitted screening with its flags") {
+    const auto ctx = freshContext("import-valid");
+    const auto r = import(ctx, example("pacemaker"));
+    REQUIRE(r.code == 0);
+    const auto id = json::parse(r.out)["id"].get<std::int64_t>();
+    const json queue = queueOf(ctx);
+    REQUIRE(queue.size() == 1);
+    CHECK(queue[0]["id"] == id);
+    CHECK(queue[0]["state"] == "submitted");
+    CHECK(queue[0]["patient"]["family"] == "Lindqvist");
+    CHECK(queue[0]["flags"]["stop"].get<int>() >= 1);
+
+    const auto show = capture([&](std::ostream& out, std::ostream& err) { return cli::runShow(ctx, id, true, out, err); });
+    REQUIRE(show.code == 0);
+    const json j = json::parse(show.out);
+    CHECK(j["response"]["resourceType"] == "QuestionnaireResponse");
+    CHECK(j["form"]["sha256"].get<std::string>().size() == 64);
+    CHECK(j["history"][0]["action"] == "screening.submitted");
+    test::keepForSchemaCheck("store-imported-pacemaker", j["response"]);
+}
+
+TEST_CASE("an invalid response is refused with its errors and stores nothing") {
+    const auto ctx = freshContext("import-invalid");
+    json resp = json::parse(test::slurp(example("no-risk")));
+    json kept = json::array();
+    for (const auto& item : resp["item"])
+        if (item["linkId"] != "attestation") kept.push_back(item);
+    resp["item"] = kept;
+    const auto r = import(ctx, scratchFile("unattested.json", resp.dump()));
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Contains("was not stored") && Contains("attest"));
+    CHECK(queueOf(ctx).empty());
+}
+
+TEST_CASE("a response that is still in progress, or made for another form, is not imported") {
+    const auto ctx = freshContext("import-wrong");
+    json resp = json::parse(test::slurp(example("no-risk")));
+    resp["status"] = "in-progress";
+    auto r = import(ctx, scratchFile("in-progress.json", resp.dump()));
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("only a completed response"));
+    resp["status"] = "completed";
+    resp["questionnaire"] = "http://example.org/Questionnaire/phq9|3.0";
+    r = import(ctx, scratchFile("other-form.json", resp.dump()));
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("answers the form http://example.org/Questionnaire/phq9"));
+    resp["questionnaire"] = "http://mrscreen.org/fhir/Questionnaire/mri-safety|0.9.0";
+    r = import(ctx, scratchFile("old-version.json", resp.dump()));
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("version 0.9.0"));
+    CHECK(queueOf(ctx).empty());
+}
+
+TEST_CASE("show names a screening that does not exist and points to the queue") {
+    const auto ctx = freshContext("show-missing");
+    const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runShow(ctx, 42, false, out, err); });
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("no screening 42") && Contains("mrscreen queue"));
+}
+
+TEST_CASE("staff accounts are added with a PIN from standard input, listed, disabled and reset") {
+    const auto ctx = freshContext("staff");
+    cli::StaffOptions add{"add", "ana", "Ana Ruiz", "nurse", false};
+    CHECK(staff(ctx, add, "482913\n").code == 0);
+    auto again = staff(ctx, add, "482913\n");
+    CHECK(again.code == 1);
+    CHECK_THAT(again.err, Contains("'ana' is taken"));
+    cli::StaffOptions shortPin{"add", "bo", "Bo Li", "mrso", false};
+    auto weak = staff(ctx, shortPin, "12\n");
+    CHECK(weak.code == 2);
+    CHECK_THAT(weak.err, Contains("at least 6 characters"));
+    cli::StaffOptions badRole{"add", "cy", "Cy", "surgeon", false};
+    CHECK_THAT(staff(ctx, badRole, "482913\n").err, Contains("'surgeon' is not nurse, mrso or admin"));
+
+    cli::StaffOptions list{"list", "", "", "", true};
+    json members = json::parse(staff(ctx, list).out);
+    REQUIRE(members.size() == 1);
+    CHECK(members[0]["username"] == "ana");
+    CHECK(members[0]["disabled"] == false);
+    CHECK_FALSE(staff(ctx, list).out.find("482913") != std::string::npos); // never shown
+
+    CHECK(staff(ctx, {"disable", "ana", "", "", false}).code == 0);
+    CHECK(json::parse(staff(ctx, list).out)[0]["disabled"] == true);
+    CHECK(staff(ctx, {"reset-pin", "ana", "", "", false}, "739105\n").code == 0);
+    auto nobody = staff(ctx, {"disable", "zed", "", "", false});
+    CHECK(nobody.code == 1);
+    CHECK_THAT(nobody.err, Contains("no staff member 'zed'"));
+}
+
+TEST_CASE("audit verify reports an intact trail after imports and staff changes") {
+    const auto ctx = freshContext("audit");
+    REQUIRE(import(ctx, example("no-risk")).code == 0);
+    REQUIRE(staff(ctx, {"add", "ana", "Ana Ruiz", "nurse", false}, "482913\n").code == 0);
+    const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runAuditVerify(ctx, true, out, err); });
+    CHECK(r.code == 0);
+    const json j = json::parse(r.out);
+    CHECK(j["intact"] == true);
+    CHECK(j["rows"] == 2);
+}
+
+TEST_CASE("a damaged database is refused with instructions to restore the backup") {
+    const auto ctx = freshContext("damaged");
+    REQUIRE(import(ctx, example("no-risk")).code == 0);
+    {
+        std::fstream db(std::filesystem::path(ctx.dataDir) / "mrscreen.db", std::ios::in | std::ios::out | std::ios::binary);
+        db.seekp(0);
+        db << "this is no longer a database header";
+    }
+    const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runQueue(ctx, false, out, err); });
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("restore"));
+}
+
+TEST_CASE("the configuration file sets the data directory and policy, and a typo in it is refused") {
+    const auto dir = std::filesystem::path(MRSCREEN_TEST_OUTPUT) / "store-cli" / "configured";
+    std::filesystem::remove_all(dir);
+    const std::string path = scratchFile("site.toml", "[storage]\ndata_dir = \"" + dir.string() +
+                                                          "\"\n[policy]\nsigner_roles = [\"mrso\", \"nurse\"]\n"
+                                                          "signer_must_differ_from_reviewer = false\n");
+    const auto config = cli::loadConfig(path);
+    CHECK(config.dataDir == dir.string());
+    CHECK(config.signerRoles == std::vector<std::string>{"mrso", "nurse"});
+    CHECK_FALSE(config.storeOptions().policy.signerMustDifferFromReviewer);
+    cli::StoreContext ctx;
+    ctx.configPath = path;
+    REQUIRE(import(ctx, example("no-risk")).code == 0);
+    CHECK(std::filesystem::exists(dir / "mrscreen.db"));
+
+    CHECK_THAT(test::inputErrorOf([&] { cli::loadConfig(scratchFile("typo.toml", "[storage]\ndata_dri = \"x\"\n")); }),
+               Contains("unknown key 'data_dri' in [storage]"));
+    CHECK_THAT(test::inputErrorOf([&] { cli::loadConfig(scratchFile("role.toml", "[policy]\nsigner_roles = [\"patient\"]\n")); }),
+               Contains("'patient' is not a staff role"));
+    CHECK_THAT(test::inputErrorOf([&] { cli::loadConfig(scratchFile("broken.toml", "[storage\n")); }),
+               Contains("broken.toml: line 1"));
+    // The example shipped for sites loads as it is.
+    CHECK_NOTHROW(cli::loadConfig(test::sourcePath("kiosk-setup/mrscreen.example.toml")));
+}
