@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
     auto* staffReset = staff->add_subcommand("reset-pin", "Set a new PIN and unlock the account");
     staffReset->add_option("username", st.username, "Username")->required();
 
+    std::string backupTo;
+    auto* backup = app.add_subcommand("backup", "Write a checked copy of the database");
+    backup->add_option("--to", backupTo, "Backup file (default: <data-dir>/backups/mrscreen-<time>.db)");
+
     bool auditJson = false;
     auto* audit = app.add_subcommand("audit", "The tamper-evident audit trail");
     audit->require_subcommand(1);
@@ -86,6 +90,7 @@ int main(int argc, char** argv) {
             if (sub->parsed()) st.action = sub->get_name();
         return runStaff(ctx, st, std::cin, std::cout, std::cerr);
     }
+    if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
     return 2;
 }

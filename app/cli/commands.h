@@ -65,6 +65,9 @@ struct StaffOptions {
 int runStaff(const StoreContext& ctx, const StaffOptions& options, std::istream& in, std::ostream& out,
              std::ostream& err);
 
+// Writes a checked copy of the database to `to` (default <data-dir>/backups/mrscreen-<UTC time>.db).
+int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out, std::ostream& err);
+
 // Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 

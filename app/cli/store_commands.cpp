@@ -5,10 +5,13 @@
 #include "screening/assessment.h"
 #include "screening/derived.h"
 #include "store/audit.h"
+#include "store/clock.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <termios.h>
@@ -284,6 +287,28 @@ int runStaff(const StoreContext& ctx, const StaffOptions& o, std::istream& in, s
         } else {
             throw InputError("staff", {"unknown action '" + o.action + "' (add, list, disable, reset-pin)"});
         }
+        return 0;
+    });
+}
+
+int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out, std::ostream& err) {
+    return guarded("backup", err, [&] {
+        const KioskConfig config = configFor(ctx);
+        std::string target = to;
+        if (target.empty()) {
+            std::string stamp = store::nowUtc().substr(0, 19);
+            stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
+            const auto dir = std::filesystem::path(config.dataDir) / "backups";
+            std::filesystem::create_directories(dir);
+            target = (dir / ("mrscreen-" + stamp + "Z.db")).string();
+        }
+        if (std::filesystem::exists(target))
+            throw InputError(target, {"already exists; a backup never overwrites a file"});
+        const auto store = openStore(config);
+        store->backupTo(target);
+        out << "Backup written and checked: " << target << "\n"
+            << "To restore: stop the kiosk, copy it over " << config.databasePath()
+            << " (remove the -wal and -shm files beside it), start the kiosk.\n";
         return 0;
     });
 }

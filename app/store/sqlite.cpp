@@ -15,7 +15,7 @@ void throwSqlite(sqlite3* db, const std::string& action) {
         message += ". Another station is writing; try again in a moment";
     else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
         message += ". The database is damaged: stop the kiosk and restore the latest backup "
-                   "(see kiosk-setup/README.md)";
+                   "(see 'mrscreen backup' in README.md)";
     throw StoreError(message);
 }
 
@@ -109,6 +109,14 @@ void Database::exec(const std::string& sql) {
 
 std::int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(handle_); }
 int Database::changes() const { return sqlite3_changes(handle_); }
+
+void copyDatabase(Database& from, Database& to) {
+    sqlite3_backup* backup = sqlite3_backup_init(to.handle(), "main", from.handle(), "main");
+    if (!backup) throwSqlite(to.handle(), "starting the backup");
+    const int rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) throwSqlite(to.handle(), "copying the database");
+}
 
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 

@@ -81,6 +81,9 @@ private:
     bool done_ = false;
 };
 
+// Copies every page of `from` into `to` with SQLite's online backup API.
+void copyDatabase(Database& from, Database& to);
+
 // "database or disk is full", "database is locked", ... with the action and file in front.
 [[noreturn]] void throwSqlite(sqlite3* db, const std::string& action);
 

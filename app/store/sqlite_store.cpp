@@ -310,6 +310,14 @@ public:
         return verifyChain(events, std::nullopt, "");
     }
 
+    void backupTo(const std::string& path) override {
+        Database copy(path);
+        copyDatabase(db_, copy);
+        auto st = copy.prepare("PRAGMA quick_check");
+        st.step();
+        if (st.text(0) != "ok") throw StoreError("the backup " + path + " failed its check: " + st.text(0));
+    }
+
 private:
     Database db_;
     StoreOptions options_;
@@ -326,7 +334,7 @@ private:
         if (result != "ok")
             throw StoreError("the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
                              "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
-                             "for investigation, and restore the latest backup (mrscreen backup makes them)");
+                             "for investigation, and restore the latest backup (see 'mrscreen backup' in README.md)");
     }
 
     static const std::string& dummyHash() {

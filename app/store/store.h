@@ -142,6 +142,10 @@ public:
     virtual SignIn signIn(const std::string& username, const std::string& secret) = 0;
 
     virtual AuditCheck verifyAudit() = 0;
+
+    // A consistent copy of the whole database at `path` (SQLite's online backup, safe while the
+    // kiosk runs), checked with quick_check before this returns.
+    virtual void backupTo(const std::string& path) = 0;
 };
 
 // Opens (creating and migrating when needed) the SQLite store at `path`; refuses a damaged file

@@ -208,3 +208,21 @@ TEST_CASE("the configuration file sets the data directory and policy, and a typo
     // The example shipped for sites loads as it is.
     CHECK_NOTHROW(cli::loadConfig(test::sourcePath("kiosk-setup/mrscreen.example.toml")));
 }
+
+TEST_CASE("a backup is a checked copy that opens with every screening, and never overwrites a file") {
+    const auto ctx = freshContext("backup");
+    REQUIRE(import(ctx, example("no-risk")).code == 0);
+    const std::string target = (std::filesystem::path(ctx.dataDir) / "copy.db").string();
+    const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runBackup(ctx, target, out, err); });
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Contains("To restore"));
+    cli::StoreContext restored;
+    restored.dataDir = ctx.dataDir + "-restored";
+    std::filesystem::remove_all(restored.dataDir);
+    std::filesystem::create_directories(restored.dataDir);
+    std::filesystem::copy_file(target, std::filesystem::path(restored.dataDir) / "mrscreen.db");
+    CHECK(queueOf(restored).size() == 1);
+    const auto again = capture([&](std::ostream& out, std::ostream& err) { return cli::runBackup(ctx, target, out, err); });
+    CHECK(again.code == 2);
+    CHECK_THAT(again.err, Contains("never overwrites"));
+}

@@ -1029,11 +1029,22 @@ TEST_CASE("a username that is already taken is refused") {
 
 TEST_CASE("a PIN shorter than six characters is refused and nothing is stored") {
     ScratchStore s;
-    const auto message =
-        storeErrorOf([&] { s.store->addStaff("ned", "Ned Park", Role::Nurse, "12345", kAdmin); });
+    std::string message;
+    try {
+        s.store->addStaff("ned", "Ned Park", Role::Nurse, "12345", kAdmin);
+    } catch (const std::runtime_error& e) { // Refused or StoreError: see the [!mayfail] test below
+        message = e.what();
+    }
     CHECK_THAT(message, Contains("at least 6 characters"));
     CHECK(s.store->staff().empty());
     CHECK(s.auditRows() == 0);
+}
+
+// Known bug: hashSecret throws StoreError for a short PIN, which store/errors.h reserves for a
+// broken database; the CLI then exits 2 instead of 1 as for every other refusal.
+TEST_CASE("a PIN shorter than six characters is a refusal, not a database error", "[!mayfail]") {
+    ScratchStore s;
+    CHECK_THROWS_AS(s.store->addStaff("ned", "Ned Park", Role::Nurse, "12345", kAdmin), Refused);
 }
 
 TEST_CASE("a staff member needs a one-word username, a name and a staff role") {
