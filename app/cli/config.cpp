@@ -32,7 +32,12 @@ struct Reader {
     const toml::table* section(const toml::table& root, const char* name, const std::set<std::string>& keys) {
         const auto* t = root[name].as_table();
         if (!t) {
-            if (root.contains(name)) problems.push_back(std::string(name).insert(0, "[").append("] must be a table"));
+            if (root.contains(name)) {
+                std::string message = "[";
+                message += name;
+                message += "] must be a table";
+                problems.push_back(message);
+            }
             return nullptr;
         }
         for (const auto& [key, value] : *t) {
