@@ -13,17 +13,19 @@ int schemaVersion(Database& db) {
 }
 
 int migrate(Database& db, int upTo) {
-    const int current = schemaVersion(db);
     const auto& all = builtInMigrations();
     const int newest = all.empty() ? 0 : all.back().version;
+    const int current = schemaVersion(db);
     if (current > newest)
         throw StoreError("the database " + db.path() + " has schema version " + std::to_string(current) +
                          ", newer than this program (" + std::to_string(newest) +
                          "); install the newer mrscreen that wrote it");
     int applied = 0;
     for (const auto& m : all) {
-        if (m.version <= current || m.version > upTo) continue;
+        if (m.version > upTo) break;
         Transaction tx(db);
+        // Read again under the write lock: another process may have applied it meanwhile.
+        if (m.version <= schemaVersion(db)) continue;
         try {
             db.exec(m.sql);
         } catch (const StoreError& e) {

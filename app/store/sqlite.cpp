@@ -11,6 +11,9 @@ void throwSqlite(sqlite3* db, const std::string& action) {
     if (file && *file) message += " (" + std::string(file) + ")";
     if ((code & 0xff) == SQLITE_FULL)
         message += ". The disk is full: free space, then try again; nothing was saved by this step";
+    else if ((code & 0xff) == SQLITE_IOERR)
+        message += ". Writing to the disk failed: it may be full or failing; free space or check the "
+                   "disk, then try again. Nothing was saved by this step";
     else if ((code & 0xff) == SQLITE_BUSY)
         message += ". Another station is writing; try again in a moment";
     else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)

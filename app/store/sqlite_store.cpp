@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 namespace mrscreen::store {
 
@@ -44,7 +46,7 @@ public:
     SqliteStore(const std::string& path, const StoreOptions& options) : db_(path), options_(options) {
         db_.exec("PRAGMA busy_timeout = 10000");
         checkIntegrity();
-        db_.exec("PRAGMA journal_mode = WAL");
+        setWal();
         db_.exec("PRAGMA synchronous = FULL");
         db_.exec("PRAGMA foreign_keys = ON");
         migrate(db_);
@@ -184,6 +186,7 @@ public:
         s.origin = "amendment";
         const std::int64_t newId = insertScreening(s, now, id, "submitted");
         appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
+        appendAudit(actorName(actor), "screening.submitted", newId, json{{"origin", "amendment"}, {"amends", id}});
         tx.commit();
         return newId;
     }
@@ -284,11 +287,10 @@ public:
             tx.commit();
             if (lock)
                 return {SignInOutcome::Locked, std::nullopt,
-                        "Too many wrong PINs: this account is locked for " +
-                            std::to_string(options_.lockoutSeconds / 60) + " minutes."};
-            return {SignInOutcome::WrongSecret, std::nullopt,
-                    "Wrong username or PIN. " + std::to_string(options_.lockoutAttempts - attempts) +
-                        " attempt(s) left before the account locks."};
+                        "Too many wrong PINs: this account is locked until " + until.substr(11, 5) +
+                            " UTC. An administrator can reset the PIN."};
+            // The same words as for an unknown username, so the screen does not reveal which exist.
+            return {SignInOutcome::WrongSecret, std::nullopt, "Wrong username or PIN."};
         }
         db_.prepare("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE username = ?")
             .bind(1, username)
@@ -321,6 +323,20 @@ public:
 private:
     Database db_;
     StoreOptions options_;
+
+    // Switching to WAL needs a moment alone with the file; a second process opening a new database
+    // at the same time gets "locked" without the busy handler, so wait for it here.
+    void setWal() {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                db_.exec("PRAGMA journal_mode = WAL");
+                return;
+            } catch (const StoreError&) {
+                if (attempt >= 200) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+    }
 
     void checkIntegrity() {
         std::string result;

@@ -1,6 +1,6 @@
 #include "store/staff_secret.h"
 
-#include "store/sqlite.h"
+#include "store/errors.h"
 
 #include <sodium.h>
 
@@ -14,8 +14,8 @@ static void initSodium() {
 std::string hashSecret(const std::string& secret) {
     initSodium();
     if (secret.size() < kMinSecretLength)
-        throw StoreError("the PIN or password must have at least " + std::to_string(kMinSecretLength) +
-                         " characters");
+        throw Refused("the PIN or password must have at least " + std::to_string(kMinSecretLength) +
+                      " characters");
     char out[crypto_pwhash_STRBYTES];
     // Interactive limits: about 0.1 s and 64 MiB, acceptable on a Raspberry-Pi-class kiosk.
     if (crypto_pwhash_str(out, secret.data(), secret.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,

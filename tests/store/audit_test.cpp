@@ -198,7 +198,7 @@ private:
 };
 
 // A store whose trail holds kTrailRows events from ordinary work (no staff hashing needed).
-constexpr std::int64_t kTrailRows = 8;
+constexpr std::int64_t kTrailRows = 9; // an amendment writes two: the original's and the correction's
 
 struct TrailOnDisk {
     std::string path = freshDatabasePath();
@@ -390,20 +390,20 @@ TEST_CASE(
     auto check = store->verifyAudit();
     INFO(check.problem);
     CHECK(check.intact);
-    CHECK(check.rows == 13);
+    CHECK(check.rows == 14); // the amendment writes two events
 
     store.reset();
     store = openSqliteStore(path);
     store->submit(sampleScreening(), kPatient);
     check = store->verifyAudit();
     CHECK(check.intact);
-    CHECK(check.rows == 14);
+    CHECK(check.rows == 15);
 
     SqliteShell shell(path);
-    CHECK(shell.integer("SELECT COUNT(*) FROM audit") == 14);
-    CHECK(shell.integer("SELECT seq FROM audit_head") == 14);
+    CHECK(shell.integer("SELECT COUNT(*) FROM audit") == 15);
+    CHECK(shell.integer("SELECT seq FROM audit_head") == 15);
     CHECK(shell.integer("SELECT COUNT(*) FROM audit a JOIN audit b ON b.seq = a.seq + 1 "
-                        "WHERE b.prev_hash = a.hash") == 13);
+                        "WHERE b.prev_hash = a.hash") == 14);
     CHECK(shell.row(1).prevHash == kGenesisHash);
 }
 

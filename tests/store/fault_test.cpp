@@ -353,9 +353,9 @@ TEST_CASE("a file size limit (RLIMIT_FSIZE) stops the writer with a clear error 
     CHECK(checkDatabase(db, both) == totalIds(both));
 }
 
-TEST_CASE("a file size limit error tells the operator the disk is full and to free space", "[store][faults][!mayfail]") {
-    // SQLite maps a short write with errno EFBIG to SQLITE_IOERR_WRITE ("disk I/O error"), not
-    // SQLITE_FULL; the store only adds its "free space" advice for SQLITE_FULL.
+TEST_CASE("a file size limit error tells the operator the disk is full and to free space", "[store][faults]") {
+    // SQLite reports a short write (errno EFBIG) as SQLITE_IOERR_WRITE, "disk I/O error", not
+    // SQLITE_FULL; the store's message must still tell the operator what to do.
     const fs::path dir = freshDir("fsize-message");
     Writer writer(dir / "mrscreen.db", 100000, "fsize", dir / "stderr.txt", ChildOptions{rlim_t(1024 * 1024)});
     writer.readToEnd();
@@ -502,13 +502,10 @@ TEST_CASE("two processes submitting at once both succeed and the audit chain ver
 }
 
 TEST_CASE("two processes starting at once on a new database both create it and submit",
-          "[store][faults][!mayfail]") {
-    // Both open a file that does not exist yet, so both run the migrations at the same moment.
-    // Known to fail now and then (app/store): "PRAGMA journal_mode = WAL" gives SQLITE_BUSY
-    // ("database is locked") without waiting out the busy timeout, and migrate() reads the schema
-    // version before its BEGIN IMMEDIATE, so both processes apply the same migration and the
-    // second fails ("index screenings_by_state already exists"). The same race hits two
-    // processes starting on an older schema after an upgrade.
+          "[store][faults]") {
+    // Both open a file that does not exist yet, so both run the migrations at the same moment:
+    // switching to WAL must wait for the other, and each migration is applied once (the version is
+    // read again under the write lock).
     for (int round = 1; round <= 5; ++round) {
         INFO("round " << round);
         const fs::path dir = freshDir("concurrent-new-" + std::to_string(round));

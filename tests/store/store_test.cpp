@@ -640,8 +640,9 @@ TEST_CASE("every allowed transition is made through the store and appends one au
             CHECK(newId != id);
             CHECK(s.stateOf(id) == ScreeningState::Amended);
             CHECK(s.stateOf(newId) == ScreeningState::Submitted);
-            CHECK(s.auditRows() == before + 1);
-            CHECK(s.newestAuditAction() == "screening.amended");
+            // One event for the original's amendment, one for the correction's submission.
+            CHECK(s.auditRows() == before + 2);
+            CHECK(s.newestAuditAction() == "screening.submitted");
         }
     }
 }
@@ -949,7 +950,7 @@ TEST_CASE("an amendment creates a new linked submitted screening and leaves the 
     const auto audit = s.auditRows();
     const auto amendment = s.store->amend(original, corrected, kNurse);
 
-    CHECK(s.auditRows() == audit + 1);
+    CHECK(s.auditRows() == audit + 2); // the original's amendment and the correction's submission
     const auto after = s.store->screening(original).value();
     CHECK(after.summary.state == ScreeningState::Amended);
     CHECK(after.amendedById == amendment);
@@ -1042,7 +1043,7 @@ TEST_CASE("a PIN shorter than six characters is refused and nothing is stored") 
 
 // Known bug: hashSecret throws StoreError for a short PIN, which store/errors.h reserves for a
 // broken database; the CLI then exits 2 instead of 1 as for every other refusal.
-TEST_CASE("a PIN shorter than six characters is a refusal, not a database error", "[!mayfail]") {
+TEST_CASE("a PIN shorter than six characters is a refusal, not a database error") {
     ScratchStore s;
     CHECK_THROWS_AS(s.store->addStaff("ned", "Ned Park", Role::Nurse, "12345", kAdmin), Refused);
 }
@@ -1143,12 +1144,12 @@ TEST_CASE("five wrong PINs lock the account and the right PIN is refused while i
         INFO("wrong attempt " << attempt);
         const auto wrong = s.store->signIn("omar", "000000");
         CHECK(wrong.outcome == SignInOutcome::WrongSecret);
-        CHECK_THAT(wrong.message, Contains(std::to_string(5 - attempt) + " attempt(s) left"));
+        CHECK(wrong.message == "Wrong username or PIN."); // never says whether the name exists
     }
     CHECK(s.store->staff()[0].failedAttempts == 4);
     const auto fifth = s.store->signIn("omar", "000000");
     CHECK(fifth.outcome == SignInOutcome::Locked);
-    CHECK_THAT(fifth.message, Contains("locked for 10 minutes"));
+    CHECK_THAT(fifth.message, Contains("locked until") && Contains("UTC"));
     CHECK(s.newestAuditAction() == "staff.locked");
     CHECK_FALSE(s.store->staff()[0].lockedUntil.empty());
 
@@ -1211,7 +1212,7 @@ TEST_CASE("an unknown username is refused with the words a wrong PIN gets") {
 
 // Known bug: a wrong PIN adds "N attempt(s) left before the account locks", which an unknown name
 // never gets, so the message tells anyone at the kiosk which usernames exist.
-TEST_CASE("an unknown username gets exactly the same message as a wrong PIN", "[!mayfail]") {
+TEST_CASE("an unknown username gets exactly the same message as a wrong PIN") {
     ScratchStore s;
     s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
     const auto unknown = s.store->signIn("nobody", kPin);
@@ -1221,7 +1222,7 @@ TEST_CASE("an unknown username gets exactly the same message as a wrong PIN", "[
 
 // Known bug: the lockout message divides the seconds by 60, so a lockout under a minute reads
 // "locked for 0 minutes".
-TEST_CASE("a lockout shorter than a minute is not announced as lasting 0 minutes", "[!mayfail]") {
+TEST_CASE("a lockout shorter than a minute is not announced as lasting 0 minutes") {
     StoreOptions options;
     options.lockoutAttempts = 1;
     options.lockoutSeconds = 30;
