@@ -492,6 +492,17 @@ RuleSet loadRules(const std::string& jsonText, const std::string& source, const 
     }
 }
 
+json triggersToJson(const std::vector<Trigger>& triggers) {
+    json out = json::array();
+    for (const auto& t : triggers) {
+        if (!t.linkId.empty())
+            out.push_back({{"linkId", t.linkId}, {"answers", t.answers}});
+        else
+            out.push_back({{"derived", t.derived}, {"value", t.value ? json(*t.value) : json(nullptr)}});
+    }
+    return out;
+}
+
 std::vector<Flag> applyRules(const RuleSet& rules, const ScreeningAnswers& answers,
                              const DerivedValues& derived, const std::string& language) {
     std::vector<Flag> flags;

@@ -6,6 +6,8 @@
 
 #include "screening/derived.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,6 +70,9 @@ struct Flag {
     std::string message; // in the requested language (the rules' first language if absent)
     std::vector<Trigger> triggers;
 };
+
+// The triggers as JSON: [{"linkId", "answers"}] or [{"derived", "value"}] (value null when absent).
+nlohmann::json triggersToJson(const std::vector<Trigger>& triggers);
 
 std::vector<Flag> applyRules(const RuleSet& rules, const ScreeningAnswers& answers,
                              const DerivedValues& derived, const std::string& language);

@@ -28,16 +28,6 @@ Severity parseSeverity(const std::string& s) {
     return Severity::Review;
 }
 
-json triggersToJson(const std::vector<screening::Trigger>& triggers) {
-    json out = json::array();
-    for (const auto& t : triggers) {
-        if (!t.linkId.empty())
-            out.push_back({{"linkId", t.linkId}, {"answers", t.answers}});
-        else
-            out.push_back({{"derived", t.derived}, {"value", t.value ? json(*t.value) : json(nullptr)}});
-    }
-    return out;
-}
 
 std::string actorName(const Actor& a) { return a.username.empty() ? screening::roleName(a.role) : a.username; }
 
@@ -393,7 +383,7 @@ private:
                                 "VALUES (?, ?, ?, ?, ?, ?)");
         for (const auto& f : s.flags) {
             flag.bind(1, id).bind(2, f.id).bind(3, f.category).bind(4, severityText(f.severity)).bind(5, f.message);
-            flag.bind(6, triggersToJson(f.triggers).dump()).run();
+            flag.bind(6, screening::triggersToJson(f.triggers).dump()).run();
         }
         return id;
     }

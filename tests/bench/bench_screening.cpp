@@ -16,6 +16,8 @@
 #include "screening/assessment.h"
 #include "screening/response.h"
 
+#include "bench_table.h"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -92,24 +94,8 @@ long peakRssKb() {
     return -1;
 }
 
-using Row = std::vector<std::string>;
-
-void printTable(const std::vector<Row>& rows) {
-    std::vector<std::size_t> width(rows[0].size(), 0);
-    for (const auto& r : rows)
-        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-    auto line = [&](const Row& r) {
-        std::string s = "|";
-        for (std::size_t c = 0; c < r.size(); ++c)
-            s += " " + r[c] + std::string(width[c] - r[c].size(), ' ') + " |";
-        std::cout << s << "\n";
-    };
-    line(rows[0]);
-    Row rule;
-    for (auto w : width) rule.push_back(std::string(w, '-'));
-    line(rule);
-    for (std::size_t i = 1; i < rows.size(); ++i) line(rows[i]);
-}
+using mrscreen::bench::printTable;
+using mrscreen::bench::Row;
 
 } // namespace
 

@@ -28,6 +28,8 @@
 #include "store/sqlite.h"
 #include "store/store.h"
 
+#include "bench_table.h"
+
 #include <nlohmann/json.hpp>
 
 #include <sys/statfs.h>
@@ -109,24 +111,8 @@ std::string fileSystemOf(const fs::path& dir) {
     }
 }
 
-using Row = std::vector<std::string>;
-
-void printTable(const std::vector<Row>& rows) {
-    std::vector<std::size_t> width(rows[0].size(), 0);
-    for (const auto& r : rows)
-        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-    auto line = [&](const Row& r) {
-        std::string s = "|";
-        for (std::size_t c = 0; c < r.size(); ++c)
-            s += " " + r[c] + std::string(width[c] - r[c].size(), ' ') + " |";
-        std::cout << s << "\n";
-    };
-    line(rows[0]);
-    Row rule;
-    for (auto w : width) rule.push_back(std::string(w, '-'));
-    line(rule);
-    for (std::size_t i = 1; i < rows.size(); ++i) line(rows[i]);
-}
+using mrscreen::bench::printTable;
+using mrscreen::bench::Row;
 
 std::string latency(const std::vector<double>& ms) {
     return "median " + fixed(percentile(ms, 0.5), 2) + " ms, p99 " + fixed(percentile(ms, 0.99), 2) + " ms";
@@ -191,16 +177,6 @@ const char* const kGiven[] = {"Margaret", "Chidi", "Yuki", "Claire", "Piotr", "R
 
 std::string severityText(screening::Severity s) { return screening::severityName(s); }
 
-json triggersJson(const std::vector<screening::Trigger>& triggers) {
-    json out = json::array();
-    for (const auto& t : triggers) {
-        if (!t.linkId.empty())
-            out.push_back({{"linkId", t.linkId}, {"answers", t.answers}});
-        else
-            out.push_back({{"derived", t.derived}, {"value", t.value ? json(*t.value) : json(nullptr)}});
-    }
-    return out;
-}
 
 // Fills the database with `count` screenings by direct SQL, `batch` per transaction; returns the
 // number of audit events written.
@@ -293,7 +269,7 @@ std::int64_t populate(const std::string& path, int count, int batch, const std::
             const bool resolved = judged && random() % 4 == 0;
             stopStands = stopStands || (f.severity == screening::Severity::Stop && !resolved);
             flag.bind(1, id).bind(2, f.id).bind(3, f.category).bind(4, severityText(f.severity)).bind(5, f.message);
-            flag.bind(6, triggersJson(f.triggers).dump()).bind(7, judged ? (resolved ? "resolved" : "verified") : "open");
+            flag.bind(6, screening::triggersToJson(f.triggers).dump()).bind(7, judged ? (resolved ? "resolved" : "verified") : "open");
             if (judged) flag.bind(8, nurse).bind(9, reviewedAt);
             flag.bind(10, judged ? "checked with the patient" : "").run();
             if (judged)
