@@ -64,6 +64,12 @@ int main(int argc, char** argv) {
     auto* staffReset = staff->add_subcommand("reset-pin", "Set a new PIN and unlock the account");
     staffReset->add_option("username", st.username, "Username")->required();
 
+    ExportOptions ex;
+    auto* exportCmd = app.add_subcommand("export", "Copy out a screening's signed PDF or its FHIR R4 Bundle");
+    exportCmd->add_option("id", ex.id, "Screening id")->required();
+    exportCmd->add_option("--pdf", ex.pdf, "Write the latest signed record here");
+    exportCmd->add_option("--fhir", ex.fhir, "Write the FHIR R4 Bundle here");
+
     std::string backupTo;
     auto* backup = app.add_subcommand("backup", "Write a checked copy of the database");
     backup->add_option("--to", backupTo, "Backup file (default: <data-dir>/backups/mrscreen-<time>.db)");
@@ -90,6 +96,7 @@ int main(int argc, char** argv) {
             if (sub->parsed()) st.action = sub->get_name();
         return runStaff(ctx, st, std::cin, std::cout, std::cerr);
     }
+    if (exportCmd->parsed()) return runExport(ctx, ex, std::cout, std::cerr);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
     return 2;

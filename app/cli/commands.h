@@ -68,6 +68,13 @@ int runStaff(const StoreContext& ctx, const StaffOptions& options, std::istream&
 // Writes a checked copy of the database to `to` (default <data-dir>/backups/mrscreen-<UTC time>.db).
 int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out, std::ostream& err);
 
+struct ExportOptions {
+    std::int64_t id = 0;
+    std::string pdf;  // copy the latest signed record here
+    std::string fhir; // write the FHIR R4 Bundle here
+};
+int runExport(const StoreContext& ctx, const ExportOptions& options, std::ostream& out, std::ostream& err);
+
 // Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 

@@ -13,6 +13,14 @@ std::string KioskConfig::databasePath() const {
     return database.empty() ? (std::filesystem::path(dataDir) / "mrscreen.db").string() : database;
 }
 
+std::string KioskConfig::signingKeyPath() const {
+    return signingKey.empty() ? (std::filesystem::path(dataDir) / "keys" / "site-key.pem").string() : signingKey;
+}
+
+std::string KioskConfig::signingCertPath() const {
+    return signingCert.empty() ? (std::filesystem::path(dataDir) / "keys" / "site-cert.pem").string() : signingCert;
+}
+
 store::StoreOptions KioskConfig::storeOptions() const {
     store::StoreOptions o;
     o.policy.signerRoles.clear();
@@ -73,7 +81,7 @@ KioskConfig loadConfig(const std::string& path) {
     Reader r{path, {}};
     for (const auto& [key, value] : root) {
         (void)value;
-        static const std::set<std::string> sections = {"storage", "form", "policy", "staff"};
+        static const std::set<std::string> sections = {"storage", "form", "policy", "staff", "site"};
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
@@ -99,6 +107,11 @@ KioskConfig loadConfig(const std::string& path) {
         }
         if (c.signerRoles.empty() && roles) r.problems.push_back("[policy] signer_roles must name at least one role");
     }
+    const auto* site = r.section(root, "site", {"name", "signing_key", "signing_cert", "trusted_ca"});
+    r.read(site, "site", "name", c.siteName);
+    r.read(site, "site", "signing_key", c.signingKey);
+    r.read(site, "site", "signing_cert", c.signingCert);
+    r.read(site, "site", "trusted_ca", c.trustedCa);
     const auto* staff = r.section(root, "staff", {"lockout_attempts", "lockout_minutes"});
     std::int64_t attempts = c.lockoutAttempts, minutes = c.lockoutMinutes;
     r.read(staff, "staff", "lockout_attempts", attempts);

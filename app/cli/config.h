@@ -18,6 +18,14 @@ struct KioskConfig {
     bool signerMustDifferFromReviewer = true;
     int lockoutAttempts = 5;
     int lockoutMinutes = 15;
+    std::string siteName = "MRI department";
+    std::string signingKey;  // PEM; empty: <dataDir>/keys/site-key.pem
+    std::string signingCert; // PEM; empty: <dataDir>/keys/site-cert.pem
+    std::string trustedCa;   // PEM bundle to check record signatures against; empty: none
+
+    std::string signingKeyPath() const;
+    std::string signingCertPath() const;
+    std::string recordsDir() const { return dataDir + "/records"; }
 
     std::string databasePath() const;
     store::StoreOptions storeOptions() const;

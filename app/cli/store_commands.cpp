@@ -2,6 +2,8 @@
 #include "cli/config.h"
 #include "cli/form_files.h"
 
+#include "record/atomic_file.h"
+#include "record/fhir_export.h"
 #include "screening/assessment.h"
 #include "screening/derived.h"
 #include "store/audit.h"
@@ -309,6 +311,41 @@ int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out,
         out << "Backup written and checked: " << target << "\n"
             << "To restore: stop the kiosk, copy it over " << config.databasePath()
             << " (remove the -wal and -shm files beside it), start the kiosk.\n";
+        return 0;
+    });
+}
+
+int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out, std::ostream& err) {
+    return guarded("export", err, [&] {
+        if (o.pdf.empty() == o.fhir.empty())
+            throw InputError("export", {"give exactly one of --pdf OUT.pdf or --fhir OUT.json"});
+        const KioskConfig config = configFor(ctx);
+        const auto store = openStore(config);
+        const auto detail = store->screening(o.id);
+        if (!detail) throw InputError("export", {"there is no screening " + std::to_string(o.id)});
+        const auto latest = store->latestRecord(o.id);
+        std::string pdf;
+        if (latest) {
+            pdf = readFile(latest->path);
+            // The file on disk must be the one the store registered; anything else is tampering.
+            if (store::sha256Hex(pdf) != latest->sha256)
+                throw store::Refused("the record file " + latest->path +
+                                     " does not match the checksum stored when it was written; it was changed or "
+                                     "replaced. Keep it as evidence and report it to the MR safety officer");
+        }
+        const Actor by = operatorActor();
+        if (!o.pdf.empty()) {
+            if (!latest) throw store::Refused("screening " + std::to_string(o.id) + " has no signed record yet");
+            record::writeFileAtomically(o.pdf, pdf);
+            store->noteExport(o.id, "pdf", o.pdf, by);
+            out << "Wrote " << o.pdf << " (record version " << latest->version << ", " << pdf.size() << " bytes).\n";
+        } else {
+            record::FhirExportInput in{&*detail, pdf, latest ? latest->version : 0, config.siteName};
+            record::writeFileAtomically(o.fhir, record::fhirBundle(in).dump(2) + "\n");
+            store->noteExport(o.id, "fhir", o.fhir, by);
+            out << "Wrote " << o.fhir << " (FHIR R4 Bundle: QuestionnaireResponse"
+                << (latest ? " and DocumentReference with the signed PDF" : "; no signed record yet") << ").\n";
+        }
         return 0;
     });
 }

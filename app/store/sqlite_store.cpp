@@ -302,6 +302,42 @@ public:
         return verifyChain(events, std::nullopt, "");
     }
 
+    int nextRecordVersion(std::int64_t id) override {
+        auto st = db_.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = ?");
+        st.bind(1, id).step();
+        return int(st.integer(0));
+    }
+
+    void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
+                   const Actor& actor) override {
+        Transaction tx(db_);
+        stateOf(id); // refuses an unknown screening
+        db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(1, id)
+            .bind(2, version)
+            .bind(3, path)
+            .bind(4, sha256)
+            .bind(5, nowUtc())
+            .run();
+        appendAudit(actorName(actor), "record.written", id, json{{"version", version}, {"sha256", sha256}});
+        tx.commit();
+    }
+
+    std::optional<StoredRecord> latestRecord(std::int64_t id) override {
+        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at FROM records WHERE screening_id = ? "
+                              "ORDER BY version DESC LIMIT 1");
+        if (!st.bind(1, id).step()) return std::nullopt;
+        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3)};
+    }
+
+    void noteExport(std::int64_t id, const std::string& what, const std::string& destination,
+                    const Actor& actor) override {
+        Transaction tx(db_);
+        stateOf(id);
+        appendAudit(actorName(actor), "record.exported", id, json{{"format", what}, {"to", destination}});
+        tx.commit();
+    }
+
     void backupTo(const std::string& path) override {
         Database copy(path);
         copyDatabase(db_, copy);

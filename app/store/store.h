@@ -106,6 +106,14 @@ struct StaffMember {
     std::string createdAt;
 };
 
+// One signed PDF of a screening; a screening gets a new version at submission and at its decision.
+struct StoredRecord {
+    int version = 0;
+    std::string path;
+    std::string sha256;
+    std::string createdAt;
+};
+
 enum class SignInOutcome { SignedIn, WrongSecret, Locked, Disabled, UnknownUser };
 
 struct SignIn {
@@ -142,6 +150,16 @@ public:
     virtual SignIn signIn(const std::string& username, const std::string& secret) = 0;
 
     virtual AuditCheck verifyAudit() = 0;
+
+    // Records: the caller writes the PDF (atomically) first, then registers it here, so a row
+    // never names a file that is not complete on disk.
+    virtual int nextRecordVersion(std::int64_t id) = 0;
+    virtual void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
+                           const Actor& actor) = 0;
+    virtual std::optional<StoredRecord> latestRecord(std::int64_t id) = 0;
+    // Every copy that leaves the store is audited: what (pdf, fhir), where to, by whom.
+    virtual void noteExport(std::int64_t id, const std::string& what, const std::string& destination,
+                            const Actor& actor) = 0;
 
     // A consistent copy of the whole database at `path` (SQLite's online backup, safe while the
     // kiosk runs), checked with quick_check before this returns.

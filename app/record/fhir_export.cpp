@@ -1,0 +1,71 @@
+#include "record/fhir_export.h"
+
+#include <openssl/evp.h>
+
+#include <string_view>
+
+namespace mrscreen::record {
+
+using nlohmann::json;
+
+namespace {
+
+std::string base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()), int(bytes.size()));
+    out.resize(std::size_t(n));
+    return out;
+}
+
+// FHIR R4 Attachment.hash is the SHA-1 of the data, base64-encoded.
+std::string sha1Base64(const std::string& bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha1(), nullptr);
+    return base64(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+// FHIR instants need a time zone and at most millisecond precision; the store writes UTC "Z".
+std::string instant(const std::string& at) { return at.empty() ? "1970-01-01T00:00:00Z" : at; }
+
+} // namespace
+
+json fhirBundle(const FhirExportInput& in) {
+    const auto& d = *in.detail;
+    const std::string id = std::to_string(d.summary.id);
+    json response = json::parse(d.responseJson, nullptr, false);
+    if (!response.is_object()) response = json{{"resourceType", "QuestionnaireResponse"}};
+    response["id"] = "screening-" + id;
+    response["status"] = d.summary.state == screening::ScreeningState::Amended || d.amendsId ? "amended" : "completed";
+    const std::string patientName = d.summary.patient.givenName + " " + d.summary.patient.familyName;
+    response["subject"] = {{"display", patientName}};
+    if (!response.contains("authored")) response["authored"] = instant(d.summary.submittedAt);
+    response["author"] = {{"display", d.summary.origin == "kiosk" ? "Patient at the screening kiosk" : "Imported response"}};
+    if (!response.contains("questionnaire") && !d.formUrl.empty())
+        response["questionnaire"] = d.formUrl + "|" + d.formVersion;
+
+    json bundle = {{"resourceType", "Bundle"}, {"type", "collection"}, {"timestamp", instant(d.summary.submittedAt)}};
+    bundle["entry"] = json::array({{{"resource", response}}});
+    if (!in.pdfBytes.empty()) {
+        json doc = {{"resourceType", "DocumentReference"},
+                    {"id", "screening-" + id + "-record-" + std::to_string(in.recordVersion)},
+                    {"status", "current"},
+                    {"docStatus", "final"},
+                    {"type", {{"text", "MRI safety screening record"}}},
+                    {"subject", {{"display", patientName}}},
+                    {"date", instant(d.summary.submittedAt)},
+                    {"description", "Signed MRI safety screening record, version " + std::to_string(in.recordVersion) +
+                                        (in.siteName.empty() ? "" : ", " + in.siteName)}};
+        doc["content"] = json::array({{{"attachment",
+                                        {{"contentType", "application/pdf"},
+                                         {"data", base64(in.pdfBytes)},
+                                         {"size", in.pdfBytes.size()},
+                                         {"hash", sha1Base64(in.pdfBytes)},
+                                         {"title", "mrscreen-" + id + "-v" + std::to_string(in.recordVersion) + ".pdf"}}}}});
+        bundle["entry"].push_back({{"resource", doc}});
+    }
+    return bundle;
+}
+
+} // namespace mrscreen::record

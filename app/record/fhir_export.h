@@ -1,0 +1,23 @@
+// The machine record: a FHIR R4 Bundle (type collection) holding the screening's
+// QuestionnaireResponse (status completed or amended, subject, author, the patient's signature
+// extension as given) and a DocumentReference carrying the signed PDF.
+#pragma once
+
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace mrscreen::record {
+
+struct FhirExportInput {
+    const store::ScreeningDetail* detail = nullptr;
+    std::string pdfBytes;      // the signed record; empty to leave the DocumentReference out
+    int recordVersion = 0;
+    std::string siteName;
+};
+
+nlohmann::json fhirBundle(const FhirExportInput& in);
+
+} // namespace mrscreen::record
