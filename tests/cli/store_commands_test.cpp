@@ -226,3 +226,35 @@ TEST_CASE("a backup is a checked copy that opens with every screening, and never
     CHECK(again.code == 2);
     CHECK_THAT(again.err, Contains("never overwrites"));
 }
+
+TEST_CASE("export writes a FHIR R4 Bundle with the response, audits it, and never overwrites a file") {
+    const auto ctx = freshContext("export-fhir");
+    const auto imported = import(ctx, example("possible-pregnancy"));
+    REQUIRE(imported.code == 0);
+    const auto id = json::parse(imported.out)["id"].get<std::int64_t>();
+    const std::string out = (std::filesystem::path(ctx.dataDir) / "bundle.json").string();
+    cli::ExportOptions o;
+    o.id = id;
+    o.fhir = out;
+    auto r = capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); });
+    REQUIRE(r.code == 0);
+    const json bundle = json::parse(test::slurp(out));
+    CHECK(bundle["resourceType"] == "Bundle");
+    const json& response = bundle["entry"][0]["resource"];
+    CHECK(response["resourceType"] == "QuestionnaireResponse");
+    CHECK(response["status"] == "completed");
+    CHECK(response["subject"]["display"].get<std::string>().find("Hernández Mora") != std::string::npos);
+    test::keepForSchemaCheck("export-bundle-possible-pregnancy", bundle);
+
+    const auto show = capture([&](std::ostream& os, std::ostream& es) { return cli::runShow(ctx, id, true, os, es); });
+    CHECK(json::parse(show.out)["history"].back()["action"] == "record.exported");
+
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); });
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("never overwritten"));
+    o.fhir.clear();
+    o.pdf = out + ".pdf";
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); });
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Contains("no signed record yet"));
+}
