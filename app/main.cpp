@@ -70,6 +70,16 @@ int main(int argc, char** argv) {
     exportCmd->add_option("--pdf", ex.pdf, "Write the latest signed record here");
     exportCmd->add_option("--fhir", ex.fhir, "Write the FHIR R4 Bundle here");
 
+    std::string keyName;
+    int keyDays = 3650;
+    auto* keygen = app.add_subcommand("keygen", "Create a self-signed site key and certificate for signing records");
+    keygen->add_option("--cn", keyName, "Name in the certificate (default: the site name)");
+    keygen->add_option("--days", keyDays, "Validity in days (default 3650)");
+
+    std::string verifyFile;
+    auto* verify = app.add_subcommand("verify", "Check the signature of a record PDF");
+    verify->add_option("file", verifyFile, "The PDF")->required();
+
     std::string backupTo;
     auto* backup = app.add_subcommand("backup", "Write a checked copy of the database");
     backup->add_option("--to", backupTo, "Backup file (default: <data-dir>/backups/mrscreen-<time>.db)");
@@ -97,6 +107,8 @@ int main(int argc, char** argv) {
         return runStaff(ctx, st, std::cin, std::cout, std::cerr);
     }
     if (exportCmd->parsed()) return runExport(ctx, ex, std::cout, std::cerr);
+    if (keygen->parsed()) return runKeygen(ctx, keyName, keyDays, std::cout, std::cerr);
+    if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
     return 2;

@@ -75,6 +75,14 @@ struct ExportOptions {
 };
 int runExport(const StoreContext& ctx, const ExportOptions& options, std::ostream& out, std::ostream& err);
 
+// Creates the site's self-signed signing key (0600) and certificate where the config says; never
+// overwrites. Exit 0, or 2 with the reason.
+int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, std::ostream& out, std::ostream& err);
+
+// Checks a record PDF's signature, its byte-range coverage and its certificate. Exit 0 when valid,
+// 1 with the reason when altered, truncated, appended to or untrusted, 2 when unreadable.
+int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err);
+
 // Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 
