@@ -3,8 +3,11 @@
 // keeping its data under ./var. An unknown key is an error, so a typo never silently does nothing.
 #pragma once
 
+#include "screening/questionnaire.h"
 #include "store/store.h"
 
+#include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,12 @@ struct KioskConfig {
 
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
 KioskConfig loadConfig(const std::string& path);
+
+// Renders, signs and files the next record version of a screening (atomically, then registered in
+// the store). Without a site signing key it stores nothing, says so on `err` and returns nullopt.
+std::optional<std::string> produceRecord(store::Store& store, const KioskConfig& config,
+                                         const screening::Questionnaire& form, const std::string& formSha256,
+                                         std::int64_t id, const screening::Actor& actor, std::ostream& err);
 
 // Opens the store the config names, creating the data directory when needed.
 std::unique_ptr<store::Store> openStore(const KioskConfig& config);

@@ -2,12 +2,46 @@
 #include "cli/config.h"
 #include "cli/form_files.h"
 
+#include "record/atomic_file.h"
 #include "record/pdf_signature.h"
+#include "record/record_pdf.h"
 
 #include <filesystem>
 #include <ostream>
 
 namespace mrscreen::cli {
+
+std::optional<std::string> produceRecord(store::Store& store, const KioskConfig& config,
+                                         const screening::Questionnaire& form, const std::string& formSha256,
+                                         std::int64_t id, const screening::Actor& actor, std::ostream& err) {
+    if (!std::filesystem::exists(config.signingKeyPath()) || !std::filesystem::exists(config.signingCertPath())) {
+        err << "mrscreen: screening " << id << " is stored, but no signed PDF record was made: there is no site "
+            << "signing key at " << config.signingKeyPath() << ". Run 'mrscreen keygen' (or set [site] "
+            << "signing_key and signing_cert to the hospital's), then import again or export later.\n";
+        return std::nullopt;
+    }
+    const auto identity = record::loadSigningIdentity(config.signingKeyPath(), config.signingCertPath());
+    const auto detail = store.screening(id);
+    if (!detail) throw store::Refused("there is no screening " + std::to_string(id));
+    record::RecordInput in;
+    in.siteName = config.siteName;
+    in.recordId = id;
+    in.version = store.nextRecordVersion(id);
+    in.detail = &*detail;
+    in.form = &form;
+    in.formSha256 = formSha256;
+    const std::string unsignedPdf = record::renderRecordPdf(in);
+    record::SignatureInfo info;
+    info.name = config.siteName;
+    info.reason = "MRI safety screening record " + std::to_string(id) + ", version " + std::to_string(in.version);
+    const std::string signedPdf = record::signPdf(unsignedPdf, identity, info);
+    const std::string path = (std::filesystem::path(config.recordsDir()) /
+                              ("screening-" + std::to_string(id) + "-v" + std::to_string(in.version) + ".pdf"))
+                                 .string();
+    record::writeFileAtomically(path, signedPdf);
+    store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor);
+    return path;
+}
 
 int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, std::ostream& out, std::ostream& err) {
     try {

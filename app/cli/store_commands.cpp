@@ -153,10 +153,22 @@ int runImport(const StoreContext& ctx, const ImportOptions& o, std::ostream& out
         s.patient.sex = firstAnswerText(answers, loinc::kSystem, loinc::kSex);
         const auto store = openStore(config);
         const std::int64_t id = store->submit(s, operatorActor());
+        // The screening is safe in the store; a failure to make its PDF is reported, not fatal.
+        std::optional<std::string> recordPath;
+        try {
+            recordPath = produceRecord(*store, config, f.form, s.formSha256, id, operatorActor(), err);
+        } catch (const std::exception& e) {
+            err << "mrscreen import: screening " << id << " is stored, but its signed record failed: " << e.what()
+                << "\n";
+        }
         if (o.json)
-            out << json{{"id", id}, {"flags", a.flags.size()}}.dump() << "\n";
+            out << json{{"id", id}, {"flags", a.flags.size()},
+                        {"record", recordPath ? json(*recordPath) : json(nullptr)}}
+                       .dump()
+                << "\n";
         else
-            out << "Stored screening " << id << " (" << a.flags.size() << " flag(s)), waiting for review.\n";
+            out << "Stored screening " << id << " (" << a.flags.size() << " flag(s)), waiting for review"
+                << (recordPath ? "; signed record " + *recordPath : std::string()) << ".\n";
         return 0;
     });
 }

@@ -258,3 +258,42 @@ TEST_CASE("export writes a FHIR R4 Bundle with the response, audits it, and neve
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Contains("no signed record yet"));
 }
+
+TEST_CASE("with a site key, import files a signed record that export copies out and verify accepts") {
+    const auto ctx = freshContext("signed-record");
+    auto r = capture([&](std::ostream& os, std::ostream& es) { return cli::runKeygen(ctx, "Test MRI", 30, os, es); });
+    REQUIRE(r.code == 0);
+    const auto key = std::filesystem::path(ctx.dataDir) / "keys" / "site-key.pem";
+    CHECK((std::filesystem::status(key).permissions() & std::filesystem::perms::group_all) ==
+          std::filesystem::perms::none);
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runKeygen(ctx, "Test MRI", 30, os, es); });
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("refusing to overwrite"));
+
+    const auto imported = import(ctx, example("pacemaker"));
+    REQUIRE(imported.code == 0);
+    const json j = json::parse(imported.out);
+    REQUIRE(j["record"].is_string());
+    cli::ExportOptions o;
+    o.id = j["id"].get<std::int64_t>();
+    o.pdf = (std::filesystem::path(ctx.dataDir) / "copy.pdf").string();
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); }).code == 0);
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(ctx, o.pdf, os, es); });
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Contains("signature valid, whole document signed"));
+
+    // One changed byte in the signed content: verify names the failure and exits 1.
+    std::string bytes = test::slurp(o.pdf);
+    bytes[bytes.size() / 3] = char(bytes[bytes.size() / 3] ^ 0x20);
+    const std::string altered = scratchFile("altered.pdf", bytes);
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(ctx, altered, os, es); });
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("NOT VALID"));
+
+    // The filed record itself was replaced: export refuses to pass it on.
+    std::ofstream(j["record"].get<std::string>(), std::ios::binary) << bytes;
+    o.pdf += ".again";
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); });
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Contains("does not match the checksum"));
+}

@@ -1,0 +1,319 @@
+// The PDF record as a reader sees it: pdftotext and pdfinfo (poppler) read back what libharu wrote.
+// Screenings come in through the store as `mrscreen import` stores them; PDFs are kept under
+// <test output>/records/ for looking at.
+#include "test_support.h"
+
+#include "record/record_pdf.h"
+#include "screening/assessment.h"
+#include "screening/derived.h"
+#include "store/audit.h"
+#include "store/store.h"
+
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace mrscreen;
+using namespace mrscreen::screening;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kOut = fs::path(MRSCREEN_TEST_OUTPUT) / "records";
+
+std::string firstAnswerText(const ScreeningAnswers& a, const std::string& code) {
+    for (int i : a.form().itemsWithCode(loinc::kSystem, code))
+        for (const Value* v : a.answersOf(i)) return v->toText();
+    return "";
+}
+
+// Stores the response as `mrscreen import` does and reads the screening back.
+store::ScreeningDetail importResponse(const std::string& responseText, const std::string& name) {
+    const Questionnaire& form = test::mriForm();
+    const Response response = readResponse(responseText, name);
+    AssessmentInput in;
+    in.language = form.supportsLanguage(response.language) ? response.language : form.language;
+    in.screeningDate = screeningDateOf(response, "2026-11-20");
+    const ScreeningAnswers answers(form, response);
+    const Assessment a = assess(answers, &test::mriRules(), in);
+    REQUIRE(a.valid());
+    store::NewScreening s;
+    s.formUrl = form.url;
+    s.formVersion = form.version;
+    s.formSha256 = store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json")));
+    s.rulesSha256 = store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.rules.json")));
+    s.language = in.language;
+    s.origin = "import";
+    s.responseJson = responseToJson(response, &form, &answers).dump();
+    s.flags = a.flags;
+    s.patient = {firstAnswerText(answers, "45394-4"), firstAnswerText(answers, "45392-8"),
+                 firstAnswerText(answers, loinc::kBirthDate), firstAnswerText(answers, loinc::kSex)};
+    fs::create_directories(kOut);
+    const fs::path db = kOut / (name + "-" + std::to_string(::getpid()) + ".db");
+    fs::remove(db);
+    const auto st = store::openSqliteStore(db.string());
+    const auto id = st->submit(s, {"cli:test", Role::Admin});
+    auto detail = st->screening(id);
+    REQUIRE(detail);
+    return *detail;
+}
+
+store::ScreeningDetail importExample(const std::string& example) {
+    return importResponse(test::slurp(test::sourcePath("forms/examples/" + example + ".json")), example);
+}
+
+record::RecordInput recordOf(const store::ScreeningDetail& d) {
+    record::RecordInput in;
+    in.siteName = "St. Example Hospital — Radiology";
+    in.recordId = d.summary.id;
+    in.version = 1;
+    in.detail = &d;
+    in.form = &test::mriForm();
+    in.formSha256 = d.formSha256;
+    return in;
+}
+
+std::string writePdf(const std::string& name, const std::string& bytes) {
+    fs::create_directories(kOut);
+    const fs::path path = kOut / (name + ".pdf");
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path.string();
+}
+
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* p = ::popen(command.c_str(), "r");
+    REQUIRE(p);
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    REQUIRE(::pclose(p) == 0);
+    return out;
+}
+
+std::string pdfText(const std::string& path) { return run("pdftotext -layout '" + path + "' -"); }
+
+int pageCount(const std::string& path) {
+    std::istringstream info(run("pdfinfo '" + path + "'"));
+    for (std::string line; std::getline(info, line);)
+        if (line.rfind("Pages:", 0) == 0) return std::stoi(line.substr(6));
+    return 0;
+}
+
+std::vector<std::string> words(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+std::string squeezed(const std::string& s) {
+    std::string out;
+    for (const auto& w : words(s)) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
+// The text holds `phrase`: as it stands, or (a long answer wrapped beside other text in the layout)
+// its words in order.
+bool holds(const std::string& text, const std::string& phrase) {
+    if (squeezed(text).find(squeezed(phrase)) != std::string::npos) return true;
+    const auto all = words(text), wanted = words(phrase);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < all.size() && k < wanted.size(); ++i)
+        if (all[i] == wanted[k]) ++k;
+    return wanted.size() > 6 && k == wanted.size();
+}
+
+// What the record should show for an answer: codings by their display in the language.
+std::string expectedAnswer(const Item& item, const Answer& a, const std::string& lang) {
+    switch (a.value.type) {
+    case ValueType::Boolean: return a.value.boolean ? (lang == "es" ? "Sí" : "Yes") : "No";
+    case ValueType::Coding:
+        if (const auto* o = item.option(a.value)) return o->display.in(lang);
+        return a.value.coding.display;
+    default: return a.value.toText();
+    }
+}
+
+// Every answer of every answered, enabled question in the stored response.
+std::vector<std::string> expectedAnswers(const store::ScreeningDetail& d) {
+    const Questionnaire& form = test::mriForm();
+    const Response r = readResponse(d.responseJson, "stored");
+    const ScreeningAnswers answers(form, r);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < answers.instances().size(); ++i) {
+        const auto& inst = answers.instances()[i];
+        const Item& item = form.items[std::size_t(inst.item)];
+        if (!isQuestion(item.type) || !answers.enabled(int(i))) continue;
+        for (const auto& a : inst.node->answers) out.push_back(expectedAnswer(item, a, d.language));
+    }
+    return out;
+}
+
+void checkCompleteRecord(const store::ScreeningDetail& d, const std::string& text) {
+    const auto expected = expectedAnswers(d);
+    REQUIRE(expected.size() > 10);
+    for (const auto& answer : expected) {
+        INFO("answer: " << answer);
+        CHECK(holds(text, answer));
+    }
+    CHECK(holds(text, d.summary.patient.familyName + ", " + d.summary.patient.givenName));
+    REQUIRE(!d.flags.empty());
+    for (const auto& f : d.flags) {
+        INFO("flag: " << f.ruleId);
+        CHECK(holds(text, f.ruleId));
+        CHECK(holds(text, f.message));
+    }
+    CHECK(holds(text, "MRI safety screening record"));
+    CHECK(holds(text, "Page 1 of"));
+    CHECK(holds(text, "Awaiting review/decision"));
+}
+
+// Every word pdftotext finds lies inside the page margins.
+void checkInsideMargins(const std::string& path) {
+    const std::string html = run("pdftotext -bbox '" + path + "' -");
+    std::size_t pos = 0, seen = 0;
+    while ((pos = html.find("<word xMin=\"", pos)) != std::string::npos) {
+        double xMin = 0, yMin = 0, xMax = 0, yMax = 0;
+        REQUIRE(std::sscanf(html.c_str() + pos, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
+                            &yMin, &xMax, &yMax) == 4);
+        INFO(html.substr(pos, html.find("</word>", pos) - pos));
+        CHECK(xMin >= 39.0);
+        CHECK(xMax <= 595.28 - 39.0);
+        CHECK(yMin >= 18.0);
+        CHECK(yMax <= 841.89 - 18.0);
+        ++pos;
+        ++seen;
+    }
+    CHECK(seen > 100);
+}
+
+std::string base64(const std::string& in) {
+    static const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    unsigned v = 0;
+    int bits = -6;
+    for (const unsigned char c : in) {
+        v = (v << 8) + c;
+        bits += 8;
+        while (bits >= 0) {
+            out += chars[(v >> bits) & 0x3F];
+            bits -= 6;
+        }
+    }
+    if (bits > -6) out += chars[((v << 8) >> (bits + 8)) & 0x3F];
+    while (out.size() % 4) out += '=';
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("the pacemaker record holds every answered question, the patient and each flag with its message") {
+    const auto d = importExample("pacemaker");
+    const std::string pdf = record::renderRecordPdf(recordOf(d));
+    REQUIRE(pdf.rfind("%PDF-", 0) == 0);
+    const std::string path = writePdf("pacemaker", pdf);
+    const std::string text = pdfText(path);
+    checkCompleteRecord(d, text);
+    CHECK(holds(text, "No creatinine result on record."));
+    checkInsideMargins(path);
+}
+
+TEST_CASE("a Spanish record shows the answers in Spanish with accents intact and the English beside them") {
+    const auto d = importExample("possible-pregnancy");
+    REQUIRE(d.language == "es");
+    const std::string path = writePdf("possible-pregnancy", record::renderRecordPdf(recordOf(d)));
+    const std::string text = pdfText(path);
+    checkCompleteRecord(d, text);
+    CHECK(holds(text, "Hernández Mora, Lucía"));
+    CHECK(holds(text, "Dolor de cabeza fuerte desde hace un mes."));
+    const Item* sex = test::mriForm().find("sex");
+    REQUIRE(sex);
+    CHECK(holds(text, sex->text.in("es")));
+    CHECK(holds(text, sex->text.base));
+    checkInsideMargins(path);
+}
+
+TEST_CASE("the QR text names the record, its version and the content hash, computed when not given") {
+    const auto d = importExample("no-risk");
+    auto in = recordOf(d);
+    const std::string hash = record::recordContentHash(in);
+    CHECK(hash.size() == 64);
+    CHECK(record::recordQrText(7, 2, hash) == "mrscreen:record:7:v2:sha256:" + hash);
+    auto changed = d;
+    changed.summary.patient.givenName = "Someone else";
+    auto other = in;
+    other.detail = &changed;
+    CHECK(record::recordContentHash(other) != hash);
+    in.contentHash = std::string(64, 'c');
+    const std::string text = pdfText(writePdf("no-risk", record::renderRecordPdf(in)));
+    CHECK(holds(text, "Content sha256 " + std::string(64, 'c')));
+}
+
+TEST_CASE("a 2,000-character answer wraps inside the right margin and every word is kept") {
+    // Longer than the form allows at the kiosk, so set in the stored response after the import.
+    auto d = importExample("pacemaker");
+    std::string reason;
+    for (int i = 0; reason.size() < 2000; ++i)
+        reason += "symptom" + std::to_string(i) + " worsening headache with dizziness; ";
+    reason.resize(2000);
+    json response = json::parse(d.responseJson);
+    bool replaced = false;
+    for (auto& group : response["item"])
+        if (group.contains("item"))
+            for (auto& item : group["item"])
+                if (item["linkId"] == "exam-reason") {
+                    item["answer"] = json::array({{{"valueString", reason}}});
+                    replaced = true;
+                }
+    REQUIRE(replaced);
+    d.responseJson = response.dump();
+    const std::string path = writePdf("long-answer", record::renderRecordPdf(recordOf(d)));
+    const std::string text = pdfText(path);
+    for (const auto& w : words(reason.substr(0, reason.rfind(' ')))) CHECK(text.find(w) != std::string::npos);
+    checkInsideMargins(path);
+}
+
+TEST_CASE("a record with many answers spans several pages, each numbered, with a decision and signature") {
+    json response = json::parse(test::slurp(test::sourcePath("forms/examples/knee-replacement.json")));
+    auto d = importResponse(response.dump(), "many-answers");
+    // Reviewed and decided, with a drawn signature in the response.
+    for (auto& f : d.flags) {
+        f.status = FlagVerdict::Verified;
+        f.statusBy = "nina";
+        f.statusAt = "2026-11-20T10:02:00Z";
+        f.note = "Confirmed with the patient: implant card seen, right knee, 2019.";
+    }
+    d.decision = store::Decision{"cleared_with_conditions", "Scan at 1.5 T only; knee coil away from the implant.",
+                                 "", "omar", "2026-11-20T10:30:00Z"};
+    json stored = json::parse(d.responseJson);
+    const json strokes = {{"strokes", {{{0.05, 0.7}, {0.2, 0.2}, {0.35, 0.8}, {0.5, 0.3}}, {{0.6, 0.6}, {0.95, 0.55}}}}};
+    stored["extension"] = json::array(
+        {{{"url", "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature"},
+          {"valueSignature",
+           {{"type", {{{"system", "urn:iso-astm:E1762-95:2013"}, {"code", "1.2.840.10065.1.12.1.1"}, {"display", "Author's Signature"}}}},
+            {"when", "2026-11-20T09:58:00Z"},
+            {"who", {{"display", "Margaret Okafor"}}},
+            {"sigFormat", "application/json"},
+            {"data", base64(strokes.dump())}}}}});
+    d.responseJson = stored.dump();
+    auto in = recordOf(d);
+    in.labs = record::RecordLabs{1.02, "mg/dL", 58, "2026-11-18", "CKD-EPI 2021 creatinine"};
+    const std::string path = writePdf("many-answers", record::renderRecordPdf(in));
+    const int pages = pageCount(path);
+    CHECK(pages >= 2);
+    const std::string text = pdfText(path);
+    for (int p = 1; p <= pages; ++p) CHECK(holds(text, "Page " + std::to_string(p) + " of " + std::to_string(pages)));
+    CHECK(holds(text, "Cleared with conditions"));
+    CHECK(holds(text, "Scan at 1.5 T only; knee coil away from the implant."));
+    CHECK(holds(text, "Confirmed with the patient: implant card seen, right knee, 2019."));
+    CHECK(holds(text, "CKD-EPI 2021 creatinine"));
+    CHECK(holds(text, "Margaret Okafor"));
+    CHECK(holds(text, "Knee"));
+    checkInsideMargins(path);
+}
