@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <initializer_list>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,23 @@ std::string inputErrorOf(F&& f) {
         return e.what();
     }
     return "";
+}
+
+// What a command printed and returned.
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+// Runs f(out, err) -> exit code, capturing both streams.
+template <typename F>
+Run capture(F&& f) {
+    std::ostringstream out, err;
+    Run r;
+    r.code = f(out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
 }
 
 // The problems listed by the InputError `f` throws; empty when it throws none.

@@ -71,21 +71,8 @@ double perSecond(double seconds, const std::function<void(std::size_t)>& once) {
     return double(n) / elapsed;
 }
 
-std::string withCommas(double x) {
-    const std::string digits = std::to_string(static_cast<long long>(x + 0.5));
-    std::string s;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
-        s += digits[i];
-    }
-    return s;
-}
-
-std::string fixed(double x, int decimals) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-    return buf;
-}
+using mrscreen::bench::fixed;
+using mrscreen::bench::withCommas;
 
 long peakRssKb() {
     std::ifstream status("/proc/self/status");

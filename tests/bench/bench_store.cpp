@@ -69,21 +69,8 @@ double percentile(std::vector<double> v, double p) {
     return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
 }
 
-std::string withCommas(double x) {
-    const std::string digits = std::to_string(static_cast<long long>(x + 0.5));
-    std::string s;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
-        s += digits[i];
-    }
-    return s;
-}
-
-std::string fixed(double x, int decimals) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-    return buf;
-}
+using mrscreen::bench::fixed;
+using mrscreen::bench::withCommas;
 
 std::string readText(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -24,6 +25,23 @@ inline void printTable(const std::vector<Row>& rows) {
     for (auto w : width) rule.push_back(std::string(w, '-'));
     line(rule);
     for (std::size_t i = 1; i < rows.size(); ++i) line(rows[i]);
+}
+
+// 12345.6 -> "12,346"
+inline std::string withCommas(double x) {
+    const std::string digits = std::to_string(static_cast<long long>(x + 0.5));
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
+    return s;
+}
+
+inline std::string fixed(double x, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+    return buf;
 }
 
 } // namespace mrscreen::bench

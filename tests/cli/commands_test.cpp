@@ -17,18 +17,10 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
+using test::Run;
 
 Run evaluate(cli::EvaluateOptions o) {
-    std::ostringstream out, err;
-    Run r;
-    r.code = cli::runEvaluate(o, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
+    return test::capture([&](std::ostream& out, std::ostream& err) { return cli::runEvaluate(o, out, err); });
 }
 
 cli::EvaluateOptions example(const std::string& name) {

@@ -17,10 +17,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
+using test::capture;
+using test::Run;
 
 // A fresh data directory per test, so tests never see each other's screenings.
 cli::StoreContext freshContext(const std::string& name) {
@@ -29,16 +27,6 @@ cli::StoreContext freshContext(const std::string& name) {
     cli::StoreContext ctx;
     ctx.dataDir = dir.string();
     return ctx;
-}
-
-template <typename F>
-Run capture(F&& f) {
-    std::ostringstream out, err;
-    Run r;
-    r.code = f(out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
 }
 
 Run import(const cli::StoreContext& ctx, const std::string& responsePath) {

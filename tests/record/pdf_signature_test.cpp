@@ -4,6 +4,8 @@
 #include "record/pdf_signature.h"
 
 #include <catch2/catch.hpp>
+
+#include <unistd.h>
 #include <hpdf.h>
 #include <sys/stat.h>
 
@@ -23,8 +25,9 @@ namespace {
 
 // [SECTION] scratch files and external checkers
 
+// One directory per process: CTest runs these test cases in parallel, each with its own site key.
 fs::path scratchDir() {
-    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "record_signature";
+    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "record_signature" / std::to_string(::getpid());
     fs::create_directories(dir);
     return dir;
 }
