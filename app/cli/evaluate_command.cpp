@@ -68,8 +68,11 @@ json derivedJson(const DerivedValues& d) {
 
 json triggerJson(const Trigger& t) {
     if (!t.linkId.empty()) return {{"linkId", t.linkId}, {"answers", t.answers}};
-    return {{"derived", t.derived},
-            {"value", t.value ? json(std::round(*t.value * 100) / 100) : json(nullptr)}};
+    json value = nullptr;
+    if (t.value)
+        value = t.derived == "age" || t.derived == "lab_age_days" ? json(std::int64_t(std::floor(*t.value)))
+                                                                   : json(std::round(*t.value * 100) / 100);
+    return {{"derived", t.derived}, {"value", value}};
 }
 
 json toJson(const FormFiles& f, const Response& r, const std::string& responsePath,
