@@ -76,6 +76,10 @@ int main(int argc, char** argv) {
     keygen->add_option("--cn", keyName, "Name in the certificate (default: the site name)");
     keygen->add_option("--days", keyDays, "Validity in days (default 3650)");
 
+    std::int64_t recordId = 0;
+    auto* recordCmd = app.add_subcommand("record", "Render, sign and file a new record version of a screening");
+    recordCmd->add_option("id", recordId, "Screening id")->required();
+
     std::string verifyFile;
     auto* verify = app.add_subcommand("verify", "Check the signature of a record PDF");
     verify->add_option("file", verifyFile, "The PDF")->required();
@@ -108,6 +112,7 @@ int main(int argc, char** argv) {
     }
     if (exportCmd->parsed()) return runExport(ctx, ex, std::cout, std::cerr);
     if (keygen->parsed()) return runKeygen(ctx, keyName, keyDays, std::cout, std::cerr);
+    if (recordCmd->parsed()) return runRecord(ctx, recordId, std::cout, std::cerr);
     if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);

@@ -75,6 +75,10 @@ struct ExportOptions {
 };
 int runExport(const StoreContext& ctx, const ExportOptions& options, std::ostream& out, std::ostream& err);
 
+// Renders, signs and files a new record version of a screening (e.g. one imported before the site
+// key existed). Exit 0 with the path; 1 without a signing key; 2 on errors.
+int runRecord(const StoreContext& ctx, std::int64_t id, std::ostream& out, std::ostream& err);
+
 // Creates the site's self-signed signing key (0600) and certificate where the config says; never
 // overwrites. Exit 0, or 2 with the reason.
 int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, std::ostream& out, std::ostream& err);

@@ -6,6 +6,7 @@
 #include "record/pdf_signature.h"
 #include "record/record_pdf.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 
@@ -17,7 +18,7 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     if (!std::filesystem::exists(config.signingKeyPath()) || !std::filesystem::exists(config.signingCertPath())) {
         err << "mrscreen: screening " << id << " is stored, but no signed PDF record was made: there is no site "
             << "signing key at " << config.signingKeyPath() << ". Run 'mrscreen keygen' (or set [site] "
-            << "signing_key and signing_cert to the hospital's), then import again or export later.\n";
+            << "signing_key and signing_cert to the hospital's), then run 'mrscreen record " << id << "'.\n";
         return std::nullopt;
     }
     const auto identity = record::loadSigningIdentity(config.signingKeyPath(), config.signingCertPath());
@@ -39,8 +40,40 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
                               ("screening-" + std::to_string(id) + "-v" + std::to_string(in.version) + ".pdf"))
                                  .string();
     record::writeFileAtomically(path, signedPdf);
-    store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor);
+    try {
+        store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor);
+    } catch (...) {
+        // Unregistered, the file would block this version number for good: take it back.
+        std::filesystem::remove(path);
+        throw;
+    }
     return path;
+}
+
+int runRecord(const StoreContext& ctx, std::int64_t id, std::ostream& out, std::ostream& err) {
+    try {
+        KioskConfig config = loadConfig(ctx.configPath);
+        if (!ctx.dataDir.empty()) {
+            config.dataDir = ctx.dataDir;
+            config.database.clear();
+        }
+        const FormFiles form = loadFormFiles(config.form);
+        const auto store = openStore(config);
+        const auto detail = store->screening(id);
+        if (!detail) {
+            err << "mrscreen record: there is no screening " << id << "\n";
+            return 2;
+        }
+        const char* user = std::getenv("USER");
+        const screening::Actor actor{std::string("cli:") + (user && *user ? user : "operator"), screening::Role::Admin};
+        const auto path = produceRecord(*store, config, form.form, detail->formSha256, id, actor, err);
+        if (!path) return 1;
+        out << "Signed record written: " << *path << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        err << "mrscreen record: " << e.what() << "\n";
+        return 2;
+    }
 }
 
 int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, std::ostream& out, std::ostream& err) {

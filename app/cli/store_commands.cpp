@@ -327,6 +327,17 @@ int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out,
     });
 }
 
+// Patient data may leave only with an audit entry: when it cannot be written, the copy is removed.
+static void auditedOrRemoved(store::Store& store, std::int64_t id, const std::string& what, const std::string& path,
+                      const Actor& by) {
+    try {
+        store.noteExport(id, what, path, by);
+    } catch (...) {
+        std::filesystem::remove(path);
+        throw;
+    }
+}
+
 int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out, std::ostream& err) {
     return guarded("export", err, [&] {
         if (o.pdf.empty() == o.fhir.empty())
@@ -349,12 +360,12 @@ int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out
         if (!o.pdf.empty()) {
             if (!latest) throw store::Refused("screening " + std::to_string(o.id) + " has no signed record yet");
             record::writeFileAtomically(o.pdf, pdf);
-            store->noteExport(o.id, "pdf", o.pdf, by);
+            auditedOrRemoved(*store, o.id, "pdf", o.pdf, by);
             out << "Wrote " << o.pdf << " (record version " << latest->version << ", " << pdf.size() << " bytes).\n";
         } else {
             record::FhirExportInput in{&*detail, pdf, latest ? latest->version : 0, config.siteName};
             record::writeFileAtomically(o.fhir, record::fhirBundle(in).dump(2) + "\n");
-            store->noteExport(o.id, "fhir", o.fhir, by);
+            auditedOrRemoved(*store, o.id, "fhir", o.fhir, by);
             out << "Wrote " << o.fhir << " (FHIR R4 Bundle: QuestionnaireResponse"
                 << (latest ? " and DocumentReference with the signed PDF" : "; no signed record yet") << ").\n";
         }

@@ -37,7 +37,10 @@ json fhirBundle(const FhirExportInput& in) {
     json response = json::parse(d.responseJson, nullptr, false);
     if (!response.is_object()) response = json{{"resourceType", "QuestionnaireResponse"}};
     response["id"] = "screening-" + id;
-    response["status"] = d.summary.state == screening::ScreeningState::Amended || d.amendsId ? "amended" : "completed";
+    // A screening replaced by a correction must not look current to the receiving system; the
+    // correction itself is the "amended" response.
+    const bool replaced = d.summary.state == screening::ScreeningState::Amended;
+    response["status"] = replaced ? "entered-in-error" : d.amendsId ? "amended" : "completed";
     const std::string patientName = d.summary.patient.givenName + " " + d.summary.patient.familyName;
     response["subject"] = {{"display", patientName}};
     if (!response.contains("authored")) response["authored"] = instant(d.summary.submittedAt);
@@ -50,7 +53,7 @@ json fhirBundle(const FhirExportInput& in) {
     if (!in.pdfBytes.empty()) {
         json doc = {{"resourceType", "DocumentReference"},
                     {"id", "screening-" + id + "-record-" + std::to_string(in.recordVersion)},
-                    {"status", "current"},
+                    {"status", replaced ? "superseded" : "current"},
                     {"docStatus", "final"},
                     {"type", {{"text", "MRI safety screening record"}}},
                     {"subject", {{"display", patientName}}},

@@ -245,7 +245,9 @@ public:
         Transaction tx(db_);
         const std::string now = nowUtc();
         if (!member) {
-            appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "unknown user"}});
+            // What was typed may be a PIN in the wrong field: the permanent trail keeps only a digest.
+            appendAudit("unknown:" + sha256Hex(username).substr(0, 12), "staff.sign_in_failed", std::nullopt,
+                        json{{"reason", "unknown user"}});
             tx.commit();
             return {SignInOutcome::UnknownUser, std::nullopt, "Wrong username or PIN."};
         }

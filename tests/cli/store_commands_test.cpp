@@ -285,3 +285,52 @@ TEST_CASE("with a site key, import files a signed record that export copies out 
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Contains("does not match the checksum"));
 }
+
+TEST_CASE("a screening imported before the site key existed gets its signed record with mrscreen record") {
+    auto ctx = freshContext("record-later");
+    // The configured form path is relative to where mrscreen runs; CTest runs elsewhere.
+    ctx.configPath = scratchFile("record-later.toml", "[form]\npath = \"" + test::sourcePath("forms/mri-safety") + "\"\n");
+    const auto imported = import(ctx, example("no-risk"));
+    REQUIRE(imported.code == 0);
+    CHECK_THAT(imported.err, Contains("mrscreen record"));
+    const auto id = json::parse(imported.out)["id"].get<std::int64_t>();
+    auto r = capture([&](std::ostream& os, std::ostream& es) { return cli::runRecord(ctx, id, os, es); });
+    CHECK(r.code == 1); // still no key
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runKeygen(ctx, "", 30, os, es); }).code == 0);
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runRecord(ctx, id, os, es); });
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Contains("screening-" + std::to_string(id) + "-v1.pdf"));
+    // A second run files version 2; version 1 stays as it was.
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runRecord(ctx, id, os, es); });
+    CHECK_THAT(r.out, Contains("-v2.pdf"));
+}
+
+TEST_CASE("a screening replaced by a correction is exported as entered in error, with a superseded record") {
+    const auto ctx = freshContext("export-replaced");
+    REQUIRE(import(ctx, example("no-risk")).code == 0);
+    cli::KioskConfig config;
+    config.dataDir = ctx.dataDir;
+    {
+        const auto store = cli::openStore(config);
+        using screening::Action;
+        const screening::Actor nurse{"ana", screening::Role::Nurse}, mrso{"bo", screening::Role::Mrso};
+        store->transition(1, {Action::Review, nurse, "", ""});
+        store->transition(1, {Action::Clear, mrso, "", ""});
+        store::NewScreening corrected;
+        corrected.formUrl = "http://mrscreen.org/fhir/Questionnaire/mri-safety";
+        corrected.formVersion = "1.0.0";
+        corrected.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"amended"})";
+        store->amend(1, corrected, nurse);
+    }
+    cli::ExportOptions o;
+    o.id = 1;
+    o.fhir = (std::filesystem::path(ctx.dataDir) / "old.json").string();
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); }).code == 0);
+    CHECK(json::parse(test::slurp(o.fhir))["entry"][0]["resource"]["status"] == "entered-in-error");
+    o.id = 2;
+    o.fhir = (std::filesystem::path(ctx.dataDir) / "new.json").string();
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); }).code == 0);
+    const json bundle = json::parse(test::slurp(o.fhir));
+    CHECK(bundle["entry"][0]["resource"]["status"] == "amended");
+    test::keepForSchemaCheck("export-bundle-amended", bundle);
+}
