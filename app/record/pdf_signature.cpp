@@ -109,13 +109,16 @@ std::string subjectOf(const X509* cert) {
     return bioContents(bio.get());
 }
 
-std::string isoUtc(std::time_t t) {
+// `t` in UTC, written with a strftime format.
+std::string formatUtc(std::time_t t, const char* format) {
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::strftime(buffer, sizeof buffer, format, &tm);
     return buffer;
 }
+
+std::string isoUtc(std::time_t t) { return formatUtc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 // [SECTION] PDF lexing: just enough to read a trailer and copy dictionaries
 
@@ -488,13 +491,7 @@ std::string pdfTextString(const std::string& utf8) {
     return out + ">";
 }
 
-std::string pdfDate(std::time_t t) {
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "(D:%Y%m%d%H%M%S+00'00')", &tm);
-    return buffer;
-}
+std::string pdfDate(std::time_t t) { return formatUtc(t, "(D:%Y%m%d%H%M%S+00'00')"); }
 
 constexpr std::size_t kContentsBytes = 16384; // room for the CMS signature, hex-encoded twice that
 constexpr std::size_t kByteRangeWidth = 48;   // "[0 a b c]" padded with spaces to this width
