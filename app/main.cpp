@@ -7,13 +7,17 @@
 
 int main(int argc, char** argv) {
     using namespace mrscreen::cli;
-    CLI::App app{"mrscreen: MRI safety screening kiosk"};
-    app.require_subcommand(1);
+    KioskRunOptions kiosk; // its clock starts here: "time to first frame" counts start-up
+    CLI::App app{"mrscreen: MRI safety screening kiosk (no command: run the kiosk)"};
+    app.require_subcommand(0, 1);
     app.fallthrough(); // --config and --data-dir may follow the subcommand
 
     StoreContext ctx;
     app.add_option("--config", ctx.configPath, "Configuration file (TOML; see kiosk-setup/mrscreen.example.toml)");
     app.add_option("--data-dir", ctx.dataDir, "Data directory: database, records, keys (default ./var)");
+    std::string windowed;
+    app.add_option("--windowed", windowed, "Run the kiosk in a WIDTHxHEIGHT window instead of fullscreen (development, tests)");
+    app.add_option("--state-log", kiosk.stateLog, "Append the kiosk's screen changes to this file");
 
     EvaluateOptions ev;
     auto* evaluate = app.add_subcommand(
@@ -116,5 +120,19 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
-    return 2;
+    if (!windowed.empty()) {
+        const auto x = windowed.find('x');
+        try {
+            kiosk.width = std::stoi(windowed.substr(0, x));
+            kiosk.height = x == std::string::npos ? 0 : std::stoi(windowed.substr(x + 1));
+        } catch (const std::exception&) {
+            kiosk.width = 0;
+        }
+        if (kiosk.width < 320 || kiosk.height < 240 || kiosk.width > 8192 || kiosk.height > 8192) {
+            std::cerr << "mrscreen: --windowed takes WIDTHxHEIGHT in pixels, at least 320x240 (for example 1280x800), not '"
+                      << windowed << "'\n";
+            return 2;
+        }
+    }
+    return runKiosk(ctx, kiosk, std::cout, std::cerr);
 }

@@ -2,6 +2,7 @@
 // process exit code, so tests can run them without a shell.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -89,5 +90,13 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
 
 // Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
+
+struct KioskRunOptions {
+    int width = 0, height = 0; // --windowed WxH; 0: fullscreen on the primary monitor
+    std::string stateLog;      // append one line per screen change here (tests, diagnostics)
+    std::chrono::steady_clock::time_point processStart = std::chrono::steady_clock::now();
+};
+// Runs the touchscreen kiosk until staff close it. Exit 0, or 2 with the reason it cannot start.
+int runKiosk(const StoreContext& ctx, const KioskRunOptions& options, std::ostream& out, std::ostream& err);
 
 } // namespace mrscreen::cli

@@ -81,7 +81,7 @@ KioskConfig loadConfig(const std::string& path) {
     Reader r{path, {}};
     for (const auto& [key, value] : root) {
         (void)value;
-        static const std::set<std::string> sections = {"storage", "form", "policy", "staff", "site"};
+        static const std::set<std::string> sections = {"storage", "form", "policy", "staff", "site", "kiosk"};
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
@@ -120,6 +120,26 @@ KioskConfig loadConfig(const std::string& path) {
     if (minutes < 1 || minutes > 24 * 60) r.problems.push_back("[staff] lockout_minutes must be 1-1440");
     c.lockoutAttempts = int(attempts);
     c.lockoutMinutes = int(minutes);
+    const auto* kiosk = r.section(root, "kiosk", {"idle_warning_seconds", "idle_reset_seconds", "submitted_seconds",
+                                                  "staff_idle_seconds", "staff_hold_seconds"});
+    struct Limit {
+        const char* key;
+        int& value;
+        int lo, hi;
+    };
+    for (const Limit& l : {Limit{"idle_warning_seconds", c.idleWarningSeconds, 10, 3600},
+                           Limit{"idle_reset_seconds", c.idleResetSeconds, 5, 600},
+                           Limit{"submitted_seconds", c.submittedSeconds, 5, 3600},
+                           Limit{"staff_idle_seconds", c.staffIdleSeconds, 30, 3600},
+                           Limit{"staff_hold_seconds", c.staffHoldSeconds, 1, 10}}) {
+        std::int64_t v = l.value;
+        r.read(kiosk, "kiosk", l.key, v);
+        if (v < l.lo || v > l.hi)
+            r.problems.push_back(std::string("[kiosk] ") + l.key + " must be " + std::to_string(l.lo) + "-" +
+                                 std::to_string(l.hi));
+        else
+            l.value = int(v);
+    }
     if (!r.problems.empty()) throw screening::InputError(path, r.problems);
     return c;
 }

@@ -25,6 +25,11 @@ struct KioskConfig {
     std::string signingKey;  // PEM; empty: <dataDir>/keys/site-key.pem
     std::string signingCert; // PEM; empty: <dataDir>/keys/site-cert.pem
     std::string trustedCa;   // PEM bundle to check record signatures against; empty: none
+    int idleWarningSeconds = 90; // [kiosk]: untouched patient screen -> "Are you still there?"
+    int idleResetSeconds = 30;   // then the unsubmitted answers are discarded
+    int submittedSeconds = 120;  // the thank-you screen returns to Welcome
+    int staffIdleSeconds = 300;  // staff are signed out
+    int staffHoldSeconds = 3;    // long press in the top-left corner for staff sign-in
 
     std::string signingKeyPath() const;
     std::string signingCertPath() const;

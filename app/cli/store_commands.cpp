@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/form_files.h"
+#include "cli/submission.h"
 
 #include "record/atomic_file.h"
 #include "record/fhir_export.h"
@@ -61,18 +62,6 @@ int guarded(const char* command, std::ostream& err, Body&& body) {
     }
 }
 
-std::string firstAnswerText(const ScreeningAnswers& a, const std::string& system, const std::string& code) {
-    for (int i : a.form().itemsWithCode(system, code)) {
-        std::string text;
-        a.anyAnswer(i, [&](const Value& v) {
-            text = v.toText();
-            return true;
-        });
-        if (!text.empty()) return text;
-    }
-    return "";
-}
-
 std::string padded(const std::string& s, std::size_t width) {
     return s.size() >= width ? s.substr(0, width - 1) + " " : s + std::string(width - s.size(), ' ');
 }
@@ -127,40 +116,17 @@ int runImport(const StoreContext& ctx, const ImportOptions& o, std::ostream& out
         if (response.status != "completed" && response.status != "amended")
             throw InputError(o.response, {"its status is '" + response.status +
                                           "': only a completed response can be submitted for review"});
-        AssessmentInput in;
-        in.language = f.form.supportsLanguage(response.language) ? response.language : f.form.language;
-        in.screeningDate = screeningDateOf(response, todayIso());
-        const ScreeningAnswers answers(f.form, response);
-        const Assessment a = assess(answers, f.rules ? &*f.rules : nullptr, in);
+        const auto store = openStore(config);
+        const Submission sub = submitResponse(*store, config, f, response, "import", operatorActor(), todayIso(), err);
+        const Assessment& a = sub.assessment;
         if (!a.valid()) {
             err << "mrscreen import: " << o.response << " was not stored: it has " << a.errors.size()
                 << " validation error(s)\n";
             for (const auto& e : a.errors) err << "  " << padded(e.linkId, 28) << e.message << "\n";
             return 1;
         }
-        store::NewScreening s;
-        s.formUrl = f.form.url;
-        s.formVersion = f.form.version;
-        s.formSha256 = store::sha256Hex(readFile(f.questionnairePath));
-        s.rulesSha256 = f.rulesPath.empty() ? "" : store::sha256Hex(readFile(f.rulesPath));
-        s.language = in.language;
-        s.origin = "import";
-        s.responseJson = responseToJson(response, &f.form, &answers).dump();
-        s.flags = a.flags;
-        s.patient.familyName = firstAnswerText(answers, loinc::kSystem, "45394-4");
-        s.patient.givenName = firstAnswerText(answers, loinc::kSystem, "45392-8");
-        s.patient.birthDate = firstAnswerText(answers, loinc::kSystem, loinc::kBirthDate);
-        s.patient.sex = firstAnswerText(answers, loinc::kSystem, loinc::kSex);
-        const auto store = openStore(config);
-        const std::int64_t id = store->submit(s, operatorActor());
-        // The screening is safe in the store; a failure to make its PDF is reported, not fatal.
-        std::optional<std::string> recordPath;
-        try {
-            recordPath = produceRecord(*store, config, f.form, s.formSha256, id, operatorActor(), err);
-        } catch (const std::exception& e) {
-            err << "mrscreen import: screening " << id << " is stored, but its signed record failed: " << e.what()
-                << "\n";
-        }
+        const std::int64_t id = sub.id;
+        const std::optional<std::string>& recordPath = sub.recordPath;
         if (o.json)
             out << json{{"id", id}, {"flags", a.flags.size()},
                         {"record", recordPath ? json(*recordPath) : json(nullptr)}}

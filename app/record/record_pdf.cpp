@@ -1,5 +1,6 @@
 #include "record/record_pdf.h"
 
+#include "record/body_figure.h"
 #include "screening/answers.h"
 #include "screening/response.h"
 #include "store/audit.h"
@@ -680,66 +681,39 @@ struct Mark {
     std::string regionEn, viewEn, sideEn;
 };
 
-struct RegionSpot {
-    const char* code;
-    float x, y; // |x| from the midline and y from the top, in figure heights
-    bool paired;
-};
-constexpr RegionSpot kSpots[] = {
-    {"head", 0, 0.04f, false},      {"face", 0, 0.09f, false},       {"eyes", 0.022f, 0.07f, true},
-    {"ears", 0.063f, 0.075f, true}, {"neck", 0, 0.15f, false},       {"chest", 0.06f, 0.24f, true},
-    {"breast", 0.07f, 0.27f, true}, {"abdomen", 0, 0.37f, false},     {"pelvis", 0, 0.48f, false},
-    {"shoulder", 0.15f, 0.2f, true}, {"upper-arm", 0.175f, 0.28f, true}, {"elbow", 0.19f, 0.36f, true},
-    {"forearm", 0.205f, 0.43f, true}, {"wrist-hand", 0.222f, 0.515f, true}, {"hip", 0.11f, 0.49f, true},
-    {"thigh", 0.075f, 0.6f, true},  {"knee", 0.075f, 0.7f, true},    {"lower-leg", 0.07f, 0.81f, true},
-    {"ankle-foot", 0.08f, 0.94f, true}, {"upper-back", 0, 0.25f, false}, {"lower-back", 0, 0.4f, false},
-};
+// The view a mark is drawn on: the one the patient chose, unless the region is only on the other
+// (an upper-back mark chosen on the front view still shows, on the back).
+BodyView markView(const Mark& mk) {
+    const BodyView chosen = mk.view == "back" ? BodyView::Back : BodyView::Front;
+    const BodyView other = chosen == BodyView::Front ? BodyView::Back : BodyView::Front;
+    const RegionArea* area = bodyFigure().region(mk.region);
+    return area && !area->shownOn(chosen) && area->shownOn(other) ? other : chosen;
+}
 
-// The right half of a standing figure (viewer's right), neck to crotch, in figure heights.
-constexpr float kOutline[][2] = {
-    {0.035f, 0.135f}, {0.035f, 0.165f}, {0.14f, 0.185f}, {0.175f, 0.215f}, {0.205f, 0.36f},
-    {0.235f, 0.50f},  {0.24f, 0.545f},  {0.205f, 0.545f}, {0.198f, 0.50f}, {0.163f, 0.37f},
-    {0.133f, 0.27f},  {0.123f, 0.40f},  {0.14f, 0.50f},   {0.125f, 0.70f}, {0.11f, 0.92f},
-    {0.135f, 0.97f},  {0.03f, 0.97f},   {0.035f, 0.92f},  {0.03f, 0.70f},  {0.012f, 0.54f},
-};
-
-void drawFigure(Canvas& c, float cx, float top, float H, const std::vector<Mark>& marks, bool back,
+// The figure from assets/body-map.json, H points tall with its top at `top`; page y goes up.
+void drawFigure(Canvas& c, float cx, float top, float H, const std::vector<Mark>& marks, BodyView view,
                 const Style& label) {
     HPDF_Page page = c.page;
+    const BodyFigure& figure = bodyFigure();
     HPDF_Page_SetRGBStroke(page, kGrey.r, kGrey.g, kGrey.b);
     HPDF_Page_SetLineWidth(page, 0.8f);
     HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);
-    HPDF_Page_Circle(page, cx, top - 0.07f * H, 0.065f * H);
-    HPDF_Page_Stroke(page);
-    const std::size_t n = std::size(kOutline);
-    HPDF_Page_MoveTo(page, cx + kOutline[0][0] * H, top - kOutline[0][1] * H);
-    for (std::size_t i = 1; i < n; ++i) HPDF_Page_LineTo(page, cx + kOutline[i][0] * H, top - kOutline[i][1] * H);
-    HPDF_Page_LineTo(page, cx, top - 0.535f * H);
-    for (std::size_t i = n; i-- > 0;) HPDF_Page_LineTo(page, cx - kOutline[i][0] * H, top - kOutline[i][1] * H);
-    HPDF_Page_ClosePathStroke(page);
+    for (const auto& outline : figure.outlinesOf(view)) {
+        HPDF_Page_MoveTo(page, cx + outline.front().x * H, top - outline.front().y * H);
+        for (std::size_t i = 1; i < outline.size(); ++i)
+            HPDF_Page_LineTo(page, cx + outline[i].x * H, top - outline[i].y * H);
+        HPDF_Page_ClosePathStroke(page);
+    }
     for (std::size_t m = 0; m < marks.size(); ++m) {
         const Mark& mk = marks[m];
-        if ((mk.view == "back") != back) continue;
-        const RegionSpot* spot = nullptr;
-        for (const auto& s : kSpots)
-            if (mk.region == s.code) spot = &s;
-        if (!spot) continue;
-        // Front view: the patient's right is on the viewer's left; back view: on the viewer's right.
-        std::vector<float> xs;
-        if (!spot->paired || spot->x == 0 || (mk.side != "left" && mk.side != "right")) {
-            if (spot->paired && mk.side != "middle") xs = {-spot->x, spot->x};
-            else xs = {0};
-        } else {
-            const float sign = (mk.side == "right") == back ? 1.0f : -1.0f;
-            xs = {sign * spot->x};
-        }
-        for (const float sx : xs) {
-            const float px = cx + sx * H, py = top - spot->y * H;
+        if (markView(mk) != view) continue;
+        for (const FigurePoint spot : figure.spotsFor(view, mk.region, mk.side)) {
+            const float px = cx + spot.x * H, py = top - spot.y * H;
             HPDF_Page_SetRGBFill(page, kStop.r, kStop.g, kStop.b);
             HPDF_Page_Circle(page, px, py, 3.4f);
             HPDF_Page_Fill(page);
             const std::string num = std::to_string(m + 1);
-            const float lx = sx >= 0 ? px + 5 : px - 5 - c.width(num, label);
+            const float lx = spot.x >= 0 ? px + 5 : px - 5 - c.width(num, label);
             c.text(lx, py + label.size / 2 + 0.5f, num, label);
         }
     }
@@ -804,8 +778,8 @@ void bodyMap(const Ctx& x, std::vector<Block>& out, const ScreeningAnswers& answ
     Block fig = std::move(list);
     fig.rows.push_back(Row{H + 26, [=](Canvas& c, float top) {
                                const float cx1 = kMargin + kContentW * 0.3f, cx2 = kMargin + kContentW * 0.7f;
-                               drawFigure(c, cx1, top - 6, H, marks, false, label);
-                               drawFigure(c, cx2, top - 6, H, marks, true, label);
+                               drawFigure(c, cx1, top - 6, H, marks, BodyView::Front, label);
+                               drawFigure(c, cx2, top - 6, H, marks, BodyView::Back, label);
                                c.text(cx1 - c.width(front, caption) / 2, top - H - 10, front, caption);
                                c.text(cx2 - c.width(backText, caption) / 2, top - H - 10, backText, caption);
                            }});

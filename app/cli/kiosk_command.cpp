@@ -1,0 +1,61 @@
+// `mrscreen` with no subcommand: the touchscreen kiosk over the configured store and form.
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "cli/form_files.h"
+#include "cli/kiosk_services.h"
+
+#include "ui/platform.h"
+
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+namespace mrscreen::cli {
+
+int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& out, std::ostream& err) {
+    try {
+        KioskConfig config = loadConfig(ctx.configPath);
+        if (!ctx.dataDir.empty()) {
+            config.dataDir = ctx.dataDir;
+            config.database.clear();
+        }
+        const FormFiles files = loadFormFiles(config.form);
+        const auto store = openStore(config);
+        std::ofstream stateLog;
+        if (!o.stateLog.empty()) {
+            stateLog.open(o.stateLog, std::ios::app);
+            if (!stateLog) throw std::runtime_error("cannot write the state log " + o.stateLog);
+        }
+        const auto start = o.processStart;
+        auto log = [&stateLog, start](const std::string& line) {
+            if (!stateLog.is_open()) return;
+            const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            stateLog << std::fixed << std::setprecision(3) << t << " " << line << std::endl;
+        };
+        ui::WindowOptions w;
+        w.fullscreen = o.width == 0;
+        w.width = o.width;
+        w.height = o.height;
+        w.processStart = o.processStart;
+        w.title = "mrscreen: " + config.siteName;
+        ui::KioskServices services = kioskServices(*store, config, files, log, err);
+        ui::runKioskWindow(
+            w,
+            [&](ui::Fonts fonts) {
+                return std::make_unique<ui::Kiosk>(files.form, files.rules ? &*files.rules : nullptr, services,
+                                                   kioskOptions(config), fonts);
+            },
+            log);
+        log("exit");
+        (void)out;
+        return 0;
+    } catch (const screening::InputError& e) {
+        err << "mrscreen: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        err << "mrscreen: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+} // namespace mrscreen::cli

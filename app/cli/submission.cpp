@@ -1,0 +1,65 @@
+#include "cli/submission.h"
+
+#include "screening/derived.h"
+#include "store/audit.h"
+
+#include <ostream>
+
+namespace mrscreen::cli {
+
+using namespace screening;
+
+namespace {
+
+std::string firstAnswerText(const ScreeningAnswers& a, const std::string& system, const std::string& code) {
+    for (int i : a.form().itemsWithCode(system, code)) {
+        std::string text;
+        a.anyAnswer(i, [&](const Value& v) {
+            text = v.toText();
+            return true;
+        });
+        if (!text.empty()) return text;
+    }
+    return "";
+}
+
+} // namespace
+
+Submission submitResponse(store::Store& store, const KioskConfig& config, const FormFiles& f, const Response& response,
+                          const std::string& origin, const Actor& actor, const std::string& today, std::ostream& err) {
+    if (const auto mismatch = formMismatch(response, f.form); !mismatch.empty())
+        throw InputError("the response", {mismatch});
+    if (response.status != "completed" && response.status != "amended")
+        throw InputError("the response", {"its status is '" + response.status +
+                                          "': only a completed response can be submitted for review"});
+    Submission out;
+    AssessmentInput in;
+    in.language = f.form.supportsLanguage(response.language) ? response.language : f.form.language;
+    in.screeningDate = screeningDateOf(response, today);
+    const ScreeningAnswers answers(f.form, response);
+    out.assessment = assess(answers, f.rules ? &*f.rules : nullptr, in);
+    if (!out.assessment.valid()) return out;
+    store::NewScreening s;
+    s.formUrl = f.form.url;
+    s.formVersion = f.form.version;
+    s.formSha256 = store::sha256Hex(readFile(f.questionnairePath));
+    s.rulesSha256 = f.rulesPath.empty() ? "" : store::sha256Hex(readFile(f.rulesPath));
+    s.language = in.language;
+    s.origin = origin;
+    s.responseJson = responseToJson(response, &f.form, &answers).dump();
+    s.flags = out.assessment.flags;
+    s.patient.familyName = firstAnswerText(answers, loinc::kSystem, "45394-4");
+    s.patient.givenName = firstAnswerText(answers, loinc::kSystem, "45392-8");
+    s.patient.birthDate = firstAnswerText(answers, loinc::kSystem, loinc::kBirthDate);
+    s.patient.sex = firstAnswerText(answers, loinc::kSystem, loinc::kSex);
+    out.id = store.submit(s, actor);
+    // The screening is safe in the store; a failure to make its PDF is reported, not fatal.
+    try {
+        out.recordPath = produceRecord(store, config, f.form, s.formSha256, out.id, actor, err);
+    } catch (const std::exception& e) {
+        err << "mrscreen: screening " << out.id << " is stored, but its signed record failed: " << e.what() << "\n";
+    }
+    return out;
+}
+
+} // namespace mrscreen::cli

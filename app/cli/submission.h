@@ -1,0 +1,30 @@
+// Turning a completed QuestionnaireResponse into a submitted screening: the one path shared by
+// `mrscreen import` and the kiosk's Submit button, so both check, store and record alike.
+#pragma once
+
+#include "cli/config.h"
+#include "cli/form_files.h"
+#include "screening/assessment.h"
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace mrscreen::cli {
+
+struct Submission {
+    std::int64_t id = 0;                   // 0 when nothing was stored
+    screening::Assessment assessment;      // its errors say why nothing was stored
+    std::optional<std::string> recordPath; // the signed PDF, when one was made
+};
+
+// Checks the response against the form (form, version, status, validation) and, when it is valid,
+// stores it with its flags and produces its signed record. A record that cannot be made is
+// reported on `err` and does not undo the stored screening. Throws InputError for a response that
+// belongs to another form or is not completed.
+Submission submitResponse(store::Store& store, const KioskConfig& config, const FormFiles& files,
+                          const screening::Response& response, const std::string& origin,
+                          const screening::Actor& actor, const std::string& today, std::ostream& err);
+
+} // namespace mrscreen::cli

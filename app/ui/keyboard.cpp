@@ -1,0 +1,207 @@
+// [SECTION] the on-screen keyboard and number pad (the kiosk has no physical keyboard). Layers
+// come from assets/keyboard.json; keys type into st.editing and every key press is committed at
+// once, so nothing typed is lost if the patient walks away mid-word.
+#include "record/embedded_assets.h"
+#include "ui/ui_context.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace mrscreen::ui {
+
+using namespace screening;
+
+namespace {
+
+using Layers = std::map<std::string, std::vector<std::vector<std::string>>>;
+
+const Layers& layers() {
+    static const Layers l = [] {
+        Layers out;
+        const auto doc = nlohmann::json::parse(record::embeddedAsset("keyboard.json"));
+        for (const auto& [name, rows] : doc.at("layers").items())
+            out[name] = rows.get<std::vector<std::vector<std::string>>>();
+        return out;
+    }();
+    return l;
+}
+
+// Upper case of the letters the layouts carry (ASCII and Latin-1 lower case: à..þ).
+std::string upper(const std::string& key) {
+    if (key.size() == 1 && key[0] >= 'a' && key[0] <= 'z') return std::string(1, char(key[0] - 32));
+    if (key.size() == 2 && static_cast<unsigned char>(key[0]) == 0xC3) {
+        const auto c = static_cast<unsigned char>(key[1]);
+        if (c >= 0xA0 && c <= 0xBE && c != 0xB7) return std::string{key[0], static_cast<char>(c - 0x20)};
+    }
+    return key;
+}
+
+void eraseLastCharacter(std::string& s) {
+    if (s.empty()) return;
+    std::size_t i = s.size() - 1;
+    while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i; // whole UTF-8 character
+    s.erase(i);
+}
+
+std::size_t characters(const std::string& s) {
+    std::size_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+std::optional<double> parseNumber(const std::string& s) {
+    if (s.empty() || s == ".") return std::nullopt;
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+// Writes the buffer into the answer (or staff field) it belongs to.
+void commit(Ui& ui) {
+    KioskState& st = ui.st;
+    if (!st.editing) return;
+    const Editing& e = *st.editing;
+    if (e.key == "staff:username") return void(st.staffUsername = e.buffer);
+    if (e.key == "staff:pin") return void(st.staffPin = e.buffer);
+    Draft& d = *st.draft;
+    std::string key = e.key;
+    const auto colon = key.find(':');
+    const std::string part = colon == std::string::npos ? "" : key.substr(colon + 1);
+    if (colon != std::string::npos) key = key.substr(0, colon);
+    const auto at = key.find('@');
+    const Item* item = ui.form.find(key.substr(0, at));
+    if (!item) return;
+    if (part == "feet" || part == "inches") {
+        st.numberText[e.key] = e.buffer;
+        const auto feet = parseNumber(st.numberText[key + ":feet"]);
+        const auto inches = parseNumber(st.numberText[key + ":inches"]);
+        if (feet || inches) d.setAnswer(key, Value::ofDecimal(feet.value_or(0) * 12 + inches.value_or(0)));
+        else d.clearAnswer(key);
+    } else if (e.numeric) {
+        st.numberText[key] = e.buffer;
+        const auto v = parseNumber(e.buffer);
+        if (!v) d.clearAnswer(key);
+        else if (item->type == ItemType::Integer && std::floor(*v) == *v) d.setAnswer(key, Value::ofInteger(std::int64_t(*v)));
+        else if (item->type == ItemType::Integer) d.clearAnswer(key);
+        else d.setAnswer(key, Value::ofDecimal(*v));
+        if (v && !(item->type == ItemType::Integer && std::floor(*v) != *v)) st.numberText.erase(key);
+        if (v && e.buffer.back() == '.') st.numberText[key] = e.buffer; // keep "72." while typing
+    } else if (e.buffer.empty()) {
+        d.clearAnswer(key);
+    } else if (item->type == ItemType::Time) {
+        d.setAnswer(key, Value::ofTime(e.buffer));
+    } else if (item->type == ItemType::DateTime) {
+        d.setAnswer(key, Value::ofDateTime(e.buffer));
+    } else {
+        d.setAnswer(key, Value::ofString(e.buffer)); // open-choice "other" text lands here too
+    }
+    answerChanged(ui, key);
+}
+
+void press(Ui& ui, const std::string& k) {
+    Editing& e = *ui.st.editing;
+    if (k == "{done}") {
+        commit(ui);
+        ui.st.editing.reset();
+        return;
+    }
+    if (k == "{delete}") eraseLastCharacter(e.buffer);
+    else if (k == "{shift}") return void(e.shift = !e.shift);
+    else if (k.rfind("{layer:", 0) == 0) return void(e.layer = k.substr(7, k.size() - 8));
+    else {
+        const std::string ch = k == "{space}" ? " " : e.shift ? upper(k) : k;
+        if (e.numeric && ch == "." && e.buffer.find('.') != std::string::npos) return;
+        std::size_t limit = e.numeric ? 12 : 500;
+        if (e.key.rfind("staff:", 0) != 0) {
+            const Item* item = ui.form.find(e.key.substr(0, std::min(e.key.find('@'), e.key.find(':'))));
+            if (item && item->maxLength) limit = std::size_t(*item->maxLength);
+        }
+        if (characters(e.buffer) >= limit) return; // the form's maxLength: refuse, never truncate
+        e.buffer += ch;
+        e.shift = false;
+    }
+    commit(ui);
+}
+
+std::string keyLabel(Ui& ui, const std::string& k, bool shift) {
+    if (k == "{space}") return ui.t("keyboard.space");
+    if (k == "{done}") return ui.t("keyboard.done");
+    if (k == "{delete}") return "\xE2\x8C\xAB"; // ⌫ is not in every font: drawn as text below if missing
+    if (k == "{shift}") return "\xE2\x87\xA7";  // ⇧
+    if (k == "{layer:symbols}") return "123";
+    if (k == "{layer:letters}") return "abc";
+    if (k == "{layer:accents}") return "áéñ";
+    if (k == "{layer:numbers}") return "123";
+    return shift ? upper(k) : k;
+}
+
+float keyWeight(const std::string& k) {
+    if (k == "{space}") return 4;
+    if (k == "{done}") return 2;
+    if (k.front() == '{') return 1.5f;
+    return 1;
+}
+
+std::string keyId(const std::string& k) {
+    if (k.size() > 2 && k.front() == '{') return "key:" + k.substr(1, k.size() - 2);
+    return "key:" + k;
+}
+
+} // namespace
+
+void startEditing(Ui& ui, const std::string& key, const std::string& current, bool numeric) {
+    Editing e;
+    e.key = key;
+    e.buffer = current;
+    e.numeric = numeric;
+    e.layer = numeric ? "numbers" : "letters";
+    e.shift = !numeric && current.empty() && key.rfind("staff:", 0) != 0; // a name starts with a capital
+    ui.st.editing = e;
+}
+
+float keyboardHeight(Ui& ui) {
+    if (!ui.st.editing) return 0;
+    const auto& rows = layers().at(ui.st.editing->layer);
+    return float(rows.size()) * (ui.target + ui.gap * 0.6f) + ui.gap;
+}
+
+void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
+    if (!ui.st.editing) return;
+    const Editing e = *ui.st.editing; // a key press may change the layer mid-frame
+    const auto& rows = layers().at(e.layer);
+    ImGui::PushClipRect(ImVec2(0, 0), ui.display, false); // edge to edge, past the window padding
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float h = keyboardHeight(ui);
+    dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + h), ui.st.highContrast ? IM_COL32(30, 30, 30, 255)
+                                                                                           : IM_COL32(222, 226, 232, 255));
+    origin.x += ui.gap, width -= ui.gap * 2;
+    float y = origin.y + ui.gap * 0.6f;
+    const float padW = e.numeric ? std::min(width, ui.target * 3 * 1.8f) : width;
+    const float x0 = origin.x + (width - padW) / 2;
+    for (const auto& row : rows) {
+        float weights = 0;
+        for (const auto& k : row) weights += keyWeight(k);
+        const float unitW = (padW - ui.gap * 0.6f * float(row.size() + 1)) / std::max(weights, e.numeric ? 1.0f : 10.0f);
+        float rowW = 0;
+        for (const auto& k : row) rowW += keyWeight(k) * unitW;
+        rowW += ui.gap * 0.6f * float(row.size() - 1);
+        float x = x0 + (padW - rowW) / 2;
+        for (const auto& k : row) {
+            const float w = keyWeight(k) * unitW;
+            ImGui::SetCursorScreenPos(ImVec2(x, y));
+            const bool active = (k == "{shift}" && e.shift);
+            const Tone tone = k == "{done}" || active ? Tone::Primary : Tone::Tile;
+            if (touchButton(ui, keyId(k), keyLabel(ui, k, e.shift), ImVec2(w, ui.target), tone)) press(ui, k);
+            x += w + ui.gap * 0.6f;
+        }
+        y += ui.target + ui.gap * 0.6f;
+    }
+    ImGui::PopClipRect();
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + h));
+}
+
+} // namespace mrscreen::ui

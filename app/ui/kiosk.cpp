@@ -1,0 +1,204 @@
+// [SECTION] the kiosk: one frame, the idle and privacy timers, the hidden staff gesture, and the
+// state log that tests and the window test read.
+#include "ui/kiosk.h"
+
+#include "screening/derived.h"
+#include "ui/ui_context.h"
+
+#include <algorithm>
+
+namespace mrscreen::ui {
+
+using namespace screening;
+
+const char* screenName(Screen screen) {
+    switch (screen) {
+    case Screen::Welcome: return "welcome";
+    case Screen::Question: return "question";
+    case Screen::BodyMap: return "body-map";
+    case Screen::Review: return "review";
+    case Screen::Sign: return "sign";
+    case Screen::Submitted: return "submitted";
+    case Screen::StaffSignIn: return "staff-sign-in";
+    case Screen::StaffMenu: return "staff-menu";
+    }
+    return "?";
+}
+
+namespace {
+
+bool patientScreen(Screen s) { return s != Screen::StaffSignIn && s != Screen::StaffMenu; }
+bool answering(Screen s) {
+    return s == Screen::Question || s == Screen::BodyMap || s == Screen::Review || s == Screen::Sign;
+}
+
+} // namespace
+
+Kiosk::Kiosk(const Questionnaire& form, const RuleSet* rules, KioskServices services, KioskOptions options, Fonts fonts)
+    : form_(form), rules_(rules), services_(std::move(services)), options_(options), fonts_(fonts) {
+    state_.language = form.language;
+    state_.draft = std::make_unique<Draft>(form);
+    if (!services_.today) services_.today = [] { return std::string("2026-01-01"); };
+    if (!services_.nowUtc) services_.nowUtc = [] { return std::string("2026-01-01T00:00:00Z"); };
+}
+
+Kiosk::~Kiosk() = default;
+
+void Kiosk::go(Screen screen) {
+    if (screen != state_.screen) state_.editing.reset();
+    state_.screen = screen;
+}
+
+void Kiosk::resetToWelcome(const std::string& why) {
+    // Nothing of this patient may remain for the next one.
+    state_.draft->clear();
+    state_.draft->language = form_.language;
+    state_.signature.clear();
+    state_.drawing = false;
+    state_.numberText.clear();
+    state_.dateParts.clear();
+    state_.pageErrors.clear();
+    state_.notice.clear();
+    state_.editing.reset();
+    state_.pageKey.clear();
+    state_.returnToReview = false;
+    state_.idleWarning = false;
+    state_.staff.reset();
+    state_.staffUsername.clear();
+    state_.staffPin.clear();
+    state_.staffMessage.clear();
+    state_.language = form_.language;
+    state_.largeText = false;
+    state_.highContrast = false;
+    state_.screen = Screen::Welcome;
+    if (services_.log) services_.log("reset reason=" + why);
+}
+
+void Kiosk::trackInput(double now) {
+    const ImGuiIO& io = ImGui::GetIO();
+    bool input = io.MouseDown[0] || io.MouseReleased[0];
+    if (ImGui::IsMousePosValid() && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) input = true;
+    if (input || state_.lastInput == 0) {
+        state_.lastInput = now;
+        state_.idleWarning = false;
+    }
+}
+
+void Kiosk::logState() {
+    if (!services_.log) return;
+    if (state_.screen == lastLogged_ && state_.pageKey == lastLoggedPage_) return;
+    lastLogged_ = state_.screen;
+    lastLoggedPage_ = state_.pageKey;
+    std::string line = std::string("screen=") + screenName(state_.screen) + " language=" + state_.language;
+    if (state_.screen == Screen::Question || state_.screen == Screen::BodyMap || state_.screen == Screen::Sign)
+        line += " page=" + state_.pageKey;
+    services_.log(line);
+}
+
+double Kiosk::nextDeadline(double now) const {
+    const double idle = now - state_.lastInput;
+    if (state_.cornerPressStart >= 0) return std::max(0.05, options_.staffHoldSeconds - (now - state_.cornerPressStart));
+    if (answering(state_.screen)) {
+        const double warn = options_.idleWarningSeconds;
+        if (idle < warn) return warn - idle;
+        return std::min(1.0, warn + options_.idleResetSeconds - idle); // the countdown ticks each second
+    }
+    if (state_.screen == Screen::Submitted) return std::max(0.0, options_.submittedSeconds - idle);
+    if (!patientScreen(state_.screen)) return std::max(0.0, options_.staffIdleSeconds - idle);
+    return -1;
+}
+
+void Kiosk::startForPatient(const store::PatientIdentity& patient, const std::string& language) {
+    resetToWelcome("new screening for a known patient");
+    state_.language = form_.supportsLanguage(language) ? language : form_.language;
+    Draft& d = *state_.draft;
+    auto fill = [&](const std::string& code, const std::string& text) {
+        if (text.empty()) return;
+        for (int i : form_.itemsWithCode(loinc::kSystem, code)) {
+            const Item& it = form_.items[std::size_t(i)];
+            if (it.type == ItemType::Date) d.setAnswer(it.linkId, Value::ofDate(text));
+            else if (it.type == ItemType::Choice || it.type == ItemType::OpenChoice) {
+                for (const auto& o : it.options)
+                    if (o.value.type == ValueType::Coding && o.value.coding.code == text) d.setAnswer(it.linkId, o.value);
+            } else
+                d.setAnswer(it.linkId, Value::ofString(text));
+        }
+    };
+    fill("45394-4", patient.familyName);
+    fill("45392-8", patient.givenName);
+    fill(loinc::kBirthDate, patient.birthDate);
+    fill(loinc::kSex, patient.sex);
+    d.language = state_.language;
+    d.refresh();
+}
+
+Assessment Kiosk::assessNow() const {
+    AssessmentInput in;
+    in.language = state_.language;
+    in.screeningDate = services_.today();
+    return assess(state_.draft->bound(), rules_, in);
+}
+
+void Kiosk::frame(double now) {
+    trackInput(now);
+    state_.targets.clear();
+    state_.scrollAreas.clear();
+    Ui ui(state_, form_, options_, services_, fonts_);
+    ui.now = now;
+    ui.display = ImGui::GetIO().DisplaySize;
+    ui.unit = fonts_.size[state_.largeText ? 1 : 0];
+    ui.target = std::max(kMinTarget, ui.unit * 2.2f);
+    ui.gap = std::max(8.0f, std::round(ui.unit * 0.45f));
+    ui.colors = &palette(state_.highContrast);
+    ui.rules = rules_;
+    ui.go = [this](Screen s) { go(s); };
+    ui.resetToWelcome = [this](const std::string& why) { resetToWelcome(why); };
+    ui.quit = &quit_;
+
+    // The hidden staff gesture: hold the top-left corner.
+    const ImGuiIO& io = ImGui::GetIO();
+    const float corner = ui.target * 1.2f;
+    if (patientScreen(state_.screen) && io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner &&
+        io.MousePos.y >= 0 && io.MousePos.y < corner) {
+        if (state_.cornerPressStart < 0) state_.cornerPressStart = now;
+        else if (now - state_.cornerPressStart >= options_.staffHoldSeconds) {
+            state_.cornerPressStart = -1;
+            state_.beforeStaff = state_.screen;
+            state_.staffMessage.clear();
+            go(Screen::StaffSignIn);
+            if (services_.log) services_.log("staff-gesture");
+        }
+    } else {
+        state_.cornerPressStart = -1;
+    }
+
+    switch (state_.screen) {
+    case Screen::Welcome: welcomeScreen(ui); break;
+    case Screen::Question: questionScreen(ui); break;
+    case Screen::BodyMap: bodyMapScreen(ui); break;
+    case Screen::Review: reviewScreen(ui); break;
+    case Screen::Sign: signScreen(ui); break;
+    case Screen::Submitted: submittedScreen(ui); break;
+    case Screen::StaffSignIn: staffSignInScreen(ui); break;
+    case Screen::StaffMenu: staffMenuScreen(ui); break;
+    }
+
+    const double idle = now - state_.lastInput;
+    if (answering(state_.screen)) {
+        if (idle >= options_.idleWarningSeconds + options_.idleResetSeconds) {
+            resetToWelcome("idle");
+        } else if (idle >= options_.idleWarningSeconds) {
+            if (!state_.idleWarning && services_.log) services_.log("idle-warning");
+            state_.idleWarning = true;
+            idleOverlay(ui, options_.idleWarningSeconds + options_.idleResetSeconds - idle);
+        }
+    } else if (state_.screen == Screen::Submitted && idle >= options_.submittedSeconds) {
+        resetToWelcome("submitted screen timed out");
+    } else if (!patientScreen(state_.screen) && idle >= options_.staffIdleSeconds) {
+        if (state_.staff && services_.log) services_.log("staff-signed-out user=" + state_.staff->username + " idle");
+        resetToWelcome("staff idle");
+    }
+    logState();
+}
+
+} // namespace mrscreen::ui

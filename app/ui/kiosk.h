@@ -1,0 +1,161 @@
+// The touchscreen kiosk: every screen a patient (and, behind a hidden gesture and a PIN, staff)
+// sees, as functions of one KioskState. Kiosk::frame() draws one Dear ImGui frame; the caller owns
+// the ImGui context and its NewFrame/Render, so the same code runs in the GLFW window and in
+// headless tests fed with mouse events.
+#pragma once
+
+#include "screening/assessment.h"
+#include "screening/questionnaire.h"
+#include "record/handwritten_signature.h"
+#include "screening/rules.h"
+#include "store/store.h"
+#include "ui/draft.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct ImFont;
+
+namespace mrscreen::ui {
+
+// Everything a site can tune about the kiosk screens (filled from [kiosk] in the config file).
+struct KioskOptions {
+    int idleWarningSeconds = 90; // no touch on a patient screen: "Are you still there?"
+    int idleResetSeconds = 30;   // then, without an answer: discard the answers, back to Welcome
+    int submittedSeconds = 120;  // the thank-you screen returns to Welcome after this long untouched
+    int staffIdleSeconds = 300;  // a signed-in staff member is signed out after this long untouched
+    float staffHoldSeconds = 3;  // long press in the top-left corner opens staff sign-in
+};
+
+struct SubmitOutcome {
+    bool saved = false;
+    std::int64_t id = 0;
+    std::string recordPath; // empty when no signed PDF was made (e.g. no site key yet)
+    std::string problem;    // for staff and the log when not saved
+};
+
+// What the kiosk needs from the rest of the program, passed in so tests can watch it.
+struct KioskServices {
+    // Saves a completed response as a submitted screening and produces its record.
+    std::function<SubmitOutcome(const screening::Response&)> submit;
+    store::Store* store = nullptr;                    // staff sign-in
+    std::function<std::string()> nowUtc;              // "2026-11-25T10:00:00Z"
+    std::function<std::string()> today;              // local "2026-11-25"
+    std::function<void(const std::string&)> log;      // one line per state change
+};
+
+enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu };
+const char* screenName(Screen screen);
+
+// Where a touch target was drawn this frame, so tests can tap it like a finger would.
+struct Target {
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    bool visible = false; // wholly inside its clip rectangle
+    std::string scrollArea; // id of the drag-scroll area it sits in, empty if none
+};
+
+// The on-screen keyboard's target: which answer (or staff field) the keys type into.
+struct Editing {
+    std::string key;       // answer key, or "staff:username" / "staff:pin" / "mark-note@k"
+    std::string buffer;    // what is shown and typed
+    bool numeric = false;  // number pad instead of letters
+    std::string layer = "letters";
+    bool shift = false;
+    std::string feetKey;   // ft/in entry: which half is being typed ("feet" or "inches")
+};
+
+struct KioskState {
+    Screen screen = Screen::Welcome;
+    std::string language;
+    bool largeText = false;
+    bool highContrast = false;
+
+    std::unique_ptr<Draft> draft;
+    std::string pageKey;        // the current questionnaire page
+    bool returnToReview = false; // editing from Review: Next goes back there
+    std::map<std::string, std::string> pageErrors; // answer key -> message, shown by the question
+    std::string notice;         // a message for the whole page (e.g. refused signature)
+    std::optional<Editing> editing;
+    std::map<std::string, std::string> numberText; // number fields as typed ("72.")
+    std::map<std::string, int> dateParts;          // date steppers while being set
+
+    std::vector<record::Stroke> signature;
+    bool drawing = false;
+
+    // Idle and privacy.
+    double lastInput = 0;
+    bool idleWarning = false;
+    double cornerPressStart = -1;
+
+    // Staff.
+    std::string staffUsername, staffPin, staffMessage;
+    std::optional<store::StaffMember> staff;
+    Screen beforeStaff = Screen::Welcome;
+
+    // Last submission.
+    std::optional<SubmitOutcome> submitted;
+
+    // Touch targets drawn in the last frame, by id ("start", "next", "option:yes", "key:a", ...).
+    std::map<std::string, Target> targets;
+    std::map<std::string, Target> scrollAreas;
+};
+
+struct Fonts {
+    ImFont* body[2] = {nullptr, nullptr};  // normal, larger text
+    ImFont* title[2] = {nullptr, nullptr};
+    float size[2] = {0, 0};                // pixel size of body[i]
+};
+
+// Adds the kiosk's fonts (DejaVu Sans or Noto Sans, found through fontconfig) to the current
+// ImGui context's atlas at `pixelSize`; throws with what to install when none is found.
+Fonts loadFonts(float pixelSize);
+// The body font size for a display: scales with the screen height, never too small to read.
+float fontSizeFor(int displayWidth, int displayHeight);
+
+class Kiosk {
+public:
+    Kiosk(const screening::Questionnaire& form, const screening::RuleSet* rules, KioskServices services,
+          KioskOptions options, Fonts fonts);
+    ~Kiosk();
+
+    // Draws one frame at time `now` (seconds, monotonic). Call between ImGui::NewFrame and Render.
+    void frame(double now);
+
+    KioskState& state() { return state_; }
+    const KioskState& state() const { return state_; }
+    const Draft& draft() const { return *state_.draft; }
+    bool quitRequested() const { return quit_; }
+    // Seconds until the kiosk must draw again even without input (idle timers), or a negative
+    // number when it can sleep until the next event.
+    double nextDeadline(double now) const;
+
+    // Starts a screening for a known patient (staff side): identity answers filled in.
+    void startForPatient(const store::PatientIdentity& patient, const std::string& language);
+
+    // The assessment of the current answers (what submission will check).
+    screening::Assessment assessNow() const;
+
+private:
+    struct Impl;
+    const screening::Questionnaire& form_;
+    const screening::RuleSet* rules_;
+    KioskServices services_;
+    KioskOptions options_;
+    Fonts fonts_;
+    KioskState state_;
+    bool quit_ = false;
+    Screen lastLogged_ = Screen::StaffMenu;
+    std::string lastLoggedPage_;
+
+    void go(Screen screen);
+    void resetToWelcome(const std::string& why);
+    void trackInput(double now);
+    void logState();
+};
+
+} // namespace mrscreen::ui

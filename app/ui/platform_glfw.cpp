@@ -1,0 +1,139 @@
+// The only file that knows about GLFW and OpenGL (see platform.h).
+#include "ui/platform.h"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <cfloat>
+#include <stdexcept>
+
+namespace mrscreen::ui {
+
+namespace {
+
+std::string glfwProblem;
+
+void onGlfwError(int code, const char* description) {
+    glfwProblem = "GLFW error " + std::to_string(code) + ": " + (description ? description : "");
+}
+
+struct GlfwSession {
+    GlfwSession() {
+        glfwSetErrorCallback(onGlfwError);
+        if (!glfwInit())
+            throw std::runtime_error("cannot open the kiosk window: no graphical display (" + glfwProblem +
+                                     "). Run it inside the kiosk session (kiosk-setup/README.md), or set DISPLAY; "
+                                     "for a quick look without a screen use: xvfb-run -s '-screen 0 1280x800x24' mrscreen --windowed 1280x800");
+    }
+    ~GlfwSession() { glfwTerminate(); }
+};
+
+bool fullscreenWindow = false;
+std::function<void(const std::string&)> closeLog;
+
+void onClose(GLFWwindow* window) {
+    // A patient must not be able to close the kiosk; staff quit from the staff menu.
+    if (fullscreenWindow) {
+        glfwSetWindowShouldClose(window, GLFW_FALSE);
+        if (closeLog) closeLog("close-request-ignored");
+    }
+}
+
+} // namespace
+
+void runKioskWindow(const WindowOptions& options, const std::function<std::unique_ptr<Kiosk>(Fonts)>& makeKiosk,
+                    const std::function<void(const std::string&)>& log) {
+    GlfwSession session;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    GLFWmonitor* monitor = nullptr;
+    int width = options.width, height = options.height;
+    if (options.fullscreen) {
+        monitor = glfwGetPrimaryMonitor();
+        const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+        if (!mode) throw std::runtime_error("cannot open the kiosk window: no monitor is connected (" + glfwProblem + ")");
+        width = mode->width, height = mode->height;
+        glfwWindowHint(GLFW_AUTO_ICONIFY, GLFW_FALSE); // stay on screen if focus moves
+    }
+    GLFWwindow* window = glfwCreateWindow(width, height, options.title.c_str(), monitor, nullptr);
+    if (!window)
+        throw std::runtime_error("cannot open the kiosk window: OpenGL 3.0 is not available (" + glfwProblem +
+                                 "); install the Debian package libgl1-mesa-dri");
+    fullscreenWindow = options.fullscreen;
+    closeLog = log;
+    glfwSetWindowCloseCallback(window, onClose);
+    glfwMakeContextCurrent(window);
+    glfwFocusWindow(window);
+    glfwSwapInterval(1);
+    if (options.fullscreen) glfwSetInputMode(window, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr; // the kiosk keeps no layout file
+    io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+    int fbw = 0, fbh = 0;
+    glfwGetWindowSize(window, &fbw, &fbh);
+    const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh));
+    std::unique_ptr<Kiosk> kiosk = makeKiosk(fonts);
+
+    int framesLeft = 3; // ImGui settles a tap over a few frames (press, release, hover cleared)
+    bool first = true;
+    double releasedX = -1, releasedY = -1;
+    bool wasDown = false;
+    while (!kiosk->quitRequested()) {
+        if (glfwWindowShouldClose(window)) break;
+        if (framesLeft <= 0) {
+            const double deadline = kiosk->nextDeadline(glfwGetTime());
+            if (deadline < 0) glfwWaitEvents();
+            else glfwWaitEventsTimeout(std::max(deadline, 0.01));
+            framesLeft = 3;
+        } else {
+            glfwPollEvents();
+        }
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        // The backend reads the pointer only while the window has focus; a kiosk with no window
+        // manager may never be given focus, and it is the only window anyway.
+        double cx = 0, cy = 0;
+        glfwGetCursorPos(window, &cx, &cy);
+        io.MousePos = ImVec2(float(cx), float(cy));
+        // Touch has no hover: from the frame after a finger lifts, the pointer is nowhere until it
+        // moves or touches again (the release frame itself must still see it, or the tap is lost).
+        const bool down = glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS || io.MouseDown[0];
+        if (down || cx != releasedX || cy != releasedY) releasedX = releasedY = -1;
+        if (releasedX >= 0) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        if (!down && wasDown) releasedX = cx, releasedY = cy;
+        wasDown = down;
+        ImGui::NewFrame();
+        kiosk->frame(glfwGetTime());
+        ImGui::Render();
+        int w = 0, h = 0;
+        glfwGetFramebufferSize(window, &w, &h);
+        glViewport(0, 0, w, h);
+        glClearColor(0, 0, 0, 1);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        glfwSwapBuffers(window);
+        if (first) {
+            first = false;
+            const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.processStart);
+            if (log) log("first-frame ms=" + std::to_string(int(ms.count())) + " size=" + std::to_string(fbw) + "x" +
+                         std::to_string(fbh));
+        }
+        --framesLeft;
+        if (down || io.MouseDown[0]) framesLeft = 3; // keep drawing while a finger is down (signing, scrolling)
+    }
+    kiosk.reset();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    closeLog = nullptr;
+}
+
+} // namespace mrscreen::ui

@@ -1,0 +1,289 @@
+// [SECTION] one question with its input: choice tiles, Yes/No, text and number fields that open
+// the on-screen keyboard or number pad, feet-and-inches, and a date entry made of big steppers.
+#include "screening/validation.h"
+#include "ui/ui_context.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace mrscreen::ui {
+
+using namespace screening;
+
+namespace {
+
+std::string optionId(const std::string& key, const Value& v) {
+    return "option:" + key + ":" + (v.type == ValueType::Coding ? v.coding.code : v.toText());
+}
+
+std::string trimmedNumber(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+// Lays out tiles in as many columns as fit (at most 3), each row as tall as its tallest label.
+void choiceTiles(Ui& ui, const Item& item, const std::string& key) {
+    Draft& d = *ui.st.draft;
+    std::vector<std::pair<Value, std::string>> choices;
+    if (item.type == ItemType::Boolean) {
+        choices.emplace_back(Value::ofBoolean(true), ui.t("choice.yes"));
+        choices.emplace_back(Value::ofBoolean(false), ui.t("choice.no"));
+    } else {
+        for (const auto& o : item.options) choices.emplace_back(o.value, o.display.in(ui.st.language));
+    }
+    const float width = ImGui::GetContentRegionAvail().x;
+    float longest = 0;
+    for (const auto& [v, label] : choices) longest = std::max(longest, ImGui::CalcTextSize(label.c_str()).x);
+    int columns = choices.size() <= 3 ? int(choices.size()) : 2;
+    while (columns > 1 && (width - ui.gap * float(columns - 1)) / float(columns) < longest * 0.55f + ui.gap * 3)
+        --columns;
+    if (width > ui.unit * 30 && choices.size() > 4) columns = 3;
+    columns = std::max(columns, 1);
+    const float tileW = (width - ui.gap * float(columns - 1)) / float(columns);
+    for (std::size_t i = 0; i < choices.size(); i += std::size_t(columns)) {
+        float rowH = ui.target * 1.1f;
+        for (std::size_t j = i; j < std::min(choices.size(), i + std::size_t(columns)); ++j)
+            rowH = std::max(rowH, buttonHeight(ui, "\xE2\x9C\x93 " + choices[j].second, tileW));
+        for (std::size_t j = i; j < std::min(choices.size(), i + std::size_t(columns)); ++j) {
+            if (j > i) ImGui::SameLine(0, ui.gap);
+            const auto& [value, label] = choices[j];
+            bool selected = false;
+            for (const auto& a : d.answers(key)) selected = selected || valuesEqual(a, value);
+            if (touchButton(ui, optionId(key, value), label, ImVec2(tileW, rowH), Tone::Tile, selected)) {
+                if (item.repeats) d.toggleAnswer(key, value);
+                else if (selected && !item.required) d.clearAnswer(key);
+                else d.setAnswer(key, value);
+                answerChanged(ui, key);
+            }
+        }
+    }
+}
+
+// A box showing what was typed; tapping it opens the keyboard for it.
+void fieldBox(Ui& ui, const std::string& id, const std::string& editKey, const std::string& shown,
+              const std::string& placeholder, bool numeric, float width) {
+    const bool focused = ui.st.editing && ui.st.editing->key == editKey;
+    std::string label = shown.empty() ? placeholder : shown;
+    if (focused) label = ui.st.editing->buffer + "|";
+    const float h = std::max(ui.target, buttonHeight(ui, label, width));
+    if (touchButton(ui, id, label, ImVec2(width, h), Tone::Tile, false))
+        startEditing(ui, editKey, shown, numeric);
+    if (focused)
+        ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ui.colors->focus,
+                                            ui.unit * 0.35f, 0, 4.0f);
+}
+
+void textField(Ui& ui, const Item& item, const std::string& key) {
+    const auto& a = ui.st.draft->answers(key);
+    const std::string value = a.empty() ? "" : a.front().toText();
+    (void)item;
+    fieldBox(ui, "field:" + key, key, value, ui.t("field.tap_to_type"), false, ImGui::GetContentRegionAvail().x);
+}
+
+void numberField(Ui& ui, const Item& item, const std::string& key) {
+    const float width = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 14);
+    if (item.unit && item.unit->code == "[in_i]") {
+        // Feet and inches, stored as inches.
+        for (const char* part : {"feet", "inches"}) {
+            const std::string partKey = key + ":" + part;
+            const std::string shown = ui.st.numberText.count(partKey) ? ui.st.numberText[partKey] : "";
+            fieldBox(ui, "field:" + partKey, partKey, shown, "0", true, width * 0.45f);
+            ImGui::SameLine(0, ui.gap);
+            ImGui::AlignTextToFramePadding();
+            ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (ui.target - ImGui::GetFontSize()) / 2);
+            ImGui::TextUnformatted(ui.t(std::string("number.") + part).c_str());
+        }
+        return;
+    }
+    std::string shown;
+    if (const auto t = ui.st.numberText.find(key); t != ui.st.numberText.end()) shown = t->second;
+    else if (const auto& a = ui.st.draft->answers(key); !a.empty()) shown = trimmedNumber(a.front().number());
+    fieldBox(ui, "field:" + key, key, shown, ui.t("field.tap_to_enter"), true, width);
+    std::string unit;
+    if (item.unit) unit = item.unit->code == "[lb_av]" ? "lb" : item.unit->display.empty() ? item.unit->code : item.unit->display;
+    if (!unit.empty()) {
+        ImGui::SameLine(0, ui.gap);
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (ui.target - ImGui::GetFontSize()) / 2);
+        ImGui::TextUnformatted(unit.c_str());
+    }
+}
+
+int daysIn(int year, int month) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+// Year, month and day as three big steppers; a partial date when the day or month is unknown.
+void dateField(Ui& ui, const Item& item, const std::string& key) {
+    Draft& d = *ui.st.draft;
+    auto& parts = ui.st.dateParts;
+    int year = 0, month = 0, day = 0; // 0: unknown
+    bool set = false;
+    if (const auto& a = d.answers(key); !a.empty()) {
+        const std::string& s = a.front().text;
+        set = true;
+        std::sscanf(s.c_str(), "%d-%d-%d", &year, &month, &day);
+    }
+    const std::string today = ui.services.today();
+    const int thisYear = std::atoi(today.substr(0, 4).c_str());
+    const bool birth = item.hasCode(loinc::kSystem, loinc::kBirthDate);
+    const bool partialAllowed = !birth;
+    if (!set) {
+        year = parts.count(key + ":y") ? parts[key + ":y"] : (birth ? thisYear - 50 : thisYear);
+        month = parts.count(key + ":m") ? parts[key + ":m"] : 1;
+        day = parts.count(key + ":d") ? parts[key + ":d"] : 1;
+    }
+    auto store = [&] {
+        char buf[16];
+        if (month == 0) std::snprintf(buf, sizeof buf, "%04d", year);
+        else if (day == 0) std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
+        else std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, std::min(day, daysIn(year, month)));
+        d.setAnswer(key, Value::ofDate(buf));
+        answerChanged(ui, key);
+    };
+    if (!set) textWrapped(ui, ui.t("date.not_set"), nullptr, ui.colors->muted);
+    std::string months = ui.t("date.months");
+    std::vector<std::string> monthNames;
+    for (std::size_t s = 0, e; s <= months.size(); s = e + 1) {
+        e = months.find('|', s);
+        if (e == std::string::npos) e = months.size();
+        monthNames.push_back(months.substr(s, e - s));
+    }
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float stepW = std::max(ui.target, ui.unit * 2.6f);
+    const float valueW = std::min(ui.unit * 9, avail - stepW * 2 - ui.gap * 3);
+    struct Row {
+        const char* label;
+        const char* id;
+        std::string shown;
+        int* value;
+        int step, lo, hi;
+        bool known;
+    };
+    const bool dayKnown = month != 0 && day != 0, monthKnown = month != 0;
+    Row rows[] = {
+        {"date.day", "day", dayKnown ? std::to_string(day) : "—", &day, 1, 1, monthKnown ? daysIn(year, month) : 31,
+         dayKnown},
+        {"date.month", "month", monthKnown ? monthNames[std::size_t(std::clamp(month, 1, 12) - 1)] : "—", &month, 1, 1,
+         12, monthKnown},
+        {"date.year", "year", std::to_string(year), &year, 1, 1900, thisYear + 1, true},
+    };
+    for (auto& r : rows) {
+        if (!r.known && set) continue; // unknown part: shown by its toggle below
+        ImGui::TextUnformatted(ui.t(r.label).c_str());
+        const std::string base = "date:" + key + ":" + r.id;
+        if (touchButton(ui, base + ":minus", "\xE2\x88\x92", ImVec2(stepW, ui.target), Tone::Tile)) {
+            *r.value = *r.value <= r.lo ? r.hi : *r.value - r.step;
+            parts[key + ":" + r.id[0]] = *r.value;
+            store();
+        }
+        ImGui::SameLine(0, ui.gap);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::Dummy(ImVec2(valueW, ui.target));
+        centeredText(ImGui::GetWindowDrawList(), ui.title(), ui.title()->FontSize, p,
+                     ImVec2(p.x + valueW, p.y + ui.target), set ? ui.colors->text : ui.colors->muted, r.shown);
+        ImGui::SameLine(0, ui.gap);
+        if (touchButton(ui, base + ":plus", "+", ImVec2(stepW, ui.target), Tone::Tile)) {
+            *r.value = *r.value >= r.hi ? r.lo : *r.value + r.step;
+            parts[key + ":" + r.id[0]] = *r.value;
+            store();
+        }
+        if (std::string(r.id) == "year") {
+            ImGui::SameLine(0, ui.gap);
+            if (touchButton(ui, base + ":minus10", "\xE2\x88\x92" "10", ImVec2(stepW * 1.3f, ui.target), Tone::Tile)) {
+                year = std::max(1900, year - 10);
+                store();
+            }
+            ImGui::SameLine(0, ui.gap);
+            if (touchButton(ui, base + ":plus10", "+10", ImVec2(stepW * 1.3f, ui.target), Tone::Tile)) {
+                year = std::min(thisYear + 1, year + 10);
+                store();
+            }
+        }
+    }
+    if (partialAllowed) {
+        const float w = std::min(avail, ui.unit * 16);
+        if (touchButton(ui, "date:" + key + ":day-unknown", ui.t("date.day_unknown"), ImVec2(w, 0), Tone::Tile,
+                        set && monthKnown && !dayKnown)) {
+            if (set && monthKnown && !dayKnown) day = 1;
+            else day = 0, month = month == 0 ? 1 : month;
+            store();
+        }
+        if (touchButton(ui, "date:" + key + ":month-unknown", ui.t("date.month_unknown"), ImVec2(w, 0), Tone::Tile,
+                        set && !monthKnown)) {
+            if (set && !monthKnown) month = 1, day = 1;
+            else month = 0, day = 0;
+            store();
+        }
+    }
+    if (set && !item.required) {
+        if (touchButton(ui, "date:" + key + ":clear", ui.t("field.clear"), ImVec2(std::min(avail, ui.unit * 10), 0),
+                        Tone::Quiet)) {
+            d.clearAnswer(key);
+            answerChanged(ui, key);
+        }
+    }
+}
+
+} // namespace
+
+void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage) {
+    Draft& d = *ui.st.draft;
+    const Item& item = ui.form.items[std::size_t(slot.item)];
+    if (!d.enabled(slot)) return;
+    const std::string key = slot.key(ui.form);
+    const std::string text = item.text.in(ui.st.language);
+    if (item.type == ItemType::Display) {
+        textWrapped(ui, text, nullptr, ui.colors->text);
+        return;
+    }
+    if (item.type == ItemType::Group) {
+        if (!text.empty()) textWrapped(ui, text, ui.title(), ui.colors->text);
+        return;
+    }
+    ImGui::PushID(key.c_str());
+    const bool confirmTile = onSignaturePage && item.type == ItemType::Boolean;
+    if (!confirmTile) {
+        std::string heading = text;
+        if (!item.required) heading += "  " + ui.t("field.optional");
+        textWrapped(ui, heading, ui.title(), ui.colors->text);
+    }
+    if (const auto err = ui.st.pageErrors.find(key); err != ui.st.pageErrors.end())
+        textWrapped(ui, "\xE2\x96\xA0 " + err->second, ui.title(), ui.colors->error);
+    switch (item.type) {
+    case ItemType::Boolean:
+        if (confirmTile) {
+            const auto& a = d.answers(key);
+            const bool on = !a.empty() && a.front().boolean;
+            if (touchButton(ui, "confirm:" + key, text, ImVec2(0, 0), Tone::Tile, on)) {
+                if (on) d.clearAnswer(key);
+                else d.setAnswer(key, Value::ofBoolean(true));
+                answerChanged(ui, key);
+            }
+        } else
+            choiceTiles(ui, item, key);
+        break;
+    case ItemType::Choice: choiceTiles(ui, item, key); break;
+    case ItemType::OpenChoice:
+        choiceTiles(ui, item, key);
+        textField(ui, item, key + ":other");
+        break;
+    case ItemType::String:
+    case ItemType::Text:
+    case ItemType::Time:
+    case ItemType::DateTime: textField(ui, item, key); break;
+    case ItemType::Decimal:
+    case ItemType::Integer: numberField(ui, item, key); break;
+    case ItemType::Date: dateField(ui, item, key); break;
+    default: break;
+    }
+    ImGui::PopID();
+    ImGui::Dummy(ImVec2(1, ui.gap));
+}
+
+} // namespace mrscreen::ui

@@ -1,0 +1,339 @@
+// [SECTION] the patient's screens: Welcome, one page of questions, Review, Sign, Submitted, and
+// the "Are you still there?" overlay. Each is a function of the KioskState.
+#include "ui/ui_context.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mrscreen::ui {
+
+using namespace screening;
+
+namespace {
+
+// Section title and progress along the top; returns the height used.
+void header(Ui& ui, const std::string& title, int done, int total) {
+    textWrapped(ui, title, ui.title(), ui.colors->text);
+    if (total > 0) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float w = ImGui::GetContentRegionAvail().x;
+        const std::string label = ui.t("progress", {{"done", std::to_string(done)}, {"total", std::to_string(total)}});
+        const float labelW = ImGui::CalcTextSize(label.c_str()).x;
+        const float barW = w - labelW - ui.gap;
+        const float barH = std::max(8.0f, ui.unit * 0.35f);
+        const float y = p.y + (ImGui::GetFontSize() - barH) / 2;
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + barW, y + barH), ui.colors->tileBorder, barH / 2);
+        const float f = std::clamp(float(done) / float(total), 0.0f, 1.0f);
+        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + barW * f, y + barH), ui.colors->accent, barH / 2);
+        dl->AddText(ImVec2(p.x + barW + ui.gap, p.y), ui.colors->muted, label.c_str());
+        ImGui::Dummy(ImVec2(w, ImGui::GetFontSize()));
+    }
+}
+
+int questionPageCount(const KioskState& st) {
+    int n = 0;
+    for (const auto& p : st.draft->pages()) n += p.kind != PageKind::Signature;
+    return n;
+}
+
+std::string sectionTitle(Ui& ui, const Page& page) {
+    if (page.section < 0) return "";
+    return ui.form.items[std::size_t(page.section)].text.in(ui.st.language);
+}
+
+// Back on the left, the main action on the right, optional middle buttons between.
+struct NavButton {
+    std::string id, label;
+    Tone tone;
+    std::function<void()> action;
+};
+
+void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float bw = std::min(ui.unit * 11, (w - ui.gap * float(buttons.size() - 1)) / float(buttons.size()));
+    float rowH = ui.target;
+    for (const auto& b : buttons) rowH = std::max(rowH, buttonHeight(ui, b.label, bw));
+    const float y = ui.display.y - rowH - ui.gap * 1.5f;
+    std::function<void()> pending;
+    for (std::size_t i = 0; i < buttons.size(); ++i) {
+        float x;
+        if (i == 0) x = ui.gap * 2;
+        else if (i == buttons.size() - 1) x = ui.display.x - ui.gap * 2 - bw;
+        else {
+            // Middle buttons sit centred between the two ends.
+            const float span = ui.display.x - ui.gap * 4 - bw * 2;
+            const float mids = float(buttons.size() - 2);
+            x = ui.gap * 2 + bw + (span - (bw * mids + ui.gap * (mids - 1))) / 2 + float(i - 1) * (bw + ui.gap);
+        }
+        ImGui::SetCursorScreenPos(ImVec2(x, y));
+        if (touchButton(ui, buttons[i].id, buttons[i].label, ImVec2(bw, rowH), buttons[i].tone)) pending = buttons[i].action;
+    }
+    if (pending) pending(); // after drawing, so an action never interrupts the row it sits in
+}
+
+float navBarHeight(Ui& ui) { return ui.target + ui.gap * 3; }
+
+void pageBody(Ui& ui, const Page& page, bool signaturePage) {
+    for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage);
+}
+
+// Keyboard along the bottom, with the field's question above it so the patient sees what they type.
+void keyboardArea(Ui& ui) {
+    const float h = keyboardHeight(ui);
+    drawKeyboard(ui, ImVec2(0, ui.display.y - h), ui.display.x);
+}
+
+} // namespace
+
+void welcomeScreen(Ui& ui) {
+    beginScreen(ui, "welcome");
+    const float w = ImGui::GetContentRegionAvail().x;
+    textWrapped(ui, ui.t("welcome.title"), ui.title(), ui.colors->text);
+    textWrapped(ui, ui.t("welcome.intro"), nullptr, ui.colors->text);
+    ImGui::Dummy(ImVec2(1, ui.gap));
+    textWrapped(ui, ui.t("welcome.language"), nullptr, ui.colors->muted);
+    const auto& langs = ui.form.languages;
+    const float tileW = std::min(ui.unit * 10, (w - ui.gap * float(langs.size() - 1)) / float(langs.size()));
+    for (std::size_t i = 0; i < langs.size(); ++i) {
+        if (i) ImGui::SameLine(0, ui.gap);
+        const std::string name = uiStrings().get(langs[i], "language.name");
+        if (touchButton(ui, "lang:" + langs[i], name, ImVec2(tileW, ui.target), Tone::Tile, ui.st.language == langs[i]))
+            ui.st.language = langs[i];
+    }
+    ImGui::Dummy(ImVec2(1, ui.gap));
+    const float half = std::min(ui.unit * 12, (w - ui.gap) / 2);
+    if (touchButton(ui, "larger-text", ui.t("welcome.larger_text"), ImVec2(half, 0), Tone::Tile, ui.st.largeText))
+        ui.st.largeText = !ui.st.largeText;
+    ImGui::SameLine(0, ui.gap);
+    if (touchButton(ui, "high-contrast", ui.t("welcome.high_contrast"), ImVec2(half, 0), Tone::Tile, ui.st.highContrast))
+        ui.st.highContrast = !ui.st.highContrast;
+    const float startW = std::min(w, ui.unit * 14);
+    const float startH = std::max(ui.target * 1.3f, buttonHeight(ui, ui.t("welcome.start"), startW));
+    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - startW, ui.display.y - startH - ui.gap * 1.5f));
+    if (touchButton(ui, "start", ui.t("welcome.start"), ImVec2(startW, startH))) startQuestionnaire(ui);
+    endScreen();
+}
+
+void questionScreen(Ui& ui) {
+    const Page* page = currentPage(ui.st);
+    if (!page) return startQuestionnaire(ui);
+    beginScreen(ui, "question");
+    header(ui, sectionTitle(ui, *page), currentPageIndex(ui.st) + 1, questionPageCount(ui.st));
+    if (!ui.st.notice.empty()) textWrapped(ui, ui.st.notice, nullptr, ui.colors->error);
+    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui);
+    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
+    beginDragScroll(ui, "page:" + page->key, ImVec2(0, std::max(areaH, ui.target)));
+    if (page->repeatGroup >= 0) {
+        const Item& g = ui.form.items[std::size_t(page->repeatGroup)];
+        const std::string gk = groupKey(ui.form, page->repeatGroup, page->repeatSuffix);
+        textWrapped(ui, g.text.in(ui.st.language) + "  (" +
+                            ui.t("repeat.count", {{"n", std::to_string(page->repetition + 1)},
+                                                  {"total", std::to_string(ui.st.draft->repetitions(gk))}}) + ")",
+                    nullptr, ui.colors->muted);
+    }
+    const Page copy = *page; // answering may re-plan the pages this frame
+    pageBody(ui, copy, false);
+    endDragScroll(ui);
+    if (ui.st.editing) {
+        keyboardArea(ui);
+    } else {
+        std::vector<NavButton> buttons;
+        buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
+        if (copy.repeatGroup >= 0) {
+            const std::string gk = groupKey(ui.form, copy.repeatGroup, copy.repeatSuffix);
+            const int reps = ui.st.draft->repetitions(gk);
+            if (reps > 1)
+                buttons.push_back({"repeat-remove", ui.t("repeat.remove"), Tone::Quiet, [&ui, gk, copy] {
+                                       ui.st.draft->removeRepetition(gk, copy.repetition);
+                                       ui.st.draft->refresh();
+                                       const int k = std::max(0, copy.repetition - 1);
+                                       openPage(ui, ui.form.items[std::size_t(copy.repeatGroup)].linkId +
+                                                        copy.repeatSuffix + "@" + std::to_string(k));
+                                   }});
+            if (copy.repetition == reps - 1)
+                buttons.push_back({"repeat-add", ui.t("repeat.add"), Tone::Quiet, [&ui, gk, copy] {
+                                       const int k = ui.st.draft->addRepetition(gk);
+                                       ui.st.draft->refresh();
+                                       openPage(ui, ui.form.items[std::size_t(copy.repeatGroup)].linkId +
+                                                        copy.repeatSuffix + "@" + std::to_string(k));
+                                   }});
+        }
+        buttons.push_back({"next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"), Tone::Primary,
+                           [&ui] { goNext(ui); }});
+        navBar(ui, buttons);
+    }
+    endScreen();
+}
+
+void reviewScreen(Ui& ui) {
+    beginScreen(ui, "review");
+    textWrapped(ui, ui.t("review.title"), ui.title(), ui.colors->text);
+    textWrapped(ui, ui.t("review.help"), nullptr, ui.colors->muted);
+    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - navBarHeight(ui) - ui.gap;
+    beginDragScroll(ui, "review-list", ImVec2(0, areaH));
+    Draft& d = *ui.st.draft;
+    int lastSection = -1;
+    std::string jump;
+    const float w = ImGui::GetContentRegionAvail().x;
+    for (const Page& page : d.pages()) {
+        if (page.kind == PageKind::Signature) continue;
+        if (page.section != lastSection) {
+            lastSection = page.section;
+            ImGui::Dummy(ImVec2(1, ui.gap * 0.5f));
+            textWrapped(ui, sectionTitle(ui, page), ui.title(), ui.colors->accent == ui.colors->selected ? ui.colors->text : ui.colors->text);
+        }
+        if (page.kind == PageKind::BodyMap) {
+            const std::string gk = groupKey(ui.form, page.repeatGroup, page.repeatSuffix);
+            const int marks = d.repetitions(gk);
+            std::string summary = ui.t("review.marks") + ": " + std::to_string(marks);
+            if (touchButton(ui, "review:" + page.key, summary, ImVec2(w, 0), Tone::Tile)) jump = page.key;
+            continue;
+        }
+        for (const Slot& slot : page.slots) {
+            const Item& item = ui.form.items[std::size_t(slot.item)];
+            if (!isQuestion(item.type) || !d.enabled(slot)) continue;
+            const std::string key = slot.key(ui.form);
+            std::string answer = answerText(ui, item, key);
+            if (answer.empty()) answer = "—";
+            const std::string label = item.text.in(ui.st.language) + "\n" + answer;
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            const float h = buttonHeight(ui, label, w) + ui.gap;
+            ImGui::PushID(key.c_str());
+            if (ImGui::InvisibleButton("row", ImVec2(w, h)) &&
+                ImGui::GetIO().MouseDragMaxDistanceSqr[0] < ui.unit * ui.unit * 0.36f)
+                jump = page.key;
+            ImGui::PopID();
+            noteTarget(ui, "review:" + key, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h - ui.gap * 0.4f), ui.colors->tile, ui.unit * 0.3f);
+            dl->AddText(ui.body(), ui.body()->FontSize * 0.85f, ImVec2(p.x + ui.gap, p.y + ui.gap * 0.5f),
+                        ui.colors->muted, item.text.in(ui.st.language).c_str(), nullptr, w - ui.gap * 2);
+            const float qh = ui.body()->CalcTextSizeA(ui.body()->FontSize * 0.85f, FLT_MAX, w - ui.gap * 2,
+                                                      item.text.in(ui.st.language).c_str()).y;
+            dl->AddText(ui.title(), ui.body()->FontSize * 1.05f, ImVec2(p.x + ui.gap, p.y + ui.gap * 0.5f + qh + 4),
+                        ui.colors->text, answer.c_str(), nullptr, w - ui.gap * 2);
+        }
+    }
+    endDragScroll(ui);
+    navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
+                {"review-continue", ui.t("review.continue"), Tone::Primary, [&ui] {
+                     ui.st.returnToReview = false;
+                     for (const auto& p : ui.st.draft->pages())
+                         if (p.kind == PageKind::Signature) return openPage(ui, p.key);
+                     ui.st.pageKey.clear();
+                     ui.go(Screen::Sign);
+                 }}});
+    if (!jump.empty()) {
+        ui.st.returnToReview = true;
+        openPage(ui, jump);
+    }
+    endScreen();
+}
+
+namespace {
+
+void signaturePad(Ui& ui, ImVec2 size) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("signature-pad", size);
+    noteTarget(ui, "signature-pad", p, ImVec2(p.x + size.x, p.y + size.y));
+    KioskState& st = ui.st;
+    const ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsItemActive()) {
+        const float x = std::clamp((io.MousePos.x - p.x) / size.x, 0.0f, 1.0f);
+        const float y = std::clamp((io.MousePos.y - p.y) / size.y, 0.0f, 1.0f);
+        if (!st.drawing) {
+            st.signature.push_back({});
+            st.drawing = true;
+            st.notice.clear();
+        }
+        auto& stroke = st.signature.back();
+        if (stroke.empty() || std::hypot(stroke.back().x - x, (stroke.back().y - y) * size.y / size.x) > 0.004f)
+            stroke.push_back({x, y});
+    } else {
+        st.drawing = false;
+    }
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), ui.st.highContrast ? IM_COL32(20, 20, 20, 255)
+                                                                                : IM_COL32(255, 255, 255, 255),
+                      ui.unit * 0.3f);
+    dl->AddRect(p, ImVec2(p.x + size.x, p.y + size.y), ui.colors->tileBorder, ui.unit * 0.3f, 0, 2);
+    const float baseline = p.y + size.y * 0.78f;
+    dl->AddLine(ImVec2(p.x + ui.gap * 2, baseline), ImVec2(p.x + size.x - ui.gap * 2, baseline), ui.colors->tileBorder, 2);
+    if (st.signature.empty())
+        centeredText(dl, ui.body(), ui.body()->FontSize, p, ImVec2(p.x + size.x, baseline), ui.colors->muted,
+                     ui.t("sign.pad"));
+    const float thick = std::max(3.0f, ui.unit * 0.14f);
+    for (const auto& stroke : st.signature) {
+        std::vector<ImVec2> pts;
+        for (const auto& q : stroke) pts.push_back(ImVec2(p.x + q.x * size.x, p.y + q.y * size.y));
+        if (pts.size() == 1) dl->AddCircleFilled(pts[0], thick / 2, ui.colors->ink);
+        else dl->AddPolyline(pts.data(), int(pts.size()), ui.colors->ink, 0, thick);
+    }
+}
+
+} // namespace
+
+void signScreen(Ui& ui) {
+    beginScreen(ui, "sign");
+    textWrapped(ui, ui.t("sign.title"), ui.title(), ui.colors->text);
+    if (!ui.st.notice.empty()) textWrapped(ui, "\xE2\x96\xA0 " + ui.st.notice, ui.title(), ui.colors->error);
+    const Page* page = currentPage(ui.st);
+    const float padH = std::clamp(ui.display.y * 0.28f, ui.target * 1.6f, ui.unit * 9);
+    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui) + padH + ui.gap;
+    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
+    if (page) {
+        const Page copy = *page;
+        beginDragScroll(ui, "sign-questions", ImVec2(0, std::max(areaH, ui.target)));
+        for (const Slot& slot : copy.slots) questionWidget(ui, slot, true);
+        endDragScroll(ui);
+    }
+    if (ui.st.editing) {
+        keyboardArea(ui);
+        endScreen();
+        return;
+    }
+    ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, ui.display.y - navBarHeight(ui) - padH - ui.gap));
+    signaturePad(ui, ImVec2(ui.display.x - ui.gap * 4, padH));
+    navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
+                {"sign-clear", ui.t("sign.clear"), Tone::Quiet, [&ui] {
+                     ui.st.signature.clear();
+                     ui.st.notice.clear();
+                 }},
+                {"submit", ui.t("sign.submit"), Tone::Primary, [&ui] { submitScreening(ui); }}});
+    endScreen();
+}
+
+void submittedScreen(Ui& ui) {
+    beginScreen(ui, "submitted");
+    const float w = ui.display.x - ui.gap * 4;
+    ImGui::SetCursorPosY(ui.display.y * 0.3f);
+    textWrapped(ui, ui.t("submitted.title"), ui.title(), ui.colors->text, w);
+    textWrapped(ui, ui.t("submitted.body"), ui.title(), ui.colors->text, w);
+    endScreen();
+}
+
+void idleOverlay(Ui& ui, double secondsLeft) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ui.display);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
+    ImGui::Begin("idle", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PushFont(ui.body());
+    const float w = std::min(ui.display.x - ui.gap * 4, ui.unit * 24);
+    const ImVec2 box(w, std::min(ui.display.y - ui.gap * 2, ui.target * 2 + ui.unit * 7));
+    const ImVec2 p((ui.display.x - box.x) / 2, (ui.display.y - box.y) / 2);
+    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + box.x, p.y + box.y), ui.colors->background, ui.unit * 0.5f);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + ui.gap * 2, p.y + ui.gap * 2));
+    ImGui::BeginGroup();
+    textWrapped(ui, ui.t("idle.title"), ui.title(), ui.colors->text, w - ui.gap * 4);
+    textWrapped(ui, ui.t("idle.body", {{"seconds", std::to_string(int(std::ceil(secondsLeft)))}}), nullptr,
+                ui.colors->text, w - ui.gap * 4);
+    if (touchButton(ui, "still-here", ui.t("idle.continue"), ImVec2(w - ui.gap * 4, 0))) ui.st.idleWarning = false;
+    ImGui::EndGroup();
+    ImGui::PopFont();
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+} // namespace mrscreen::ui

@@ -1,0 +1,93 @@
+// [SECTION] staff screens behind the hidden corner gesture: sign-in (username on the keyboard,
+// PIN on the number pad, with the store's lockout), and what a signed-in staff member may do.
+#include "ui/ui_context.h"
+
+#include <algorithm>
+
+namespace mrscreen::ui {
+
+void staffSignInScreen(Ui& ui) {
+    beginScreen(ui, "staff-sign-in");
+    KioskState& st = ui.st;
+    textWrapped(ui, ui.t("staff.title"), ui.title(), ui.colors->text);
+    if (!st.staffMessage.empty()) textWrapped(ui, "\xE2\x96\xA0 " + st.staffMessage, ui.title(), ui.colors->error);
+    const float w = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 18);
+    auto field = [&](const char* label, const std::string& key, const std::string& value, bool secret, bool numeric) {
+        ImGui::TextUnformatted(ui.t(label).c_str());
+        const bool focused = st.editing && st.editing->key == key;
+        std::string shown = focused ? st.editing->buffer : value;
+        if (secret) shown = std::string(shown.size(), '*');
+        if (focused) shown += "|";
+        if (touchButton(ui, "field:" + key, shown, ImVec2(w, ui.target), Tone::Tile)) startEditing(ui, key, value, numeric);
+    };
+    field("staff.username", "staff:username", st.staffUsername, false, false);
+    field("staff.pin", "staff:pin", st.staffPin, true, true);
+    if (st.editing) {
+        drawKeyboard(ui, ImVec2(0, ui.display.y - keyboardHeight(ui)), ui.display.x);
+        endScreen();
+        return;
+    }
+    const float bw = std::min(ui.unit * 10, (ui.display.x - ui.gap * 5) / 2);
+    const float y = ui.display.y - ui.target - ui.gap * 1.5f;
+    ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, y));
+    if (touchButton(ui, "staff-cancel", ui.t("staff.cancel"), ImVec2(bw, ui.target), Tone::Quiet)) {
+        st.staffUsername.clear();
+        st.staffPin.clear();
+        st.staffMessage.clear();
+        ui.go(st.beforeStaff);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, y));
+    if (touchButton(ui, "staff-sign-in", ui.t("staff.sign_in"), ImVec2(bw, ui.target))) {
+        if (st.staffUsername.empty() || st.staffPin.empty()) {
+            st.staffMessage = ui.t("staff.need_both");
+        } else if (!ui.services.store) {
+            st.staffMessage = "No staff accounts are available: the kiosk has no database.";
+        } else {
+            const auto result = ui.services.store->signIn(st.staffUsername, st.staffPin);
+            st.staffPin.clear(); // never kept after one try
+            if (result.outcome == store::SignInOutcome::SignedIn) {
+                st.staff = result.member;
+                st.staffMessage.clear();
+                if (ui.services.log) ui.services.log("staff-signed-in user=" + result.member->username);
+                ui.go(Screen::StaffMenu);
+            } else {
+                st.staffMessage = result.message;
+                if (ui.services.log) ui.services.log("staff-sign-in-refused");
+            }
+        }
+    }
+    endScreen();
+}
+
+void staffMenuScreen(Ui& ui) {
+    beginScreen(ui, "staff-menu");
+    KioskState& st = ui.st;
+    if (!st.staff) {
+        ui.go(Screen::Welcome);
+        endScreen();
+        return;
+    }
+    textWrapped(ui, ui.t("staff.signed_in", {{"name", st.staff->displayName},
+                                             {"role", screening::roleName(st.staff->role)}}),
+                ui.title(), ui.colors->text);
+    const float w = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 22);
+    if (touchButton(ui, "staff-back-to-patient", ui.t("staff.back_to_patient"), ImVec2(w, 0))) {
+        if (ui.services.log) ui.services.log("staff-signed-out user=" + st.staff->username);
+        st.staff.reset();
+        st.staffUsername.clear();
+        ui.go(st.beforeStaff == Screen::StaffSignIn || st.beforeStaff == Screen::StaffMenu ? Screen::Welcome
+                                                                                             : st.beforeStaff);
+    }
+    if (st.beforeStaff != Screen::Welcome && st.beforeStaff != Screen::Submitted &&
+        touchButton(ui, "staff-discard", ui.t("staff.discard"), ImVec2(w, 0), Tone::Danger)) {
+        st.staff.reset();
+        ui.resetToWelcome("discarded by staff");
+    }
+    if (touchButton(ui, "staff-exit", ui.t("staff.exit"), ImVec2(w, 0), Tone::Quiet)) {
+        if (ui.services.log) ui.services.log("quit by=" + st.staff->username);
+        *ui.quit = true;
+    }
+    endScreen();
+}
+
+} // namespace mrscreen::ui

@@ -1,0 +1,277 @@
+// [SECTION] strings, colours, fonts and the touch widgets every screen is made of.
+#include "record/embedded_assets.h"
+#include "ui/ui_context.h"
+
+#include <fontconfig/fontconfig.h>
+#include <imgui_internal.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace mrscreen::ui {
+
+using nlohmann::json;
+
+// [SECTION] strings
+
+Strings::Strings() {
+    const json doc = json::parse(record::embeddedAsset("ui-strings.json"));
+    for (const auto& [language, table] : doc.at("languages").items())
+        for (const auto& [key, text] : table.items()) byLanguage_[language][key] = text.get<std::string>();
+    // Every language must say everything English says: a missing word would show a raw key.
+    const auto& en = byLanguage_.at("en");
+    for (const auto& [language, table] : byLanguage_)
+        for (const auto& [key, text] : en)
+            if (!table.count(key))
+                throw std::runtime_error("assets/ui-strings.json: language '" + language + "' lacks '" + key + "'");
+}
+
+std::vector<std::string> Strings::languages() const {
+    std::vector<std::string> out;
+    for (const auto& [language, table] : byLanguage_) out.push_back(language);
+    return out;
+}
+
+std::string Strings::get(const std::string& language, const std::string& key,
+                         std::initializer_list<std::pair<const char*, std::string>> args) const {
+    auto table = byLanguage_.find(language);
+    if (table == byLanguage_.end()) table = byLanguage_.find("en");
+    const auto it = table->second.find(key);
+    std::string text = it == table->second.end() ? key : it->second;
+    for (const auto& [name, value] : args) {
+        const std::string placeholder = std::string("{") + name + "}";
+        for (auto pos = text.find(placeholder); pos != std::string::npos; pos = text.find(placeholder, pos + value.size()))
+            text.replace(pos, placeholder.size(), value);
+    }
+    return text;
+}
+
+const Strings& uiStrings() {
+    static const Strings strings;
+    return strings;
+}
+
+// [SECTION] colours
+
+const Palette& palette(bool highContrast) {
+    static const Palette normal{
+        IM_COL32(246, 247, 249, 255), IM_COL32(23, 28, 38, 255),   IM_COL32(84, 92, 108, 255),
+        IM_COL32(26, 86, 160, 255),   IM_COL32(255, 255, 255, 255), IM_COL32(255, 255, 255, 255),
+        IM_COL32(150, 160, 176, 255), IM_COL32(26, 86, 160, 255),   IM_COL32(255, 255, 255, 255),
+        IM_COL32(176, 40, 40, 255),   IM_COL32(255, 255, 255, 255), IM_COL32(176, 30, 30, 255),
+        IM_COL32(240, 160, 0, 255),   IM_COL32(10, 30, 90, 255)};
+    static const Palette contrast{
+        IM_COL32(0, 0, 0, 255),       IM_COL32(255, 255, 255, 255), IM_COL32(235, 235, 235, 255),
+        IM_COL32(255, 221, 0, 255),   IM_COL32(0, 0, 0, 255),       IM_COL32(0, 0, 0, 255),
+        IM_COL32(255, 255, 255, 255), IM_COL32(255, 255, 255, 255), IM_COL32(0, 0, 0, 255),
+        IM_COL32(255, 120, 120, 255), IM_COL32(0, 0, 0, 255),       IM_COL32(255, 140, 140, 255),
+        IM_COL32(0, 200, 255, 255),   IM_COL32(255, 255, 255, 255)};
+    return highContrast ? contrast : normal;
+}
+
+// [SECTION] fonts
+
+namespace {
+
+std::string fontFile(const char* pattern) {
+    FcInit();
+    FcPattern* pat = FcNameParse(reinterpret_cast<const FcChar8*>(pattern));
+    FcConfigSubstitute(nullptr, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult result;
+    FcPattern* match = FcFontMatch(nullptr, pat, &result);
+    std::string path;
+    FcChar8* file = nullptr;
+    FcChar8* family = nullptr;
+    if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
+        FcPatternGetString(match, FC_FAMILY, 0, &family) == FcResultMatch) {
+        const std::string fam = reinterpret_cast<const char*>(family);
+        const std::string f = reinterpret_cast<const char*>(file);
+        // Only a TrueType face with the Latin letters the forms need will do.
+        if ((fam.find("DejaVu Sans") != std::string::npos || fam.find("Noto Sans") != std::string::npos) &&
+            f.size() > 4 && f.substr(f.size() - 4) == ".ttf")
+            path = f;
+    }
+    if (match) FcPatternDestroy(match);
+    FcPatternDestroy(pat);
+    return path;
+}
+
+} // namespace
+
+Fonts loadFonts(float pixelSize) {
+    std::string regular = fontFile("DejaVu Sans:style=Book");
+    if (regular.empty()) regular = fontFile("Noto Sans:style=Regular");
+    std::string bold = fontFile("DejaVu Sans:style=Bold");
+    if (bold.empty()) bold = fontFile("Noto Sans:style=Bold");
+    if (regular.empty())
+        throw std::runtime_error("no DejaVu Sans or Noto Sans TrueType font was found through fontconfig; install "
+                                 "the Debian package fonts-dejavu-core (kiosk-setup/mrscreen deps does)");
+    if (bold.empty()) bold = regular;
+    // Latin with its extensions (Spanish and most European names), punctuation, arrows, ticks.
+    static const ImWchar ranges[] = {0x0020, 0x024F, 0x2010, 0x205E, 0x2190, 0x21FF, 0x2212, 0x2212,
+                                     0x2713, 0x2717, 0x25A0, 0x25CF, 0x232B, 0x232B, 0};
+    ImGuiIO& io = ImGui::GetIO();
+    ImFontConfig config;
+    config.OversampleH = 2;
+    config.OversampleV = 1;
+    Fonts f;
+    const float scales[2] = {1.0f, 1.3f};
+    for (int i = 0; i < 2; ++i) {
+        const float size = std::round(pixelSize * scales[i]);
+        f.size[i] = size;
+        f.body[i] = io.Fonts->AddFontFromFileTTF(regular.c_str(), size, &config, ranges);
+        f.title[i] = io.Fonts->AddFontFromFileTTF(bold.c_str(), std::round(size * 1.35f), &config, ranges);
+        if (!f.body[i] || !f.title[i]) throw std::runtime_error("could not load the font " + regular);
+    }
+    return f;
+}
+
+float fontSizeFor(int displayWidth, int displayHeight) {
+    const float byHeight = float(displayHeight) / 27.0f, byWidth = float(displayWidth) / 40.0f;
+    return std::clamp(std::round(std::min(byHeight, byWidth)), 18.0f, 44.0f);
+}
+
+// [SECTION] widgets
+
+void beginScreen(Ui& ui, const char* id) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ui.display);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(ui.colors->background));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.gap * 2, ui.gap * 1.5f));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ui.gap, ui.gap));
+    ImGui::Begin(id, nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PushFont(ui.body());
+}
+
+void endScreen() {
+    ImGui::PopFont();
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+    ImGui::PopStyleColor();
+}
+
+void noteTarget(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max) {
+    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    Target t;
+    t.x0 = min.x, t.y0 = min.y, t.x1 = max.x, t.y1 = max.y;
+    t.visible = clip.Contains(ImRect(min, max)) ||
+                (max.y - min.y > clip.GetHeight() && clip.Overlaps(ImRect(min, max))); // taller than its area
+    t.scrollArea = ui.scrollStack.empty() ? std::string() : ui.scrollStack.back();
+    ui.st.targets[id] = t;
+}
+
+namespace {
+
+std::vector<std::string> wrapLines(ImFont* font, float size, const std::string& text, float width) {
+    std::vector<std::string> lines;
+    const char* s = text.c_str();
+    const char* end = s + text.size();
+    while (s < end) {
+        const char* nl = std::find(s, end, '\n');
+        const char* brk = font->CalcWordWrapPositionA(size / font->FontSize, s, nl, width);
+        if (brk == s) brk = s + 1;
+        lines.emplace_back(s, brk);
+        s = brk;
+        while (s < end && (*s == ' ' || *s == '\n')) ++s;
+    }
+    if (lines.empty()) lines.emplace_back();
+    return lines;
+}
+
+} // namespace
+
+void centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 max, ImU32 color,
+                  const std::string& text) {
+    const auto lines = wrapLines(font, size, text, max.x - min.x);
+    const float lineH = size * 1.15f;
+    float y = (min.y + max.y) / 2 - lineH * float(lines.size()) / 2;
+    for (const auto& line : lines) {
+        const float w = font->CalcTextSizeA(size, FLT_MAX, 0, line.c_str()).x;
+        dl->AddText(font, size, ImVec2(std::round((min.x + max.x - w) / 2), std::round(y)), color, line.c_str());
+        y += lineH;
+    }
+}
+
+float buttonHeight(Ui& ui, const std::string& label, float width) {
+    const float size = ImGui::GetFontSize();
+    const auto lines = wrapLines(ImGui::GetFont(), size, label, width - ui.gap * 2);
+    return std::max(ui.target, float(lines.size()) * size * 1.15f + ui.gap * 1.6f);
+}
+
+bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, Tone tone, bool selected) {
+    if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
+    if (size.y <= 0) size.y = buttonHeight(ui, label, size.x);
+    size.y = std::max(size.y, ui.target);
+    ImGui::PushID(id.c_str());
+    const bool released = ImGui::InvisibleButton("##b", size);
+    ImGui::PopID();
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    noteTarget(ui, id, min, max);
+    const Palette& c = *ui.colors;
+    const bool pressed = ImGui::IsItemActive();
+    ImU32 fill = c.accent, ink = c.accentText, border = 0;
+    switch (tone) {
+    case Tone::Primary: break;
+    case Tone::Danger: fill = c.danger, ink = c.dangerText; break;
+    case Tone::Quiet: fill = c.background, ink = c.text, border = c.tileBorder; break;
+    case Tone::Tile: fill = c.tile, ink = c.text, border = c.tileBorder; break;
+    }
+    if (selected) fill = c.selected, ink = c.selectedText, border = c.selected;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float rounding = ui.unit * 0.35f;
+    dl->AddRectFilled(min, max, fill, rounding);
+    if (border) dl->AddRect(min, max, border, rounding, 0, ui.st.highContrast ? 3.0f : 2.0f);
+    if (pressed) dl->AddRect(min, max, c.focus, rounding, 0, 4.0f); // feedback while the finger is down
+    const std::string text = selected ? std::string("\xE2\x9C\x93 ") + label : label; // ✓ marks the choice
+    centeredText(dl, ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + ui.gap, min.y),
+                 ImVec2(max.x - ui.gap, max.y), ink, text);
+    // A drag that began on the button scrolls; only a tap counts.
+    const float slop = ui.unit * 0.6f;
+    return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;
+}
+
+void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, IM_COL32(0, 0, 0, 0));
+    ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, ImGui::ColorConvertU32ToFloat4(ui.colors->tileBorder));
+    ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, std::max(10.0f, ui.unit * 0.4f));
+    ImGui::BeginChild(id.c_str(), size, false, ImGuiWindowFlags_NoScrollWithMouse);
+    const ImVec2 min = ImGui::GetWindowPos();
+    Target area;
+    area.x0 = min.x, area.y0 = min.y, area.x1 = min.x + ImGui::GetWindowWidth(), area.y1 = min.y + ImGui::GetWindowHeight();
+    area.visible = true;
+    ui.st.scrollAreas[id] = area;
+    ui.scrollStack.push_back(id);
+    const ImGuiIO& io = ImGui::GetIO();
+    const float slop = ui.unit * 0.6f;
+    if (ImGui::IsMouseDown(0) && io.MouseDragMaxDistanceSqr[0] >= slop * slop &&
+        ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+        !ImGui::GetCurrentContext()->MovingWindow)
+        ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() - io.MouseDelta.y, 0.0f, ImGui::GetScrollMaxY()));
+}
+
+void endDragScroll(Ui& ui) {
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor(3);
+    ui.scrollStack.pop_back();
+}
+
+void textWrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width) {
+    (void)ui;
+    if (font) ImGui::PushFont(font);
+    const float wrap = width > 0 ? ImGui::GetCursorPosX() + width : 0.0f;
+    ImGui::PushTextWrapPos(wrap);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+    ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    if (font) ImGui::PopFont();
+}
+
+} // namespace mrscreen::ui

@@ -1,0 +1,130 @@
+// Internal to app/ui: the drawing context every screen function receives, and the touch widgets
+// they are built from. Everything is sized from the body font, so larger text and small screens
+// reflow instead of clipping; every touch target is at least kMinTarget pixels high.
+#pragma once
+
+#include "ui/kiosk.h"
+
+#include <imgui.h>
+
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mrscreen::ui {
+
+inline constexpr float kMinTarget = 64; // px: the smallest thing a finger is asked to hit
+
+// The kiosk's own words (assets/ui-strings.json) in the patient's language.
+class Strings {
+public:
+    Strings();
+    std::vector<std::string> languages() const; // those the asset has
+    std::string get(const std::string& language, const std::string& key,
+                    std::initializer_list<std::pair<const char*, std::string>> args = {}) const;
+
+private:
+    std::map<std::string, std::map<std::string, std::string>> byLanguage_;
+};
+const Strings& uiStrings();
+
+struct Palette {
+    ImU32 background, text, muted, accent, accentText, tile, tileBorder, selected, selectedText, danger, dangerText,
+        error, focus, ink;
+};
+const Palette& palette(bool highContrast);
+
+enum class Tone { Primary, Tile, Quiet, Danger };
+
+struct Ui {
+    Ui(KioskState& s, const screening::Questionnaire& f, const KioskOptions& o, KioskServices& sv, const Fonts& fo)
+        : st(s), form(f), options(o), services(sv), fonts(fo) {}
+    KioskState& st;
+    const screening::Questionnaire& form;
+    const KioskOptions& options;
+    KioskServices& services;
+    const Fonts& fonts;
+    double now = 0;
+    ImVec2 display;
+    float unit = 24;     // body font size in px
+    float target = 64;   // touch target height
+    float gap = 12;      // spacing between targets
+    const Palette* colors = nullptr;
+    std::vector<std::string> scrollStack;
+    const screening::RuleSet* rules = nullptr;
+    std::function<void(Screen)> go;
+    std::function<void(const std::string&)> resetToWelcome;
+    bool* quit = nullptr;
+
+    std::string t(const std::string& key, std::initializer_list<std::pair<const char*, std::string>> args = {}) const {
+        return uiStrings().get(st.language, key, args);
+    }
+    ImFont* body() const { return fonts.body[st.largeText ? 1 : 0]; }
+    ImFont* title() const { return fonts.title[st.largeText ? 1 : 0]; }
+};
+
+// A full-screen window for one screen.
+void beginScreen(Ui& ui, const char* id);
+void endScreen();
+
+// A button that fires on release when the finger did not drag (so scrolling never taps).
+bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, Tone tone = Tone::Primary,
+                 bool selected = false);
+// Height a button of `width` needs for `label`, at least the touch target.
+float buttonHeight(Ui& ui, const std::string& label, float width);
+// Records an item's rectangle as a touch target (for tests and the state log).
+void noteTarget(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max);
+
+// A child region that scrolls when dragged with a finger.
+void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size);
+void endDragScroll(Ui& ui);
+
+void textWrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width = 0);
+void centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 max, ImU32 color,
+                  const std::string& text);
+
+// The on-screen keyboard or number pad for st.editing, in the given rectangle; returns its height.
+float keyboardHeight(Ui& ui);
+void drawKeyboard(Ui& ui, ImVec2 origin, float width);
+// Starts typing into `key` (text or number) with the current value.
+void startEditing(Ui& ui, const std::string& key, const std::string& current, bool numeric);
+
+// Screens.
+void welcomeScreen(Ui& ui);
+void questionScreen(Ui& ui);
+void bodyMapScreen(Ui& ui);
+void reviewScreen(Ui& ui);
+void signScreen(Ui& ui);
+void submittedScreen(Ui& ui);
+void staffSignInScreen(Ui& ui);
+void staffMenuScreen(Ui& ui);
+void idleOverlay(Ui& ui, double secondsLeft);
+
+} // namespace mrscreen::ui
+
+namespace mrscreen::ui {
+
+// [SECTION] moving through the questionnaire (patient_flow.cpp)
+const Page* currentPage(const KioskState& st);
+int currentPageIndex(const KioskState& st);
+void openPage(Ui& ui, const std::string& key);
+void startQuestionnaire(Ui& ui);
+bool goNext(Ui& ui);
+void goBack(Ui& ui);
+void goToReview(Ui& ui);
+// Problems with the answers on one page, by answer key, in the patient's language.
+std::map<std::string, std::string> pageProblems(Ui& ui, const Page& page);
+// The first page (in order) that still has a problem, or nullptr.
+const Page* firstIncompletePage(Ui& ui);
+// Changes an answer and recomputes what follows from it.
+void answerChanged(Ui& ui, const std::string& key);
+void submitScreening(Ui& ui);
+// The answer as the patient sees it ("Yes", "72.5 kg", "2019-04").
+std::string answerText(Ui& ui, const screening::Item& item, const std::string& key);
+
+// One question with its input (question_widgets.cpp).
+void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage = false);
+
+} // namespace mrscreen::ui
