@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     std::string windowed;
     app.add_option("--windowed", windowed, "Run the kiosk in a WIDTHxHEIGHT window instead of fullscreen (development, tests)");
     app.add_option("--state-log", kiosk.stateLog, "Append the kiosk's screen changes to this file");
+    app.add_option("--targets-file", kiosk.targetsFile, "Keep the kiosk's visible touch targets (id x y) in this file");
 
     EvaluateOptions ev;
     auto* evaluate = app.add_subcommand(

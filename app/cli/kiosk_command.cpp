@@ -37,6 +37,7 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         w.width = o.width;
         w.height = o.height;
         w.processStart = o.processStart;
+        w.targetsFile = o.targetsFile;
         w.title = "mrscreen: " + config.siteName;
         ui::KioskServices services = kioskServices(*store, config, files, log, err);
         ui::runKioskWindow(

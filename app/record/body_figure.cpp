@@ -22,7 +22,9 @@ namespace {
 constexpr const char* kFormat = "mrscreenBodyMap:1";
 constexpr const char* kViewNames[2] = {"front", "back"};
 
-std::size_t viewIndex(BodyView view) { return view == BodyView::Front ? 0 : 1; }
+std::size_t viewIndex(BodyView view) {
+    return view == BodyView::Front ? 0 : 1;
+}
 
 // [SECTION] geometry
 
@@ -47,7 +49,8 @@ float distanceToSegment(FigurePoint p, FigurePoint a, FigurePoint b) {
 
 bool nearOutline(const std::vector<FigurePoint>& poly, FigurePoint p, float tolerance) {
     for (std::size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++)
-        if (distanceToSegment(p, poly[j], poly[i]) <= tolerance) return true;
+        if (distanceToSegment(p, poly[j], poly[i]) <= tolerance)
+            return true;
     return false;
 }
 
@@ -90,14 +93,18 @@ struct Reader {
             return std::nullopt;
         }
         const auto x = number(j[0], where + "[0]"), y = number(j[1], where + "[1]");
-        if (!x || !y) return std::nullopt;
+        if (!x || !y)
+            return std::nullopt;
         return FigurePoint{*x, *y};
     }
 
-    void onlyKeys(const json& obj, std::initializer_list<const char*> known, const std::string& where) {
+    void onlyKeys(const json& obj, std::initializer_list<const char*> known,
+                  const std::string& where) {
         for (const auto& [key, value] : obj.items()) {
-            const bool ok = std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
-            if (!ok) problem(where, "unknown field '" + key + "'");
+            const bool ok =
+                std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
+            if (!ok)
+                problem(where, "unknown field '" + key + "'");
         }
     }
 
@@ -112,7 +119,8 @@ struct Reader {
             const std::string where = std::string("views.") + kViewNames[v];
             const auto view = views->find(kViewNames[v]);
             if (view == views->end() || !view->is_object()) {
-                problem(where, "missing: the " + std::string(kViewNames[v]) + " view needs {\"outlines\": [...]}");
+                problem(where, "missing: the " + std::string(kViewNames[v]) +
+                                   " view needs {\"outlines\": [...]}");
                 continue;
             }
             onlyKeys(*view, {"outlines"}, where);
@@ -129,13 +137,16 @@ struct Reader {
                     continue;
                 }
                 if (line.size() < 3) {
-                    problem(at, std::to_string(line.size()) + " points; an outline needs at least 3");
+                    problem(at,
+                            std::to_string(line.size()) + " points; an outline needs at least 3");
                     continue;
                 }
                 std::vector<FigurePoint> poly;
                 for (std::size_t k = 0; k < line.size(); ++k)
-                    if (const auto p = point(line[k], at + "[" + std::to_string(k) + "]")) poly.push_back(*p);
-                if (poly.size() == line.size()) figure.outlines[v].push_back(std::move(poly));
+                    if (const auto p = point(line[k], at + "[" + std::to_string(k) + "]"))
+                        poly.push_back(*p);
+                if (poly.size() == line.size())
+                    figure.outlines[v].push_back(std::move(poly));
             }
         }
     }
@@ -175,8 +186,10 @@ struct Reader {
                 ok = false;
             } else {
                 for (const json& v : *views) {
-                    if (v == "front") area.onFront = true;
-                    else if (v == "back") area.onBack = true;
+                    if (v == "front")
+                        area.onFront = true;
+                    else if (v == "back")
+                        area.onBack = true;
                     else {
                         problem(where, "unknown view " + show(v) + " (front or back)");
                         ok = false;
@@ -197,7 +210,8 @@ struct Reader {
             } else if (const auto c = point(*centre, where + ": centre")) {
                 area.centre = *c;
                 if (paired != r.end() && paired->is_boolean() && area.paired && c->x <= 0) {
-                    problem(where, "a paired region's centre needs x > 0 (its distance from the midline)");
+                    problem(where,
+                            "a paired region's centre needs x > 0 (its distance from the midline)");
                     ok = false;
                 }
                 if (paired != r.end() && paired->is_boolean() && !area.paired && c->x != 0) {
@@ -220,7 +234,8 @@ struct Reader {
             } else {
                 ok = false;
             }
-            if (ok) figure.regions.push_back(std::move(area));
+            if (ok)
+                figure.regions.push_back(std::move(area));
         }
     }
 };
@@ -231,28 +246,37 @@ struct Reader {
 
 const RegionArea* BodyFigure::region(const std::string& code) const {
     for (const RegionArea& r : regions)
-        if (r.code == code) return &r;
+        if (r.code == code)
+            return &r;
     return nullptr;
 }
 
 bool BodyFigure::contains(BodyView view, FigurePoint p) const {
     for (const auto& poly : outlinesOf(view))
-        if (insidePolygon(poly, p) || nearOutline(poly, p, outlineTolerance)) return true;
+        if (insidePolygon(poly, p) || nearOutline(poly, p, outlineTolerance))
+            return true;
     return false;
 }
 
 std::optional<RegionHit> BodyFigure::regionAt(BodyView view, FigurePoint p) const {
-    if (!contains(view, p)) return std::nullopt;
+    if (!contains(view, p))
+        return std::nullopt;
     const RegionArea* best = nullptr;
     float bestScore = 0;
     for (const RegionArea& r : regions) {
-        if (!r.shownOn(view)) continue;
+        if (!r.shownOn(view))
+            continue;
         // Regions are mirrored, so measure on the viewer's right half.
         const float score = std::hypot(std::fabs(p.x) - r.centre.x, p.y - r.centre.y) / r.hitRadius;
-        if (!best || score < bestScore) best = &r, bestScore = score;
+        if (!best || score < bestScore) {
+            best = &r;
+            bestScore = score;
+        }
     }
-    if (!best) return std::nullopt;
-    if (!best->paired || p.x == 0) return RegionHit{best->code, "middle"};
+    if (!best)
+        return std::nullopt;
+    if (!best->paired || p.x == 0)
+        return RegionHit{best->code, "middle"};
     const bool viewersLeft = p.x < 0;
     const bool patientsRight = view == BodyView::Front ? viewersLeft : !viewersLeft;
     return RegionHit{best->code, patientsRight ? "right" : "left"};
@@ -261,11 +285,15 @@ std::optional<RegionHit> BodyFigure::regionAt(BodyView view, FigurePoint p) cons
 std::vector<FigurePoint> BodyFigure::spotsFor(BodyView view, const std::string& code,
                                               const std::string& side) const {
     const RegionArea* r = region(code);
-    if (!r || !r->shownOn(view)) return {};
-    if (!r->paired) return {r->centre};
+    if (!r || !r->shownOn(view))
+        return {};
+    if (!r->paired)
+        return {r->centre};
     const FigurePoint viewersLeft{-r->centre.x, r->centre.y}, viewersRight = r->centre;
-    if (side == "right") return {view == BodyView::Front ? viewersLeft : viewersRight};
-    if (side == "left") return {view == BodyView::Front ? viewersRight : viewersLeft};
+    if (side == "right")
+        return {view == BodyView::Front ? viewersLeft : viewersRight};
+    if (side == "left")
+        return {view == BodyView::Front ? viewersRight : viewersLeft};
     return {viewersLeft, viewersRight};
 }
 
@@ -278,24 +306,28 @@ BodyFigure parseBodyFigure(std::string_view text, const std::string& source) {
     } catch (const json::parse_error& e) {
         // nlohmann's message starts with "[json.exception.parse_error.101] ".
         std::string what = e.what();
-        if (const auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
+        if (const auto end = what.find("] ");
+            what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
             what = what.substr(end + 2);
         throw screening::InputError(source, {"not valid JSON (" + what + ")"});
     }
-    if (!root.is_object()) throw screening::InputError(source, {"expected a JSON object"});
+    if (!root.is_object())
+        throw screening::InputError(source, {"expected a JSON object"});
 
     Reader in;
     BodyFigure figure;
     in.onlyKeys(root, {"format", "description", "outlineTolerance", "views", "regions"}, "");
     const auto format = root.find("format");
     if (format == root.end() || *format != kFormat)
-        in.problem("", "\"format\" must be \"" + std::string(kFormat) + "\"" +
-                           (format == root.end() ? " (it is missing)" : ", not " + Reader::show(*format)));
+        in.problem(
+            "", "\"format\" must be \"" + std::string(kFormat) + "\"" +
+                    (format == root.end() ? " (it is missing)" : ", not " + Reader::show(*format)));
     const auto tolerance = root.find("outlineTolerance");
     if (tolerance == root.end()) {
         in.problem("", "no \"outlineTolerance\" (how far outside an outline a tap still counts)");
     } else if (const auto t = in.number(*tolerance, "outlineTolerance")) {
-        if (*t < 0) in.problem("outlineTolerance", "must not be negative");
+        if (*t < 0)
+            in.problem("outlineTolerance", "must not be negative");
         figure.outlineTolerance = *t;
     }
     in.outlines(root, figure);
@@ -304,26 +336,31 @@ BodyFigure parseBodyFigure(std::string_view text, const std::string& source) {
     // Every spot must land on the figure, or a mark would float beside it.
     for (const RegionArea& r : figure.regions)
         for (const BodyView view : {BodyView::Front, BodyView::Back}) {
-            if (figure.outlinesOf(view).empty()) continue;
+            if (figure.outlinesOf(view).empty())
+                continue;
             for (const FigurePoint spot : figure.spotsFor(view, r.code, "")) {
                 bool inside = false;
-                for (const auto& poly : figure.outlinesOf(view)) inside = inside || insidePolygon(poly, spot);
+                for (const auto& poly : figure.outlinesOf(view))
+                    inside = inside || insidePolygon(poly, spot);
                 if (!inside)
                     in.problem("region '" + r.code + "'",
                                "its spot (" + Reader::show(spot.x) + ", " + Reader::show(spot.y) +
                                    ") is outside the " + kViewNames[viewIndex(view)] + " outline");
             }
         }
-    if (!in.problems.empty()) throw screening::InputError(source, std::move(in.problems));
+    if (!in.problems.empty())
+        throw screening::InputError(source, std::move(in.problems));
 
     for (const auto& view : figure.outlines)
         for (const auto& poly : view)
-            for (const FigurePoint& p : poly) figure.halfWidth = std::max(figure.halfWidth, std::fabs(p.x));
+            for (const FigurePoint& p : poly)
+                figure.halfWidth = std::max(figure.halfWidth, std::fabs(p.x));
     return figure;
 }
 
 const BodyFigure& bodyFigure() {
-    static const BodyFigure figure = parseBodyFigure(embeddedAsset("body-map.json"), "assets/body-map.json");
+    static const BodyFigure figure =
+        parseBodyFigure(embeddedAsset("body-map.json"), "assets/body-map.json");
     return figure;
 }
 

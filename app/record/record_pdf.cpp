@@ -691,8 +691,8 @@ BodyView markView(const Mark& mk) {
 }
 
 // The figure from assets/body-map.json, H points tall with its top at `top`; page y goes up.
-void drawFigure(Canvas& c, float cx, float top, float H, const std::vector<Mark>& marks, BodyView view,
-                const Style& label) {
+void drawFigure(Canvas& c, float cx, float top, float H, const std::vector<Mark>& marks,
+                BodyView view, const Style& label) {
     HPDF_Page page = c.page;
     const BodyFigure& figure = bodyFigure();
     HPDF_Page_SetRGBStroke(page, kGrey.r, kGrey.g, kGrey.b);

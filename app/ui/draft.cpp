@@ -212,9 +212,10 @@ void Draft::plan(const std::vector<int>& items, const std::string& suffix, int s
                  std::vector<Slot>& pending) const {
     auto push = [&](Page page) {
         page.section = section;
+        // A page is known by its first question, not by the help text shown above it.
+        if (page.key.empty() && !page.slots.empty()) page.key = page.slots.front().key(*form_);
         page.slots.insert(page.slots.begin(), pending.begin(), pending.end());
         pending.clear();
-        if (page.key.empty() && !page.slots.empty()) page.key = page.slots.front().key(*form_);
         out.push_back(std::move(page));
     };
     for (int c : items) {

@@ -17,6 +17,9 @@ struct WindowOptions {
     int width = 1280, height = 800; // for a window; fullscreen takes the monitor's mode
     std::string title = "mrscreen";
     std::chrono::steady_clock::time_point processStart = std::chrono::steady_clock::now();
+    // When set, the visible touch targets ("id x y" per line, centres in window pixels) are
+    // rewritten here whenever they change, so scripts and support staff can drive the real window.
+    std::string targetsFile;
 };
 
 // Opens the window, makes the kiosk with fonts sized for it and runs until the kiosk quits (or, in

@@ -7,6 +7,8 @@
 #include <imgui.h>
 
 #include <cfloat>
+#include <cstdio>
+#include <fstream>
 #include <stdexcept>
 
 namespace mrscreen::ui {
@@ -32,6 +34,22 @@ struct GlfwSession {
 
 bool fullscreenWindow = false;
 std::function<void(const std::string&)> closeLog;
+
+void writeTargets(const std::string& path, const KioskState& st, std::string& last) {
+    std::string text;
+    for (const auto& [id, t] : st.targets) {
+        if (!t.visible) continue;
+        text += id + " " + std::to_string(int((t.x0 + t.x1) / 2)) + " " + std::to_string(int((t.y0 + t.y1) / 2)) + "\n";
+    }
+    if (text == last) return;
+    last = text;
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << text;
+    }
+    std::rename(tmp.c_str(), path.c_str()); // readers never see half a file
+}
 
 void onClose(GLFWwindow* window) {
     // A patient must not be able to close the kiosk; staff quit from the staff menu.
@@ -85,6 +103,7 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     bool first = true;
     double releasedX = -1, releasedY = -1;
     bool wasDown = false;
+    std::string lastTargets;
     while (!kiosk->quitRequested()) {
         if (glfwWindowShouldClose(window)) break;
         if (framesLeft <= 0) {
@@ -119,6 +138,7 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(window);
+        if (!options.targetsFile.empty()) writeTargets(options.targetsFile, kiosk->state(), lastTargets);
         if (first) {
             first = false;
             const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.processStart);

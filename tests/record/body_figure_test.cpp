@@ -17,18 +17,22 @@ namespace {
 
 const BodyView kViews[] = {BodyView::Front, BodyView::Back};
 
-const char* nameOf(BodyView view) { return view == BodyView::Front ? "front" : "back"; }
+const char* nameOf(BodyView view) {
+    return view == BodyView::Front ? "front" : "back";
+}
 
 // The body-region codes the shipped form offers.
 std::vector<std::string> formRegionCodes() {
     const screening::Item* item = test::mriForm().find("body-mark-region");
     REQUIRE(item);
     std::vector<std::string> codes;
-    for (const auto& option : item->options) codes.push_back(option.value.coding.code);
+    for (const auto& option : item->options)
+        codes.push_back(option.value.coding.code);
     return codes;
 }
 
-// A square "figure" with one unpaired and one paired region: valid, for breaking one part at a time.
+// A square "figure" with one unpaired and one paired region: valid, for breaking one part at a
+// time.
 json smallFigure() {
     return json::parse(R"({
         "format": "mrscreenBodyMap:1",
@@ -53,11 +57,10 @@ std::string errorOf(const json& figure) {
 
 TEST_CASE("the form offers the 21 body regions and the figure places each of them, and no others") {
     const auto codes = formRegionCodes();
-    const std::set<std::string> expected{"head",      "face",      "eyes",      "ears",       "neck",
-                                         "chest",     "breast",    "abdomen",   "pelvis",     "shoulder",
-                                         "upper-arm", "elbow",     "forearm",   "wrist-hand", "hip",
-                                         "thigh",     "knee",      "lower-leg", "ankle-foot", "upper-back",
-                                         "lower-back"};
+    const std::set<std::string> expected{
+        "head",    "face",   "eyes",     "ears",      "neck",       "chest",      "breast",
+        "abdomen", "pelvis", "shoulder", "upper-arm", "elbow",      "forearm",    "wrist-hand",
+        "hip",     "thigh",  "knee",     "lower-leg", "ankle-foot", "upper-back", "lower-back"};
     CHECK(std::set<std::string>(codes.begin(), codes.end()) == expected);
     const BodyFigure& figure = bodyFigure();
     CHECK(figure.regions.size() == expected.size());
@@ -67,7 +70,8 @@ TEST_CASE("the form offers the 21 body regions and the figure places each of the
     }
 }
 
-TEST_CASE("every region of the form has a spot inside the outline that a tap maps back to, same region and side") {
+TEST_CASE("every region of the form has a spot inside the outline that a tap maps back to, same "
+          "region and side") {
     const BodyFigure& figure = bodyFigure();
     for (const std::string& code : formRegionCodes()) {
         INFO("region " << code);
@@ -81,8 +85,9 @@ TEST_CASE("every region of the form has a spot inside the outline that a tap map
                 continue;
             }
             ++views;
-            const std::vector<std::string> sides =
-                area->paired ? std::vector<std::string>{"left", "right"} : std::vector<std::string>{"middle"};
+            const std::vector<std::string> sides = area->paired
+                                                       ? std::vector<std::string>{"left", "right"}
+                                                       : std::vector<std::string>{"middle"};
             for (const std::string& side : sides) {
                 INFO("side " << side);
                 const auto spots = figure.spotsFor(view, code, side);
@@ -112,8 +117,8 @@ TEST_CASE("regions are shown on the views where they can be seen") {
         CHECK_FALSE(figure.region(code)->onFront);
         CHECK(figure.region(code)->onBack);
     }
-    for (const char* code : {"head", "neck", "ears", "shoulder", "upper-arm", "elbow", "forearm", "wrist-hand",
-                             "hip", "thigh", "knee", "lower-leg", "ankle-foot"}) {
+    for (const char* code : {"head", "neck", "ears", "shoulder", "upper-arm", "elbow", "forearm",
+                             "wrist-hand", "hip", "thigh", "knee", "lower-leg", "ankle-foot"}) {
         INFO("region " << code);
         REQUIRE(figure.region(code));
         CHECK(figure.region(code)->onFront);
@@ -121,7 +126,8 @@ TEST_CASE("regions are shown on the views where they can be seen") {
     }
 }
 
-TEST_CASE("on the front view the patient's right is on the viewer's left; on the back view on the viewer's right") {
+TEST_CASE("on the front view the patient's right is on the viewer's left, on the back view on the "
+          "viewer's right") {
     const BodyFigure& figure = bodyFigure();
     const RegionArea* chest = figure.region("chest");
     REQUIRE(chest);
@@ -149,7 +155,8 @@ TEST_CASE("on the front view the patient's right is on the viewer's left; on the
     CHECK(backRight[0].x > 0);
 }
 
-TEST_CASE("a paired region without a side is marked on both sides and an unpaired one once on the midline") {
+TEST_CASE("a paired region without a side is marked on both sides and an unpaired one once on the "
+          "midline") {
     const BodyFigure& figure = bodyFigure();
     for (const char* side : {"middle", "both", ""}) {
         INFO("side '" << side << "'");
@@ -178,12 +185,12 @@ TEST_CASE("a tap outside the figure gives no region, one just on its edge still 
     const BodyFigure& figure = bodyFigure();
     for (const BodyView view : kViews) {
         INFO("view " << nameOf(view));
-        CHECK_FALSE(figure.regionAt(view, {0, -0.05f}));         // above the head
-        CHECK_FALSE(figure.regionAt(view, {0, 1.05f}));          // below the soles
-        CHECK_FALSE(figure.regionAt(view, {0.5f, 0.5f}));        // far to the side
-        CHECK_FALSE(figure.regionAt(view, {-0.12f, 0.1f}));      // beside the face
-        CHECK_FALSE(figure.regionAt(view, {0, 0.75f}));          // between the knees
-        CHECK_FALSE(figure.regionAt(view, {0.125f, 0.42f}));     // between the arm and the waist
+        CHECK_FALSE(figure.regionAt(view, {0, -0.05f}));     // above the head
+        CHECK_FALSE(figure.regionAt(view, {0, 1.05f}));      // below the soles
+        CHECK_FALSE(figure.regionAt(view, {0.5f, 0.5f}));    // far to the side
+        CHECK_FALSE(figure.regionAt(view, {-0.12f, 0.1f}));  // beside the face
+        CHECK_FALSE(figure.regionAt(view, {0, 0.75f}));      // between the knees
+        CHECK_FALSE(figure.regionAt(view, {0.125f, 0.42f})); // between the arm and the waist
         CHECK_FALSE(figure.regionAt(view, {-0.125f, 0.42f}));
         CHECK_FALSE(figure.regionAt(view, {figure.halfWidth + 0.05f, 0.53f}));
     }
@@ -192,15 +199,18 @@ TEST_CASE("a tap outside the figure gives no region, one just on its edge still 
     FigurePoint sole;
     for (const auto& outline : figure.outlinesOf(BodyView::Front))
         for (const FigurePoint p : outline)
-            if (p.y >= lowest && p.x > 0) lowest = p.y, sole = p;
-    const auto hit = figure.regionAt(BodyView::Front, {sole.x, sole.y + figure.outlineTolerance / 2});
+            if (p.y >= lowest && p.x > 0)
+                lowest = p.y, sole = p;
+    const auto hit =
+        figure.regionAt(BodyView::Front, {sole.x, sole.y + figure.outlineTolerance / 2});
     REQUIRE(hit);
     CHECK(hit->region == "ankle-foot");
     CHECK(hit->side == "left");
     CHECK_FALSE(figure.regionAt(BodyView::Front, {sole.x, sole.y + figure.outlineTolerance * 2}));
 }
 
-TEST_CASE("every tap inside the outline finds a region shown on that view, on the side it was made") {
+TEST_CASE(
+    "every tap inside the outline finds a region shown on that view, on the side it was made") {
     const BodyFigure& figure = bodyFigure();
     for (const BodyView view : kViews) {
         INFO("view " << nameOf(view));
@@ -222,7 +232,8 @@ TEST_CASE("every tap inside the outline finds a region shown on that view, on th
                     CHECK(hit->side == "middle");
                 } else {
                     const bool viewersLeft = p.x < 0;
-                    CHECK(hit->side == ((view == BodyView::Front) == viewersLeft ? "right" : "left"));
+                    CHECK(hit->side ==
+                          ((view == BodyView::Front) == viewersLeft ? "right" : "left"));
                 }
             }
         // A standing adult covers a good part of its bounding box, not a sliver.
@@ -257,7 +268,8 @@ TEST_CASE("the figure stands from the top of the head at 0 to the soles at 1, mi
     CHECK(figure.halfWidth < 0.3f);
 }
 
-TEST_CASE("the small test figure parses, so each malformed variant below fails for its own reason") {
+TEST_CASE(
+    "the small test figure parses, so each malformed variant below fails for its own reason") {
     const BodyFigure figure = parseBodyFigure(smallFigure().dump(), "test-body-map.json");
     CHECK(figure.outlinesOf(BodyView::Front).size() == 1);
     CHECK(figure.regions.size() == 2);
@@ -269,11 +281,12 @@ TEST_CASE("the small test figure parses, so each malformed variant below fails f
 }
 
 TEST_CASE("a body map that is not JSON is refused naming the asset") {
-    const std::string message =
-        test::inputErrorOf([] { parseBodyFigure("{\"format\": \"mrscreenBodyMap:1\",", "assets/body-map.json"); });
+    const std::string message = test::inputErrorOf(
+        [] { parseBodyFigure("{\"format\": \"mrscreenBodyMap:1\",", "assets/body-map.json"); });
     test::checkMessage(message, "assets/body-map.json", {"not valid JSON", "line 1"});
-    test::checkMessage(test::inputErrorOf([] { parseBodyFigure("[1, 2]", "assets/body-map.json"); }),
-                       "assets/body-map.json", {"expected a JSON object"});
+    test::checkMessage(
+        test::inputErrorOf([] { parseBodyFigure("[1, 2]", "assets/body-map.json"); }),
+        "assets/body-map.json", {"expected a JSON object"});
 }
 
 TEST_CASE("a body map without its views, or with only one, is refused") {
@@ -288,30 +301,36 @@ TEST_CASE("a body map without its views, or with only one, is refused") {
     test::checkMessage(errorOf(noOutlines), "test-body-map.json", {"views.front: no outlines"});
 }
 
-TEST_CASE("an outline with fewer than 3 points, or a point that is not [x, y], is refused naming it") {
+TEST_CASE(
+    "an outline with fewer than 3 points, or a point that is not [x, y], is refused naming it") {
     json twoPoints = smallFigure();
     twoPoints["views"]["back"]["outlines"].push_back(json::parse("[[0, 0], [0.1, 0.1]]"));
     test::checkMessage(errorOf(twoPoints), "test-body-map.json",
                        {"views.back.outlines[1]", "2 points; an outline needs at least 3"});
     json badPoint = smallFigure();
     badPoint["views"]["front"]["outlines"][0][2] = json::parse("[0.2]");
-    test::checkMessage(errorOf(badPoint), "test-body-map.json",
-                       {"views.front.outlines[0][2]", "expected an [x, y] pair of numbers, found [0.2]"});
+    test::checkMessage(
+        errorOf(badPoint), "test-body-map.json",
+        {"views.front.outlines[0][2]", "expected an [x, y] pair of numbers, found [0.2]"});
 }
 
-TEST_CASE("a region without a centre, a hit radius, views or a side rule is refused naming the region") {
+TEST_CASE(
+    "a region without a centre, a hit radius, views or a side rule is refused naming the region") {
     json noCentre = smallFigure();
     noCentre["regions"][1].erase("centre");
     test::checkMessage(errorOf(noCentre), "test-body-map.json", {"region 'knee'", "no \"centre\""});
     json zeroRadius = smallFigure();
     zeroRadius["regions"][0]["hitRadius"] = 0;
-    test::checkMessage(errorOf(zeroRadius), "test-body-map.json", {"region 'neck'", "hitRadius must be more than 0"});
+    test::checkMessage(errorOf(zeroRadius), "test-body-map.json",
+                       {"region 'neck'", "hitRadius must be more than 0"});
     json badView = smallFigure();
     badView["regions"][0]["views"] = json::parse(R"(["front", "side"])");
-    test::checkMessage(errorOf(badView), "test-body-map.json", {"region 'neck'", "unknown view \"side\""});
+    test::checkMessage(errorOf(badView), "test-body-map.json",
+                       {"region 'neck'", "unknown view \"side\""});
     json offMidline = smallFigure();
     offMidline["regions"][0]["centre"] = json::parse("[0.05, 0.15]");
-    test::checkMessage(errorOf(offMidline), "test-body-map.json", {"region 'neck'", "on the midline"});
+    test::checkMessage(errorOf(offMidline), "test-body-map.json",
+                       {"region 'neck'", "on the midline"});
     json noCode = smallFigure();
     noCode["regions"][1].erase("code");
     test::checkMessage(errorOf(noCode), "test-body-map.json", {"regions[1]", "no \"code\""});
@@ -320,20 +339,23 @@ TEST_CASE("a region without a centre, a hit radius, views or a side rule is refu
     test::checkMessage(errorOf(twice), "test-body-map.json", {"region 'neck'", "listed twice"});
 }
 
-TEST_CASE("a region whose spot falls outside the outline is refused, so no mark floats beside the figure") {
+TEST_CASE("a region whose spot falls outside the outline is refused, so no mark floats beside the "
+          "figure") {
     json outside = smallFigure();
     outside["regions"][1]["centre"] = json::parse("[0.3, 0.7]");
     test::checkMessage(errorOf(outside), "test-body-map.json",
                        {"region 'knee'", "its spot (-0.3, 0.7) is outside the front outline"});
 }
 
-TEST_CASE("a body map of another format or with unknown fields is refused, listing every problem at once") {
+TEST_CASE("a body map of another format or with unknown fields is refused, listing every problem "
+          "at once") {
     json wrong = smallFigure();
     wrong["format"] = "mrscreenBodyMap:2";
     wrong["colour"] = "red";
     wrong["regions"][0].erase("paired");
     const std::string message = errorOf(wrong);
     test::checkMessage(message, "test-body-map.json",
-                       {"3 problems", "\"format\" must be \"mrscreenBodyMap:1\", not \"mrscreenBodyMap:2\"",
+                       {"3 problems",
+                        "\"format\" must be \"mrscreenBodyMap:1\", not \"mrscreenBodyMap:2\"",
                         "unknown field 'colour'", "region 'neck': no \"paired\""});
 }

@@ -1,0 +1,556 @@
+// The patient side of the kiosk, driven headlessly with a finger made of mouse events: Welcome to
+// Submitted in English and Spanish, follow-up questions, validation, Back, the body map, the
+// signature, the idle reset and the staff gesture. Each test checks the state and what the store
+// kept, not pixels.
+#include "kiosk_harness.h"
+#include "test_support.h"
+
+#include "record/body_figure.h"
+#include "record/handwritten_signature.h"
+#include "screening/derived.h"
+#include "store/store.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+using namespace mrscreen;
+using mrscreen::test::KioskHarness;
+using nlohmann::json;
+
+namespace {
+
+using Overrides = std::map<std::string, std::string>; // answer key -> answer ("code", text or number)
+
+const screening::Item& itemOf(KioskHarness& h, int index) {
+    return h.kiosk().draft().form().items[std::size_t(index)];
+}
+
+// Types into a field with the keyboard, then closes it.
+void typeInto(KioskHarness& h, const std::string& field, const std::string& text) {
+    h.tap("field:" + field);
+    REQUIRE(h.state().editing);
+    h.type(text);
+    h.tap("key:done");
+    REQUIRE_FALSE(h.state().editing);
+}
+
+// Answers every question on the current page: the override when there is one, else a harmless
+// answer ("No" where there is one, the first option otherwise, some text, a date).
+void answerPage(KioskHarness& h, const Overrides& overrides = {}) {
+    const ui::Page* page = nullptr;
+    for (const auto& p : h.kiosk().draft().pages())
+        if (p.key == h.page()) page = &p;
+    REQUIRE(page != nullptr);
+    const ui::Page copy = *page;
+    for (const auto& slot : copy.slots) {
+        const auto& item = itemOf(h, slot.item);
+        if (!screening::isQuestion(item.type) || !h.kiosk().draft().enabled(slot)) continue;
+        const std::string key = slot.key(h.kiosk().draft().form());
+        const auto o = overrides.find(key);
+        if (o == overrides.end() && h.kiosk().draft().answered(key)) continue;
+        switch (item.type) {
+        case screening::ItemType::Choice: {
+            std::string code = o != overrides.end() ? o->second : "";
+            if (code.empty()) {
+                code = item.options.front().value.coding.code;
+                for (const auto& opt : item.options)
+                    if (opt.value.coding.code == "no") code = "no";
+            }
+            h.tap("option:" + key + ":" + code);
+            break;
+        }
+        case screening::ItemType::Boolean:
+            if (h.has("confirm:" + key)) h.tap("confirm:" + key);
+            else h.tap("option:" + key + ":" + (o != overrides.end() ? o->second : "no"));
+            break;
+        case screening::ItemType::String:
+        case screening::ItemType::Text:
+            if (o != overrides.end()) typeInto(h, key, o->second);
+            else if (item.required) typeInto(h, key, "Test");
+            break;
+        case screening::ItemType::Decimal:
+        case screening::ItemType::Integer:
+            if (o != overrides.end()) typeInto(h, key, o->second);
+            else if (item.required) typeInto(h, key, item.minValue ? item.minValue->toText() : "1");
+            break;
+        case screening::ItemType::Date:
+            if (o != overrides.end() || item.required) h.tap("date:" + key + ":year:minus");
+            break;
+        default: break;
+        }
+    }
+}
+
+// Answers pages until the questionnaire reaches Review, with the body map left alone unless a
+// test handles it first. Returns the number of pages answered.
+int answerUntil(KioskHarness& h, const std::string& stopAtScreen, const Overrides& overrides = {},
+                const std::string& stopAtPage = "") {
+    int pages = 0;
+    while ((h.screen() == "question" || h.screen() == "body-map") && h.screen() != stopAtScreen &&
+           (stopAtPage.empty() || h.page() != stopAtPage)) {
+        if (h.screen() == "question") answerPage(h, overrides);
+        const std::string before = h.page();
+        h.tap("next");
+        INFO("page " << before << " errors: " << h.state().pageErrors.size());
+        REQUIRE((h.page() != before || h.screen() == "review"));
+        REQUIRE(++pages < 200);
+    }
+    return pages;
+}
+
+// A signature as a finger would write it: a few joined loops across the pad.
+std::vector<ImVec2> signatureStroke(const ui::Target& pad) {
+    std::vector<ImVec2> pts;
+    const float w = pad.x1 - pad.x0, hgt = pad.y1 - pad.y0;
+    for (int i = 0; i <= 40; ++i) {
+        const float t = float(i) / 40.0f;
+        pts.push_back(ImVec2(pad.x0 + w * (0.1f + 0.7f * t), pad.y0 + hgt * (0.5f + 0.25f * std::sin(t * 18.0f))));
+    }
+    return pts;
+}
+
+ImVec2 figurePoint(KioskHarness& h, const std::string& view, const std::string& region, const std::string& side) {
+    const auto& t = h.state().targets.at("figure:" + view);
+    const float H = t.y1 - t.y0, cx = (t.x0 + t.x1) / 2;
+    const auto spots = record::bodyFigure().spotsFor(view == "front" ? record::BodyView::Front : record::BodyView::Back,
+                                                     region, side);
+    REQUIRE(spots.size() == 1);
+    return ImVec2(cx + spots[0].x * H, t.y0 + spots[0].y * H);
+}
+
+json storedResponse(KioskHarness& h, std::int64_t id) {
+    const auto detail = h.store().screening(id);
+    REQUIRE(detail);
+    return json::parse(detail->responseJson);
+}
+
+bool hasAnswerCode(const json& items, const std::string& linkId, const std::string& code) {
+    for (const auto& it : items) {
+        if (it.value("linkId", "") == linkId)
+            for (const auto& a : it.value("answer", json::array()))
+                if (a.contains("valueCoding") && a["valueCoding"].value("code", "") == code) return true;
+        if (it.contains("item") && hasAnswerCode(it["item"], linkId, code)) return true;
+        for (const auto& a : it.value("answer", json::array()))
+            if (a.contains("item") && hasAnswerCode(a["item"], linkId, code)) return true;
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("a patient completes the screening in English with a pacemaker, a body-map mark and a signature, and it is "
+          "stored with its flags and a signed record") {
+    KioskHarness h;
+    REQUIRE(h.screen() == "welcome");
+    h.tap("start");
+    REQUIRE(h.screen() == "question");
+    REQUIRE(h.page() == "family-name");
+
+
+    // Next without an answer: refused, with the message next to the question.
+    h.tap("next");
+    CHECK(h.page() == "family-name");
+    REQUIRE(h.state().pageErrors.count("family-name"));
+    CHECK(h.state().pageErrors.at("family-name") == "This question needs an answer.");
+
+    typeInto(h, "family-name", "Okafor");
+    CHECK(h.state().pageErrors.empty());
+    h.tap("next");
+    typeInto(h, "given-name", "Margaret");
+    h.tap("next");
+    REQUIRE(h.page() == "birth-date");
+    h.tap("date:birth-date:year:minus10"); // 2026 - 50 - 10
+    h.tap("date:birth-date:month:plus");
+    h.tap("date:birth-date:day:plus");
+    h.tap("next");
+    h.tap("option:sex:female");
+    h.tap("next");
+    h.tap("option:weight-unit:kg");
+    h.tap("next");
+    REQUIRE(h.page() == "weight-kg");
+    typeInto(h, "weight-kg", "72.5");
+    h.tap("next");
+    h.tap("option:height-unit:cm");
+    h.tap("next");
+    typeInto(h, "height-cm", "165");
+    // Back keeps what was answered.
+    h.tap("back");
+    REQUIRE(h.page() == "height-unit");
+    CHECK(h.kiosk().draft().answers("height-unit").front().coding.code == "cm");
+    h.tap("next");
+    REQUIRE(h.page() == "height-cm");
+    CHECK(h.kiosk().draft().answers("height-cm").front().number() == Approx(165));
+    h.tap("next");
+
+    const auto& birth = h.kiosk().draft().answers("birth-date");
+    REQUIRE(birth.size() == 1);
+    CHECK(birth.front().text == "1966-02-02");
+
+    // Implants: the pacemaker's follow-up page appears only after "Yes".
+    answerUntil(h, "", {{"has-implants", "yes"}, {"implant-pacemaker", "yes"}}, "implant-pacemaker");
+    REQUIRE(h.page() == "implant-pacemaker");
+    bool detailsBefore = false;
+    for (const auto& p : h.kiosk().draft().pages()) detailsBefore = detailsBefore || p.key == "implant-pacemaker-details";
+    CHECK_FALSE(detailsBefore);
+    h.tap("option:implant-pacemaker:yes");
+    h.tap("next");
+    REQUIRE(h.page() == "implant-pacemaker-details");
+    typeInto(h, "implant-pacemaker-device", "Medtronic Azure");
+    h.tap("next");
+
+    answerUntil(h, "body-map");
+    REQUIRE(h.screen() == "body-map");
+    // Tap the chest on the front figure (the patient's left), tap the mark to take it away, put it back.
+    const ImVec2 chest = figurePoint(h, "front", "chest", "left");
+    h.tapAt(chest.x, chest.y);
+    REQUIRE(h.kiosk().draft().repetitions("body-mark") == 1);
+    CHECK(h.kiosk().draft().answers("body-mark-region@0").front().coding.code == "chest");
+    CHECK(h.kiosk().draft().answers("body-mark-side@0").front().coding.code == "left");
+    CHECK(h.kiosk().draft().answers("body-mark-view@0").front().coding.code == "front");
+    h.tap("mark:0");
+    CHECK(h.kiosk().draft().repetitions("body-mark") == 0);
+    h.tapAt(chest.x, chest.y);
+    REQUIRE(h.kiosk().draft().repetitions("body-mark") == 1);
+    typeInto(h, "body-mark-note@0", "pacemaker");
+    // A tap off the figure marks nothing.
+    const auto& fig = h.state().targets.at("figure:front");
+    h.tapAt(fig.x0 + 2, fig.y1 - 2);
+    CHECK(h.kiosk().draft().repetitions("body-mark") == 1);
+    h.tap("next");
+    answerUntil(h, "review");
+    REQUIRE(h.screen() == "review");
+
+    // Change an answer from Review and come straight back.
+    h.tap("review:given-name");
+    REQUIRE(h.page() == "given-name");
+    h.tap("field:given-name");
+    h.tap("key:delete");
+    h.tap("key:delete");
+    h.type("ie");
+    h.tap("key:done");
+    h.tap("next");
+    REQUIRE(h.screen() == "review");
+    CHECK(h.kiosk().draft().answers("given-name").front().text == "Margarie");
+
+    h.tap("review-continue");
+    REQUIRE(h.screen() == "sign");
+    // Submitting with nothing answered or signed is refused, and says why.
+    h.tap("submit");
+    CHECK(h.screen() == "sign");
+    CHECK(h.logged("submit-refused reason=unanswered"));
+    h.tap("option:completed-by:patient");
+    h.tap("confirm:attest");
+    h.tap("submit");
+    CHECK(h.screen() == "sign");
+    CHECK(h.logged("submit-refused reason=signature"));
+    CHECK(h.state().notice.find("sign in the box") != std::string::npos);
+    // A dot is not a signature either.
+    const auto pad = h.state().targets.at("signature-pad");
+    h.tapAt((pad.x0 + pad.x1) / 2, (pad.y0 + pad.y1) / 2);
+    h.tap("submit");
+    CHECK(h.screen() == "sign");
+    // Clear, then sign properly.
+    h.tap("sign-clear");
+    CHECK(h.state().signature.empty());
+    h.drag(signatureStroke(pad));
+    h.tap("submit");
+    REQUIRE(h.screen() == "submitted");
+    INFO(h.lastLog());
+    REQUIRE(h.logged("submitted id=1 record="));
+
+    // Nothing of the patient is left on the kiosk.
+    CHECK_FALSE(h.kiosk().draft().answered("family-name"));
+    CHECK(h.state().signature.empty());
+
+    // The store has it, with its flags, and the signed record exists.
+    const auto detail = h.store().screening(1);
+    REQUIRE(detail);
+    CHECK(detail->summary.patient.familyName == "Okafor");
+    CHECK(detail->summary.patient.givenName == "Margarie");
+    CHECK(detail->summary.patient.birthDate == "1966-02-02");
+    CHECK(detail->summary.origin == "kiosk");
+    CHECK(detail->language == "en");
+    bool pacemakerStop = false;
+    for (const auto& f : detail->flags)
+        pacemakerStop = pacemakerStop || (f.ruleId == "implant-pacemaker" && f.severity == screening::Severity::Stop);
+    CHECK(pacemakerStop);
+    const json response = storedResponse(h, 1);
+    CHECK(response["status"] == "completed");
+    CHECK(hasAnswerCode(response["item"], "body-mark-region", "chest"));
+    const auto sigs = record::signaturesIn(response["extension"]);
+    REQUIRE(sigs.size() == 1);
+    CHECK(sigs[0].name == "Margarie Okafor");
+    CHECK(record::looksLikeSignature(sigs[0].strokes));
+    test::keepForSchemaCheck("ui-english-pacemaker", response);
+    const auto rec = h.store().latestRecord(1);
+    REQUIRE(rec);
+    CHECK(std::filesystem::exists(rec->path));
+}
+
+TEST_CASE("a patient answers in Spanish: messages, the saved response and the screening are in Spanish") {
+    KioskHarness h;
+    h.tap("lang:es");
+    CHECK(h.state().language == "es");
+    h.tap("start");
+    REQUIRE(h.page() == "family-name");
+    h.tap("next");
+    REQUIRE(h.state().pageErrors.count("family-name"));
+    CHECK(h.state().pageErrors.at("family-name") == "Esta pregunta necesita una respuesta.");
+    typeInto(h, "family-name", "Muñoz Peña");
+    CHECK(h.kiosk().draft().answers("family-name").front().text == "Muñoz Peña");
+    h.tap("next");
+    typeInto(h, "given-name", "José");
+    h.tap("next");
+    h.tap("date:birth-date:year:minus10");
+    h.tap("next");
+    h.tap("option:sex:male");
+    h.tap("next");
+    h.tap("option:weight-unit:[lb_av]");
+    h.tap("next");
+    REQUIRE(h.page() == "weight-lb");
+    typeInto(h, "weight-lb", "180");
+    h.tap("next");
+    h.tap("option:height-unit:[in_i]");
+    h.tap("next");
+    REQUIRE(h.page() == "height-in");
+    // Feet and inches on the number pad, kept as inches.
+    typeInto(h, "height-in:feet", "5");
+    typeInto(h, "height-in:inches", "10");
+    CHECK(h.kiosk().draft().answers("height-in").front().number() == Approx(70));
+    h.tap("next");
+    answerUntil(h, "review", {{"kidney-disease", "yes"}});
+    REQUIRE(h.screen() == "review");
+    h.tap("review-continue");
+    h.tap("option:completed-by:patient");
+    h.tap("confirm:attest");
+    h.drag(signatureStroke(h.state().targets.at("signature-pad")));
+    h.tap("submit");
+    REQUIRE(h.screen() == "submitted");
+    const auto detail = h.store().screening(1);
+    REQUIRE(detail);
+    CHECK(detail->language == "es");
+    CHECK(detail->summary.patient.familyName == "Muñoz Peña");
+    const json response = storedResponse(h, 1);
+    CHECK(response["language"] == "es");
+    bool kidneyFlag = false;
+    for (const auto& f : detail->flags) kidneyFlag = kidneyFlag || f.category == "renal";
+    CHECK(kidneyFlag);
+    test::keepForSchemaCheck("ui-spanish", response);
+}
+
+TEST_CASE("an idle patient is asked whether they are still there, and then their answers are discarded") {
+    test::HarnessOptions o;
+    o.kiosk.idleWarningSeconds = 60;
+    o.kiosk.idleResetSeconds = 20;
+    KioskHarness h(o);
+    h.tap("start");
+    typeInto(h, "family-name", "Private");
+    h.wait(61);
+    CHECK(h.state().idleWarning);
+    CHECK(h.logged("idle-warning"));
+    // Still there: the answers are kept.
+    h.tap("still-here");
+    CHECK_FALSE(h.state().idleWarning);
+    CHECK(h.screen() == "question");
+    CHECK(h.kiosk().draft().answers("family-name").front().text == "Private");
+    // Gone: everything is discarded and the kiosk is back at Welcome.
+    h.wait(61);
+    h.wait(21);
+    CHECK(h.screen() == "welcome");
+    CHECK(h.logged("reset reason=idle"));
+    CHECK_FALSE(h.kiosk().draft().answered("family-name"));
+    // The next patient starts with an empty form.
+    h.tap("start");
+    h.tap("field:family-name");
+    CHECK(h.state().editing->buffer.empty());
+    CHECK(h.store().countScreenings() == 0);
+}
+
+TEST_CASE("a surgery can be added, and removing one keeps the others' answers") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "surgery-any");
+    REQUIRE(h.page() == "surgery-any");
+    h.tap("option:surgery-any:yes");
+    h.tap("next");
+    REQUIRE(h.page() == "surgery-entry@0");
+    typeInto(h, "surgery-type@0", "Knee");
+    h.tap("option:surgery-implant@0:no");
+    h.tap("repeat-add");
+    REQUIRE(h.page() == "surgery-entry@1");
+    typeInto(h, "surgery-type@1", "Appendix");
+    h.tap("option:surgery-implant@1:no");
+    h.tap("repeat-add");
+    REQUIRE(h.page() == "surgery-entry@2");
+    typeInto(h, "surgery-type@2", "Hip");
+    h.tap("option:surgery-implant@2:yes");
+    // Remove the middle one: the third becomes the second, answers intact.
+    h.tap("back");
+    REQUIRE(h.page() == "surgery-entry@1");
+    h.tap("repeat-remove");
+    CHECK(h.kiosk().draft().repetitions("surgery-entry") == 2);
+    CHECK(h.kiosk().draft().answers("surgery-type@0").front().text == "Knee");
+    CHECK(h.kiosk().draft().answers("surgery-type@1").front().text == "Hip");
+    CHECK(h.kiosk().draft().answers("surgery-implant@1").front().coding.code == "yes");
+    CHECK_FALSE(h.kiosk().draft().answered("surgery-type@2"));
+}
+
+TEST_CASE("a number that is out of range or not a number is refused next to the question and nothing else is lost") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {{"weight-unit", "kg"}}, "weight-kg");
+    REQUIRE(h.page() == "weight-kg");
+    typeInto(h, "weight-kg", "9999");
+    h.tap("next");
+    REQUIRE(h.page() == "weight-kg");
+    REQUIRE(h.state().pageErrors.count("weight-kg"));
+    CHECK(h.state().pageErrors.at("weight-kg").find("at most") != std::string::npos);
+    typeInto(h, "weight-kg", ".");
+    CHECK(h.kiosk().draft().answers("family-name").front().text == "Test");
+    h.tap("field:weight-kg");
+    for (int i = 0; i < 6; ++i) h.tap("key:delete");
+    h.type(".");
+    h.tap("key:done");
+    h.tap("next");
+    REQUIRE(h.page() == "weight-kg");
+    CHECK(h.state().pageErrors.at("weight-kg").find("number") != std::string::npos);
+    typeInto(h, "weight-kg", "");
+    h.tap("field:weight-kg");
+    h.tap("key:delete");
+    h.type("80");
+    h.tap("key:done");
+    h.tap("next");
+    CHECK(h.page() != "weight-kg");
+    CHECK(h.kiosk().draft().answers("given-name").front().text == "Test");
+}
+
+TEST_CASE("typing past a question's length limit is refused, never cut short") {
+    KioskHarness h;
+    h.tap("start");
+    h.tap("field:family-name");
+    h.tap("key:shift"); // the field starts in capitals; type lower case
+    const std::string hundred(100, 'a');
+    h.type(hundred);
+    CHECK(h.state().editing->buffer.size() == 100);
+    h.type("b");
+    CHECK(h.state().editing->buffer == hundred);
+    h.tap("key:done");
+    CHECK(h.kiosk().draft().answers("family-name").front().text == hundred);
+}
+
+TEST_CASE("a save that fails keeps every answer and the signature on the screen to try again") {
+    test::HarnessOptions o;
+    o.failSubmit = "database or disk is full";
+    KioskHarness h(o);
+    h.tap("start");
+    answerUntil(h, "review", {{"has-implants", "no"}});
+    REQUIRE(h.screen() == "review");
+    h.tap("review-continue");
+    h.tap("option:completed-by:patient");
+    h.tap("confirm:attest");
+    h.drag(signatureStroke(h.state().targets.at("signature-pad")));
+    const auto strokes = h.state().signature.size();
+    h.tap("submit");
+    CHECK(h.screen() == "sign");
+    CHECK(h.logged("submit-failed problem=database or disk is full"));
+    CHECK(h.state().notice.find("could not be saved") != std::string::npos);
+    CHECK(h.state().signature.size() == strokes);
+    CHECK(h.kiosk().draft().answered("family-name"));
+    CHECK(h.store().countScreenings() == 0);
+}
+
+TEST_CASE("holding the top-left corner opens staff sign-in; a wrong PIN is refused and a right one leaves patient mode") {
+    KioskHarness h;
+    h.store().addStaff("nina", "Nina Nurse", screening::Role::Nurse, "482913", {"test", screening::Role::Admin});
+    h.tap("start");
+    typeInto(h, "family-name", "Someone");
+    // A short touch in the corner does nothing.
+    h.hold(10, 10, 1.0);
+    CHECK(h.screen() == "question");
+    h.hold(10, 10, 3.2);
+    REQUIRE(h.screen() == "staff-sign-in");
+    CHECK(h.logged("staff-gesture"));
+    typeInto(h, "staff:username", "nina");
+    typeInto(h, "staff:pin", "000000");
+    h.tap("staff-sign-in");
+    CHECK(h.screen() == "staff-sign-in");
+    CHECK_FALSE(h.state().staffMessage.empty());
+    CHECK(h.state().staffPin.empty());
+    typeInto(h, "staff:pin", "482913");
+    h.tap("staff-sign-in");
+    REQUIRE(h.screen() == "staff-menu");
+    REQUIRE(h.state().staff);
+    CHECK(h.state().staff->displayName == "Nina Nurse");
+    // Staff may discard the unfinished screening; the kiosk returns to Welcome with nothing kept.
+    h.tap("staff-discard");
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.kiosk().draft().answered("family-name"));
+    CHECK_FALSE(h.state().staff);
+}
+
+TEST_CASE("a signed-in staff member is signed out after the idle time") {
+    test::HarnessOptions o;
+    o.kiosk.staffIdleSeconds = 120;
+    KioskHarness h(o);
+    h.store().addStaff("omar", "Omar Officer", screening::Role::Mrso, "730517", {"test", screening::Role::Admin});
+    h.hold(10, 10, 3.2);
+    typeInto(h, "staff:username", "omar");
+    typeInto(h, "staff:pin", "730517");
+    h.tap("staff-sign-in");
+    REQUIRE(h.screen() == "staff-menu");
+    h.wait(121);
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.state().staff);
+    CHECK(h.logged("staff-signed-out user=omar"));
+}
+
+TEST_CASE("a screening started by staff for a known patient skips nothing but arrives with the identity filled in") {
+    KioskHarness h;
+    store::PatientIdentity p{"Okafor", "Margaret", "1958-03-14", "female"};
+    h.kiosk().startForPatient(p, "es");
+    CHECK(h.state().language == "es");
+    CHECK(h.kiosk().draft().answers("family-name").front().text == "Okafor");
+    CHECK(h.kiosk().draft().answers("birth-date").front().text == "1958-03-14");
+    CHECK(h.kiosk().draft().answers("sex").front().coding.code == "female");
+}
+
+TEST_CASE("every touch target stays on screen and at least 64 pixels high with larger text on a small 800x480 screen") {
+    test::HarnessOptions o;
+    o.width = 800;
+    o.height = 480;
+    KioskHarness h(o);
+    h.tap("larger-text");
+    h.tap("high-contrast");
+    auto check = [&](const char* where) {
+        INFO(where << " on page " << h.page());
+        for (const auto& [id, t] : h.state().targets) {
+            if (!t.visible || id.rfind("mark:", 0) == 0 || id.rfind("figure:", 0) == 0 || id == "signature-pad")
+                continue;
+            INFO(id);
+            CHECK(t.y1 - t.y0 >= 64.0f);
+            CHECK(t.x0 >= 0.0f);
+            CHECK(t.x1 <= 800.0f);
+            CHECK(t.y1 <= 480.0f);
+        }
+    };
+    check("welcome");
+    h.tap("start");
+    check("first question");
+    h.tap("field:family-name");
+    check("keyboard");
+    h.tap("key:layer:accents");
+    check("accents");
+    h.tap("key:done");
+    answerUntil(h, "", {{"weight-unit", "kg"}}, "weight-kg");
+    h.tap("field:weight-kg");
+    check("number pad");
+    h.tap("key:done");
+    answerUntil(h, "review", {{"has-implants", "yes"}});
+    check("review");
+    h.tap("review-continue");
+    check("sign");
+}
