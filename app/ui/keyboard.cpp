@@ -142,6 +142,7 @@ std::string keyLabel(Ui& ui, const std::string& k, bool shift) {
 float keyWeight(const std::string& k) {
     if (k == "{space}") return 4;
     if (k == "{done}") return 2;
+    if (k == "{delete}") return 1.5f;
     if (k.front() == '{') return 1.5f;
     return 1;
 }
@@ -180,7 +181,7 @@ void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
                                                                                            : IM_COL32(222, 226, 232, 255));
     origin.x += ui.gap, width -= ui.gap * 2;
     float y = origin.y + ui.gap * 0.6f;
-    const float padW = e.numeric ? std::min(width, ui.target * 3 * 1.8f) : width;
+    const float padW = e.numeric ? std::min(width, ui.target * 4 * 1.8f) : width;
     const float x0 = origin.x + (width - padW) / 2;
     for (const auto& row : rows) {
         float weights = 0;

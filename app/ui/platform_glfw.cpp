@@ -141,6 +141,8 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         if (!options.targetsFile.empty()) writeTargets(options.targetsFile, kiosk->state(), lastTargets);
         if (first) {
             first = false;
+            // The font atlas now lives in the GPU texture; the CPU copy (tens of MB) is not needed.
+            io.Fonts->ClearTexData();
             const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.processStart);
             if (log) log("first-frame ms=" + std::to_string(int(ms.count())) + " size=" + std::to_string(fbw) + "x" +
                          std::to_string(fbh));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -72,9 +73,12 @@ void fieldBox(Ui& ui, const std::string& id, const std::string& editKey, const s
     const float h = std::max(ui.target, buttonHeight(ui, label, width));
     if (touchButton(ui, id, label, ImVec2(width, h), Tone::Tile, false))
         startEditing(ui, editKey, shown, numeric);
-    if (focused)
+    if (focused) {
         ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ui.colors->focus,
                                             ui.unit * 0.35f, 0, 4.0f);
+        // The keyboard took the lower part of the screen: keep what is being typed in sight.
+        if (!ImGui::IsRectVisible(ImGui::GetItemRectMin(), ImGui::GetItemRectMax())) ImGui::SetScrollHereY(0.5f);
+    }
 }
 
 void textField(Ui& ui, const Item& item, const std::string& key) {
@@ -155,57 +159,70 @@ void dateField(Ui& ui, const Item& item, const std::string& key) {
         monthNames.push_back(months.substr(s, e - s));
     }
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float stepW = std::max(ui.target, ui.unit * 2.6f);
-    const float valueW = std::min(ui.unit * 9, avail - stepW * 2 - ui.gap * 3);
-    struct Row {
+    struct Column {
         const char* label;
         const char* id;
         std::string shown;
         int* value;
-        int step, lo, hi;
+        int lo, hi;
         bool known;
     };
     const bool dayKnown = month != 0 && day != 0, monthKnown = month != 0;
-    Row rows[] = {
-        {"date.day", "day", dayKnown ? std::to_string(day) : "—", &day, 1, 1, monthKnown ? daysIn(year, month) : 31,
+    Column columns[] = {
+        {"date.day", "day", dayKnown ? std::to_string(day) : "—", &day, 1, monthKnown ? daysIn(year, month) : 31,
          dayKnown},
-        {"date.month", "month", monthKnown ? monthNames[std::size_t(std::clamp(month, 1, 12) - 1)] : "—", &month, 1, 1,
-         12, monthKnown},
-        {"date.year", "year", std::to_string(year), &year, 1, 1900, thisYear + 1, true},
+        {"date.month", "month", monthKnown ? monthNames[std::size_t(std::clamp(month, 1, 12) - 1)] : "—", &month, 1, 12,
+         monthKnown},
+        {"date.year", "year", std::to_string(year), &year, 1900, thisYear + 1, true},
     };
-    for (auto& r : rows) {
-        if (!r.known && set) continue; // unknown part: shown by its toggle below
-        ImGui::TextUnformatted(ui.t(r.label).c_str());
-        const std::string base = "date:" + key + ":" + r.id;
-        if (touchButton(ui, base + ":minus", "\xE2\x88\x92", ImVec2(stepW, ui.target), Tone::Tile)) {
-            *r.value = *r.value <= r.lo ? r.hi : *r.value - r.step;
-            parts[key + ":" + r.id[0]] = *r.value;
+    // Three columns side by side: label, +, the value, − (the year also steps by ten).
+    float monthW = 0;
+    for (const auto& m : monthNames)
+        monthW = std::max(monthW, ui.title()->CalcTextSizeA(ui.title()->FontSize, FLT_MAX, 0, m.c_str()).x);
+    const float stepW = std::max(ui.target * 1.2f, ImGui::CalcTextSize("\xE2\x88\x92" "10").x + ui.gap * 3);
+    const float widths[] = {stepW * 1.3f, std::max(stepW * 1.3f, monthW + ui.gap * 2), stepW * 2 + ui.gap};
+    const float total = widths[0] + widths[1] + widths[2] + ui.gap * 4;
+    const float scale = total > avail ? avail / total : 1.0f;
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    float x = origin.x, bottom = origin.y;
+    for (int c = 0; c < 3; ++c) {
+        Column& col = columns[c];
+        const float w = widths[c] * scale;
+        ImGui::SetCursorScreenPos(ImVec2(x, origin.y));
+        ImGui::BeginGroup();
+        ImGui::TextUnformatted(ui.t(col.label).c_str());
+        const std::string base = "date:" + key + ":" + col.id;
+        const bool usable = col.known || !set;
+        auto step = [&](int delta) {
+            *col.value = *col.value + delta;
+            if (*col.value > col.hi) *col.value = delta > 1 ? col.hi : col.lo;
+            if (*col.value < col.lo) *col.value = delta < -1 ? col.lo : col.hi;
+            parts[key + ":" + col.id[0]] = *col.value;
             store();
+        };
+        const bool isYear = c == 2;
+        const float bw = isYear ? (w - ui.gap) / 2 : w;
+        if (usable && touchButton(ui, base + ":plus", "+", ImVec2(bw, ui.target), Tone::Tile)) step(1);
+        if (isYear) {
+            ImGui::SameLine(0, ui.gap);
+            if (touchButton(ui, base + ":plus10", "+10", ImVec2(bw, ui.target), Tone::Tile)) step(10);
         }
-        ImGui::SameLine(0, ui.gap);
+        if (!usable) ImGui::Dummy(ImVec2(w, ui.target));
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        ImGui::Dummy(ImVec2(valueW, ui.target));
-        centeredText(ImGui::GetWindowDrawList(), ui.title(), ui.title()->FontSize, p,
-                     ImVec2(p.x + valueW, p.y + ui.target), set ? ui.colors->text : ui.colors->muted, r.shown);
-        ImGui::SameLine(0, ui.gap);
-        if (touchButton(ui, base + ":plus", "+", ImVec2(stepW, ui.target), Tone::Tile)) {
-            *r.value = *r.value >= r.hi ? r.lo : *r.value + r.step;
-            parts[key + ":" + r.id[0]] = *r.value;
-            store();
-        }
-        if (std::string(r.id) == "year") {
+        ImGui::Dummy(ImVec2(w, ui.target));
+        centeredText(ImGui::GetWindowDrawList(), ui.title(), ui.title()->FontSize, p, ImVec2(p.x + w, p.y + ui.target),
+                     set ? ui.colors->text : ui.colors->muted, col.shown);
+        if (usable && touchButton(ui, base + ":minus", "\xE2\x88\x92", ImVec2(bw, ui.target), Tone::Tile)) step(-1);
+        if (isYear) {
             ImGui::SameLine(0, ui.gap);
-            if (touchButton(ui, base + ":minus10", "\xE2\x88\x92" "10", ImVec2(stepW * 1.3f, ui.target), Tone::Tile)) {
-                year = std::max(1900, year - 10);
-                store();
-            }
-            ImGui::SameLine(0, ui.gap);
-            if (touchButton(ui, base + ":plus10", "+10", ImVec2(stepW * 1.3f, ui.target), Tone::Tile)) {
-                year = std::min(thisYear + 1, year + 10);
-                store();
-            }
+            if (touchButton(ui, base + ":minus10", "\xE2\x88\x92" "10", ImVec2(bw, ui.target), Tone::Tile)) step(-10);
         }
+        if (!usable) ImGui::Dummy(ImVec2(w, ui.target));
+        ImGui::EndGroup();
+        bottom = std::max(bottom, ImGui::GetItemRectMax().y);
+        x += w + ui.gap * 2 * scale;
     }
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom + ui.gap));
     if (partialAllowed) {
         const float w = std::min(avail, ui.unit * 16);
         if (touchButton(ui, "date:" + key + ":day-unknown", ui.t("date.day_unknown"), ImVec2(w, 0), Tone::Tile,

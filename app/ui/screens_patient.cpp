@@ -119,7 +119,8 @@ void questionScreen(Ui& ui) {
     const Page* page = currentPage(ui.st);
     if (!page) return startQuestionnaire(ui);
     beginScreen(ui, "question");
-    header(ui, sectionTitle(ui, *page), currentPageIndex(ui.st) + 1, questionPageCount(ui.st));
+    // While typing, the keyboard needs the room: the section title and progress step aside.
+    if (!ui.st.editing) header(ui, sectionTitle(ui, *page), currentPageIndex(ui.st) + 1, questionPageCount(ui.st));
     if (!ui.st.notice.empty()) textWrapped(ui, ui.st.notice, nullptr, ui.colors->error);
     const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui);
     const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
@@ -310,6 +311,11 @@ void submittedScreen(Ui& ui) {
     ImGui::SetCursorPosY(ui.display.y * 0.3f);
     textWrapped(ui, ui.t("submitted.title"), ui.title(), ui.colors->text, w);
     textWrapped(ui, ui.t("submitted.body"), ui.title(), ui.colors->text, w);
+    // Staff (or the patient) may return to Welcome at once; nothing of the screening is shown there.
+    const float bw = std::min(ui.unit * 10, w);
+    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, ui.display.y - ui.target - ui.gap * 1.5f));
+    if (touchButton(ui, "finish", ui.t("submitted.finish"), ImVec2(bw, ui.target), Tone::Quiet))
+        ui.resetToWelcome("finished");
     endScreen();
 }
 
@@ -321,9 +327,10 @@ void idleOverlay(Ui& ui, double secondsLeft) {
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PushFont(ui.body());
     const float w = std::min(ui.display.x - ui.gap * 4, ui.unit * 24);
-    const ImVec2 box(w, std::min(ui.display.y - ui.gap * 2, ui.target * 2 + ui.unit * 7));
-    const ImVec2 p((ui.display.x - box.x) / 2, (ui.display.y - box.y) / 2);
-    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + box.x, p.y + box.y), ui.colors->background, ui.unit * 0.5f);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2); // the panel behind is drawn once its content has been measured
+    dl->ChannelsSetCurrent(1);
+    const ImVec2 p((ui.display.x - w) / 2, ui.display.y * 0.25f);
     ImGui::SetCursorScreenPos(ImVec2(p.x + ui.gap * 2, p.y + ui.gap * 2));
     ImGui::BeginGroup();
     textWrapped(ui, ui.t("idle.title"), ui.title(), ui.colors->text, w - ui.gap * 4);
@@ -331,6 +338,9 @@ void idleOverlay(Ui& ui, double secondsLeft) {
                 ui.colors->text, w - ui.gap * 4);
     if (touchButton(ui, "still-here", ui.t("idle.continue"), ImVec2(w - ui.gap * 4, 0))) ui.st.idleWarning = false;
     ImGui::EndGroup();
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(p, ImVec2(p.x + w, ImGui::GetItemRectMax().y + ui.gap * 2), ui.colors->background, ui.unit * 0.5f);
+    dl->ChannelsMerge();
     ImGui::PopFont();
     ImGui::End();
     ImGui::PopStyleColor();

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# bench_kiosk.sh: what the running kiosk costs the machine it sits on. Starts the real kiosk
+# (fullscreen, as deployed) on a headless X server (Xvfb 1280x800x24, Mesa llvmpipe) and measures
+#   1. idle CPU: utime+stime from /proc/PID/stat over --seconds (default 60) with nobody touching
+#      the screen, on Welcome and then on the first question page; % of one core, target < 1 %;
+#   2. resident memory: VmRSS and VmHWM from /proc/PID/status after each idle window, target < 80 MiB;
+#   3. start to first frame: the `first-frame ms=` state-log line, median of 5 starts, for information.
+# Prints a markdown table. Needs Xvfb and xdotool (kiosk-setup/mrscreen test installs them).
+# usage: tests/bench/bench_kiosk.sh [--seconds N] [--binary PATH]   (default binary: build/mrscreen)
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+BIN="$REPO_ROOT/build/mrscreen"
+SECONDS_IDLE=60
+STARTS=5
+WIDTH=1280
+HEIGHT=800
+CPU_TARGET=1  # % of one core
+RSS_TARGET=80 # MiB
+
+usage() { echo "usage: $0 [--seconds N] [--binary PATH]   (N > 0, default 60)"; }
+while [[ "$#" -gt 0 ]]; do
+    case "$1" in
+        --seconds)
+            [[ "$#" -ge 2 && "$2" =~ ^[0-9]+$ && "$2" -gt 0 ]] || { usage >&2; exit 2; }
+            SECONDS_IDLE="$2"
+            shift 2
+            ;;
+        --binary)
+            [[ "$#" -ge 2 ]] || { usage >&2; exit 2; }
+            BIN="$2"
+            shift 2
+            ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage >&2; exit 2 ;;
+    esac
+done
+
+die() { printf 'bench_kiosk: error: %s\n' "$*" >&2; exit 1; }
+for tool in Xvfb xdotool; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (kiosk-setup/mrscreen test installs it)"
+done
+BIN="$(readlink -f "$BIN")"
+[[ -x "$BIN" ]] || die "no kiosk binary at $BIN (build it, or pass --binary PATH)"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mrscreen-bench-kiosk.XXXXXX")"
+XVFB_PID=""
+KIOSK_PID=""
+LOG=""
+stop_pid() {
+    [[ -n "$1" ]] || return 0
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+cleanup() {
+    stop_pid "$KIOSK_PID"
+    stop_pid "$XVFB_PID"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+has_exited() {
+    local stat state
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+    state="${stat##*) }"
+    [[ "${state%% *}" == Z ]]
+}
+
+# wait_for_line REGEX: polls the running kiosk's state log (20 s at most).
+wait_for_line() {
+    local deadline=$((SECONDS + 20))
+    until grep -Eq -- "$1" "$LOG" 2>/dev/null; do
+        if has_exited "$KIOSK_PID" || ((SECONDS >= deadline)); then
+            cat "$LOG" "$WORK/kiosk.out" >&2 2>/dev/null || true
+            die "the kiosk did not log /$1/"
+        fi
+        sleep 0.05
+    done
+}
+
+# start_kiosk N: a fullscreen kiosk with state log N; the data dir is shared, so only the first
+# start creates the store.
+start_kiosk() {
+    LOG="$WORK/state-$1.log"
+    (cd "$REPO_ROOT" && exec "$BIN" --config "$WORK/bench.toml" --data-dir "$WORK/data" --state-log "$LOG") \
+        >"$WORK/kiosk.out" 2>&1 &
+    KIOSK_PID=$!
+}
+
+# CPU seconds (user + system, all threads) the process has used so far, in clock ticks.
+cpu_ticks() {
+    local stat rest
+    stat="$(cat "/proc/$1/stat")"
+    rest="${stat##*) }" # fields from 3 (state) on; comm may hold spaces
+    read -r -a f <<<"$rest"
+    echo $((f[11] + f[12])) # utime (14), stime (15)
+}
+
+status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+
+# idle_cpu: "PERCENT TICKS": % of one core over SECONDS_IDLE seconds with nobody touching the
+# screen, and the clock ticks (1/CLK_TCK s) it is made of.
+idle_cpu() {
+    local before after
+    before="$(cpu_ticks "$KIOSK_PID")"
+    sleep "$SECONDS_IDLE"
+    after="$(cpu_ticks "$KIOSK_PID")"
+    awk -v d="$((after - before))" -v hz="$(getconf CLK_TCK)" -v s="$SECONDS_IDLE" \
+        'BEGIN { printf "%.2f %d\n", d / hz / s * 100, d }'
+}
+
+mib() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+status_of() { awk -v x="$1" -v limit="$2" 'BEGIN { print (x < limit ? "PASS" : "MISS") }'; }
+
+# The idle warning must not start inside the question-page window: keep it past the window.
+cat >"$WORK/bench.toml" <<TOML
+[kiosk]
+idle_warning_seconds = $((SECONDS_IDLE + 60 > 90 ? SECONDS_IDLE + 60 : 90))
+TOML
+
+Xvfb -displayfd 3 -screen 0 "${WIDTH}x${HEIGHT}x24" -nolisten tcp -noreset 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
+XVFB_PID=$!
+deadline=$((SECONDS + 10))
+until [[ -s "$WORK/display" ]]; do
+    if has_exited "$XVFB_PID" || ((SECONDS >= deadline)); then
+        cat "$WORK/xvfb.log" >&2
+        die "Xvfb did not start"
+    fi
+    sleep 0.1
+done
+DISPLAY=":$(tr -dc '0-9' <"$WORK/display")"
+export DISPLAY
+
+echo "bench_kiosk: $BIN fullscreen on Xvfb ${WIDTH}x${HEIGHT}x24 (Mesa llvmpipe, no GPU), idle windows of" \
+    "${SECONDS_IDLE} s; $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" >&2
+
+# 1 + 2: idle on Welcome, then on the first question page.
+start_kiosk idle
+wait_for_line ' first-frame ms='
+sleep 2 # let the first frames and start-up work finish
+echo "bench_kiosk: idle on Welcome for ${SECONDS_IDLE} s" >&2
+read -r cpu_welcome ticks_welcome < <(idle_cpu)
+rss_welcome="$(status_kb "$KIOSK_PID" VmRSS)"
+xdotool mousemove 1040 735 sleep 0.1 mousedown 1 sleep 0.1 mouseup 1 # Start
+wait_for_line ' screen=question .*page=family-name$'
+sleep 2
+echo "bench_kiosk: idle on the first question page for ${SECONDS_IDLE} s" >&2
+read -r cpu_question ticks_question < <(idle_cpu)
+rss_question="$(status_kb "$KIOSK_PID" VmRSS)"
+hwm="$(status_kb "$KIOSK_PID" VmHWM)"
+rss_anon="$(status_kb "$KIOSK_PID" RssAnon)"
+rss_file="$(status_kb "$KIOSK_PID" RssFile)"
+# How much of it is the software OpenGL driver's code (Mesa llvmpipe: libLLVM and the DRI driver).
+rss_mesa="$(awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 } /^Rss:/ && name ~ /libLLVM|_dri\.so/ { kb += $2 } END { print kb + 0 }' \
+    "/proc/$KIOSK_PID/smaps")"
+stop_pid "$KIOSK_PID"
+KIOSK_PID=""
+
+# 3: start to first frame.
+echo "bench_kiosk: ${STARTS} starts to the first frame" >&2
+first_frames=()
+for i in $(seq 1 "$STARTS"); do
+    start_kiosk "start-$i"
+    wait_for_line ' first-frame ms='
+    first_frames+=("$(sed -n 's/.* first-frame ms=\([0-9]*\).*/\1/p' "$LOG" | head -n 1)")
+    stop_pid "$KIOSK_PID"
+    KIOSK_PID=""
+done
+mapfile -t sorted < <(printf '%s\n' "${first_frames[@]}" | sort -n)
+median="${sorted[$((STARTS / 2))]}"
+
+echo
+echo "| Measure | Result | Target | Status |"
+echo "| --- | --- | --- | --- |"
+echo "| Idle CPU on Welcome (${SECONDS_IDLE} s) | ${cpu_welcome} % of a core (${ticks_welcome} ticks) | < ${CPU_TARGET} % | $(status_of "$cpu_welcome" "$CPU_TARGET") |"
+echo "| Idle CPU on the first question page (${SECONDS_IDLE} s) | ${cpu_question} % of a core (${ticks_question} ticks) | < ${CPU_TARGET} % | $(status_of "$cpu_question" "$CPU_TARGET") |"
+echo "| VmRSS on Welcome | $(mib "$rss_welcome") MiB | < ${RSS_TARGET} MiB | $(status_of "$(mib "$rss_welcome")" "$RSS_TARGET") |"
+echo "| VmRSS on the question page | $(mib "$rss_question") MiB | < ${RSS_TARGET} MiB | $(status_of "$(mib "$rss_question")" "$RSS_TARGET") |"
+echo "| VmHWM (peak RSS) | $(mib "$hwm") MiB | < ${RSS_TARGET} MiB | $(status_of "$(mib "$hwm")" "$RSS_TARGET") |"
+echo "| RSS on the question page: anonymous / file-backed | $(mib "$rss_anon") / $(mib "$rss_file") MiB | - | info |"
+echo "| RSS in Mesa's code (libLLVM, DRI driver) | $(mib "$rss_mesa") MiB | - | info |"
+echo "| Start to first frame (median of ${STARTS}) | ${median} ms (min ${sorted[0]}, max ${sorted[$((STARTS - 1))]}) | - | info |"
