@@ -3,6 +3,7 @@
 // one transaction that also appends its audit event; a refused change stores nothing.
 #pragma once
 
+#include "screening/mr_conditional.h"
 #include "screening/workflow.h"
 #include "store/audit.h"
 #include "store/errors.h"
@@ -47,6 +48,42 @@ struct NewScreening {
     PatientIdentity patient;
 };
 
+// A lab result entered by the reviewing nurse (serum creatinine for the eGFR).
+struct LabResult {
+    std::string kind = "creatinine";
+    double value = 0;
+    std::string unit;    // "mg/dL" or "umol/L"
+    std::string takenOn; // YYYY-MM-DD the sample was drawn
+    std::string enteredBy;
+    std::string enteredAt;
+};
+
+// An implant as identified during review, with its MR status and labelled conditions, and the
+// result of checking them against the planned scanner when it was last saved.
+struct ImplantRecord {
+    std::int64_t id = 0; // 0: new
+    std::string type;    // what it is ("pacemaker", "aneurysm clip")
+    std::string manufacturer;
+    std::string model;
+    std::string location;    // where in the body
+    std::string implantedOn; // YYYY, YYYY-MM or YYYY-MM-DD
+    screening::MrStatus mrStatus = screening::MrStatus::Unknown;
+    screening::MrConditions conditions;
+    std::string checkResult; // the MR Conditional check's summary against the site's scanner
+    std::string enteredBy;
+    std::string enteredAt;
+};
+
+// A staff signature drawn on the kiosk: the nurse's countersignature of the review, the
+// signer's on the decision. Strokes are the JSON of handwritten_signature ({"strokes": ...}).
+struct StaffSignature {
+    std::string purpose; // "review" or "decision"
+    std::string signerName;
+    Role signerRole = Role::Nurse;
+    std::string strokesJson;
+    std::string signedAt;
+};
+
 struct StoredFlag {
     std::string ruleId;
     std::string category;
@@ -57,6 +94,7 @@ struct StoredFlag {
     std::string statusBy;
     std::string statusAt;
     std::string note;
+    std::string correctedAnswer; // set when the answer was corrected with the patient
 };
 
 struct ScreeningSummary {
@@ -94,6 +132,9 @@ struct ScreeningDetail {
     std::vector<StoredFlag> flags;
     std::optional<Decision> decision;
     std::vector<AuditEvent> history;
+    std::vector<LabResult> labs; // oldest first
+    std::vector<ImplantRecord> implants;
+    std::vector<StaffSignature> signatures;
 };
 
 struct StaffMember {
@@ -134,8 +175,18 @@ public:
     virtual std::int64_t countScreenings() = 0;
 
     // The reviewer's verdict on one flag (nurse only, while the screening is submitted).
+    // `correctedAnswer`: what the patient's answer really is, when it was corrected with them.
     virtual void setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict,
-                                const std::string& note, const Actor& actor) = 0;
+                                const std::string& note, const Actor& actor,
+                                const std::string& correctedAnswer = "") = 0;
+    // Labs and implants are entered by the reviewing nurse while the screening is submitted.
+    virtual void addLab(std::int64_t id, const LabResult& lab, const Actor& actor) = 0;
+    // Inserts (id 0) or updates an implant of the screening; returns its id.
+    virtual std::int64_t saveImplant(std::int64_t id, const ImplantRecord& implant, const Actor& actor) = 0;
+    // Review (countersigned by the nurse) or a decision (signed by the signer) together with the
+    // drawn signature, in one transaction: the state never changes without its signature.
+    virtual ScreeningState transitionSigned(std::int64_t id, const TransitionRequest& request,
+                                            const StaffSignature& signature) = 0;
     // Review, decide or abandon; throws Refused with the workflow's reason.
     virtual ScreeningState transition(std::int64_t id, const TransitionRequest& request) = 0;
     // A correction after a decision: the original becomes amended (unchanged otherwise) and a new
