@@ -101,11 +101,148 @@ public:
                                 "FROM audit WHERE screening_id = ? ORDER BY seq");
         hist.bind(1, id);
         while (hist.step()) d.history.push_back(readAudit(hist));
+        auto labs = db_.prepare("SELECT kind, value, unit, COALESCE(taken_on, ''), entered_by, entered_at FROM labs "
+                                "WHERE screening_id = ? ORDER BY id");
+        labs.bind(1, id);
+        while (labs.step())
+            d.labs.push_back(LabResult{labs.text(0), labs.real(1), labs.text(2), labs.text(3), labs.text(4), labs.text(5)});
+        auto imp = db_.prepare("SELECT id, description, manufacturer, model, location, COALESCE(implanted_on, ''), "
+                               "mr_status, conditions_json, check_result, entered_by, entered_at FROM implants "
+                               "WHERE screening_id = ? ORDER BY id");
+        imp.bind(1, id);
+        while (imp.step()) {
+            ImplantRecord r;
+            r.id = imp.integer(0);
+            r.type = imp.text(1);
+            r.manufacturer = imp.text(2);
+            r.model = imp.text(3);
+            r.location = imp.text(4);
+            r.implantedOn = imp.text(5);
+            r.mrStatus = screening::parseMrStatus(imp.text(6)).value_or(screening::MrStatus::Unknown);
+            r.conditions = conditionsFromJson(imp.text(7));
+            r.checkResult = imp.text(8);
+            r.enteredBy = imp.text(9);
+            r.enteredAt = imp.text(10);
+            d.implants.push_back(std::move(r));
+        }
+        auto sig = db_.prepare("SELECT purpose, signer_name, signer_role, strokes_json, signed_at FROM signatures "
+                               "WHERE screening_id = ? ORDER BY id");
+        sig.bind(1, id);
+        while (sig.step())
+            d.signatures.push_back(StaffSignature{sig.text(0), sig.text(1),
+                                                  screening::parseRole(sig.text(2)).value_or(Role::Nurse),
+                                                  sig.text(3), sig.text(4)});
         return d;
     }
 
+    void addLab(std::int64_t id, const LabResult& lab, const Actor& actor) override {
+        if (actor.role != Role::Nurse || actor.username.empty())
+            throw Refused("only a signed-in nurse (Level 2 reviewer) enters labs");
+        if (lab.kind != "creatinine") throw Refused("the only lab the kiosk takes is serum creatinine");
+        if (lab.unit != "mg/dL" && lab.unit != "umol/L") throw Refused("creatinine is entered in mg/dL or umol/L");
+        if (!(lab.value > 0)) throw Refused("a creatinine value must be a positive number");
+        if (!lab.takenOn.empty() && !screening::isFullDate(lab.takenOn))
+            throw Refused("the date the sample was drawn must be a real date (YYYY-MM-DD)");
+        Transaction tx(db_);
+        requireState(id, ScreeningState::Submitted, "labs are entered");
+        const std::string now = nowUtc();
+        db_.prepare("INSERT INTO labs (screening_id, kind, value, unit, taken_on, entered_by, entered_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, id)
+            .bind(2, lab.kind)
+            .bind(3, lab.value)
+            .bind(4, lab.unit)
+            .bind(5, lab.takenOn)
+            .bind(6, actor.username)
+            .bind(7, now)
+            .run();
+        appendAudit(actor.username, "lab.added", id,
+                    json{{"kind", lab.kind}, {"value", lab.value}, {"unit", lab.unit}, {"takenOn", lab.takenOn}});
+        tx.commit();
+    }
+
+    std::int64_t saveImplant(std::int64_t id, const ImplantRecord& implant, const Actor& actor) override {
+        if (actor.role != Role::Nurse || actor.username.empty())
+            throw Refused("only a signed-in nurse (Level 2 reviewer) records implants");
+        if (implant.type.empty()) throw Refused("say what the implant is (for example 'pacemaker')");
+        if (!implant.implantedOn.empty() && !screening::isFhirDate(implant.implantedOn))
+            throw Refused("the implant date must be a year, year-month or full date (2019, 2019-04, 2019-04-23)");
+        for (double t : implant.conditions.fieldStrengthsT)
+            if (!(t > 0 && t <= 11.7)) throw Refused("a field strength must be between 0 and 11.7 T");
+        Transaction tx(db_);
+        requireState(id, ScreeningState::Submitted, "implants are recorded");
+        const std::string now = nowUtc();
+        const std::string conditions = conditionsToJson(implant.conditions);
+        std::int64_t implantId = implant.id;
+        if (implantId == 0) {
+            db_.prepare("INSERT INTO implants (screening_id, description, manufacturer, model, location, implanted_on, "
+                        "mr_status, conditions_json, check_result, entered_by, entered_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(1, id)
+                .bind(2, implant.type)
+                .bind(3, implant.manufacturer)
+                .bind(4, implant.model)
+                .bind(5, implant.location)
+                .bind(6, implant.implantedOn)
+                .bind(7, screening::mrStatusName(implant.mrStatus))
+                .bind(8, conditions)
+                .bind(9, implant.checkResult)
+                .bind(10, actor.username)
+                .bind(11, now)
+                .run();
+            implantId = db_.lastInsertId();
+        } else {
+            db_.prepare("UPDATE implants SET description = ?, manufacturer = ?, model = ?, location = ?, "
+                        "implanted_on = ?, mr_status = ?, conditions_json = ?, check_result = ?, entered_by = ?, "
+                        "entered_at = ? WHERE id = ? AND screening_id = ?")
+                .bind(1, implant.type)
+                .bind(2, implant.manufacturer)
+                .bind(3, implant.model)
+                .bind(4, implant.location)
+                .bind(5, implant.implantedOn)
+                .bind(6, screening::mrStatusName(implant.mrStatus))
+                .bind(7, conditions)
+                .bind(8, implant.checkResult)
+                .bind(9, actor.username)
+                .bind(10, now)
+                .bind(11, implantId)
+                .bind(12, id)
+                .run();
+            if (db_.changes() == 0)
+                throw Refused("screening " + std::to_string(id) + " has no implant " + std::to_string(implantId));
+        }
+        appendAudit(actor.username, implant.id == 0 ? "implant.added" : "implant.changed", id,
+                    json{{"implant", implantId}, {"type", implant.type}, {"mrStatus", screening::mrStatusName(implant.mrStatus)},
+                         {"conditions", json::parse(conditions)}, {"check", implant.checkResult}});
+        tx.commit();
+        return implantId;
+    }
+
+    ScreeningState transitionSigned(std::int64_t id, const TransitionRequest& request,
+                                    const StaffSignature& signature) override {
+        if (signature.strokesJson.empty() || signature.signerName.empty())
+            throw Refused("a review or a decision must be signed on the signature pad");
+        if (signature.purpose != "review" && signature.purpose != "decision")
+            throw Refused("a staff signature is for a review or a decision");
+        Transaction tx(db_);
+        const ScreeningState next = applyTransition(id, request);
+        db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, signed_at, purpose) "
+                    "VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(1, id)
+            .bind(2, screening::roleName(request.actor.role))
+            .bind(3, signature.signerName)
+            .bind(4, signature.strokesJson)
+            .bind(5, nowUtc())
+            .bind(6, signature.purpose)
+            .run();
+        appendAudit(actorName(request.actor), "signature." + signature.purpose, id,
+                    json{{"signer", signature.signerName}, {"strokesSha256", sha256Hex(signature.strokesJson)}});
+        tx.commit();
+        return next;
+    }
+
     void setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict, const std::string& note,
-                        const Actor& actor) override {
+                        const Actor& actor, const std::string& correctedAnswer) override {
         if (actor.role != Role::Nurse || actor.username.empty())
             throw Refused("only a signed-in nurse (Level 2 reviewer) records verdicts on flags");
         if (verdict == FlagVerdict::Open) throw Refused("a verdict must be verified or resolved");
@@ -114,22 +251,30 @@ public:
         if (state != ScreeningState::Submitted)
             throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
                           "; flags are reviewed only while it is submitted");
-        auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ? "
-                              "WHERE screening_id = ? AND rule_id = ?");
+        auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ?, "
+                              "corrected_answer = ? WHERE screening_id = ? AND rule_id = ?");
         st.bind(1, screening::verdictName(verdict)).bind(2, actor.username).bind(3, nowUtc()).bind(4, note);
-        st.bind(5, id).bind(6, ruleId).run();
+        st.bind(5, correctedAnswer).bind(6, id).bind(7, ruleId).run();
         if (db_.changes() == 0)
             throw Refused("screening " + std::to_string(id) + " has no flag '" + ruleId + "'");
-        appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id,
-                    json{{"flag", ruleId}, {"note", note}});
+        json detail{{"flag", ruleId}, {"note", note}};
+        if (!correctedAnswer.empty()) detail["correctedAnswer"] = correctedAnswer;
+        appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
         tx.commit();
     }
 
     ScreeningState transition(std::int64_t id, const TransitionRequest& request) override {
+        Transaction tx(db_);
+        const ScreeningState next = applyTransition(id, request);
+        tx.commit();
+        return next;
+    }
+
+    // The body of a transition, inside the caller's transaction.
+    ScreeningState applyTransition(std::int64_t id, const TransitionRequest& request) {
         if (request.action == Action::Submit || request.action == Action::Amend)
             throw Refused(std::string("use ") + (request.action == Action::Submit ? "submit" : "amend") +
                           " for this change");
-        Transaction tx(db_);
         const auto result = screening::decide(facts(id), request, options_.policy);
         if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
         const std::string now = nowUtc();
@@ -162,7 +307,6 @@ public:
         if (!request.conditions.empty()) detail["conditions"] = request.conditions;
         if (!request.overrideReason.empty()) detail["reason"] = request.overrideReason;
         appendAudit(who, std::string("screening.") + screening::stateName(result.next), id, detail);
-        tx.commit();
         return result.next;
     }
 
@@ -443,9 +587,49 @@ private:
         return f;
     }
 
+    void requireState(std::int64_t id, ScreeningState wanted, const std::string& what) {
+        const auto state = stateOf(id);
+        if (state != wanted)
+            throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) + "; " + what +
+                          " only while it is " + screening::stateName(wanted));
+    }
+
+    static std::string conditionsToJson(const screening::MrConditions& c) {
+        json j = json::object();
+        if (!c.fieldStrengthsT.empty()) j["fieldStrengthsT"] = c.fieldStrengthsT;
+        if (c.maxSpatialGradientTPerM) j["maxSpatialGradientTPerM"] = *c.maxSpatialGradientTPerM;
+        if (c.maxWholeBodySarWPerKg) j["maxWholeBodySarWPerKg"] = *c.maxWholeBodySarWPerKg;
+        if (c.maxHeadSarWPerKg) j["maxHeadSarWPerKg"] = *c.maxHeadSarWPerKg;
+        if (c.maxB1rmsMicroTesla) j["maxB1rmsMicroTesla"] = *c.maxB1rmsMicroTesla;
+        if (c.operatingMode != screening::OperatingMode::Unknown)
+            j["operatingMode"] = screening::operatingModeName(c.operatingMode);
+        if (!c.other.empty()) j["other"] = c.other;
+        return j.dump();
+    }
+
+    static screening::MrConditions conditionsFromJson(const std::string& text) {
+        screening::MrConditions c;
+        const json j = json::parse(text, nullptr, false);
+        if (!j.is_object()) return c;
+        auto number = [&](const char* key) -> std::optional<double> {
+            if (j.contains(key) && j[key].is_number()) return j[key].get<double>();
+            return std::nullopt;
+        };
+        if (j.contains("fieldStrengthsT") && j["fieldStrengthsT"].is_array())
+            for (const auto& t : j["fieldStrengthsT"])
+                if (t.is_number()) c.fieldStrengthsT.push_back(t.get<double>());
+        c.maxSpatialGradientTPerM = number("maxSpatialGradientTPerM");
+        c.maxWholeBodySarWPerKg = number("maxWholeBodySarWPerKg");
+        c.maxHeadSarWPerKg = number("maxHeadSarWPerKg");
+        c.maxB1rmsMicroTesla = number("maxB1rmsMicroTesla");
+        c.operatingMode = screening::parseOperatingMode(j.value("operatingMode", "")).value_or(screening::OperatingMode::Unknown);
+        c.other = j.value("other", "");
+        return c;
+    }
+
     std::vector<StoredFlag> readFlags(std::int64_t id) {
         auto st = db_.prepare("SELECT rule_id, category, severity, message, triggers_json, status, "
-                              "COALESCE(status_by, ''), COALESCE(status_at, ''), note FROM flags "
+                              "COALESCE(status_by, ''), COALESCE(status_at, ''), note, corrected_answer FROM flags "
                               "WHERE screening_id = ? ORDER BY CASE severity WHEN 'stop' THEN 0 "
                               "WHEN 'review' THEN 1 ELSE 2 END, id");
         st.bind(1, id);
@@ -461,6 +645,7 @@ private:
             f.statusBy = st.text(6);
             f.statusAt = st.text(7);
             f.note = st.text(8);
+            f.correctedAnswer = st.text(9);
             out.push_back(std::move(f));
         }
         return out;
