@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
     auto* backup = app.add_subcommand("backup", "Write a checked copy of the database");
     backup->add_option("--to", backupTo, "Backup file (default: <data-dir>/backups/mrscreen-<time>.db)");
 
+    auto* demo = app.add_subcommand(
+        "demo", "Seed an empty data directory with sample screenings in every state and demo staff accounts");
+
     bool auditJson = false;
     auto* audit = app.add_subcommand("audit", "The tamper-evident audit trail");
     audit->require_subcommand(1);
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
+    if (demo->parsed()) return runDemo(ctx, std::cout, std::cerr);
     if (!windowed.empty()) {
         const auto x = windowed.find('x');
         try {

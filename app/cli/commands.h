@@ -100,4 +100,9 @@ struct KioskRunOptions {
 // Runs the touchscreen kiosk until staff close it. Exit 0, or 2 with the reason it cannot start.
 int runKiosk(const StoreContext& ctx, const KioskRunOptions& options, std::ostream& out, std::ostream& err);
 
+// Seeds an empty data directory with sample screenings in every state the store keeps, demo staff
+// accounts and (when missing) a site signing key. Exit 0; 2 when the database already holds a
+// screening (it is then left untouched) or seeding fails.
+int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err);
+
 } // namespace mrscreen::cli

@@ -81,7 +81,7 @@ KioskConfig loadConfig(const std::string& path) {
     Reader r{path, {}};
     for (const auto& [key, value] : root) {
         (void)value;
-        static const std::set<std::string> sections = {"storage", "form", "policy", "staff", "site", "kiosk"};
+        static const std::set<std::string> sections = {"storage", "form", "policy", "staff", "site", "kiosk", "scanner"};
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
@@ -91,6 +91,17 @@ KioskConfig loadConfig(const std::string& path) {
     const auto* form = r.section(root, "form", {"path"});
     r.read(form, "form", "path", c.form);
     const auto* policy = r.section(root, "policy", {"signer_roles", "signer_must_differ_from_reviewer"});
+    const auto* scanner = r.section(root, "scanner", {"name", "field_strength_t", "spatial_gradient_t_per_m", "sar_mode"});
+    r.read(scanner, "scanner", "name", c.scannerName);
+    r.read(scanner, "scanner", "field_strength_t", c.scannerFieldStrengthT);
+    r.read(scanner, "scanner", "spatial_gradient_t_per_m", c.scannerSpatialGradientTPerM);
+    r.read(scanner, "scanner", "sar_mode", c.scannerSarMode);
+    if (!(c.scannerFieldStrengthT > 0 && c.scannerFieldStrengthT <= 11.7))
+        r.problems.push_back("[scanner] field_strength_t must be the magnet's field in tesla, e.g. 1.5 or 3");
+    if (c.scannerSpatialGradientTPerM < 0 || c.scannerSpatialGradientTPerM > 100)
+        r.problems.push_back("[scanner] spatial_gradient_t_per_m must be 0 (not known) to 100");
+    if (c.scannerSarMode != "normal" && c.scannerSarMode != "first-level")
+        r.problems.push_back("[scanner] sar_mode must be \"normal\" or \"first-level\"");
     r.read(policy, "policy", "signer_must_differ_from_reviewer", c.signerMustDifferFromReviewer);
     if (policy && policy->contains("signer_roles")) {
         c.signerRoles.clear();
@@ -142,6 +153,15 @@ KioskConfig loadConfig(const std::string& path) {
     }
     if (!r.problems.empty()) throw screening::InputError(path, r.problems);
     return c;
+}
+
+screening::ScannerSetup KioskConfig::scanner() const {
+    screening::ScannerSetup s;
+    s.name = scannerName;
+    s.fieldStrengthT = scannerFieldStrengthT;
+    if (scannerSpatialGradientTPerM > 0) s.spatialGradientTPerM = scannerSpatialGradientTPerM;
+    s.sarMode = screening::parseOperatingMode(scannerSarMode).value_or(screening::OperatingMode::Unknown);
+    return s;
 }
 
 std::unique_ptr<store::Store> openStore(const KioskConfig& config) {

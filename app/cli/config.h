@@ -3,6 +3,7 @@
 // keeping its data under ./var. An unknown key is an error, so a typo never silently does nothing.
 #pragma once
 
+#include "screening/mr_conditional.h"
 #include "screening/questionnaire.h"
 #include "store/store.h"
 
@@ -30,6 +31,12 @@ struct KioskConfig {
     int submittedSeconds = 120;  // the thank-you screen returns to Welcome
     int staffIdleSeconds = 300;  // staff are signed out
     int staffHoldSeconds = 3;    // long press in the top-left corner for staff sign-in
+    // [scanner]: the magnet the screened patients are booked on, for the MR Conditional check.
+    std::string scannerName = "MR scanner";
+    double scannerFieldStrengthT = 1.5;
+    double scannerSpatialGradientTPerM = 0; // 0: not configured (every gradient condition is unknown)
+    std::string scannerSarMode = "normal";  // normal or first-level
+    screening::ScannerSetup scanner() const;
 
     std::string signingKeyPath() const;
     std::string signingCertPath() const;

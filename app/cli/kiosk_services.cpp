@@ -42,6 +42,18 @@ ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, 
         if (!problems.str().empty()) err << problems.str();
         return out;
     };
+    s.scanner = config.scanner();
+    s.produceRecord = [&store, &config, &files, &err](std::int64_t id, const screening::Actor& actor) {
+        std::ostringstream problems;
+        std::optional<std::string> path;
+        try {
+            path = produceRecord(store, config, files.form, store.screening(id).value().formSha256, id, actor, problems);
+        } catch (const std::exception& e) {
+            problems << "mrscreen: the signed record of screening " << id << " failed: " << e.what() << "\n";
+        }
+        if (!problems.str().empty()) err << problems.str();
+        return path;
+    };
     return s;
 }
 

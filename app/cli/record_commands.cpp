@@ -31,6 +31,7 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     in.detail = &*detail;
     in.form = &form;
     in.formSha256 = formSha256;
+    in.scanner = config.scanner();
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;
     info.name = config.siteName;

@@ -111,6 +111,11 @@ std::vector<HandwrittenSignature> signaturesIn(const json& extensions) {
     return out;
 }
 
+std::vector<Stroke> parseStrokesJson(const std::string& text) {
+    const json j = json::parse(text, nullptr, false);
+    return j.is_discarded() ? std::vector<Stroke>{} : parseStrokes(j);
+}
+
 float strokeLength(const std::vector<Stroke>& strokes) {
     float length = 0;
     for (const auto& s : strokes)

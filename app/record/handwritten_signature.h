@@ -36,6 +36,9 @@ std::string base64Decode(std::string_view text); // skips characters outside the
 nlohmann::json signatureExtension(const HandwrittenSignature& signature);
 // Every signature extension with at least one stroke, in order; malformed ones are skipped.
 std::vector<HandwrittenSignature> signaturesIn(const nlohmann::json& extensions);
+// The strokes of a signature stored as JSON text ({"strokes": [[[x, y], ...], ...]}, as a staff
+// signature is kept); empty when the text cannot be read.
+std::vector<Stroke> parseStrokesJson(const std::string& text);
 
 // Total length of the strokes in pad widths, and whether they look like a real signature rather
 // than a tap or a dash: long enough and spread over enough of the pad.

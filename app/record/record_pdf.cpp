@@ -1,7 +1,9 @@
 #include "record/record_pdf.h"
 
 #include "record/body_figure.h"
+#include "record/handwritten_signature.h"
 #include "screening/answers.h"
+#include "screening/mr_conditional.h"
 #include "screening/response.h"
 #include "store/audit.h"
 
@@ -102,28 +104,6 @@ std::string cleanText(const std::string& s) {
 
 std::size_t utf8Length(unsigned char lead) {
     return lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : 4;
-}
-
-std::string base64Decode(const std::string& in) {
-    std::string out;
-    unsigned buffer = 0;
-    int bits = 0;
-    for (const char ch : in) {
-        int v = -1;
-        if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-        else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
-        else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
-        else if (ch == '+' || ch == '-') v = 62;
-        else if (ch == '/' || ch == '_') v = 63;
-        if (v < 0) continue;
-        buffer = (buffer << 6) | unsigned(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((buffer >> bits) & 0xFF);
-        }
-    }
-    return out;
 }
 
 std::string shortHash(const std::string& hash) { return hash.size() > 16 ? hash.substr(0, 16) + "…" : hash; }
@@ -385,9 +365,14 @@ void place(Canvas& c, const std::vector<Block>& blocks) {
     const float body = kContentTop - kContentBottom;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         const Block& b = blocks[i];
-        // A run of headings stays with the first block that follows them.
-        float need = b.height();
-        for (std::size_t k = i; blocks[k].keepWithNext && k + 1 < blocks.size(); ++k) need += blocks[k + 1].height();
+        // A run of headings stays with the first block that follows them. A block taller than a
+        // page breaks between its rows anyway, so it needs room only for a start, not a fresh page
+        // (which would strand the headings above it on a page of their own).
+        std::size_t k = i;
+        float need = 0;
+        for (; blocks[k].keepWithNext && k + 1 < blocks.size(); ++k)
+            need += blocks[k].height();
+        need += blocks[k].height() <= body ? blocks[k].height() : body / 4;
         need = std::min(need, body);
         if (need > c.remaining() && !c.pageEmpty()) c.newPage();
         // Rows break across pages only in a block taller than a whole page.
@@ -596,11 +581,18 @@ void flagSummary(const Ctx& x, std::vector<Block>& out) {
             verdict += " by " + (fl->statusBy.empty() ? std::string("(unknown)") : fl->statusBy) +
                        (fl->statusAt.empty() ? "" : " at " + fl->statusAt);
         const auto verdictLines = x.c.wrap(verdict, x.f.smallBold, textW);
+        const Style correctedStyle{x.c.bold, 8, kAccent};
+        const auto corrected = fl->correctedAnswer.empty()
+                                   ? std::vector<std::string>{}
+                                   : x.c.wrap("Corrected with the patient: " + fl->correctedAnswer,
+                                              correctedStyle, textW);
         const auto note = fl->note.empty() ? std::vector<std::string>{}
                                            : x.c.wrap("Note: " + fl->note, x.f.small, textW);
         const float h = pad * 2 + float(title.size()) * x.f.bodyBold.leading() +
                         float(message.size()) * x.f.body.leading() +
-                        float(verdictLines.size()) * x.f.smallBold.leading() + float(note.size()) * x.f.small.leading();
+                        float(verdictLines.size()) * x.f.smallBold.leading() +
+                        float(corrected.size()) * correctedStyle.leading() +
+                        float(note.size()) * x.f.small.leading();
         const Color sc = severityColor(fl->severity);
         std::string chip = severityName(fl->severity);
         std::transform(chip.begin(), chip.end(), chip.begin(), [](unsigned char ch) { return char(std::toupper(ch)); });
@@ -621,6 +613,8 @@ void flagSummary(const Ctx& x, std::vector<Block>& out) {
                                  if (open) vs.color = kStop;
                                  c.lines(textX, t, verdictLines, vs);
                                  t -= float(verdictLines.size()) * vs.leading();
+                                 c.lines(textX, t, corrected, correctedStyle);
+                                 t -= float(corrected.size()) * correctedStyle.leading();
                                  c.lines(textX, t, note, f.small);
                              }});
         b.rows.push_back(gap(4));
@@ -671,6 +665,259 @@ void labs(const Ctx& x, std::vector<Block>& out) {
                            number(l.creatinine, 2) + " " + l.creatinineUnit +
                                (l.date.empty() ? "" : " (sample taken " + l.date + ")")));
     out.push_back(labelled(x.c, x.f, "eGFR", number(l.egfr, 0) + " mL/min/1.73 m²  (" + l.equation + ")"));
+}
+
+// [SECTION] implants and their MR Conditional check
+
+const char* mrStatusTitle(MrStatus status) {
+    switch (status) {
+    case MrStatus::Safe:
+        return "MR Safe";
+    case MrStatus::Conditional:
+        return "MR Conditional";
+    case MrStatus::Unsafe:
+        return "MR Unsafe";
+    case MrStatus::Unknown:
+        break;
+    }
+    return "Unknown";
+}
+
+Color mrStatusColor(MrStatus status) {
+    return status == MrStatus::Safe          ? kGood
+           : status == MrStatus::Conditional ? kReview
+           : status == MrStatus::Unsafe      ? kStop
+                                             : kGrey;
+}
+
+const char* outcomeChip(CheckOutcome outcome) {
+    return outcome == CheckOutcome::Pass   ? "PASS"
+           : outcome == CheckOutcome::Fail ? "FAIL"
+                                           : "UNKNOWN";
+}
+
+Color outcomeColor(CheckOutcome outcome) {
+    return outcome == CheckOutcome::Pass ? kGood : outcome == CheckOutcome::Fail ? kStop : kReview;
+}
+
+const char* modeTitle(OperatingMode mode) {
+    return mode == OperatingMode::Normal       ? "Normal Operating Mode"
+           : mode == OperatingMode::FirstLevel ? "First Level Controlled Mode"
+                                               : "not known";
+}
+
+// A labelled or planned value as written on a label: 1.5, 3, 0.45 (no trailing zeros).
+std::string quantity(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// The label's conditions, one a line, as staff read them off the implant card.
+std::string labelledConditions(const MrConditions& c) {
+    std::string out;
+    const auto add = [&](const std::string& line) { out += (out.empty() ? "" : "\n") + line; };
+    if (!c.fieldStrengthsT.empty()) {
+        std::string fields;
+        for (double t : c.fieldStrengthsT)
+            fields += (fields.empty() ? "" : ", ") + quantity(t) + " T";
+        add("Static field strength: " + fields + " only");
+    }
+    if (c.maxSpatialGradientTPerM)
+        add("Maximum spatial field gradient: " + quantity(*c.maxSpatialGradientTPerM) + " T/m (" +
+            quantity(*c.maxSpatialGradientTPerM * 100) + " G/cm)");
+    if (c.operatingMode == OperatingMode::Normal)
+        add("Operating mode: Normal Operating Mode only");
+    if (c.operatingMode == OperatingMode::FirstLevel)
+        add("Operating mode: up to First Level Controlled Mode");
+    if (c.maxWholeBodySarWPerKg)
+        add("Whole-body SAR: at most " + quantity(*c.maxWholeBodySarWPerKg) + " W/kg");
+    if (c.maxHeadSarWPerKg)
+        add("Head SAR: at most " + quantity(*c.maxHeadSarWPerKg) + " W/kg");
+    if (c.maxB1rmsMicroTesla)
+        add("B1+rms: at most " + quantity(*c.maxB1rmsMicroTesla) + " µT");
+    if (!c.other.empty())
+        add("Other: " + c.other);
+    return out;
+}
+
+std::string scannerName(const ScannerSetup& s) {
+    return s.name.empty() ? "(scanner not named)" : s.name;
+}
+
+// The planned scanner and scan as the check saw them; what the site config leaves out says so.
+std::string scannerText(const ScannerSetup& s) {
+    const auto known = [](const std::optional<double>& v, const char* unit) {
+        return v ? quantity(*v) + " " + unit : std::string("not known");
+    };
+    return scannerName(s) + "\nStatic field " +
+           (s.fieldStrengthT > 0 ? quantity(s.fieldStrengthT) + " T"
+                                 : std::string("not configured")) +
+           "  ·  spatial field gradient at the implant " + known(s.spatialGradientTPerM, "T/m") +
+           "\nPlanned operating mode: " + modeTitle(s.sarMode) + "\nPlanned SAR: whole-body " +
+           known(s.wholeBodySarWPerKg, "W/kg") + "  ·  head " + known(s.headSarWPerKg, "W/kg") +
+           "  ·  B1+rms " + known(s.b1rmsMicroTesla, "µT");
+}
+
+// An implant as a shaded card with its MR status colour down the left edge. Every line is a row
+// that paints its own part of the card, so a card taller than a page breaks between lines.
+class ImplantCard {
+public:
+    ImplantCard(const Ctx& x, Color bar) : x_(x), bar_(bar) { row(kPad); }
+
+    // The implant's name, wrapped, with its MR status as a chip on the right of the first line.
+    void title(const std::string& text, const std::string& chip, Color chipColor) {
+        const Style ts{x_.c.bold, 10.5f, kInk};
+        const Style cs{x_.c.bold, 7, kWhite};
+        const float chipW = x_.c.width(chip, cs) + 12;
+        const auto lines = x_.c.wrap(text, ts, kRight - chipW - 8 - kLabelX);
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            row(ts.leading() + (i + 1 == lines.size() ? 4 : 0),
+                [=, line = lines[i]](Canvas& c, float top) {
+                    c.text(kLabelX, top, line, ts);
+                    if (i > 0)
+                        return;
+                    c.fillRect(kRight - chipW, top, chipW, 12, chipColor);
+                    c.text(kRight - chipW + 6, top - 2.2f, chip, cs);
+                });
+    }
+
+    // "Label   value", the value wrapped in its column.
+    void field(const std::string& label, const std::string& value, const Style& vs) {
+        const Style ls = x_.f.smallBold;
+        const auto labelLines = x_.c.wrap(label, ls, kLabelW - 6);
+        const auto valueLines = x_.c.wrap(value.empty() ? "—" : value, vs, kValueW);
+        const std::size_t n = std::max(labelLines.size(), valueLines.size());
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::string l = i < labelLines.size() ? labelLines[i] : "";
+            const std::string v = i < valueLines.size() ? valueLines[i] : "";
+            const float h =
+                (i < valueLines.size() ? vs.leading() : ls.leading()) + (i + 1 == n ? 2 : 0);
+            row(h, [=](Canvas& c, float top) {
+                c.text(kLabelX, top - 1.5f, l, ls);
+                c.text(kValueX, top, v, vs);
+            });
+        }
+    }
+
+    // A PASS / FAIL / UNKNOWN chip at the end of the label column, then `lead` in bold and `rest`
+    // after it, wrapped in the value column.
+    void check(CheckOutcome outcome, const std::string& lead, const std::string& rest) {
+        constexpr float chipW = 46, chipH = 10.5f;
+        const Style body = x_.f.body, bold = x_.f.bodyBold;
+        const Style cs{x_.c.bold, 6.5f, kWhite};
+        const std::string chip = outcomeChip(outcome);
+        const Color color = outcomeColor(outcome);
+        const std::string text = lead.empty() ? rest : lead + " " + rest;
+        // The lead is bold: when that pushes the first line past the column, wrap all in the wider
+        // face.
+        auto lines = x_.c.wrap(text, body, kValueW);
+        if (!lead.empty() && lines[0].rfind(lead, 0) == 0 &&
+            x_.c.width(lead, bold) + x_.c.width(lines[0].substr(lead.size()), body) > kValueW)
+            lines = x_.c.wrap(text, bold, kValueW);
+        const float chipX = kValueX - chipW - 8;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const float h = (i == 0 ? std::max(body.leading(), chipH + 1) : body.leading()) +
+                            (i + 1 == lines.size() ? 2.5f : 0);
+            const bool boldLead = i == 0 && !lead.empty() && lines[0].rfind(lead, 0) == 0;
+            row(h, [=, line = lines[i]](Canvas& c, float top) {
+                if (boldLead) {
+                    c.text(kValueX, top, lead, bold);
+                    c.text(kValueX + c.width(lead, bold), top, line.substr(lead.size()), body);
+                } else {
+                    c.text(kValueX, top, line, body);
+                }
+                if (i > 0)
+                    return;
+                c.fillRect(chipX, top + 0.5f, chipW, chipH, color);
+                c.text(chipX + (chipW - c.width(chip, cs)) / 2, top - 1.6f, chip, cs);
+            });
+        }
+    }
+
+    void space(float h) { row(h); }
+
+    Block done() {
+        row(kPad - 2);
+        Block b = std::move(block_);
+        b.rows.push_back(gap(6));
+        return b;
+    }
+
+private:
+    static constexpr float kPad = 6;
+    static constexpr float kLabelX = kMargin + 10;
+    static constexpr float kLabelW = 108; // values line up with labelled() outside the card
+    static constexpr float kValueX = kLabelX + kLabelW;
+    static constexpr float kRight = kMargin + kContentW - 8;
+    static constexpr float kValueW = kRight - kValueX;
+
+    const Ctx& x_;
+    Color bar_;
+    Block block_;
+
+    // One line of the card, with its shading and bar.
+    void row(float h, std::function<void(Canvas&, float)> draw = {}) {
+        block_.rows.push_back(Row{h, [h, bar = bar_, draw = std::move(draw)](Canvas& c, float top) {
+                                      c.fillRect(kMargin, top, kContentW, h, kShade);
+                                      c.fillRect(kMargin, top, 3, h, bar);
+                                      if (draw)
+                                          draw(c, top);
+                                  }});
+    }
+};
+
+void implants(const Ctx& x, std::vector<Block>& out) {
+    out.push_back(heading(x.c, x.f, "Implants (" + std::to_string(x.d.implants.size()) + ")", ""));
+    if (x.in.scanner) {
+        out.push_back(labelled(x.c, x.f, "Planned scanner", scannerText(*x.in.scanner)));
+        out.back().keepWithNext = true; // the scanner the checks name stays with the first of them
+    }
+    if (x.d.implants.empty()) {
+        out.push_back(paragraph(x.c, x.f.body, "No implants were recorded at the review."));
+        return;
+    }
+    int number = 0;
+    for (const store::ImplantRecord& im : x.d.implants) {
+        const Color statusColor = mrStatusColor(im.mrStatus);
+        ImplantCard card(x, statusColor);
+        card.title(std::to_string(++number) + ".  " +
+                       (im.type.empty() ? "(type not recorded)" : im.type),
+                   mrStatusTitle(im.mrStatus), statusColor);
+        card.field("Manufacturer", im.manufacturer, x.f.body);
+        card.field("Model", im.model, x.f.body);
+        card.field("Location", im.location, x.f.body);
+        card.field("Date implanted", im.implantedOn, x.f.body);
+        Style statusStyle = x.f.bodyBold;
+        statusStyle.color = statusColor;
+        card.field("MR status", mrStatusTitle(im.mrStatus), statusStyle);
+        const std::string conditions = labelledConditions(im.conditions);
+        if (im.mrStatus == MrStatus::Conditional || !conditions.empty())
+            card.field("Labelled conditions", conditions.empty() ? "None entered" : conditions,
+                       x.f.body);
+        if (x.in.scanner) {
+            const MrCheck check = checkMrConditional(im.mrStatus, im.conditions, *x.in.scanner);
+            card.field("Checked against", scannerName(*x.in.scanner), x.f.bodyBold);
+            for (const ConditionCheck& cc : check.conditions)
+                card.check(cc.outcome, cc.condition + ":", cc.detail);
+            card.space(3);
+            card.check(check.overall, "Overall:", check.summary);
+            // A check saved at entry that reads differently (another scanner or plan) stays
+            // visible.
+            if (!im.checkResult.empty() && im.checkResult != check.summary)
+                card.field("Check when entered", im.checkResult, x.f.small);
+        } else {
+            card.field("Check result",
+                       im.checkResult.empty() ? "Not checked against a scanner"
+                                              : im.checkResult + " (as saved with the implant)",
+                       x.f.body);
+        }
+        card.field("Entered",
+                   (im.enteredBy.empty() ? std::string("(unknown)") : im.enteredBy) +
+                       (im.enteredAt.empty() ? "" : " at " + im.enteredAt),
+                   x.f.body);
+        out.push_back(card.done());
+    }
 }
 
 // [SECTION] body map
@@ -834,85 +1081,106 @@ void answerSections(const Ctx& x, std::vector<Block>& out, const ScreeningAnswer
 
 struct SignatureMark {
     std::string name, role, when;
-    std::vector<std::vector<std::pair<float, float>>> strokes;
+    std::vector<Stroke> strokes;
 };
 
-std::vector<std::vector<std::pair<float, float>>> parseStrokes(const json& j) {
-    std::vector<std::vector<std::pair<float, float>>> strokes;
-    const json& list = j.is_object() && j.contains("strokes") ? j["strokes"] : j;
-    if (!list.is_array()) return strokes;
-    for (const auto& s : list) {
-        const json& pts = s.is_object() && s.contains("points") ? s["points"] : s;
-        if (!pts.is_array()) continue;
-        std::vector<std::pair<float, float>> stroke;
-        for (const auto& p : pts) {
-            if (p.is_array() && p.size() >= 2 && p[0].is_number() && p[1].is_number())
-                stroke.emplace_back(p[0].get<float>(), p[1].get<float>());
-            else if (p.is_object() && p.contains("x") && p.contains("y") && p["x"].is_number() && p["y"].is_number())
-                stroke.emplace_back(p["x"].get<float>(), p["y"].get<float>());
-        }
-        if (!stroke.empty()) strokes.push_back(std::move(stroke));
+// What a staff signature stands for on the record.
+std::string staffSignatureRole(const store::StaffSignature& s) {
+    if (s.purpose == "review")
+        return "Reviewing nurse (Level 2)";
+    switch (s.signerRole) {
+    case Role::Mrso:
+        return "MR safety officer";
+    case Role::Nurse:
+        return "Nurse";
+    case Role::Admin:
+        return "Administrator";
+    case Role::Patient:
+        return "Patient";
     }
-    return strokes;
+    return roleName(s.signerRole);
 }
 
-std::vector<SignatureMark> signaturesOf(const Response& r) {
-    std::vector<SignatureMark> out;
-    if (!r.extension.is_array()) return out;
-    for (const auto& ext : r.extension) {
-        if (!ext.is_object() || ext.value("url", "").find("questionnaireresponse-signature") == std::string::npos)
-            continue;
-        const json sig = ext.value("valueSignature", json::object());
-        if (!sig.is_object()) continue;
-        SignatureMark m;
-        m.when = sig.value("when", "");
-        if (sig.contains("who") && sig["who"].is_object())
-            m.name = sig["who"].value("display", sig["who"].value("reference", ""));
-        if (sig.contains("type") && sig["type"].is_array() && !sig["type"].empty() && sig["type"][0].is_object())
-            m.role = sig["type"][0].value("display", sig["type"][0].value("code", ""));
-        if (sig.contains("data") && sig["data"].is_string()) {
-            const json strokes = json::parse(base64Decode(sig["data"].get<std::string>()), nullptr, false);
-            if (!strokes.is_discarded()) m.strokes = parseStrokes(strokes);
-        }
-        if (!m.strokes.empty()) out.push_back(std::move(m));
+std::string staffSignatureWhen(const store::StaffSignature& s) {
+    const std::string what = s.purpose == "review"     ? "Review signed"
+                             : s.purpose == "decision" ? "Decision signed"
+                                                       : "Signed (" + s.purpose + ")";
+    return what + (s.signedAt.empty() ? "" : " " + s.signedAt);
+}
+
+// Signatures two to a row: each drawn as vectors in its box, with name, role and time under it.
+void signatureGrid(const Ctx& x, std::vector<Block>& out, const std::vector<SignatureMark>& marks) {
+    constexpr float boxW = 240, boxH = 70, gapW = kContentW - 2 * boxW;
+    const Fonts f = x.f;
+    const float h = boxH + 6 + f.bodyBold.leading() + 2 * f.small.leading() + 10;
+    for (std::size_t i = 0; i < marks.size(); i += 2) {
+        std::vector<SignatureMark> pair(marks.begin() + std::ptrdiff_t(i),
+                                        marks.begin() +
+                                            std::ptrdiff_t(std::min(i + 2, marks.size())));
+        Block b;
+        b.rows.push_back(Row{
+            h, [=](Canvas& c, float top) {
+                for (std::size_t k = 0; k < pair.size(); ++k) {
+                    const SignatureMark& s = pair[k];
+                    const float left = kMargin + float(k) * (boxW + gapW);
+                    c.strokeRect(left, top, boxW, boxH, kRule);
+                    HPDF_Page page = c.page;
+                    HPDF_Page_SetRGBStroke(page, 0.05f, 0.1f, 0.35f);
+                    HPDF_Page_SetLineWidth(page, 1.2f);
+                    HPDF_Page_SetLineCap(page, HPDF_ROUND_END);
+                    HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);
+                    const auto px = [&](float u) {
+                        return left + 4 + std::clamp(u, 0.0f, 1.0f) * (boxW - 8);
+                    };
+                    const auto py = [&](float v) {
+                        return top - 4 - std::clamp(v, 0.0f, 1.0f) * (boxH - 8);
+                    };
+                    for (const Stroke& stroke : s.strokes) {
+                        HPDF_Page_MoveTo(page, px(stroke[0].x), py(stroke[0].y));
+                        if (stroke.size() == 1)
+                            HPDF_Page_LineTo(page, px(stroke[0].x) + 0.3f, py(stroke[0].y));
+                        for (std::size_t p = 1; p < stroke.size(); ++p)
+                            HPDF_Page_LineTo(page, px(stroke[p].x), py(stroke[p].y));
+                        HPDF_Page_Stroke(page);
+                    }
+                    if (s.strokes.empty()) {
+                        const std::string none = "(the drawn signature could not be read)";
+                        c.text(left + (boxW - c.width(none, f.small)) / 2, top - boxH / 2 + 4, none,
+                               f.small);
+                    }
+                    float t = top - boxH - 6;
+                    c.text(left, t,
+                           c.fit(s.name.empty() ? "(name not given)" : s.name, f.bodyBold, boxW),
+                           f.bodyBold);
+                    t -= f.bodyBold.leading();
+                    Style role = f.small;
+                    role.color = kInk;
+                    c.text(left, t, c.fit(s.role, role, boxW), role);
+                    t -= f.small.leading();
+                    c.text(left, t, c.fit(s.when, f.small, boxW), f.small);
+                }
+            }});
+        out.push_back(std::move(b));
     }
-    return out;
 }
 
 void signatures(const Ctx& x, std::vector<Block>& out, const Response& r) {
-    const auto sigs = signaturesOf(r);
     out.push_back(heading(x.c, x.f, "Signatures", ""));
-    if (sigs.empty()) {
-        out.push_back(paragraph(x.c, x.f.body, "No handwritten signature is attached to the response."));
+    std::vector<SignatureMark> patient;
+    for (auto& s : signaturesIn(r.extension))
+        patient.push_back({s.name, s.role, s.when, std::move(s.strokes)});
+    if (patient.empty())
+        out.push_back(
+            paragraph(x.c, x.f.body, "No handwritten signature is attached to the response."));
+    signatureGrid(x, out, patient);
+    if (x.d.signatures.empty())
         return;
-    }
-    constexpr float boxW = 230, boxH = 70;
-    for (const auto& s : sigs) {
-        const std::string who = (s.name.empty() ? std::string("(name not given)") : s.name) +
-                                (s.role.empty() ? "" : "  ·  " + s.role);
-        Block b;
-        b.rows.push_back(Row{boxH + 34, [=, f = x.f](Canvas& c, float top) {
-                                 c.strokeRect(kMargin, top, boxW, boxH, kRule);
-                                 HPDF_Page page = c.page;
-                                 HPDF_Page_SetRGBStroke(page, 0.05f, 0.1f, 0.35f);
-                                 HPDF_Page_SetLineWidth(page, 1.2f);
-                                 HPDF_Page_SetLineCap(page, HPDF_ROUND_END);
-                                 HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);
-                                 const auto px = [&](float u) { return kMargin + 4 + std::clamp(u, 0.0f, 1.0f) * (boxW - 8); };
-                                 const auto py = [&](float v) { return top - 4 - std::clamp(v, 0.0f, 1.0f) * (boxH - 8); };
-                                 for (const auto& stroke : s.strokes) {
-                                     HPDF_Page_MoveTo(page, px(stroke[0].first), py(stroke[0].second));
-                                     if (stroke.size() == 1)
-                                         HPDF_Page_LineTo(page, px(stroke[0].first) + 0.3f, py(stroke[0].second));
-                                     for (std::size_t i = 1; i < stroke.size(); ++i)
-                                         HPDF_Page_LineTo(page, px(stroke[i].first), py(stroke[i].second));
-                                     HPDF_Page_Stroke(page);
-                                 }
-                                 c.text(kMargin, top - boxH - 4, c.fit(who, f.bodyBold, kContentW), f.bodyBold);
-                                 c.text(kMargin, top - boxH - 4 - f.bodyBold.leading(), s.when, f.small);
-                             }});
-        out.push_back(std::move(b));
-    }
+    out.push_back(heading(x.c, x.f, "Staff signatures", "", 10));
+    std::vector<SignatureMark> staff;
+    for (const store::StaffSignature& s : x.d.signatures)
+        staff.push_back({s.signerName, staffSignatureRole(s), staffSignatureWhen(s),
+                         parseStrokesJson(s.strokesJson)});
+    signatureGrid(x, out, staff);
 }
 
 // [SECTION] header, footer and QR code on every page
@@ -986,10 +1254,20 @@ std::string recordContentText(const RecordInput& in) {
     if (!in.detail) throw std::invalid_argument("record PDF: no screening given");
     const store::ScreeningDetail& d = *in.detail;
     json flags = json::array();
-    for (const auto& f : d.flags)
-        flags.push_back({{"id", f.ruleId}, {"category", f.category}, {"severity", severityName(f.severity)},
-                         {"message", f.message}, {"triggers", f.triggersJson}, {"verdict", verdictName(f.status)},
-                         {"by", f.statusBy}, {"at", f.statusAt}, {"note", f.note}});
+    for (const auto& f : d.flags) {
+        json flag = {{"id", f.ruleId},
+                     {"category", f.category},
+                     {"severity", severityName(f.severity)},
+                     {"message", f.message},
+                     {"triggers", f.triggersJson},
+                     {"verdict", verdictName(f.status)},
+                     {"by", f.statusBy},
+                     {"at", f.statusAt},
+                     {"note", f.note}};
+        if (!f.correctedAnswer.empty())
+            flag["correctedAnswer"] = f.correctedAnswer;
+        flags.push_back(std::move(flag));
+    }
     json j = {{"site", in.siteName},
               {"record", in.recordId},
               {"version", in.version},
@@ -1012,6 +1290,56 @@ std::string recordContentText(const RecordInput& in) {
         j["decision"] = {{"outcome", d.decision->outcome}, {"conditions", d.decision->conditions},
                          {"overrideReason", d.decision->overrideReason}, {"by", d.decision->decidedBy},
                          {"at", d.decision->decidedAt}};
+    // Parts newer than the first records are added only when present, so a record without them
+    // keeps the hash it always had.
+    const auto optionalNumber = [](const std::optional<double>& v) {
+        return v ? json(*v) : json(nullptr);
+    };
+    if (!d.implants.empty()) {
+        json list = json::array();
+        for (const auto& im : d.implants) {
+            const MrConditions& c = im.conditions;
+            list.push_back(
+                {{"type", im.type},
+                 {"manufacturer", im.manufacturer},
+                 {"model", im.model},
+                 {"location", im.location},
+                 {"implantedOn", im.implantedOn},
+                 {"mrStatus", mrStatusName(im.mrStatus)},
+                 {"conditions",
+                  {{"fieldStrengthsT", c.fieldStrengthsT},
+                   {"maxSpatialGradientTPerM", optionalNumber(c.maxSpatialGradientTPerM)},
+                   {"maxWholeBodySarWPerKg", optionalNumber(c.maxWholeBodySarWPerKg)},
+                   {"maxHeadSarWPerKg", optionalNumber(c.maxHeadSarWPerKg)},
+                   {"maxB1rmsMicroTesla", optionalNumber(c.maxB1rmsMicroTesla)},
+                   {"operatingMode", operatingModeName(c.operatingMode)},
+                   {"other", c.other}}},
+                 {"checkResult", im.checkResult},
+                 {"by", im.enteredBy},
+                 {"at", im.enteredAt}});
+        }
+        j["implants"] = list;
+    }
+    if (!d.signatures.empty()) {
+        json list = json::array();
+        for (const auto& s : d.signatures)
+            list.push_back({{"purpose", s.purpose},
+                            {"name", s.signerName},
+                            {"role", roleName(s.signerRole)},
+                            {"strokes", s.strokesJson},
+                            {"at", s.signedAt}});
+        j["staffSignatures"] = list;
+    }
+    if (in.scanner) {
+        const ScannerSetup& s = *in.scanner;
+        j["scanner"] = {{"name", s.name},
+                        {"fieldStrengthT", s.fieldStrengthT},
+                        {"spatialGradientTPerM", optionalNumber(s.spatialGradientTPerM)},
+                        {"sarMode", operatingModeName(s.sarMode)},
+                        {"wholeBodySarWPerKg", optionalNumber(s.wholeBodySarWPerKg)},
+                        {"headSarWPerKg", optionalNumber(s.headSarWPerKg)},
+                        {"b1rmsMicroTesla", optionalNumber(s.b1rmsMicroTesla)}};
+    }
     if (in.labs)
         j["labs"] = {{"creatinine", in.labs->creatinine}, {"unit", in.labs->creatinineUnit}, {"egfr", in.labs->egfr},
                      {"date", in.labs->date}, {"equation", in.labs->equation}};
@@ -1041,6 +1369,7 @@ std::string renderRecordPdf(const RecordInput& in) {
     flagSummary(x, blocks);
     decision(x, blocks);
     labs(x, blocks);
+    implants(x, blocks);
     std::string answersTitle = "Answers";
     if (lang != form.language) answersTitle += " (patient's language: " + lang + ", English in grey)";
     blocks.push_back(heading(c, x.f, answersTitle, "", 13));

@@ -1,11 +1,13 @@
-// The screening record as a PDF (libharu): what a hospital keeps and an auditor reads. A4 pages with
-// the site, record id, version, form and a QR code of the content hash on every page; the patient,
-// the flags with their review, the decision, every answered question in the patient's language
-// (English beside it for staff), the body map, labs and signatures. Fonts are DejaVu Sans, found
-// through fontconfig and embedded, with UTF-8 text so Spanish survives pdftotext. Signing is
-// pdf_signature's job: this writes the unsigned document.
+// The screening record as a PDF (libharu): what a hospital keeps and an auditor reads. A4 pages
+// with the site, record id, version, form and a QR code of the content hash on every page; the
+// patient, the flags with their review, the decision, labs, implants with their MR Conditional
+// check, every answered question in the patient's language (English beside it for staff), the body
+// map, and the patient's and staff signatures. Fonts are DejaVu Sans, found through fontconfig and
+// embedded, with UTF-8 text so Spanish survives pdftotext. Signing is pdf_signature's job: this
+// writes the unsigned document.
 #pragma once
 
+#include "screening/mr_conditional.h"
 #include "screening/questionnaire.h"
 #include "store/store.h"
 
@@ -32,6 +34,9 @@ struct RecordInput {
     const screening::Questionnaire* form = nullptr;
     std::string formSha256;
     std::optional<RecordLabs> labs;
+    // The planned scanner from the site config: each implant is checked against it on the record.
+    // Unset: the record shows the check result stored with the implant.
+    std::optional<screening::ScannerSetup> scanner;
     // The SHA-256 (hex) the QR code carries; empty: recordContentHash(*this).
     std::string contentHash;
 };

@@ -67,6 +67,10 @@ void commit(Ui& ui) {
     const Editing& e = *st.editing;
     if (e.key == "staff:username") return void(st.staffUsername = e.buffer);
     if (e.key == "staff:pin") return void(st.staffPin = e.buffer);
+    if (e.key.rfind("work:", 0) == 0) {
+        if (std::string* field = workField(st.work, e.key.substr(5))) *field = e.buffer;
+        return;
+    }
     Draft& d = *st.draft;
     std::string key = e.key;
     const auto colon = key.find(':');
@@ -116,7 +120,7 @@ void press(Ui& ui, const std::string& k) {
         const std::string ch = k == "{space}" ? " " : e.shift ? upper(k) : k;
         if (e.numeric && ch == "." && e.buffer.find('.') != std::string::npos) return;
         std::size_t limit = e.numeric ? 12 : 500;
-        if (e.key.rfind("staff:", 0) != 0) {
+        if (e.key.rfind("staff:", 0) != 0 && e.key.rfind("work:", 0) != 0) {
             const Item* item = ui.form.find(e.key.substr(0, std::min(e.key.find('@'), e.key.find(':'))));
             if (item && item->maxLength) limit = std::size_t(*item->maxLength);
         }
@@ -160,7 +164,7 @@ void startEditing(Ui& ui, const std::string& key, const std::string& current, bo
     e.buffer = current;
     e.numeric = numeric;
     e.layer = numeric ? "numbers" : "letters";
-    e.shift = !numeric && current.empty() && key.rfind("staff:", 0) != 0; // a name starts with a capital
+    e.shift = !numeric && current.empty() && key.rfind("staff:", 0) != 0 && key.rfind("work:", 0) != 0; // a name starts with a capital
     ui.st.editing = e;
 }
 

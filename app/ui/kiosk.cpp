@@ -20,14 +20,18 @@ const char* screenName(Screen screen) {
     case Screen::Sign: return "sign";
     case Screen::Submitted: return "submitted";
     case Screen::StaffSignIn: return "staff-sign-in";
-    case Screen::StaffMenu: return "staff-menu";
+    case Screen::StaffMenu: return "staff-queue";
+    case Screen::StaffReview: return "staff-review";
+    case Screen::StaffDecision: return "staff-decision";
     }
     return "?";
 }
 
 namespace {
 
-bool patientScreen(Screen s) { return s != Screen::StaffSignIn && s != Screen::StaffMenu; }
+bool patientScreen(Screen s) {
+    return s != Screen::StaffSignIn && s != Screen::StaffMenu && s != Screen::StaffReview && s != Screen::StaffDecision;
+}
 bool answering(Screen s) {
     return s == Screen::Question || s == Screen::BodyMap || s == Screen::Review || s == Screen::Sign;
 }
@@ -67,6 +71,7 @@ void Kiosk::resetToWelcome(const std::string& why) {
     state_.staffUsername.clear();
     state_.staffPin.clear();
     state_.staffMessage.clear();
+    state_.work = StaffWork{};
     state_.language = form_.language;
     state_.largeText = false;
     state_.highContrast = false;
@@ -86,12 +91,15 @@ void Kiosk::trackInput(double now) {
 
 void Kiosk::logState() {
     if (!services_.log) return;
-    if (state_.screen == lastLogged_ && state_.pageKey == lastLoggedPage_) return;
+    const std::string page = state_.pageKey + "#" + std::to_string(state_.work.id);
+    if (state_.screen == lastLogged_ && page == lastLoggedPage_) return;
     lastLogged_ = state_.screen;
-    lastLoggedPage_ = state_.pageKey;
+    lastLoggedPage_ = page;
     std::string line = std::string("screen=") + screenName(state_.screen) + " language=" + state_.language;
     if (state_.screen == Screen::Question || state_.screen == Screen::BodyMap || state_.screen == Screen::Sign)
         line += " page=" + state_.pageKey;
+    if (state_.screen == Screen::StaffReview || state_.screen == Screen::StaffDecision)
+        line += " screening=" + std::to_string(state_.work.id);
     services_.log(line);
 }
 
@@ -181,6 +189,8 @@ void Kiosk::frame(double now) {
     case Screen::Submitted: submittedScreen(ui); break;
     case Screen::StaffSignIn: staffSignInScreen(ui); break;
     case Screen::StaffMenu: staffMenuScreen(ui); break;
+    case Screen::StaffReview: staffReviewScreen(ui); break;
+    case Screen::StaffDecision: staffDecisionScreen(ui); break;
     }
 
     const double idle = now - state_.lastInput;

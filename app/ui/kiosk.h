@@ -5,6 +5,7 @@
 #pragma once
 
 #include "screening/assessment.h"
+#include "screening/mr_conditional.h"
 #include "screening/questionnaire.h"
 #include "record/handwritten_signature.h"
 #include "screening/rules.h"
@@ -47,9 +48,13 @@ struct KioskServices {
     std::function<std::string()> nowUtc;              // "2026-11-25T10:00:00Z"
     std::function<std::string()> today;              // local "2026-11-25"
     std::function<void(const std::string&)> log;      // one line per state change
+    // Renders, signs and files a new record version after a decision; returns its path, or
+    // nullopt (with the reason in the log) when no record could be made.
+    std::function<std::optional<std::string>(std::int64_t id, const screening::Actor&)> produceRecord;
+    screening::ScannerSetup scanner; // the planned scanner, for the MR Conditional check
 };
 
-enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu };
+enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };
 const char* screenName(Screen screen);
 
 // Where a touch target was drawn this frame, so tests can tap it like a finger would.
@@ -67,6 +72,32 @@ struct Editing {
     std::string layer = "letters";
     bool shift = false;
     std::string feetKey;   // ft/in entry: which half is being typed ("feet" or "inches")
+};
+
+// What a staff member is working on: one screening from the queue, and the fields they fill in.
+struct StaffWork {
+    std::int64_t id = 0;
+    std::optional<store::ScreeningDetail> detail; // reloaded after every change
+    std::string search;
+    std::string message;      // the store's refusal or a confirmation, shown at the top
+    bool showAnswers = false;
+    // A verdict being recorded on one flag.
+    std::string flagId;
+    int verdict = 0; // 1 confirmed, 2 corrected with the patient, 3 not applicable
+    std::string note, corrected;
+    // Lab entry.
+    std::string creatinine, creatinineUnit = "mg/dL", labDate;
+    // Implant entry.
+    bool implantOpen = false;
+    store::ImplantRecord implant;
+    std::string fieldStrengths, gradient, gradientUnit = "T/m", wholeBodySar, headSar, b1rms;
+    // Decision.
+    int outcome = 0; // 1 cleared, 2 cleared with conditions, 3 not cleared
+    bool normalModeOnly = false, thisFieldOnly = false;
+    std::string maxSar, conditionsText, reason;
+    std::vector<record::Stroke> signature;
+    bool drawing = false;
+    std::string recordPath;
 };
 
 struct KioskState {
@@ -96,6 +127,7 @@ struct KioskState {
     std::string staffUsername, staffPin, staffMessage;
     std::optional<store::StaffMember> staff;
     Screen beforeStaff = Screen::Welcome;
+    StaffWork work;
 
     // Last submission.
     std::optional<SubmitOutcome> submitted;

@@ -232,27 +232,25 @@ void reviewScreen(Ui& ui) {
     endScreen();
 }
 
-namespace {
-
-void signaturePad(Ui& ui, ImVec2 size) {
+void signaturePad(Ui& ui, const std::string& id, ImVec2 size, std::vector<record::Stroke>& strokes, bool& drawing,
+                  const std::string& prompt) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton("signature-pad", size);
-    noteTarget(ui, "signature-pad", p, ImVec2(p.x + size.x, p.y + size.y));
-    KioskState& st = ui.st;
+    ImGui::InvisibleButton(id.c_str(), size);
+    noteTarget(ui, id, p, ImVec2(p.x + size.x, p.y + size.y));
     const ImGuiIO& io = ImGui::GetIO();
     if (ImGui::IsItemActive()) {
         const float x = std::clamp((io.MousePos.x - p.x) / size.x, 0.0f, 1.0f);
         const float y = std::clamp((io.MousePos.y - p.y) / size.y, 0.0f, 1.0f);
-        if (!st.drawing) {
-            st.signature.push_back({});
-            st.drawing = true;
-            st.notice.clear();
+        if (!drawing) {
+            strokes.push_back({});
+            drawing = true;
+            ui.st.notice.clear();
         }
-        auto& stroke = st.signature.back();
+        auto& stroke = strokes.back();
         if (stroke.empty() || std::hypot(stroke.back().x - x, (stroke.back().y - y) * size.y / size.x) > 0.004f)
             stroke.push_back({x, y});
     } else {
-        st.drawing = false;
+        drawing = false;
     }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), ui.st.highContrast ? IM_COL32(20, 20, 20, 255)
@@ -261,19 +259,16 @@ void signaturePad(Ui& ui, ImVec2 size) {
     dl->AddRect(p, ImVec2(p.x + size.x, p.y + size.y), ui.colors->tileBorder, ui.unit * 0.3f, 0, 2);
     const float baseline = p.y + size.y * 0.78f;
     dl->AddLine(ImVec2(p.x + ui.gap * 2, baseline), ImVec2(p.x + size.x - ui.gap * 2, baseline), ui.colors->tileBorder, 2);
-    if (st.signature.empty())
-        centeredText(dl, ui.body(), ui.body()->FontSize, p, ImVec2(p.x + size.x, baseline), ui.colors->muted,
-                     ui.t("sign.pad"));
+    if (strokes.empty())
+        centeredText(dl, ui.body(), ui.body()->FontSize, p, ImVec2(p.x + size.x, baseline), ui.colors->muted, prompt);
     const float thick = std::max(3.0f, ui.unit * 0.14f);
-    for (const auto& stroke : st.signature) {
+    for (const auto& stroke : strokes) {
         std::vector<ImVec2> pts;
         for (const auto& q : stroke) pts.push_back(ImVec2(p.x + q.x * size.x, p.y + q.y * size.y));
         if (pts.size() == 1) dl->AddCircleFilled(pts[0], thick / 2, ui.colors->ink);
         else dl->AddPolyline(pts.data(), int(pts.size()), ui.colors->ink, 0, thick);
     }
 }
-
-} // namespace
 
 void signScreen(Ui& ui) {
     beginScreen(ui, "sign");
@@ -295,7 +290,8 @@ void signScreen(Ui& ui) {
         return;
     }
     ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, ui.display.y - navBarHeight(ui) - padH - ui.gap));
-    signaturePad(ui, ImVec2(ui.display.x - ui.gap * 4, padH));
+    signaturePad(ui, "signature-pad", ImVec2(ui.display.x - ui.gap * 4, padH), ui.st.signature, ui.st.drawing,
+                 ui.t("sign.pad"));
     navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
                 {"sign-clear", ui.t("sign.clear"), Tone::Quiet, [&ui] {
                      ui.st.signature.clear();

@@ -59,35 +59,4 @@ void staffSignInScreen(Ui& ui) {
     endScreen();
 }
 
-void staffMenuScreen(Ui& ui) {
-    beginScreen(ui, "staff-menu");
-    KioskState& st = ui.st;
-    if (!st.staff) {
-        ui.go(Screen::Welcome);
-        endScreen();
-        return;
-    }
-    textWrapped(ui, ui.t("staff.signed_in", {{"name", st.staff->displayName},
-                                             {"role", screening::roleName(st.staff->role)}}),
-                ui.title(), ui.colors->text);
-    const float w = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 22);
-    if (touchButton(ui, "staff-back-to-patient", ui.t("staff.back_to_patient"), ImVec2(w, 0))) {
-        if (ui.services.log) ui.services.log("staff-signed-out user=" + st.staff->username);
-        st.staff.reset();
-        st.staffUsername.clear();
-        ui.go(st.beforeStaff == Screen::StaffSignIn || st.beforeStaff == Screen::StaffMenu ? Screen::Welcome
-                                                                                             : st.beforeStaff);
-    }
-    if (st.beforeStaff != Screen::Welcome && st.beforeStaff != Screen::Submitted &&
-        touchButton(ui, "staff-discard", ui.t("staff.discard"), ImVec2(w, 0), Tone::Danger)) {
-        st.staff.reset();
-        ui.resetToWelcome("discarded by staff");
-    }
-    if (touchButton(ui, "staff-exit", ui.t("staff.exit"), ImVec2(w, 0), Tone::Quiet)) {
-        if (ui.services.log) ui.services.log("quit by=" + st.staff->username);
-        *ui.quit = true;
-    }
-    endScreen();
-}
-
 } // namespace mrscreen::ui

@@ -251,7 +251,8 @@ void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
     ui.scrollStack.push_back(id);
     const ImGuiIO& io = ImGui::GetIO();
     const float slop = ui.unit * 0.6f;
-    if (ImGui::IsMouseDown(0) && io.MouseDragMaxDistanceSqr[0] >= slop * slop &&
+    // Never while a finger is signing: the pad would scroll away under it.
+    if (!ui.st.drawing && !ui.st.work.drawing && ImGui::IsMouseDown(0) && io.MouseDragMaxDistanceSqr[0] >= slop * slop &&
         ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
         !ImGui::GetCurrentContext()->MovingWindow)
         ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() - io.MouseDelta.y, 0.0f, ImGui::GetScrollMaxY()));

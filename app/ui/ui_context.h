@@ -88,6 +88,8 @@ void centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 m
 // The on-screen keyboard or number pad for st.editing, in the given rectangle; returns its height.
 float keyboardHeight(Ui& ui);
 void drawKeyboard(Ui& ui, ImVec2 origin, float width);
+// The staff work field a keyboard key "work:<name>" types into; nullptr for an unknown name.
+std::string* workField(StaffWork& work, const std::string& name);
 // Starts typing into `key` (text or number) with the current value.
 void startEditing(Ui& ui, const std::string& key, const std::string& current, bool numeric);
 
@@ -99,7 +101,14 @@ void reviewScreen(Ui& ui);
 void signScreen(Ui& ui);
 void submittedScreen(Ui& ui);
 void staffSignInScreen(Ui& ui);
-void staffMenuScreen(Ui& ui);
+void staffMenuScreen(Ui& ui); // the queue
+void staffReviewScreen(Ui& ui);
+void staffDecisionScreen(Ui& ui);
+// A finger signature pad over `strokes`; `drawing` tracks a stroke in progress.
+void signaturePad(Ui& ui, const std::string& id, ImVec2 size, std::vector<record::Stroke>& strokes, bool& drawing,
+                  const std::string& prompt);
+// Opens a screening for staff work (reloads it from the store).
+void openStaffWork(Ui& ui, std::int64_t id);
 void idleOverlay(Ui& ui, double secondsLeft);
 
 } // namespace mrscreen::ui

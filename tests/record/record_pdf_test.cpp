@@ -12,9 +12,11 @@
 #include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 using namespace mrscreen;
@@ -315,5 +317,254 @@ TEST_CASE("a record with many answers spans several pages, each numbered, with a
     CHECK(holds(text, "CKD-EPI 2021 creatinine"));
     CHECK(holds(text, "Margaret Okafor"));
     CHECK(holds(text, "Knee"));
+    checkInsideMargins(path);
+}
+
+namespace {
+
+screening::ScannerSetup plannedScanner() {
+    screening::ScannerSetup s;
+    s.name = "MR1 Siemens Aera 1.5T";
+    s.fieldStrengthT = 1.5;
+    s.spatialGradientTPerM = 12;
+    s.sarMode = OperatingMode::Normal;
+    s.wholeBodySarWPerKg = 1.8;
+    return s; // head SAR and B1+rms of the plan not known
+}
+
+// A conditional pacemaker whose label allows less spatial gradient than the scanner has at the
+// implant, and a plate that is MR Safe.
+std::vector<store::ImplantRecord> reviewedImplants() {
+    store::ImplantRecord pacemaker;
+    pacemaker.id = 1;
+    pacemaker.type = "Pacemaker (generator and two leads)";
+    pacemaker.manufacturer = "Medtronic";
+    pacemaker.model = "Azure XT DR MRI SureScan W1DR01";
+    pacemaker.location = "Left upper chest";
+    pacemaker.implantedOn = "2021-03";
+    pacemaker.mrStatus = MrStatus::Conditional;
+    pacemaker.conditions.fieldStrengthsT = {1.5, 3};
+    pacemaker.conditions.maxSpatialGradientTPerM = 10;
+    pacemaker.conditions.operatingMode = OperatingMode::Normal;
+    pacemaker.conditions.maxWholeBodySarWPerKg = 2;
+    pacemaker.conditions.maxB1rmsMicroTesla = 2.8;
+    pacemaker.conditions.other =
+        "Program the device to SureScan mode before the scan; cardiology on call.";
+    pacemaker.checkResult = "MR Conditional on MR1 Siemens Aera 1.5T: 3 pass, 1 fail, 2 unknown";
+    pacemaker.enteredBy = "nina";
+    pacemaker.enteredAt = "2026-11-20T10:05:00Z";
+    store::ImplantRecord plate;
+    plate.id = 2;
+    plate.type = "Bone plate";
+    plate.manufacturer = "Synthes";
+    plate.model = "LCP titanium";
+    plate.location = "Right forearm";
+    plate.implantedOn = "2015";
+    plate.mrStatus = MrStatus::Safe;
+    plate.checkResult = "MR Safe: no conditions to check";
+    plate.enteredBy = "nina";
+    plate.enteredAt = "2026-11-20T10:07:00Z";
+    return {pacemaker, plate};
+}
+
+std::string strokesJson(float shift) {
+    json strokes = json::array();
+    json a = json::array(), b = json::array();
+    for (int i = 0; i <= 12; ++i) {
+        const float t = float(i) / 12.0f;
+        a.push_back({0.05 + 0.6 * t, 0.5 + 0.3 * std::sin(t * 9.0f + shift)});
+        b.push_back({0.55 + 0.4 * t, 0.8 - 0.5 * t});
+    }
+    strokes.push_back(a);
+    strokes.push_back(b);
+    return json{{"strokes", strokes}}.dump();
+}
+
+// The pacemaker screening after review and decision: a corrected flag, implants, the decision with
+// conditions and an override, and the nurse's and the safety officer's drawn signatures.
+store::ScreeningDetail reviewedPacemaker() {
+    auto d = importExample("pacemaker");
+    REQUIRE(!d.flags.empty());
+    for (auto& f : d.flags) {
+        f.status = FlagVerdict::Verified;
+        f.statusBy = "nina";
+        f.statusAt = "2026-11-20T10:02:00Z";
+    }
+    d.flags.front().correctedAnswer = "Yes — pacemaker implanted 2021, card seen";
+    d.flags.front().note =
+        "Patient first answered for the wrong device; checked the card together.";
+    d.implants = reviewedImplants();
+    d.decision = store::Decision{
+        "cleared_with_conditions",
+        "Normal Operating Mode only.\nDevice in SureScan mode, checked by cardiology.\n"
+        "Pulse oximetry and ECG throughout.",
+        "Spatial gradient at the implant to be kept under 10 T/m by positioning.", "omar",
+        "2026-11-20T10:40:00Z"};
+    d.summary.reviewedBy = "nina";
+    d.signatures = {
+        {"review", "Nina Patel", Role::Nurse, strokesJson(0), "2026-11-20T10:12:00Z"},
+        {"decision", "Omar Haddad", Role::Mrso, strokesJson(1.5f), "2026-11-20T10:40:00Z"}};
+    return d;
+}
+
+} // namespace
+
+TEST_CASE("an MR Conditional implant checked against the planned scanner shows each condition as "
+          "PASS, FAIL or UNKNOWN") {
+    const auto d = reviewedPacemaker();
+    auto in = recordOf(d);
+    in.scanner = plannedScanner();
+    const std::string path = writePdf("reviewed-pacemaker", record::renderRecordPdf(in));
+    const std::string text = pdfText(path);
+    CHECK(holds(text, "Implants (2)"));
+    CHECK(holds(text, "Pacemaker (generator and two leads)"));
+    CHECK(holds(text, "Medtronic"));
+    CHECK(holds(text, "Azure XT DR MRI SureScan W1DR01"));
+    CHECK(holds(text, "Left upper chest"));
+    CHECK(holds(text, "2021-03"));
+    CHECK(holds(text, "MR Conditional"));
+    CHECK(holds(text, "Static field strength: 1.5 T, 3 T only"));
+    CHECK(holds(text, "Maximum spatial field gradient: 10 T/m (1000 G/cm)"));
+    CHECK(holds(text, "B1+rms: at most 2.8 µT"));
+    CHECK(holds(text, "Checked against MR1 Siemens Aera 1.5T"));
+    CHECK(holds(text, "PASS Static field strength: label allows 1.5 T, 3 T; scanner is 1.5 T"));
+    CHECK(holds(text, "FAIL Spatial field gradient: label allows at most 10 T/m; planned 12 T/m"));
+    CHECK(holds(text, "PASS Operating mode: label allows Normal Operating Mode only; planned "
+                      "Normal Operating Mode"));
+    CHECK(holds(text, "PASS Whole-body SAR: label allows at most 2 W/kg; planned 1.8 W/kg"));
+    CHECK(
+        holds(text, "UNKNOWN B1+rms: label allows at most 2.8 uT; the planned value is not known"));
+    CHECK(holds(text, "UNKNOWN Other conditions:"));
+    CHECK(holds(
+        text, "FAIL Overall: MR Conditional on MR1 Siemens Aera 1.5T: 3 pass, 1 fail, 2 unknown"));
+    // The MR Safe plate passes with nothing to check.
+    CHECK(holds(text, "Bone plate"));
+    CHECK(holds(text, "PASS Overall: MR Safe: no conditions to check"));
+    CHECK(holds(text, "nina at 2026-11-20T10:05:00Z"));
+    checkInsideMargins(path);
+}
+
+TEST_CASE("without a planned scanner an implant shows the check result saved with it") {
+    const auto d = reviewedPacemaker();
+    const std::string text =
+        pdfText(writePdf("reviewed-pacemaker-no-scanner", record::renderRecordPdf(recordOf(d))));
+    CHECK(holds(text, "MR Conditional on MR1 Siemens Aera 1.5T: 3 pass, 1 fail, 2 unknown (as "
+                      "saved with the implant)"));
+    CHECK(text.find("PASS") == std::string::npos);
+    CHECK(text.find("Checked against") == std::string::npos);
+}
+
+TEST_CASE("a record without implants says none were recorded") {
+    const auto d = importExample("no-risk");
+    const std::string text =
+        pdfText(writePdf("no-risk-implants", record::renderRecordPdf(recordOf(d))));
+    CHECK(holds(text, "Implants (0)"));
+    CHECK(holds(text, "No implants were recorded at the review."));
+}
+
+TEST_CASE("a flag corrected with the patient shows the corrected answer with its verdict") {
+    const auto d = reviewedPacemaker();
+    const std::string text =
+        pdfText(writePdf("corrected-flag", record::renderRecordPdf(recordOf(d))));
+    CHECK(holds(text, "Review: verified by nina at 2026-11-20T10:02:00Z"));
+    CHECK(holds(text, "Corrected with the patient: Yes — pacemaker implanted 2021, card seen"));
+    CHECK(holds(text,
+                "Note: Patient first answered for the wrong device; checked the card together."));
+}
+
+TEST_CASE(
+    "the decision shows its conditions line by line, the override reason and who decided when") {
+    const auto d = reviewedPacemaker();
+    const std::string path = writePdf("decision-conditions", record::renderRecordPdf(recordOf(d)));
+    const std::string text = pdfText(path);
+    CHECK(holds(text, "Cleared with conditions"));
+    CHECK(holds(text, "Normal Operating Mode only."));
+    CHECK(holds(text, "Device in SureScan mode, checked by cardiology."));
+    CHECK(holds(text, "Pulse oximetry and ECG throughout."));
+    CHECK(holds(
+        text,
+        "Override reason Spatial gradient at the implant to be kept under 10 T/m by positioning."));
+    CHECK(holds(text, "Decided by omar"));
+    CHECK(holds(text, "Decided at 2026-11-20T10:40:00Z"));
+    // Each condition on its own line.
+    std::istringstream lines(text);
+    int found = 0;
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("Device in SureScan mode") != std::string::npos) {
+            CHECK(line.find("Normal Operating Mode only.") == std::string::npos);
+            ++found;
+        }
+    CHECK(found == 1);
+}
+
+TEST_CASE("staff signatures show each signer's name, role and time under the drawn strokes") {
+    auto d = reviewedPacemaker();
+    d.signatures.push_back(
+        {"decision", "Ida Unreadable", Role::Mrso, "not json", "2026-11-20T10:41:00Z"});
+    const std::string path = writePdf("staff-signatures", record::renderRecordPdf(recordOf(d)));
+    const std::string text = pdfText(path);
+    CHECK(holds(text, "Staff signatures"));
+    CHECK(holds(text, "Nina Patel"));
+    CHECK(holds(text, "Reviewing nurse (Level 2)"));
+    CHECK(holds(text, "Review signed 2026-11-20T10:12:00Z"));
+    CHECK(holds(text, "Omar Haddad"));
+    CHECK(holds(text, "MR safety officer"));
+    CHECK(holds(text, "Decision signed 2026-11-20T10:40:00Z"));
+    CHECK(holds(text, "(the drawn signature could not be read)"));
+    CHECK(holds(text, "No handwritten signature is attached to the response."));
+    checkInsideMargins(path);
+}
+
+TEST_CASE("the content hash covers the planned scanner, implants, staff signatures and corrected "
+          "answers") {
+    const auto d = reviewedPacemaker();
+    auto in = recordOf(d);
+    in.scanner = plannedScanner();
+    const std::string hash = record::recordContentHash(in);
+    CHECK(record::recordContentHash(in) == hash);
+
+    auto otherScanner = in;
+    otherScanner.scanner->fieldStrengthT = 3;
+    CHECK(record::recordContentHash(otherScanner) != hash);
+    auto noScanner = in;
+    noScanner.scanner.reset();
+    CHECK(record::recordContentHash(noScanner) != hash);
+
+    const auto changedHash = [&](const std::function<void(store::ScreeningDetail&)>& change) {
+        auto changed = d;
+        change(changed);
+        auto other = in;
+        other.detail = &changed;
+        return record::recordContentHash(other);
+    };
+    CHECK(changedHash([](auto& x) { x.implants[0].conditions.maxSpatialGradientTPerM = 20; }) !=
+          hash);
+    CHECK(changedHash([](auto& x) { x.implants[1].mrStatus = MrStatus::Unknown; }) != hash);
+    CHECK(changedHash([](auto& x) { x.signatures[0].signerName = "Someone else"; }) != hash);
+    CHECK(changedHash([](auto& x) { x.signatures[1].strokesJson = "{}"; }) != hash);
+    CHECK(changedHash([](auto& x) { x.flags[0].correctedAnswer = "No"; }) != hash);
+
+    // A record without any of them hashes as it did before they existed.
+    const auto plain = importExample("no-risk");
+    const std::string canonical = record::recordContentText(recordOf(plain));
+    for (const char* key :
+         {"\"implants\"", "\"staffSignatures\"", "\"scanner\"", "\"correctedAnswer\""})
+        CHECK(canonical.find(key) == std::string::npos);
+}
+
+TEST_CASE("an implant whose other conditions run long wraps them inside the margins and keeps "
+          "every word") {
+    auto d = reviewedPacemaker();
+    std::string other;
+    for (int i = 0; other.size() < 1500; ++i)
+        other += "step" + std::to_string(i) + " check the lead impedance and capture threshold; ";
+    d.implants[0].conditions.other = other;
+    d.implants[0].type = std::string(200, 'W'); // one unbroken word longer than the line
+    auto in = recordOf(d);
+    in.scanner = plannedScanner();
+    const std::string path = writePdf("long-implant", record::renderRecordPdf(in));
+    const std::string text = pdfText(path);
+    for (const auto& w : words(other))
+        CHECK(text.find(w) != std::string::npos);
     checkInsideMargins(path);
 }

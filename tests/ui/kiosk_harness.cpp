@@ -121,8 +121,18 @@ void KioskHarness::scroll(const std::string& area, float dy) {
     REQUIRE(it != state().scrollAreas.end());
     const auto& a = it->second;
     // Start where no button sits would be ideal; the drag slop keeps buttons from firing anyway.
-    // Away from the scroll bar on the right, which drags the other way.
-    const float x = (a.x0 + a.x1) / 2, y0 = dy < 0 ? a.y1 - 10 : a.y0 + 10;
+    // Start on empty content (a finger dragging on a signature pad draws instead), away from the
+    // scroll bar on the right, which drags the other way.
+    auto free = [&](float px, float py) {
+        for (const auto& [name, t] : state().targets)
+            if (px >= t.x0 && px <= t.x1 && py >= t.y0 && py <= t.y1) return false;
+        return true;
+    };
+    float x = (a.x0 + a.x1) / 2, y0 = dy < 0 ? a.y1 - 10 : a.y0 + 10;
+    bool found = false;
+    for (float py = y0; !found && py > a.y0 && py < a.y1; py += dy < 0 ? -8.0f : 8.0f)
+        for (const float px : {a.x0 + 4, (a.x0 + a.x1) / 2, a.x1 - 30})
+            if (!found && free(px, py)) x = px, y0 = py, found = true;
     std::vector<ImVec2> pts;
     const int steps = 12;
     for (int i = 0; i <= steps; ++i) pts.push_back(ImVec2(x, y0 + dy * float(i) / float(steps)));
@@ -147,7 +157,10 @@ void KioskHarness::tap(const std::string& id) {
         scroll(t.scrollArea, dy);
     }
     std::string shown;
-    for (const auto& [name, t] : state().targets) shown += name + (t.visible ? "" : "(hidden)") + " ";
+    for (const auto& [name, t] : state().targets)
+        shown += name + (t.visible ? "" : "(hidden y " + std::to_string(int(t.y0)) + "-" + std::to_string(int(t.y1)) + " in " + t.scrollArea + ")") + " ";
+    for (const auto& [name, a] : state().scrollAreas)
+        shown += "[area " + name + " y " + std::to_string(int(a.y0)) + "-" + std::to_string(int(a.y1)) + "] ";
     INFO("screen " << screen() << " page " << page() << "; targets: " << shown);
     FAIL("no touch target '" << id << "' on screen");
 }

@@ -482,7 +482,7 @@ TEST_CASE("holding the top-left corner opens staff sign-in; a wrong PIN is refus
     CHECK(h.state().staffPin.empty());
     typeInto(h, "staff:pin", "482913");
     h.tap("staff-sign-in");
-    REQUIRE(h.screen() == "staff-menu");
+    REQUIRE(h.screen() == "staff-queue");
     REQUIRE(h.state().staff);
     CHECK(h.state().staff->displayName == "Nina Nurse");
     // Staff may discard the unfinished screening; the kiosk returns to Welcome with nothing kept.
@@ -501,7 +501,7 @@ TEST_CASE("a signed-in staff member is signed out after the idle time") {
     typeInto(h, "staff:username", "omar");
     typeInto(h, "staff:pin", "730517");
     h.tap("staff-sign-in");
-    REQUIRE(h.screen() == "staff-menu");
+    REQUIRE(h.screen() == "staff-queue");
     h.wait(121);
     CHECK(h.screen() == "welcome");
     CHECK_FALSE(h.state().staff);
