@@ -102,7 +102,7 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& options, std::ostre
 
 // Seeds an empty data directory with sample screenings in every state the store keeps, demo staff
 // accounts and (when missing) a site signing key. Exit 0; 2 when the database already holds a
-// screening (it is then left untouched) or seeding fails.
+// screening or a staff account (it is then left untouched), or seeding fails.
 int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err);
 
 } // namespace mrscreen::cli

@@ -478,15 +478,13 @@ int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err) {
                 << "; demo data goes only into an empty data directory, e.g. --data-dir ./demo\n";
             return 2;
         }
-        for (const auto& m : store->staff())
-            for (const auto& s : demoStaff())
-                if (m.username == s.username) {
-                    err << "mrscreen demo: " << config.databasePath()
-                        << " already has a staff account '" << s.username
-                        << "'; demo data goes only into an empty data directory, e.g. --data-dir "
-                        << "./demo\n";
-                    return 2;
-                }
+        // Staff without screenings is a kiosk being set up: demo PINs must never reach it.
+        if (const auto n = store->staff().size(); n > 0) {
+            err << "mrscreen demo: " << config.databasePath() << " already has " << n
+                << (n == 1 ? " staff account" : " staff accounts")
+                << "; demo data goes only into an empty data directory, e.g. --data-dir ./demo\n";
+            return 2;
+        }
         // Every example is read and checked before anything is written.
         seeder.emplace(*store, config, files, examplesDir, err);
         for (const DemoVisit* v : visits.all())

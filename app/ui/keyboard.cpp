@@ -163,7 +163,9 @@ void startEditing(Ui& ui, const std::string& key, const std::string& current, bo
     e.key = key;
     e.buffer = current;
     e.numeric = numeric;
-    e.layer = numeric ? "numbers" : "letters";
+    // Dates are typed as digits and dashes: open on the layer that has both.
+    const bool date = key.size() > 4 && key.compare(key.size() - 4, 4, "date") == 0;
+    e.layer = numeric ? "numbers" : date ? "symbols" : "letters";
     e.shift = !numeric && current.empty() && key.rfind("staff:", 0) != 0 && key.rfind("work:", 0) != 0; // a name starts with a capital
     ui.st.editing = e;
 }

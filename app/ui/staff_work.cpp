@@ -161,9 +161,10 @@ std::vector<std::string> triggerLines(Ui& ui, const store::StoredFlag& f) {
                         if (o.value.type == ValueType::Coding && o.value.coding.code == text) text = o.display.base;
                 answers += (answers.empty() ? "" : ", ") + text;
             }
-            out.push_back((item ? item->text.base : t.value("linkId", "")) + "  →  " + answers);
+            out.push_back("Patient's answer: " + (item ? item->text.base : t.value("linkId", "")) + "  →  " + answers);
         } else if (t.contains("derived")) {
-            out.push_back(t.value("derived", "") + " = " + (t["value"].is_number() ? fixed(t["value"].get<double>(), 1) : "not known"));
+            out.push_back("Computed: " + t.value("derived", "") + " " +
+                          (t["value"].is_number() ? fixed(t["value"].get<double>(), 1) : "not known"));
         }
     }
     return out;
@@ -183,7 +184,7 @@ std::vector<std::string> followUps(Ui& ui, const store::StoredFlag& f, const Res
                 if (it.linkId.rfind(linkId + "-", 0) == 0)
                     for (const auto& a : it.answers) {
                         const Item* item = ui.form.find(it.linkId);
-                        out.push_back((item ? item->text.base : it.linkId) + ": " + a.value.toText());
+                        out.push_back((item ? item->text.base : it.linkId) + "  →  " + a.value.toText());
                     }
                 walk(it.items);
                 for (const auto& a : it.answers) walk(a.items);
@@ -240,12 +241,13 @@ void flagCard(Ui& ui, const store::StoredFlag& f, const Response& response, bool
     textWrapped(ui, std::string(severityName(f.severity)) + " · " + f.category + " · " + f.ruleId, ui.title(),
                 severityColor(ui, f.severity), width - ui.gap * 2);
     textWrapped(ui, f.message, nullptr, ui.colors->text, width - ui.gap * 2);
-    for (const auto& line : triggerLines(ui, f)) textWrapped(ui, "Patient's answer: " + line, nullptr, ui.colors->text, width - ui.gap * 2);
+    for (const auto& line : triggerLines(ui, f)) textWrapped(ui, line, nullptr, ui.colors->text, width - ui.gap * 2);
     for (const auto& line : followUps(ui, f, response)) textWrapped(ui, "Details: " + line, nullptr, ui.colors->muted, width - ui.gap * 2);
     if (f.category == "implant" || f.category == "foreign-body")
         for (const auto& m : bodyMarks(ui, response)) textWrapped(ui, "Body map: " + m, nullptr, ui.colors->muted, width - ui.gap * 2);
-    textWrapped(ui, "Verdict: " + verdictLabel(f), nullptr, f.status == FlagVerdict::Open ? ui.colors->error : ui.colors->text,
-                width - ui.gap * 2);
+    if (f.severity != Severity::Info) // information flags need no verdict
+        textWrapped(ui, "Verdict: " + verdictLabel(f), nullptr, f.status == FlagVerdict::Open ? ui.colors->error : ui.colors->text,
+                    width - ui.gap * 2);
     if (editable && f.severity != Severity::Info) {
         const bool open = w.flagId == f.ruleId;
         if (!open) {

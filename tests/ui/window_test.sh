@@ -473,20 +473,20 @@ finish_page() {
 
 # body_map_page: one tap on the chest of the front figure, which must log a mark there.
 body_map_page() {
-    local cx cy bottom h x y
+    local cx cy box h x y
     target_xy figure:front || fail "no front figure on the body map"
     cx="$X"
     cy="$Y"
-    # The target gives the figure's centre; its height comes from the drawing: the lowest ink
-    # (the soles) in a band around the midline, below the centre and above the navigation bar.
+    # The target gives the figure's centre; its height comes from the drawing: the lowest ink (the
+    # soles) in a band from the gap between the legs (the band's corner, taken as background) to
+    # beside the right foot, from below the centre to above the navigation bar. %@ is the box
+    # around what differs from that corner.
     screenshot body-map-empty.png
     target_xy next || fail "no Next on the body map"
-    # (A 1 px border of the background colour makes -trim cut to the ink; the trimmed box is
-    # measured from the border's corner.)
-    bottom="$(convert "$OUT/body-map-empty.png" -crop "200x$((Y - 50 - cy))+$((cx - 100))+$cy" +repage \
-        -bordercolor 'rgb(246,247,249)' -border 1 -fuzz 10% -trim -format '%h %Y' info: | awk '{ print $2 + $1 - 2 }')"
-    [[ "$bottom" =~ ^[0-9]+$ ]] || fail "could not find the front figure's feet in body-map-empty.png"
-    h=$((2 * bottom)) # from the centre to the soles is half the figure
+    box="$(identify -fuzz 10% -format '%@' "$OUT/body-map-empty.png[70x$((Y - 50 - cy - 40))+$((cx - 2))+$((cy + 40))]")"
+    [[ "$box" =~ ^[0-9]+x([0-9]+)\+[0-9]+\+([0-9]+)$ ]] ||
+        fail "could not find the front figure's feet in body-map-empty.png ($box)"
+    h=$((2 * (40 + BASH_REMATCH[2] + BASH_REMATCH[1] - 1))) # from the centre to the soles is half of it
     ((h > 100)) || fail "the front figure is only $h px tall (centre $cx,$cy)"
     # assets/body-map.json: the chest is 0.222 of the height down, 0.05 beside the midline; on the
     # front view the patient's right is on the viewer's left.
