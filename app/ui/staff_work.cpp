@@ -368,7 +368,14 @@ void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
                      ui.services.store->addLab(w.id, store::LabResult{"creatinine", *v, w.creatinineUnit, w.labDate, "", ""},
                                                actorOf(ui.st));
                  })) {
-            if (ui.services.log) ui.services.log("lab-saved value=" + w.creatinine + " unit=" + w.creatinineUnit);
+            if (ui.services.log) {
+                ui.services.log("lab-saved value=" + w.creatinine + " unit=" + w.creatinineUnit);
+                const Egfr now = egfrOf(ui, *w.detail);
+                std::string raised;
+                for (const auto& f : now.flags) raised += (raised.empty() ? "" : "; ") + f;
+                ui.services.log("egfr value=" + (now.value ? fixed(*now.value, 0) : std::string("none")) +
+                                (now.stale ? " stale" : "") + " raises=" + raised);
+            }
             w.creatinine.clear();
             w.labDate.clear();
         }

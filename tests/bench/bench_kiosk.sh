@@ -3,7 +3,11 @@
 # (fullscreen, as deployed) on a headless X server (Xvfb 1280x800x24, Mesa llvmpipe) and measures
 #   1. idle CPU: utime+stime from /proc/PID/stat over --seconds (default 60) with nobody touching
 #      the screen, on Welcome and then on the first question page; % of one core, target < 1 %;
-#   2. resident memory: VmRSS and VmHWM from /proc/PID/status after each idle window, target < 80 MiB;
+#   2. resident memory: VmRSS and VmHWM from /proc/PID/status after each idle window, target < 80 MiB,
+#      each with the kiosk's private share beside it (Private_Clean + Private_Dirty from
+#      /proc/PID/smaps_rollup): RSS also counts the pages of shared libraries, above all Mesa's
+#      libLLVM, which are shared with every other process using them and can be dropped and read
+#      again from disk under memory pressure;
 #   3. start to first frame: the `first-frame ms=` state-log line, median of 5 starts, for information.
 # Prints a markdown table. Needs Xvfb and xdotool (kiosk-setup/mrscreen test installs them).
 # usage: tests/bench/bench_kiosk.sh [--seconds N] [--binary PATH]   (default binary: build/mrscreen)
@@ -98,6 +102,16 @@ cpu_ticks() {
 
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
+# memory_kb PID FIELD...: the sum of the FIELDs (kB) over all the process's mappings: from
+# smaps_rollup (Linux 4.14+), else summed over smaps.
+memory_kb() {
+    local file="/proc/$1/smaps_rollup"
+    shift
+    [[ -r "$file" ]] || file="${file%_rollup}"
+    awk -v fields=" $* " '$1 ~ /:$/ && index(fields, " " substr($1, 1, length($1) - 1) " ") { kb += $2 } END { print kb + 0 }' "$file"
+}
+private_kb() { memory_kb "$1" Private_Clean Private_Dirty; }
+
 # idle_cpu: "PERCENT TICKS": % of one core over SECONDS_IDLE seconds with nobody touching the
 # screen, and the clock ticks (1/CLK_TCK s) it is made of.
 idle_cpu() {
@@ -141,18 +155,26 @@ sleep 2 # let the first frames and start-up work finish
 echo "bench_kiosk: idle on Welcome for ${SECONDS_IDLE} s" >&2
 read -r cpu_welcome ticks_welcome < <(idle_cpu)
 rss_welcome="$(status_kb "$KIOSK_PID" VmRSS)"
+private_welcome="$(private_kb "$KIOSK_PID")"
 xdotool mousemove 1040 735 sleep 0.1 mousedown 1 sleep 0.1 mouseup 1 # Start
 wait_for_line ' screen=question .*page=family-name$'
 sleep 2
 echo "bench_kiosk: idle on the first question page for ${SECONDS_IDLE} s" >&2
 read -r cpu_question ticks_question < <(idle_cpu)
 rss_question="$(status_kb "$KIOSK_PID" VmRSS)"
+private_question="$(private_kb "$KIOSK_PID")"
+pss_question="$(memory_kb "$KIOSK_PID" Pss)"
 hwm="$(status_kb "$KIOSK_PID" VmHWM)"
 rss_anon="$(status_kb "$KIOSK_PID" RssAnon)"
 rss_file="$(status_kb "$KIOSK_PID" RssFile)"
-# How much of it is the software OpenGL driver's code (Mesa llvmpipe: libLLVM and the DRI driver).
-rss_mesa="$(awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 } /^Rss:/ && name ~ /libLLVM|_dri\.so/ { kb += $2 } END { print kb + 0 }' \
-    "/proc/$KIOSK_PID/smaps")"
+# How much of it is the software OpenGL driver (Mesa llvmpipe: libLLVM and the DRI driver, called
+# libgallium-*.so from Mesa 24.2): all its resident pages, and those private to the kiosk (the
+# relocated data of the libraries).
+read -r rss_mesa private_mesa < <(awk '
+    /^[0-9a-f]+-[0-9a-f]+ / { mesa = ($6 ~ /libLLVM|_dri\.so|libgallium/) }
+    mesa && $1 == "Rss:" { rss += $2 }
+    mesa && ($1 == "Private_Clean:" || $1 == "Private_Dirty:") { private += $2 }
+    END { print rss + 0, private + 0 }' "/proc/$KIOSK_PID/smaps")
 stop_pid "$KIOSK_PID"
 KIOSK_PID=""
 
@@ -174,9 +196,10 @@ echo "| Measure | Result | Target | Status |"
 echo "| --- | --- | --- | --- |"
 echo "| Idle CPU on Welcome (${SECONDS_IDLE} s) | ${cpu_welcome} % of a core (${ticks_welcome} ticks) | < ${CPU_TARGET} % | $(status_of "$cpu_welcome" "$CPU_TARGET") |"
 echo "| Idle CPU on the first question page (${SECONDS_IDLE} s) | ${cpu_question} % of a core (${ticks_question} ticks) | < ${CPU_TARGET} % | $(status_of "$cpu_question" "$CPU_TARGET") |"
-echo "| VmRSS on Welcome | $(mib "$rss_welcome") MiB | < ${RSS_TARGET} MiB | $(status_of "$(mib "$rss_welcome")" "$RSS_TARGET") |"
-echo "| VmRSS on the question page | $(mib "$rss_question") MiB | < ${RSS_TARGET} MiB | $(status_of "$(mib "$rss_question")" "$RSS_TARGET") |"
+echo "| VmRSS on Welcome (private to the kiosk) | $(mib "$rss_welcome") MiB ($(mib "$private_welcome") MiB) | < ${RSS_TARGET} MiB | $(status_of "$(mib "$rss_welcome")" "$RSS_TARGET") |"
+echo "| VmRSS on the question page (private to the kiosk) | $(mib "$rss_question") MiB ($(mib "$private_question") MiB) | < ${RSS_TARGET} MiB | $(status_of "$(mib "$rss_question")" "$RSS_TARGET") |"
 echo "| VmHWM (peak RSS) | $(mib "$hwm") MiB | < ${RSS_TARGET} MiB | $(status_of "$(mib "$hwm")" "$RSS_TARGET") |"
 echo "| RSS on the question page: anonymous / file-backed | $(mib "$rss_anon") / $(mib "$rss_file") MiB | - | info |"
-echo "| RSS in Mesa's code (libLLVM, DRI driver) | $(mib "$rss_mesa") MiB | - | info |"
+echo "| RSS in Mesa's code (libLLVM, DRI driver): all / private | $(mib "$rss_mesa") / $(mib "$private_mesa") MiB | - | info |"
+echo "| PSS on the question page (shared pages divided among their users) | $(mib "$pss_question") MiB | - | info |"
 echo "| Start to first frame (median of ${STARTS}) | ${median} ms (min ${sorted[0]}, max ${sorted[$((STARTS - 1))]}) | - | info |"

@@ -34,6 +34,7 @@ KioskHarness::KioskHarness(HarnessOptions options) : options_(options) {
     config_.dataDir = dir_;
     config_.form = sourcePath("forms/mri-safety");
     config_.siteName = "Test MRI";
+    config_.signerRoles = options_.signerRoles;
     files_ = std::make_unique<cli::FormFiles>(cli::loadFormFiles(config_.form));
     store_ = cli::openStore(config_);
     if (options_.signingKey) {

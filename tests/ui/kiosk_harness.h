@@ -21,6 +21,7 @@ struct HarnessOptions {
     int width = 1280, height = 800;
     bool signingKey = true;
     std::string failSubmit; // when set, saving throws this (a full disk, a lost database)
+    std::vector<std::string> signerRoles = {"mrso"}; // [policy] signer_roles
     ui::KioskOptions kiosk;
 };
 

@@ -176,6 +176,32 @@ TEST_CASE("a nurse enters a creatinine for a renal case and sees the eGFR and th
     INFO(h.state().work.message);
     REQUIRE(h.store().screening(id)->labs.size() == 1);
     CHECK(h.logged("lab-saved value=2.4 unit=mg/dL"));
+    // The eGFR from 2.4 mg/dL for this patient is low enough to raise the site's renal flag.
+    CHECK(h.logged("egfr value="));
+    CHECK(h.logged("raises=stop"));
+}
+
+TEST_CASE("where policy lets nurses sign off, the nurse who reviewed a screening still may not decide it") {
+    test::HarnessOptions o;
+    o.signerRoles = {"nurse", "mrso"};
+    KioskHarness h(o);
+    addStaff(h);
+    const auto id = submitExample(h, "no-risk.json");
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(id));
+    verdictAll(h, id);
+    sign(h);
+    h.tap("review-sign");
+    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    h.tap("staff-queue");
+    h.tap("queue:" + std::to_string(id));
+    REQUIRE(h.screen() == "staff-decision");
+    h.tap("outcome:1");
+    sign(h);
+    h.tap("decision-sign");
+    CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    CHECK(h.state().work.message.find("review") != std::string::npos);
+    CHECK(h.store().screening(id)->signatures.size() == 1);
 }
 
 TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record carries the decision, the conditions and "
