@@ -4,10 +4,50 @@
 
 #include "store/clock.h"
 
+#include <filesystem>
+#include <fstream>
 #include <ostream>
 #include <sstream>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char** environ;
 
 namespace mrscreen::cli {
+
+namespace {
+
+// Page 1 of a PDF as RGB pixels, by poppler's pdftoppm (a binary PPM is simple to read).
+std::optional<ui::PagePicture> renderFirstPage(const std::string& pdf, const std::string& dir, std::string& problem) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    const std::string stem = (std::filesystem::path(dir) / std::filesystem::path(pdf).stem()).string();
+    std::vector<std::string> args = {"pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-singlefile", pdf, stem};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, "pdftoppm", nullptr, nullptr, argv.data(), environ) != 0) {
+        problem = "the page preview needs pdftoppm: install the Debian package poppler-utils";
+        return std::nullopt;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    std::ifstream in(stem + ".ppm", std::ios::binary);
+    std::string magic;
+    int w = 0, h = 0, max = 0;
+    if (!status && in >> magic >> w >> h >> max && magic == "P6" && max == 255 && w > 0 && h > 0 && w < 10000 && h < 10000) {
+        in.get(); // the single whitespace before the pixels
+        ui::PagePicture pic;
+        pic.width = w, pic.height = h, pic.path = stem + ".ppm";
+        pic.rgb.resize(std::size_t(w) * std::size_t(h) * 3);
+        if (in.read(reinterpret_cast<char*>(pic.rgb.data()), std::streamsize(pic.rgb.size()))) return pic;
+    }
+    problem = "pdftoppm could not render " + pdf + " for the preview";
+    return std::nullopt;
+}
+
+} // namespace
 
 ui::KioskOptions kioskOptions(const KioskConfig& c) {
     ui::KioskOptions o;
@@ -43,6 +83,9 @@ ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, 
         return out;
     };
     s.scanner = config.scanner();
+    s.renderPage = [dir = config.dataDir + "/previews"](const std::string& pdf, std::string& problem) {
+        return renderFirstPage(pdf, dir, problem);
+    };
     s.produceRecord = [&store, &config, &files, &err](std::int64_t id, const screening::Actor& actor) {
         std::ostringstream problems;
         std::optional<std::string> path;

@@ -21,6 +21,7 @@
 #include <vector>
 
 struct ImFont;
+typedef void* ImTextureID;
 
 namespace mrscreen::ui {
 
@@ -40,6 +41,13 @@ struct SubmitOutcome {
     std::string problem;    // for staff and the log when not saved
 };
 
+// A rendered page: RGB pixels, row by row.
+struct PagePicture {
+    int width = 0, height = 0;
+    std::vector<unsigned char> rgb;
+    std::string path; // where it was rendered
+};
+
 // What the kiosk needs from the rest of the program, passed in so tests can watch it.
 struct KioskServices {
     // Saves a completed response as a submitted screening and produces its record.
@@ -52,6 +60,11 @@ struct KioskServices {
     // nullopt (with the reason in the log) when no record could be made.
     std::function<std::optional<std::string>(std::int64_t id, const screening::Actor&)> produceRecord;
     screening::ScannerSetup scanner; // the planned scanner, for the MR Conditional check
+    // Renders page 1 of a record PDF as a picture for the on-screen preview; nullopt with the
+    // reason in `problem` when it cannot.
+    std::function<std::optional<PagePicture>(const std::string& pdf, std::string& problem)> renderPage;
+    // Turns a picture into a texture the renderer can draw (set by the window; absent headless).
+    std::function<ImTextureID(const PagePicture&)> uploadPicture;
 };
 
 enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };
@@ -98,6 +111,9 @@ struct StaffWork {
     std::vector<record::Stroke> signature;
     bool drawing = false;
     std::string recordPath;
+    std::optional<PagePicture> preview;
+    ImTextureID previewTexture = nullptr;
+    std::string previewProblem;
 };
 
 struct KioskState {
@@ -165,6 +181,11 @@ public:
     // Seconds until the kiosk must draw again even without input (idle timers), or a negative
     // number when it can sleep until the next event.
     double nextDeadline(double now) const;
+
+    // The window's way of turning a picture into a texture (record previews).
+    void setPictureUploader(std::function<ImTextureID(const PagePicture&)> upload) {
+        services_.uploadPicture = std::move(upload);
+    }
 
     // Starts a screening for a known patient (staff side): identity answers filled in.
     void startForPatient(const store::PatientIdentity& patient, const std::string& language);

@@ -7,6 +7,8 @@
 #include <imgui.h>
 
 #include <cfloat>
+#include <cstdint>
+#include <vector>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -98,6 +100,18 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     glfwGetWindowSize(window, &fbw, &fbh);
     const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh));
     std::unique_ptr<Kiosk> kiosk = makeKiosk(fonts);
+    std::vector<GLuint> textures; // page previews, freed with the window
+    kiosk->setPictureUploader([&textures](const PagePicture& pic) {
+        GLuint tex = 0;
+        glGenTextures(1, &tex);
+        glBindTexture(GL_TEXTURE_2D, tex);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, pic.width, pic.height, 0, GL_RGB, GL_UNSIGNED_BYTE, pic.rgb.data());
+        textures.push_back(tex);
+        return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex));
+    });
 
     int framesLeft = 3; // ImGui settles a tap over a few frames (press, release, hover cleared)
     bool first = true;
@@ -151,6 +165,7 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         if (down || io.MouseDown[0]) framesLeft = 3; // keep drawing while a finger is down (signing, scrolling)
     }
     kiosk.reset();
+    if (!textures.empty()) glDeleteTextures(GLsizei(textures.size()), textures.data());
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

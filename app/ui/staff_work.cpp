@@ -719,6 +719,19 @@ void staffDecisionScreen(Ui& ui) {
         section(ui, "Decided: " + d.decision->outcome + " by " + d.decision->decidedBy);
         if (!d.decision->conditions.empty()) textWrapped(ui, d.decision->conditions, nullptr, ui.colors->text);
         if (!w.recordPath.empty()) textWrapped(ui, "Signed record: " + w.recordPath, nullptr, ui.colors->text);
+        if (!w.previewProblem.empty()) textWrapped(ui, w.previewProblem, nullptr, ui.colors->error);
+        if (w.preview) {
+            // Page 1 of the final record, as filed.
+            const float width = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 24);
+            const float height = width * float(w.preview->height) / float(w.preview->width);
+            if (w.previewTexture) {
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                ImGui::Image(w.previewTexture, ImVec2(width, height));
+                ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + width, p.y + height), ui.colors->tileBorder);
+            } else {
+                textWrapped(ui, "Page preview: " + w.preview->path, nullptr, ui.colors->muted);
+            }
+        }
     } else if (d.summary.state == ScreeningState::Reviewed) {
         section(ui, "Decision: may the patient enter Zone IV?");
         const float width = ImGui::GetContentRegionAvail().x;
@@ -777,6 +790,11 @@ void staffDecisionScreen(Ui& ui) {
                         w.message = path ? "Decision signed; the final signed record is " + *path
                                          : "Decision signed, but no signed record could be made (see the log): run 'mrscreen record " + std::to_string(w.id) + "'.";
                         if (ui.services.log && path) ui.services.log("record screening=" + std::to_string(w.id) + " path=" + *path);
+                        if (path && ui.services.renderPage) {
+                            w.preview = ui.services.renderPage(*path, w.previewProblem);
+                            if (w.preview && ui.services.uploadPicture) w.previewTexture = ui.services.uploadPicture(*w.preview);
+                            if (w.preview && ui.services.log) ui.services.log("preview path=" + w.preview->path);
+                        }
                     }
                 }
             }

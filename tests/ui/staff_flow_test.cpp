@@ -252,6 +252,10 @@ TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record
     CHECK(text.find("Cardiology present") != std::string::npos);
     CHECK(text.find("Nina Okoro, RN") != std::string::npos);
     CHECK(text.find("Omar Haddad, MRSO") != std::string::npos);
+    // Page 1 of the final record is rendered for the on-screen preview.
+    CHECK(h.logged("preview path="));
+    REQUIRE(h.state().work.preview);
+    CHECK(h.state().work.preview->width > 100);
     const std::string sig = run("pdfsig '" + rec->path + "' 2>&1");
     CHECK(sig.find("Signature is Valid.") != std::string::npos);
     CHECK(sig.find("Total document signed") != std::string::npos);
