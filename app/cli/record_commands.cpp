@@ -5,6 +5,9 @@
 #include "record/atomic_file.h"
 #include "record/pdf_signature.h"
 #include "record/record_pdf.h"
+#include "screening/answers.h"
+#include "screening/derived.h"
+#include "screening/response.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -32,6 +35,22 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     in.form = &form;
     in.formSha256 = formSha256;
     in.scanner = config.scanner();
+    if (!detail->labs.empty()) {
+        // The latest creatinine, with the eGFR as of the day the sample was drawn.
+        const auto& lab = detail->labs.back();
+        const auto response = screening::readResponse(detail->responseJson, "screening " + std::to_string(id));
+        const screening::ScreeningAnswers answers(form, response);
+        const auto unit = lab.unit == "umol/L" ? screening::CreatinineUnit::UmolPerL : screening::CreatinineUnit::MgPerDl;
+        const auto derived = screening::computeDerived(answers, lab.takenOn.empty() ? detail->summary.submittedAt.substr(0, 10)
+                                                                                    : lab.takenOn,
+                                                       screening::Creatinine{lab.value, unit, lab.takenOn});
+        record::RecordLabs labs;
+        labs.creatinine = lab.value;
+        labs.creatinineUnit = lab.unit;
+        labs.egfr = derived.egfr.value_or(0);
+        labs.date = lab.takenOn;
+        in.labs = labs;
+    }
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;
     info.name = config.siteName;

@@ -62,8 +62,16 @@ int guarded(const char* command, std::ostream& err, Body&& body) {
     }
 }
 
+// Pads to `width` characters (not bytes: "Hernández" is 9 wide), cutting what does not fit.
 std::string padded(const std::string& s, std::size_t width) {
-    return s.size() >= width ? s.substr(0, width - 1) + " " : s + std::string(width - s.size(), ' ');
+    std::size_t chars = 0, cut = s.size();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+        if (chars == width - 1 && cut == s.size()) cut = i;
+        ++chars;
+    }
+    if (chars >= width) return s.substr(0, cut) + " ";
+    return s + std::string(width - chars, ' ');
 }
 
 json summaryJson(const store::ScreeningSummary& s) {

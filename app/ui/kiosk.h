@@ -93,6 +93,7 @@ struct StaffWork {
     std::optional<store::ScreeningDetail> detail; // reloaded after every change
     std::string search;
     std::string message;      // the store's refusal or a confirmation, shown at the top
+    bool messageOk = false;   // a confirmation, not a problem
     bool showAnswers = false;
     // A verdict being recorded on one flag.
     std::string flagId;

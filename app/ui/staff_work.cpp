@@ -66,10 +66,12 @@ bool attempt(Ui& ui, const std::string& done, Change&& change) {
     try {
         change();
         ui.st.work.message = done;
+        ui.st.work.messageOk = true;
         reload(ui);
         return true;
     } catch (const std::exception& e) {
         ui.st.work.message = e.what();
+        ui.st.work.messageOk = false;
         if (ui.services.log) ui.services.log(std::string("staff-refused ") + e.what());
         return false;
     }
@@ -126,7 +128,8 @@ bool staffHeader(Ui& ui, const std::string& title) {
         }
     }
     ImGui::SetCursorScreenPos(keep);
-    if (!st.work.message.empty()) textWrapped(ui, st.work.message, ui.title(), ui.colors->error);
+    if (!st.work.message.empty())
+        textWrapped(ui, st.work.message, ui.title(), st.work.messageOk ? ui.colors->text : ui.colors->error);
     return true;
 }
 
@@ -270,8 +273,8 @@ void flagCard(Ui& ui, const store::StoredFlag& f, const Response& response, bool
             if (w.verdict == 2) field(ui, "The corrected answer", "corrected", w.corrected, false, width - ui.gap * 2);
             field(ui, "Note", "note", w.note, false, width - ui.gap * 2);
             if (touchButton(ui, "verdict-save:" + f.ruleId, "Save verdict", ImVec2(std::min(width - ui.gap * 2, ui.unit * 10), 0))) {
-                if (w.verdict == 0) w.message = "Choose Confirmed, Corrected with the patient, or Not applicable.";
-                else if (w.verdict == 2 && w.corrected.empty()) w.message = "Write the corrected answer.";
+                if (w.verdict == 0) w.messageOk = false, w.message = "Choose Confirmed, Corrected with the patient, or Not applicable.";
+                else if (w.verdict == 2 && w.corrected.empty()) w.messageOk = false, w.message = "Write the corrected answer.";
                 else {
                     const FlagVerdict verdict = w.verdict == 3 ? FlagVerdict::Resolved : FlagVerdict::Verified;
                     const std::string corrected = w.verdict == 2 ? w.corrected : "";
@@ -363,7 +366,7 @@ void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
     field(ui, "Date drawn (YYYY-MM-DD)", "lab-date", w.labDate, false, half);
     if (touchButton(ui, "lab-save", "Save creatinine", ImVec2(half, 0))) {
         const auto v = number(w.creatinine);
-        if (!v) w.message = "Enter the creatinine as a number, for example 1.2.";
+        if (!v) w.messageOk = false, w.message = "Enter the creatinine as a number, for example 1.2.";
         else if (attempt(ui, "Creatinine saved.", [&] {
                      ui.services.store->addLab(w.id, store::LabResult{"creatinine", *v, w.creatinineUnit, w.labDate, "", ""},
                                                actorOf(ui.st));
@@ -555,7 +558,11 @@ bool beginWork(Ui& ui, const char* id, const std::string& title, Response& respo
         return false;
     }
     if (!staffHeader(ui, title + " " + std::to_string(w.id) + ": " + patientLine(w.detail->summary.patient) + "  ·  " +
-                             stateName(w.detail->summary.state))) {
+                             [&] {
+                                 std::string state = stateName(w.detail->summary.state);
+                                 std::replace(state.begin(), state.end(), '_', ' ');
+                                 return state;
+                             }())) {
         endScreen();
         return false;
     }
@@ -684,7 +691,7 @@ void staffReviewScreen(Ui& ui) {
             w.signature.clear();
         ImGui::SameLine(0, ui.gap);
         if (touchButton(ui, "review-sign", "Sign the review", ImVec2(std::min(padW, ui.unit * 10), 0))) {
-            if (!record::looksLikeSignature(w.signature)) w.message = "Sign on the pad first: a tap or a short line is not a signature.";
+            if (!record::looksLikeSignature(w.signature)) w.messageOk = false, w.message = "Sign on the pad first: a tap or a short line is not a signature.";
             else {
                 const std::string strokes = strokesJson(w.signature);
                 if (attempt(ui, "Review signed: the screening waits for the decision.", [&] {
@@ -771,10 +778,10 @@ void staffDecisionScreen(Ui& ui) {
             if (!w.conditionsText.empty()) conditions += w.conditionsText + "\n";
             if (!conditions.empty()) conditions.pop_back();
             const Action action = w.outcome == 1 ? Action::Clear : w.outcome == 2 ? Action::ClearWithConditions : Action::NotClear;
-            if (w.outcome == 0) w.message = "Choose Cleared, Cleared with conditions or Not cleared.";
-            else if (w.outcome == 2 && conditions.empty()) w.message = "Choose or write the conditions.";
-            else if (!w.maxSar.empty() && !number(w.maxSar)) w.message = "The SAR limit must be a number, for example 2.0.";
-            else if (!record::looksLikeSignature(w.signature)) w.message = "Sign on the pad first: a tap or a short line is not a signature.";
+            if (w.outcome == 0) w.messageOk = false, w.message = "Choose Cleared, Cleared with conditions or Not cleared.";
+            else if (w.outcome == 2 && conditions.empty()) w.messageOk = false, w.message = "Choose or write the conditions.";
+            else if (!w.maxSar.empty() && !number(w.maxSar)) w.messageOk = false, w.message = "The SAR limit must be a number, for example 2.0.";
+            else if (!record::looksLikeSignature(w.signature)) w.messageOk = false, w.message = "Sign on the pad first: a tap or a short line is not a signature.";
             else {
                 const std::string strokes = strokesJson(w.signature);
                 const TransitionRequest request{action, actorOf(st), w.reason, w.outcome == 2 ? conditions : ""};
@@ -787,6 +794,7 @@ void staffDecisionScreen(Ui& ui) {
                     if (ui.services.produceRecord) {
                         const auto path = ui.services.produceRecord(w.id, actorOf(st));
                         w.recordPath = path.value_or("");
+                        w.messageOk = path.has_value();
                         w.message = path ? "Decision signed; the final signed record is " + *path
                                          : "Decision signed, but no signed record could be made (see the log): run 'mrscreen record " + std::to_string(w.id) + "'.";
                         if (ui.services.log && path) ui.services.log("record screening=" + std::to_string(w.id) + " path=" + *path);
