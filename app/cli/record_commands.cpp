@@ -9,9 +9,11 @@
 #include "screening/derived.h"
 #include "screening/response.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
+#include <sstream>
 
 namespace mrscreen::cli {
 
@@ -61,7 +63,7 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
                                  .string();
     record::writeFileAtomically(path, signedPdf);
     try {
-        store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor);
+        store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor, record::recordContentHash(in));
     } catch (...) {
         // Unregistered, the file would block this version number for good: take it back.
         std::filesystem::remove(path);
@@ -121,16 +123,70 @@ int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, 
 int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err) {
     try {
         KioskConfig config = loadConfig(ctx.configPath);
-        const auto result = record::verifyPdf(readFile(file), config.trustedCa);
+        if (!ctx.dataDir.empty()) {
+            config.dataDir = ctx.dataDir;
+            config.database.clear();
+        }
+        const std::string bytes = readFile(file);
+        const auto result = record::verifyPdf(bytes, config.trustedCa);
         if (!result.ok) {
             out << file << ": NOT VALID: " << result.reason << "\n";
             return 1;
         }
-        out << file << ": signature valid, whole document signed\n"
+        // The record's identity and content hash, as its QR code carries them (inside the signed bytes).
+        // libharu writes the Info strings as UTF-16BE hex (<FEFF...>); the identity is plain ASCII.
+        std::string identity;
+        if (const auto subject = bytes.find("/Subject <FEFF"); subject != std::string::npos) {
+            for (std::size_t i = subject + 14; i + 3 < bytes.size() && bytes[i] != '>'; i += 4) {
+                const unsigned long unit = std::strtoul(bytes.substr(i, 4).c_str(), nullptr, 16);
+                if (unit == 0 || unit > 0x7E) break;
+                identity += char(unit);
+            }
+        }
+        const std::string tag = "mrscreen:record:";
+        const auto at = identity.find(tag);
+        std::int64_t id = 0;
+        int version = 0;
+        char hash[65] = {};
+        if (at == std::string::npos ||
+            std::sscanf(identity.c_str() + at, "mrscreen:record:%lld:v%d:sha256:%64[0-9a-f]",
+                        reinterpret_cast<long long*>(&id), &version, hash) != 3 ||
+            std::string(hash).size() != 64) {
+            out << file << ": NOT VALID: it carries no mrscreen record identity (the QR code's text); it was not "
+                << "made by mrscreen, or it was made before records carried one\n";
+            return 1;
+        }
+        std::ostringstream report;
+        report << file << ": signature valid, whole document signed\n"
+            << "  record " << id << " version " << version << ", content sha256 " << hash << "\n"
             << "  signed by " << result.signerSubject << " at " << result.signedAt << "\n"
             << (config.trustedCa.empty() ? "  (no trusted CA configured: the signer's identity was not checked "
                                            "against a CA)\n"
                                          : "  certificate trusted by " + config.trustedCa + "\n");
+        // Against the store, when this machine has it: the file must be the one that was filed.
+        if (!std::filesystem::exists(config.databasePath())) {
+            out << report.str() << "  (no database at " << config.databasePath()
+                << ": not compared with the filed record)\n";
+            return 0;
+        }
+        const auto store = openStore(config);
+        const auto filed = store->record(id, version);
+        if (!filed) {
+            out << file << ": NOT VALID: this store has no record " << id << " version " << version
+                << " (a record from another site, or one that was never filed)\n";
+            return 1;
+        }
+        if (!filed->contentSha256.empty() && filed->contentSha256 != hash) {
+            out << file << ": NOT VALID: its QR content hash differs from the one filed for record " << id
+                << " version " << version << "\n";
+            return 1;
+        }
+        if (filed->sha256 != store::sha256Hex(bytes)) {
+            out << file << ": NOT VALID: it is signed, but it is not the file filed as record " << id << " version "
+                << version << " (sha256 " << filed->sha256 << ")\n";
+            return 1;
+        }
+        out << report.str() << "  matches the filed record " << id << " version " << version << " (" << filed->path << ")\n";
         return 0;
     } catch (const std::exception& e) {
         err << "mrscreen verify: " << e.what() << "\n";

@@ -1361,6 +1361,8 @@ std::string renderRecordPdf(const RecordInput& in) {
                               std::to_string(in.version);
     HPDF_SetInfoAttr(c.doc(), HPDF_INFO_TITLE, title.c_str());
     HPDF_SetInfoAttr(c.doc(), HPDF_INFO_CREATOR, "mrscreen");
+    // The QR code's text, also in the (uncompressed, signed) Info dictionary for `mrscreen verify`.
+    HPDF_SetInfoAttr(c.doc(), HPDF_INFO_SUBJECT, recordQrText(in.recordId, in.version, hash).c_str());
     const std::string lang = form.supportsLanguage(d.language) ? d.language : form.language;
     const Ctx x{c, stylesFor(c), in, d, form, lang, form.language};
 

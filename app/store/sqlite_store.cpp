@@ -455,25 +455,34 @@ public:
     }
 
     void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                   const Actor& actor) override {
+                   const Actor& actor, const std::string& contentSha256) override {
         Transaction tx(db_);
         stateOf(id); // refuses an unknown screening
-        db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at) VALUES (?, ?, ?, ?, ?)")
+        db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, content_sha256) "
+                    "VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, id)
             .bind(2, version)
             .bind(3, path)
             .bind(4, sha256)
             .bind(5, nowUtc())
+            .bind(6, contentSha256)
             .run();
         appendAudit(actorName(actor), "record.written", id, json{{"version", version}, {"sha256", sha256}});
         tx.commit();
     }
 
     std::optional<StoredRecord> latestRecord(std::int64_t id) override {
-        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at FROM records WHERE screening_id = ? "
-                              "ORDER BY version DESC LIMIT 1");
+        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256 FROM records "
+                              "WHERE screening_id = ? ORDER BY version DESC LIMIT 1");
         if (!st.bind(1, id).step()) return std::nullopt;
-        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3)};
+        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
+    }
+
+    std::optional<StoredRecord> record(std::int64_t id, int version) override {
+        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256 FROM records "
+                              "WHERE screening_id = ? AND version = ?");
+        if (!st.bind(1, id).bind(2, version).step()) return std::nullopt;
+        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
     }
 
     void noteExport(std::int64_t id, const std::string& what, const std::string& destination,

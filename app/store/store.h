@@ -153,6 +153,7 @@ struct StoredRecord {
     std::string path;
     std::string sha256;
     std::string createdAt;
+    std::string contentSha256; // the content hash its QR code carries
 };
 
 enum class SignInOutcome { SignedIn, WrongSecret, Locked, Disabled, UnknownUser };
@@ -206,7 +207,8 @@ public:
     // never names a file that is not complete on disk.
     virtual int nextRecordVersion(std::int64_t id) = 0;
     virtual void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                           const Actor& actor) = 0;
+                           const Actor& actor, const std::string& contentSha256 = "") = 0;
+    virtual std::optional<StoredRecord> record(std::int64_t id, int version) = 0;
     virtual std::optional<StoredRecord> latestRecord(std::int64_t id) = 0;
     // Every copy that leaves the store is audited: what (pdf, fhir), where to, by whom.
     virtual void noteExport(std::int64_t id, const std::string& what, const std::string& destination,

@@ -269,6 +269,25 @@ TEST_CASE("with a site key, import files a signed record that export copies out 
     r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(ctx, o.pdf, os, es); });
     CHECK(r.code == 0);
     CHECK_THAT(r.out, Contains("signature valid, whole document signed"));
+    CHECK_THAT(r.out, Contains("record " + std::to_string(o.id) + " version 1, content sha256 "));
+    CHECK_THAT(r.out, Contains("matches the filed record"));
+
+    // A validly signed record of the same number from another store is not this store's record.
+    const auto other = freshContext("signed-record-elsewhere");
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runKeygen(other, "Test MRI", 30, os, es); }).code == 0);
+    const auto elsewhere = import(other, example("pacemaker"));
+    REQUIRE(elsewhere.code == 0);
+    const std::string foreign = json::parse(elsewhere.out)["record"].get<std::string>();
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(ctx, foreign, os, es); });
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("NOT VALID: its QR content hash differs from the one filed for record 1 version 1"));
+    // Away from any store, the signature and the record identity are still checked.
+    auto nowhere = ctx;
+    nowhere.dataDir = (std::filesystem::path(ctx.dataDir) / "no-such-store").string();
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(nowhere, foreign, os, es); });
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Contains("not compared with the filed record"));
+    CHECK_FALSE(std::filesystem::exists(nowhere.dataDir));
 
     // One changed byte in the signed content: verify names the failure and exits 1.
     std::string bytes = test::slurp(o.pdf);

@@ -674,7 +674,8 @@ record="$(grep -E -m 1 ' submitted id=1 record=' "$LOG")"
 record="${record#* record=}"
 [[ -s "$record" ]] || fail "the record $record does not exist"
 [[ "$(head -c 5 "$record")" == "%PDF-" ]] || fail "the record $record is not a PDF"
-"$BIN" verify "$record" >"$OUT/verify.out" 2>&1 || { cat "$OUT/verify.out" >&2; fail "the record's signature does not verify"; }
+"$BIN" --data-dir "$DATA" verify "$record" >"$OUT/verify.out" 2>&1 ||
+    { cat "$OUT/verify.out" >&2; fail "the record does not verify (mrscreen verify, against this data dir)"; }
 grep -q 'signature valid' "$OUT/verify.out" || fail "the record's signature is not valid: $(cat "$OUT/verify.out")"
 say "ok: the record $record is a PDF with a valid signature"
 "$BIN" --data-dir "$DATA" show 1 --json >"$OUT/screening-1.json" 2>"$OUT/show.err" ||
