@@ -109,7 +109,9 @@ double Kiosk::nextDeadline(double now) const {
     if (answering(state_.screen)) {
         const double warn = options_.idleWarningSeconds;
         if (idle < warn) return warn - idle;
-        return std::min(1.0, warn + options_.idleResetSeconds - idle); // the countdown ticks each second
+        // The countdown ticks each second; never negative, which would mean "no timer" and let
+        // a patient's answers sit on screen until the next touch.
+        return std::max(0.0, std::min(1.0, warn + options_.idleResetSeconds - idle));
     }
     if (state_.screen == Screen::Submitted) return std::max(0.0, options_.submittedSeconds - idle);
     if (!patientScreen(state_.screen)) return std::max(0.0, options_.staffIdleSeconds - idle);

@@ -133,6 +133,10 @@ void questionScreen(Ui& ui) {
                                                   {"total", std::to_string(ui.st.draft->repetitions(gk))}}) + ")",
                     nullptr, ui.colors->muted);
     }
+    // A short group on one page (an implant's details) says what it is about.
+    if (const Item* group = ui.form.find(page->key.substr(0, page->key.find('@')));
+        group && group->type == ItemType::Group && page->repeatGroup < 0 && !group->text.in(ui.st.language).empty())
+        textWrapped(ui, group->text.in(ui.st.language), ui.title(), ui.colors->accent == ui.colors->selected ? ui.colors->text : ui.colors->text);
     const Page copy = *page; // answering may re-plan the pages this frame
     pageBody(ui, copy, false);
     endDragScroll(ui);

@@ -158,7 +158,8 @@ void endScreen() {
 }
 
 void noteTarget(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max) {
-    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    clip.Expand(1.0f); // layout lands on fractions of a pixel
     Target t;
     t.x0 = min.x, t.y0 = min.y, t.x1 = max.x, t.y1 = max.y;
     t.visible = clip.Contains(ImRect(min, max)) ||
