@@ -6,7 +6,14 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <cfloat>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <cstdint>
 #include <vector>
 #include <cstdio>
@@ -33,6 +40,24 @@ struct GlfwSession {
     }
     ~GlfwSession() { glfwTerminate(); }
 };
+
+// Tells systemd the kiosk is alive (a datagram to $NOTIFY_SOCKET; the unit has NotifyAccess=all
+// because the kiosk runs as a child of the compositor, not as the service's main process).
+void notifySystemd(const char* message) {
+    const char* path = std::getenv("NOTIFY_SOCKET");
+    if (!path || !*path) return;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const std::size_t length = std::strlen(path);
+    if (length >= sizeof addr.sun_path) return;
+    std::memcpy(addr.sun_path, path, length);
+    if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0'; // abstract socket
+    const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return;
+    sendto(fd, message, std::strlen(message), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&addr),
+           socklen_t(offsetof(sockaddr_un, sun_path) + length));
+    close(fd);
+}
 
 bool fullscreenWindow = false;
 std::function<void(const std::string&)> closeLog;
@@ -113,6 +138,10 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex));
     });
 
+    // Under systemd's watchdog, draw (and say so) at least twice per watchdog period even when idle,
+    // so a hung kiosk is restarted and an idle one is not.
+    const char* watchdog = std::getenv("WATCHDOG_USEC");
+    const double pingEvery = watchdog ? std::strtod(watchdog, nullptr) / 1e6 / 2 : 0;
     int framesLeft = 3; // ImGui settles a tap over a few frames (press, release, hover cleared)
     bool first = true;
     double releasedX = -1, releasedY = -1;
@@ -122,8 +151,9 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         if (glfwWindowShouldClose(window)) break;
         if (framesLeft <= 0) {
             const double deadline = kiosk->nextDeadline(glfwGetTime());
-            if (deadline < 0) glfwWaitEvents();
-            else glfwWaitEventsTimeout(std::max(deadline, 0.01));
+            if (deadline < 0 && pingEvery <= 0) glfwWaitEvents();
+            else if (deadline < 0) glfwWaitEventsTimeout(pingEvery);
+            else glfwWaitEventsTimeout(std::max(pingEvery > 0 ? std::min(deadline, pingEvery) : deadline, 0.01));
             framesLeft = 3;
         } else {
             glfwPollEvents();
@@ -152,11 +182,13 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(window);
+        if (pingEvery > 0) notifySystemd("WATCHDOG=1");
         if (!options.targetsFile.empty()) writeTargets(options.targetsFile, kiosk->state(), lastTargets);
         if (first) {
             first = false;
             // The font atlas now lives in the GPU texture; the CPU copy (tens of MB) is not needed.
             io.Fonts->ClearTexData();
+            notifySystemd("READY=1");
             const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.processStart);
             if (log) log("first-frame ms=" + std::to_string(int(ms.count())) + " size=" + std::to_string(fbw) + "x" +
                          std::to_string(fbh));

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs inside the kiosk compositor (cage) as the mrscreen user: turns off X screen blanking on
+# cage's Xwayland server, then becomes the kiosk. Installed as /usr/local/lib/mrscreen/kiosk-session
+# and started by mrscreen-kiosk.service; when mrscreen exits, cage exits and systemd restarts both.
+set -euo pipefail
+
+MRSCREEN="${MRSCREEN:-/usr/local/bin/mrscreen}"
+MRSCREEN_CONFIG="${MRSCREEN_CONFIG:-/etc/mrscreen/mrscreen.toml}"
+
+# mrscreen uses GLFW's X11 backend (Debian bookworm's libglfw3), so it talks to Xwayland.
+if [[ -z "${DISPLAY:-}" ]]; then
+    echo "kiosk-session: DISPLAY is not set: cage started without Xwayland (install the package xwayland)" >&2
+    exit 1
+fi
+# Xwayland has an X screen saver of its own; DPMS may be missing there, so failures are ignored.
+if command -v xset >/dev/null 2>&1; then
+    xset s off s noblank >/dev/null 2>&1 || true
+    xset -dpms >/dev/null 2>&1 || true
+fi
+exec "$MRSCREEN" --config "$MRSCREEN_CONFIG"
