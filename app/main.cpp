@@ -15,6 +15,11 @@ int main(int argc, char** argv) {
     StoreContext ctx;
     app.add_option("--config", ctx.configPath, "Configuration file (TOML; see kiosk-setup/mrscreen.example.toml)");
     app.add_option("--data-dir", ctx.dataDir, "Data directory: database, records, keys (default ./var)");
+    std::string purgeOlderThan;
+    bool purgeDryRun = false;
+    auto* purge = app.add_subcommand("purge", "Delete record files already exported and older than N days (retention)");
+    purge->add_option("--older-than", purgeOlderThan, "Age in days, e.g. 30d")->required();
+    purge->add_flag("--dry-run", purgeDryRun, "Only list what would be deleted");
     std::string windowed;
     app.add_option("--windowed", windowed, "Run the kiosk in a WIDTHxHEIGHT window instead of fullscreen (development, tests)");
     app.add_option("--state-log", kiosk.stateLog, "Append the kiosk's screen changes to this file");
@@ -125,6 +130,7 @@ int main(int argc, char** argv) {
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
     if (demo->parsed()) return runDemo(ctx, std::cout, std::cerr);
+    if (purge->parsed()) return runPurge(ctx, purgeOlderThan, purgeDryRun, std::cout, std::cerr);
     if (!windowed.empty()) {
         const auto x = windowed.find('x');
         try {

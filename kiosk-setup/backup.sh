@@ -38,3 +38,10 @@ while IFS= read -r -d '' old; do
     deleted=$((deleted + 1))
 done < <(find "$BACKUP_DIR" -maxdepth 1 -type f -name 'mrscreen-*.db' -mtime +"$((KEEP_DAYS - 1))" -print0)
 say "kept backups of the last $KEEP_DAYS days; deleted $deleted"
+
+# Record retention (optional): after a good backup, delete record PDFs that were exported to the
+# hospital and are older than $PURGE_RECORDS_DAYS days. The audit trail keeps an event for each.
+if [[ -n "${PURGE_RECORDS_DAYS:-}" ]]; then
+    [[ "$PURGE_RECORDS_DAYS" =~ ^[0-9]+$ ]] || die "PURGE_RECORDS_DAYS must be a whole number of days (not '$PURGE_RECORDS_DAYS')"
+    "$MRSCREEN" "${args[@]}" purge --older-than "${PURGE_RECORDS_DAYS}d" || die "record purge reported a problem (see above)"
+fi

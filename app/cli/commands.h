@@ -91,6 +91,11 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
 // Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 
+// Retention: deletes record files written more than `olderThan` ("30d") ago that have been exported
+// since, marking each in the store and the audit trail. Exit 0; 1 when a file was kept (tampered
+// or not deletable); 2 on bad input.
+int runPurge(const StoreContext& ctx, const std::string& olderThan, bool dryRun, std::ostream& out, std::ostream& err);
+
 struct KioskRunOptions {
     int width = 0, height = 0; // --windowed WxH; 0: fullscreen on the primary monitor
     std::string stateLog;      // append one line per screen change here (tests, diagnostics)

@@ -322,6 +322,11 @@ int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out
         if (!detail) throw InputError("export", {"there is no screening " + std::to_string(o.id)});
         const auto latest = store->latestRecord(o.id);
         std::string pdf;
+        if (latest && !latest->purgedAt.empty())
+            throw store::Refused("the signed record of screening " + std::to_string(o.id) + " (version " +
+                                 std::to_string(latest->version) + ") was exported and then purged on " +
+                                 latest->purgedAt + " under the retention policy; the exported copy is the record "
+                                 "now (its checksum is in 'mrscreen show " + std::to_string(o.id) + "')");
         if (latest) {
             pdf = readFile(latest->path);
             // The file on disk must be the one the store registered; anything else is tampering.
@@ -365,6 +370,57 @@ int runAuditVerify(const StoreContext& ctx, bool asJson, std::ostream& out, std:
                 << ".\nKeep this database as evidence and report it to the MR safety officer and IT security.\n";
         }
         return check.intact ? 0 : 1;
+    });
+}
+
+} // namespace mrscreen::cli
+
+namespace mrscreen::cli {
+
+int runPurge(const StoreContext& ctx, const std::string& olderThan, bool dryRun, std::ostream& out, std::ostream& err) {
+    return guarded("purge", err, [&] {
+        // "30d": whole days; 0d purges every record file already exported.
+        int days = -1;
+        if (olderThan.size() >= 2 && olderThan.back() == 'd' &&
+            olderThan.find_first_not_of("0123456789") == olderThan.size() - 1)
+            days = std::stoi(olderThan.substr(0, olderThan.size() - 1));
+        if (days < 0 || days > 36500)
+            throw InputError("purge", {"--older-than takes a number of days such as 30d, not '" + olderThan + "'"});
+        const KioskConfig config = configFor(ctx);
+        const auto store = openStore(config);
+        const std::string before = store::addSeconds(store::nowUtc(), -static_cast<long long>(days) * 86400);
+        const auto candidates = store->purgeCandidates(before);
+        int purged = 0, kept = 0;
+        for (const auto& c : candidates) {
+            std::error_code ec;
+            if (std::filesystem::exists(c.path, ec)) {
+                // A file that is not the one filed is evidence of tampering: never delete it.
+                if (store::sha256Hex(readFile(c.path)) != c.sha256) {
+                    err << "mrscreen purge: kept " << c.path << ": it does not match the checksum filed for screening "
+                        << c.id << " version " << c.version << "; keep it as evidence and report it\n";
+                    ++kept;
+                    continue;
+                }
+            }
+            if (dryRun) {
+                out << "would purge " << c.path << " (screening " << c.id << ", version " << c.version << ", written "
+                    << c.createdAt << ")\n";
+                continue;
+            }
+            std::filesystem::remove(c.path, ec);
+            if (ec) {
+                err << "mrscreen purge: could not delete " << c.path << ": " << ec.message() << "\n";
+                ++kept;
+                continue;
+            }
+            store->markPurged(c.id, c.version, operatorActor());
+            ++purged;
+        }
+        if (!dryRun)
+            out << "Purged " << purged << " exported record file(s) older than " << days << " day(s)"
+                << (kept ? "; kept " + std::to_string(kept) + " (see above)" : std::string()) << ". The audit trail "
+                << "records each one; 'mrscreen audit verify' still checks every link.\n";
+        return kept ? 1 : 0;
     });
 }
 

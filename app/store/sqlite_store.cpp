@@ -472,17 +472,42 @@ public:
     }
 
     std::optional<StoredRecord> latestRecord(std::int64_t id) override {
-        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256 FROM records "
-                              "WHERE screening_id = ? ORDER BY version DESC LIMIT 1");
+        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
+                              "FROM records WHERE screening_id = ? ORDER BY version DESC LIMIT 1");
         if (!st.bind(1, id).step()) return std::nullopt;
-        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
+        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
     }
 
     std::optional<StoredRecord> record(std::int64_t id, int version) override {
-        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256 FROM records "
-                              "WHERE screening_id = ? AND version = ?");
+        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
+                              "FROM records WHERE screening_id = ? AND version = ?");
         if (!st.bind(1, id).bind(2, version).step()) return std::nullopt;
-        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
+        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+    }
+
+    std::vector<PurgeCandidate> purgeCandidates(const std::string& beforeIso) override {
+        auto st = db_.prepare("SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
+                              "WHERE r.purged_at IS NULL AND r.created_at < ? AND EXISTS (SELECT 1 FROM audit a "
+                              "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
+                              "AND a.at >= r.created_at) ORDER BY r.screening_id, r.version");
+        st.bind(1, beforeIso);
+        std::vector<PurgeCandidate> out;
+        while (st.step())
+            out.push_back(PurgeCandidate{st.integer(0), int(st.integer(1)), st.text(2), st.text(3), st.text(4)});
+        return out;
+    }
+
+    void markPurged(std::int64_t id, int version, const Actor& actor) override {
+        Transaction tx(db_);
+        db_.prepare("UPDATE records SET purged_at = ? WHERE screening_id = ? AND version = ? AND purged_at IS NULL")
+            .bind(1, nowUtc())
+            .bind(2, id)
+            .bind(3, version)
+            .run();
+        if (db_.changes() == 0)
+            throw Refused("screening " + std::to_string(id) + " has no unpurged record version " + std::to_string(version));
+        appendAudit(actorName(actor), "record.purged", id, json{{"version", version}});
+        tx.commit();
     }
 
     void noteExport(std::int64_t id, const std::string& what, const std::string& destination,

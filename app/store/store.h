@@ -154,6 +154,16 @@ struct StoredRecord {
     std::string sha256;
     std::string createdAt;
     std::string contentSha256; // the content hash its QR code carries
+    std::string purgedAt;      // set when the file was deleted under the retention policy
+};
+
+// A record file that retention may delete: written before the cut-off and exported since.
+struct PurgeCandidate {
+    std::int64_t id = 0;
+    int version = 0;
+    std::string path;
+    std::string sha256;
+    std::string createdAt;
 };
 
 enum class SignInOutcome { SignedIn, WrongSecret, Locked, Disabled, UnknownUser };
@@ -209,6 +219,11 @@ public:
     virtual void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
                            const Actor& actor, const std::string& contentSha256 = "") = 0;
     virtual std::optional<StoredRecord> record(std::int64_t id, int version) = 0;
+    // Record files written before `beforeIso` and exported (PDF or FHIR) after they were written,
+    // not yet purged.
+    virtual std::vector<PurgeCandidate> purgeCandidates(const std::string& beforeIso) = 0;
+    // Marks a record's file as deleted under the retention policy, with its audit event.
+    virtual void markPurged(std::int64_t id, int version, const Actor& actor) = 0;
     virtual std::optional<StoredRecord> latestRecord(std::int64_t id) = 0;
     // Every copy that leaves the store is audited: what (pdf, fhir), where to, by whom.
     virtual void noteExport(std::int64_t id, const std::string& what, const std::string& destination,

@@ -353,3 +353,49 @@ TEST_CASE("a screening replaced by a correction is exported as entered in error,
     CHECK(bundle["entry"][0]["resource"]["status"] == "amended");
     test::keepForSchemaCheck("export-bundle-amended", bundle);
 }
+
+TEST_CASE("purge deletes only record files that were exported, keeps the audit chain intact, and export then says why") {
+    const auto ctx = freshContext("purge");
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runKeygen(ctx, "Test MRI", 30, os, es); }).code == 0);
+    const auto a = json::parse(import(ctx, example("pacemaker")).out);
+    const auto b = json::parse(import(ctx, example("no-risk")).out);
+    const std::string fileA = a["record"].get<std::string>(), fileB = b["record"].get<std::string>();
+    cli::ExportOptions o;
+    o.id = a["id"].get<std::int64_t>();
+    o.pdf = (std::filesystem::path(ctx.dataDir) / "exported-a.pdf").string();
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); }).code == 0);
+
+    auto r = capture([&](std::ostream& os, std::ostream& es) { return cli::runPurge(ctx, "thirty", false, os, es); });
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("30d"));
+    // Nothing is 30 days old yet.
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runPurge(ctx, "30d", false, os, es); });
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Contains("Purged 0"));
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runPurge(ctx, "0d", true, os, es); });
+    CHECK_THAT(r.out, Contains("would purge " + fileA));
+    CHECK(std::filesystem::exists(fileA));
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runPurge(ctx, "0d", false, os, es); });
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Contains("Purged 1"));
+    CHECK_FALSE(std::filesystem::exists(fileA));
+    CHECK(std::filesystem::exists(fileB)); // never exported: kept
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runAuditVerify(ctx, false, os, es); });
+    CHECK(r.code == 0);
+    o.pdf += ".again";
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); });
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Contains("purged"));
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runPurge(ctx, "0d", false, os, es); });
+    CHECK_THAT(r.out, Contains("Purged 0"));
+    // A filed record that was replaced on disk is evidence: purge keeps it and says so.
+    o.id = b["id"].get<std::int64_t>();
+    o.fhir = (std::filesystem::path(ctx.dataDir) / "exported-b.json").string();
+    o.pdf.clear();
+    REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runExport(ctx, o, os, es); }).code == 0);
+    std::ofstream(fileB, std::ios::binary) << "not the filed record";
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runPurge(ctx, "0d", false, os, es); });
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Contains("keep it as evidence"));
+    CHECK(std::filesystem::exists(fileB));
+}
