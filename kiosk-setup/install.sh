@@ -6,7 +6,7 @@
 #
 # Safe to run again (upgrades): the binary, forms, units and helper scripts are replaced when
 # they differ; the config, backup settings, signing key and database are never overwritten.
-# See kiosk-setup/INSTALL.md.
+# See kiosk-setup/README.md, "Deploying a kiosk".
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -316,7 +316,7 @@ for f in "$REPO_ROOT"/forms/*.json; do
     install_file 0644 "$f" "$SHARE/forms/$(basename "$f")"
 done
 install_file 0644 "$SCRIPT_DIR/mrscreen.example.toml" "$SHARE/mrscreen.example.toml"
-install_file 0644 "$SCRIPT_DIR/INSTALL.md" "$SHARE/INSTALL.md"
+install_file 0644 "$SCRIPT_DIR/README.md" "$SHARE/README.md"
 
 make_dir 0755 root:root "$ETC"
 write_config
