@@ -1,4 +1,5 @@
 #include "cli/config.h"
+#include "cli/commands.h"
 
 #include "screening/questionnaire.h"
 
@@ -152,6 +153,15 @@ KioskConfig loadConfig(const std::string& path) {
             l.value = int(v);
     }
     if (!r.problems.empty()) throw screening::InputError(path, r.problems);
+    return c;
+}
+
+KioskConfig configFor(const StoreContext& ctx) {
+    KioskConfig c = loadConfig(ctx.configPath);
+    if (!ctx.dataDir.empty()) {
+        c.dataDir = ctx.dataDir;
+        c.database.clear();
+    }
     return c;
 }
 

@@ -49,6 +49,11 @@ struct KioskConfig {
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
 KioskConfig loadConfig(const std::string& path);
 
+struct StoreContext;
+// The config a command runs with: the file from --config, with --data-dir (when given) in place of
+// its data directory and database.
+KioskConfig configFor(const StoreContext& ctx);
+
 // Renders, signs and files the next record version of a screening (atomically, then registered in
 // the store). Without a site signing key it stores nothing, says so on `err` and returns nullopt.
 std::optional<std::string> produceRecord(store::Store& store, const KioskConfig& config,

@@ -441,15 +441,6 @@ std::vector<std::int64_t> seed(DemoSeeder& d, const DemoVisits& v) {
     return ids;
 }
 
-KioskConfig configFor(const StoreContext& ctx) {
-    KioskConfig c = loadConfig(ctx.configPath);
-    if (!ctx.dataDir.empty()) {
-        c.dataDir = ctx.dataDir;
-        c.database.clear();
-    }
-    return c;
-}
-
 std::string padded(const std::string& s, std::size_t width) {
     return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }

@@ -14,11 +14,7 @@ namespace mrscreen::cli {
 
 int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& out, std::ostream& err) {
     try {
-        KioskConfig config = loadConfig(ctx.configPath);
-        if (!ctx.dataDir.empty()) {
-            config.dataDir = ctx.dataDir;
-            config.database.clear();
-        }
+        KioskConfig config = configFor(ctx);
         const FormFiles files = loadFormFiles(config.form);
         const auto store = openStore(config);
         std::ofstream stateLog;

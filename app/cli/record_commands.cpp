@@ -74,11 +74,7 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
 
 int runRecord(const StoreContext& ctx, std::int64_t id, std::ostream& out, std::ostream& err) {
     try {
-        KioskConfig config = loadConfig(ctx.configPath);
-        if (!ctx.dataDir.empty()) {
-            config.dataDir = ctx.dataDir;
-            config.database.clear();
-        }
+        KioskConfig config = configFor(ctx);
         const FormFiles form = loadFormFiles(config.form);
         const auto store = openStore(config);
         const auto detail = store->screening(id);
@@ -122,11 +118,7 @@ int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, 
 
 int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err) {
     try {
-        KioskConfig config = loadConfig(ctx.configPath);
-        if (!ctx.dataDir.empty()) {
-            config.dataDir = ctx.dataDir;
-            config.database.clear();
-        }
+        KioskConfig config = configFor(ctx);
         const std::string bytes = readFile(file);
         const auto result = record::verifyPdf(bytes, config.trustedCa);
         if (!result.ok) {

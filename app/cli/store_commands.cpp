@@ -27,15 +27,6 @@ using nlohmann::json;
 
 namespace {
 
-KioskConfig configFor(const StoreContext& ctx) {
-    KioskConfig c = loadConfig(ctx.configPath);
-    if (!ctx.dataDir.empty()) {
-        c.dataDir = ctx.dataDir;
-        c.database.clear();
-    }
-    return c;
-}
-
 // The person running the command on the kiosk box acts as its administrator.
 Actor operatorActor() {
     const char* user = std::getenv("USER");

@@ -39,15 +39,19 @@ std::string base64Decode(std::string_view in) {
     return out;
 }
 
-json signatureExtension(const HandwrittenSignature& s) {
-    json strokes = json::array();
-    for (const auto& stroke : s.strokes) {
+std::string strokesJson(const std::vector<Stroke>& strokes) {
+    json list = json::array();
+    for (const auto& stroke : strokes) {
         json points = json::array();
         // Three decimals of a pad width is finer than a finger; it keeps the response small.
         for (const auto& p : stroke)
             points.push_back(json::array({std::round(p.x * 1000.0f) / 1000.0f, std::round(p.y * 1000.0f) / 1000.0f}));
-        strokes.push_back(std::move(points));
+        list.push_back(std::move(points));
     }
+    return json{{"strokes", list}}.dump();
+}
+
+json signatureExtension(const HandwrittenSignature& s) {
     json who = json::object();
     who["display"] = s.name;
     json type = json::object();
@@ -59,7 +63,7 @@ json signatureExtension(const HandwrittenSignature& s) {
     value["when"] = s.when;
     value["who"] = who;
     value["sigFormat"] = "application/json";
-    value["data"] = base64Encode(json{{"strokes", strokes}}.dump());
+    value["data"] = base64Encode(strokesJson(s.strokes));
     return json{{"url", kSignatureExtensionUrl}, {"valueSignature", value}};
 }
 

@@ -32,6 +32,9 @@ inline constexpr const char* kAuthorSignature = "1.2.840.10065.1.12.1.1";
 std::string base64Encode(std::string_view bytes);
 std::string base64Decode(std::string_view text); // skips characters outside the alphabet
 
+// {"strokes": [[[x, y], ...], ...]} with three decimals: the form every signature is kept in.
+std::string strokesJson(const std::vector<Stroke>& strokes);
+
 // The extension object for a response's "extension" array.
 nlohmann::json signatureExtension(const HandwrittenSignature& signature);
 // Every signature extension with at least one stroke, in order; malformed ones are skipped.

@@ -52,14 +52,6 @@ std::size_t characters(const std::string& s) {
     return n;
 }
 
-std::optional<double> parseNumber(const std::string& s) {
-    if (s.empty() || s == ".") return std::nullopt;
-    double v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-    return v;
-}
-
 // Writes the buffer into the answer (or staff field) it belongs to.
 void commit(Ui& ui) {
     KioskState& st = ui.st;
@@ -157,6 +149,13 @@ std::string keyId(const std::string& k) {
 }
 
 } // namespace
+
+std::optional<double> parseNumber(const std::string& s) {
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
 
 void startEditing(Ui& ui, const std::string& key, const std::string& current, bool numeric) {
     Editing e;

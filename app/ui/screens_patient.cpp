@@ -136,7 +136,7 @@ void questionScreen(Ui& ui) {
     // A short group on one page (an implant's details) says what it is about.
     if (const Item* group = ui.form.find(page->key.substr(0, page->key.find('@')));
         group && group->type == ItemType::Group && page->repeatGroup < 0 && !group->text.in(ui.st.language).empty())
-        textWrapped(ui, group->text.in(ui.st.language), ui.title(), ui.colors->accent == ui.colors->selected ? ui.colors->text : ui.colors->text);
+        textWrapped(ui, group->text.in(ui.st.language), ui.title(), ui.colors->text);
     const Page copy = *page; // answering may re-plan the pages this frame
     pageBody(ui, copy, false);
     endDragScroll(ui);
@@ -186,7 +186,7 @@ void reviewScreen(Ui& ui) {
         if (page.section != lastSection) {
             lastSection = page.section;
             ImGui::Dummy(ImVec2(1, ui.gap * 0.5f));
-            textWrapped(ui, sectionTitle(ui, page), ui.title(), ui.colors->accent == ui.colors->selected ? ui.colors->text : ui.colors->text);
+            textWrapped(ui, sectionTitle(ui, page), ui.title(), ui.colors->text);
         }
         if (page.kind == PageKind::BodyMap) {
             const std::string gk = groupKey(ui.form, page.repeatGroup, page.repeatSuffix);

@@ -42,14 +42,6 @@ namespace {
 
 Actor actorOf(const KioskState& st) { return Actor{st.staff->username, st.staff->role}; }
 
-std::optional<double> number(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    double v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    return v;
-}
-
 std::string fixed(double v, int decimals) {
     std::ostringstream s;
     s.setf(std::ios::fixed);
@@ -135,7 +127,7 @@ bool staffHeader(Ui& ui, const std::string& title) {
 
 void section(Ui& ui, const std::string& title) {
     ImGui::Dummy(ImVec2(1, ui.gap * 0.5f));
-    textWrapped(ui, title, ui.title(), ui.colors->accent == ui.colors->selected ? ui.colors->text : ui.colors->text);
+    textWrapped(ui, title, ui.title(), ui.colors->text);
 }
 
 void field(Ui& ui, const std::string& label, const std::string& name, const std::string& value, bool numeric,
@@ -365,7 +357,7 @@ void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
     }
     field(ui, "Date drawn (YYYY-MM-DD)", "lab-date", w.labDate, false, half);
     if (touchButton(ui, "lab-save", "Save creatinine", ImVec2(half, 0))) {
-        const auto v = number(w.creatinine);
+        const auto v = parseNumber(w.creatinine);
         if (!v) w.messageOk = false, w.message = "Enter the creatinine as a number, for example 1.2.";
         else if (attempt(ui, "Creatinine saved.", [&] {
                      ui.services.store->addLab(w.id, store::LabResult{"creatinine", *v, w.creatinineUnit, w.labDate, "", ""},
@@ -484,12 +476,12 @@ void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
             part.erase(0, part.find_first_not_of(' '));
             part.erase(part.find_last_not_of(" T") + 1);
             if (part.empty()) continue;
-            if (const auto t = number(part)) r.conditions.fieldStrengthsT.push_back(*t);
+            if (const auto t = parseNumber(part)) r.conditions.fieldStrengthsT.push_back(*t);
             else problem = "Field strengths: write numbers in tesla separated by commas, e.g. 1.5, 3.";
         }
         auto opt = [&](const std::string& text, const char* what) -> std::optional<double> {
             if (text.empty()) return std::nullopt;
-            const auto v = number(text);
+            const auto v = parseNumber(text);
             if (!v || *v <= 0) problem = std::string(what) + " must be a positive number.";
             return v;
         };
@@ -537,16 +529,6 @@ void answersSection(Ui& ui, const Response& response) {
 }
 
 std::string signerName(const KioskState& st) { return st.staff->displayName; }
-
-std::string strokesJson(const std::vector<record::Stroke>& strokes) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& s : strokes) {
-        nlohmann::json pts = nlohmann::json::array();
-        for (const auto& p : s) pts.push_back({std::round(p.x * 1000) / 1000, std::round(p.y * 1000) / 1000});
-        list.push_back(pts);
-    }
-    return nlohmann::json{{"strokes", list}}.dump();
-}
 
 // The common frame of the review and decision screens; returns false when there is nothing to show.
 bool beginWork(Ui& ui, const char* id, const std::string& title, Response& response) {
@@ -693,7 +675,7 @@ void staffReviewScreen(Ui& ui) {
         if (touchButton(ui, "review-sign", "Sign the review", ImVec2(std::min(padW, ui.unit * 10), 0))) {
             if (!record::looksLikeSignature(w.signature)) w.messageOk = false, w.message = "Sign on the pad first: a tap or a short line is not a signature.";
             else {
-                const std::string strokes = strokesJson(w.signature);
+                const std::string strokes = record::strokesJson(w.signature);
                 if (attempt(ui, "Review signed: the screening waits for the decision.", [&] {
                         ui.services.store->transitionSigned(w.id, TransitionRequest{Action::Review, actorOf(st), "", ""},
                                                             store::StaffSignature{"review", signerName(st), st.staff->role, strokes, ""});
@@ -774,16 +756,16 @@ void staffDecisionScreen(Ui& ui) {
             std::string conditions;
             if (w.normalModeOnly) conditions += "Normal Operating Mode only.\n";
             if (w.thisFieldOnly) conditions += "Scan on " + ui.services.scanner.name + " (" + fixed(ui.services.scanner.fieldStrengthT, 1) + " T) only.\n";
-            if (const auto sar = number(w.maxSar)) conditions += "Whole-body SAR at most " + fixed(*sar, 1) + " W/kg.\n";
+            if (const auto sar = parseNumber(w.maxSar)) conditions += "Whole-body SAR at most " + fixed(*sar, 1) + " W/kg.\n";
             if (!w.conditionsText.empty()) conditions += w.conditionsText + "\n";
             if (!conditions.empty()) conditions.pop_back();
             const Action action = w.outcome == 1 ? Action::Clear : w.outcome == 2 ? Action::ClearWithConditions : Action::NotClear;
             if (w.outcome == 0) w.messageOk = false, w.message = "Choose Cleared, Cleared with conditions or Not cleared.";
             else if (w.outcome == 2 && conditions.empty()) w.messageOk = false, w.message = "Choose or write the conditions.";
-            else if (!w.maxSar.empty() && !number(w.maxSar)) w.messageOk = false, w.message = "The SAR limit must be a number, for example 2.0.";
+            else if (!w.maxSar.empty() && !parseNumber(w.maxSar)) w.messageOk = false, w.message = "The SAR limit must be a number, for example 2.0.";
             else if (!record::looksLikeSignature(w.signature)) w.messageOk = false, w.message = "Sign on the pad first: a tap or a short line is not a signature.";
             else {
-                const std::string strokes = strokesJson(w.signature);
+                const std::string strokes = record::strokesJson(w.signature);
                 const TransitionRequest request{action, actorOf(st), w.reason, w.outcome == 2 ? conditions : ""};
                 if (attempt(ui, "Decision signed.", [&] {
                         ui.services.store->transitionSigned(w.id, request,

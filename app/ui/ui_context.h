@@ -90,6 +90,8 @@ float keyboardHeight(Ui& ui);
 void drawKeyboard(Ui& ui, ImVec2 origin, float width);
 // The staff work field a keyboard key "work:<name>" types into; nullptr for an unknown name.
 std::string* workField(StaffWork& work, const std::string& name);
+// A number as typed on the pad ("72.5"); nullopt for anything else, "" and "." included.
+std::optional<double> parseNumber(const std::string& text);
 // Starts typing into `key` (text or number) with the current value.
 void startEditing(Ui& ui, const std::string& key, const std::string& current, bool numeric);
 
