@@ -38,6 +38,9 @@ public:
     const std::vector<BindingProblem>& problems() const { return problems_; }
 
     bool enabled(int instance) const;
+    // Treats every item as applying, whatever its enableWhen: what the answers would raise had no
+    // question been skipped (finds answers that contradict the question that skipped them).
+    void enableEverything() { state_.assign(instances_.size(), 1); }
     // Whether `item` applies at a place with no instance of it, under `anchor`, the nearest
     // existing instance among its ancestors (-1: none).
     bool enabledUnder(int item, int anchor) const;

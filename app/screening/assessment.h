@@ -5,6 +5,8 @@
 #include "screening/rules.h"
 #include "screening/validation.h"
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,9 +14,12 @@
 namespace mrscreen::screening {
 
 struct AssessmentInput {
-    std::string language = "en";
+    std::string language = "en"; // the patient's: validation messages
+    // The staff's: flag messages (a site setting). Empty: the patient's language.
+    std::string staffLanguage;
     std::string screeningDate; // YYYY-MM-DD; the day ages and lab ages are counted to
     std::optional<Creatinine> creatinine;
+    ContrastPlan contrast = ContrastPlan::Unknown;
 };
 
 struct Assessment {
@@ -34,6 +39,14 @@ std::string screeningDateOf(const Response& response, const std::string& fallbac
 // of it (its linkIds may mean something else there). Empty when it fits or names no form.
 std::string formMismatch(const Response& response, const Questionnaire& form);
 
+// Flags are raised in the staff language. An answer to a question the patient's other answers
+// skipped is ignored (FHIR), but when it would have raised a flag the assessment raises an
+// `answers-contradict-<rule>` flag at that rule's severity naming both answers: one "No" must
+// never silently discard a "Yes".
 Assessment assess(const ScreeningAnswers& answers, const RuleSet* rules, const AssessmentInput& input);
+
+// The answers given to questions that did not apply, for staff and the record:
+// [{"linkId", "question", "answers": [...]}], texts in `language`.
+nlohmann::json ignoredAnswersToJson(const ScreeningAnswers& answers, const std::string& language);
 
 } // namespace mrscreen::screening

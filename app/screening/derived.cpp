@@ -1,6 +1,7 @@
 #include "screening/derived.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 
 namespace mrscreen::screening {
@@ -51,6 +52,14 @@ double ckdEpi2021(double scr, double age, Sex sex) {
     return egfr;
 }
 
+double bedsideSchwartz(double scr, double heightCm) {
+    if (!std::isfinite(scr) || scr < 0.1 || scr > 40.0)
+        throw DerivedValueError("creatinine " + fmt(scr) + " mg/dL is outside 0.1-40 mg/dL");
+    if (!std::isfinite(heightCm) || heightCm < 30 || heightCm > 275)
+        throw DerivedValueError("the bedside Schwartz equation needs the child's height (30-275 cm)");
+    return 0.413 * heightCm / scr;
+}
+
 int ageInYears(const std::string& birth, const std::string& on) {
     const auto b = daysFromCivil(birth), d = daysFromCivil(on);
     if (!b || !d) throw DerivedValueError("age needs two full dates (YYYY-MM-DD)");
@@ -67,12 +76,14 @@ std::optional<double> DerivedValues::get(const std::string& name) const {
     if (name == "creatinine_mg_dl") return creatinine_mg_dl;
     if (name == "egfr") return egfr;
     if (name == "lab_age_days") return lab_age_days;
+    if (name == "creatinine_supplied") return creatinine_supplied;
     return std::nullopt;
 }
 
 const std::vector<std::string>& DerivedValues::names() {
     static const std::vector<std::string> all = {"age", "weight_kg", "height_cm", "bmi",
-                                                 "creatinine_mg_dl", "egfr", "lab_age_days"};
+                                                 "creatinine_mg_dl", "egfr", "lab_age_days",
+                                                 "creatinine_supplied"};
     return all;
 }
 
@@ -157,14 +168,16 @@ DerivedValues computeDerived(const ScreeningAnswers& a, const std::string& scree
         d.bmi = *d.weight_kg / std::pow(*d.height_cm / 100.0, 2);
 
     if (!creatinine) return d;
+    d.creatinine_supplied = 1;
     try {
         d.creatinine_mg_dl = creatinineMgPerDl(creatinine->value, creatinine->unit);
     } catch (const DerivedValueError& e) {
         d.problems.push_back({"egfr", e.what()});
         return d;
     }
+    const auto lab = creatinine->date.empty() ? std::nullopt : daysFromCivil(creatinine->date);
     if (!creatinine->date.empty()) {
-        const auto lab = daysFromCivil(creatinine->date), today = daysFromCivil(screeningDate);
+        const auto today = daysFromCivil(screeningDate);
         if (!lab)
             d.problems.push_back({"lab_age_days", "creatinine date '" + creatinine->date +
                                                       "' is not a date (YYYY-MM-DD)"});
@@ -174,23 +187,39 @@ DerivedValues computeDerived(const ScreeningAnswers& a, const std::string& scree
         else if (today)
             d.lab_age_days = double(*today - *lab);
     }
+    // The age on the day the sample was drawn: the eGFR describes that day's kidneys.
+    std::optional<double> age = d.age;
+    if (auto [birth, item] = codedAnswer(a, loinc::kBirthDate);
+        age && lab && birth && isFullDate(birth->text) && birth->text <= creatinine->date)
+        age = ageInYears(birth->text, creatinine->date);
     auto [sexAnswer, sexItem] = codedAnswer(a, loinc::kSex);
     std::optional<Sex> sex;
     if (sexAnswer && sexAnswer->type == ValueType::Coding) {
         if (sexAnswer->coding.code == "female") sex = Sex::Female;
         if (sexAnswer->coding.code == "male") sex = Sex::Male;
     }
-    if (!d.age)
-        d.problems.push_back({"egfr", "eGFR needs the patient's age (date of birth)"});
-    else if (!sex)
-        d.problems.push_back({"egfr", "CKD-EPI 2021 needs sex female or male; calculate eGFR "
-                                      "by hand and record it"});
-    else {
-        try {
-            d.egfr = ckdEpi2021(*d.creatinine_mg_dl, *d.age, *sex);
-        } catch (const DerivedValueError& e) {
-            d.problems.push_back({"egfr", e.what()});
+    try {
+        if (!age) {
+            d.problems.push_back({"egfr", "eGFR needs the patient's age (date of birth)"});
+        } else if (*age < 18) {
+            if (!d.height_cm)
+                d.problems.push_back({"egfr", "a child's eGFR (bedside Schwartz) needs the height; measure "
+                                              "the child and calculate it by hand"});
+            else {
+                d.egfr = bedsideSchwartz(*d.creatinine_mg_dl, *d.height_cm);
+                d.egfrMethod = "bedside Schwartz (under 18: 0.413 x height cm / creatinine mg/dL)";
+            }
+        } else if (sex) {
+            d.egfr = ckdEpi2021(*d.creatinine_mg_dl, *age, *sex);
+            d.egfrMethod = std::string("CKD-EPI 2021, ") + (*sex == Sex::Female ? "female" : "male");
+        } else {
+            // Sex other or unknown: the lower of the two, the cautious choice.
+            d.egfr = std::min(ckdEpi2021(*d.creatinine_mg_dl, *age, Sex::Female),
+                              ckdEpi2021(*d.creatinine_mg_dl, *age, Sex::Male));
+            d.egfrMethod = "CKD-EPI 2021, lower of the female and male values (sex is not female or male)";
         }
+    } catch (const DerivedValueError& e) {
+        d.problems.push_back({"egfr", e.what()});
     }
     return d;
 }

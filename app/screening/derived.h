@@ -36,6 +36,8 @@ double creatinineMgPerDl(double value, CreatinineUnit unit);                 // 
 
 // 2021 CKD-EPI creatinine equation (race-free), adults 18..120 only; mL/min/1.73 m².
 double ckdEpi2021(double creatinineMgDl, double ageYears, Sex sex);
+// Bedside Schwartz equation for children: 0.413 x height (cm) / creatinine (mg/dL).
+double bedsideSchwartz(double creatinineMgDl, double heightCm);
 
 // Whole years from birth to the given day; both YYYY-MM-DD.
 int ageInYears(const std::string& birthDate, const std::string& onDate);
@@ -59,12 +61,18 @@ struct DerivedValues {
     std::optional<double> creatinine_mg_dl;
     std::optional<double> egfr;
     std::optional<double> lab_age_days;
+    std::optional<double> creatinine_supplied; // 1 when a creatinine was given, plausible or not
+    // How the eGFR was computed, for staff and the record ("CKD-EPI 2021, female", ...); empty
+    // without an eGFR.
+    std::string egfrMethod;
     std::vector<DerivedProblem> problems;
 
     std::optional<double> get(const std::string& name) const;
     static const std::vector<std::string>& names(); // every name rules may use
 };
 
+// The age for the eGFR is the age on the day the sample was drawn (when its date is known), so
+// every screen and the record compute the same eGFR whatever day they are looked at.
 DerivedValues computeDerived(const ScreeningAnswers& answers, const std::string& screeningDate,
                              const std::optional<Creatinine>& creatinine);
 

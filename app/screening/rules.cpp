@@ -22,6 +22,30 @@ const char* severityName(Severity s) {
     return "?";
 }
 
+const char* gateName(Gate g) { return g == Gate::Contrast ? "contrast" : "zone-iv"; }
+
+std::optional<Gate> parseGate(const std::string& text) {
+    if (text == "zone-iv") return Gate::ZoneIv;
+    if (text == "contrast") return Gate::Contrast;
+    return std::nullopt;
+}
+
+const char* contrastPlanName(ContrastPlan p) {
+    switch (p) {
+    case ContrastPlan::Yes: return "yes";
+    case ContrastPlan::No: return "no";
+    case ContrastPlan::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+std::optional<ContrastPlan> parseContrastPlan(const std::string& text) {
+    if (text == "yes") return ContrastPlan::Yes;
+    if (text == "no") return ContrastPlan::No;
+    if (text == "unknown" || text.empty()) return ContrastPlan::Unknown;
+    return std::nullopt;
+}
+
 namespace {
 
 const std::set<std::string> kCategories = {"implant",   "foreign-body", "renal",   "gadolinium",
@@ -82,6 +106,7 @@ public:
             problem("", "'rules' must be an array");
         else
             for (const auto& r : doc["rules"]) readRule(r);
+        markCovered();
         if (!problems_.empty()) throw InputError(set_.source, problems_);
         return std::move(set_);
     }
@@ -124,7 +149,7 @@ private:
             return;
         }
         if (!ids_.insert(rule.id).second) problem(rule.id, "the id is used by more than one rule");
-        static const std::set<std::string> known = {"id", "category", "severity", "when",
+        static const std::set<std::string> known = {"id", "category", "severity", "gates", "when",
                                                     "message", "description"};
         for (const auto& [key, v] : r.items())
             if (!known.count(key)) problem(rule.id, "unknown element '" + key + "'");
@@ -141,6 +166,11 @@ private:
             rule.severity = Severity::Info;
         else
             problem(rule.id, "severity '" + severity + "' is not one of stop, review, info");
+        if (r.contains("gates")) {
+            const std::string gate = textField(r, "gates", rule.id);
+            if (auto g = parseGate(gate)) rule.gate = *g;
+            else problem(rule.id, "gates '" + gate + "' is not one of zone-iv, contrast");
+        }
         if (!r.contains("when"))
             problem(rule.id, "'when' (the condition) is missing");
         else
@@ -189,11 +219,11 @@ private:
             return c;
         }
         int kinds = 0;
-        for (const char* k : {"all", "any", "not", "question", "derived", "answered"})
+        for (const char* k : {"all", "any", "not", "question", "derived", "answered", "setting"})
             kinds += node.contains(k) ? 1 : 0;
         if (kinds != 1) {
             problem(id, "a condition needs exactly one of all, any, not, question, derived, "
-                        "answered: " + node.dump());
+                        "answered, setting: " + node.dump());
             return c;
         }
         // A misspelt key must not be skipped: it could invert what the rule means.
@@ -203,7 +233,11 @@ private:
             (void)v;
             const bool known = node.contains("question") || node.contains("derived")
                                    ? leafKeys.count(key) > 0
-                                   : key == "all" || key == "any" || key == "not" || key == "answered";
+                               : node.contains("setting")
+                                   ? key == "setting" || key == "operator" || key == "value"
+                               : node.contains("answered")
+                                   ? key == "answered" || key == "uncovered"
+                                   : key == "all" || key == "any" || key == "not";
             if (!known && key != "description") problem(id, "unknown element '" + key + "' in a condition");
         }
         if (node.contains("all") || node.contains("any")) {
@@ -221,6 +255,12 @@ private:
             c.kind = Condition::Kind::Answered;
             c.name = node["answered"].is_string() ? node["answered"].get<std::string>() : "";
             if (c.name.empty()) problem(id, "'answered' needs an answer code such as \"unsure\"");
+            if (node.contains("uncovered")) {
+                if (!node["uncovered"].is_boolean()) problem(id, "'uncovered' must be true or false");
+                else c.uncovered = node["uncovered"].get<bool>();
+            }
+        } else if (node.contains("setting")) {
+            readSettingLeaf(node, id, c);
         } else if (node.contains("question")) {
             readAnswerLeaf(node, id, c);
         } else {
@@ -326,6 +366,43 @@ private:
                             linkId + "'; use = or !=");
     }
 
+    // A site parameter compared with a number: lets a site switch a rule on or off
+    // ({"setting": "eye_exam_clears", "operator": "=", "value": 0}).
+    void readSettingLeaf(const json& node, const std::string& id, Condition& c) {
+        c.kind = Condition::Kind::Setting;
+        c.parameter = node["setting"].is_string() ? node["setting"].get<std::string>() : "";
+        if (!set_.parameters.count(c.parameter)) problem(id, "unknown parameter '" + c.parameter + "'");
+        c.op = readOperator(node, id);
+        if (c.op == Operator::Exists) problem(id, "a setting is always there; compare it with =, !=, <, >, <= or >=");
+        if (!node.contains("value") || !node["value"].is_number())
+            problem(id, "the setting '" + c.parameter + "' must be compared with a number 'value'");
+        else
+            c.value = Value::ofDecimal(node["value"].get<double>());
+    }
+
+    // Which items each rule tests for an answer code, for 'answered ... uncovered' catch-alls.
+    static void answerLeaves(const Condition& c, const std::string& code, std::set<int>& out) {
+        if (c.kind == Condition::Kind::Answer && c.value.type == ValueType::Coding && c.value.coding.code == code)
+            out.insert(c.question);
+        for (const auto& child : c.children) answerLeaves(child, code, out);
+    }
+    static void uncoveredLeaves(Condition& c, std::vector<Condition*>& out) {
+        if (c.kind == Condition::Kind::Answered && c.uncovered) out.push_back(&c);
+        for (auto& child : c.children) uncoveredLeaves(child, out);
+    }
+    void markCovered() {
+        for (auto& rule : set_.rules) {
+            std::vector<Condition*> leaves;
+            uncoveredLeaves(rule.when, leaves);
+            for (Condition* leaf : leaves) {
+                std::set<int> covered;
+                for (const auto& other : set_.rules)
+                    if (&other != &rule) answerLeaves(other.when, leaf->name, covered);
+                leaf->covered.assign(covered.begin(), covered.end());
+            }
+        }
+    }
+
     void readDerivedLeaf(const json& node, const std::string& id, Condition& c) {
         c.kind = Condition::Kind::Derived;
         c.name = node["derived"].is_string() ? node["derived"].get<std::string>() : "";
@@ -365,7 +442,8 @@ private:
 
 class RuleEvaluator {
 public:
-    RuleEvaluator(const ScreeningAnswers& a, const DerivedValues& d) : a_(a), d_(d) {}
+    RuleEvaluator(const ScreeningAnswers& a, const DerivedValues& d, const RuleSet& rules)
+        : a_(a), d_(d), rules_(rules) {}
 
     // Collects triggers only where they explain a true result (not under 'not').
     bool holds(const Condition& c, std::vector<Trigger>* triggers) {
@@ -386,6 +464,7 @@ public:
         case Condition::Kind::Answer: return answerHolds(c, triggers);
         case Condition::Kind::Derived: return derivedHolds(c, triggers);
         case Condition::Kind::Answered: return answeredHolds(c, triggers);
+        case Condition::Kind::Setting: return settingHolds(c);
         }
         return false;
     }
@@ -393,6 +472,15 @@ public:
 private:
     const ScreeningAnswers& a_;
     const DerivedValues& d_;
+    const RuleSet& rules_;
+
+    bool settingHolds(const Condition& c) const {
+        const auto it = rules_.parameters.find(c.parameter);
+        if (it == rules_.parameters.end()) return false;
+        EnableWhen ew{"", -1, c.op, c.value};
+        const Value v = Value::ofDecimal(it->second.value);
+        return enableWhenHolds(ew, {&v});
+    }
 
     bool answerHolds(const Condition& c, std::vector<Trigger>* triggers) {
         EnableWhen ew{"", c.question, c.op, c.value};
@@ -442,6 +530,7 @@ private:
                 here = here || (ans.invalid.empty() && ans.value.type == ValueType::Coding &&
                                 ans.value.coding.code == c.name);
             if (!here || !a_.enabled(int(i))) continue;
+            if (c.uncovered && std::binary_search(c.covered.begin(), c.covered.end(), instances[i].item)) continue;
             any = true;
             if (!triggers) break;
             const std::string& linkId = instances[i].node->linkId;
@@ -504,9 +593,9 @@ json triggersToJson(const std::vector<Trigger>& triggers) {
 }
 
 std::vector<Flag> applyRules(const RuleSet& rules, const ScreeningAnswers& answers,
-                             const DerivedValues& derived, const std::string& language) {
+                             const DerivedValues& derived, const std::string& language, ContrastPlan contrast) {
     std::vector<Flag> flags;
-    RuleEvaluator eval(answers, derived);
+    RuleEvaluator eval(answers, derived, rules);
     for (const auto& rule : rules.rules) {
         Flag f;
         std::vector<Trigger> triggers;
@@ -521,6 +610,9 @@ std::vector<Flag> applyRules(const RuleSet& rules, const ScreeningAnswers& answe
         f.id = rule.id;
         f.category = rule.category;
         f.severity = rule.severity;
+        f.gate = rule.gate;
+        // A contrast risk is information only when the exam uses no contrast.
+        if (rule.gate == Gate::Contrast && contrast == ContrastPlan::No) f.severity = Severity::Info;
         auto msg = rule.message.find(language);
         if (msg == rule.message.end()) msg = rule.message.find(rules.languages.front());
         if (msg != rule.message.end()) f.message = fillMessage(msg->second, rules, derived);

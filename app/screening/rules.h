@@ -19,21 +19,37 @@ namespace mrscreen::screening {
 enum class Severity { Stop, Review, Info };
 const char* severityName(Severity s);
 
+// What a flag holds back: entry to the magnet room (MR-environment hazards), or the contrast agent
+// (renal and gadolinium risks, the radiologist's decision). A contrast flag never blocks Zone IV.
+enum class Gate { ZoneIv, Contrast };
+const char* gateName(Gate g); // "zone-iv", "contrast"
+std::optional<Gate> parseGate(const std::string& text);
+
+// Whether the exam uses contrast. Unknown counts as planned: contrast flags then stay as raised.
+enum class ContrastPlan { Unknown, Yes, No };
+const char* contrastPlanName(ContrastPlan p); // "unknown", "yes", "no"
+std::optional<ContrastPlan> parseContrastPlan(const std::string& text);
+
 struct Condition {
-    enum class Kind { All, Any, Not, Answer, Derived, Answered };
+    enum class Kind { All, Any, Not, Answer, Derived, Answered, Setting };
     Kind kind = Kind::All;
     std::vector<Condition> children; // All, Any, Not (one child)
     int question = -1;               // Answer: form item index
     std::string name;                // Derived: value name; Answered: the code
     Operator op = Operator::Exists;
     Value value;                     // Answer / Derived comparison value
-    std::string parameter;           // Derived: the parameter the value came from, if any
+    std::string parameter;           // Derived: the parameter the value came from, if any; Setting: its name
+    // Answered: only questions no other rule tests for this answer code (a catch-all that never
+    // repeats a question's own flag).
+    bool uncovered = false;
+    std::vector<int> covered;        // Answered + uncovered: the form items other rules test
 };
 
 struct Rule {
     std::string id;
     std::string category;
     Severity severity = Severity::Review;
+    Gate gate = Gate::ZoneIv;
     Condition when;
     std::map<std::string, std::string> message; // language -> staff message
 };
@@ -66,7 +82,8 @@ struct Trigger {
 struct Flag {
     std::string id;
     std::string category;
-    Severity severity = Severity::Review;
+    Severity severity = Severity::Review; // as it applies: a contrast flag is info for a non-contrast exam
+    Gate gate = Gate::ZoneIv;
     std::string message; // in the requested language (the rules' first language if absent)
     std::vector<Trigger> triggers;
 };
@@ -74,7 +91,10 @@ struct Flag {
 // The triggers as JSON: [{"linkId", "answers"}] or [{"derived", "value"}] (value null when absent).
 nlohmann::json triggersToJson(const std::vector<Trigger>& triggers);
 
+// `language` is the staff language of the messages. Contrast flags become info when contrast is
+// not planned (ContrastPlan::No); Unknown counts as planned.
 std::vector<Flag> applyRules(const RuleSet& rules, const ScreeningAnswers& answers,
-                             const DerivedValues& derived, const std::string& language);
+                             const DerivedValues& derived, const std::string& language,
+                             ContrastPlan contrast = ContrastPlan::Unknown);
 
 } // namespace mrscreen::screening
