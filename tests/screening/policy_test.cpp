@@ -720,6 +720,7 @@ TEST_CASE("the stop-level devices are asked of every patient on two checklist pa
         INFO(group);
         const Item& g = formItem(group);
         CHECK(g.type == ItemType::Group);
+        CHECK(g.itemControl == "checklist");
         CHECK(rawItemControl(group) ==
               std::make_pair(std::string("http://mrscreen.org/fhir/CodeSystem/item-control"), std::string("checklist")));
         CHECK(g.enableWhen.empty());
