@@ -190,13 +190,17 @@ TEST_CASE("a patient completes the screening in English with a pacemaker, a body
     REQUIRE(birth.size() == 1);
     CHECK(birth.front().text == "1966-02-02");
 
-    // Implants: the pacemaker's follow-up page appears only after "Yes".
-    answerUntil(h, "", {{"has-implants", "yes"}, {"implant-pacemaker", "yes"}}, "implant-pacemaker");
-    REQUIRE(h.page() == "implant-pacemaker");
+    // Implants: the pacemaker is a row of the heart-device checklist, asked of everyone; its
+    // follow-up page appears only after "Yes".
+    answerUntil(h, "", {}, "implant-devices-heart");
+    REQUIRE(h.page() == "implant-devices-heart");
     bool detailsBefore = false;
     for (const auto& p : h.kiosk().draft().pages()) detailsBefore = detailsBefore || p.key == "implant-pacemaker-details";
     CHECK_FALSE(detailsBefore);
-    h.tap("option:implant-pacemaker:yes");
+    answerPage(h, {{"implant-pacemaker", "yes"}});
+    // Every other row still needs its own answer: one "No" answers nothing else.
+    CHECK(h.kiosk().draft().answers("implant-pacemaker").front().coding.code == "yes");
+    CHECK(h.kiosk().draft().answers("implant-icd").front().coding.code == "no");
     h.tap("next");
     REQUIRE(h.page() == "implant-pacemaker-details");
     typeInto(h, "implant-pacemaker-device", "Medtronic Azure");
@@ -312,6 +316,25 @@ TEST_CASE("a no-risk adult gets from Welcome to Submitted within the tap budget"
     CHECK(stored->flags.empty());
     WARN("no-risk adult: " << h.taps() << " taps and " << h.drags() << " drags (scrolls and the signature)");
     CHECK(h.taps() <= 98); // v1.0.0 of the form took 98 taps (and 1 drag, the signature)
+    CHECK(h.drags() <= 12);
+}
+
+TEST_CASE("a checklist row left unanswered is refused next to it and the other rows keep their answers") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {{"family-name", "Lee"}, {"given-name", "Ann"}}, "implant-devices-heart");
+    REQUIRE(h.page() == "implant-devices-heart");
+    for (const char* key : {"implant-pacemaker", "implant-icd", "implant-pacing-leads", "implant-aneurysm-clip"})
+        h.tap(std::string("option:") + key + ":no");
+    h.tap("next");
+    CHECK(h.page() == "implant-devices-heart");
+    CHECK(h.state().pageErrors.count("implant-carotid-clamp") == 1);
+    CHECK(h.state().pageErrors.size() == 1);
+    CHECK(h.kiosk().draft().answers("implant-icd").front().coding.code == "no");
+    h.tap("option:implant-carotid-clamp:unsure");
+    h.tap("next");
+    // Not sure opens the device's details, like Yes.
+    CHECK(h.page() == "implant-carotid-clamp-details");
 }
 
 TEST_CASE("a patient answers in Spanish: messages, the saved response and the screening are in Spanish") {
