@@ -127,6 +127,7 @@ struct KioskState {
     std::string pageKey;        // the current questionnaire page
     bool returnToReview = false; // editing from Review: Next goes back there
     std::map<std::string, std::string> pageErrors; // answer key -> message, shown by the question
+    std::string scrollToKey;    // the first question with a problem: scrolled into view once
     std::string notice;         // a message for the whole page (e.g. refused signature)
     std::optional<Editing> editing;
     std::map<std::string, std::string> numberText; // number fields as typed ("72.")

@@ -301,6 +301,10 @@ void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage, bool asRow) 
     bool shortChoice = (item.type == ItemType::Choice && !item.repeats && item.options.size() <= 4) ||
                        item.type == ItemType::Boolean;
     for (const auto& o : item.options) shortChoice = shortChoice && o.display.in(ui.st.language).size() <= 18;
+    if (key == ui.st.scrollToKey) {
+        ImGui::SetScrollHereY(0.2f); // the first question still needing an answer, into view
+        ui.st.scrollToKey.clear();
+    }
     if (asRow && shortChoice && !onSignaturePage) {
         ImGui::PushID(key.c_str());
         checklistRow(ui, item, key, text + (item.required ? "" : "  " + ui.t("field.optional")));

@@ -260,7 +260,21 @@ void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
 }
 
 void endDragScroll(Ui& ui) {
+    // More answers below the fold must not go unseen: say so just under the scrolling area, in
+    // the middle of the navigation row (Back and Next sit at its ends).
+    const float maxY = ImGui::GetScrollMaxY();
+    const bool more = maxY > 1 && ImGui::GetScrollY() < maxY - 1;
+    const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     ImGui::EndChild();
+    if (more) {
+        const std::string label = ui.t("scroll.more");
+        const ImVec2 text = ImGui::CalcTextSize(label.c_str());
+        const ImVec2 min(pos.x + (size.x - text.x) / 2 - ui.gap, pos.y + size.y + ui.gap * 0.2f);
+        const ImVec2 max(min.x + text.x + ui.gap * 2, min.y + text.y + ui.gap * 0.6f);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(min, max, ui.colors->accent, ui.unit * 0.3f);
+        dl->AddText(ImVec2(min.x + ui.gap, min.y + ui.gap * 0.3f), ui.colors->accentText, label.c_str());
+    }
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(3);
     ui.scrollStack.pop_back();
