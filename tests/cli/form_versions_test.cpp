@@ -449,3 +449,74 @@ TEST_CASE("staff add takes the radiologist role") {
     CHECK(r.code == 0);
     CHECK_THAT(r.out, Contains("rita, radiologist"));
 }
+
+// [SECTION] contrast with the current form
+
+namespace {
+
+std::string dialysisWithContrast(const Site& site, const std::string& planned) {
+    json r = json::parse(test::slurp(test::sourcePath("forms/examples/renal-dialysis.json")));
+    r["extension"] = json::array(
+        {{{"url", "http://mrscreen.org/fhir/StructureDefinition/contrast-planned"}, {"valueCode", planned}}});
+    return site.file("dialysis-" + planned + ".json", r.dump());
+}
+
+std::optional<store::StoredFlag> flagOf(store::Store& store, std::int64_t id, const std::string& ruleId) {
+    const auto flags = store.screening(id)->flags;
+    for (const auto& f : flags)
+        if (f.ruleId == ruleId) return f;
+    return std::nullopt;
+}
+
+void verifyAllAndReview(store::Store& store, std::int64_t id) {
+    const auto flags = store.screening(id)->flags;
+    for (const auto& f : flags)
+        if (f.severity != screening::Severity::Info && f.status == screening::FlagVerdict::Open)
+            store.setFlagVerdict(id, f.ruleId, screening::FlagVerdict::Verified, "as answered", kNurse);
+    store.transition(id, {screening::Action::Review, kNurse, "", ""});
+}
+
+} // namespace
+
+TEST_CASE("a dialysis patient's non-contrast exam is not held at the Zone IV door") {
+    Site site("dialysis-no-contrast", false);
+    const auto id = site.imported(dialysisWithContrast(site, "no"));
+    const auto store = cli::openStore(site.config());
+    const auto renal = flagOf(*store, id, "renal-dialysis-or-aki");
+    REQUIRE(renal);
+    CHECK(renal->gate == "contrast");
+    CHECK(renal->severity == screening::Severity::Info);
+    verifyAllAndReview(*store, id);
+    CHECK(store->transition(id, {screening::Action::Clear, kMrso, "", ""}) == screening::ScreeningState::Cleared);
+}
+
+TEST_CASE("when contrast becomes planned, re-evaluation raises the renal stop again for a verdict") {
+    Site site("dialysis-contrast-later", false);
+    const auto id = site.imported(dialysisWithContrast(site, "no"));
+    const auto config = site.config();
+    const auto store = cli::openStore(config);
+    auto catalog = cli::formCatalog(*store, config);
+    store->setContrastPlanned(id, "yes", kNurse);
+    cli::reassess(*store, catalog, config, id, kNurse);
+    const auto renal = flagOf(*store, id, "renal-dialysis-or-aki");
+    REQUIRE(renal);
+    CHECK(renal->severity == screening::Severity::Stop);
+    CHECK(renal->status == screening::FlagVerdict::Open);
+    CHECK_THROWS_WITH(store->transition(id, {screening::Action::Review, kNurse, "", ""}),
+                      Contains("renal-dialysis-or-aki"));
+}
+
+TEST_CASE("with contrast unknown, Zone IV clears without an override but contrast needs a reason over the renal stop") {
+    Site site("dialysis-contrast-unknown", false);
+    const auto id = site.imported(test::sourcePath("forms/examples/renal-dialysis.json"));
+    const auto store = cli::openStore(site.config());
+    REQUIRE(flagOf(*store, id, "renal-dialysis-or-aki")->severity == screening::Severity::Stop);
+    verifyAllAndReview(*store, id);
+    CHECK(store->transition(id, {screening::Action::Clear, kMrso, "", ""}) == screening::ScreeningState::Cleared);
+    const store::StaffSignature signature{"contrast", "Omar Officer", screening::Role::Mrso,
+                                          R"({"strokes":[[[0,0],[1,1]]]})", ""};
+    CHECK_THROWS_WITH(store->decideContrast(id, {"cleared", "", "", "", ""}, signature, kMrso),
+                      Contains("renal-dialysis-or-aki") && Contains("clearing contrast needs a reason"));
+    store->decideContrast(id, {"not_cleared", "", "on dialysis: no gadolinium", "", ""}, signature, kMrso);
+    CHECK_THAT(site.show(id).out, Contains("Contrast  not_cleared by omar"));
+}
