@@ -165,7 +165,7 @@ public:
     DemoSeeder(store::Store& store, const KioskConfig& config, const FormFiles& files,
                std::string examplesDir, std::ostream& err)
         : store_(store), config_(config), files_(files), examplesDir_(std::move(examplesDir)),
-          err_(err), now_(store::nowUtc()) {}
+          err_(err), now_(store::nowUtc()), catalog_(formCatalog(store, config)) {}
 
     // The example with this visit's patient, times and answers, checked against the form as
     // submission checks it; throws naming the example when it no longer fits.
@@ -235,7 +235,7 @@ public:
     }
 
     void record(std::int64_t id, const std::string& by) {
-        produceRecord(store_, config_, files_.form, store_.screening(id)->formSha256, id,
+        produceRecord(store_, config_, *catalog_.forScreening(*store_.screening(id)), id,
                       actorOf(by), err_);
     }
 
@@ -247,6 +247,7 @@ public:
         lab.unit = "mg/dL";
         lab.takenOn = dayAgo(now_, daysAgo);
         store_.addLab(id, lab, actorOf(nurse));
+        reassess(store_, catalog_, config_, id, actorOf(nurse)); // what the lab raises is a flag
         const store::PatientIdentity patient = store_.screening(id)->summary.patient;
         const double egfr = ckdEpi2021(mgPerDl, ageInYears(patient.birthDate, dayAgo(now_, 0)),
                                        patient.sex == "female" ? Sex::Female : Sex::Male);
@@ -272,9 +273,12 @@ public:
         store::NewScreening s;
         s.formUrl = files_.form.url;
         s.formVersion = files_.form.version;
-        s.formSha256 = store::sha256Hex(readFile(files_.questionnairePath));
-        s.rulesSha256 =
-            files_.rulesPath.empty() ? "" : store::sha256Hex(readFile(files_.rulesPath));
+        s.formJson = files_.questionnaireText;
+        s.rulesJson = files_.rulesText;
+        s.formSha256 = store::sha256Hex(s.formJson);
+        s.rulesSha256 = s.rulesJson.empty() ? "" : store::sha256Hex(s.rulesJson);
+        s.contrastPlanned = contrastPlanName(in.contrast);
+        s.ignoredAnswersJson = ignoredAnswersToJson(answers, in.language).dump();
         s.language = in.language;
         s.responseJson = responseToJson(corrected, &files_.form, &answers).dump();
         s.flags = a.flags;
@@ -292,6 +296,8 @@ private:
         AssessmentInput in;
         in.language = files_.form.supportsLanguage(r.language) ? r.language : files_.form.language;
         in.screeningDate = screeningDateOf(r, todayIso());
+        in.staffLanguage = config_.staffLanguage;
+        in.contrast = contrastPlannedOf(r);
         return in;
     }
 
@@ -306,6 +312,7 @@ private:
     std::string examplesDir_;
     std::ostream& err_;
     std::string now_;
+    store::FormCatalog catalog_;
 };
 
 json text(const std::string& s) {
