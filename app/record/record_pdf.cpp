@@ -35,6 +35,8 @@ std::string staffSignatureRole(const store::StaffSignature& s) {
     switch (s.signerRole) {
     case Role::Mrso:
         return "MR safety officer";
+    case Role::Radiologist:
+        return "Radiologist";
     case Role::Nurse:
         return "Nurse";
     case Role::Admin:
@@ -47,9 +49,42 @@ std::string staffSignatureRole(const store::StaffSignature& s) {
 
 std::string staffSignatureWhen(const store::StaffSignature& s) {
     const std::string what = s.purpose == "review"     ? "Review signed"
-                             : s.purpose == "decision" ? "Decision signed"
+                             : s.purpose == "decision" ? "Zone IV decision signed"
+                             : s.purpose == "contrast" ? "Contrast decision signed"
                                                        : "Signed (" + s.purpose + ")";
     return what + (s.signedAt.empty() ? "" : " " + s.signedAt);
+}
+
+// A record is rendered only with the form and rules the screening was answered with.
+void checkFormVersion(const RecordInput& in) {
+    if (!in.detail || !in.form) throw std::invalid_argument("record PDF: the screening and its form are both needed");
+    const store::ScreeningDetail& d = *in.detail;
+    const store::FormVersion& v = *in.form;
+    const auto refuse = [&](const std::string& what, const std::string& want, const std::string& got) {
+        throw std::invalid_argument("record PDF: screening " + std::to_string(d.summary.id) + " was answered with " +
+                                    what + " sha256 " + shortHash(want) + ", but the record was asked to render it with " +
+                                    shortHash(got.empty() ? "(none)" : got) +
+                                    "; mrscreen never renders a screening with another form.");
+    };
+    if (!d.formSha256.empty() && v.formSha256 != d.formSha256) refuse("the form", d.formSha256, v.formSha256);
+    if (!d.rulesSha256.empty() && v.rulesSha256 != d.rulesSha256) refuse("the rules", d.rulesSha256, v.rulesSha256);
+    if (d.formSha256.empty() && (v.form.url != d.formUrl || v.form.version != d.formVersion))
+        refuse("form " + d.formUrl + "|" + d.formVersion, d.formVersion, v.form.url + "|" + v.form.version);
+}
+
+// The latest creatinine and its eGFR from the one assessment of a stored screening.
+std::optional<RecordLabs> recordLabs(const RecordInput& in) {
+    const store::ScreeningDetail& d = *in.detail;
+    if (d.labs.empty()) return std::nullopt;
+    const store::LabResult& lab = d.labs.back();
+    const Assessment a = store::assessStored(*in.form, d, in.staffLanguage);
+    RecordLabs l;
+    l.creatinine = lab.value;
+    l.creatinineUnit = lab.unit;
+    l.egfr = a.derived.egfr;
+    l.date = lab.takenOn;
+    l.method = a.derived.egfrMethod;
+    return l;
 }
 
 // Signatures two to a row: each drawn as vectors in its box, with name, role and time under it.
@@ -174,7 +209,7 @@ void headers(Canvas& c, const Fonts& f, const RecordInput& in, const store::Scre
                f.bodyBold);
         top -= f.bodyBold.leading();
         const std::string formLine = "Form " + d.formUrl + "  v" + d.formVersion + "  ·  sha256 " +
-                                     shortHash(in.formSha256.empty() ? d.formSha256 : in.formSha256);
+                                     shortHash(in.form->formSha256);
         c.text(kMargin, top, c.fit(formLine, f.small, textW), f.small);
         drawQr(c, qrText, kPageW - kMargin - qrSize, kHeaderTop + 2, qrSize);
         c.hline(kMargin, kPageW - kMargin, kHeaderTop - kHeaderH - 4, kAccent, 1.0f);
@@ -195,7 +230,7 @@ std::string recordQrText(std::int64_t recordId, int version, const std::string& 
 }
 
 std::string recordContentText(const RecordInput& in) {
-    if (!in.detail) throw std::invalid_argument("record PDF: no screening given");
+    checkFormVersion(in);
     const store::ScreeningDetail& d = *in.detail;
     json flags = json::array();
     for (const auto& f : d.flags) {
@@ -210,6 +245,8 @@ std::string recordContentText(const RecordInput& in) {
                      {"note", f.note}};
         if (!f.correctedAnswer.empty())
             flag["correctedAnswer"] = f.correctedAnswer;
+        if (f.gate != "zone-iv")
+            flag["gate"] = f.gate;
         flags.push_back(std::move(flag));
     }
     json j = {{"site", in.siteName},
@@ -221,7 +258,7 @@ std::string recordContentText(const RecordInput& in) {
               {"origin", d.summary.origin},
               {"reviewedBy", d.summary.reviewedBy},
               {"form", {{"url", d.formUrl}, {"version", d.formVersion},
-                        {"sha256", in.formSha256.empty() ? d.formSha256 : in.formSha256}}},
+                        {"sha256", in.form->formSha256}}},
               {"rulesSha256", d.rulesSha256},
               {"language", d.language},
               {"patient", {{"family", d.summary.patient.familyName}, {"given", d.summary.patient.givenName},
@@ -284,18 +321,27 @@ std::string recordContentText(const RecordInput& in) {
                         {"headSarWPerKg", optionalNumber(s.headSarWPerKg)},
                         {"b1rmsMicroTesla", optionalNumber(s.b1rmsMicroTesla)}};
     }
-    if (in.labs)
-        j["labs"] = {{"creatinine", in.labs->creatinine}, {"unit", in.labs->creatinineUnit}, {"egfr", in.labs->egfr},
-                     {"date", in.labs->date}, {"equation", in.labs->equation}};
+    if (const auto labs = recordLabs(in))
+        j["labs"] = {{"creatinine", labs->creatinine}, {"unit", labs->creatinineUnit},
+                     {"egfr", labs->egfr ? json(*labs->egfr) : json(nullptr)}, {"date", labs->date},
+                     {"equation", labs->method}};
+    if (d.contrastPlanned != "unknown" || !d.contrastPlannedBy.empty())
+        j["contrastPlanned"] = {{"value", d.contrastPlanned}, {"by", d.contrastPlannedBy}, {"at", d.contrastPlannedAt}};
+    if (d.contrastDecision)
+        j["contrastDecision"] = {{"outcome", d.contrastDecision->outcome}, {"conditions", d.contrastDecision->conditions},
+                                 {"reason", d.contrastDecision->reason}, {"by", d.contrastDecision->decidedBy},
+                                 {"at", d.contrastDecision->decidedAt}};
+    if (d.ignoredAnswersJson != "[]" && !d.ignoredAnswersJson.empty())
+        j["ignoredAnswers"] = d.ignoredAnswersJson;
     return j.dump(); // object keys sorted, no whitespace
 }
 
 std::string recordContentHash(const RecordInput& in) { return store::sha256Hex(recordContentText(in)); }
 
 std::string renderRecordPdf(const RecordInput& in) {
-    if (!in.detail || !in.form) throw std::invalid_argument("record PDF: the screening and its form are both needed");
+    checkFormVersion(in);
     const store::ScreeningDetail& d = *in.detail;
-    const Questionnaire& form = *in.form;
+    const Questionnaire& form = in.form->form;
     const std::string hash = in.contentHash.empty() ? recordContentHash(in) : in.contentHash;
     const Response response = readResponse(d.responseJson, "screening " + std::to_string(d.summary.id) + " response");
     const ScreeningAnswers answers(form, response);
@@ -308,7 +354,7 @@ std::string renderRecordPdf(const RecordInput& in) {
     // The QR code's text, also in the (uncompressed, signed) Info dictionary for `mrscreen verify`.
     HPDF_SetInfoAttr(c.doc(), HPDF_INFO_SUBJECT, recordQrText(in.recordId, in.version, hash).c_str());
     const std::string lang = form.supportsLanguage(d.language) ? d.language : form.language;
-    const Ctx x{c, stylesFor(c), in, d, form, lang, form.language};
+    const Ctx x{c, stylesFor(c), in, d, form, lang, form.language, recordLabs(in)};
 
     std::vector<Block> blocks;
     identity(x, blocks, answers);
@@ -316,6 +362,7 @@ std::string renderRecordPdf(const RecordInput& in) {
     decision(x, blocks);
     labs(x, blocks);
     implants(x, blocks);
+    ignoredAnswers(x, blocks);
     std::string answersTitle = "Answers";
     if (lang != form.language) answersTitle += " (patient's language: " + lang + ", English in grey)";
     blocks.push_back(heading(c, x.f, answersTitle, "", 13));

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -303,21 +304,40 @@ Block paragraph(const Canvas& c, const Style& st, const std::string& text, float
 
 // [SECTION] the record's parts
 
+// The latest creatinine with the eGFR as store::assessStored computes it (the staff screens show
+// the same), and how it was computed.
+struct RecordLabs {
+    double creatinine = 0;
+    std::string creatinineUnit = "mg/dL";
+    std::optional<double> egfr; // mL/min/1.73 m²; unset when none can be computed
+    std::string date;           // YYYY-MM-DD the sample was taken
+    std::string method;         // DerivedValues::egfrMethod
+};
+
 struct Ctx {
     Canvas& c;
     Fonts f;
     const RecordInput& in;
     const store::ScreeningDetail& d;
-    const Questionnaire& form;
+    const Questionnaire& form; // the one the screening was answered with
     std::string lang;
     std::string base; // the form's own language (English)
+    std::optional<RecordLabs> labs;
 };
+
+// "Yes", "No", "Unknown (treated as planned)".
+std::string contrastPlannedText(const std::string& planned);
+// "Cleared", "Cleared with conditions", "Not cleared", "Not planned".
+std::string outcomeText(const std::string& outcome);
 
 // record_pdf_sections.cpp
 void identity(const Ctx& x, std::vector<Block>& out, const ScreeningAnswers& answers);
 void flagSummary(const Ctx& x, std::vector<Block>& out);
+// Both signed parts: Zone IV and contrast (with whether contrast is planned).
 void decision(const Ctx& x, std::vector<Block>& out);
 void labs(const Ctx& x, std::vector<Block>& out);
+// The answers given to questions that did not apply (ScreeningDetail::ignoredAnswersJson).
+void ignoredAnswers(const Ctx& x, std::vector<Block>& out);
 // record_pdf_implants.cpp
 void implants(const Ctx& x, std::vector<Block>& out);
 // record_pdf_answers.cpp: every answered question in form order, with the body map.
