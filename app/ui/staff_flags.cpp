@@ -207,14 +207,18 @@ void flagsSection(Ui& ui, const store::ScreeningDetail& d, const Response& respo
 void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d) {
     const auto ignored = nlohmann::json::parse(d.ignoredAnswersJson, nullptr, false);
     if (!ignored.is_array() || ignored.empty()) return;
+    // With a contradiction flag the section is framed in the error colour: the patient said both.
     const bool contradiction = hasContradiction(d);
+    const float width = ImGui::GetContentRegionAvail().x;
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    ImGui::Indent(ui.gap);
     section(ui, "Answers to questions that did not apply");
     const ImU32 color = contradiction ? ui.colors->error : ui.colors->text;
     textWrapped(ui,
                 contradiction ? "These answers contradict the patient's other answers (see the answers-contradict flag): "
                                 "ask the patient which is true."
                               : "The patient's other answers skipped these questions; the answers were kept but not used.",
-                nullptr, contradiction ? ui.colors->error : ui.colors->muted);
+                nullptr, contradiction ? ui.colors->error : ui.colors->muted, width - ui.gap * 2);
     for (const auto& entry : ignored) {
         const std::string linkId = entry.value("linkId", "");
         std::string question = questionText(ui, linkId);
@@ -223,8 +227,14 @@ void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d) {
         std::string answers;
         for (const auto& a : entry.value("answers", nlohmann::json::array()))
             answers += (answers.empty() ? "" : ", ") + (a.is_string() ? a.get<std::string>() : a.dump());
-        textWrapped(ui, question + "  →  " + answers, contradiction ? ui.title() : nullptr, color);
+        textWrapped(ui, question + "  →  " + answers, contradiction ? ui.title() : nullptr, color, width - ui.gap * 2);
     }
+    ImGui::Dummy(ImVec2(1, ui.gap * 0.3f));
+    ImGui::Unindent(ui.gap);
+    const ImVec2 bottom(top.x + width, ImGui::GetCursorScreenPos().y);
+    if (contradiction) ImGui::GetWindowDrawList()->AddRect(top, bottom, ui.colors->error, ui.unit * 0.3f, 0, 3.0f);
+    // Not a button: noted so tests (and the state log) see the section and whether it is highlighted.
+    noteTarget(ui, contradiction ? "ignored-answers:contradiction" : "ignored-answers", top, bottom);
 }
 
 } // namespace mrscreen::ui::staff

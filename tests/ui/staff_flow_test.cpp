@@ -551,3 +551,39 @@ TEST_CASE("a screening whose form cannot be found shows why, and nothing else of
     CHECK_FALSE(h.has("review-sign"));
     CHECK(h.has("staff-queue"));
 }
+
+TEST_CASE("an import that says No to implants and Yes to a pacemaker shows the ignored answer to staff, highlighted "
+          "beside the contradiction flag") {
+    KioskHarness h;
+    addStaff(h);
+    json response = json::parse(test::slurp(test::sourcePath("forms/examples/pacemaker.json")));
+    for (auto& group : response["item"])
+        for (auto& item : group["item"])
+            if (item.value("linkId", "") == "has-implants") {
+                item["answer"][0]["valueCoding"]["code"] = "no";
+                item["answer"][0]["valueCoding"]["display"] = "No";
+            }
+    std::ostringstream err;
+    const auto files = cli::loadFormFiles(h.config().form);
+    const auto sub = cli::submitResponse(h.store(), h.config(), files,
+                                         screening::readResponse(response.dump(), "contradiction"), "import", kAdmin,
+                                         "2026-11-25", err);
+    REQUIRE(sub.id > 0);
+    const auto d = h.store().screening(sub.id);
+    CHECK(d->ignoredAnswersJson.find("implant-pacemaker") != std::string::npos);
+    REQUIRE(flagOf(*d, "answers-contradict-implant-pacemaker"));
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(sub.id));
+    h.frames(2);
+    CHECK(h.has("ignored-answers:contradiction"));
+    CHECK(h.has("verdict:answers-contradict-implant-pacemaker"));
+
+    // Without a contradiction flag the section is shown plainly.
+    KioskHarness plain;
+    addStaff(plain);
+    const auto id = submitExample(plain, "no-risk.json");
+    signIn(plain, "nina", "111111");
+    plain.tap("queue:" + std::to_string(id));
+    plain.frames(2);
+    CHECK_FALSE(plain.has("ignored-answers:contradiction"));
+}
