@@ -149,7 +149,7 @@ void contrastPart(Ui& ui, const store::ScreeningDetail& d) {
         return;
     }
     if (state == ScreeningState::Amended || state == ScreeningState::Abandoned || state == ScreeningState::Draft) return;
-    contrastPlannedSection(ui, d, true);
+    contrastPlannedSection(ui, d, state == ScreeningState::Reviewed); // the store takes it before a decision only
     const store::ScreeningDetail& now = *w.detail; // the contrast-planned change reloads it
     const float width = ImGui::GetContentRegionAvail().x;
     const std::pair<const char*, const char*> outcomes[] = {{"cleared", "Cleared"},

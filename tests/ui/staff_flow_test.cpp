@@ -587,3 +587,43 @@ TEST_CASE("an import that says No to implants and Yes to a pacemaker shows the i
     plain.frames(2);
     CHECK_FALSE(plain.has("ignored-answers:contradiction"));
 }
+
+TEST_CASE("every staff touch target on the review and both decision parts is at least 64 px high and inside the "
+          "screen, in landscape and portrait") {
+    for (const auto& [width, height] : {std::pair{1280, 800}, std::pair{800, 1280}}) {
+        test::HarnessOptions o;
+        o.width = width;
+        o.height = height;
+        KioskHarness h(o);
+        addStaff(h);
+        const auto files = changedForm("1.0.1-contrast", [](json&) {}, gateContrast);
+        const auto id = submitWith(h, files, "renal-dialysis.json");
+        const auto checkTargets = [&](const std::string& where) {
+            h.frames(2);
+            for (const auto& [name, t] : h.state().targets) {
+                if (name.rfind("ignored-answers", 0) == 0) continue; // a section, not a button
+                INFO(where << " " << width << "x" << height << ": " << name);
+                CHECK(t.y1 - t.y0 >= 63.5f);
+                CHECK(t.x0 >= -0.5f);
+                CHECK(t.x1 <= float(width) + 0.5f);
+            }
+        };
+        signIn(h, "nina", "111111");
+        h.tap("queue:" + std::to_string(id));
+        h.tap("contrast-planned:yes");
+        h.tap("verdict:renal-dialysis-or-aki");
+        checkTargets("review");
+        h.tap("verdict:renal-dialysis-or-aki:1");
+        h.tap("verdict-save:renal-dialysis-or-aki");
+        verdictAll(h, id);
+        sign(h);
+        h.tap("review-sign");
+        REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+        h.tap("staff-back-to-patient");
+        signIn(h, "omar", "333333");
+        h.tap("queue:" + std::to_string(id));
+        h.tap("outcome:2");
+        h.tap("contrast-outcome:cleared_with_conditions");
+        checkTargets("decision");
+    }
+}
