@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
     evaluate->add_option("--creatinine-date", ev.creatinineDate, "Day the creatinine was taken (YYYY-MM-DD)");
     evaluate->add_option("--date", ev.date, "Screening date (default: the response's authored day, else today)");
     evaluate->add_option("--lang", ev.language, "Language of messages (default: the response's language)");
+    evaluate->add_option("--contrast", ev.contrast,
+                         "Is contrast planned: yes|no|unknown (default: the response's, else unknown = planned)");
     evaluate->add_flag("--json", ev.json, "Print JSON (documented in README.md)");
 
     EgfrOptions eg;

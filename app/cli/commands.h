@@ -18,6 +18,7 @@ struct EvaluateOptions {
     std::string creatinineDate;
     std::string date; // screening date override; default: the response's authored day, else today
     std::string language;
+    std::string contrast; // yes | no | unknown; default: the response's contrast-planned extension, else unknown
     bool json = false;
 };
 

@@ -51,7 +51,8 @@ const std::vector<DemoStaff>& demoStaff() {
         {"nina", "Nina Okoro, RN", Role::Nurse, "111111"},
         {"ned", "Ned Park, RN", Role::Nurse, "222222"},
         {"omar", "Omar Haddad, MRSO", Role::Mrso, "333333"},
-        {"ada", "Ada Stein", Role::Admin, "444444"}};
+        {"ada", "Ada Stein", Role::Admin, "444444"},
+        {"rita", "Dr Rita Alves, radiologist", Role::Radiologist, "555555"}};
     return staff;
 }
 
@@ -234,6 +235,13 @@ public:
         record(id, signer);
     }
 
+    // The contrast part of the decision, signed by the radiologist.
+    void decideContrast(std::int64_t id, const std::string& signer, const std::string& outcome,
+                        const std::string& conditions, const std::string& reason) {
+        store_.decideContrast(id, {outcome, conditions, reason, "", ""}, signature("contrast", signer),
+                              actorOf(signer));
+    }
+
     void record(std::int64_t id, const std::string& by) {
         produceRecord(store_, config_, *catalog_.forScreening(*store_.screening(id)), id,
                       actorOf(by), err_);
@@ -411,6 +419,8 @@ std::vector<std::int64_t> seed(DemoSeeder& d, const DemoVisits& v) {
     d.verdict(id, "ned", "previous-mri-problem", V::Verified,
               "The problem was the contrast reaction above.");
     d.review(id, "ned");
+    d.decideContrast(id, "rita", "not_cleared", "",
+                     "Severe reaction to gadolinium in 2023: no gadolinium; non-contrast protocol.");
     d.decide(id, "omar", Action::Clear, "",
              "Non-contrast protocol ordered by the radiologist; no gadolinium.");
     Response corrected = d.response(v.ramanCorrected);
@@ -524,9 +534,9 @@ int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err) {
         out << "  " << padded(stateName(state), 26) << n << "\n";
     out << "\nStaff accounts (these PINs are for demonstration only: never use them on a real "
            "kiosk):\n"
-        << "  " << padded("USERNAME", 10) << padded("NAME", 20) << padded("ROLE", 7) << "PIN\n";
+        << "  " << padded("USERNAME", 10) << padded("NAME", 28) << padded("ROLE", 12) << "PIN\n";
     for (const auto& s : demoStaff())
-        out << "  " << padded(s.username, 10) << padded(s.name, 20) << padded(roleName(s.role), 7)
+        out << "  " << padded(s.username, 10) << padded(s.name, 28) << padded(roleName(s.role), 12)
             << s.pin << "\n";
     std::string where = " --data-dir " + config.dataDir;
     if (!ctx.configPath.empty())

@@ -98,24 +98,35 @@ json toJson(const FormFiles& f, const Response& r, const std::string& responsePa
         j["errors"].push_back(error);
     }
     j["ignoredAnswers"] = a.ignoredAnswers;
+    j["ignoredAnswerDetails"] = ignoredAnswersToJson(answers, in.language);
     j["warnings"] = f.form.warnings;
     j["derived"] = derivedJson(a.derived);
+    j["egfrMethod"] = a.derived.egfrMethod.empty() ? json(nullptr) : json(a.derived.egfrMethod);
     j["derivedProblems"] = json::array();
     for (const auto& p : a.derived.problems)
         j["derivedProblems"].push_back({{"value", p.value}, {"message", p.message}});
     j["flags"] = json::array();
     int counts[3] = {0, 0, 0};
+    int parts[2][3] = {{0, 0, 0}, {0, 0, 0}};
     for (const auto& fl : a.flags) {
         json triggers = json::array();
         for (const auto& t : fl.triggers) triggers.push_back(triggerJson(t));
         j["flags"].push_back({{"id", fl.id},
                               {"category", fl.category},
                               {"severity", severityName(fl.severity)},
+                              {"gate", gateName(fl.gate)},
                               {"message", fl.message},
                               {"triggers", triggers}});
         ++counts[int(fl.severity)];
+        ++parts[int(fl.gate)][int(fl.severity)];
     }
     j["summary"] = {{"stop", counts[0]}, {"review", counts[1]}, {"info", counts[2]}};
+    j["contrastPlanned"] = contrastPlanName(in.contrast);
+    // The decision's two parts: Zone IV entry, and the contrast agent (the radiologist's).
+    j["decisionParts"] = {
+        {"zoneIv", {{"stop", parts[0][0]}, {"review", parts[0][1]}, {"info", parts[0][2]}}},
+        {"contrast", {{"planned", contrastPlanName(in.contrast)}, {"stop", parts[1][0]}, {"review", parts[1][1]},
+                      {"info", parts[1][2]}}}};
     return j;
 }
 
@@ -175,12 +186,15 @@ void printTable(const json& j, std::ostream& out) {
         out << "\n";
     }
 
+    if (!j["egfrMethod"].is_null()) out << "  eGFR by " << j["egfrMethod"].get<std::string>() << "\n";
     const auto& s = j["summary"];
     out << "\nFlags: " << j["flags"].size() << " (" << s["stop"] << " stop, " << s["review"]
-        << " review, " << s["info"] << " info)\n";
+        << " review, " << s["info"] << " info); contrast planned: " << j["contrastPlanned"].get<std::string>()
+        << (j["contrastPlanned"] == "unknown" ? " (counted as planned)" : "") << "\n";
     if (j["form"]["rules"].is_null()) out << "  (this form has no rules file, so it raises no flags)\n";
     for (const auto& f : j["flags"]) {
-        out << "  " << pad(upper(f["severity"].get<std::string>()), 8) << pad(f["category"].get<std::string>(), 14)
+        out << "  " << pad(upper(f["severity"].get<std::string>()), 8)
+            << pad(f["gate"] == "contrast" ? "contrast" : "zone IV", 10) << pad(f["category"].get<std::string>(), 14)
             << pad(f["id"].get<std::string>(), 30) << f["message"].get<std::string>() << "\n";
         std::string because;
         for (const auto& t : f["triggers"]) {
@@ -222,6 +236,13 @@ int runEvaluate(const EvaluateOptions& o, std::ostream& out, std::ostream& err) 
             throw InputError("--date", {"'" + o.date + "' is not a date (YYYY-MM-DD)"});
         in.screeningDate = !o.date.empty() ? o.date : screeningDateOf(response, todayIso());
         in.creatinine = parseCreatinine(o);
+        if (!o.contrast.empty()) {
+            const auto plan = parseContrastPlan(o.contrast);
+            if (!plan) throw InputError("--contrast", {"'" + o.contrast + "' is not one of yes, no, unknown"});
+            in.contrast = *plan;
+        } else {
+            in.contrast = contrastPlanOf(response);
+        }
         const ScreeningAnswers answers(f.form, response);
         const Assessment a = assess(answers, f.rules ? &*f.rules : nullptr, in);
         const json j = toJson(f, response, o.response, answers, a, in);

@@ -204,7 +204,8 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
         auto catalog = formCatalog(*store, config);
         const auto version = catalog.forScreening(*d);
         const std::string language = version->form.supportsLanguage(d->language) ? d->language : version->form.language;
-        const ScreeningAnswers answers(version->form, readResponse(d->responseJson, "screening " + std::to_string(id)));
+        const Response response = readResponse(d->responseJson, "screening " + std::to_string(id));
+        const ScreeningAnswers answers(version->form, response); // keeps a reference to both
         if (asJson) {
             json j = summaryJson(d->summary);
             j["form"] = {{"url", d->formUrl}, {"version", d->formVersion}, {"sha256", d->formSha256},

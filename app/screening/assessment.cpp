@@ -125,6 +125,17 @@ Assessment assess(const ScreeningAnswers& answers, const RuleSet* rules, const A
     return a;
 }
 
+ContrastPlan contrastPlanOf(const Response& response) {
+    for (const auto& e : response.extension) {
+        if (!e.is_object() || e.value("url", "") != kContrastPlannedExtension) continue;
+        const auto code = e.contains("valueCode") && e["valueCode"].is_string() ? e["valueCode"].get<std::string>() : "";
+        if (auto plan = parseContrastPlan(code); plan && !code.empty()) return *plan;
+        throw InputError("the response", {"its contrast-planned extension has valueCode '" + code +
+                                          "'; use yes, no or unknown"});
+    }
+    return ContrastPlan::Unknown;
+}
+
 nlohmann::json ignoredAnswersToJson(const ScreeningAnswers& answers, const std::string& language) {
     nlohmann::json out = nlohmann::json::array();
     const auto& instances = answers.instances();

@@ -45,6 +45,12 @@ std::string formMismatch(const Response& response, const Questionnaire& form);
 // never silently discard a "Yes".
 Assessment assess(const ScreeningAnswers& answers, const RuleSet* rules, const AssessmentInput& input);
 
+// The response's contrast-planned extension (http://mrscreen.org/fhir/StructureDefinition/
+// contrast-planned, valueCode yes | no | unknown), as an order or another system set it; Unknown
+// without it. Throws InputError for any other code, so a typo never reads as "no".
+inline const std::string kContrastPlannedExtension = "http://mrscreen.org/fhir/StructureDefinition/contrast-planned";
+ContrastPlan contrastPlanOf(const Response& response);
+
 // The answers given to questions that did not apply, for staff and the record:
 // [{"linkId", "question", "answers": [...]}], texts in `language`.
 nlohmann::json ignoredAnswersToJson(const ScreeningAnswers& answers, const std::string& language);

@@ -594,7 +594,8 @@ private:
         for (const auto& c : coding) {
             const std::string system = str(c, "system"), code = str(c, "code");
             if ((system == kItemControlSystem && hl7Codes.count(code)) ||
-                (system == kMrscreenItemControlSystem && (code == "body-map" || code == "signature"))) {
+                (system == kMrscreenItemControlSystem &&
+                 (code == "body-map" || code == "signature" || code == "checklist"))) {
                 item.itemControl = code;
                 return;
             }

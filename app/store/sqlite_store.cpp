@@ -236,10 +236,19 @@ void SqliteStore::setFlagVerdict(std::int64_t id, const std::string& ruleId, Fla
         throw Refused("only a signed-in nurse (Level 2 reviewer) records verdicts on flags");
     if (verdict == FlagVerdict::Open) throw Refused("a verdict must be verified or resolved");
     Transaction tx(db_);
-    const auto state = stateOf(id);
-    if (state != ScreeningState::Submitted)
-        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
-                      "; flags are reviewed only while it is submitted");
+    const auto f = facts(id);
+    if (f.state != ScreeningState::Submitted) {
+        // A contrast flag raised again after review (contrast planned changed) still gets its
+        // verdict, until the contrast part is signed.
+        const auto flag = std::find_if(f.flags.begin(), f.flags.end(),
+                                       [&](const FlagStatus& x) { return x.flagId == ruleId; });
+        const bool contrastAfterReview = f.state == ScreeningState::Reviewed && !f.contrastDecided &&
+                                         flag != f.flags.end() && flag->gate == screening::Gate::Contrast;
+        if (!contrastAfterReview)
+            throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(f.state) +
+                          "; flags are reviewed only while it is submitted (contrast flags also while it is "
+                          "reviewed and the contrast part is not signed)");
+    }
     auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ?, "
                           "corrected_answer = ? WHERE screening_id = ? AND rule_id = ?");
     st.bind(1, screening::verdictName(verdict)).bind(2, actor.username).bind(3, nowUtc()).bind(4, note);

@@ -250,6 +250,21 @@ void Draft::plan(const std::vector<int>& items, const std::string& suffix, int s
                 }
                 continue;
             }
+            if (it.itemControl == "checklist") {
+                // Its questions as rows on one page (follow-ups appear among them as they apply);
+                // its groups (a device's details) follow as pages of their own.
+                Page p;
+                p.checklist = true;
+                p.key = it.linkId + suffix;
+                std::vector<int> groups;
+                for (int child : it.children) {
+                    if (form_->items[std::size_t(child)].type == ItemType::Group) groups.push_back(child);
+                    else p.slots.push_back(Slot{child, suffix});
+                }
+                if (!p.slots.empty()) push(std::move(p));
+                plan(groups, suffix, section, out, pending);
+                continue;
+            }
             if (it.itemControl == "signature") {
                 Page p;
                 p.kind = PageKind::Signature;

@@ -38,6 +38,7 @@ struct Page {
     std::string repeatSuffix;    // ...and the suffix of its repetition ("@1")
     int repetition = -1;
     std::string key;             // stable identity across re-planning (first slot's key)
+    bool checklist = false;      // several short questions as rows (itemControl "checklist")
 };
 
 class Draft {

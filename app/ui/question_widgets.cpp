@@ -26,9 +26,7 @@ std::string trimmedNumber(double v) {
     return s.str();
 }
 
-// Lays out tiles in as many columns as fit (at most 3), each row as tall as its tallest label.
-void choiceTiles(Ui& ui, const Item& item, const std::string& key) {
-    Draft& d = *ui.st.draft;
+std::vector<std::pair<Value, std::string>> choicesOf(Ui& ui, const Item& item) {
     std::vector<std::pair<Value, std::string>> choices;
     if (item.type == ItemType::Boolean) {
         choices.emplace_back(Value::ofBoolean(true), ui.t("choice.yes"));
@@ -36,6 +34,25 @@ void choiceTiles(Ui& ui, const Item& item, const std::string& key) {
     } else {
         for (const auto& o : item.options) choices.emplace_back(o.value, o.display.in(ui.st.language));
     }
+    return choices;
+}
+
+void choiceTile(Ui& ui, const Item& item, const std::string& key, const Value& value, const std::string& label,
+                ImVec2 size) {
+    Draft& d = *ui.st.draft;
+    bool selected = false;
+    for (const auto& a : d.answers(key)) selected = selected || valuesEqual(a, value);
+    if (touchButton(ui, optionId(key, value), label, size, Tone::Tile, selected)) {
+        if (item.repeats) d.toggleAnswer(key, value);
+        else if (selected && !item.required) d.clearAnswer(key);
+        else d.setAnswer(key, value);
+        answerChanged(ui, key);
+    }
+}
+
+// Lays out tiles in as many columns as fit (at most 3), each row as tall as its tallest label.
+void choiceTiles(Ui& ui, const Item& item, const std::string& key) {
+    const auto choices = choicesOf(ui, item);
     const float width = ImGui::GetContentRegionAvail().x;
     float longest = 0;
     for (const auto& [v, label] : choices) longest = std::max(longest, ImGui::CalcTextSize(label.c_str()).x);
@@ -51,17 +68,38 @@ void choiceTiles(Ui& ui, const Item& item, const std::string& key) {
             rowH = std::max(rowH, buttonHeight(ui, "\xE2\x9C\x93 " + choices[j].second, tileW));
         for (std::size_t j = i; j < std::min(choices.size(), i + std::size_t(columns)); ++j) {
             if (j > i) ImGui::SameLine(0, ui.gap);
-            const auto& [value, label] = choices[j];
-            bool selected = false;
-            for (const auto& a : d.answers(key)) selected = selected || valuesEqual(a, value);
-            if (touchButton(ui, optionId(key, value), label, ImVec2(tileW, rowH), Tone::Tile, selected)) {
-                if (item.repeats) d.toggleAnswer(key, value);
-                else if (selected && !item.required) d.clearAnswer(key);
-                else d.setAnswer(key, value);
-                answerChanged(ui, key);
-            }
+            choiceTile(ui, item, key, choices[j].first, choices[j].second, ImVec2(tileW, rowH));
         }
     }
+}
+
+// One row of a checklist page: the question, and its few answers side by side. On a wide screen
+// the answers sit to the right of the question; on a narrow one, under it.
+void checklistRow(Ui& ui, const Item& item, const std::string& key, const std::string& text) {
+    const auto choices = choicesOf(ui, item);
+    const float width = ImGui::GetContentRegionAvail().x;
+    const bool wide = width > ui.unit * 28;
+    const float textW = wide ? width * 0.48f : width;
+    const float tilesW = wide ? width - textW - ui.gap : width;
+    const float n = float(choices.size());
+    const float tileW = (tilesW - ui.gap * (n - 1)) / n;
+    float tileH = ui.target;
+    for (const auto& c : choices) tileH = std::max(tileH, buttonHeight(ui, "\xE2\x9C\x93 " + c.second, tileW));
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    textWrapped(ui, text, nullptr, ui.colors->text, textW);
+    if (const auto err = ui.st.pageErrors.find(key); err != ui.st.pageErrors.end())
+        textWrapped(ui, "\xE2\x96\xA0 " + err->second, ui.title(), ui.colors->error, textW);
+    const float textBottom = ImGui::GetCursorScreenPos().y;
+    if (wide) ImGui::SetCursorScreenPos(ImVec2(start.x + textW + ui.gap, start.y));
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        if (i) ImGui::SameLine(0, ui.gap);
+        choiceTile(ui, item, key, choices[i].first, choices[i].second, ImVec2(tileW, tileH));
+    }
+    const float bottom = std::max(textBottom, ImGui::GetCursorScreenPos().y);
+    ImGui::SetCursorScreenPos(ImVec2(start.x, bottom));
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(start.x, bottom + ui.gap * 0.5f),
+                                        ImVec2(start.x + width, bottom + ui.gap * 0.5f), ui.colors->tileBorder, 1.0f);
+    ImGui::Dummy(ImVec2(1, ui.gap));
 }
 
 // A box showing what was typed; tapping it opens the keyboard for it.
@@ -249,12 +287,20 @@ void dateField(Ui& ui, const Item& item, const std::string& key) {
 
 } // namespace
 
-void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage) {
+void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage, bool asRow) {
     Draft& d = *ui.st.draft;
     const Item& item = ui.form.items[std::size_t(slot.item)];
     if (!d.enabled(slot)) return;
     const std::string key = slot.key(ui.form);
     const std::string text = item.text.in(ui.st.language);
+    const bool shortChoice = (item.type == ItemType::Choice && !item.repeats && item.options.size() <= 4) ||
+                             item.type == ItemType::Boolean;
+    if (asRow && shortChoice && !onSignaturePage) {
+        ImGui::PushID(key.c_str());
+        checklistRow(ui, item, key, text + (item.required ? "" : "  " + ui.t("field.optional")));
+        ImGui::PopID();
+        return;
+    }
     if (item.type == ItemType::Display) {
         textWrapped(ui, text, nullptr, ui.colors->text);
         return;

@@ -75,7 +75,7 @@ void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
 float navBarHeight(Ui& ui) { return ui.target + ui.gap * 3; }
 
 void pageBody(Ui& ui, const Page& page, bool signaturePage) {
-    for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage);
+    for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
 }
 
 // Keyboard along the bottom, with the field's question above it so the patient sees what they type.

@@ -135,7 +135,8 @@ void submitScreening(Ui& ui);
 // The answer as the patient sees it ("Yes", "72.5 kg", "2019-04").
 std::string answerText(Ui& ui, const screening::Item& item, const std::string& key);
 
-// One question with its input (question_widgets.cpp).
-void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage = false);
+// One question with its input (question_widgets.cpp); `asRow`: a short choice as one row of a
+// checklist page.
+void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage = false, bool asRow = false);
 
 } // namespace mrscreen::ui

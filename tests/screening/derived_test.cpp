@@ -123,7 +123,7 @@ TEST_CASE("a height in a unit the engine cannot convert is a problem, not a numb
 
 TEST_CASE("eGFR and lab age come from the patient's answers and the creatinine result") {
     Patient p;
-    p.dob = "1966-11-25"; // 60 on the screening day
+    p.dob = "1966-10-25"; // 60 on the day the sample was drawn and on the screening day
     const auto d = derive(p, Creatinine{1.4, CreatinineUnit::MgPerDl, "2026-11-01"});
     REQUIRE(d.egfr);
     CHECK(*d.egfr == Approx(57.5).margin(0.05));
@@ -131,28 +131,63 @@ TEST_CASE("eGFR and lab age come from the patient's answers and the creatinine r
     CHECK(d.creatinine_mg_dl == Approx(1.4));
 }
 
-TEST_CASE("eGFR is not computed for a sex the equation has no coefficients for, and says so") {
+TEST_CASE("for a sex other than female or male the eGFR is the lower of both equations, and says so") {
     Patient p;
     p.sex = "other";
-    const auto d = derive(p, Creatinine{1.0, CreatinineUnit::MgPerDl, ""});
-    CHECK_FALSE(d.egfr);
-    REQUIRE(d.problems.size() == 1);
-    CHECK(d.problems[0].value == "egfr");
-    CHECK_THAT(d.problems[0].message, Contains("female or male"));
+    p.dob = "1966-11-25"; // 60
+    const auto d = derive(p, Creatinine{1.4, CreatinineUnit::MgPerDl, ""});
+    REQUIRE(d.egfr);
+    const double female = ckdEpi2021(1.4, 60, Sex::Female), male = ckdEpi2021(1.4, 60, Sex::Male);
+    CHECK(*d.egfr == Approx(std::min(female, male)));
+    CHECK(female != Approx(male));
+    CHECK_THAT(d.egfrMethod, Contains("lower of the female and male"));
+    CHECK(d.problems.empty());
 }
 
-TEST_CASE("eGFR is not computed for a child") {
+TEST_CASE("a child's eGFR uses the bedside Schwartz equation with the height from the form") {
     Patient p;
-    p.dob = "2012-01-01";
-    const auto d = derive(p, Creatinine{0.6, CreatinineUnit::MgPerDl, ""});
+    p.dob = "2017-03-01"; // 9
+    p.inches = 50;        // 127 cm
+    const auto d = derive(p, Creatinine{0.5, CreatinineUnit::MgPerDl, ""});
+    REQUIRE(d.egfr);
+    CHECK(*d.egfr == Approx(0.413 * 127.0 / 0.5));
+    CHECK_THAT(d.egfrMethod, Contains("Schwartz"));
+    CHECK(d.creatinine_supplied == 1);
+}
+
+TEST_CASE("a child with no usable height gets no eGFR and the reason, while the creatinine still counts as given") {
+    Patient p;
+    p.dob = "2017-03-01";
+    const auto d = derive(p, Creatinine{0.5, CreatinineUnit::MgPerDl, ""}, "2026-11-25", true);
     CHECK_FALSE(d.egfr);
-    REQUIRE(d.problems.size() == 1);
-    CHECK_THAT(d.problems[0].message, Contains("adults"));
+    CHECK(d.creatinine_supplied == 1);
+    bool said = false;
+    for (const auto& pr : d.problems) said = said || (pr.value == "egfr" && pr.message.find("height") != std::string::npos);
+    CHECK(said);
+}
+
+TEST_CASE("the eGFR uses the age on the day the sample was drawn, whatever day it is looked at") {
+    Patient p;
+    p.dob = "1966-11-20"; // 59 on 2026-11-01, 60 on 2026-11-25
+    const auto atReview = derive(p, Creatinine{1.4, CreatinineUnit::MgPerDl, "2026-11-01"}, "2026-11-25");
+    const auto later = derive(p, Creatinine{1.4, CreatinineUnit::MgPerDl, "2026-11-01"}, "2027-03-01");
+    REQUIRE(atReview.egfr);
+    REQUIRE(later.egfr);
+    CHECK(*atReview.egfr == Approx(ckdEpi2021(1.4, 59, Sex::Male)));
+    CHECK(*later.egfr == Approx(*atReview.egfr));
+    CHECK(atReview.age == 60); // the patient's age for the screening is still today's
+}
+
+TEST_CASE("no creatinine means no eGFR and no 'creatinine supplied'") {
+    const auto d = derive({}, std::nullopt);
+    CHECK_FALSE(d.creatinine_supplied);
+    CHECK(d.egfrMethod.empty());
 }
 
 TEST_CASE("an implausible creatinine or a lab dated after the screening is reported") {
     const auto bad = derive({}, Creatinine{250, CreatinineUnit::MgPerDl, ""});
     CHECK_FALSE(bad.egfr);
+    CHECK(bad.creatinine_supplied == 1); // a rule can still ask a person to look at it
     REQUIRE(bad.problems.size() == 1);
     CHECK_THAT(bad.problems[0].message, Contains("plausible range"));
     const auto future = derive({}, Creatinine{1.0, CreatinineUnit::MgPerDl, "2026-12-01"});

@@ -1,9 +1,11 @@
-// The default site policy (forms/mri-safety.rules.json) over the shipped form: every rule firing
-// for a minimal change to a no-risk screening and not firing for its near miss, "Not sure" never
-// read as No (a stop-level question answered Not sure is held like a Yes, and Not sure opens the same
-// follow-ups as Yes), a surgery history that cannot skip its details, thresholds as site parameters,
-// Spanish staff messages in Spanish MR terms, and the shipped examples raising the flags
-// forms/README.md lists for them.
+// The default site policy (forms/mri-safety.rules.json, form 2.0.0) over the shipped form: every
+// rule firing for a minimal change to a no-risk screening and not firing for its near miss, the
+// stop-level devices asked of every patient, "Not sure" never read as No (a stop-level question
+// answered Not sure is held like a Yes, a review-level one raises its own flag, and Not sure opens
+// the same follow-ups as Yes), contradictions between a gateway and the answers behind it, contrast
+// flags that become information when no contrast is planned, a surgery history that cannot skip
+// its details, thresholds and switches as site parameters, Spanish staff messages in Spanish MR
+// terms, and the shipped examples raising the flags forms/README.md lists for them.
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
@@ -52,8 +54,8 @@ json coded(const std::string& linkId, const std::string& code) {
     return {};
 }
 
-// Yes / No / Not sure questions of the form, in form order.
-std::vector<std::string> yesNoUnsureQuestions() {
+// Questions of the form offering a "Not sure" answer (code unsure), in form order.
+std::vector<std::string> unsureQuestions() {
     std::vector<std::string> out;
     for (const auto& item : test::mriForm().items) {
         if (item.type != ItemType::Choice) continue;
@@ -65,14 +67,25 @@ std::vector<std::string> yesNoUnsureQuestions() {
     return out;
 }
 
-// The implant checklist questions (implant-pacemaker ... implant-other).
-std::vector<std::string> checklistQuestions() {
+// The choice questions directly inside a group, in form order.
+std::vector<std::string> questionsIn(const std::string& group) {
     const auto& form = test::mriForm();
     std::vector<std::string> out;
-    for (int child : formItem("implant-checklist").children) {
+    for (int child : formItem(group).children) {
         const Item& item = form.items[std::size_t(child)];
         if (item.type == ItemType::Choice) out.push_back(item.linkId);
     }
+    return out;
+}
+
+// The review-level implant checklist behind has-implants (implant-external-insulin-pump ... implant-other).
+std::vector<std::string> checklistQuestions() { return questionsIn("implant-checklist"); }
+
+// The stop-level devices every patient answers, on the two checklist pages.
+std::vector<std::string> deviceQuestions() {
+    auto out = questionsIn("implant-devices-heart");
+    const auto other = questionsIn("implant-devices-other");
+    out.insert(out.end(), other.begin(), other.end());
     return out;
 }
 
@@ -87,6 +100,7 @@ const std::map<std::string, std::string> kStopOnYesOrUnsure = {
     {"implant-icd", "implant-icd"},
     {"implant-pacing-leads", "implant-pacing-leads"},
     {"implant-aneurysm-clip", "implant-aneurysm-clip"},
+    {"implant-carotid-clamp", "implant-carotid-clamp"},
     {"implant-neurostimulator", "implant-neurostimulator"},
     {"implant-bone-growth-stimulator", "implant-bone-growth-stimulator"},
     {"implant-cochlear", "implant-cochlear"},
@@ -97,8 +111,7 @@ const std::map<std::string, std::string> kStopOnYesOrUnsure = {
     {"renal-dialysis-or-aki", "dialysis"}, // and acute-kidney-injury
 };
 
-// The stop flags a Not sure on this question must raise (besides unsure-answers and the renal
-// review a kidney question always asks for).
+// The stop flags a Not sure on this question must raise (besides its review flags).
 Ids stopsForUnsure(const std::string& linkId) {
     Ids out;
     for (const auto& [rule, question] : kStopOnYesOrUnsure)
@@ -106,6 +119,9 @@ Ids stopsForUnsure(const std::string& linkId) {
     if (linkId == "acute-kidney-injury") out.insert("renal-dialysis-or-aki");
     return out;
 }
+
+// The review-level checklist item's own rule has the item's linkId as its id.
+std::string ruleOf(const std::string& linkId) { return linkId; }
 
 // A QuestionnaireResponse being edited: answers are set by linkId anywhere in the nested items,
 // and a question that is not there yet is added inside its groups, in form order.
@@ -149,6 +165,16 @@ public:
     Screening& answer(const std::string& linkId, const std::string& code) {
         openGatesFor(linkId);
         set(linkId, coded(linkId, code));
+        completeFollowUps();
+        return *this;
+    }
+
+    // Several codes of a repeating choice question (surgery-region, bullet-location).
+    Screening& choose(const std::string& linkId, const std::vector<std::string>& codes) {
+        openGatesFor(linkId);
+        json answers = json::array();
+        for (const auto& c : codes) answers.push_back(coded(linkId, c));
+        node(linkId, true)->operator[]("answer") = answers;
         completeFollowUps();
         return *this;
     }
@@ -220,7 +246,6 @@ private:
         const int index = form.indexOf(linkId);
         auto under = [&](const std::string& group) { return form.isAncestor(form.indexOf(group), index); };
         if (under("implant-checklist") && codeOf("has-implants") == "no") answerIfNot("has-implants", "yes");
-        if (under("pregnancy") && codeOf("sex") == "male") set("sex", coded("sex", "female"));
         if (under("surgery-entry")) answerIfNot("surgery-any", "yes");
         if (linkId == "previous-mri-problem") openGate("previous-mri");
         if (linkId == "previous-mri-problem-details") {
@@ -234,29 +259,27 @@ private:
             openGate("gadolinium-reaction");
         }
         if (linkId == "allergies-list") openGate("allergies");
-        if (linkId == "eye-metal-cleared" && codeOf("eye-metal-injury") != "unsure")
-            answerIfNot("eye-metal-injury", "yes");
+        if (linkId == "eye-metal-clearance") openGate("eye-metal-injury");
+        if (linkId == "bullet-location" || linkId == "bullet-location-details") openGate("bullet-injury");
+        if (linkId == "piercing-removable") openGate("piercing");
         completeFollowUps();
     }
 
     // Required questions a gate answer brings up, answered the harmless way.
     void completeFollowUps() {
-        const std::string implants = codeOf("has-implants");
-        if (implants == "yes" || implants == "unsure")
+        if (yesOrUnsure("has-implants"))
             for (const auto& q : checklistQuestions()) defaultIfMissing(q, coded(q, "no"));
-        if (codeOf("sex") != "male") {
-            defaultIfMissing("pregnancy-possible", coded("pregnancy-possible", "no"));
-            defaultIfMissing("breastfeeding", coded("breastfeeding", "no"));
-        }
         if (codeOf("surgery-any") == "yes") {
             defaultIfMissing("surgery-type", {{"valueString", "Appendix removed"}});
+            defaultIfMissing("surgery-region", coded("surgery-region", "abdomen"));
             defaultIfMissing("surgery-implant", coded("surgery-implant", "no"));
         }
         if (yesOrUnsure("previous-mri"))
             defaultIfMissing("previous-mri-problem", coded("previous-mri-problem", "no"));
-        const std::string eye = codeOf("eye-metal-injury");
-        if (eye == "yes" || eye == "unsure")
-            defaultIfMissing("eye-metal-cleared", coded("eye-metal-cleared", "yes"));
+        if (yesOrUnsure("eye-metal-injury"))
+            defaultIfMissing("eye-metal-clearance", coded("eye-metal-clearance", "imaging"));
+        if (yesOrUnsure("bullet-injury")) defaultIfMissing("bullet-location", coded("bullet-location", "arm"));
+        if (yesOrUnsure("piercing")) defaultIfMissing("piercing-removable", coded("piercing-removable", "yes"));
         if (yesOrUnsure("gadolinium-prior"))
             defaultIfMissing("gadolinium-reaction", coded("gadolinium-reaction", "no"));
         if (yesOrUnsure("gadolinium-reaction"))
@@ -294,7 +317,8 @@ struct Evaluation {
 };
 
 Evaluation evaluate(const json& doc, const std::optional<Creatinine>& lab = std::nullopt,
-                    const std::string& language = "en", const RuleSet& rules = test::mriRules()) {
+                    const std::string& language = "en", const RuleSet& rules = test::mriRules(),
+                    ContrastPlan contrast = ContrastPlan::Unknown) {
     Evaluation e;
     e.response = std::make_unique<Response>(test::responseFromJson(doc));
     e.answers = std::make_unique<ScreeningAnswers>(test::mriForm(), *e.response);
@@ -302,6 +326,7 @@ Evaluation evaluate(const json& doc, const std::optional<Creatinine>& lab = std:
     input.language = language;
     input.screeningDate = kScreeningDay;
     input.creatinine = lab;
+    input.contrast = contrast;
     e.result = assess(*e.answers, &rules, input);
     return e;
 }
@@ -340,11 +365,21 @@ Creatinine labWithEgfr(double egfr, const std::string& date = "2026-11-13") {
 
 Creatinine normalLab(const std::string& date) { return Creatinine{1.0, CreatinineUnit::MgPerDl, date}; }
 
+// A creatinine no eGFR can be computed from: 55 "mg/dL" is a value in umol/L with the wrong unit.
+Creatinine implausibleLab() { return Creatinine{55.0, CreatinineUnit::MgPerDl, "2026-11-13"}; }
+
 RuleSet rulesWith(const std::string& parameter, double value) {
     json doc = json::parse(test::slurp(test::sourcePath("forms/mri-safety.rules.json")));
     REQUIRE(doc["parameters"].contains(parameter));
     doc["parameters"][parameter]["value"] = value;
     return loadRules(doc.dump(), "site-rules.json", test::mriForm());
+}
+
+const Rule& policyRule(const std::string& id) {
+    for (const auto& r : test::mriRules().rules)
+        if (r.id == id) return r;
+    FAIL("the policy has no rule '" << id << "'");
+    throw std::logic_error("unreachable");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -356,12 +391,14 @@ struct Scenario {
     std::function<void(Screening&)> edit;
     Ids flags; // exactly the flags raised
     std::optional<Creatinine> lab = std::nullopt;
+    std::optional<std::pair<std::string, double>> site = std::nullopt; // a parameter the site changed
 };
 
 struct RuleCase {
     std::string id;
     Severity severity;
     std::string category;
+    Gate gate;
     std::string trigger;       // the linkId or derived value the flag must name
     std::string triggerAnswer; // the answer that trigger must show ("" for derived values)
     Scenario fires;
@@ -373,49 +410,58 @@ Scenario answering(const std::string& linkId, const std::string& code, Ids flags
             [=](Screening& s) { s.answer(linkId, code); }, std::move(flags)};
 }
 
+Scenario choosing(const std::string& linkId, const std::vector<std::string>& codes, Ids flags) {
+    std::string what;
+    for (const auto& c : codes) what += (what.empty() ? "" : " and ") + c;
+    return {"'" + linkId + "' answered " + what, [=](Screening& s) { s.choose(linkId, codes); }, std::move(flags)};
+}
+
 // A rule that fires on Yes to one question: No is the near miss.
-RuleCase onYes(const std::string& id, const std::string& linkId, Severity severity,
-               const std::string& category, Ids whenNo = {}) {
-    return {id, severity, category, linkId, "yes", answering(linkId, "yes", {id}),
+RuleCase onYes(const std::string& id, const std::string& linkId, Severity severity, const std::string& category,
+               Gate gate = Gate::ZoneIv, Ids whenNo = {}) {
+    return {id, severity, category, gate, linkId, "yes", answering(linkId, "yes", {id}),
             answering(linkId, "no", std::move(whenNo))};
 }
 
-// A checklist implant: Yes fires; No leaves a Yes to has-implants with nothing marked.
-RuleCase implant(const std::string& id, Severity severity, const std::string& category) {
-    return onYes(id, id, severity, category, {"implant-not-identified"});
+// A stop-level device every patient answers: Yes fires, No raises nothing.
+RuleCase device(const std::string& id) { return onYes(id, id, Severity::Stop, "implant"); }
+
+// A review-level checklist implant: Yes fires; No leaves a Yes to has-implants with nothing marked.
+RuleCase implant(const std::string& id, const std::string& category) {
+    return onYes(id, id, Severity::Review, category, Gate::ZoneIv, {"implant-not-identified"});
 }
 
 const std::vector<RuleCase>& implantCases() {
     static const std::vector<RuleCase> cases = {
-        implant("implant-pacemaker", Severity::Stop, "implant"),
-        implant("implant-icd", Severity::Stop, "implant"),
-        implant("implant-pacing-leads", Severity::Stop, "implant"),
-        implant("implant-aneurysm-clip", Severity::Stop, "implant"),
-        implant("implant-neurostimulator", Severity::Stop, "implant"),
-        implant("implant-bone-growth-stimulator", Severity::Stop, "implant"),
-        implant("implant-cochlear", Severity::Stop, "implant"),
-        implant("implant-drug-pump", Severity::Stop, "implant"),
-        implant("implant-capsule-camera", Severity::Stop, "implant"),
-        implant("implant-breast-expander", Severity::Stop, "implant"),
-        implant("implant-carotid-clamp", Severity::Review, "implant"),
-        implant("implant-external-insulin-pump", Severity::Review, "device"),
-        implant("implant-glucose-monitor", Severity::Review, "device"),
-        implant("implant-magnetic", Severity::Review, "implant"),
-        implant("implant-heart-valve", Severity::Review, "implant"),
-        implant("implant-coil", Severity::Review, "implant"),
-        implant("implant-filter", Severity::Review, "implant"),
-        implant("implant-stent", Severity::Review, "implant"),
-        implant("implant-shunt", Severity::Review, "implant"),
-        implant("implant-access-port", Severity::Review, "implant"),
-        implant("implant-eye-prosthesis", Severity::Review, "implant"),
-        implant("implant-penile-prosthesis", Severity::Review, "implant"),
-        implant("implant-artificial-limb", Severity::Review, "device"),
-        implant("implant-joint-replacement", Severity::Review, "implant"),
-        implant("implant-hardware", Severity::Review, "implant"),
-        implant("implant-iud", Severity::Review, "implant"),
-        implant("implant-radiation-seeds", Severity::Review, "implant"),
-        implant("implant-electrodes", Severity::Review, "device"),
-        implant("implant-other", Severity::Review, "implant"),
+        device("implant-pacemaker"),
+        device("implant-icd"),
+        device("implant-pacing-leads"),
+        device("implant-aneurysm-clip"),
+        device("implant-carotid-clamp"),
+        device("implant-neurostimulator"),
+        device("implant-cochlear"),
+        device("implant-drug-pump"),
+        device("implant-bone-growth-stimulator"),
+        device("implant-capsule-camera"),
+        device("implant-breast-expander"),
+        implant("implant-external-insulin-pump", "device"),
+        implant("implant-glucose-monitor", "device"),
+        implant("implant-magnetic", "implant"),
+        implant("implant-heart-valve", "implant"),
+        implant("implant-coil", "implant"),
+        implant("implant-filter", "implant"),
+        implant("implant-stent", "implant"),
+        implant("implant-shunt", "implant"),
+        implant("implant-access-port", "implant"),
+        implant("implant-eye-prosthesis", "implant"),
+        implant("implant-penile-prosthesis", "implant"),
+        implant("implant-artificial-limb", "device"),
+        implant("implant-joint-replacement", "implant"),
+        implant("implant-hardware", "implant"),
+        implant("implant-iud", "implant"),
+        implant("implant-radiation-seeds", "implant"),
+        implant("implant-electrodes", "device"),
+        implant("implant-other", "implant"),
     };
     return cases;
 }
@@ -424,16 +470,17 @@ const std::vector<RuleCase>& yesAnswerCases() {
     static const std::vector<RuleCase> cases = {
         onYes("surgery-implant", "surgery-implant", Severity::Review, "implant"),
         onYes("metal-work", "metal-work", Severity::Stop, "foreign-body"),
-        onYes("bullet-shrapnel", "bullet-injury", Severity::Review, "foreign-body"),
-        onYes("gadolinium-reaction", "gadolinium-reaction", Severity::Review, "gadolinium"),
-        onYes("pregnancy-possible", "pregnancy-possible", Severity::Review, "pregnancy"),
-        onYes("breastfeeding", "breastfeeding", Severity::Info, "pregnancy"),
+        onYes("gadolinium-reaction", "gadolinium-reaction", Severity::Review, "gadolinium", Gate::Contrast),
+        onYes("contrast-other-reaction", "contrast-other-reaction", Severity::Review, "gadolinium", Gate::Contrast),
+        onYes("contrast-asthma", "asthma", Severity::Review, "gadolinium", Gate::Contrast),
+        onYes("contrast-allergies", "allergies", Severity::Review, "gadolinium", Gate::Contrast),
+        onYes("breastfeeding", "breastfeeding", Severity::Info, "pregnancy", Gate::Contrast),
         onYes("claustrophobia", "claustrophobia", Severity::Info, "comfort"),
         onYes("sedation-request", "sedation-request", Severity::Review, "comfort"),
-        onYes("med-patch", "med-patch", Severity::Info, "device"),
+        onYes("med-patch", "med-patch", Severity::Review, "device"),
         onYes("hearing-aid", "hearing-aid", Severity::Info, "device"),
         onYes("dentures", "dentures", Severity::Info, "device"),
-        onYes("piercing", "piercing", Severity::Info, "device"),
+        onYes("piercing", "piercing", Severity::Info, "device"), // removable (the default follow-up)
         onYes("hair-piece", "hair-piece", Severity::Info, "device"),
         onYes("hair-clips-jewelry", "hair-clips-jewelry", Severity::Info, "device"),
         onYes("tattoo", "tattoo", Severity::Info, "other"),
@@ -442,49 +489,112 @@ const std::vector<RuleCase>& yesAnswerCases() {
     return cases;
 }
 
+// A woman of 34 for the pregnancy rules (the no-risk patient is a man of 42).
+void woman34(Screening& s) {
+    s.set("sex", coded("sex", "female")).set("birth-date", {{"valueDate", "1992-06-01"}});
+    s.set("pregnancy-possible", coded("pregnancy-possible", "no")).set("breastfeeding", coded("breastfeeding", "no"));
+}
+
 const std::vector<RuleCase>& specialCases() {
     static const std::vector<RuleCase> cases = {
-        {"implant-not-identified", Severity::Review, "implant", "has-implants", "yes",
+        {"implant-not-identified", Severity::Review, "implant", Gate::ZoneIv, "has-implants", "yes",
          {"has-implants Yes with every checklist item No",
           [](Screening& s) { s.answer("has-implants", "yes"); }, {"implant-not-identified"}},
          {"has-implants Yes with one checklist item Not sure",
           [](Screening& s) { s.answer("has-implants", "yes").answer("implant-other", "unsure"); },
-          {"unsure-answers"}}},
-        {"eye-metal-not-cleared", Severity::Stop, "foreign-body", "eye-metal-injury", "yes",
-         {"a metal eye injury not cleared by an eye exam",
-          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-cleared", "no"); },
+          {"implant-other"}}},
+        {"surgery-region-review", Severity::Review, "implant", Gate::ZoneIv, "surgery-region", "neck",
+         choosing("surgery-region", {"leg", "neck"}, {"surgery-region-review"}),
+         choosing("surgery-region", {"leg", "abdomen"}, {})},
+        {"eye-metal-not-cleared", Severity::Stop, "foreign-body", Gate::ZoneIv, "eye-metal-clearance", "none",
+         {"a metal eye injury never checked",
+          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "none"); },
           {"eye-metal-not-cleared"}},
-         {"a metal eye injury cleared by an eye exam",
-          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-cleared", "yes"); },
-          {}}},
-        {"renal-egfr-needed", Severity::Review, "renal", "diabetes", "yes",
+         {"a metal eye injury imaged since",
+          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "imaging"); },
+          {"eye-metal-imaging-report"}}},
+        {"eye-metal-exam-only", Severity::Review, "foreign-body", Gate::ZoneIv, "eye-metal-clearance", "exam",
+         {"a metal eye injury checked by an eye doctor without imaging",
+          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "exam"); },
+          {"eye-metal-exam-only"}},
+         {"the same at a site whose eye_exam_clears is 1",
+          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "exam"); },
+          {}, std::nullopt, std::make_pair(std::string("eye_exam_clears"), 1.0)}},
+        {"eye-metal-imaging-report", Severity::Info, "foreign-body", Gate::ZoneIv, "eye-metal-clearance", "imaging",
+         {"a metal eye injury imaged since",
+          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "imaging"); },
+          {"eye-metal-imaging-report"}},
+         {"a metal eye injury checked by an eye doctor without imaging",
+          [](Screening& s) { s.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "exam"); },
+          {"eye-metal-exam-only"}}},
+        {"bullet-near-critical", Severity::Stop, "foreign-body", Gate::ZoneIv, "bullet-location", "spine",
+         choosing("bullet-location", {"leg", "spine"}, {"bullet-near-critical"}),
+         choosing("bullet-location", {"leg", "chest"}, {"bullet-shrapnel"})},
+        {"bullet-location-unknown", Severity::Review, "foreign-body", Gate::ZoneIv, "bullet-location", "unsure",
+         choosing("bullet-location", {"unsure"}, {"bullet-location-unknown"}),
+         choosing("bullet-location", {"abdomen"}, {"bullet-shrapnel"})},
+        {"bullet-shrapnel", Severity::Review, "foreign-body", Gate::ZoneIv, "bullet-injury", "yes",
+         choosing("bullet-location", {"arm"}, {"bullet-shrapnel"}),
+         choosing("bullet-location", {"face"}, {"bullet-near-critical"})},
+        {"renal-egfr-needed", Severity::Review, "renal", Gate::Contrast, "diabetes", "yes",
          answering("diabetes", "yes", {"renal-egfr-needed"}),
          {"diabetes with a normal creatinine taken a week ago",
           [](Screening& s) { s.answer("diabetes", "yes"); }, {}, normalLab("2026-11-13")}},
-        {"renal-dialysis-or-aki", Severity::Stop, "renal", "acute-kidney-injury", "yes",
+        {"renal-dialysis-or-aki", Severity::Stop, "renal", Gate::Contrast, "acute-kidney-injury", "yes",
          answering("acute-kidney-injury", "yes", {"renal-dialysis-or-aki", "renal-egfr-needed"}),
          answering("acute-kidney-injury", "no", {})},
-        {"renal-egfr-low", Severity::Stop, "renal", "egfr", "",
+        {"renal-egfr-low", Severity::Stop, "renal", Gate::Contrast, "egfr", "",
          {"a lab giving eGFR 29.9", [](Screening&) {}, {"renal-egfr-low"}, labWithEgfr(29.9)},
          {"a lab giving eGFR exactly 30", [](Screening&) {}, {"renal-egfr-reduced"}, labWithEgfr(30)}},
-        {"renal-egfr-reduced", Severity::Review, "renal", "egfr", "",
+        {"renal-egfr-reduced", Severity::Review, "renal", Gate::Contrast, "egfr", "",
          {"a lab giving eGFR 44.9", [](Screening&) {}, {"renal-egfr-reduced"}, labWithEgfr(44.9)},
          {"a lab giving eGFR exactly 45", [](Screening&) {}, {}, labWithEgfr(45)}},
-        {"gadolinium-reaction-severe", Severity::Stop, "gadolinium", "gadolinium-reaction-severity", "severe",
+        {"renal-egfr-not-computable", Severity::Review, "renal", Gate::Contrast, "creatinine_supplied", "",
+         {"a creatinine of 55 mg/dL, outside the plausible range", [](Screening&) {},
+          {"renal-egfr-not-computable"}, implausibleLab()},
+         {"a plausible creatinine", [](Screening&) {}, {}, normalLab("2026-11-13")}},
+        {"gadolinium-reaction-severe", Severity::Stop, "gadolinium", Gate::Contrast, "gadolinium-reaction-severity", "severe",
          answering("gadolinium-reaction-severity", "severe", {"gadolinium-reaction", "gadolinium-reaction-severe"}),
          answering("gadolinium-reaction-severity", "moderate", {"gadolinium-reaction"})},
-        {"gadolinium-many-doses", Severity::Info, "gadolinium", "gadolinium-doses", "10",
+        {"gadolinium-many-doses", Severity::Info, "gadolinium", Gate::Contrast, "gadolinium-doses", "10",
          {"10 prior gadolinium doses", [](Screening& s) { s.number("gadolinium-doses", 10); },
           {"gadolinium-many-doses"}},
          {"9 prior gadolinium doses", [](Screening& s) { s.number("gadolinium-doses", 9); }, {}}},
-        {"weight-over-table-limit", Severity::Stop, "other", "weight_kg", "",
+        {"pregnancy-possible", Severity::Review, "pregnancy", Gate::ZoneIv, "pregnancy-possible", "yes",
+         {"a woman of 34 who may be pregnant",
+          [](Screening& s) { woman34(s); s.answer("pregnancy-possible", "yes"); },
+          {"pregnancy-possible", "pregnancy-gadolinium"}},
+         {"a woman of 34 who is not pregnant",
+          [](Screening& s) { woman34(s); s.answer("pregnancy-possible", "no"); }, {}}},
+        {"pregnancy-gadolinium", Severity::Review, "pregnancy", Gate::Contrast, "pregnancy-possible", "unsure",
+         {"a woman of 34 not sure whether she is pregnant",
+          [](Screening& s) { woman34(s); s.answer("pregnancy-possible", "unsure"); },
+          {"pregnancy-possible", "pregnancy-gadolinium"}},
+         {"a woman of 34 who is not pregnant",
+          [](Screening& s) { woman34(s); s.answer("pregnancy-possible", "no"); }, {}}},
+        {"pregnancy-not-applicable-check", Severity::Info, "pregnancy", Gate::ZoneIv, "pregnancy-possible",
+         "not-applicable",
+         {"a woman of 34 who says pregnancy does not apply",
+          [](Screening& s) { woman34(s); s.answer("pregnancy-possible", "not-applicable"); },
+          {"pregnancy-not-applicable-check"}},
+         {"a woman of 56 who says pregnancy does not apply",
+          [](Screening& s) {
+              woman34(s);
+              s.set("birth-date", {{"valueDate", "1970-01-15"}});
+              s.answer("pregnancy-possible", "not-applicable");
+          },
+          {}}},
+        {"piercing-not-removable", Severity::Review, "device", Gate::ZoneIv, "piercing-removable", "no",
+         answering("piercing-removable", "no", {"piercing-not-removable"}),
+         answering("piercing-removable", "yes", {"piercing"})},
+        {"weight-over-table-limit", Severity::Stop, "other", Gate::ZoneIv, "weight_kg", "",
          {"200.5 kg", [](Screening& s) { s.number("weight-kg", 200.5); }, {"weight-over-table-limit"}},
          {"exactly 200 kg", [](Screening& s) { s.number("weight-kg", 200); }, {}}},
-        {"unsure-answers", Severity::Review, "other", "tattoo", "unsure",
+        {"unsure-answers", Severity::Review, "other", Gate::ZoneIv, "tattoo", "unsure",
          answering("tattoo", "unsure", {"unsure-answers"}),
-         {"Not sure on a question hidden by the answer before it (previous-mri No)",
-          [](Screening& s) { s.set("previous-mri-problem", coded("previous-mri-problem", "unsure")); }, {}}},
-        {"attestation-not-confirmed", Severity::Review, "other", "attest", "false",
+         {"Not sure on a question with a flag of its own (sedation-request)",
+          [](Screening& s) { s.answer("sedation-request", "unsure"); }, {"sedation-request"}}},
+        {"attestation-not-confirmed", Severity::Review, "other", Gate::ZoneIv, "attest", "false",
          {"attest false", [](Screening& s) { s.set("attest", {{"valueBoolean", false}}); },
           {"attestation-not-confirmed"}},
          {"attest true", [](Screening& s) { s.set("attest", {{"valueBoolean", true}}); }, {}}},
@@ -502,11 +612,12 @@ std::vector<RuleCase> allRuleCases() {
 void checkScenario(const RuleCase& c, const Scenario& scenario, bool fires) {
     Screening s = Screening::noRisk();
     scenario.edit(s);
-    const Evaluation e = evaluate(s, scenario.lab);
+    const RuleSet site = scenario.site ? rulesWith(scenario.site->first, scenario.site->second) : test::mriRules();
+    const Evaluation e = evaluate(s.doc(), scenario.lab, "en", site);
     INFO("rule " << c.id << ", scenario: " << scenario.what);
     INFO("flags raised: " << join(e.ids()));
-    CHECK(e.result.errors.empty());
     INFO("validation errors: " << e.errors());
+    CHECK(e.result.errors.empty());
     CHECK(e.ids() == scenario.flags);
     const Flag* f = e.flag(c.id);
     if (!fires) {
@@ -516,6 +627,7 @@ void checkScenario(const RuleCase& c, const Scenario& scenario, bool fires) {
     REQUIRE(f != nullptr);
     CHECK(severityName(f->severity) == std::string(severityName(c.severity)));
     CHECK(f->category == c.category);
+    CHECK(gateName(f->gate) == std::string(gateName(c.gate)));
     CHECK_FALSE(f->message.empty());
     CHECK_THAT(f->message, !Contains("(unknown)") && !Contains("{"));
     const Trigger* t = triggerOf(*f, c.trigger);
@@ -535,9 +647,15 @@ TEST_CASE("the no-risk example is complete and raises no flags at all") {
     INFO("validation errors: " << e.errors());
     CHECK(e.result.valid());
     CHECK(e.result.flags.empty());
+    CHECK(e.result.ignoredAnswers.empty());
     CHECK(e.result.derived.age == 42);
     CHECK_FALSE(e.result.derived.egfr);
     test::keepForSchemaCheck("policy-no-risk", e.written());
+}
+
+TEST_CASE("the rules are written for version 2.0.0 of the form") {
+    CHECK(test::mriForm().version == "2.0.0");
+    CHECK(test::mriRules().questionnaire == "http://mrscreen.org/fhir/Questionnaire/mri-safety|2.0.0");
 }
 
 TEST_CASE("every rule of the default policy has a firing and a near-miss case in this file") {
@@ -548,7 +666,7 @@ TEST_CASE("every rule of the default policy has a firing and a near-miss case in
     }
     Ids policy;
     for (const auto& rule : test::mriRules().rules) policy.insert(rule.id);
-    CHECK(policy.size() == 56);
+    CHECK(policy.size() == 68);
     Ids untested, unknown;
     std::set_difference(policy.begin(), policy.end(), tested.begin(), tested.end(),
                         std::inserter(untested, untested.end()));
@@ -568,12 +686,106 @@ TEST_CASE("every rule of the default policy fires for its minimal change and not
     DYNAMIC_SECTION(c.id << " does not fire for " << c.misses.what) { checkScenario(c, c.misses, false); }
 }
 
-TEST_CASE("the implant rules cover exactly the checklist, and implant-not-identified knows every item") {
+// ---------------------------------------------------------------------------------------------
+// Stop-level devices: asked of every patient, on two checklist pages.
+
+namespace {
+
+// The itemControl coding of a form item as the file writes it (system, code).
+std::pair<std::string, std::string> rawItemControl(const std::string& linkId) {
+    const json form = json::parse(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json")));
+    std::function<const json*(const json&)> find = [&](const json& items) -> const json* {
+        for (const auto& it : items) {
+            if (it.value("linkId", "") == linkId) return &it;
+            if (it.contains("item"))
+                if (const json* found = find(it["item"])) return found;
+        }
+        return nullptr;
+    };
+    const json* item = find(form["item"]);
+    if (!item || !item->contains("extension")) return {};
+    for (const auto& ext : (*item)["extension"])
+        if (ext.value("url", "") == "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl") {
+            const json& c = ext["valueCodeableConcept"]["coding"][0];
+            return {c.value("system", ""), c.value("code", "")};
+        }
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("the stop-level devices are asked of every patient on two checklist pages before has-implants") {
+    const auto& form = test::mriForm();
+    for (const std::string group : {"implant-devices-heart", "implant-devices-other"}) {
+        INFO(group);
+        const Item& g = formItem(group);
+        CHECK(g.type == ItemType::Group);
+        CHECK(rawItemControl(group) ==
+              std::make_pair(std::string("http://mrscreen.org/fhir/CodeSystem/item-control"), std::string("checklist")));
+        CHECK(g.enableWhen.empty());
+        CHECK_FALSE(g.text.base.empty());
+        CHECK_FALSE(g.text.in("es").empty());
+        CHECK(form.items[std::size_t(g.parent)].linkId == "implants");
+        CHECK(form.indexOf(group) < form.indexOf("has-implants"));
+        for (const auto& q : questionsIn(group)) {
+            INFO(q);
+            CHECK(formItem(q).required);
+            CHECK(formItem(q).enableWhen.empty());
+            const Item& details = formItem(q + "-details");
+            CHECK(form.items[std::size_t(details.parent)].linkId == group);
+        }
+    }
+    CHECK(questionsIn("implant-devices-heart") ==
+          std::vector<std::string>{"implant-pacemaker", "implant-icd", "implant-pacing-leads",
+                                   "implant-aneurysm-clip", "implant-carotid-clamp"});
+    CHECK(questionsIn("implant-devices-other") ==
+          std::vector<std::string>{"implant-neurostimulator", "implant-cochlear", "implant-drug-pump",
+                                   "implant-bone-growth-stimulator", "implant-capsule-camera",
+                                   "implant-breast-expander"});
+}
+
+TEST_CASE("a patient who answers has-implants No still answers every stop-level device") {
+    Screening s = Screening::noRisk();
+    REQUIRE(s.codeOf("has-implants") == "no");
+    const Evaluation e = evaluate(s);
+    for (const auto& q : deviceQuestions()) {
+        INFO(q);
+        CHECK(e.enabled(q));
+        s.remove(q);
+    }
+    CHECK_FALSE(e.enabled("implant-checklist"));
+    const Evaluation missing = evaluate(s);
+    for (const auto& q : deviceQuestions()) CHECK_THAT(missing.errors(), Contains(q + ": required"));
+}
+
+TEST_CASE("every stop-level device is a stop in category implant for Yes and for Not sure, whatever has-implants says") {
+    const auto q = GENERATE_COPY(from_range(deviceQuestions()));
+    for (const std::string code : {"yes", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.answer(q, code);
+        const Evaluation e = evaluate(s);
+        INFO(q << " answered " << code << "; flags: " << join(e.ids()));
+        CHECK(e.result.valid());
+        CHECK(e.ids() == Ids{q});
+        CHECK(e.flag(q)->severity == Severity::Stop);
+        CHECK(e.flag(q)->gate == Gate::ZoneIv);
+        CHECK(e.enabled(q + "-details"));
+        CHECK(e.enabled("body-map"));
+    }
+    Screening no = Screening::noRisk();
+    CHECK_FALSE(evaluate(no).enabled(q + "-details"));
+}
+
+TEST_CASE("the implant rules cover every device and the checklist, and implant-not-identified knows every checklist item") {
     const auto checklist = checklistQuestions();
+    const auto devices = deviceQuestions();
     Ids ruled, items(checklist.begin(), checklist.end());
+    items.insert(devices.begin(), devices.end());
     for (const auto& c : implantCases()) ruled.insert(c.trigger);
     CHECK(ruled == items);
-    // A Yes or a Not sure on any one item means the patient identified something.
+    CHECK(checklist.size() == 18);
+    CHECK(devices.size() == 11);
+    // A Yes or a Not sure on any one checklist item means the patient identified something.
     const auto item = GENERATE_COPY(from_range(checklist));
     for (const std::string code : {"yes", "unsure"}) {
         Screening s = Screening::noRisk();
@@ -583,65 +795,120 @@ TEST_CASE("the implant rules cover exactly the checklist, and implant-not-identi
     }
 }
 
-TEST_CASE("a pacemaker answer raises a stop flag in category implant") {
+TEST_CASE("a stop-level device does not count as the other implant has-implants Yes asks about") {
     Screening s = Screening::noRisk();
-    s.answer("implant-pacemaker", "yes").text("implant-pacemaker-device", "Dual-chamber pacemaker");
-    const Evaluation e = evaluate(s);
-    CHECK(e.result.valid());
-    REQUIRE(e.ids() == Ids{"implant-pacemaker"});
-    const Flag& f = e.result.flags.front();
-    CHECK(f.severity == Severity::Stop);
-    CHECK(f.category == "implant");
-    CHECK_THAT(f.message, Contains("Pacemaker reported") && Contains("authorised signer"));
-    REQUIRE(f.triggers.size() == 1);
-    CHECK(f.triggers[0].linkId == "implant-pacemaker");
-    CHECK(f.triggers[0].answers == std::vector<std::string>{"yes"});
-    test::keepForSchemaCheck("policy-pacemaker-yes", e.written());
+    s.answer("implant-pacemaker", "yes").answer("has-implants", "yes");
+    CHECK(evaluate(s).ids() == Ids{"implant-pacemaker", "implant-not-identified"});
 }
 
-TEST_CASE("a pacemaker answer under has-implants No is not counted and raises no flag") {
-    // The checklist is hidden by No; its stale answers are reported as ignored, never as flags.
-    Screening s = Screening::noRisk();
-    s.set("implant-pacemaker", coded("implant-pacemaker", "yes"));
-    const Evaluation e = evaluate(s);
-    CHECK(e.result.flags.empty());
-    CHECK(std::find(e.result.ignoredAnswers.begin(), e.result.ignoredAnswers.end(), "implant-pacemaker") !=
-          e.result.ignoredAnswers.end());
-}
-
-TEST_CASE("a surgery that left something in the body counts in any repetition of the surgery list") {
-    Screening s = Screening::example("pacemaker");
-    const Evaluation e = evaluate(s);
-    REQUIRE(e.flag("surgery-implant"));
-    const Trigger* t = triggerOf(*e.flag("surgery-implant"), "surgery-implant");
-    REQUIRE(t);
-    CHECK(t->answers == std::vector<std::string>{"yes"});
+TEST_CASE("the implant question asks about anything apart from the devices above, naming what patients forget") {
+    const LocalText& text = formItem("has-implants").text;
+    CHECK(text.base.rfind("Apart from the devices above", 0) == 0);
+    CHECK(text.in("es").rfind("Además de los aparatos de arriba", 0) == 0);
+    for (const char* word : {"stent", "hip or knee", "IUD", "port", "pump", "clips", "metal"})
+        CHECK_THAT(text.base, Contains(word));
+    for (const char* word : {"stent", "cadera o rodilla", "DIU", "puerto", "bomba", "clips", "metal"})
+        CHECK_THAT(text.in("es"), Contains(word));
 }
 
 // ---------------------------------------------------------------------------------------------
-// Not sure is never treated as No.
+// Contradictions: an answer behind a gateway that skipped it is never silently dropped.
 
-TEST_CASE("every Yes / No / Not sure question answered Not sure raises the unsure-answers review naming it") {
-    const auto questions = yesNoUnsureQuestions();
+TEST_CASE("a stent imported under has-implants No raises answers-contradict-implant-stent naming both answers") {
+    Screening s = Screening::noRisk();
+    s.set("implant-stent", coded("implant-stent", "yes"));
+    const Evaluation e = evaluate(s);
+    INFO("flags: " << join(e.ids()));
+    CHECK(e.ids() == Ids{"answers-contradict-implant-stent"});
+    const Flag* f = e.flag("answers-contradict-implant-stent");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Review);
+    CHECK(f->category == "implant");
+    REQUIRE(triggerOf(*f, "has-implants"));
+    CHECK(hasAnswer(*triggerOf(*f, "has-implants"), "no"));
+    REQUIRE(triggerOf(*f, "implant-stent"));
+    CHECK(hasAnswer(*triggerOf(*f, "implant-stent"), "yes"));
+    CHECK_THAT(f->message, Contains("contradict") && Contains("Stent reported"));
+    CHECK(std::find(e.result.ignoredAnswers.begin(), e.result.ignoredAnswers.end(), "implant-stent") !=
+          e.result.ignoredAnswers.end());
+}
+
+TEST_CASE("a No imported under has-implants No is ignored without any flag") {
+    Screening s = Screening::noRisk();
+    s.set("implant-stent", coded("implant-stent", "no"));
+    const Evaluation e = evaluate(s);
+    CHECK(e.result.flags.empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Not sure is never treated as No, and never loses the item's own flag.
+
+namespace {
+
+// The questions whose Not sure only the unsure-answers review catches (no rule of their own).
+const Ids kCatchAllQuestions = {"previous-mri", "surgery-any",        "tattoo",        "hearing-aid",
+                                "dentures",     "hair-piece",         "hair-clips-jewelry", "breastfeeding",
+                                "gadolinium-prior", "claustrophobia"};
+
+} // namespace
+
+TEST_CASE("every question answered Not sure raises its own flag, or the unsure-answers review when it has none") {
+    const auto questions = unsureQuestions();
     CHECK(questions.size() >= 60);
     const auto linkId = GENERATE_COPY(from_range(questions));
     Screening s = Screening::noRisk();
+    if (linkId == "pregnancy-possible" || linkId == "breastfeeding") woman34(s);
     s.answer(linkId, "unsure");
     const Evaluation e = evaluate(s);
     INFO(linkId << " answered Not sure; flags: " << join(e.ids()));
     INFO("validation errors: " << e.errors());
     CHECK(e.result.valid());
     CHECK(e.enabled(linkId));
-    const Flag* f = e.flag("unsure-answers");
-    REQUIRE(f);
-    CHECK(f->severity == Severity::Review);
-    const Trigger* t = triggerOf(*f, linkId);
-    REQUIRE(t);
-    CHECK(t->answers == std::vector<std::string>{"unsure"});
-    CHECK(f->triggers.size() == 1);
+    Ids own;
+    for (const auto& f : e.result.flags) {
+        const Trigger* t = f.id == "unsure-answers" ? nullptr : triggerOf(f, linkId);
+        if (t && hasAnswer(*t, "unsure")) own.insert(f.id);
+    }
+    const Flag* catchAll = e.flag("unsure-answers");
+    if (kCatchAllQuestions.count(linkId)) {
+        CHECK(own.empty());
+        REQUIRE(catchAll);
+        CHECK(catchAll->severity == Severity::Review);
+        REQUIRE(triggerOf(*catchAll, linkId));
+        CHECK(triggerOf(*catchAll, linkId)->answers == std::vector<std::string>{"unsure"});
+        CHECK(catchAll->triggers.size() == 1);
+    } else {
+        CHECK_FALSE(own.empty());
+        CHECK_FALSE(catchAll);
+    }
+    // Not sure is never weaker than Yes: every flag a Yes raises through this question comes back
+    // for Not sure at the same severity or a stronger one (Stop < Review < Info in the enum).
+    // A Yes to a metal eye injury imaged since is a note; so is a Not sure.
+    const auto& opts = formItem(linkId).options;
+    if (std::none_of(opts.begin(), opts.end(), [](const AnswerOption& o) { return o.value.coding.code == "yes"; }))
+        return;
+    Screening yes = Screening::noRisk();
+    if (linkId == "pregnancy-possible" || linkId == "breastfeeding") woman34(yes);
+    yes.answer(linkId, "yes");
+    for (const auto& f : evaluate(yes).result.flags) {
+        if (!triggerOf(f, linkId)) continue;
+        INFO("Yes raises " << f.id);
+        const Flag* held = e.flag(f.id);
+        if (kCatchAllQuestions.count(linkId)) {
+            CHECK(catchAll->severity <= f.severity);
+            continue;
+        }
+        // The same flag, or another of the question's own flags taking its place (a piercing
+        // nobody is sure of is a review, not the removal note).
+        const bool asStrong = (held && held->severity <= f.severity) ||
+                              std::any_of(own.begin(), own.end(), [&](const std::string& id) {
+                                  return e.flag(id)->severity <= f.severity;
+                              });
+        CHECK(asStrong);
+    }
 }
 
-TEST_CASE("an implant answered Not sure shows its details, keeps them and counts as identified") {
+TEST_CASE("a review-level implant answered Not sure raises its own flag with its details shown") {
     const auto item = GENERATE_COPY(from_range(checklistQuestions()));
     const std::string has = GENERATE(as<std::string>{}, "yes", "unsure");
     Screening s = Screening::noRisk();
@@ -653,26 +920,25 @@ TEST_CASE("an implant answered Not sure shows its details, keeps them and counts
     CHECK(e.enabled(item + "-details"));
     CHECK(e.enabled(item + "-device"));
     CHECK(e.result.ignoredAnswers.empty());
-    Ids expected = stopsForUnsure(item);
-    expected.insert("unsure-answers");
-    CHECK(e.ids() == expected);
-    const Flag* f = e.flag("unsure-answers");
+    CHECK(e.ids() == Ids{ruleOf(item)});
+    const Flag* f = e.flag(ruleOf(item));
     REQUIRE(f);
-    CHECK(triggerOf(*f, item));
-    CHECK((has == "yes") == (triggerOf(*f, "has-implants") == nullptr));
-    // The details go out with the completed response.
+    CHECK(f->severity == Severity::Review);
+    CHECK(hasAnswer(*triggerOf(*f, item), "unsure"));
+    CHECK_THAT(f->message, Contains("not ruled out"));
     CHECK_THAT(e.written().dump(), Contains(item + "-device") && Contains("Something from a surgery"));
-    if (item == "implant-pacemaker" && has == "unsure") test::keepForSchemaCheck("policy-implant-unsure", e.written());
+    if (item == "implant-stent" && has == "unsure") test::keepForSchemaCheck("policy-implant-unsure", e.written());
 }
 
-TEST_CASE("has-implants Not sure shows the whole checklist and the body map") {
+TEST_CASE("has-implants Not sure shows the whole checklist and the body map, and nothing marked is a review") {
     Screening s = Screening::noRisk();
     s.answer("has-implants", "unsure");
     const Evaluation e = evaluate(s);
     CHECK(e.enabled("implant-checklist"));
     CHECK(e.enabled("body-map"));
     for (const auto& q : checklistQuestions()) CHECK(e.enabled(q));
-    CHECK(e.ids() == Ids{"unsure-answers"});
+    CHECK(e.ids() == Ids{"implant-not-identified"});
+    CHECK(hasAnswer(*triggerOf(*e.flag("implant-not-identified"), "has-implants"), "unsure"));
 }
 
 TEST_CASE("a renal risk factor answered Not sure still asks for a recent eGFR") {
@@ -682,7 +948,7 @@ TEST_CASE("a renal risk factor answered Not sure still asks for a recent eGFR") 
     const Evaluation e = evaluate(s);
     INFO(linkId << " Not sure; flags: " << join(e.ids()));
     Ids expected = stopsForUnsure(linkId);
-    expected.insert({"renal-egfr-needed", "unsure-answers"});
+    expected.insert("renal-egfr-needed");
     CHECK(e.ids() == expected);
     const Flag* f = e.flag("renal-egfr-needed");
     REQUIRE(f);
@@ -708,45 +974,50 @@ TEST_CASE("a renal risk factor answered Yes asks for a recent eGFR and No does n
     CHECK_FALSE(evaluate(no).flag("renal-egfr-needed"));
 }
 
-TEST_CASE("a possible pregnancy answered Not sure raises the pregnancy review") {
+TEST_CASE("a metal eye injury answered Not sure, with the clearance Not sure, is a stop") {
     Screening s = Screening::noRisk();
-    s.answer("pregnancy-possible", "unsure");
+    s.answer("eye-metal-injury", "unsure").answer("eye-metal-clearance", "unsure");
     const Evaluation e = evaluate(s);
-    CHECK(e.ids() == Ids{"pregnancy-possible", "unsure-answers"});
-    const Flag* f = e.flag("pregnancy-possible");
-    REQUIRE(f);
-    CHECK(hasAnswer(*triggerOf(*f, "pregnancy-possible"), "unsure"));
-}
-
-TEST_CASE("a metal eye injury answered Not sure, with the eye exam Not sure, is a stop") {
-    Screening s = Screening::noRisk();
-    s.answer("eye-metal-injury", "unsure").answer("eye-metal-cleared", "unsure");
-    const Evaluation e = evaluate(s);
-    CHECK(e.ids() == Ids{"eye-metal-not-cleared", "unsure-answers"});
+    CHECK(e.ids() == Ids{"eye-metal-not-cleared"});
     const Flag* f = e.flag("eye-metal-not-cleared");
     REQUIRE(f);
     CHECK(f->severity == Severity::Stop);
     CHECK(hasAnswer(*triggerOf(*f, "eye-metal-injury"), "unsure"));
-    CHECK(hasAnswer(*triggerOf(*f, "eye-metal-cleared"), "unsure"));
+    CHECK(hasAnswer(*triggerOf(*f, "eye-metal-clearance"), "unsure"));
     CHECK(e.enabled("body-map"));
     test::keepForSchemaCheck("policy-eye-metal-unsure", e.written());
 }
 
-TEST_CASE("a metal eye injury with the exam question left unanswered is not cleared") {
+TEST_CASE("a metal eye injury with the clearance question left unanswered is not cleared") {
     Screening s = Screening::noRisk();
-    s.answer("eye-metal-injury", "yes").remove("eye-metal-cleared");
+    s.answer("eye-metal-injury", "yes").remove("eye-metal-clearance");
     const Evaluation e = evaluate(s);
-    CHECK(e.flag("eye-metal-not-cleared"));
+    CHECK(e.ids() == Ids{"eye-metal-not-cleared"});
     CHECK_FALSE(e.result.valid()); // and the kiosk would not let it be signed
 }
 
+TEST_CASE("the eye clearance offers imaging, an eye exam, never checked and Not sure in English and Spanish") {
+    const Item& item = formItem("eye-metal-clearance");
+    std::vector<std::string> codes;
+    for (const auto& o : item.options) {
+        codes.push_back(o.value.coding.code);
+        CHECK(o.value.coding.system == "http://mrscreen.org/fhir/CodeSystem/eye-clearance");
+        CHECK_FALSE(o.display.in("es").empty());
+        CHECK(o.display.in("es") != o.display.base);
+    }
+    CHECK(codes == std::vector<std::string>{"imaging", "exam", "none", "unsure"});
+    CHECK(item.required);
+    CHECK_FALSE(test::mriForm().find("eye-metal-cleared"));
+}
+
 // ---------------------------------------------------------------------------------------------
-// A stop-level question answered Not sure is held for the authorised signer, like a Yes.
+// A stop-level question answered Not sure is held for the authorised signer, like a Yes; a
+// review-level one raises its own review.
 
 namespace {
 
-// Where a stop rule tests a Yes / No / Not sure question for "yes" without also accepting
-// "unsure" in the same `any` list.
+// Where a rule tests a Yes / No / Not sure question for "yes" without also accepting "unsure"
+// in the same `any` list.
 void yesWithoutUnsure(const json& cond, const Ids& yesNoUnsure, const json* siblings,
                       std::vector<std::string>& out) {
     if (cond.contains("all") || cond.contains("any")) {
@@ -767,27 +1038,28 @@ void yesWithoutUnsure(const json& cond, const Ids& yesNoUnsure, const json* sibl
 
 } // namespace
 
-TEST_CASE("no stop rule tests a Yes / No / Not sure question for Yes without also accepting Not sure") {
-    const auto questions = yesNoUnsureQuestions();
+TEST_CASE("no stop or review rule tests a Yes / No / Not sure question for Yes without also accepting Not sure") {
+    const auto questions = unsureQuestions();
     const Ids yesNoUnsure(questions.begin(), questions.end());
     const json doc = json::parse(test::slurp(test::sourcePath("forms/mri-safety.rules.json")));
-    int stops = 0;
+    int stops = 0, reviews = 0;
     for (const auto& rule : doc["rules"]) {
-        if (rule["severity"] != "stop") continue;
-        ++stops;
+        if (rule["severity"] == "info") continue;
+        ++(rule["severity"] == "stop" ? stops : reviews);
         std::vector<std::string> bad;
         yesWithoutUnsure(rule["when"], yesNoUnsure, nullptr, bad);
         INFO("rule " << rule["id"].get<std::string>() << " tests for Yes only: " << join(Ids(bad.begin(), bad.end())));
         CHECK(bad.empty());
     }
-    CHECK(stops == 16);
+    CHECK(stops == 18);
+    CHECK(reviews == 39);
 }
 
 TEST_CASE("every stop rule that a Yes raises is raised by Not sure too, naming the Not sure answer") {
     // Found from the answers, not from the rules file: each question answered Yes on the no-risk
     // screening, and every stop flag that raises must come back for Not sure.
     std::map<std::string, std::string> found; // rule -> the question raising it
-    for (const auto& linkId : yesNoUnsureQuestions()) {
+    for (const auto& linkId : unsureQuestions()) {
         const auto& opts = formItem(linkId).options;
         if (std::none_of(opts.begin(), opts.end(), [](const AnswerOption& o) { return o.value.coding.code == "yes"; }))
             continue;
@@ -806,7 +1078,7 @@ TEST_CASE("every stop rule that a Yes raises is raised by Not sure too, naming t
             CHECK(held->severity == Severity::Stop);
             REQUIRE(triggerOf(*held, linkId));
             CHECK(triggerOf(*held, linkId)->answers == std::vector<std::string>{"unsure"});
-            CHECK(u.flag("unsure-answers")); // the generic review is still there as well
+            CHECK_FALSE(u.flag("unsure-answers")); // the item's own flag, not the generic review
         }
     }
     std::map<std::string, std::string> expected = kStopOnYesOrUnsure;
@@ -834,10 +1106,10 @@ TEST_CASE("a stop flag raised by Not sure says the item is reported or not ruled
 
 TEST_CASE("a pacemaker answered Not sure is a stop flag that only the authorised signer can clear") {
     Screening s = Screening::noRisk();
-    s.answer("has-implants", "unsure").answer("implant-pacemaker", "unsure");
+    s.answer("implant-pacemaker", "unsure");
     const Evaluation e = evaluate(s);
     CHECK(e.result.valid());
-    CHECK(e.ids() == Ids{"implant-pacemaker", "unsure-answers"});
+    CHECK(e.ids() == Ids{"implant-pacemaker"});
     const Flag* f = e.flag("implant-pacemaker");
     REQUIRE(f);
     CHECK(f->severity == Severity::Stop);
@@ -851,11 +1123,23 @@ TEST_CASE("a pacemaker answered Not sure is a stop flag that only the authorised
     test::keepForSchemaCheck("policy-pacemaker-unsure", e.written());
 }
 
+TEST_CASE("a carotid artery clamp, reported or not ruled out, is held for the authorised signer") {
+    for (const std::string code : {"yes", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.answer("implant-carotid-clamp", code);
+        const Evaluation e = evaluate(s);
+        INFO(code);
+        REQUIRE(e.ids() == Ids{"implant-carotid-clamp"});
+        CHECK(e.flag("implant-carotid-clamp")->severity == Severity::Stop);
+        CHECK_THAT(e.flag("implant-carotid-clamp")->message, Contains("MR Unsafe") && Contains("Hold:"));
+    }
+}
+
 TEST_CASE("metal work answered Not sure needs orbit screening like a Yes") {
     Screening s = Screening::noRisk();
     s.answer("metal-work", "unsure");
     const Evaluation e = evaluate(s);
-    CHECK(e.ids() == Ids{"metal-work", "unsure-answers"});
+    CHECK(e.ids() == Ids{"metal-work"});
     REQUIRE(e.flag("metal-work"));
     CHECK(e.flag("metal-work")->severity == Severity::Stop);
     CHECK_THAT(e.flag("metal-work")->message, Contains("Orbit screening"));
@@ -867,7 +1151,7 @@ TEST_CASE("dialysis or an acute kidney injury answered Not sure is treated as an
         s.answer(q, "unsure");
         const Evaluation e = evaluate(s);
         INFO(q << " Not sure; flags: " << join(e.ids()));
-        CHECK(e.ids() == Ids{"renal-dialysis-or-aki", "renal-egfr-needed", "unsure-answers"});
+        CHECK(e.ids() == Ids{"renal-dialysis-or-aki", "renal-egfr-needed"});
         REQUIRE(e.flag("renal-dialysis-or-aki"));
         CHECK(e.flag("renal-dialysis-or-aki")->severity == Severity::Stop);
         CHECK(hasAnswer(*triggerOf(*e.flag("renal-dialysis-or-aki"), q), "unsure"));
@@ -876,14 +1160,62 @@ TEST_CASE("dialysis or an acute kidney injury answered Not sure is treated as an
 }
 
 // ---------------------------------------------------------------------------------------------
-// A surgery history cannot skip "was something left in your body".
+// A surgery history cannot skip "where" and "was something left in your body".
 
 TEST_CASE("surgery-entry is a required repeating group and body-mark a repeating group that is not required") {
     CHECK(formItem("surgery-entry").required);
     CHECK(formItem("surgery-entry").repeats);
     CHECK(formItem("surgery-implant").required);
+    CHECK(formItem("surgery-region").required);
+    CHECK(formItem("surgery-region").repeats);
     CHECK_FALSE(formItem("body-mark").required);
     CHECK(formItem("body-mark").repeats);
+}
+
+TEST_CASE("the surgery region offers twelve places including Not sure, in English and Spanish") {
+    std::vector<std::string> codes;
+    for (const auto& o : formItem("surgery-region").options) {
+        codes.push_back(o.value.coding.code);
+        CHECK(o.display.in("es") != o.display.base);
+    }
+    CHECK(codes == std::vector<std::string>{"head", "eye", "ear", "neck", "chest", "spine", "abdomen", "pelvis",
+                                            "arm", "leg", "other", "unsure"});
+}
+
+TEST_CASE("surgery of the head, eye, ear, neck, chest or spine, or in an unknown place, asks what was left in") {
+    for (const std::string region : {"head", "eye", "ear", "neck", "chest", "spine", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.choose("surgery-region", {region});
+        const Evaluation e = evaluate(s);
+        INFO(region << "; flags: " << join(e.ids()));
+        CHECK(e.result.valid());
+        REQUIRE(e.ids() == Ids{"surgery-region-review"});
+        CHECK(hasAnswer(*triggerOf(*e.flag("surgery-region-review"), "surgery-region"), region));
+        CHECK_THAT(e.flag("surgery-region-review")->message, Contains("confirm what was done") &&
+                                                                 Contains("anything was left in"));
+    }
+    for (const std::string region : {"abdomen", "pelvis", "arm", "leg", "other"}) {
+        Screening s = Screening::noRisk();
+        s.choose("surgery-region", {region});
+        INFO(region);
+        CHECK(evaluate(s).result.flags.empty());
+    }
+}
+
+TEST_CASE("a neck surgery listed second raises the region review like a first one") {
+    Screening s = Screening::noRisk();
+    s.choose("surgery-region", {"leg"});
+    json doc = s.doc();
+    for (auto& section : doc["item"])
+        if (section["linkId"] == "surgery")
+            section["item"].push_back({{"linkId", "surgery-entry"},
+                                       {"item", json::array({{{"linkId", "surgery-type"}, {"answer", {{{"valueString", "Thyroid removed"}}}}},
+                                                             {{"linkId", "surgery-region"}, {"answer", {coded("surgery-region", "neck")}}},
+                                                             {{"linkId", "surgery-implant"}, {"answer", {coded("surgery-implant", "no")}}}})}});
+    const Evaluation e = evaluate(doc);
+    INFO("validation errors: " << e.errors());
+    CHECK(e.result.valid());
+    CHECK(e.ids() == Ids{"surgery-region-review"});
 }
 
 TEST_CASE("with surgery-any Yes a response that lists no surgery is not valid and names surgery-entry") {
@@ -910,18 +1242,19 @@ TEST_CASE("with surgery-any Yes a surgery listed with no answers is not valid ei
     CHECK_THAT(e.errors(), Contains("surgery-entry: required-group"));
 }
 
-TEST_CASE("with surgery-any Yes one listed surgery must say whether something was left in the body") {
+TEST_CASE("with surgery-any Yes one listed surgery must say where it was and whether something was left in the body") {
     Screening s = Screening::noRisk();
     s.set("surgery-any", coded("surgery-any", "yes")).set("surgery-type", {{"valueString", "Gallbladder removed"}});
     const Evaluation missing = evaluate(s);
     INFO("validation errors: " << missing.errors());
     CHECK_FALSE(missing.result.valid());
-    CHECK_THAT(missing.errors(), Contains("surgery-implant: required") && !Contains("surgery-entry"));
+    CHECK_THAT(missing.errors(), Contains("surgery-implant: required") && Contains("surgery-region: required") &&
+                                     !Contains("surgery-entry"));
 
-    s.set("surgery-implant", coded("surgery-implant", "unsure"));
+    s.set("surgery-implant", coded("surgery-implant", "unsure")).set("surgery-region", coded("surgery-region", "abdomen"));
     const Evaluation complete = evaluate(s);
     CHECK(complete.result.valid());
-    CHECK(complete.ids() == Ids{"unsure-answers"});
+    CHECK(complete.ids() == Ids{"surgery-implant"});
     test::keepForSchemaCheck("policy-surgery-implant-unsure", complete.written());
 }
 
@@ -947,6 +1280,63 @@ TEST_CASE("the body map may be left empty because a patient may not know where t
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bullets: a structured place.
+
+TEST_CASE("a bullet near the eye, face, neck, spine or a large vessel is a stop, Yes or Not sure") {
+    for (const std::string place : {"eye", "face", "neck", "spine", "vessel"})
+        for (const std::string injury : {"yes", "unsure"}) {
+            Screening s = Screening::noRisk();
+            s.answer("bullet-injury", injury).choose("bullet-location", {place});
+            const Evaluation e = evaluate(s);
+            INFO(place << ", injury " << injury << "; flags: " << join(e.ids()));
+            CHECK(e.result.valid());
+            REQUIRE(e.ids() == Ids{"bullet-near-critical"});
+            CHECK(e.flag("bullet-near-critical")->severity == Severity::Stop);
+            CHECK(hasAnswer(*triggerOf(*e.flag("bullet-near-critical"), "bullet-location"), place));
+        }
+}
+
+TEST_CASE("a bullet elsewhere is a review, and one whose place is unknown a foreign-body review") {
+    for (const std::string place : {"chest", "abdomen", "arm", "leg", "other"}) {
+        Screening s = Screening::noRisk();
+        s.choose("bullet-location", {place});
+        INFO(place);
+        CHECK(evaluate(s).ids() == Ids{"bullet-shrapnel"});
+    }
+    Screening unknown = Screening::noRisk();
+    unknown.choose("bullet-location", {"arm", "unsure"});
+    CHECK(evaluate(unknown).ids() == Ids{"bullet-location-unknown"});
+    Screening critical = Screening::noRisk();
+    critical.choose("bullet-location", {"unsure", "neck"});
+    CHECK(evaluate(critical).ids() == Ids{"bullet-near-critical"});
+}
+
+TEST_CASE("an imported bullet injury with no place given is a foreign-body review, and the response is incomplete") {
+    Screening s = Screening::noRisk();
+    s.answer("bullet-injury", "yes").remove("bullet-location");
+    const Evaluation e = evaluate(s);
+    CHECK(e.ids() == Ids{"bullet-location-unknown"});
+    CHECK_THAT(e.errors(), Contains("bullet-location: required"));
+}
+
+TEST_CASE("the bullet place is a repeating choice with optional details, shown for Yes and Not sure only") {
+    const Item& item = formItem("bullet-location");
+    CHECK(item.type == ItemType::Choice);
+    CHECK(item.repeats);
+    CHECK(item.required);
+    CHECK_FALSE(formItem("bullet-location-details").required);
+    for (const std::string code : {"yes", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.answer("bullet-injury", code).text("bullet-location-details", "Left thigh, 2011");
+        const Evaluation e = evaluate(s);
+        CHECK(e.enabled("bullet-location"));
+        CHECK(e.enabled("bullet-location-details"));
+        CHECK_THAT(e.written().dump(), Contains("Left thigh, 2011"));
+    }
+    CHECK_FALSE(evaluate(Screening::noRisk()).enabled("bullet-location"));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Not sure opens the same follow-ups as Yes.
 
 TEST_CASE("a Not sure answer opens the same follow-up questions as Yes, and No keeps them closed") {
@@ -957,6 +1347,10 @@ TEST_CASE("a Not sure answer opens the same follow-up questions as Yes, and No k
     const std::vector<FollowUp> followUps = {
         {"previous-mri", "previous-mri-problem", true},
         {"previous-mri-problem", "previous-mri-problem-details", false},
+        {"eye-metal-injury", "eye-metal-clearance", true},
+        {"bullet-injury", "bullet-location", true},
+        {"bullet-injury", "bullet-location-details", false},
+        {"piercing", "piercing-removable", true},
         {"gadolinium-prior", "gadolinium-reaction", true},
         {"gadolinium-reaction", "gadolinium-reaction-severity", true},
         {"gadolinium-reaction", "gadolinium-reaction-details", false},
@@ -968,7 +1362,8 @@ TEST_CASE("a Not sure answer opens the same follow-up questions as Yes, and No k
     for (const std::string code : {"yes", "unsure"}) {
         Screening s = Screening::noRisk();
         s.answer(f.gate, code);
-        if (formItem(f.item).type == ItemType::Text) s.text(f.item, "Something I half remember");
+        const ItemType type = formItem(f.item).type;
+        if (type == ItemType::Text || type == ItemType::String) s.text(f.item, "Something I half remember");
         INFO(f.gate << " answered " << code);
         REQUIRE(s.codeOf(f.gate) == code);
         const Evaluation e = evaluate(s);
@@ -1005,15 +1400,16 @@ TEST_CASE("a gadolinium reaction of unknown severity is a stop, like a severe on
     const Evaluation e = evaluate(s);
     INFO("validation errors: " << e.errors());
     CHECK(e.result.valid());
-    CHECK(e.ids() == Ids{"gadolinium-reaction", "gadolinium-reaction-severe", "unsure-answers"});
+    CHECK(e.ids() == Ids{"gadolinium-reaction", "gadolinium-reaction-severe"});
     const Flag* f = e.flag("gadolinium-reaction-severe");
     REQUIRE(f);
     CHECK(f->severity == Severity::Stop);
+    CHECK(f->gate == Gate::Contrast);
     REQUIRE(triggerOf(*f, "gadolinium-reaction-severity"));
     CHECK(triggerOf(*f, "gadolinium-reaction-severity")->answers == std::vector<std::string>{"unsure"});
-    CHECK_THAT(f->message, Contains("SEVERE or of unknown severity"));
+    CHECK_THAT(f->message, Contains("SEVERE or of unknown severity") && Contains("Hold the contrast"));
     const Evaluation es = evaluate(s.doc(), std::nullopt, "es");
-    CHECK_THAT(es.flag("gadolinium-reaction-severe")->message, Contains("gravedad desconocida") && Contains("En espera:"));
+    CHECK_THAT(es.flag("gadolinium-reaction-severe")->message, Contains("gravedad desconocida") && Contains("en espera:"));
     test::keepForSchemaCheck("policy-reaction-severity-unsure", e.written());
 
     Screening mild = Screening::noRisk();
@@ -1030,8 +1426,167 @@ TEST_CASE("a patient not sure whether there was a reaction, nor how bad, is held
     INFO("validation errors: " << e.errors());
     CHECK(e.result.valid());
     CHECK(e.enabled("gadolinium-reaction-severity"));
-    CHECK(e.ids() == Ids{"gadolinium-reaction-severe", "unsure-answers"});
-    CHECK(e.flag("unsure-answers")->triggers.size() == 3);
+    CHECK(e.ids() == Ids{"gadolinium-reaction", "gadolinium-reaction-severe", "unsure-answers"});
+    CHECK(e.flag("unsure-answers")->triggers.size() == 1); // gadolinium-prior: no rule of its own
+    CHECK(triggerOf(*e.flag("unsure-answers"), "gadolinium-prior"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contrast is a decision of its own.
+
+TEST_CASE("every renal and gadolinium rule gates contrast, and every zone-iv rule is about the MR environment") {
+    const Ids contrastOutsideRenal = {"pregnancy-gadolinium", "breastfeeding"};
+    for (const auto& rule : test::mriRules().rules) {
+        INFO(rule.id);
+        const bool contrastCategory = rule.category == "renal" || rule.category == "gadolinium";
+        CHECK((rule.gate == Gate::Contrast) == (contrastCategory || contrastOutsideRenal.count(rule.id) > 0));
+    }
+}
+
+TEST_CASE("with no contrast planned every contrast flag is information and the zone-iv flags keep their severity") {
+    const json doc = json::parse(test::slurp(test::sourcePath("forms/examples/renal-dialysis.json")));
+    const Evaluation unknown = evaluate(doc);
+    const Evaluation no = evaluate(doc, std::nullopt, "en", test::mriRules(), ContrastPlan::No);
+    const Evaluation yes = evaluate(doc, std::nullopt, "en", test::mriRules(), ContrastPlan::Yes);
+    CHECK(no.ids() == unknown.ids());
+    REQUIRE(no.flag("renal-dialysis-or-aki"));
+    CHECK(unknown.flag("renal-dialysis-or-aki")->severity == Severity::Stop);
+    CHECK(yes.flag("renal-dialysis-or-aki")->severity == Severity::Stop);
+    for (const auto& f : no.result.flags) {
+        INFO(f.id);
+        if (f.gate == Gate::Contrast)
+            CHECK(f.severity == Severity::Info);
+        else
+            CHECK(f.severity == unknown.flag(f.id)->severity);
+    }
+}
+
+TEST_CASE("asthma, allergies and a reaction to another contrast dye are flagged for the radiologist, Yes or Not sure") {
+    for (const std::string q : {"asthma", "allergies", "contrast-other-reaction"})
+        for (const std::string code : {"yes", "unsure"}) {
+            Screening s = Screening::noRisk();
+            s.answer(q, code);
+            const Evaluation e = evaluate(s);
+            const std::string id = q == "contrast-other-reaction" ? q : "contrast-" + q;
+            INFO(q << " " << code << "; flags: " << join(e.ids()));
+            REQUIRE(e.ids() == Ids{id});
+            CHECK(e.flag(id)->gate == Gate::Contrast);
+            CHECK(e.flag(id)->severity == Severity::Review);
+            CHECK_THAT(e.flag(id)->message, Contains("premedication or another agent"));
+            const Evaluation planned = evaluate(s.doc(), std::nullopt, "en", test::mriRules(), ContrastPlan::No);
+            CHECK(planned.flag(id)->severity == Severity::Info);
+        }
+}
+
+TEST_CASE("the question about another contrast dye names iodine dye for CT in English and Spanish") {
+    const Item& item = formItem("contrast-other-reaction");
+    CHECK(item.required);
+    CHECK_THAT(item.text.base, Contains("iodine") && Contains("CT"));
+    CHECK_THAT(item.text.in("es"), Contains("yodado") && Contains("TC"));
+}
+
+TEST_CASE("a creatinine that gives no eGFR is a renal review, and a computable one is not") {
+    const Evaluation implausible = evaluate(Screening::noRisk(), implausibleLab());
+    CHECK_FALSE(implausible.result.derived.egfr);
+    CHECK(implausible.ids() == Ids{"renal-egfr-not-computable"});
+    Screening noBirthDate = Screening::noRisk();
+    noBirthDate.remove("birth-date");
+    const Evaluation noAge = evaluate(noBirthDate, normalLab("2026-11-13"));
+    CHECK(noAge.flag("renal-egfr-not-computable"));
+    CHECK(evaluate(Screening::noRisk(), normalLab("2026-11-13")).result.flags.empty());
+    CHECK(evaluate(Screening::noRisk()).result.flags.empty()); // no creatinine: nothing to read
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pregnancy: asked of everyone, with "does not apply to me".
+
+TEST_CASE("the pregnancy questions are shown to every patient and offer Does not apply to me") {
+    CHECK(formItem("pregnancy").enableWhen.empty());
+    for (const std::string q : {"pregnancy-possible", "breastfeeding"}) {
+        const auto& opts = formItem(q).options;
+        REQUIRE(opts.size() == 4);
+        CHECK(opts.back().value.coding.code == "not-applicable");
+        CHECK(opts.back().display.base == "Does not apply to me");
+        CHECK(opts.back().display.in("es") == "No se aplica a mi caso");
+    }
+    for (const std::string sex : {"male", "female", "other", "unknown"}) {
+        Screening s = Screening::noRisk();
+        s.set("sex", coded("sex", sex));
+        INFO(sex);
+        CHECK(evaluate(s).enabled("pregnancy-possible"));
+    }
+}
+
+TEST_CASE("a patient of child-bearing age who is not recorded male and says pregnancy does not apply is asked again") {
+    for (const std::string sex : {"female", "other", "unknown"}) {
+        Screening s = Screening::noRisk();
+        s.set("sex", coded("sex", sex));
+        const Evaluation e = evaluate(s);
+        INFO(sex << "; flags: " << join(e.ids()));
+        REQUIRE(e.ids() == Ids{"pregnancy-not-applicable-check"});
+        CHECK(e.flag("pregnancy-not-applicable-check")->severity == Severity::Info);
+        CHECK_THAT(e.flag("pregnancy-not-applicable-check")->message, Contains("12 to 55") &&
+                                                                       Contains("verbal review"));
+    }
+    CHECK(evaluate(Screening::noRisk()).result.flags.empty()); // male
+}
+
+TEST_CASE("the child-bearing age range is 12 to 55 by default and a site parameter") {
+    auto withBirth = [](const std::string& date) {
+        Screening s = Screening::noRisk();
+        s.set("sex", coded("sex", "female")).set("birth-date", {{"valueDate", date}});
+        return s;
+    };
+    CHECK(evaluate(withBirth("2014-11-20")).ids() == Ids{"pregnancy-not-applicable-check"}); // 12 today
+    CHECK(evaluate(withBirth("2014-11-21")).result.flags.empty());                            // 11
+    CHECK(evaluate(withBirth("1971-11-21")).ids() == Ids{"pregnancy-not-applicable-check"}); // 55
+    CHECK(evaluate(withBirth("1970-11-20")).result.flags.empty());                            // 56
+    const RuleSet site = rulesWith("childbearing_age_max", 50);
+    CHECK(evaluate(withBirth("1971-11-21").doc(), std::nullopt, "en", site).result.flags.empty());
+}
+
+TEST_CASE("a possible pregnancy is a zone-iv review and, with contrast, a gadolinium review") {
+    Screening s = Screening::noRisk();
+    woman34(s);
+    s.answer("pregnancy-possible", "unsure");
+    const Evaluation e = evaluate(s);
+    CHECK(e.ids() == Ids{"pregnancy-possible", "pregnancy-gadolinium"});
+    CHECK(e.flag("pregnancy-possible")->gate == Gate::ZoneIv);
+    CHECK(e.flag("pregnancy-gadolinium")->gate == Gate::Contrast);
+    CHECK_THAT(e.flag("pregnancy-possible")->message, Contains("Normal Operating Mode"));
+    const Evaluation noContrast = evaluate(s.doc(), std::nullopt, "en", test::mriRules(), ContrastPlan::No);
+    CHECK(noContrast.flag("pregnancy-possible")->severity == Severity::Review);
+    CHECK(noContrast.flag("pregnancy-gadolinium")->severity == Severity::Info);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patches and piercings: someone must act.
+
+TEST_CASE("a medication patch is a review naming removal and the prescriber for nitroglycerin or opioid patches") {
+    for (const std::string code : {"yes", "unsure"}) {
+        Screening s = Screening::noRisk();
+        s.answer("med-patch", code);
+        const Evaluation e = evaluate(s);
+        REQUIRE(e.ids() == Ids{"med-patch"});
+        CHECK(e.flag("med-patch")->severity == Severity::Review);
+        CHECK_THAT(e.flag("med-patch")->message, Contains("nitroglycerin") && Contains("opioid") &&
+                                                     Contains("prescriber") && Contains("Zone IV"));
+    }
+}
+
+TEST_CASE("a piercing that comes out is information and one that does not, or may not, is a review") {
+    Screening out = Screening::noRisk();
+    out.answer("piercing", "yes").answer("piercing-removable", "yes");
+    CHECK(evaluate(out).ids() == Ids{"piercing"});
+    for (const std::string code : {"no", "unsure"}) {
+        Screening kept = Screening::noRisk();
+        kept.answer("piercing", "yes").answer("piercing-removable", code);
+        INFO(code);
+        CHECK(evaluate(kept).ids() == Ids{"piercing-not-removable"});
+    }
+    Screening unsure = Screening::noRisk();
+    unsure.answer("piercing", "unsure").answer("piercing-removable", "yes");
+    CHECK(evaluate(unsure).ids() == Ids{"piercing-not-removable"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1047,19 +1602,24 @@ TEST_CASE("Spanish staff messages use Spanish MR terms and En espera for a hold"
         CHECK_THAT(es, !Contains("Retener") && !Contains("Insegur") && !Contains("estado RM") &&
                            !Contains("RM Condicional"));
         if (en.find("Hold:") != std::string::npos) CHECK_THAT(es, Contains("En espera:"));
+        if (en.find("Hold the contrast:") != std::string::npos) CHECK_THAT(es, Contains("Contraste en espera:"));
         if (en.find("MR Conditional") != std::string::npos) CHECK_THAT(es, Contains("condicional") && Contains("para RM"));
         if (en.find("MR Unsafe") != std::string::npos) CHECK_THAT(es, Contains("no segur") && Contains("para RM"));
         if (en.find("MR status") != std::string::npos) CHECK_THAT(es, Contains("estado de seguridad en RM"));
     }
 }
 
-TEST_CASE("the implant question names the implants patients forget, in English and Spanish") {
-    const LocalText& text = formItem("has-implants").text;
-    for (const char* word : {"pacemaker", "stent", "joint", "IUD", "port", "pump", "clips", "hearing implant", "metal"})
-        CHECK_THAT(text.base, Contains(word));
-    for (const char* word : {"marcapasos", "stent", "articulación", "DIU", "puerto", "bomba", "clips",
-                             "implante para oír", "metal"})
-        CHECK_THAT(text.in("es"), Contains(word));
+TEST_CASE("every zone-iv stop says Hold for the authorised signer and every contrast stop holds the contrast") {
+    for (const auto& rule : test::mriRules().rules) {
+        if (rule.severity != Severity::Stop) continue;
+        INFO(rule.id);
+        if (rule.gate == Gate::ZoneIv) {
+            if (rule.id != "weight-over-table-limit")
+                CHECK_THAT(rule.message.at("en"), Contains("Hold: the authorised signer must clear this before Zone IV."));
+        } else {
+            CHECK_THAT(rule.message.at("en"), !Contains("Zone IV"));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1244,6 +1804,38 @@ TEST_CASE("a site's renal, eGFR and gadolinium thresholds move the flags with th
     CHECK_THAT(doses.result.flags.front().message, Contains("reports 5 or more"));
 }
 
+
+TEST_CASE("a patient of 450 kg can be entered and gets the table-limit stop, and the form stops at 650 kg") {
+    Screening heavy = Screening::noRisk();
+    heavy.number("weight-kg", 450);
+    const Evaluation e = evaluate(heavy);
+    INFO("validation errors: " << e.errors());
+    CHECK(e.result.valid());
+    CHECK(e.ids() == Ids{"weight-over-table-limit"});
+    CHECK(formItem("weight-kg").maxValue->decimal == 650);
+    CHECK(formItem("weight-lb").maxValue->decimal == 1433);
+    heavy.number("weight-kg", 650);
+    CHECK(evaluate(heavy).result.valid());
+    heavy.number("weight-kg", 651);
+    CHECK_FALSE(evaluate(heavy).result.valid());
+    Screening pounds = Screening::noRisk();
+    pounds.answer("weight-unit", "[lb_av]").remove("weight-kg").number("weight-lb", 1000);
+    const Evaluation lb = evaluate(pounds);
+    CHECK(lb.result.valid());
+    CHECK(lb.ids() == Ids{"weight-over-table-limit"});
+}
+
+TEST_CASE("a site that accepts an eye doctor's examination as clearance gets no review for it, and imaging still asks for the report") {
+    Screening exam = Screening::noRisk();
+    exam.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "exam");
+    CHECK(evaluate(exam).ids() == Ids{"eye-metal-exam-only"});
+    const RuleSet site = rulesWith("eye_exam_clears", 1);
+    CHECK(evaluate(exam.doc(), std::nullopt, "en", site).result.flags.empty());
+    Screening never = Screening::noRisk();
+    never.answer("eye-metal-injury", "yes").answer("eye-metal-clearance", "none");
+    CHECK(evaluate(never.doc(), std::nullopt, "en", site).ids() == Ids{"eye-metal-not-cleared"});
+}
+
 // ---------------------------------------------------------------------------------------------
 // The shipped examples.
 
@@ -1283,15 +1875,16 @@ TEST_CASE("forms/README.md lists the flags of every example in forms/examples") 
     for (const auto& r : readmeExamples()) listed.insert(r.file);
     for (const auto& entry : std::filesystem::directory_iterator(test::sourcePath("forms/examples")))
         if (entry.path().extension() == ".json") files.insert(entry.path().filename().string());
-    CHECK(listed.size() == 9);
+    CHECK(listed.size() == 12);
     CHECK(listed == files);
 }
 
-TEST_CASE("each example raises exactly the flags forms/README.md says it should") {
+TEST_CASE("each example answers form 2.0.0 and raises exactly the flags forms/README.md says it should") {
     const auto rows = readmeExamples();
     REQUIRE_FALSE(rows.empty());
     const auto r = GENERATE_COPY(from_range(rows));
     const json doc = json::parse(test::slurp(test::sourcePath("forms/examples/" + r.file)));
+    CHECK(doc["questionnaire"] == "http://mrscreen.org/fhir/Questionnaire/mri-safety|2.0.0");
     const Evaluation e = evaluate(doc, std::nullopt, doc.value("language", "en"));
     INFO(r.file << " raised: " << join(e.ids()));
     INFO("validation errors: " << e.errors());
@@ -1310,6 +1903,11 @@ TEST_CASE("each example raises exactly the flags forms/README.md says it should"
     for (const auto& f : e.result.flags)
         if (f.severity == Severity::Stop) raisedStops.insert(f.id);
     CHECK(raisedStops == stops); // "(stop)" marks every stop flag and only those
+    // Every example answers every stop-level device.
+    for (const auto& q : deviceQuestions()) {
+        INFO(q);
+        CHECK(e.answers->answersOf(test::mriForm().indexOf(q)).size() == 1);
+    }
     test::keepForSchemaCheck("policy-example-" + r.file.substr(0, r.file.size() - 5), e.written());
 }
 
@@ -1317,13 +1915,10 @@ TEST_CASE("the possible-pregnancy example evaluated in Spanish gives Spanish sta
     const json doc = json::parse(test::slurp(test::sourcePath("forms/examples/possible-pregnancy.json")));
     const Evaluation es = evaluate(doc, std::nullopt, "es");
     const Evaluation en = evaluate(doc, std::nullopt, "en");
-    REQUIRE(es.ids() == Ids{"pregnancy-possible", "unsure-answers", "piercing"});
+    REQUIRE(es.ids() == Ids{"pregnancy-possible", "pregnancy-gadolinium", "unsure-answers", "piercing"});
     for (const auto& f : es.result.flags) {
-        const auto rule = std::find_if(test::mriRules().rules.begin(), test::mriRules().rules.end(),
-                                       [&](const Rule& r) { return r.id == f.id; });
-        REQUIRE(rule != test::mriRules().rules.end());
         INFO(f.id);
-        CHECK(f.message == rule->message.at("es"));
+        CHECK(f.message == policyRule(f.id).message.at("es"));
         CHECK(f.message != en.flag(f.id)->message);
     }
     CHECK_THAT(es.flag("pregnancy-possible")->message, Contains("podría estar embarazada"));
@@ -1351,9 +1946,6 @@ TEST_CASE("a language the policy has no messages in falls back to English") {
 // Labs that cannot be shown to be recent, and values printed next to their limits.
 
 TEST_CASE("a creatinine with no sample date is not taken as a recent eGFR for a patient with a renal risk factor") {
-    // egfr_max_age_days is "the oldest creatinine accepted": a lab whose date is unknown (the
-    // evaluate command accepts --creatinine without --creatinine-date) cannot be shown to be
-    // recent, yet renal-egfr-needed only fires when lab_age_days exists and is too large.
     Screening s = Screening::noRisk();
     s.answer("diabetes", "yes");
     const Evaluation undated = evaluate(s, normalLab(""));
@@ -1362,8 +1954,6 @@ TEST_CASE("a creatinine with no sample date is not taken as a recent eGFR for a 
 }
 
 TEST_CASE("a creatinine dated after the screening day is not taken as a recent eGFR") {
-    // The date is reported as a derived-value problem, but the eGFR still silences
-    // renal-egfr-needed as if the lab were current.
     Screening s = Screening::noRisk();
     s.answer("diabetes", "yes");
     const Evaluation future = evaluate(s, normalLab("2027-11-19"));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -346,7 +347,7 @@ TEST_CASE("an ordering operator on a choice question is refused", "[rules][error
 TEST_CASE("a condition on an unknown derived value is refused, listing the known ones", "[rules][errors]") {
     checkMessage(ruleError(json{{"derived", "gfr"}, {"operator", "<"}, {"value", 30}}),
                  {"rule 'r1': unknown derived value 'gfr'",
-                  "(known: age, weight_kg, height_cm, bmi, creatinine_mg_dl, egfr, lab_age_days)"});
+                  "(known: age, weight_kg, height_cm, bmi, creatinine_mg_dl, egfr, lab_age_days, creatinine_supplied)"});
 }
 
 TEST_CASE("a derived condition needs a numeric value or a parameter", "[rules][errors]") {
@@ -753,4 +754,200 @@ TEST_CASE("a rule on a time question fires when the answer matches", "[rules][ev
     // And an answer that is not a time should be refused at load.
     file["rules"][0]["when"]["answer"] = "half past ten";
     CHECK_THROWS_AS(loadRules(file.dump(), kFile, form), InputError);
+}
+
+// [SECTION] gates, site settings, catch-alls and contradictions, on a small form of their own
+
+namespace {
+
+json yesNoUnsure(const std::string& linkId, const std::string& text) {
+    json options = json::array();
+    for (const char* code : {"yes", "no", "unsure"})
+        options.push_back({{"valueCoding", {{"system", kAnswerSystem}, {"code", code}, {"display", code}}}});
+    return {{"linkId", linkId}, {"type", "choice"}, {"text", text}, {"answerOption", options}};
+}
+
+// A gateway ("any device?") that skips two devices, and two questions asked of everyone.
+const Questionnaire& deviceForm() {
+    static const Questionnaire q = mrscreen::test::formFromJson(
+        {{"resourceType", "Questionnaire"},
+         {"url", "http://example.org/devices"},
+         {"version", "1"},
+         {"status", "active"},
+         {"item",
+          {yesNoUnsure("has-device", "Any device?"),
+           {{"linkId", "devices"},
+            {"type", "group"},
+            {"text", "Devices"},
+            {"enableWhen", {{{"question", "has-device"}, {"operator", "!="}, {"answerCoding", {{"system", kAnswerSystem}, {"code", "no"}}}}}},
+            {"item", {yesNoUnsure("pump", "A pump?"), yesNoUnsure("stent", "A stent?")}}},
+           yesNoUnsure("dialysis", "Dialysis?"),
+           yesNoUnsure("tattoo", "Tattoo?")}}});
+    return q;
+}
+
+json deviceRules(json rules, json params = json::object()) {
+    return {{"mrscreenRules", 1}, {"questionnaire", "http://example.org/devices"}, {"languages", {"en", "es"}},
+            {"parameters", params}, {"rules", std::move(rules)}};
+}
+
+json deviceRule(const std::string& id, const std::string& severity, json when, const std::string& gate = "") {
+    json r = {{"id", id}, {"category", "implant"}, {"severity", severity}, {"when", std::move(when)},
+              {"message", {{"en", id + " message"}, {"es", "mensaje " + id}}}};
+    if (!gate.empty()) r["gates"] = gate;
+    return r;
+}
+
+json anyOf(const std::string& linkId, std::initializer_list<const char*> codes) {
+    json list = json::array();
+    for (const char* c : codes) list.push_back(answerIs(linkId, "=", c));
+    return {{"any", list}};
+}
+
+const RuleSet& deviceRuleSet() {
+    static const RuleSet rules = loadRules(
+        deviceRules(json::array({deviceRule("pump", "stop", anyOf("pump", {"yes", "unsure"})),
+                                 deviceRule("stent", "review", anyOf("stent", {"yes", "unsure"})),
+                                 deviceRule("dialysis", "stop", anyOf("dialysis", {"yes", "unsure"}), "contrast"),
+                                 deviceRule("tattoo", "info", yesTo("tattoo")),
+                                 deviceRule("unsure-answers", "review", {{"answered", "unsure"}, {"uncovered", true}})}))
+            .dump(),
+        "devices.rules.json", deviceForm());
+    return rules;
+}
+
+Assessment assessDevices(json items, ContrastPlan contrast = ContrastPlan::Unknown, const std::string& staff = "en") {
+    static std::vector<std::unique_ptr<Response>> keep; // the assessment's triggers point at nothing, but be safe
+    keep.push_back(std::make_unique<Response>(responseFromJson(
+        {{"resourceType", "QuestionnaireResponse"}, {"status", "completed"}, {"item", std::move(items)}})));
+    const ScreeningAnswers answers(deviceForm(), *keep.back());
+    AssessmentInput in;
+    in.language = "en";
+    in.staffLanguage = staff;
+    in.screeningDate = "2026-11-30";
+    in.contrast = contrast;
+    return assess(answers, &deviceRuleSet(), in);
+}
+
+json devicesGroup(json items) { return grp("devices", std::move(items)); }
+
+} // namespace
+
+TEST_CASE("a rule says what it gates, zone IV unless it says contrast, and a misspelt gate is refused", "[rules][gates]") {
+    const auto& rules = deviceRuleSet();
+    CHECK(rules.rules[0].gate == Gate::ZoneIv);
+    CHECK(rules.rules[2].gate == Gate::Contrast);
+    const auto message = inputErrorOf([] {
+        loadRules(deviceRules(json::array({deviceRule("x", "stop", yesTo("pump"), "contrst")})).dump(), "bad.json",
+                  deviceForm());
+    });
+    CHECK_THAT(message, Catch::Matchers::Contains("rule 'x'") && Catch::Matchers::Contains("zone-iv, contrast"));
+}
+
+TEST_CASE("a contrast flag is information for a non-contrast exam and keeps its severity when contrast is planned or unknown", "[rules][gates]") {
+    const json items = {no("has-device"), yes("dialysis"), no("tattoo")};
+    for (auto plan : {ContrastPlan::Unknown, ContrastPlan::Yes}) {
+        const auto a = assessDevices(items, plan);
+        const Flag* f = flag(a.flags, "dialysis");
+        REQUIRE(f);
+        CHECK(f->severity == Severity::Stop);
+        CHECK(f->gate == Gate::Contrast);
+    }
+    const auto noContrast = assessDevices(items, ContrastPlan::No);
+    const Flag* f = flag(noContrast.flags, "dialysis");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Info);
+}
+
+TEST_CASE("a zone IV flag keeps its severity whether or not contrast is planned", "[rules][gates]") {
+    const auto a = assessDevices({yes("has-device"), devicesGroup({yes("pump"), no("stent")}), no("dialysis"), no("tattoo")},
+                                 ContrastPlan::No);
+    const Flag* f = flag(a.flags, "pump");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Stop);
+    CHECK(f->gate == Gate::ZoneIv);
+}
+
+TEST_CASE("a site setting switches a rule on or off", "[rules][settings]") {
+    auto with = [](double value) {
+        return loadRules(deviceRules(json::array({deviceRule("strict-tattoo", "review",
+                                                             {{"all", {yesTo("tattoo"),
+                                                                       {{"setting", "strict"}, {"operator", "="}, {"value", 1}}}}})}),
+                                     {{"strict", {{"value", value}}}})
+                             .dump(),
+                         "s.json", deviceForm());
+    };
+    const Response r = responseFromJson({{"resourceType", "QuestionnaireResponse"}, {"status", "completed"},
+                                         {"item", {no("has-device"), no("dialysis"), yes("tattoo")}}});
+    const ScreeningAnswers answers(deviceForm(), r);
+    CHECK(ids(applyRules(with(1), answers, {}, "en")) == std::vector<std::string>{"strict-tattoo"});
+    CHECK(applyRules(with(0), answers, {}, "en").empty());
+    const auto unknown = inputErrorOf([] {
+        loadRules(deviceRules(json::array({deviceRule("x", "review", {{"setting", "nope"}, {"operator", "="}, {"value", 1}})})).dump(),
+                  "u.json", deviceForm());
+    });
+    CHECK_THAT(unknown, Catch::Matchers::Contains("unknown parameter 'nope'"));
+}
+
+TEST_CASE("Not sure on a question with its own rule raises that rule, not the catch-all", "[rules][unsure]") {
+    const auto a = assessDevices({yes("has-device"), devicesGroup({no("pump"), unsure("stent")}), no("dialysis"), unsure("tattoo")});
+    const Flag* stent = flag(a.flags, "stent");
+    REQUIRE(stent);
+    CHECK(stent->severity == Severity::Review);
+    CHECK(stent->message == "stent message");
+    // The catch-all keeps the Not sure on the tattoo question, whose rule only tests Yes.
+    const Flag* rest = flag(a.flags, "unsure-answers");
+    REQUIRE(rest);
+    REQUIRE(rest->triggers.size() == 1);
+    CHECK(rest->triggers[0].linkId == "tattoo");
+}
+
+TEST_CASE("a Yes to a device the gateway's No skipped raises a contradiction at that device's severity", "[rules][contradictions]") {
+    const auto a = assessDevices({no("has-device"), devicesGroup({yes("pump"), no("stent")}), no("dialysis"), no("tattoo")});
+    CHECK(a.valid()); // FHIR ignores the skipped answer; the screening must not
+    const Flag* f = flag(a.flags, "answers-contradict-pump");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Stop);
+    CHECK(f->category == "implant");
+    REQUIRE(f->triggers.size() == 2);
+    CHECK(f->triggers[0].linkId == "has-device");
+    CHECK(f->triggers[0].answers == std::vector<std::string>{"no"});
+    CHECK(f->triggers[1].linkId == "pump");
+    CHECK(f->triggers[1].answers == std::vector<std::string>{"yes"});
+    CHECK_THAT(f->message, Catch::Matchers::Contains("Any device?") && Catch::Matchers::Contains("A pump?") &&
+                               Catch::Matchers::Contains("pump message"));
+    CHECK_FALSE(flag(a.flags, "pump"));
+    CHECK_FALSE(flag(a.flags, "answers-contradict-stent")); // its skipped answer was No
+}
+
+TEST_CASE("a contradiction is raised in the staff language and at review level for a review device", "[rules][contradictions]") {
+    const auto a = assessDevices({no("has-device"), devicesGroup({unsure("stent")}), no("dialysis"), no("tattoo")},
+                                 ContrastPlan::Unknown, "es");
+    const Flag* f = flag(a.flags, "answers-contradict-stent");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Review);
+    CHECK_THAT(f->message, Catch::Matchers::Contains("contradicen") && Catch::Matchers::Contains("mensaje stent"));
+}
+
+TEST_CASE("answers that agree raise no contradiction, and the skipped answers are kept for staff", "[rules][contradictions]") {
+    const auto agreeing = assessDevices({yes("has-device"), devicesGroup({yes("pump"), no("stent")}), no("dialysis"), no("tattoo")});
+    CHECK(flag(agreeing.flags, "pump"));
+    for (const auto& f : agreeing.flags) CHECK(f.id.rfind("answers-contradict", 0) != 0);
+
+    const Response r = responseFromJson({{"resourceType", "QuestionnaireResponse"}, {"status", "completed"},
+                                         {"item", {no("has-device"), devicesGroup({no("pump"), yes("stent")}), no("dialysis"), no("tattoo")}}});
+    const ScreeningAnswers answers(deviceForm(), r);
+    const json kept = ignoredAnswersToJson(answers, "en");
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[1]["linkId"] == "stent");
+    CHECK(kept[1]["question"] == "A stent?");
+    CHECK(kept[1]["answers"] == json::array({"yes"}));
+}
+
+TEST_CASE("flag messages follow the staff language while validation follows the patient's", "[rules][language]") {
+    const auto a = assessDevices({yes("has-device"), devicesGroup({yes("pump"), no("stent")}), no("dialysis"), no("tattoo")},
+                                 ContrastPlan::Unknown, "es");
+    const Flag* f = flag(a.flags, "pump");
+    REQUIRE(f);
+    CHECK(f->message == "mensaje pump");
 }

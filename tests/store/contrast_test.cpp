@@ -207,6 +207,25 @@ TEST_CASE("flags are raised again only while the screening is submitted or revie
                Contains("is cleared; its flags are raised again only while it is submitted or reviewed"));
 }
 
+TEST_CASE("a contrast flag raised again after review gets its verdict until the contrast part is signed") {
+    Scratch s;
+    NewScreening noContrast = sample({flag("renal-egfr-low", Severity::Info, Gate::Contrast, "renal"),
+                                      flag("implant-hip", Severity::Info, Gate::ZoneIv, "implant")});
+    noContrast.contrastPlanned = "no";
+    const auto id = s.store->submit(noContrast, kPatient);
+    s.store->transition(id, {Action::Review, kNurse, "", ""});
+    s.store->setContrastPlanned(id, "yes", kNurse);
+    s.store->refreshFlags(id, {flag("renal-egfr-low", Severity::Stop, Gate::Contrast, "renal")}, kNurse);
+    CHECK(s.store->screening(id)->summary.openFlags == 1);
+    CHECK_THAT(refusalOf([&] { s.store->setFlagVerdict(id, "implant-hip", FlagVerdict::Verified, "", kNurse); }),
+               Contains("flags are reviewed only while it is submitted (contrast flags also while it is reviewed"));
+    s.store->setFlagVerdict(id, "renal-egfr-low", FlagVerdict::Verified, "eGFR 24 confirmed", kNurse);
+    CHECK(s.store->screening(id)->summary.openFlags == 0);
+    s.store->decideContrast(id, {"not_cleared", "", "eGFR 24", "", ""}, contrastSignature(kMrso), kMrso);
+    CHECK_THAT(refusalOf([&] { s.store->setFlagVerdict(id, "renal-egfr-low", FlagVerdict::Resolved, "", kNurse); }),
+               Contains("flags are reviewed only while it is submitted"));
+}
+
 // [SECTION] contrast planned
 
 TEST_CASE("whether contrast is planned is stored with the screening, set by staff and audited") {

@@ -95,6 +95,7 @@ void KioskHarness::wait(double seconds) {
 }
 
 void KioskHarness::tapAt(float x, float y) {
+    ++taps_;
     frameAt(ImVec2(x, y), false);
     frameAt(ImVec2(x, y), true);
     frameAt(ImVec2(x, y), false);
@@ -111,6 +112,7 @@ void KioskHarness::hold(float x, float y, double seconds) {
 
 void KioskHarness::drag(const std::vector<ImVec2>& points) {
     if (points.empty()) return;
+    ++drags_;
     frameAt(points.front(), false);
     for (const auto& p : points) frameAt(p, true);
     frameAt(points.back(), false);

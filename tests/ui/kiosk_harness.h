@@ -58,6 +58,10 @@ public:
     // Scrolls a drag-scroll area by dragging the finger `dy` pixels (negative: content moves up).
     void scroll(const std::string& area, float dy);
 
+    // Taps (presses and releases in place) and drags (scrolls, strokes) so far: what a patient does.
+    int taps() const { return taps_; }
+    int drags() const { return drags_; }
+
     std::string screen() const { return ui::screenName(state().screen); }
     std::string page() const { return state().pageKey; }
 
@@ -72,6 +76,7 @@ private:
     ImGuiContext* context_ = nullptr;
     std::unique_ptr<ui::Kiosk> kiosk_;
     double now_ = 1;
+    int taps_ = 0, drags_ = 0;
     const ui::KioskState& state() const { return kiosk_->state(); }
     void frameAt(ImVec2 mouse, bool down, double dt = 1.0 / 30);
 };
