@@ -102,6 +102,13 @@ ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, 
         if (!problems.str().empty()) err << problems.str();
         return path;
     };
+    // The staff screens show each screening with its own form, and raise the flags a lab or a
+    // contrast-planned change gives through the same re-evaluation as the CLI.
+    s.staffLanguage = config.staffLanguage;
+    s.formFor = [catalog](const store::ScreeningDetail& detail) { return catalog->forScreening(detail); };
+    s.reassess = [&store, &config, catalog](std::int64_t id, const screening::Actor& actor) {
+        reassess(store, *catalog, config, id, actor);
+    };
     return s;
 }
 

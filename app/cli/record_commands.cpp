@@ -36,21 +36,9 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     in.recordId = id;
     in.version = store.nextRecordVersion(id);
     in.detail = &*detail;
-    in.form = &version.form;
-    in.formSha256 = version.formSha256;
+    in.form = &version; // the record computes the eGFR itself, with store::assessStored
+    in.staffLanguage = config.staffLanguage;
     in.scanner = config.scanner();
-    if (!detail->labs.empty()) {
-        // The latest creatinine and its eGFR from the one assessment every screen shows.
-        const auto& lab = detail->labs.back();
-        const auto assessment = store::assessStored(version, *detail, config.staffLanguage);
-        record::RecordLabs labs;
-        labs.creatinine = lab.value;
-        labs.creatinineUnit = lab.unit;
-        labs.egfr = assessment.derived.egfr.value_or(0);
-        if (!assessment.derived.egfrMethod.empty()) labs.equation = assessment.derived.egfrMethod;
-        labs.date = lab.takenOn;
-        in.labs = labs;
-    }
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;
     info.name = config.siteName;
