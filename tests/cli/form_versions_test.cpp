@@ -520,3 +520,18 @@ TEST_CASE("with contrast unknown, Zone IV clears without an override but contras
     store->decideContrast(id, {"not_cleared", "", "on dialysis: no gadolinium", "", ""}, signature, kMrso);
     CHECK_THAT(site.show(id).out, Contains("Contrast  not_cleared by omar"));
 }
+
+TEST_CASE("an import that says No to implants and Yes to a pacemaker keeps the ignored answer and shows it") {
+    Site site("contradictory-import", false);
+    const auto id = site.imported(test::sourcePath("forms/examples/contradictory-import.json"));
+    const json j = json::parse(site.show(id, true).out);
+    REQUIRE(j["ignoredAnswers"].is_array());
+    REQUIRE_FALSE(j["ignoredAnswers"].empty());
+    bool contradiction = false;
+    for (const auto& f : j["flagList"])
+        contradiction = contradiction || f["id"].get<std::string>().rfind("answers-contradict-", 0) == 0;
+    CHECK(contradiction);
+    const auto text = site.show(id);
+    CHECK_THAT(text.out, Contains("Answers to questions that did not apply (kept for staff)"));
+    CHECK_THAT(text.out, Contains(j["ignoredAnswers"][0]["question"].get<std::string>()));
+}
