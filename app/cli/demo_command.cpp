@@ -421,8 +421,7 @@ std::vector<std::int64_t> seed(DemoSeeder& d, const DemoVisits& v) {
     d.review(id, "ned");
     d.decideContrast(id, "rita", "not_cleared", "",
                      "Severe reaction to gadolinium in 2023: no gadolinium; non-contrast protocol.");
-    d.decide(id, "omar", Action::Clear, "",
-             "Non-contrast protocol ordered by the radiologist; no gadolinium.");
+    d.decide(id, "omar", Action::Clear, "", ""); // no Zone IV hazard: the contrast part holds the reason
     Response corrected = d.response(v.ramanCorrected);
     corrected.status = "amended";
     ids.push_back(id);
