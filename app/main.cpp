@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     auto* staffAdd = staff->add_subcommand("add", "Add a staff account");
     staffAdd->add_option("--username", st.username, "Sign-in name, one word")->required();
     staffAdd->add_option("--name", st.name, "Name as it appears on records")->required();
-    staffAdd->add_option("--role", st.role, "nurse, mrso or admin")->required();
+    staffAdd->add_option("--role", st.role, "nurse, mrso, radiologist or admin")->required();
     auto* staffList = staff->add_subcommand("list", "List staff accounts");
     staffList->add_flag("--json", st.json, "Print JSON");
     auto* staffDisable = staff->add_subcommand("disable", "Disable an account");

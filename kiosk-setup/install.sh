@@ -315,6 +315,10 @@ install_file 0755 "$BUILT" "$BIN"
 for f in "$REPO_ROOT"/forms/*.json; do
     install_file 0644 "$f" "$SHARE/forms/$(basename "$f")"
 done
+# Earlier form versions: screenings answered with them are always shown with them.
+for f in "$REPO_ROOT"/forms/archive/*.json; do
+    install_file 0644 "$f" "$SHARE/forms/archive/$(basename "$f")"
+done
 install_file 0644 "$SCRIPT_DIR/mrscreen.example.toml" "$SHARE/mrscreen.example.toml"
 install_file 0644 "$SCRIPT_DIR/README.md" "$SHARE/README.md"
 

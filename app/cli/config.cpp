@@ -1,5 +1,6 @@
 #include "cli/config.h"
 #include "cli/commands.h"
+#include "cli/form_files.h"
 
 #include "screening/questionnaire.h"
 
@@ -27,6 +28,8 @@ store::StoreOptions KioskConfig::storeOptions() const {
     o.policy.signerRoles.clear();
     for (const auto& r : signerRoles) o.policy.signerRoles.push_back(*screening::parseRole(r));
     o.policy.signerMustDifferFromReviewer = signerMustDifferFromReviewer;
+    o.policy.contrastSignerRoles.clear();
+    for (const auto& r : contrastSignerRoles) o.policy.contrastSignerRoles.push_back(*screening::parseRole(r));
     o.lockoutAttempts = lockoutAttempts;
     o.lockoutSeconds = lockoutMinutes * 60;
     return o;
@@ -82,7 +85,8 @@ KioskConfig loadConfig(const std::string& path) {
     Reader r{path, {}};
     for (const auto& [key, value] : root) {
         (void)value;
-        static const std::set<std::string> sections = {"storage", "form", "policy", "staff", "site", "kiosk", "scanner"};
+        static const std::set<std::string> sections = {"storage", "form", "policy", "workflow", "staff", "site",
+                                                       "kiosk", "scanner"};
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
@@ -113,13 +117,35 @@ KioskConfig loadConfig(const std::string& path) {
             const auto parsed = role ? screening::parseRole(*role) : std::nullopt;
             if (!parsed || *parsed == screening::Role::Patient)
                 r.problems.push_back("[policy] signer_roles: '" + role.value_or("?") +
-                                     "' is not a staff role (nurse, mrso, admin)");
+                                     "' is not a staff role (nurse, mrso, radiologist, admin)");
             else
                 c.signerRoles.push_back(*role);
         }
         if (c.signerRoles.empty() && roles) r.problems.push_back("[policy] signer_roles must name at least one role");
     }
-    const auto* site = r.section(root, "site", {"name", "signing_key", "signing_cert", "trusted_ca"});
+    const auto* workflow = r.section(root, "workflow", {"contrast_signer_roles"});
+    if (workflow && workflow->contains("contrast_signer_roles")) {
+        c.contrastSignerRoles.clear();
+        const auto* roles = (*workflow)["contrast_signer_roles"].as_array();
+        if (!roles)
+            r.problems.push_back("[workflow] contrast_signer_roles must be a list such as [\"mrso\", \"radiologist\"]");
+        for (std::size_t i = 0; roles && i < roles->size(); ++i) {
+            const auto role = (*roles)[i].value<std::string>();
+            const auto parsed = role ? screening::parseRole(*role) : std::nullopt;
+            if (!parsed || *parsed == screening::Role::Patient)
+                r.problems.push_back("[workflow] contrast_signer_roles: '" + role.value_or("?") +
+                                     "' is not a staff role (nurse, mrso, radiologist, admin)");
+            else
+                c.contrastSignerRoles.push_back(*role);
+        }
+        if (c.contrastSignerRoles.empty() && roles)
+            r.problems.push_back("[workflow] contrast_signer_roles must name at least one role");
+    }
+    const auto* site = r.section(root, "site", {"name", "signing_key", "signing_cert", "trusted_ca", "staff_language"});
+    r.read(site, "site", "staff_language", c.staffLanguage);
+    if (c.staffLanguage.empty() || c.staffLanguage.size() > 8 ||
+        c.staffLanguage.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
+        r.problems.push_back("[site] staff_language must be a language code such as \"en\" or \"es\"");
     r.read(site, "site", "name", c.siteName);
     r.read(site, "site", "signing_key", c.signingKey);
     r.read(site, "site", "signing_cert", c.signingCert);
@@ -172,6 +198,17 @@ screening::ScannerSetup KioskConfig::scanner() const {
     if (scannerSpatialGradientTPerM > 0) s.spatialGradientTPerM = scannerSpatialGradientTPerM;
     s.sarMode = screening::parseOperatingMode(scannerSarMode).value_or(screening::OperatingMode::Unknown);
     return s;
+}
+
+std::string KioskConfig::formArchiveDir() const {
+    const auto parent = std::filesystem::path(form).parent_path();
+    return (parent.empty() ? std::filesystem::path("archive") : parent / "archive").string();
+}
+
+store::FormCatalog formCatalog(store::Store& store, const KioskConfig& config) {
+    std::vector<std::string> files = store::FormCatalog::filesIn(config.formArchiveDir());
+    for (const auto& path : formFilePaths(config.form)) files.push_back(path);
+    return store::FormCatalog(store, std::move(files), config.formArchiveDir());
 }
 
 std::unique_ptr<store::Store> openStore(const KioskConfig& config) {

@@ -5,6 +5,7 @@
 
 #include "screening/mr_conditional.h"
 #include "screening/questionnaire.h"
+#include "store/form_catalog.h"
 #include "store/store.h"
 
 #include <iosfwd>
@@ -19,6 +20,8 @@ struct KioskConfig {
     std::string database; // empty: <dataDir>/mrscreen.db
     std::string form = "forms/mri-safety";
     std::vector<std::string> signerRoles = {"mrso"};
+    std::vector<std::string> contrastSignerRoles = {"mrso", "radiologist"}; // [workflow]
+    std::string staffLanguage = "en"; // [site]: the language staff read flags in
     bool signerMustDifferFromReviewer = true;
     int lockoutAttempts = 5;
     int lockoutMinutes = 15;
@@ -41,6 +44,8 @@ struct KioskConfig {
     std::string signingKeyPath() const;
     std::string signingCertPath() const;
     std::string recordsDir() const { return dataDir + "/records"; }
+    // Where earlier versions of the form are kept: <the form's folder>/archive.
+    std::string formArchiveDir() const;
 
     std::string databasePath() const;
     store::StoreOptions storeOptions() const;
@@ -54,11 +59,21 @@ struct StoreContext;
 // its data directory and database.
 KioskConfig configFor(const StoreContext& ctx);
 
+// The form versions screenings were answered with: the store's, else the archive folder's and the
+// configured form files' (when their sha256 matches). `store` must outlive it.
+store::FormCatalog formCatalog(store::Store& store, const KioskConfig& config);
+
 // Renders, signs and files the next record version of a screening (atomically, then registered in
-// the store). Without a site signing key it stores nothing, says so on `err` and returns nullopt.
+// the store) with `version`, the form and rules the screening was answered with. Without a site
+// signing key it stores nothing, says so on `err` and returns nullopt.
 std::optional<std::string> produceRecord(store::Store& store, const KioskConfig& config,
-                                         const screening::Questionnaire& form, const std::string& formSha256,
-                                         std::int64_t id, const screening::Actor& actor, std::ostream& err);
+                                         const store::FormVersion& version, std::int64_t id,
+                                         const screening::Actor& actor, std::ostream& err);
+
+// Re-evaluates a stored screening's rules with its own form version (after staff add a lab or set
+// whether contrast is planned) and stores the flags it raises now (Store::refreshFlags).
+void reassess(store::Store& store, store::FormCatalog& catalog, const KioskConfig& config, std::int64_t id,
+              const screening::Actor& actor);
 
 // Opens the store the config names, creating the data directory when needed.
 std::unique_ptr<store::Store> openStore(const KioskConfig& config);

@@ -51,7 +51,8 @@ const std::vector<DemoStaff>& demoStaff() {
         {"nina", "Nina Okoro, RN", Role::Nurse, "111111"},
         {"ned", "Ned Park, RN", Role::Nurse, "222222"},
         {"omar", "Omar Haddad, MRSO", Role::Mrso, "333333"},
-        {"ada", "Ada Stein", Role::Admin, "444444"}};
+        {"ada", "Ada Stein", Role::Admin, "444444"},
+        {"rita", "Dr Rita Alves, radiologist", Role::Radiologist, "555555"}};
     return staff;
 }
 
@@ -165,7 +166,7 @@ public:
     DemoSeeder(store::Store& store, const KioskConfig& config, const FormFiles& files,
                std::string examplesDir, std::ostream& err)
         : store_(store), config_(config), files_(files), examplesDir_(std::move(examplesDir)),
-          err_(err), now_(store::nowUtc()) {}
+          err_(err), now_(store::nowUtc()), catalog_(formCatalog(store, config)) {}
 
     // The example with this visit's patient, times and answers, checked against the form as
     // submission checks it; throws naming the example when it no longer fits.
@@ -234,8 +235,15 @@ public:
         record(id, signer);
     }
 
+    // The contrast part of the decision, signed by the radiologist.
+    void decideContrast(std::int64_t id, const std::string& signer, const std::string& outcome,
+                        const std::string& conditions, const std::string& reason) {
+        store_.decideContrast(id, {outcome, conditions, reason, "", ""}, signature("contrast", signer),
+                              actorOf(signer));
+    }
+
     void record(std::int64_t id, const std::string& by) {
-        produceRecord(store_, config_, files_.form, store_.screening(id)->formSha256, id,
+        produceRecord(store_, config_, *catalog_.forScreening(*store_.screening(id)), id,
                       actorOf(by), err_);
     }
 
@@ -247,6 +255,7 @@ public:
         lab.unit = "mg/dL";
         lab.takenOn = dayAgo(now_, daysAgo);
         store_.addLab(id, lab, actorOf(nurse));
+        reassess(store_, catalog_, config_, id, actorOf(nurse)); // what the lab raises is a flag
         const store::PatientIdentity patient = store_.screening(id)->summary.patient;
         const double egfr = ckdEpi2021(mgPerDl, ageInYears(patient.birthDate, dayAgo(now_, 0)),
                                        patient.sex == "female" ? Sex::Female : Sex::Male);
@@ -272,9 +281,12 @@ public:
         store::NewScreening s;
         s.formUrl = files_.form.url;
         s.formVersion = files_.form.version;
-        s.formSha256 = store::sha256Hex(readFile(files_.questionnairePath));
-        s.rulesSha256 =
-            files_.rulesPath.empty() ? "" : store::sha256Hex(readFile(files_.rulesPath));
+        s.formJson = files_.questionnaireText;
+        s.rulesJson = files_.rulesText;
+        s.formSha256 = store::sha256Hex(s.formJson);
+        s.rulesSha256 = s.rulesJson.empty() ? "" : store::sha256Hex(s.rulesJson);
+        s.contrastPlanned = contrastPlanName(in.contrast);
+        s.ignoredAnswersJson = ignoredAnswersToJson(answers, in.language).dump();
         s.language = in.language;
         s.responseJson = responseToJson(corrected, &files_.form, &answers).dump();
         s.flags = a.flags;
@@ -292,6 +304,8 @@ private:
         AssessmentInput in;
         in.language = files_.form.supportsLanguage(r.language) ? r.language : files_.form.language;
         in.screeningDate = screeningDateOf(r, todayIso());
+        in.staffLanguage = config_.staffLanguage;
+        in.contrast = contrastPlannedOf(r);
         return in;
     }
 
@@ -306,6 +320,7 @@ private:
     std::string examplesDir_;
     std::ostream& err_;
     std::string now_;
+    store::FormCatalog catalog_;
 };
 
 json text(const std::string& s) {
@@ -404,8 +419,9 @@ std::vector<std::int64_t> seed(DemoSeeder& d, const DemoVisits& v) {
     d.verdict(id, "ned", "previous-mri-problem", V::Verified,
               "The problem was the contrast reaction above.");
     d.review(id, "ned");
-    d.decide(id, "omar", Action::Clear, "",
-             "Non-contrast protocol ordered by the radiologist; no gadolinium.");
+    d.decideContrast(id, "rita", "not_cleared", "",
+                     "Severe reaction to gadolinium in 2023: no gadolinium; non-contrast protocol.");
+    d.decide(id, "omar", Action::Clear, "", ""); // no Zone IV hazard: the contrast part holds the reason
     Response corrected = d.response(v.ramanCorrected);
     corrected.status = "amended";
     ids.push_back(id);
@@ -517,9 +533,9 @@ int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err) {
         out << "  " << padded(stateName(state), 26) << n << "\n";
     out << "\nStaff accounts (these PINs are for demonstration only: never use them on a real "
            "kiosk):\n"
-        << "  " << padded("USERNAME", 10) << padded("NAME", 20) << padded("ROLE", 7) << "PIN\n";
+        << "  " << padded("USERNAME", 10) << padded("NAME", 28) << padded("ROLE", 12) << "PIN\n";
     for (const auto& s : demoStaff())
-        out << "  " << padded(s.username, 10) << padded(s.name, 20) << padded(roleName(s.role), 7)
+        out << "  " << padded(s.username, 10) << padded(s.name, 28) << padded(roleName(s.role), 12)
             << s.pin << "\n";
     std::string where = " --data-dir " + config.dataDir;
     if (!ctx.configPath.empty())

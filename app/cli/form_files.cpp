@@ -45,10 +45,21 @@ FormFiles loadFormFiles(const std::string& pathOrStem) {
             throw screening::InputError(pathOrStem, {"no form here: expected " + f.questionnairePath});
         if (isFile(pathOrStem + ".rules.json")) f.rulesPath = pathOrStem + ".rules.json";
     }
-    f.form = screening::loadQuestionnaire(readFile(f.questionnairePath), f.questionnairePath);
-    if (!f.rulesPath.empty())
-        f.rules = screening::loadRules(readFile(f.rulesPath), f.rulesPath, f.form);
+    f.questionnaireText = readFile(f.questionnairePath);
+    f.form = screening::loadQuestionnaire(f.questionnaireText, f.questionnairePath);
+    if (!f.rulesPath.empty()) {
+        f.rulesText = readFile(f.rulesPath);
+        f.rules = screening::loadRules(f.rulesText, f.rulesPath, f.form);
+    }
     return f;
+}
+
+std::vector<std::string> formFilePaths(const std::string& pathOrStem) {
+    const std::string qSuffix = ".questionnaire.json";
+    if (endsWith(pathOrStem, qSuffix))
+        return {pathOrStem, pathOrStem.substr(0, pathOrStem.size() - qSuffix.size()) + ".rules.json"};
+    if (endsWith(pathOrStem, ".json")) return {pathOrStem};
+    return {pathOrStem + qSuffix, pathOrStem + ".rules.json"};
 }
 
 } // namespace mrscreen::cli

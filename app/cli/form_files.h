@@ -8,12 +8,15 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mrscreen::cli {
 
 struct FormFiles {
     std::string questionnairePath;
     std::string rulesPath; // empty when the form has no rules file
+    std::string questionnaireText; // the files' exact text, as kept with each screening
+    std::string rulesText;
     screening::Questionnaire form;
     std::optional<screening::RuleSet> rules;
 };
@@ -22,5 +25,8 @@ struct FormFiles {
 std::string readFile(const std::string& path);
 
 FormFiles loadFormFiles(const std::string& pathOrStem);
+
+// The questionnaire and rules file paths a stem or path names (whether or not they exist).
+std::vector<std::string> formFilePaths(const std::string& pathOrStem);
 
 } // namespace mrscreen::cli

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <sstream>
 #include <spawn.h>
@@ -86,16 +87,27 @@ ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, 
     s.renderPage = [dir = config.dataDir + "/previews"](const std::string& pdf, std::string& problem) {
         return renderFirstPage(pdf, dir, problem);
     };
-    s.produceRecord = [&store, &config, &files, &err](std::int64_t id, const screening::Actor& actor) {
+    // One catalog for the window's life: each screening's own form version, parsed once.
+    auto catalog = std::make_shared<store::FormCatalog>(formCatalog(store, config));
+    s.produceRecord = [&store, &config, &err, catalog](std::int64_t id, const screening::Actor& actor) {
         std::ostringstream problems;
         std::optional<std::string> path;
         try {
-            path = produceRecord(store, config, files.form, store.screening(id).value().formSha256, id, actor, problems);
+            const auto detail = store.screening(id);
+            if (!detail) throw store::Refused("there is no screening " + std::to_string(id));
+            path = produceRecord(store, config, *catalog->forScreening(*detail), id, actor, problems);
         } catch (const std::exception& e) {
             problems << "mrscreen: the signed record of screening " << id << " failed: " << e.what() << "\n";
         }
         if (!problems.str().empty()) err << problems.str();
         return path;
+    };
+    // The staff screens show each screening with its own form, and raise the flags a lab or a
+    // contrast-planned change gives through the same re-evaluation as the CLI.
+    s.staffLanguage = config.staffLanguage;
+    s.formFor = [catalog](const store::ScreeningDetail& detail) { return catalog->forScreening(detail); };
+    s.reassess = [&store, &config, catalog](std::int64_t id, const screening::Actor& actor) {
+        reassess(store, *catalog, config, id, actor);
     };
     return s;
 }

@@ -5,9 +5,6 @@
 #include "record/atomic_file.h"
 #include "record/pdf_signature.h"
 #include "record/record_pdf.h"
-#include "screening/answers.h"
-#include "screening/derived.h"
-#include "screening/response.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -18,8 +15,8 @@
 namespace mrscreen::cli {
 
 std::optional<std::string> produceRecord(store::Store& store, const KioskConfig& config,
-                                         const screening::Questionnaire& form, const std::string& formSha256,
-                                         std::int64_t id, const screening::Actor& actor, std::ostream& err) {
+                                         const store::FormVersion& version, std::int64_t id,
+                                         const screening::Actor& actor, std::ostream& err) {
     if (!std::filesystem::exists(config.signingKeyPath()) || !std::filesystem::exists(config.signingCertPath())) {
         err << "mrscreen: screening " << id << " is stored, but no signed PDF record was made: there is no site "
             << "signing key at " << config.signingKeyPath() << ". Run 'mrscreen keygen' (or set [site] "
@@ -29,30 +26,19 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     const auto identity = record::loadSigningIdentity(config.signingKeyPath(), config.signingCertPath());
     const auto detail = store.screening(id);
     if (!detail) throw store::Refused("there is no screening " + std::to_string(id));
+    if (detail->formSha256 != version.formSha256 || detail->rulesSha256 != version.rulesSha256)
+        throw store::FormMissing("screening " + std::to_string(id) + " was answered with form " + detail->formUrl +
+                                 "|" + detail->formVersion + " (sha256 " + detail->formSha256.substr(0, 8) +
+                                 "…), not the form version given for its record; mrscreen never renders a "
+                                 "screening with another form.");
     record::RecordInput in;
     in.siteName = config.siteName;
     in.recordId = id;
     in.version = store.nextRecordVersion(id);
     in.detail = &*detail;
-    in.form = &form;
-    in.formSha256 = formSha256;
+    in.form = &version; // the record computes the eGFR itself, with store::assessStored
+    in.staffLanguage = config.staffLanguage;
     in.scanner = config.scanner();
-    if (!detail->labs.empty()) {
-        // The latest creatinine, with the eGFR as of the day the sample was drawn.
-        const auto& lab = detail->labs.back();
-        const auto response = screening::readResponse(detail->responseJson, "screening " + std::to_string(id));
-        const screening::ScreeningAnswers answers(form, response);
-        const auto unit = lab.unit == "umol/L" ? screening::CreatinineUnit::UmolPerL : screening::CreatinineUnit::MgPerDl;
-        const auto derived = screening::computeDerived(answers, lab.takenOn.empty() ? detail->summary.submittedAt.substr(0, 10)
-                                                                                    : lab.takenOn,
-                                                       screening::Creatinine{lab.value, unit, lab.takenOn});
-        record::RecordLabs labs;
-        labs.creatinine = lab.value;
-        labs.creatinineUnit = lab.unit;
-        labs.egfr = derived.egfr.value_or(0);
-        labs.date = lab.takenOn;
-        in.labs = labs;
-    }
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;
     info.name = config.siteName;
@@ -72,19 +58,29 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     return path;
 }
 
+void reassess(store::Store& store, store::FormCatalog& catalog, const KioskConfig& config, std::int64_t id,
+              const screening::Actor& actor) {
+    const auto detail = store.screening(id);
+    if (!detail) throw store::Refused("there is no screening " + std::to_string(id));
+    const auto version = catalog.forScreening(*detail);
+    const auto assessment = store::assessStored(*version, *detail, config.staffLanguage);
+    store.refreshFlags(id, assessment.flags, actor);
+}
+
 int runRecord(const StoreContext& ctx, std::int64_t id, std::ostream& out, std::ostream& err) {
     try {
         KioskConfig config = configFor(ctx);
-        const FormFiles form = loadFormFiles(config.form);
         const auto store = openStore(config);
         const auto detail = store->screening(id);
         if (!detail) {
             err << "mrscreen record: there is no screening " << id << "\n";
             return 2;
         }
+        auto catalog = formCatalog(*store, config);
+        const auto version = catalog.forScreening(*detail); // its own form, or a refusal
         const char* user = std::getenv("USER");
         const screening::Actor actor{std::string("cli:") + (user && *user ? user : "operator"), screening::Role::Admin};
-        const auto path = produceRecord(*store, config, form.form, detail->formSha256, id, actor, err);
+        const auto path = produceRecord(*store, config, *version, id, actor, err);
         if (!path) return 1;
         out << "Signed record written: " << *path << "\n";
         return 0;

@@ -5,7 +5,9 @@
 
 #include "record/atomic_file.h"
 #include "record/fhir_export.h"
+#include "screening/answers.h"
 #include "screening/assessment.h"
+#include "screening/response.h"
 #include "screening/derived.h"
 #include "store/audit.h"
 #include "store/clock.h"
@@ -74,6 +76,32 @@ json summaryJson(const store::ScreeningSummary& s) {
             {"submittedAt", s.submittedAt},
             {"reviewedBy", s.reviewedBy},
             {"flags", {{"stop", s.stopFlags}, {"review", s.reviewFlags}, {"info", s.infoFlags}, {"open", s.openFlags}}}};
+}
+
+// Every answered question that applies, in form order, with the text of the screening's own form:
+// [{"linkId", "question", "answers": [...]}].
+json answersJson(const ScreeningAnswers& answers, const std::string& language) {
+    const Questionnaire& form = answers.form();
+    json list = json::array();
+    for (int i : answers.enabledItems()) {
+        const Item& item = form.items[std::size_t(i)];
+        if (!isQuestion(item.type)) continue;
+        json texts = json::array();
+        for (const Value* v : answers.answersOf(i)) {
+            const AnswerOption* option = item.option(*v);
+            texts.push_back(option ? option->display.in(language) : v->toText());
+        }
+        if (!texts.empty())
+            list.push_back({{"linkId", item.linkId}, {"question", item.text.in(language)}, {"answers", texts}});
+    }
+    return list;
+}
+
+std::string joined(const json& texts) {
+    std::string out;
+    for (const auto& t : texts)
+        if (t.is_string()) out += (out.empty() ? "" : "; ") + t.get<std::string>();
+    return out;
 }
 
 std::string patientName(const store::PatientIdentity& p) {
@@ -165,12 +193,19 @@ int runQueue(const StoreContext& ctx, bool asJson, std::ostream& out, std::ostre
 
 int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream& out, std::ostream& err) {
     return guarded("show", err, [&] {
-        const auto store = openStore(configFor(ctx));
+        const KioskConfig config = configFor(ctx);
+        const auto store = openStore(config);
         const auto d = store->screening(id);
         if (!d) {
             err << "mrscreen show: there is no screening " << id << " (mrscreen queue lists the open ones)\n";
             return 2;
         }
+        // Shown only with the form it was answered with; without it, refused (nothing printed).
+        auto catalog = formCatalog(*store, config);
+        const auto version = catalog.forScreening(*d);
+        const std::string language = version->form.supportsLanguage(d->language) ? d->language : version->form.language;
+        const Response response = readResponse(d->responseJson, "screening " + std::to_string(id));
+        const ScreeningAnswers answers(version->form, response); // keeps a reference to both
         if (asJson) {
             json j = summaryJson(d->summary);
             j["form"] = {{"url", d->formUrl}, {"version", d->formVersion}, {"sha256", d->formSha256},
@@ -186,11 +221,24 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
                                          {"severity", severityName(f.severity)}, {"message", f.message},
                                          {"triggers", json::parse(f.triggersJson, nullptr, false)},
                                          {"status", verdictName(f.status)}, {"statusBy", f.statusBy},
-                                         {"statusAt", f.statusAt}, {"note", f.note}});
+                                         {"statusAt", f.statusAt}, {"note", f.note}, {"gate", f.gate}});
+            j["contrastPlanned"] = {{"planned", d->contrastPlanned}, {"by", d->contrastPlannedBy},
+                                    {"at", d->contrastPlannedAt}};
+            j["answers"] = answersJson(answers, language);
+            j["ignoredAnswers"] = json::parse(d->ignoredAnswersJson, nullptr, false);
             if (d->decision)
                 j["decision"] = {{"outcome", d->decision->outcome}, {"conditions", d->decision->conditions},
                                  {"overrideReason", d->decision->overrideReason},
                                  {"decidedBy", d->decision->decidedBy}, {"decidedAt", d->decision->decidedAt}};
+            // Both parts of the decision: Zone IV ("decision", above, kept for readers of 1.x) and contrast.
+            j["decisions"] = {{"zoneIv", j.contains("decision") ? j["decision"] : json(nullptr)},
+                              {"contrast", d->contrastDecision
+                                               ? json{{"outcome", d->contrastDecision->outcome},
+                                                      {"conditions", d->contrastDecision->conditions},
+                                                      {"reason", d->contrastDecision->reason},
+                                                      {"decidedBy", d->contrastDecision->decidedBy},
+                                                      {"decidedAt", d->contrastDecision->decidedAt}}
+                                               : json(nullptr)}};
             j["history"] = json::array();
             for (const auto& e : d->history)
                 j["history"].push_back({{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
@@ -204,23 +252,47 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
             << "\n"
             << "Form      " << d->formUrl << " | " << d->formVersion << " (sha256 " << d->formSha256.substr(0, 12)
             << ")\n"
-            << "Submitted " << s.submittedAt << " (" << s.origin << ")\n";
+            << "Submitted " << s.submittedAt << " (" << s.origin << ")\n"
+            << "Contrast  planned: " << d->contrastPlanned
+            << (d->contrastPlanned == "unknown" ? " (counts as planned)" : "")
+            << (d->contrastPlannedBy.empty() ? "" : ", set by " + d->contrastPlannedBy + " at " + d->contrastPlannedAt)
+            << "\n";
         if (d->amendsId) out << "Corrects  screening " << *d->amendsId << "\n";
         if (d->amendedById) out << "Replaced  by screening " << *d->amendedById << "\n";
         out << "\nFlags (" << d->flags.size() << ")\n";
         for (const auto& f : d->flags) {
             std::string severity = severityName(f.severity);
             for (auto& c : severity) c = char(std::toupper(static_cast<unsigned char>(c)));
-            out << "  " << padded(severity, 8) << padded(f.ruleId, 30) << padded(verdictName(f.status), 10)
-                << f.message << "\n";
+            out << "  " << padded(severity, 8) << padded(f.ruleId, 30) << padded(f.gate, 10)
+                << padded(verdictName(f.status), 10) << f.message << "\n";
             if (!f.statusBy.empty())
-                out << "  " << std::string(48, ' ') << "by " << f.statusBy << " at " << f.statusAt
+                out << "  " << std::string(58, ' ') << "by " << f.statusBy << " at " << f.statusAt
                     << (f.note.empty() ? "" : ": " + f.note) << "\n";
         }
+        out << "\nDecision\n";
         if (d->decision)
-            out << "\nDecision  " << d->decision->outcome << " by " << d->decision->decidedBy << " at "
+            out << "  Zone IV   " << d->decision->outcome << " by " << d->decision->decidedBy << " at "
                 << d->decision->decidedAt << (d->decision->conditions.empty() ? "" : "; conditions: " + d->decision->conditions)
                 << (d->decision->overrideReason.empty() ? "" : "; reason: " + d->decision->overrideReason) << "\n";
+        else
+            out << "  Zone IV   not decided yet\n";
+        if (const auto& c = d->contrastDecision)
+            out << "  Contrast  " << c->outcome << " by " << c->decidedBy << " at " << c->decidedAt
+                << (c->conditions.empty() ? "" : "; conditions: " + c->conditions)
+                << (c->reason.empty() ? "" : "; reason: " + c->reason) << "\n";
+        else
+            out << "  Contrast  not decided yet\n";
+        out << "\nAnswers (" << version->form.url << "|" << version->form.version << ", " << language << ")\n";
+        for (const auto& a : answersJson(answers, language))
+            out << "  " << a["question"].get<std::string>() << "\n    " << joined(a["answers"]) << "\n";
+        const json ignored = json::parse(d->ignoredAnswersJson, nullptr, false);
+        if (ignored.is_array() && !ignored.empty()) {
+            out << "\nAnswers to questions that did not apply (kept for staff)\n";
+            for (const auto& a : ignored)
+                if (a.is_object())
+                    out << "  " << a.value("question", a.value("linkId", "")) << "\n    "
+                        << (a.contains("answers") ? joined(a["answers"]) : std::string()) << "\n";
+        }
         out << "\nHistory\n";
         for (const auto& e : d->history)
             out << "  " << padded(e.at.substr(0, 19), 21) << padded(e.actor, 20) << e.action << "\n";
@@ -235,7 +307,7 @@ int runStaff(const StoreContext& ctx, const StaffOptions& o, std::istream& in, s
         if (o.action == "add") {
             const auto role = parseRole(o.role);
             if (!role || *role == Role::Patient)
-                throw InputError("--role", {"'" + o.role + "' is not nurse, mrso or admin"});
+                throw InputError("--role", {"'" + o.role + "' is not nurse, mrso, radiologist or admin"});
             const std::string pin = readSecret(in, out, "PIN for " + o.username + ": ");
             store->addStaff(o.username, o.name, *role, pin, by);
             out << "Added " << o.name << " (" << o.username << ", " << roleName(*role) << ").\n";
@@ -252,7 +324,7 @@ int runStaff(const StoreContext& ctx, const StaffOptions& o, std::istream& in, s
                 out << "No staff accounts yet: add one with mrscreen staff add.\n";
             } else {
                 for (const auto& m : members)
-                    out << padded(m.username, 16) << padded(m.displayName, 28) << padded(roleName(m.role), 7)
+                    out << padded(m.username, 16) << padded(m.displayName, 28) << padded(roleName(m.role), 12)
                         << (m.disabled ? "disabled" : m.lockedUntil.empty() ? "active" : "locked until " + m.lockedUntil)
                         << "\n";
             }
@@ -311,6 +383,9 @@ int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out
         const auto store = openStore(config);
         const auto detail = store->screening(o.id);
         if (!detail) throw InputError("export", {"there is no screening " + std::to_string(o.id)});
+        // Exported only with the form it was answered with; without it, refused (nothing written).
+        auto catalog = formCatalog(*store, config);
+        catalog.forScreening(*detail);
         const auto latest = store->latestRecord(o.id);
         std::string pdf;
         if (latest && !latest->purgedAt.empty())

@@ -25,6 +25,17 @@ std::string firstAnswerText(const ScreeningAnswers& a, const std::string& system
 
 } // namespace
 
+ContrastPlan contrastPlannedOf(const Response& response) {
+    for (const auto& e : response.extension) {
+        if (!e.is_object() || e.value("url", "") != kContrastPlannedExtension) continue;
+        const auto code = e.contains("valueCode") && e["valueCode"].is_string() ? e["valueCode"].get<std::string>() : "";
+        if (const auto plan = parseContrastPlan(code)) return *plan;
+        throw InputError("the response", {"its contrast-planned extension says '" + code +
+                                          "'; it must be 'yes', 'no' or 'unknown'"});
+    }
+    return ContrastPlan::Unknown;
+}
+
 Submission submitResponse(store::Store& store, const KioskConfig& config, const FormFiles& f, const Response& response,
                           const std::string& origin, const Actor& actor, const std::string& today, std::ostream& err) {
     if (const auto mismatch = formMismatch(response, f.form); !mismatch.empty())
@@ -36,14 +47,21 @@ Submission submitResponse(store::Store& store, const KioskConfig& config, const 
     AssessmentInput in;
     in.language = f.form.supportsLanguage(response.language) ? response.language : f.form.language;
     in.screeningDate = screeningDateOf(response, today);
+    in.staffLanguage = config.staffLanguage;
+    in.contrast = contrastPlannedOf(response);
     const ScreeningAnswers answers(f.form, response);
     out.assessment = assess(answers, f.rules ? &*f.rules : nullptr, in);
     if (!out.assessment.valid()) return out;
     store::NewScreening s;
     s.formUrl = f.form.url;
     s.formVersion = f.form.version;
-    s.formSha256 = store::sha256Hex(readFile(f.questionnairePath));
-    s.rulesSha256 = f.rulesPath.empty() ? "" : store::sha256Hex(readFile(f.rulesPath));
+    // The exact texts go into the store with the screening: it is always shown with this version.
+    s.formJson = f.questionnaireText.empty() ? readFile(f.questionnairePath) : f.questionnaireText;
+    s.rulesJson = f.rulesPath.empty() ? "" : f.rulesText.empty() ? readFile(f.rulesPath) : f.rulesText;
+    s.formSha256 = store::sha256Hex(s.formJson);
+    s.rulesSha256 = s.rulesJson.empty() ? "" : store::sha256Hex(s.rulesJson);
+    s.contrastPlanned = contrastPlanName(in.contrast);
+    s.ignoredAnswersJson = ignoredAnswersToJson(answers, in.language).dump();
     s.language = in.language;
     s.origin = origin;
     s.responseJson = responseToJson(response, &f.form, &answers).dump();
@@ -55,7 +73,8 @@ Submission submitResponse(store::Store& store, const KioskConfig& config, const 
     out.id = store.submit(s, actor);
     // The screening is safe in the store; a failure to make its PDF is reported, not fatal.
     try {
-        out.recordPath = produceRecord(store, config, f.form, s.formSha256, out.id, actor, err);
+        store::FormVersion version{f.form, f.rules, s.formSha256, s.rulesSha256};
+        out.recordPath = produceRecord(store, config, version, out.id, actor, err);
     } catch (const std::exception& e) {
         err << "mrscreen: screening " << out.id << " is stored, but its signed record failed: " << e.what() << "\n";
     }

@@ -23,6 +23,11 @@ struct Submission {
 // stores it with its flags and produces its signed record. A record that cannot be made is
 // reported on `err` and does not undo the stored screening. Throws InputError for a response that
 // belongs to another form or is not completed.
+// The contrast-planned extension of a QuestionnaireResponse (an order or a portal may carry it):
+// {"url": kContrastPlannedExtension, "valueCode": "yes" | "no" | "unknown"}; without it, unknown.
+inline constexpr const char* kContrastPlannedExtension = "http://mrscreen.org/fhir/StructureDefinition/contrast-planned";
+screening::ContrastPlan contrastPlannedOf(const screening::Response& response);
+
 Submission submitResponse(store::Store& store, const KioskConfig& config, const FormFiles& files,
                           const screening::Response& response, const std::string& origin,
                           const screening::Actor& actor, const std::string& today, std::ostream& err);

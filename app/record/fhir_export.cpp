@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <string_view>
+#include <vector>
 
 namespace mrscreen::record {
 
@@ -29,6 +30,33 @@ std::string sha1Base64(const std::string& bytes) {
 // FHIR instants need a time zone and at most millisecond precision; the store writes UTC "Z".
 std::string instant(const std::string& at) { return at.empty() ? "1970-01-01T00:00:00Z" : at; }
 
+const std::string kExtensionBase = "http://mrscreen.org/fhir/StructureDefinition/";
+
+// One signed part of the decision as a complex extension: which part, its outcome (a code), the
+// conditions and reason when given, who signed and when.
+json decisionPart(const std::string& part, const std::string& outcome, const std::string& conditions,
+                  const std::string& reason, const std::string& by, const std::string& at) {
+    json parts = json::array({{{"url", "part"}, {"valueCode", part}}, {{"url", "outcome"}, {"valueCode", outcome}}});
+    if (!conditions.empty()) parts.push_back({{"url", "conditions"}, {"valueString", conditions}});
+    if (!reason.empty()) parts.push_back({{"url", "reason"}, {"valueString", reason}});
+    if (!by.empty()) parts.push_back({{"url", "decidedBy"}, {"valueString", by}});
+    if (!at.empty()) parts.push_back({{"url", "decidedAt"}, {"valueDateTime", instant(at)}});
+    return {{"url", kExtensionBase + "screening-decision"}, {"extension", parts}};
+}
+
+// Extensions mrscreen writes itself are replaced on export; others (the patient's signature) stay.
+void setOwnExtensions(json& resource, const std::vector<json>& own) {
+    json kept = json::array();
+    if (resource.contains("extension") && resource["extension"].is_array())
+        for (const auto& e : resource["extension"])
+            if (e.value("url", "").rfind(kExtensionBase + "contrast-planned", 0) != 0 &&
+                e.value("url", "").rfind(kExtensionBase + "screening-decision", 0) != 0)
+                kept.push_back(e);
+    for (const auto& e : own) kept.push_back(e);
+    if (kept.empty()) resource.erase("extension");
+    else resource["extension"] = kept;
+}
+
 } // namespace
 
 json fhirBundle(const FhirExportInput& in) {
@@ -45,8 +73,20 @@ json fhirBundle(const FhirExportInput& in) {
     response["subject"] = {{"display", patientName}};
     if (!response.contains("authored")) response["authored"] = instant(d.summary.submittedAt);
     response["author"] = {{"display", d.summary.origin == "kiosk" ? "Patient at the screening kiosk" : "Imported response"}};
-    if (!response.contains("questionnaire") && !d.formUrl.empty())
-        response["questionnaire"] = d.formUrl + "|" + d.formVersion;
+    // The form the patient answered, as stored with the screening (never the form loaded now).
+    if (!d.formUrl.empty())
+        response["questionnaire"] = d.formUrl + (d.formVersion.empty() ? "" : "|" + d.formVersion);
+    // Whether contrast is planned, and both signed parts of the decision.
+    std::vector<json> own = {{{"url", kExtensionBase + "contrast-planned"},
+                              {"valueCode", d.contrastPlanned.empty() ? "unknown" : d.contrastPlanned}}};
+    if (d.decision)
+        own.push_back(decisionPart("zone-iv", d.decision->outcome, d.decision->conditions, d.decision->overrideReason,
+                                   d.decision->decidedBy, d.decision->decidedAt));
+    if (d.contrastDecision)
+        own.push_back(decisionPart("contrast", d.contrastDecision->outcome, d.contrastDecision->conditions,
+                                   d.contrastDecision->reason, d.contrastDecision->decidedBy,
+                                   d.contrastDecision->decidedAt));
+    setOwnExtensions(response, own);
 
     json bundle = {{"resourceType", "Bundle"}, {"type", "collection"}, {"timestamp", instant(d.summary.submittedAt)}};
     bundle["entry"] = json::array({{{"resource", response}}});

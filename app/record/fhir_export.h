@@ -1,6 +1,10 @@
 // The machine record: a FHIR R4 Bundle (type collection) holding the screening's
 // QuestionnaireResponse (status completed or amended, subject, author, the patient's signature
-// extension as given) and a DocumentReference carrying the signed PDF.
+// extension as given, the form url|version the screening was answered with) and a DocumentReference
+// carrying the signed PDF. Extensions on the response carry whether contrast is planned
+// (http://mrscreen.org/fhir/StructureDefinition/contrast-planned, valueCode yes|no|unknown) and
+// each signed part of the decision (.../screening-decision: part zone-iv|contrast, outcome,
+// conditions, reason, decidedBy, decidedAt).
 #pragma once
 
 #include "store/store.h"

@@ -1,14 +1,17 @@
 // The screening record as a PDF (libharu): what a hospital keeps and an auditor reads. A4 pages
 // with the site, record id, version, form and a QR code of the content hash on every page; the
-// patient, the flags with their review, the decision, labs, implants with their MR Conditional
-// check, every answered question in the patient's language (English beside it for staff), the body
-// map, and the patient's and staff signatures. Fonts are DejaVu Sans, found through fontconfig and
+// patient, the flags by what they gate (Zone IV, contrast) with their review, both parts of the
+// decision, labs with how the eGFR was computed, implants with their MR Conditional check, the
+// answers to questions that did not apply, every answered question in the patient's language
+// (English beside it for staff), the body map, and the patient's and staff signatures. It is always
+// rendered with the form the patient answered. Fonts are DejaVu Sans, found through fontconfig and
 // embedded, with UTF-8 text so Spanish survives pdftotext. Signing is pdf_signature's job: this
 // writes the unsigned document.
 #pragma once
 
 #include "screening/mr_conditional.h"
 #include "screening/questionnaire.h"
+#include "store/form_catalog.h"
 #include "store/store.h"
 
 #include <cstdint>
@@ -17,23 +20,19 @@
 
 namespace mrscreen::record {
 
-struct RecordLabs {
-    double creatinine = 0;
-    std::string creatinineUnit = "mg/dL";
-    double egfr = 0; // mL/min/1.73 m²
-    std::string date; // YYYY-MM-DD the sample was taken
-    std::string equation = "CKD-EPI 2021 creatinine";
-};
-
 struct RecordInput {
     std::string siteName;
     std::int64_t recordId = 0; // the screening id
     int version = 1;
     // Both must outlive the call; they are not copied (the form is large and shared).
     const store::ScreeningDetail* detail = nullptr;
-    const screening::Questionnaire* form = nullptr;
-    std::string formSha256;
-    std::optional<RecordLabs> labs;
+    // The form and rules the screening was answered with (store::FormCatalog, KioskServices::formFor).
+    // A form or rules file whose sha256 differs from the screening's is refused: a record is never
+    // rendered with another form.
+    const store::FormVersion* form = nullptr;
+    // The language the eGFR's method and other computed lines are written in (the flags are stored
+    // in it already).
+    std::string staffLanguage = "en";
     // The planned scanner from the site config: each implant is checked against it on the record.
     // Unset: the record shows the check result stored with the implant.
     std::optional<screening::ScannerSetup> scanner;

@@ -17,10 +17,12 @@ constexpr std::array kStates = {ScreeningState::Draft,
                                 ScreeningState::NotCleared,
                                 ScreeningState::Abandoned,
                                 ScreeningState::Amended};
-constexpr std::array kRoles = {Role::Patient, Role::Nurse, Role::Mrso, Role::Admin};
+constexpr std::array kRoles = {Role::Patient, Role::Nurse, Role::Mrso, Role::Admin, Role::Radiologist};
 constexpr std::array kActions = {
     Action::Submit,   Action::Abandon, Action::Review, Action::Clear, Action::ClearWithConditions,
     Action::NotClear, Action::Amend};
+constexpr std::array kContrastOutcomes = {ContrastOutcome::Cleared, ContrastOutcome::ClearedWithConditions,
+                                          ContrastOutcome::NotCleared, ContrastOutcome::NotPlanned};
 constexpr std::array kVerdicts = {FlagVerdict::Open, FlagVerdict::Verified, FlagVerdict::Resolved};
 
 template <typename Enum, std::size_t N>
@@ -148,6 +150,8 @@ const char* rolePhrase(Role role) {
         return "an MRSO";
     case Role::Admin:
         return "an admin";
+    case Role::Radiologist:
+        return "a radiologist";
     }
     return "?";
 }
@@ -242,9 +246,10 @@ std::optional<std::string> signingGuard(const ScreeningFacts& facts,
         return std::string("conditions apply only when clearing with conditions; give the reason "
                            "it is not cleared instead");
     if (action == Action::Clear || action == Action::ClearWithConditions) {
+        // Zone IV looks at Zone IV hazards only: a contrast stop is the contrast part's decision.
         std::vector<std::string> stops;
         for (const auto& f : facts.flags)
-            if (f.severity == Severity::Stop && f.verdict != FlagVerdict::Resolved)
+            if (f.severity == Severity::Stop && f.gate == Gate::ZoneIv && f.verdict != FlagVerdict::Resolved)
                 stops.push_back(f.flagId);
         if (!stops.empty() && isBlank(request.overrideReason))
             return countedFlags(stops, "stop") +
@@ -307,6 +312,8 @@ const char* roleName(Role role) {
         return "mrso";
     case Role::Admin:
         return "admin";
+    case Role::Radiologist:
+        return "radiologist";
     }
     return "?";
 }
@@ -415,6 +422,76 @@ TransitionResult decide(const ScreeningFacts& facts, const TransitionRequest& re
     if (guard)
         return refuse(state, std::move(*guard));
     return TransitionResult{true, *next, {}};
+}
+
+// [SECTION] the contrast part of the decision
+
+const char* contrastOutcomeName(ContrastOutcome outcome) {
+    switch (outcome) {
+    case ContrastOutcome::Cleared:
+        return "cleared";
+    case ContrastOutcome::ClearedWithConditions:
+        return "cleared_with_conditions";
+    case ContrastOutcome::NotCleared:
+        return "not_cleared";
+    case ContrastOutcome::NotPlanned:
+        return "not_planned";
+    }
+    return "?";
+}
+
+std::optional<ContrastOutcome> parseContrastOutcome(const std::string& text) {
+    return parseName(kContrastOutcomes, contrastOutcomeName, text);
+}
+
+std::optional<std::string> decideContrast(const ScreeningFacts& facts, const ContrastRequest& request,
+                                          const WorkflowPolicy& policy) {
+    const ScreeningState state = facts.state;
+    if (state != ScreeningState::Reviewed && !isDecided(state))
+        return std::string("the contrast part is decided once the screening is reviewed; this is ") +
+               screeningPhrase(state);
+    if (facts.contrastDecided)
+        return std::string("the contrast part of this screening is already signed; a signed decision "
+                           "is never replaced (amend the screening to change it)");
+    const auto& roles = policy.contrastSignerRoles;
+    if (roles.empty())
+        return std::string("site policy names no role that may decide on contrast "
+                           "([workflow] contrast_signer_roles)");
+    if (std::find(roles.begin(), roles.end(), request.actor.role) == roles.end()) {
+        std::vector<std::string> allowed;
+        for (const Role r : roles)
+            allowed.push_back(rolePhrase(r));
+        return who(request.actor) + " cannot decide on contrast: only " + joinOr(allowed) + " can";
+    }
+    if (isBlank(request.actor.username))
+        return std::string("sign in with your own ") + roleName(request.actor.role) +
+               " account to decide on contrast";
+    const ContrastOutcome outcome = request.outcome;
+    if (outcome == ContrastOutcome::NotPlanned && facts.contrastPlanned != ContrastPlan::No)
+        return std::string("contrast is planned '") + contrastPlanName(facts.contrastPlanned) +
+               "': set contrast planned to 'no' first, or decide cleared, cleared with conditions "
+               "or not cleared";
+    if (outcome == ContrastOutcome::ClearedWithConditions && isBlank(request.conditions))
+        return std::string("clearing contrast with conditions needs the conditions written down "
+                           "(for example 'group II agent only' or 'premedication')");
+    if ((outcome == ContrastOutcome::Cleared || outcome == ContrastOutcome::NotPlanned) &&
+        !isBlank(request.conditions))
+        return std::string("conditions were given: clear contrast with conditions instead, so "
+                           "they are kept with the decision");
+    if (outcome == ContrastOutcome::NotCleared && !isBlank(request.conditions))
+        return std::string("conditions apply only when clearing contrast with conditions; give "
+                           "the reason it is not cleared instead");
+    if (outcome == ContrastOutcome::Cleared || outcome == ContrastOutcome::ClearedWithConditions) {
+        std::vector<std::string> stops;
+        for (const auto& f : facts.flags)
+            if (f.severity == Severity::Stop && f.gate == Gate::Contrast && f.verdict != FlagVerdict::Resolved)
+                stops.push_back(f.flagId);
+        if (!stops.empty() && isBlank(request.reason))
+            return countedFlags(stops, "contrast stop") + (stops.size() == 1 ? "still applies" : "still apply") +
+                   ": " + joinComma(stops) +
+                   "; clearing contrast needs a reason (the signer takes responsibility)";
+    }
+    return std::nullopt;
 }
 
 } // namespace mrscreen::screening

@@ -48,9 +48,10 @@ std::optional<ScreeningState> parseState(const std::string& text);
 bool isDecided(ScreeningState state); // cleared, cleared_with_conditions or not_cleared
 bool isFinal(ScreeningState state);   // abandoned or amended: no action leaves it
 
-// patient = the kiosk's patient session; nurse = Level 2 reviewer; mrso = authorised signer.
-enum class Role { Patient, Nurse, Mrso, Admin };
-const char* roleName(Role role); // "patient", "nurse", "mrso", "admin"
+// patient = the kiosk's patient session; nurse = Level 2 reviewer; mrso = authorised signer;
+// radiologist = signs the contrast part of the decision (with the MRSO by default).
+enum class Role { Patient, Nurse, Mrso, Admin, Radiologist };
+const char* roleName(Role role); // "patient", "nurse", "mrso", "admin", "radiologist"
 std::optional<Role> parseRole(const std::string& text);
 
 enum class Action { Submit, Abandon, Review, Clear, ClearWithConditions, NotClear, Amend };
@@ -69,12 +70,15 @@ struct FlagStatus {
     Severity severity = Severity::Review;
     FlagVerdict verdict = FlagVerdict::Open;
     std::string note; // what the reviewer checked or was told
+    Gate gate = Gate::ZoneIv;
 };
 
 // Site policy (DOMAIN.md: which role may clear is site policy, default MRSO).
 struct WorkflowPolicy {
     std::vector<Role> signerRoles = {Role::Mrso};
     bool signerMustDifferFromReviewer = true;
+    // Who signs the contrast part of the decision (site policy).
+    std::vector<Role> contrastSignerRoles = {Role::Mrso, Role::Radiologist};
 };
 
 struct Actor {
@@ -87,6 +91,8 @@ struct ScreeningFacts {
     ScreeningState state = ScreeningState::Draft;
     std::string reviewedBy; // username of the nurse who reviewed it; empty before review
     std::vector<FlagStatus> flags;
+    ContrastPlan contrastPlanned = ContrastPlan::Unknown;
+    bool contrastDecided = false; // the contrast part is signed already
 };
 
 struct TransitionRequest {
@@ -106,6 +112,28 @@ struct TransitionResult {
 
 TransitionResult decide(const ScreeningFacts& facts, const TransitionRequest& request,
                         const WorkflowPolicy& policy);
+
+// [SECTION] the contrast part of the decision
+// Rules decideContrast() enforces, in order: the screening is reviewed or decided (not amended);
+// the contrast part is not decided yet (a signed part is never replaced: amend instead); the role
+// is in WorkflowPolicy::contrastSignerRoles; a username; not_planned only when contrast is
+// planned "no"; cleared with conditions needs conditions, cleared and not_planned refuse them;
+// clearing while a contrast stop flag is not Resolved needs a reason.
+enum class ContrastOutcome { Cleared, ClearedWithConditions, NotCleared, NotPlanned };
+// "cleared", "cleared_with_conditions", "not_cleared", "not_planned"
+const char* contrastOutcomeName(ContrastOutcome outcome);
+std::optional<ContrastOutcome> parseContrastOutcome(const std::string& text);
+
+struct ContrastRequest {
+    ContrastOutcome outcome = ContrastOutcome::NotCleared;
+    Actor actor;
+    std::string conditions; // e.g. "group II agent only", "premedication"
+    std::string reason;     // why cleared over a contrast stop, or why not cleared
+};
+
+// Empty when allowed, else the refusal.
+std::optional<std::string> decideContrast(const ScreeningFacts& facts, const ContrastRequest& request,
+                                          const WorkflowPolicy& policy);
 
 // The actions that exist from a state, whoever asks (empty for final states).
 std::vector<Action> actionsFrom(ScreeningState state);

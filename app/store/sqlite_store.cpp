@@ -1,11 +1,8 @@
 // The SQLite store: WAL, synchronous=FULL, foreign keys, a busy timeout, quick_check at open.
+// Screenings, their review and transitions; staff and records are in sqlite_store_staff.cpp.
 #include "store/clock.h"
 #include "store/migrations.h"
-#include "store/sqlite.h"
-#include "store/staff_secret.h"
-#include "store/store.h"
-
-#include <nlohmann/json.hpp>
+#include "store/sqlite_store_impl.h"
 
 #include <algorithm>
 #include <chrono>
@@ -13,778 +10,549 @@
 
 namespace mrscreen::store {
 
-using nlohmann::json;
-using screening::Action;
-using screening::FlagStatus;
-using screening::ScreeningFacts;
+namespace detail {
 
-namespace {
-
-const char* severityText(Severity s) { return screening::severityName(s); }
-
-Severity parseSeverity(const std::string& s) {
-    if (s == "stop") return Severity::Stop;
-    if (s == "info") return Severity::Info;
-    return Severity::Review;
+SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options) : db_(path), options_(options) {
+    db_.exec("PRAGMA busy_timeout = 10000");
+    checkIntegrity();
+    setWal();
+    db_.exec("PRAGMA synchronous = FULL");
+    db_.exec("PRAGMA foreign_keys = ON");
+    migrate(db_);
 }
 
+std::int64_t SqliteStore::submit(const NewScreening& s, const Actor& actor) {
+    const auto decision = screening::decide({ScreeningState::Draft, "", {}}, {Action::Submit, actor, "", ""},
+                                            options_.policy);
+    if (!decision.allowed) throw Refused(decision.refusal);
+    Transaction tx(db_);
+    const std::string now = nowUtc();
+    keepFormTexts(s);
+    const std::int64_t id = insertScreening(s, now, std::nullopt, "submitted");
+    appendAudit(actorName(actor), "screening.submitted", id,
+                json{{"origin", s.origin}, {"flags", s.flags.size()}, {"form", s.formUrl + "|" + s.formVersion}});
+    tx.commit();
+    return id;
+}
 
-std::string actorName(const Actor& a) { return a.username.empty() ? screening::roleName(a.role) : a.username; }
+std::vector<ScreeningSummary> SqliteStore::queue() {
+    auto st = db_.prepare(summarySql() + " WHERE s.state IN ('submitted', 'reviewed') "
+                                         "ORDER BY s.submitted_at, s.id");
+    std::vector<ScreeningSummary> out;
+    while (st.step()) out.push_back(readSummary(st));
+    return out;
+}
 
-class SqliteStore final : public Store {
-public:
-    SqliteStore(const std::string& path, const StoreOptions& options) : db_(path), options_(options) {
-        db_.exec("PRAGMA busy_timeout = 10000");
-        checkIntegrity();
-        setWal();
-        db_.exec("PRAGMA synchronous = FULL");
-        db_.exec("PRAGMA foreign_keys = ON");
-        migrate(db_);
+std::int64_t SqliteStore::countScreenings() {
+    auto st = db_.prepare("SELECT COUNT(*) FROM screenings");
+    st.step();
+    return st.integer(0);
+}
+
+std::optional<ScreeningDetail> SqliteStore::screening(std::int64_t id) {
+    auto st = db_.prepare(summarySql() + " WHERE s.id = ?");
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    ScreeningDetail d;
+    d.summary = readSummary(st);
+    auto info = db_.prepare("SELECT form_url, form_version, form_sha256, rules_sha256, language, amends_id, "
+                            "(SELECT id FROM screenings n WHERE n.amends_id = s.id), contrast_planned, "
+                            "contrast_planned_by, contrast_planned_at, ignored_answers_json "
+                            "FROM screenings s WHERE id = ?");
+    info.bind(1, id).step();
+    d.formUrl = info.text(0);
+    d.formVersion = info.text(1);
+    d.formSha256 = info.text(2);
+    d.rulesSha256 = info.text(3);
+    d.language = info.text(4);
+    if (!info.isNull(5)) d.amendsId = info.integer(5);
+    if (!info.isNull(6)) d.amendedById = info.integer(6);
+    d.contrastPlanned = info.text(7);
+    d.contrastPlannedBy = info.text(8);
+    d.contrastPlannedAt = info.text(9);
+    d.ignoredAnswersJson = info.text(10);
+    auto resp = db_.prepare("SELECT version, json FROM responses WHERE screening_id = ? "
+                            "ORDER BY version DESC LIMIT 1");
+    if (resp.bind(1, id).step()) {
+        d.responseVersion = int(resp.integer(0));
+        d.responseJson = resp.text(1);
     }
-
-    std::int64_t submit(const NewScreening& s, const Actor& actor) override {
-        const auto decision = screening::decide({ScreeningState::Draft, "", {}}, {Action::Submit, actor, "", ""},
-                                                options_.policy);
-        if (!decision.allowed) throw Refused(decision.refusal);
-        Transaction tx(db_);
-        const std::string now = nowUtc();
-        const std::int64_t id = insertScreening(s, now, std::nullopt, "submitted");
-        appendAudit(actorName(actor), "screening.submitted", id,
-                    json{{"origin", s.origin}, {"flags", s.flags.size()}, {"form", s.formUrl + "|" + s.formVersion}});
-        tx.commit();
-        return id;
+    d.flags = readFlags(id);
+    auto dec = db_.prepare("SELECT outcome, conditions, override_reason, decided_by, decided_at "
+                           "FROM decisions WHERE screening_id = ? ORDER BY id DESC LIMIT 1");
+    if (dec.bind(1, id).step())
+        d.decision = Decision{dec.text(0), dec.text(1), dec.text(2), dec.text(3), dec.text(4)};
+    auto cdec = db_.prepare("SELECT outcome, conditions, reason, decided_by, decided_at FROM contrast_decisions "
+                            "WHERE screening_id = ? ORDER BY id DESC LIMIT 1");
+    if (cdec.bind(1, id).step())
+        d.contrastDecision = ContrastDecision{cdec.text(0), cdec.text(1), cdec.text(2), cdec.text(3), cdec.text(4)};
+    auto hist = db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
+                            "FROM audit WHERE screening_id = ? ORDER BY seq");
+    hist.bind(1, id);
+    while (hist.step()) d.history.push_back(readAudit(hist));
+    auto labs = db_.prepare("SELECT kind, value, unit, COALESCE(taken_on, ''), entered_by, entered_at FROM labs "
+                            "WHERE screening_id = ? ORDER BY id");
+    labs.bind(1, id);
+    while (labs.step())
+        d.labs.push_back(LabResult{labs.text(0), labs.real(1), labs.text(2), labs.text(3), labs.text(4), labs.text(5)});
+    auto imp = db_.prepare("SELECT id, description, manufacturer, model, location, COALESCE(implanted_on, ''), "
+                           "mr_status, conditions_json, check_result, entered_by, entered_at FROM implants "
+                           "WHERE screening_id = ? ORDER BY id");
+    imp.bind(1, id);
+    while (imp.step()) {
+        ImplantRecord r;
+        r.id = imp.integer(0);
+        r.type = imp.text(1);
+        r.manufacturer = imp.text(2);
+        r.model = imp.text(3);
+        r.location = imp.text(4);
+        r.implantedOn = imp.text(5);
+        r.mrStatus = screening::parseMrStatus(imp.text(6)).value_or(screening::MrStatus::Unknown);
+        r.conditions = conditionsFromJson(imp.text(7));
+        r.checkResult = imp.text(8);
+        r.enteredBy = imp.text(9);
+        r.enteredAt = imp.text(10);
+        d.implants.push_back(std::move(r));
     }
+    auto sig = db_.prepare("SELECT purpose, signer_name, signer_role, strokes_json, signed_at FROM signatures "
+                           "WHERE screening_id = ? ORDER BY id");
+    sig.bind(1, id);
+    while (sig.step())
+        d.signatures.push_back(StaffSignature{sig.text(0), sig.text(1),
+                                              screening::parseRole(sig.text(2)).value_or(Role::Nurse),
+                                              sig.text(3), sig.text(4)});
+    return d;
+}
 
-    std::vector<ScreeningSummary> queue() override {
-        auto st = db_.prepare(summarySql() + " WHERE s.state IN ('submitted', 'reviewed') "
-                                             "ORDER BY s.submitted_at, s.id");
-        std::vector<ScreeningSummary> out;
-        while (st.step()) out.push_back(readSummary(st));
-        return out;
-    }
+void SqliteStore::addLab(std::int64_t id, const LabResult& lab, const Actor& actor) {
+    if (actor.role != Role::Nurse || actor.username.empty())
+        throw Refused("only a signed-in nurse (Level 2 reviewer) enters labs");
+    if (lab.kind != "creatinine") throw Refused("the only lab the kiosk takes is serum creatinine");
+    if (lab.unit != "mg/dL" && lab.unit != "umol/L") throw Refused("creatinine is entered in mg/dL or umol/L");
+    if (!(lab.value > 0)) throw Refused("a creatinine value must be a positive number");
+    if (!lab.takenOn.empty() && !screening::isFullDate(lab.takenOn))
+        throw Refused("the date the sample was drawn must be a real date (YYYY-MM-DD)");
+    Transaction tx(db_);
+    requireState(id, ScreeningState::Submitted, "labs are entered");
+    const std::string now = nowUtc();
+    db_.prepare("INSERT INTO labs (screening_id, kind, value, unit, taken_on, entered_by, entered_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, lab.kind)
+        .bind(3, lab.value)
+        .bind(4, lab.unit)
+        .bind(5, lab.takenOn)
+        .bind(6, actor.username)
+        .bind(7, now)
+        .run();
+    appendAudit(actor.username, "lab.added", id,
+                json{{"kind", lab.kind}, {"value", lab.value}, {"unit", lab.unit}, {"takenOn", lab.takenOn}});
+    tx.commit();
+}
 
-    std::int64_t countScreenings() override {
-        auto st = db_.prepare("SELECT COUNT(*) FROM screenings");
-        st.step();
-        return st.integer(0);
-    }
-
-    std::optional<ScreeningDetail> screening(std::int64_t id) override {
-        auto st = db_.prepare(summarySql() + " WHERE s.id = ?");
-        st.bind(1, id);
-        if (!st.step()) return std::nullopt;
-        ScreeningDetail d;
-        d.summary = readSummary(st);
-        auto info = db_.prepare("SELECT form_url, form_version, form_sha256, rules_sha256, language, amends_id, "
-                                "(SELECT id FROM screenings n WHERE n.amends_id = s.id) "
-                                "FROM screenings s WHERE id = ?");
-        info.bind(1, id).step();
-        d.formUrl = info.text(0);
-        d.formVersion = info.text(1);
-        d.formSha256 = info.text(2);
-        d.rulesSha256 = info.text(3);
-        d.language = info.text(4);
-        if (!info.isNull(5)) d.amendsId = info.integer(5);
-        if (!info.isNull(6)) d.amendedById = info.integer(6);
-        auto resp = db_.prepare("SELECT version, json FROM responses WHERE screening_id = ? "
-                                "ORDER BY version DESC LIMIT 1");
-        if (resp.bind(1, id).step()) {
-            d.responseVersion = int(resp.integer(0));
-            d.responseJson = resp.text(1);
-        }
-        d.flags = readFlags(id);
-        auto dec = db_.prepare("SELECT outcome, conditions, override_reason, decided_by, decided_at "
-                               "FROM decisions WHERE screening_id = ? ORDER BY id DESC LIMIT 1");
-        if (dec.bind(1, id).step())
-            d.decision = Decision{dec.text(0), dec.text(1), dec.text(2), dec.text(3), dec.text(4)};
-        auto hist = db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
-                                "FROM audit WHERE screening_id = ? ORDER BY seq");
-        hist.bind(1, id);
-        while (hist.step()) d.history.push_back(readAudit(hist));
-        auto labs = db_.prepare("SELECT kind, value, unit, COALESCE(taken_on, ''), entered_by, entered_at FROM labs "
-                                "WHERE screening_id = ? ORDER BY id");
-        labs.bind(1, id);
-        while (labs.step())
-            d.labs.push_back(LabResult{labs.text(0), labs.real(1), labs.text(2), labs.text(3), labs.text(4), labs.text(5)});
-        auto imp = db_.prepare("SELECT id, description, manufacturer, model, location, COALESCE(implanted_on, ''), "
-                               "mr_status, conditions_json, check_result, entered_by, entered_at FROM implants "
-                               "WHERE screening_id = ? ORDER BY id");
-        imp.bind(1, id);
-        while (imp.step()) {
-            ImplantRecord r;
-            r.id = imp.integer(0);
-            r.type = imp.text(1);
-            r.manufacturer = imp.text(2);
-            r.model = imp.text(3);
-            r.location = imp.text(4);
-            r.implantedOn = imp.text(5);
-            r.mrStatus = screening::parseMrStatus(imp.text(6)).value_or(screening::MrStatus::Unknown);
-            r.conditions = conditionsFromJson(imp.text(7));
-            r.checkResult = imp.text(8);
-            r.enteredBy = imp.text(9);
-            r.enteredAt = imp.text(10);
-            d.implants.push_back(std::move(r));
-        }
-        auto sig = db_.prepare("SELECT purpose, signer_name, signer_role, strokes_json, signed_at FROM signatures "
-                               "WHERE screening_id = ? ORDER BY id");
-        sig.bind(1, id);
-        while (sig.step())
-            d.signatures.push_back(StaffSignature{sig.text(0), sig.text(1),
-                                                  screening::parseRole(sig.text(2)).value_or(Role::Nurse),
-                                                  sig.text(3), sig.text(4)});
-        return d;
-    }
-
-    void addLab(std::int64_t id, const LabResult& lab, const Actor& actor) override {
-        if (actor.role != Role::Nurse || actor.username.empty())
-            throw Refused("only a signed-in nurse (Level 2 reviewer) enters labs");
-        if (lab.kind != "creatinine") throw Refused("the only lab the kiosk takes is serum creatinine");
-        if (lab.unit != "mg/dL" && lab.unit != "umol/L") throw Refused("creatinine is entered in mg/dL or umol/L");
-        if (!(lab.value > 0)) throw Refused("a creatinine value must be a positive number");
-        if (!lab.takenOn.empty() && !screening::isFullDate(lab.takenOn))
-            throw Refused("the date the sample was drawn must be a real date (YYYY-MM-DD)");
-        Transaction tx(db_);
-        requireState(id, ScreeningState::Submitted, "labs are entered");
-        const std::string now = nowUtc();
-        db_.prepare("INSERT INTO labs (screening_id, kind, value, unit, taken_on, entered_by, entered_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)")
+std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& implant, const Actor& actor) {
+    if (actor.role != Role::Nurse || actor.username.empty())
+        throw Refused("only a signed-in nurse (Level 2 reviewer) records implants");
+    if (implant.type.empty()) throw Refused("say what the implant is (for example 'pacemaker')");
+    if (!implant.implantedOn.empty() && !screening::isFhirDate(implant.implantedOn))
+        throw Refused("the implant date must be a year, year-month or full date (2019, 2019-04, 2019-04-23)");
+    for (double t : implant.conditions.fieldStrengthsT)
+        if (!(t > 0 && t <= 11.7)) throw Refused("a field strength must be between 0 and 11.7 T");
+    Transaction tx(db_);
+    requireState(id, ScreeningState::Submitted, "implants are recorded");
+    const std::string now = nowUtc();
+    const std::string conditions = conditionsToJson(implant.conditions);
+    std::int64_t implantId = implant.id;
+    if (implantId == 0) {
+        db_.prepare("INSERT INTO implants (screening_id, description, manufacturer, model, location, implanted_on, "
+                    "mr_status, conditions_json, check_result, entered_by, entered_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, id)
-            .bind(2, lab.kind)
-            .bind(3, lab.value)
-            .bind(4, lab.unit)
-            .bind(5, lab.takenOn)
-            .bind(6, actor.username)
-            .bind(7, now)
+            .bind(2, implant.type)
+            .bind(3, implant.manufacturer)
+            .bind(4, implant.model)
+            .bind(5, implant.location)
+            .bind(6, implant.implantedOn)
+            .bind(7, screening::mrStatusName(implant.mrStatus))
+            .bind(8, conditions)
+            .bind(9, implant.checkResult)
+            .bind(10, actor.username)
+            .bind(11, now)
             .run();
-        appendAudit(actor.username, "lab.added", id,
-                    json{{"kind", lab.kind}, {"value", lab.value}, {"unit", lab.unit}, {"takenOn", lab.takenOn}});
-        tx.commit();
-    }
-
-    std::int64_t saveImplant(std::int64_t id, const ImplantRecord& implant, const Actor& actor) override {
-        if (actor.role != Role::Nurse || actor.username.empty())
-            throw Refused("only a signed-in nurse (Level 2 reviewer) records implants");
-        if (implant.type.empty()) throw Refused("say what the implant is (for example 'pacemaker')");
-        if (!implant.implantedOn.empty() && !screening::isFhirDate(implant.implantedOn))
-            throw Refused("the implant date must be a year, year-month or full date (2019, 2019-04, 2019-04-23)");
-        for (double t : implant.conditions.fieldStrengthsT)
-            if (!(t > 0 && t <= 11.7)) throw Refused("a field strength must be between 0 and 11.7 T");
-        Transaction tx(db_);
-        requireState(id, ScreeningState::Submitted, "implants are recorded");
-        const std::string now = nowUtc();
-        const std::string conditions = conditionsToJson(implant.conditions);
-        std::int64_t implantId = implant.id;
-        if (implantId == 0) {
-            db_.prepare("INSERT INTO implants (screening_id, description, manufacturer, model, location, implanted_on, "
-                        "mr_status, conditions_json, check_result, entered_by, entered_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(1, id)
-                .bind(2, implant.type)
-                .bind(3, implant.manufacturer)
-                .bind(4, implant.model)
-                .bind(5, implant.location)
-                .bind(6, implant.implantedOn)
-                .bind(7, screening::mrStatusName(implant.mrStatus))
-                .bind(8, conditions)
-                .bind(9, implant.checkResult)
-                .bind(10, actor.username)
-                .bind(11, now)
-                .run();
-            implantId = db_.lastInsertId();
-        } else {
-            db_.prepare("UPDATE implants SET description = ?, manufacturer = ?, model = ?, location = ?, "
-                        "implanted_on = ?, mr_status = ?, conditions_json = ?, check_result = ?, entered_by = ?, "
-                        "entered_at = ? WHERE id = ? AND screening_id = ?")
-                .bind(1, implant.type)
-                .bind(2, implant.manufacturer)
-                .bind(3, implant.model)
-                .bind(4, implant.location)
-                .bind(5, implant.implantedOn)
-                .bind(6, screening::mrStatusName(implant.mrStatus))
-                .bind(7, conditions)
-                .bind(8, implant.checkResult)
-                .bind(9, actor.username)
-                .bind(10, now)
-                .bind(11, implantId)
-                .bind(12, id)
-                .run();
-            if (db_.changes() == 0)
-                throw Refused("screening " + std::to_string(id) + " has no implant " + std::to_string(implantId));
-        }
-        appendAudit(actor.username, implant.id == 0 ? "implant.added" : "implant.changed", id,
-                    json{{"implant", implantId}, {"type", implant.type}, {"mrStatus", screening::mrStatusName(implant.mrStatus)},
-                         {"conditions", json::parse(conditions)}, {"check", implant.checkResult}});
-        tx.commit();
-        return implantId;
-    }
-
-    ScreeningState transitionSigned(std::int64_t id, const TransitionRequest& request,
-                                    const StaffSignature& signature) override {
-        if (signature.strokesJson.empty() || signature.signerName.empty())
-            throw Refused("a review or a decision must be signed on the signature pad");
-        if (signature.purpose != "review" && signature.purpose != "decision")
-            throw Refused("a staff signature is for a review or a decision");
-        Transaction tx(db_);
-        const ScreeningState next = applyTransition(id, request);
-        db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, signed_at, purpose) "
-                    "VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(1, id)
-            .bind(2, screening::roleName(request.actor.role))
-            .bind(3, signature.signerName)
-            .bind(4, signature.strokesJson)
-            .bind(5, nowUtc())
-            .bind(6, signature.purpose)
-            .run();
-        appendAudit(actorName(request.actor), "signature." + signature.purpose, id,
-                    json{{"signer", signature.signerName}, {"strokesSha256", sha256Hex(signature.strokesJson)}});
-        tx.commit();
-        return next;
-    }
-
-    void setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict, const std::string& note,
-                        const Actor& actor, const std::string& correctedAnswer) override {
-        if (actor.role != Role::Nurse || actor.username.empty())
-            throw Refused("only a signed-in nurse (Level 2 reviewer) records verdicts on flags");
-        if (verdict == FlagVerdict::Open) throw Refused("a verdict must be verified or resolved");
-        Transaction tx(db_);
-        const auto state = stateOf(id);
-        if (state != ScreeningState::Submitted)
-            throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
-                          "; flags are reviewed only while it is submitted");
-        auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ?, "
-                              "corrected_answer = ? WHERE screening_id = ? AND rule_id = ?");
-        st.bind(1, screening::verdictName(verdict)).bind(2, actor.username).bind(3, nowUtc()).bind(4, note);
-        st.bind(5, correctedAnswer).bind(6, id).bind(7, ruleId).run();
-        if (db_.changes() == 0)
-            throw Refused("screening " + std::to_string(id) + " has no flag '" + ruleId + "'");
-        json detail{{"flag", ruleId}, {"note", note}};
-        if (!correctedAnswer.empty()) detail["correctedAnswer"] = correctedAnswer;
-        appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
-        tx.commit();
-    }
-
-    ScreeningState transition(std::int64_t id, const TransitionRequest& request) override {
-        Transaction tx(db_);
-        const ScreeningState next = applyTransition(id, request);
-        tx.commit();
-        return next;
-    }
-
-    // The body of a transition, inside the caller's transaction.
-    ScreeningState applyTransition(std::int64_t id, const TransitionRequest& request) {
-        if (request.action == Action::Submit || request.action == Action::Amend)
-            throw Refused(std::string("use ") + (request.action == Action::Submit ? "submit" : "amend") +
-                          " for this change");
-        const auto result = screening::decide(facts(id), request, options_.policy);
-        if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
-        const std::string now = nowUtc();
-        const std::string who = actorName(request.actor);
-        auto st = db_.prepare("UPDATE screenings SET state = ? WHERE id = ?");
-        st.bind(1, screening::stateName(result.next)).bind(2, id).run();
-        if (request.action == Action::Review) {
-            db_.prepare("UPDATE screenings SET reviewed_by = ?, reviewed_at = ? WHERE id = ?")
-                .bind(1, who)
-                .bind(2, now)
-                .bind(3, id)
-                .run();
-        } else if (screening::isDecided(result.next)) {
-            db_.prepare("UPDATE screenings SET decided_by = ?, decided_at = ? WHERE id = ?")
-                .bind(1, who)
-                .bind(2, now)
-                .bind(3, id)
-                .run();
-            db_.prepare("INSERT INTO decisions (screening_id, outcome, conditions, override_reason, decided_by, "
-                        "decided_at) VALUES (?, ?, ?, ?, ?, ?)")
-                .bind(1, id)
-                .bind(2, screening::stateName(result.next))
-                .bind(3, request.conditions)
-                .bind(4, request.overrideReason)
-                .bind(5, who)
-                .bind(6, now)
-                .run();
-        }
-        json detail = {{"to", screening::stateName(result.next)}};
-        if (!request.conditions.empty()) detail["conditions"] = request.conditions;
-        if (!request.overrideReason.empty()) detail["reason"] = request.overrideReason;
-        appendAudit(who, std::string("screening.") + screening::stateName(result.next), id, detail);
-        return result.next;
-    }
-
-    std::int64_t amend(std::int64_t id, const NewScreening& corrected, const Actor& actor) override {
-        Transaction tx(db_);
-        const auto result = screening::decide(facts(id), {Action::Amend, actor, "", ""}, options_.policy);
-        if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
-        const std::string now = nowUtc();
-        db_.prepare("UPDATE screenings SET state = 'amended' WHERE id = ?").bind(1, id).run();
-        NewScreening s = corrected;
-        s.origin = "amendment";
-        const std::int64_t newId = insertScreening(s, now, id, "submitted");
-        appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
-        appendAudit(actorName(actor), "screening.submitted", newId, json{{"origin", "amendment"}, {"amends", id}});
-        tx.commit();
-        return newId;
-    }
-
-    void addStaff(const std::string& username, const std::string& displayName, Role role, const std::string& secret,
-                  const Actor& by) override {
-        requireAdmin(by, "add staff");
-        if (role == Role::Patient) throw Refused("staff roles are nurse, mrso and admin");
-        if (username.empty() || username.find_first_of(" \t\n") != std::string::npos)
-            throw Refused("a username must be one word, like 'jsmith'");
-        if (displayName.empty()) throw Refused("give the staff member's name as it should appear on records");
-        const std::string hash = hashSecret(secret);
-        Transaction tx(db_);
-        if (findStaff(username)) throw Refused("the username '" + username + "' is taken");
-        db_.prepare("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(1, username)
-            .bind(2, displayName)
-            .bind(3, screening::roleName(role))
-            .bind(4, hash)
-            .bind(5, nowUtc())
-            .run();
-        appendAudit(actorName(by), "staff.added", std::nullopt,
-                    json{{"username", username}, {"name", displayName}, {"role", screening::roleName(role)}});
-        tx.commit();
-    }
-
-    std::vector<StaffMember> staff() override {
-        auto st = db_.prepare(staffSql() + " ORDER BY username");
-        std::vector<StaffMember> out;
-        while (st.step()) out.push_back(readStaff(st));
-        return out;
-    }
-
-    void disableStaff(const std::string& username, const Actor& by) override {
-        requireAdmin(by, "disable staff");
-        Transaction tx(db_);
-        if (!findStaff(username)) throw Refused("there is no staff member '" + username + "'");
-        db_.prepare("UPDATE staff SET disabled = 1 WHERE username = ?").bind(1, username).run();
-        appendAudit(actorName(by), "staff.disabled", std::nullopt, json{{"username", username}});
-        tx.commit();
-    }
-
-    void resetSecret(const std::string& username, const std::string& secret, const Actor& by) override {
-        requireAdmin(by, "reset a PIN");
-        const std::string hash = hashSecret(secret);
-        Transaction tx(db_);
-        if (!findStaff(username)) throw Refused("there is no staff member '" + username + "'");
-        db_.prepare("UPDATE staff SET secret_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?")
-            .bind(1, hash)
-            .bind(2, username)
-            .run();
-        appendAudit(actorName(by), "staff.pin_reset", std::nullopt, json{{"username", username}});
-        tx.commit();
-    }
-
-    SignIn signIn(const std::string& username, const std::string& secret) override {
-        auto member = findStaff(username);
-        std::string storedHash;
-        if (member) {
-            auto st = db_.prepare("SELECT secret_hash FROM staff WHERE username = ?");
-            st.bind(1, username).step();
-            storedHash = st.text(0);
-        }
-        // Hash even for an unknown name, so timing does not reveal which usernames exist.
-        const bool match = member ? verifySecret(storedHash, secret) : (verifySecret(dummyHash(), secret), false);
-        Transaction tx(db_);
-        const std::string now = nowUtc();
-        if (!member) {
-            // What was typed may be a PIN in the wrong field: the permanent trail keeps only a digest.
-            appendAudit("unknown:" + sha256Hex(username).substr(0, 12), "staff.sign_in_failed", std::nullopt,
-                        json{{"reason", "unknown user"}});
-            tx.commit();
-            return {SignInOutcome::UnknownUser, std::nullopt, "Wrong username or PIN."};
-        }
-        member = findStaff(username); // re-read inside the transaction
-        if (member->disabled) {
-            appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "disabled"}});
-            tx.commit();
-            return {SignInOutcome::Disabled, std::nullopt,
-                    "This account is disabled. Ask an administrator to enable a new account."};
-        }
-        if (!member->lockedUntil.empty() && member->lockedUntil > now) {
-            appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "locked"}});
-            tx.commit();
-            return {SignInOutcome::Locked, std::nullopt,
-                    "Too many wrong PINs: this account is locked until " + member->lockedUntil.substr(11, 5) +
-                        " UTC. An administrator can reset the PIN."};
-        }
-        if (!match) {
-            const int attempts = member->failedAttempts + 1;
-            const bool lock = attempts >= options_.lockoutAttempts;
-            const std::string until = lock ? addSeconds(now, options_.lockoutSeconds) : "";
-            db_.prepare("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE username = ?")
-                .bind(1, lock ? 0 : attempts)
-                .bind(2, lock ? std::optional<std::string>(until) : std::nullopt)
-                .bind(3, username)
-                .run();
-            appendAudit(username, lock ? "staff.locked" : "staff.sign_in_failed", std::nullopt,
-                        json{{"reason", "wrong secret"}, {"attempts", attempts}});
-            tx.commit();
-            if (lock)
-                return {SignInOutcome::Locked, std::nullopt,
-                        "Too many wrong PINs: this account is locked until " + until.substr(11, 5) +
-                            " UTC. An administrator can reset the PIN."};
-            // The same words as for an unknown username, so the screen does not reveal which exist.
-            return {SignInOutcome::WrongSecret, std::nullopt, "Wrong username or PIN."};
-        }
-        db_.prepare("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE username = ?")
-            .bind(1, username)
-            .run();
-        appendAudit(username, "staff.signed_in", std::nullopt, json::object());
-        tx.commit();
-        member->failedAttempts = 0;
-        member->lockedUntil.clear();
-        return {SignInOutcome::SignedIn, member, "Signed in as " + member->displayName + "."};
-    }
-
-    AuditCheck verifyAudit() override {
-        auto st = db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
-                              "FROM audit ORDER BY seq");
-        std::vector<AuditEvent> events;
-        while (st.step()) events.push_back(readAudit(st));
-        auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-        if (head.step()) return verifyChain(events, head.integer(0), head.text(1));
-        return verifyChain(events, std::nullopt, "");
-    }
-
-    int nextRecordVersion(std::int64_t id) override {
-        auto st = db_.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = ?");
-        st.bind(1, id).step();
-        return int(st.integer(0));
-    }
-
-    void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                   const Actor& actor, const std::string& contentSha256) override {
-        Transaction tx(db_);
-        stateOf(id); // refuses an unknown screening
-        db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, content_sha256) "
-                    "VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(1, id)
-            .bind(2, version)
-            .bind(3, path)
-            .bind(4, sha256)
-            .bind(5, nowUtc())
-            .bind(6, contentSha256)
-            .run();
-        appendAudit(actorName(actor), "record.written", id, json{{"version", version}, {"sha256", sha256}});
-        tx.commit();
-    }
-
-    std::optional<StoredRecord> latestRecord(std::int64_t id) override {
-        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-                              "FROM records WHERE screening_id = ? ORDER BY version DESC LIMIT 1");
-        if (!st.bind(1, id).step()) return std::nullopt;
-        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
-    }
-
-    std::optional<StoredRecord> record(std::int64_t id, int version) override {
-        auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-                              "FROM records WHERE screening_id = ? AND version = ?");
-        if (!st.bind(1, id).bind(2, version).step()) return std::nullopt;
-        return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
-    }
-
-    std::vector<PurgeCandidate> purgeCandidates(const std::string& beforeIso) override {
-        auto st = db_.prepare("SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
-                              "WHERE r.purged_at IS NULL AND r.created_at < ? AND EXISTS (SELECT 1 FROM audit a "
-                              "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
-                              "AND a.at >= r.created_at) ORDER BY r.screening_id, r.version");
-        st.bind(1, beforeIso);
-        std::vector<PurgeCandidate> out;
-        while (st.step())
-            out.push_back(PurgeCandidate{st.integer(0), int(st.integer(1)), st.text(2), st.text(3), st.text(4)});
-        return out;
-    }
-
-    void markPurged(std::int64_t id, int version, const Actor& actor) override {
-        Transaction tx(db_);
-        db_.prepare("UPDATE records SET purged_at = ? WHERE screening_id = ? AND version = ? AND purged_at IS NULL")
-            .bind(1, nowUtc())
-            .bind(2, id)
-            .bind(3, version)
+        implantId = db_.lastInsertId();
+    } else {
+        db_.prepare("UPDATE implants SET description = ?, manufacturer = ?, model = ?, location = ?, "
+                    "implanted_on = ?, mr_status = ?, conditions_json = ?, check_result = ?, entered_by = ?, "
+                    "entered_at = ? WHERE id = ? AND screening_id = ?")
+            .bind(1, implant.type)
+            .bind(2, implant.manufacturer)
+            .bind(3, implant.model)
+            .bind(4, implant.location)
+            .bind(5, implant.implantedOn)
+            .bind(6, screening::mrStatusName(implant.mrStatus))
+            .bind(7, conditions)
+            .bind(8, implant.checkResult)
+            .bind(9, actor.username)
+            .bind(10, now)
+            .bind(11, implantId)
+            .bind(12, id)
             .run();
         if (db_.changes() == 0)
-            throw Refused("screening " + std::to_string(id) + " has no unpurged record version " + std::to_string(version));
-        appendAudit(actorName(actor), "record.purged", id, json{{"version", version}});
-        tx.commit();
+            throw Refused("screening " + std::to_string(id) + " has no implant " + std::to_string(implantId));
     }
+    appendAudit(actor.username, implant.id == 0 ? "implant.added" : "implant.changed", id,
+                json{{"implant", implantId}, {"type", implant.type}, {"mrStatus", screening::mrStatusName(implant.mrStatus)},
+                     {"conditions", json::parse(conditions)}, {"check", implant.checkResult}});
+    tx.commit();
+    return implantId;
+}
 
-    void noteExport(std::int64_t id, const std::string& what, const std::string& destination,
-                    const Actor& actor) override {
-        Transaction tx(db_);
-        stateOf(id);
-        appendAudit(actorName(actor), "record.exported", id, json{{"format", what}, {"to", destination}});
-        tx.commit();
+ScreeningState SqliteStore::transitionSigned(std::int64_t id, const TransitionRequest& request,
+                                const StaffSignature& signature) {
+    if (signature.strokesJson.empty() || signature.signerName.empty())
+        throw Refused("a review or a decision must be signed on the signature pad");
+    if (signature.purpose != "review" && signature.purpose != "decision")
+        throw Refused("a staff signature is for a review or a decision");
+    Transaction tx(db_);
+    const ScreeningState next = applyTransition(id, request);
+    db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, signed_at, purpose) "
+                "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, screening::roleName(request.actor.role))
+        .bind(3, signature.signerName)
+        .bind(4, signature.strokesJson)
+        .bind(5, nowUtc())
+        .bind(6, signature.purpose)
+        .run();
+    appendAudit(actorName(request.actor), "signature." + signature.purpose, id,
+                json{{"signer", signature.signerName}, {"strokesSha256", sha256Hex(signature.strokesJson)}});
+    tx.commit();
+    return next;
+}
+
+void SqliteStore::setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict, const std::string& note,
+                    const Actor& actor, const std::string& correctedAnswer) {
+    if (actor.role != Role::Nurse || actor.username.empty())
+        throw Refused("only a signed-in nurse (Level 2 reviewer) records verdicts on flags");
+    if (verdict == FlagVerdict::Open) throw Refused("a verdict must be verified or resolved");
+    Transaction tx(db_);
+    const auto f = facts(id);
+    if (f.state != ScreeningState::Submitted) {
+        // A contrast flag raised again after review (contrast planned changed) still gets its
+        // verdict, until the contrast part is signed.
+        const auto flag = std::find_if(f.flags.begin(), f.flags.end(),
+                                       [&](const FlagStatus& x) { return x.flagId == ruleId; });
+        const bool contrastAfterReview = f.state == ScreeningState::Reviewed && !f.contrastDecided &&
+                                         flag != f.flags.end() && flag->gate == screening::Gate::Contrast;
+        if (!contrastAfterReview)
+            throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(f.state) +
+                          "; flags are reviewed only while it is submitted (contrast flags also while it is "
+                          "reviewed and the contrast part is not signed)");
     }
+    auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ?, "
+                          "corrected_answer = ? WHERE screening_id = ? AND rule_id = ?");
+    st.bind(1, screening::verdictName(verdict)).bind(2, actor.username).bind(3, nowUtc()).bind(4, note);
+    st.bind(5, correctedAnswer).bind(6, id).bind(7, ruleId).run();
+    if (db_.changes() == 0)
+        throw Refused("screening " + std::to_string(id) + " has no flag '" + ruleId + "'");
+    json detail{{"flag", ruleId}, {"note", note}};
+    if (!correctedAnswer.empty()) detail["correctedAnswer"] = correctedAnswer;
+    appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
+    tx.commit();
+}
 
-    void backupTo(const std::string& path) override {
-        Database copy(path);
-        copyDatabase(db_, copy);
-        auto st = copy.prepare("PRAGMA quick_check");
-        st.step();
-        if (st.text(0) != "ok") throw StoreError("the backup " + path + " failed its check: " + st.text(0));
+ScreeningState SqliteStore::transition(std::int64_t id, const TransitionRequest& request) {
+    Transaction tx(db_);
+    const ScreeningState next = applyTransition(id, request);
+    tx.commit();
+    return next;
+}
+
+ScreeningState SqliteStore::applyTransition(std::int64_t id, const TransitionRequest& request) {
+    if (request.action == Action::Submit || request.action == Action::Amend)
+        throw Refused(std::string("use ") + (request.action == Action::Submit ? "submit" : "amend") +
+                      " for this change");
+    const auto result = screening::decide(facts(id), request, options_.policy);
+    if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+    const std::string now = nowUtc();
+    const std::string who = actorName(request.actor);
+    auto st = db_.prepare("UPDATE screenings SET state = ? WHERE id = ?");
+    st.bind(1, screening::stateName(result.next)).bind(2, id).run();
+    if (request.action == Action::Review) {
+        db_.prepare("UPDATE screenings SET reviewed_by = ?, reviewed_at = ? WHERE id = ?")
+            .bind(1, who)
+            .bind(2, now)
+            .bind(3, id)
+            .run();
+    } else if (screening::isDecided(result.next)) {
+        db_.prepare("UPDATE screenings SET decided_by = ?, decided_at = ? WHERE id = ?")
+            .bind(1, who)
+            .bind(2, now)
+            .bind(3, id)
+            .run();
+        db_.prepare("INSERT INTO decisions (screening_id, outcome, conditions, override_reason, decided_by, "
+                    "decided_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(1, id)
+            .bind(2, screening::stateName(result.next))
+            .bind(3, request.conditions)
+            .bind(4, request.overrideReason)
+            .bind(5, who)
+            .bind(6, now)
+            .run();
     }
+    json detail = {{"to", screening::stateName(result.next)}};
+    if (!request.conditions.empty()) detail["conditions"] = request.conditions;
+    if (!request.overrideReason.empty()) detail["reason"] = request.overrideReason;
+    appendAudit(who, std::string("screening.") + screening::stateName(result.next), id, detail);
+    return result.next;
+}
 
-private:
-    Database db_;
-    StoreOptions options_;
+std::int64_t SqliteStore::amend(std::int64_t id, const NewScreening& corrected, const Actor& actor) {
+    Transaction tx(db_);
+    const auto result = screening::decide(facts(id), {Action::Amend, actor, "", ""}, options_.policy);
+    if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+    const std::string now = nowUtc();
+    db_.prepare("UPDATE screenings SET state = 'amended' WHERE id = ?").bind(1, id).run();
+    NewScreening s = corrected;
+    s.origin = "amendment";
+    keepFormTexts(s);
+    const std::int64_t newId = insertScreening(s, now, id, "submitted");
+    appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
+    appendAudit(actorName(actor), "screening.submitted", newId, json{{"origin", "amendment"}, {"amends", id}});
+    tx.commit();
+    return newId;
+}
 
-    // Switching to WAL needs a moment alone with the file; a second process opening a new database
-    // at the same time gets "locked" without the busy handler, so wait for it here.
-    void setWal() {
-        for (int attempt = 0;; ++attempt) {
-            try {
-                db_.exec("PRAGMA journal_mode = WAL");
-                return;
-            } catch (const StoreError&) {
-                if (attempt >= 200) throw;
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-        }
-    }
-
-    void checkIntegrity() {
-        std::string result;
+void SqliteStore::setWal() {
+    for (int attempt = 0;; ++attempt) {
         try {
-            auto st = db_.prepare("PRAGMA quick_check");
-            st.step();
-            result = st.text(0);
-        } catch (const StoreError& e) {
-            result = e.what();
+            db_.exec("PRAGMA journal_mode = WAL");
+            return;
+        } catch (const StoreError&) {
+            if (attempt >= 200) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
-        if (result != "ok")
-            throw StoreError("the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
-                             "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
-                             "for investigation, and restore the latest backup (see 'mrscreen backup' in README.md)");
     }
+}
 
-    static const std::string& dummyHash() {
-        static const std::string hash = hashSecret("not-a-real-secret");
-        return hash;
+void SqliteStore::checkIntegrity() {
+    std::string result;
+    try {
+        auto st = db_.prepare("PRAGMA quick_check");
+        st.step();
+        result = st.text(0);
+    } catch (const StoreError& e) {
+        result = e.what();
     }
+    if (result != "ok")
+        throw StoreError("the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
+                         "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
+                         "for investigation, and restore the latest backup (see 'mrscreen backup' in README.md)");
+}
 
-    static void requireAdmin(const Actor& by, const std::string& what) {
-        if (by.role != Role::Admin) throw Refused("only an administrator may " + what);
+std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::string& now, std::optional<std::int64_t> amends,
+                             const char* state) {
+    db_.prepare("INSERT INTO patients (family_name, given_name, birth_date, sex, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, s.patient.familyName)
+        .bind(2, s.patient.givenName)
+        .bind(3, s.patient.birthDate)
+        .bind(4, s.patient.sex)
+        .bind(5, now)
+        .run();
+    const std::int64_t patient = db_.lastInsertId();
+    if (!screening::parseContrastPlan(s.contrastPlanned))
+        throw Refused("contrast planned is 'yes', 'no' or 'unknown', not '" + s.contrastPlanned + "'");
+    auto st = db_.prepare("INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
+                          "state, origin, language, amends_id, created_at, submitted_at, contrast_planned, "
+                          "ignored_answers_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, patient).bind(2, s.formUrl).bind(3, s.formVersion).bind(4, s.formSha256).bind(5, s.rulesSha256);
+    st.bind(6, state).bind(7, s.origin).bind(8, s.language);
+    if (amends)
+        st.bind(9, *amends);
+    else
+        st.bindNull(9);
+    st.bind(10, now).bind(11, now).bind(12, s.contrastPlanned);
+    st.bind(13, s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson).run();
+    const std::int64_t id = db_.lastInsertId();
+    db_.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES (?, 1, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, s.responseJson)
+        .bind(3, sha256Hex(s.responseJson))
+        .bind(4, now)
+        .run();
+    for (const auto& f : s.flags) insertFlag(id, f);
+    return id;
+}
+
+void SqliteStore::insertFlag(std::int64_t id, const screening::Flag& f) {
+    auto flag = db_.prepare("INSERT INTO flags (screening_id, rule_id, category, severity, message, triggers_json, "
+                            "gate) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    flag.bind(1, id).bind(2, f.id).bind(3, f.category).bind(4, severityText(f.severity)).bind(5, f.message);
+    flag.bind(6, screening::triggersToJson(f.triggers).dump()).bind(7, screening::gateName(f.gate)).run();
+}
+
+ScreeningState SqliteStore::stateOf(std::int64_t id) {
+    auto st = db_.prepare("SELECT state FROM screenings WHERE id = ?");
+    if (!st.bind(1, id).step()) throw Refused("there is no screening " + std::to_string(id));
+    return screening::parseState(st.text(0)).value_or(ScreeningState::Draft);
+}
+
+ScreeningFacts SqliteStore::facts(std::int64_t id) {
+    ScreeningFacts f;
+    f.state = stateOf(id);
+    auto st = db_.prepare("SELECT COALESCE(reviewed_by, ''), contrast_planned, "
+                          "EXISTS (SELECT 1 FROM contrast_decisions c WHERE c.screening_id = s.id) "
+                          "FROM screenings s WHERE id = ?");
+    st.bind(1, id).step();
+    f.reviewedBy = st.text(0);
+    f.contrastPlanned = screening::parseContrastPlan(st.text(1)).value_or(screening::ContrastPlan::Unknown);
+    f.contrastDecided = st.integer(2) != 0;
+    for (const auto& flag : readFlags(id))
+        f.flags.push_back(FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note,
+                                     screening::parseGate(flag.gate).value_or(screening::Gate::ZoneIv)});
+    return f;
+}
+
+void SqliteStore::requireState(std::int64_t id, ScreeningState wanted, const std::string& what) {
+    const auto state = stateOf(id);
+    if (state != wanted)
+        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) + "; " + what +
+                      " only while it is " + screening::stateName(wanted));
+}
+
+std::string SqliteStore::conditionsToJson(const screening::MrConditions& c) {
+    json j = json::object();
+    if (!c.fieldStrengthsT.empty()) j["fieldStrengthsT"] = c.fieldStrengthsT;
+    if (c.maxSpatialGradientTPerM) j["maxSpatialGradientTPerM"] = *c.maxSpatialGradientTPerM;
+    if (c.maxWholeBodySarWPerKg) j["maxWholeBodySarWPerKg"] = *c.maxWholeBodySarWPerKg;
+    if (c.maxHeadSarWPerKg) j["maxHeadSarWPerKg"] = *c.maxHeadSarWPerKg;
+    if (c.maxB1rmsMicroTesla) j["maxB1rmsMicroTesla"] = *c.maxB1rmsMicroTesla;
+    if (c.operatingMode != screening::OperatingMode::Unknown)
+        j["operatingMode"] = screening::operatingModeName(c.operatingMode);
+    if (!c.other.empty()) j["other"] = c.other;
+    return j.dump();
+}
+
+screening::MrConditions SqliteStore::conditionsFromJson(const std::string& text) {
+    screening::MrConditions c;
+    const json j = json::parse(text, nullptr, false);
+    if (!j.is_object()) return c;
+    auto number = [&](const char* key) -> std::optional<double> {
+        if (j.contains(key) && j[key].is_number()) return j[key].get<double>();
+        return std::nullopt;
+    };
+    if (j.contains("fieldStrengthsT") && j["fieldStrengthsT"].is_array())
+        for (const auto& t : j["fieldStrengthsT"])
+            if (t.is_number()) c.fieldStrengthsT.push_back(t.get<double>());
+    c.maxSpatialGradientTPerM = number("maxSpatialGradientTPerM");
+    c.maxWholeBodySarWPerKg = number("maxWholeBodySarWPerKg");
+    c.maxHeadSarWPerKg = number("maxHeadSarWPerKg");
+    c.maxB1rmsMicroTesla = number("maxB1rmsMicroTesla");
+    c.operatingMode = screening::parseOperatingMode(j.value("operatingMode", "")).value_or(screening::OperatingMode::Unknown);
+    c.other = j.value("other", "");
+    return c;
+}
+
+std::vector<StoredFlag> SqliteStore::readFlags(std::int64_t id) {
+    auto st = db_.prepare("SELECT rule_id, category, severity, message, triggers_json, status, "
+                          "COALESCE(status_by, ''), COALESCE(status_at, ''), note, corrected_answer, gate FROM flags "
+                          "WHERE screening_id = ? ORDER BY CASE severity WHEN 'stop' THEN 0 "
+                          "WHEN 'review' THEN 1 ELSE 2 END, id");
+    st.bind(1, id);
+    std::vector<StoredFlag> out;
+    while (st.step()) {
+        StoredFlag f;
+        f.ruleId = st.text(0);
+        f.category = st.text(1);
+        f.severity = parseSeverity(st.text(2));
+        f.message = st.text(3);
+        f.triggersJson = st.text(4);
+        f.status = screening::parseVerdict(st.text(5)).value_or(FlagVerdict::Open);
+        f.statusBy = st.text(6);
+        f.statusAt = st.text(7);
+        f.note = st.text(8);
+        f.correctedAnswer = st.text(9);
+        f.gate = st.text(10);
+        out.push_back(std::move(f));
     }
+    return out;
+}
 
-    std::int64_t insertScreening(const NewScreening& s, const std::string& now, std::optional<std::int64_t> amends,
-                                 const char* state) {
-        db_.prepare("INSERT INTO patients (family_name, given_name, birth_date, sex, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(1, s.patient.familyName)
-            .bind(2, s.patient.givenName)
-            .bind(3, s.patient.birthDate)
-            .bind(4, s.patient.sex)
-            .bind(5, now)
-            .run();
-        const std::int64_t patient = db_.lastInsertId();
-        auto st = db_.prepare("INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
-                              "state, origin, language, amends_id, created_at, submitted_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        st.bind(1, patient).bind(2, s.formUrl).bind(3, s.formVersion).bind(4, s.formSha256).bind(5, s.rulesSha256);
-        st.bind(6, state).bind(7, s.origin).bind(8, s.language);
-        if (amends)
-            st.bind(9, *amends);
-        else
-            st.bindNull(9);
-        st.bind(10, now).bind(11, now).run();
-        const std::int64_t id = db_.lastInsertId();
-        db_.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES (?, 1, ?, ?, ?)")
-            .bind(1, id)
-            .bind(2, s.responseJson)
-            .bind(3, sha256Hex(s.responseJson))
-            .bind(4, now)
-            .run();
-        auto flag = db_.prepare("INSERT INTO flags (screening_id, rule_id, category, severity, message, triggers_json) "
-                                "VALUES (?, ?, ?, ?, ?, ?)");
-        for (const auto& f : s.flags) {
-            flag.bind(1, id).bind(2, f.id).bind(3, f.category).bind(4, severityText(f.severity)).bind(5, f.message);
-            flag.bind(6, screening::triggersToJson(f.triggers).dump()).run();
-        }
-        return id;
+std::string SqliteStore::summarySql() {
+    return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), COALESCE(p.sex, ''), "
+           "s.origin, COALESCE(s.submitted_at, ''), COALESCE(s.reviewed_by, ''), "
+           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'stop'), "
+           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'review'), "
+           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'info'), "
+           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity != 'info' "
+           "AND f.status = 'open') "
+           "FROM screenings s LEFT JOIN patients p ON p.id = s.patient_id";
+}
+
+ScreeningSummary SqliteStore::readSummary(Statement& st) {
+    ScreeningSummary s;
+    s.id = st.integer(0);
+    s.state = screening::parseState(st.text(1)).value_or(ScreeningState::Draft);
+    s.patient = {st.text(2), st.text(3), st.text(4), st.text(5)};
+    s.origin = st.text(6);
+    s.submittedAt = st.text(7);
+    s.reviewedBy = st.text(8);
+    s.stopFlags = int(st.integer(9));
+    s.reviewFlags = int(st.integer(10));
+    s.infoFlags = int(st.integer(11));
+    s.openFlags = int(st.integer(12));
+    return s;
+}
+
+AuditEvent SqliteStore::readAudit(Statement& st) {
+    AuditEvent e;
+    e.seq = st.integer(0);
+    e.at = st.text(1);
+    e.actor = st.text(2);
+    e.action = st.text(3);
+    if (!st.isNull(4)) e.screeningId = st.integer(4);
+    e.detailJson = st.text(5);
+    e.prevHash = st.text(6);
+    e.hash = st.text(7);
+    return e;
+}
+
+void SqliteStore::appendAudit(const std::string& actor, const std::string& action, std::optional<std::int64_t> screeningId,
+                 const json& detail) {
+    AuditEvent e;
+    auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (head.step()) {
+        e.seq = head.integer(0) + 1;
+        e.prevHash = head.text(1);
+    } else {
+        e.seq = 1;
+        e.prevHash = kGenesisHash;
     }
+    e.at = nowUtc();
+    e.actor = actor;
+    e.action = action;
+    e.screeningId = screeningId;
+    e.detailJson = detail.dump();
+    e.hash = chainHash(e.prevHash, e);
+    auto st = db_.prepare("INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action);
+    if (e.screeningId)
+        st.bind(5, *e.screeningId);
+    else
+        st.bindNull(5);
+    st.bind(6, e.detailJson).bind(7, e.prevHash).bind(8, e.hash).run();
+    db_.prepare("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")
+        .bind(1, e.seq)
+        .bind(2, e.hash)
+        .run();
+}
 
-    ScreeningState stateOf(std::int64_t id) {
-        auto st = db_.prepare("SELECT state FROM screenings WHERE id = ?");
-        if (!st.bind(1, id).step()) throw Refused("there is no screening " + std::to_string(id));
-        return screening::parseState(st.text(0)).value_or(ScreeningState::Draft);
-    }
-
-    ScreeningFacts facts(std::int64_t id) {
-        ScreeningFacts f;
-        f.state = stateOf(id);
-        auto st = db_.prepare("SELECT COALESCE(reviewed_by, '') FROM screenings WHERE id = ?");
-        st.bind(1, id).step();
-        f.reviewedBy = st.text(0);
-        for (const auto& flag : readFlags(id))
-            f.flags.push_back(FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note});
-        return f;
-    }
-
-    void requireState(std::int64_t id, ScreeningState wanted, const std::string& what) {
-        const auto state = stateOf(id);
-        if (state != wanted)
-            throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) + "; " + what +
-                          " only while it is " + screening::stateName(wanted));
-    }
-
-    static std::string conditionsToJson(const screening::MrConditions& c) {
-        json j = json::object();
-        if (!c.fieldStrengthsT.empty()) j["fieldStrengthsT"] = c.fieldStrengthsT;
-        if (c.maxSpatialGradientTPerM) j["maxSpatialGradientTPerM"] = *c.maxSpatialGradientTPerM;
-        if (c.maxWholeBodySarWPerKg) j["maxWholeBodySarWPerKg"] = *c.maxWholeBodySarWPerKg;
-        if (c.maxHeadSarWPerKg) j["maxHeadSarWPerKg"] = *c.maxHeadSarWPerKg;
-        if (c.maxB1rmsMicroTesla) j["maxB1rmsMicroTesla"] = *c.maxB1rmsMicroTesla;
-        if (c.operatingMode != screening::OperatingMode::Unknown)
-            j["operatingMode"] = screening::operatingModeName(c.operatingMode);
-        if (!c.other.empty()) j["other"] = c.other;
-        return j.dump();
-    }
-
-    static screening::MrConditions conditionsFromJson(const std::string& text) {
-        screening::MrConditions c;
-        const json j = json::parse(text, nullptr, false);
-        if (!j.is_object()) return c;
-        auto number = [&](const char* key) -> std::optional<double> {
-            if (j.contains(key) && j[key].is_number()) return j[key].get<double>();
-            return std::nullopt;
-        };
-        if (j.contains("fieldStrengthsT") && j["fieldStrengthsT"].is_array())
-            for (const auto& t : j["fieldStrengthsT"])
-                if (t.is_number()) c.fieldStrengthsT.push_back(t.get<double>());
-        c.maxSpatialGradientTPerM = number("maxSpatialGradientTPerM");
-        c.maxWholeBodySarWPerKg = number("maxWholeBodySarWPerKg");
-        c.maxHeadSarWPerKg = number("maxHeadSarWPerKg");
-        c.maxB1rmsMicroTesla = number("maxB1rmsMicroTesla");
-        c.operatingMode = screening::parseOperatingMode(j.value("operatingMode", "")).value_or(screening::OperatingMode::Unknown);
-        c.other = j.value("other", "");
-        return c;
-    }
-
-    std::vector<StoredFlag> readFlags(std::int64_t id) {
-        auto st = db_.prepare("SELECT rule_id, category, severity, message, triggers_json, status, "
-                              "COALESCE(status_by, ''), COALESCE(status_at, ''), note, corrected_answer FROM flags "
-                              "WHERE screening_id = ? ORDER BY CASE severity WHEN 'stop' THEN 0 "
-                              "WHEN 'review' THEN 1 ELSE 2 END, id");
-        st.bind(1, id);
-        std::vector<StoredFlag> out;
-        while (st.step()) {
-            StoredFlag f;
-            f.ruleId = st.text(0);
-            f.category = st.text(1);
-            f.severity = parseSeverity(st.text(2));
-            f.message = st.text(3);
-            f.triggersJson = st.text(4);
-            f.status = screening::parseVerdict(st.text(5)).value_or(FlagVerdict::Open);
-            f.statusBy = st.text(6);
-            f.statusAt = st.text(7);
-            f.note = st.text(8);
-            f.correctedAnswer = st.text(9);
-            out.push_back(std::move(f));
-        }
-        return out;
-    }
-
-    static std::string summarySql() {
-        return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), COALESCE(p.sex, ''), "
-               "s.origin, COALESCE(s.submitted_at, ''), COALESCE(s.reviewed_by, ''), "
-               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'stop'), "
-               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'review'), "
-               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'info'), "
-               "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity != 'info' "
-               "AND f.status = 'open') "
-               "FROM screenings s LEFT JOIN patients p ON p.id = s.patient_id";
-    }
-
-    static ScreeningSummary readSummary(Statement& st) {
-        ScreeningSummary s;
-        s.id = st.integer(0);
-        s.state = screening::parseState(st.text(1)).value_or(ScreeningState::Draft);
-        s.patient = {st.text(2), st.text(3), st.text(4), st.text(5)};
-        s.origin = st.text(6);
-        s.submittedAt = st.text(7);
-        s.reviewedBy = st.text(8);
-        s.stopFlags = int(st.integer(9));
-        s.reviewFlags = int(st.integer(10));
-        s.infoFlags = int(st.integer(11));
-        s.openFlags = int(st.integer(12));
-        return s;
-    }
-
-    static std::string staffSql() {
-        return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, ''), "
-               "created_at FROM staff";
-    }
-
-    static StaffMember readStaff(Statement& st) {
-        StaffMember m;
-        m.username = st.text(0);
-        m.displayName = st.text(1);
-        m.role = screening::parseRole(st.text(2)).value_or(Role::Nurse);
-        m.disabled = st.integer(3) != 0;
-        m.failedAttempts = int(st.integer(4));
-        m.lockedUntil = st.text(5);
-        m.createdAt = st.text(6);
-        return m;
-    }
-
-    std::optional<StaffMember> findStaff(const std::string& username) {
-        auto st = db_.prepare(staffSql() + " WHERE username = ?");
-        if (!st.bind(1, username).step()) return std::nullopt;
-        return readStaff(st);
-    }
-
-    static AuditEvent readAudit(Statement& st) {
-        AuditEvent e;
-        e.seq = st.integer(0);
-        e.at = st.text(1);
-        e.actor = st.text(2);
-        e.action = st.text(3);
-        if (!st.isNull(4)) e.screeningId = st.integer(4);
-        e.detailJson = st.text(5);
-        e.prevHash = st.text(6);
-        e.hash = st.text(7);
-        return e;
-    }
-
-    // Appends one event to the chain; must run inside the caller's transaction.
-    void appendAudit(const std::string& actor, const std::string& action, std::optional<std::int64_t> screeningId,
-                     const json& detail) {
-        AuditEvent e;
-        auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-        if (head.step()) {
-            e.seq = head.integer(0) + 1;
-            e.prevHash = head.text(1);
-        } else {
-            e.seq = 1;
-            e.prevHash = kGenesisHash;
-        }
-        e.at = nowUtc();
-        e.actor = actor;
-        e.action = action;
-        e.screeningId = screeningId;
-        e.detailJson = detail.dump();
-        e.hash = chainHash(e.prevHash, e);
-        auto st = db_.prepare("INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        st.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action);
-        if (e.screeningId)
-            st.bind(5, *e.screeningId);
-        else
-            st.bindNull(5);
-        st.bind(6, e.detailJson).bind(7, e.prevHash).bind(8, e.hash).run();
-        db_.prepare("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")
-            .bind(1, e.seq)
-            .bind(2, e.hash)
-            .run();
-    }
-};
-
-} // namespace
+} // namespace detail
 
 std::unique_ptr<Store> openSqliteStore(const std::string& path, const StoreOptions& options) {
-    return std::make_unique<SqliteStore>(path, options);
+    return std::make_unique<detail::SqliteStore>(path, options);
 }
 
 } // namespace mrscreen::store

@@ -46,6 +46,10 @@ struct NewScreening {
     std::string responseJson;     // the completed QuestionnaireResponse
     std::vector<screening::Flag> flags;
     PatientIdentity patient;
+    std::string formJson;  // the questionnaire file's exact text (sha256 = formSha256)
+    std::string rulesJson; // the rules file's exact text (sha256 = rulesSha256), empty without rules
+    std::string contrastPlanned = "unknown";   // yes | no | unknown
+    std::string ignoredAnswersJson = "[]";     // screening::ignoredAnswersToJson()
 };
 
 // A lab result entered by the reviewing nurse (serum creatinine for the eGFR).
@@ -77,7 +81,7 @@ struct ImplantRecord {
 // A staff signature drawn on the kiosk: the nurse's countersignature of the review, the
 // signer's on the decision. Strokes are the JSON of handwritten_signature ({"strokes": ...}).
 struct StaffSignature {
-    std::string purpose; // "review" or "decision"
+    std::string purpose; // "review", "decision" or "contrast"
     std::string signerName;
     Role signerRole = Role::Nurse;
     std::string strokesJson;
@@ -95,6 +99,7 @@ struct StoredFlag {
     std::string statusAt;
     std::string note;
     std::string correctedAnswer; // set when the answer was corrected with the patient
+    std::string gate = "zone-iv"; // what it holds back: "zone-iv" or "contrast"
 };
 
 struct ScreeningSummary {
@@ -118,6 +123,14 @@ struct Decision {
     std::string decidedAt;
 };
 
+// The contrast part of the decision (the Zone IV part is Decision), signed on its own.
+struct ContrastDecision {
+    std::string outcome;    // cleared | cleared_with_conditions | not_cleared | not_planned
+    std::string conditions; // e.g. "group II agent only", "premedication"
+    std::string reason;     // override reason / why not cleared
+    std::string decidedBy, decidedAt;
+};
+
 struct ScreeningDetail {
     ScreeningSummary summary;
     std::string formUrl;
@@ -135,6 +148,9 @@ struct ScreeningDetail {
     std::vector<LabResult> labs; // oldest first
     std::vector<ImplantRecord> implants;
     std::vector<StaffSignature> signatures;
+    std::string contrastPlanned = "unknown", contrastPlannedBy, contrastPlannedAt;
+    std::string ignoredAnswersJson = "[]"; // answers to questions that did not apply
+    std::optional<ContrastDecision> contrastDecision;
 };
 
 struct StaffMember {
@@ -228,6 +244,25 @@ public:
     // Every copy that leaves the store is audited: what (pdf, fhir), where to, by whom.
     virtual void noteExport(std::int64_t id, const std::string& what, const std::string& destination,
                             const Actor& actor) = 0;
+
+    // Form versions, content-addressed (form_documents table). Idempotent; refuses text whose
+    // sha256 differs. `kind`: "questionnaire" or "rules".
+    virtual void keepFormDocument(const std::string& sha256, const std::string& kind, const std::string& text) = 0;
+    virtual std::optional<std::string> formDocument(const std::string& sha256) = 0;
+    // Staff say whether contrast is planned ("yes", "no", "unknown"; nurse, mrso, radiologist;
+    // while submitted or reviewed); audited.
+    virtual void setContrastPlanned(std::int64_t id, const std::string& planned, const Actor& actor) = 0;
+    // Re-evaluation after staff add a lab or change contrast-planned: upserts flags by rule id (new
+    // ones open, audited "flags-raised"; an existing flag whose severity rises to review/stop goes
+    // back to open; flags that no longer fire are kept for a verdict). One transaction with its
+    // audit event.
+    virtual void refreshFlags(std::int64_t id, const std::vector<screening::Flag>& flags, const Actor& actor) = 0;
+    // The contrast part of the decision, with its drawn signature (purpose "contrast"). Role from
+    // WorkflowPolicy::contrastSignerRoles; allowed once the screening is reviewed (or decided), once;
+    // clearing with an unresolved contrast stop flag needs a reason; not_planned needs
+    // contrastPlanned == "no".
+    virtual void decideContrast(std::int64_t id, const ContrastDecision& decision, const StaffSignature& signature,
+                                const Actor& actor) = 0;
 
     // A consistent copy of the whole database at `path` (SQLite's online backup, safe while the
     // kiosk runs), checked with quick_check before this returns.

@@ -9,6 +9,7 @@
 #include "screening/questionnaire.h"
 #include "record/handwritten_signature.h"
 #include "screening/rules.h"
+#include "store/form_catalog.h"
 #include "store/store.h"
 #include "ui/draft.h"
 
@@ -65,6 +66,11 @@ struct KioskServices {
     std::function<std::optional<PagePicture>(const std::string& pdf, std::string& problem)> renderPage;
     // Turns a picture into a texture the renderer can draw (set by the window; absent headless).
     std::function<ImTextureID(const PagePicture&)> uploadPicture;
+    // The form and rules a screening was answered with (throws with the reason when missing).
+    std::function<std::shared_ptr<const store::FormVersion>(const store::ScreeningDetail&)> formFor;
+    // Re-evaluates the rules after staff add a lab or set contrast-planned, storing new flags.
+    std::function<void(std::int64_t id, const screening::Actor&)> reassess;
+    std::string staffLanguage = "en"; // flag messages and question texts on the staff screens
 };
 
 enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };
@@ -91,6 +97,12 @@ struct Editing {
 struct StaffWork {
     std::int64_t id = 0;
     std::optional<store::ScreeningDetail> detail; // reloaded after every change
+    // The form it was answered with (KioskServices::formFor), or why it cannot be shown.
+    std::shared_ptr<const store::FormVersion> form;
+    std::string formProblem;
+    // store::assessStored over the latest lab and contrast-planned: the eGFR the record shows too.
+    std::optional<screening::Assessment> assessment;
+    std::string assessmentProblem;
     std::string search;
     std::string message;      // the store's refusal or a confirmation, shown at the top
     bool messageOk = false;   // a confirmation, not a problem
@@ -111,6 +123,12 @@ struct StaffWork {
     std::string maxSar, conditionsText, reason;
     std::vector<record::Stroke> signature;
     bool drawing = false;
+    // The contrast part of the decision.
+    std::string contrastOutcome; // cleared | cleared_with_conditions | not_cleared | not_planned
+    bool groupTwoOnly = false, premedication = false;
+    std::string contrastConditions, contrastReason;
+    std::vector<record::Stroke> contrastSignature;
+    bool contrastDrawing = false;
     std::string recordPath;
     std::optional<PagePicture> preview;
     ImTextureID previewTexture = nullptr;

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
         cli::KioskConfig config;
         config.dataDir = ctx.dataDir;
         const auto store = cli::openStore(config);
+        auto catalog = cli::formCatalog(*store, config);
         const auto identity = record::loadSigningIdentity(config.signingKeyPath(), config.signingCertPath());
         std::vector<double> ms;
         std::size_t largest = 0;
@@ -60,8 +61,8 @@ int main(int argc, char** argv) {
                 in.siteName = "Benchmark";
                 in.recordId = id;
                 in.detail = &*detail;
-                in.form = &form.form;
-                in.formSha256.assign(64, '0');
+                const auto version = catalog.forScreening(*detail);
+                in.form = version.get();
                 record::SignatureInfo info;
                 info.name = "Benchmark";
                 info.reason = "benchmark";

@@ -211,7 +211,8 @@ TEST_CASE("the demo staff sign in with the PINs demo prints, in their roles") {
     const std::map<std::string, screening::Role> roles = {{"nina", screening::Role::Nurse},
                                                           {"ned", screening::Role::Nurse},
                                                           {"omar", screening::Role::Mrso},
-                                                          {"ada", screening::Role::Admin}};
+                                                          {"ada", screening::Role::Admin},
+                                                          {"rita", screening::Role::Radiologist}};
     for (const auto& [username, role] : roles) {
         INFO(username);
         std::smatch m;

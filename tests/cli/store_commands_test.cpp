@@ -131,7 +131,7 @@ TEST_CASE("staff accounts are added with a PIN from standard input, listed, disa
     CHECK(weak.code == 1);
     CHECK_THAT(weak.err, Contains("at least 6 characters"));
     cli::StaffOptions badRole{"add", "cy", "Cy", "surgeon", false};
-    CHECK_THAT(staff(ctx, badRole, "482913\n").err, Contains("'surgeon' is not nurse, mrso or admin"));
+    CHECK_THAT(staff(ctx, badRole, "482913\n").err, Contains("'surgeon' is not nurse, mrso, radiologist or admin"));
 
     cli::StaffOptions list{"list", "", "", "", true};
     json members = json::parse(staff(ctx, list).out);
@@ -337,7 +337,9 @@ TEST_CASE("a screening replaced by a correction is exported as entered in error,
         store->transition(1, {Action::Clear, mrso, "", ""});
         store::NewScreening corrected;
         corrected.formUrl = "http://mrscreen.org/fhir/Questionnaire/mri-safety";
-        corrected.formVersion = "1.0.0";
+        corrected.formVersion = store->screening(1)->formVersion;
+        corrected.formSha256 = store->screening(1)->formSha256; // the same form, kept at import
+        corrected.rulesSha256 = store->screening(1)->rulesSha256;
         corrected.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"amended"})";
         store->amend(1, corrected, nurse);
     }

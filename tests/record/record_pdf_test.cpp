@@ -7,6 +7,7 @@
 #include "screening/assessment.h"
 #include "screening/derived.h"
 #include "store/audit.h"
+#include "store/form_catalog.h"
 #include "store/store.h"
 
 #include <catch2/catch.hpp>
@@ -69,14 +70,21 @@ store::ScreeningDetail importExample(const std::string& example) {
     return importResponse(test::slurp(test::sourcePath("forms/examples/" + example + ".json")), example);
 }
 
+// The shipped form and rules as the store keeps them for the screenings these tests import.
+const store::FormVersion& mriVersion() {
+    static const store::FormVersion v{test::mriForm(), test::mriRules(),
+                                      store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json"))),
+                                      store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.rules.json")))};
+    return v;
+}
+
 record::RecordInput recordOf(const store::ScreeningDetail& d) {
     record::RecordInput in;
     in.siteName = "St. Example Hospital — Radiology";
     in.recordId = d.summary.id;
     in.version = 1;
     in.detail = &d;
-    in.form = &test::mriForm();
-    in.formSha256 = d.formSha256;
+    in.form = &mriVersion();
     return in;
 }
 
@@ -304,8 +312,8 @@ TEST_CASE("a record with many answers spans several pages, each numbered, with a
             {"sigFormat", "application/json"},
             {"data", base64(strokes.dump())}}}}});
     d.responseJson = stored.dump();
+    d.labs.push_back(store::LabResult{"creatinine", 1.02, "mg/dL", "2026-11-18", "nina", "2026-11-20T10:01:00Z"});
     auto in = recordOf(d);
-    in.labs = record::RecordLabs{1.02, "mg/dL", 58, "2026-11-18", "CKD-EPI 2021 creatinine"};
     const std::string path = writePdf("many-answers", record::renderRecordPdf(in));
     const int pages = pageCount(path);
     CHECK(pages >= 2);
@@ -314,7 +322,7 @@ TEST_CASE("a record with many answers spans several pages, each numbered, with a
     CHECK(holds(text, "Cleared with conditions"));
     CHECK(holds(text, "Scan at 1.5 T only; knee coil away from the implant."));
     CHECK(holds(text, "Confirmed with the patient: implant card seen, right knee, 2019."));
-    CHECK(holds(text, "CKD-EPI 2021 creatinine"));
+    CHECK(holds(text, "CKD-EPI 2021"));
     CHECK(holds(text, "Margaret Okafor"));
     CHECK(holds(text, "Knee"));
     checkInsideMargins(path);
@@ -509,7 +517,7 @@ TEST_CASE("staff signatures show each signer's name, role and time under the dra
     CHECK(holds(text, "Review signed 2026-11-20T10:12:00Z"));
     CHECK(holds(text, "Omar Haddad"));
     CHECK(holds(text, "MR safety officer"));
-    CHECK(holds(text, "Decision signed 2026-11-20T10:40:00Z"));
+    CHECK(holds(text, "Zone IV decision signed 2026-11-20T10:40:00Z"));
     CHECK(holds(text, "(the drawn signature could not be read)"));
     CHECK(holds(text, "No handwritten signature is attached to the response."));
     checkInsideMargins(path);
@@ -567,4 +575,130 @@ TEST_CASE("an implant whose other conditions run long wraps them inside the marg
     for (const auto& w : words(other))
         CHECK(text.find(w) != std::string::npos);
     checkInsideMargins(path);
+}
+
+// [SECTION] policy 2.0: flags by gate, both decision parts, the eGFR's method, ignored answers,
+// and never another form.
+
+namespace {
+
+// A renal case whose eGFR flag gates contrast, with both parts decided and signed.
+store::ScreeningDetail contrastCase() {
+    auto d = reviewedPacemaker();
+    store::StoredFlag renal;
+    renal.ruleId = "renal-egfr-below-30";
+    renal.category = "renal";
+    renal.severity = Severity::Stop;
+    renal.gate = "contrast";
+    renal.message = "eGFR below 30: gadolinium only after the radiologist's risk-benefit decision.";
+    renal.triggersJson = R"([{"derived":"egfr","value":24}])";
+    renal.status = FlagVerdict::Verified;
+    renal.statusBy = "nina";
+    d.flags.push_back(renal);
+    d.contrastPlanned = "yes";
+    d.contrastPlannedBy = "nina";
+    d.contrastPlannedAt = "2026-11-20T10:05:00Z";
+    d.contrastDecision = store::ContrastDecision{"cleared_with_conditions", "Group II agent only; premedication",
+                                                 "Benefit outweighs the risk: staging scan", "rhea",
+                                                 "2026-11-20T10:45:00Z"};
+    d.signatures.push_back({"contrast", "Rhea Sandoval", Role::Radiologist, strokesJson(3), "2026-11-20T10:45:00Z"});
+    return d;
+}
+
+} // namespace
+
+TEST_CASE("the record prints both decision parts: Zone IV and contrast, each with its outcome, conditions, signer "
+          "and time, and the contrast signature") {
+    const auto d = contrastCase();
+    const std::string path = writePdf("both-parts", record::renderRecordPdf(recordOf(d)));
+    const std::string text = pdfText(path);
+    CHECK(holds(text, "Zone IV (MR environment)"));
+    CHECK(holds(text, "Zone IV outcome Cleared with conditions"));
+    CHECK(holds(text, "Contrast planned Yes (set by nina at 2026-11-20T10:05:00Z)"));
+    CHECK(holds(text, "Contrast outcome Cleared with conditions"));
+    CHECK(holds(text, "Contrast conditions Group II agent only; premedication"));
+    CHECK(holds(text, "Contrast reason Benefit outweighs the risk: staging scan"));
+    CHECK(holds(text, "Contrast decided by rhea"));
+    CHECK(holds(text, "Contrast decided at 2026-11-20T10:45:00Z"));
+    CHECK(holds(text, "Rhea Sandoval"));
+    CHECK(holds(text, "Radiologist"));
+    CHECK(holds(text, "Contrast decision signed 2026-11-20T10:45:00Z"));
+    checkInsideMargins(path);
+    // Both parts are in the content hash.
+    auto without = d;
+    without.contrastDecision.reset();
+    CHECK(record::recordContentHash(recordOf(d)) != record::recordContentHash(recordOf(without)));
+}
+
+TEST_CASE("contrast flags are labelled and listed apart from Zone IV flags; unknown contrast counts as planned") {
+    auto d = contrastCase();
+    d.contrastDecision.reset();
+    d.contrastPlanned = "unknown";
+    d.contrastPlannedBy.clear();
+    const std::string text = pdfText(writePdf("contrast-flags", record::renderRecordPdf(recordOf(d))));
+    CHECK(holds(text, "Zone IV flags ("));
+    CHECK(holds(text, "Contrast flags (1) · contrast planned: Unknown (treated as planned)"));
+    CHECK(holds(text, "renal-egfr-below-30 · renal · Contrast"));
+    CHECK(holds(text, "STOP"));
+    CHECK(holds(text, "Contrast decision awaited"));
+    CHECK_FALSE(holds(text, "information: contrast is not planned"));
+}
+
+TEST_CASE("for a non-contrast exam a contrast flag is printed as information") {
+    auto d = contrastCase();
+    d.contrastDecision = store::ContrastDecision{"not_planned", "", "", "rhea", "2026-11-20T10:45:00Z"};
+    d.contrastPlanned = "no";
+    const std::string text = pdfText(writePdf("contrast-not-planned", record::renderRecordPdf(recordOf(d))));
+    CHECK(holds(text, "Contrast flags (1) · contrast planned: No"));
+    CHECK(holds(text, "renal-egfr-below-30 · renal · Contrast · information: contrast is not planned"));
+    CHECK(holds(text, "Contrast outcome Not planned"));
+}
+
+TEST_CASE("the eGFR is printed with how it was computed, the same value the store's assessment gives") {
+    auto d = importExample("renal-dialysis");
+    d.labs.push_back(store::LabResult{"creatinine", 2.4, "mg/dL", "2026-11-18", "nina", "2026-11-20T10:01:00Z"});
+    const Assessment a = store::assessStored(mriVersion(), d, "en");
+    REQUIRE(a.derived.egfr);
+    REQUIRE_FALSE(a.derived.egfrMethod.empty());
+    const std::string text = pdfText(writePdf("egfr-method", record::renderRecordPdf(recordOf(d))));
+    char egfr[32];
+    std::snprintf(egfr, sizeof egfr, "%.0f", *a.derived.egfr);
+    CHECK(holds(text, "eGFR " + std::string(egfr) + " mL/min/1.73 m² (" + a.derived.egfrMethod + ")"));
+    CHECK(holds(text, "Creatinine 2.40 mg/dL (sample taken 2026-11-18)"));
+    CHECK(record::recordContentText(recordOf(d)).find(a.derived.egfrMethod) != std::string::npos);
+}
+
+TEST_CASE("answers to questions that did not apply are printed with their question, and left out when there are none") {
+    auto d = importExample("pacemaker");
+    const std::string none = pdfText(writePdf("no-ignored-answers", record::renderRecordPdf(recordOf(d))));
+    CHECK_FALSE(holds(none, "Answers to questions that did not apply"));
+    d.ignoredAnswersJson =
+        R"([{"linkId":"no-such-item","question":"Do you have a cochlear implant?","answers":["Yes"]}])";
+    const std::string text = pdfText(writePdf("ignored-answers", record::renderRecordPdf(recordOf(d))));
+    CHECK(holds(text, "Answers to questions that did not apply"));
+    CHECK(holds(text, "Do you have a cochlear implant? Yes"));
+    CHECK(record::recordContentText(recordOf(d)).find("cochlear implant") != std::string::npos);
+}
+
+TEST_CASE("a record is never rendered with another form or other rules than the screening was answered with") {
+    const auto d = importExample("pacemaker");
+    store::FormVersion other = mriVersion();
+    other.formSha256 = std::string(64, 'a');
+    auto in = recordOf(d);
+    in.form = &other;
+    const auto message = [&] {
+        try {
+            record::renderRecordPdf(in);
+        } catch (const std::exception& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    }();
+    CHECK(message.find("never renders a screening with another form") != std::string::npos);
+    CHECK(message.find("screening " + std::to_string(d.summary.id)) != std::string::npos);
+    other = mriVersion();
+    other.rulesSha256 = std::string(64, 'b');
+    CHECK_THROWS_WITH(record::recordContentHash(in), Catch::Contains("the rules"));
+    in.form = nullptr;
+    CHECK_THROWS(record::renderRecordPdf(in));
 }

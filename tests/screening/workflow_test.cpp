@@ -29,7 +29,8 @@ const std::vector<ScreeningState> kAllStates = {ScreeningState::Draft,
 const std::vector<Action> kAllActions = {
     Action::Submit,   Action::Abandon, Action::Review, Action::Clear, Action::ClearWithConditions,
     Action::NotClear, Action::Amend};
-const std::vector<Role> kAllRoles = {Role::Patient, Role::Nurse, Role::Mrso, Role::Admin};
+const std::vector<Role> kAllRoles = {Role::Patient, Role::Nurse, Role::Mrso, Role::Admin,
+                                     Role::Radiologist};
 
 // The only moves that exist (ARCHITECTURE.md, Workflow).
 const std::map<std::pair<ScreeningState, Action>, ScreeningState> kMoves = {
@@ -68,6 +69,8 @@ std::string usernameFor(Role role) {
         return "mark";
     case Role::Admin:
         return "ada";
+    case Role::Radiologist:
+        return "rita";
     }
     return "";
 }
@@ -124,7 +127,7 @@ TEST_CASE("state, role, action and verdict names round-trip and unknown names ar
         CHECK(stateName(kAllStates[i]) == states[i]);
         CHECK(parseState(states[i]) == kAllStates[i]);
     }
-    const std::vector<std::string> roles = {"patient", "nurse", "mrso", "admin"};
+    const std::vector<std::string> roles = {"patient", "nurse", "mrso", "admin", "radiologist"};
     for (std::size_t i = 0; i < kAllRoles.size(); ++i) {
         CHECK(roleName(kAllRoles[i]) == roles[i]);
         CHECK(parseRole(roles[i]) == kAllRoles[i]);
@@ -584,4 +587,158 @@ TEST_CASE("a screening walks from draft to amended one permitted step at a time"
     CHECK(screening.state == ScreeningState::ClearedWithConditions);
     step(request(Action::Amend, Role::Mrso));
     CHECK(screening.state == ScreeningState::Amended);
+}
+
+// [SECTION] Zone IV and contrast are decided apart
+
+namespace {
+
+FlagStatus contrastFlag(const std::string& id, Severity severity, FlagVerdict verdict) {
+    return FlagStatus{id, severity, verdict, "", Gate::Contrast};
+}
+
+ContrastRequest contrastRequest(ContrastOutcome outcome, Role role = Role::Radiologist) {
+    ContrastRequest r{outcome, actor(role), "", ""};
+    if (outcome == ContrastOutcome::ClearedWithConditions) r.conditions = "group II agent only";
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("contrast outcome names round-trip and unknown names are refused") {
+    const std::vector<std::pair<ContrastOutcome, std::string>> names = {
+        {ContrastOutcome::Cleared, "cleared"},
+        {ContrastOutcome::ClearedWithConditions, "cleared_with_conditions"},
+        {ContrastOutcome::NotCleared, "not_cleared"},
+        {ContrastOutcome::NotPlanned, "not_planned"}};
+    for (const auto& [outcome, name] : names) {
+        CHECK(contrastOutcomeName(outcome) == name);
+        CHECK(parseContrastOutcome(name) == outcome);
+    }
+    CHECK_FALSE(parseContrastOutcome("approved"));
+    CHECK_FALSE(parseContrastOutcome(""));
+}
+
+TEST_CASE("an unresolved contrast stop never needs a Zone IV override") {
+    const auto action = GENERATE(Action::Clear, Action::ClearWithConditions);
+    const auto result = decide(facts(ScreeningState::Reviewed,
+                                     {contrastFlag("renal-egfr-low", Severity::Stop, FlagVerdict::Verified)}),
+                               permitted(action), WorkflowPolicy{});
+    CHECK(result.allowed);
+}
+
+TEST_CASE("a Zone IV stop beside a contrast stop is the only one the Zone IV override names") {
+    const auto result = decide(facts(ScreeningState::Reviewed,
+                                     {contrastFlag("renal-egfr-low", Severity::Stop, FlagVerdict::Verified),
+                                      flag("pacemaker", Severity::Stop, FlagVerdict::Verified)}),
+                               permitted(Action::Clear), WorkflowPolicy{});
+    CHECK_FALSE(result.allowed);
+    CHECK_THAT(result.refusal, StartsWith("1 stop flag still applies: pacemaker;"));
+}
+
+TEST_CASE("review still needs a verdict on an open contrast flag") {
+    const auto result = decide(facts(ScreeningState::Submitted,
+                                     {contrastFlag("renal-egfr-reduced", Severity::Review, FlagVerdict::Open)}),
+                               permitted(Action::Review), WorkflowPolicy{});
+    CHECK_FALSE(result.allowed);
+    CHECK_THAT(result.refusal, Contains("renal-egfr-reduced"));
+}
+
+TEST_CASE("an MRSO or a radiologist decides contrast on a reviewed or decided screening") {
+    const auto role = GENERATE(Role::Mrso, Role::Radiologist);
+    const auto state = GENERATE(ScreeningState::Reviewed, ScreeningState::Cleared,
+                                ScreeningState::ClearedWithConditions, ScreeningState::NotCleared);
+    const auto outcome = GENERATE(ContrastOutcome::Cleared, ContrastOutcome::ClearedWithConditions,
+                                  ContrastOutcome::NotCleared);
+    CHECK_FALSE(decideContrast(facts(state), contrastRequest(outcome, role), WorkflowPolicy{}));
+}
+
+TEST_CASE("contrast is not decided before review or on a final screening") {
+    const auto state = GENERATE(ScreeningState::Draft, ScreeningState::Submitted, ScreeningState::Abandoned,
+                                ScreeningState::Amended);
+    const auto refusal = decideContrast(facts(state), contrastRequest(ContrastOutcome::Cleared), WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, StartsWith("the contrast part is decided once the screening is reviewed; this is "));
+}
+
+TEST_CASE("a nurse, an admin or the patient session cannot decide contrast") {
+    const auto role = GENERATE(Role::Nurse, Role::Admin, Role::Patient);
+    const auto refusal =
+        decideContrast(facts(ScreeningState::Reviewed), contrastRequest(ContrastOutcome::Cleared, role), WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Contains("cannot decide on contrast: only an MRSO or a radiologist can"));
+}
+
+TEST_CASE("the contrast signer roles come from site policy, and a policy naming none lets nobody decide") {
+    WorkflowPolicy radiologistsOnly;
+    radiologistsOnly.contrastSignerRoles = {Role::Radiologist};
+    auto refusal = decideContrast(facts(ScreeningState::Reviewed),
+                                  contrastRequest(ContrastOutcome::Cleared, Role::Mrso), radiologistsOnly);
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Contains("only a radiologist can"));
+    WorkflowPolicy nobody;
+    nobody.contrastSignerRoles.clear();
+    refusal = decideContrast(facts(ScreeningState::Reviewed), contrastRequest(ContrastOutcome::Cleared), nobody);
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Contains("contrast_signer_roles"));
+}
+
+TEST_CASE("deciding contrast needs the signer's own username") {
+    auto r = contrastRequest(ContrastOutcome::Cleared);
+    r.actor.username = " ";
+    const auto refusal = decideContrast(facts(ScreeningState::Reviewed), r, WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Contains("sign in with your own radiologist account"));
+}
+
+TEST_CASE("not planned is refused unless staff said contrast is not planned") {
+    const auto plan = GENERATE(ContrastPlan::Unknown, ContrastPlan::Yes);
+    auto f = facts(ScreeningState::Reviewed);
+    f.contrastPlanned = plan;
+    const auto refusal = decideContrast(f, contrastRequest(ContrastOutcome::NotPlanned), WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, StartsWith(std::string("contrast is planned '") + contrastPlanName(plan) + "'"));
+    f.contrastPlanned = ContrastPlan::No;
+    CHECK_FALSE(decideContrast(f, contrastRequest(ContrastOutcome::NotPlanned), WorkflowPolicy{}));
+}
+
+TEST_CASE("clearing contrast over an unresolved contrast stop needs a reason, and a resolved one does not") {
+    const auto outcome = GENERATE(ContrastOutcome::Cleared, ContrastOutcome::ClearedWithConditions);
+    const auto stop = facts(ScreeningState::Reviewed,
+                            {contrastFlag("renal-egfr-low", Severity::Stop, FlagVerdict::Verified),
+                             flag("pacemaker", Severity::Stop, FlagVerdict::Verified)});
+    auto r = contrastRequest(outcome);
+    const auto refusal = decideContrast(stop, r, WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Equals("1 contrast stop flag still applies: renal-egfr-low; clearing contrast needs a "
+                                "reason (the signer takes responsibility)"));
+    r.reason = "dialysis booked right after the scan";
+    CHECK_FALSE(decideContrast(stop, r, WorkflowPolicy{}));
+    const auto resolved = facts(ScreeningState::Reviewed,
+                                {contrastFlag("renal-egfr-low", Severity::Stop, FlagVerdict::Resolved)});
+    CHECK_FALSE(decideContrast(resolved, contrastRequest(outcome), WorkflowPolicy{}));
+    // Not clearing needs no reason.
+    CHECK_FALSE(decideContrast(stop, contrastRequest(ContrastOutcome::NotCleared), WorkflowPolicy{}));
+}
+
+TEST_CASE("contrast conditions are needed to clear with conditions and refused otherwise") {
+    auto r = contrastRequest(ContrastOutcome::ClearedWithConditions);
+    r.conditions = " ";
+    auto refusal = decideContrast(facts(ScreeningState::Reviewed), r, WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Contains("needs the conditions written down"));
+    const auto outcome = GENERATE(ContrastOutcome::Cleared, ContrastOutcome::NotCleared);
+    r = contrastRequest(outcome);
+    r.conditions = "premedication";
+    refusal = decideContrast(facts(ScreeningState::Reviewed), r, WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Contains("conditions"));
+}
+
+TEST_CASE("a signed contrast part is never replaced") {
+    auto f = facts(ScreeningState::Cleared);
+    f.contrastDecided = true;
+    const auto refusal = decideContrast(f, contrastRequest(ContrastOutcome::NotCleared), WorkflowPolicy{});
+    REQUIRE(refusal);
+    CHECK_THAT(*refusal, Contains("already signed") && Contains("amend"));
 }

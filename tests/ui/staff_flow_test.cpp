@@ -6,10 +6,12 @@
 
 #include "cli/submission.h"
 #include "screening/response.h"
+#include "store/form_catalog.h"
 
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 
@@ -55,10 +57,10 @@ std::vector<ImVec2> scribble(const ui::Target& pad) {
     return pts;
 }
 
-void sign(KioskHarness& h) {
-    h.tap("staff-signature"); // scrolls it into view
-    h.tap("staff-signature-clear");
-    h.drag(scribble(h.state().targets.at("staff-signature")));
+void sign(KioskHarness& h, const std::string& pad = "staff-signature") {
+    h.tap(pad); // scrolls it into view
+    h.tap(pad + "-clear");
+    h.drag(scribble(h.state().targets.at(pad)));
 }
 
 std::string run(const std::string& command) {
@@ -76,12 +78,12 @@ void addStaff(KioskHarness& h) {
     h.store().addStaff("omar", "Omar Haddad, MRSO", screening::Role::Mrso, "333333", kAdmin);
 }
 
-// The nurse gives every stop and review flag a verdict.
+// The nurse gives every stop and review flag a verdict (information shown as such needs none).
 void verdictAll(KioskHarness& h, std::int64_t id) {
     const auto detail = h.store().screening(id);
     REQUIRE(detail);
     for (const auto& f : detail->flags) {
-        if (f.severity == screening::Severity::Info) continue;
+        if (f.severity == screening::Severity::Info || !h.has("verdict:" + f.ruleId)) continue;
         h.tap("verdict:" + f.ruleId);
         h.tap("verdict:" + f.ruleId + ":1");
         typeInto(h, "work:note", "Checked with the patient");
@@ -274,4 +276,354 @@ TEST_CASE("a signed-in nurse is signed out after the idle time and the kiosk ret
     CHECK(h.screen() == "welcome");
     CHECK_FALSE(h.state().staff);
     CHECK(h.state().work.id == 0);
+}
+
+// [SECTION] policy 2.0: each screening with its own form, flags raised by a lab, flags by gate, the
+// contrast part of the decision.
+
+namespace {
+
+using nlohmann::json;
+
+void rewordItem(json& items, const std::string& linkId, const std::string& text) {
+    for (auto& item : items) {
+        if (item.value("linkId", "") == linkId) item["text"] = text;
+        if (item.contains("item")) rewordItem(item["item"], linkId, text);
+    }
+}
+
+// The shipped form and rules, changed as a site changes them; `version` names the form version.
+cli::FormFiles changedForm(const std::string& version, const std::function<void(json&)>& changeForm,
+                           const std::function<void(json&)>& changeRules) {
+    auto f = cli::loadFormFiles(test::sourcePath("forms/mri-safety"));
+    json form = json::parse(f.questionnaireText), rules = json::parse(f.rulesText);
+    form["version"] = version;
+    changeForm(form);
+    changeRules(rules);
+    f.questionnaireText = form.dump(2);
+    f.rulesText = rules.dump(2);
+    f.form = screening::loadQuestionnaire(f.questionnaireText, "changed form");
+    f.rules = screening::loadRules(f.rulesText, "changed rules", f.form);
+    return f;
+}
+
+// Renal and gadolinium rules gate contrast, as in policy 2.0.
+void gateContrast(json& rules) {
+    for (auto& rule : rules["rules"]) {
+        const std::string id = rule.value("id", "");
+        if (id.rfind("renal-", 0) == 0 || id.rfind("gadolinium-", 0) == 0) rule["gates"] = "contrast";
+    }
+}
+
+std::int64_t submitWith(KioskHarness& h, const cli::FormFiles& files, const std::string& example) {
+    json response = json::parse(test::slurp(test::sourcePath("forms/examples/" + example)));
+    response["questionnaire"] = files.form.url + "|" + files.form.version;
+    std::ostringstream err;
+    const auto sub = cli::submitResponse(h.store(), h.config(), files, screening::readResponse(response.dump(), example),
+                                         "import", kAdmin, "2026-11-25", err);
+    INFO(err.str());
+    REQUIRE(sub.id > 0);
+    return sub.id;
+}
+
+const store::StoredFlag* flagOf(const store::ScreeningDetail& d, const std::string& ruleId) {
+    for (const auto& f : d.flags)
+        if (f.ruleId == ruleId) return &f;
+    return nullptr;
+}
+
+void addRadiologist(KioskHarness& h) {
+    h.store().addStaff("rhea", "Rhea Sandoval, MD", screening::Role::Radiologist, "444444", kAdmin);
+    h.store().addStaff("ned", "Ned Park, RN", screening::Role::Nurse, "222222", kAdmin);
+}
+
+} // namespace
+
+TEST_CASE("a creatinine entered at review raises a stored flag with its trigger, which then needs a verdict before "
+          "the review can be signed") {
+    KioskHarness h;
+    addStaff(h);
+    const auto id = submitExample(h, "renal-dialysis.json");
+    REQUIRE_FALSE(flagOf(*h.store().screening(id), "renal-egfr-low"));
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(id));
+    verdictAll(h, id);
+    typeInto(h, "work:creatinine", "2.4");
+    typeInto(h, "work:lab-date", "2026-11-20");
+    h.tap("lab-save");
+    INFO(h.state().work.message);
+    CHECK(h.logged("reassessed screening=" + std::to_string(id)));
+    const auto d = h.store().screening(id);
+    const store::StoredFlag* low = flagOf(*d, "renal-egfr-low");
+    REQUIRE(low);
+    CHECK(low->status == screening::FlagVerdict::Open);
+    CHECK(low->triggersJson.find("egfr") != std::string::npos);
+    // The eGFR on screen is the stored assessment's, with its method (the record prints the same).
+    REQUIRE(h.state().work.assessment);
+    CHECK(h.state().work.assessment->derived.egfr);
+    CHECK_FALSE(h.state().work.assessment->derived.egfrMethod.empty());
+    CHECK(h.logged("method=" + h.state().work.assessment->derived.egfrMethod));
+    h.frames(2);
+    CHECK(h.has("verdict:renal-egfr-low"));
+    sign(h);
+    h.tap("review-sign");
+    CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Submitted);
+    verdictAll(h, id);
+    sign(h);
+    h.tap("review-sign");
+    INFO(h.state().work.message);
+    CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+}
+
+TEST_CASE("the contrast part is signed by a radiologist, who sees only that part; a nurse may not sign it; the MRSO "
+          "clears Zone IV despite a contrast stop, and the record carries both parts") {
+    KioskHarness h;
+    addStaff(h);
+    addRadiologist(h);
+    const auto files = changedForm("1.0.1-contrast", [](json&) {}, gateContrast);
+    const auto id = submitWith(h, files, "renal-dialysis.json");
+    const store::StoredFlag* dialysis = flagOf(*h.store().screening(id), "renal-dialysis-or-aki");
+    REQUIRE(dialysis);
+    CHECK(dialysis->gate == "contrast");
+    CHECK(dialysis->severity == screening::Severity::Stop);
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(id));
+    h.tap("contrast-planned:yes");
+    INFO(h.state().work.message);
+    CHECK(h.store().screening(id)->contrastPlanned == "yes");
+    verdictAll(h, id);
+    sign(h);
+    h.tap("review-sign");
+    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    h.tap("staff-back-to-patient");
+
+    // A nurse is not among the contrast signers: refused, nothing stored.
+    signIn(h, "ned", "222222");
+    h.tap("queue:" + std::to_string(id));
+    REQUIRE(h.screen() == "staff-decision");
+    h.tap("contrast-outcome:cleared");
+    typeInto(h, "work:contrast-reason", "Dialysis patient; contrast essential");
+    sign(h, "contrast-signature");
+    h.tap("contrast-sign");
+    CHECK_FALSE(h.store().screening(id)->contrastDecision);
+    CHECK_FALSE(h.state().work.messageOk);
+    CHECK_FALSE(h.state().work.message.empty());
+    h.tap("staff-back-to-patient");
+
+    // The radiologist sees the contrast part only.
+    signIn(h, "rhea", "444444");
+    h.tap("queue:" + std::to_string(id));
+    REQUIRE(h.screen() == "staff-decision");
+    CHECK_FALSE(h.has("outcome:1"));
+    CHECK_FALSE(h.has("decision-sign"));
+    h.tap("contrast-outcome:cleared_with_conditions");
+    h.tap("contrast-sign");
+    CHECK(h.state().work.message.find("conditions") != std::string::npos);
+    h.tap("contrast-condition:group-ii");
+    h.tap("contrast-condition:premedication");
+    typeInto(h, "work:contrast-reason", "Staging needs contrast; dialysis after the scan");
+    sign(h, "contrast-signature");
+    h.tap("contrast-sign");
+    INFO(h.state().work.message);
+    auto d = h.store().screening(id);
+    REQUIRE(d->contrastDecision);
+    CHECK(d->contrastDecision->outcome == "cleared_with_conditions");
+    CHECK(d->contrastDecision->conditions.find("Group II agent only") != std::string::npos);
+    CHECK(d->contrastDecision->conditions.find("Premedication") != std::string::npos);
+    CHECK(d->contrastDecision->decidedBy == "rhea");
+    CHECK(d->summary.state == screening::ScreeningState::Reviewed); // Zone IV is still the MRSO's
+    bool contrastSignature = false;
+    for (const auto& s : d->signatures)
+        contrastSignature = contrastSignature || (s.purpose == "contrast" && s.signerRole == screening::Role::Radiologist);
+    CHECK(contrastSignature);
+    h.tap("staff-back-to-patient");
+
+    // The contrast stop never holds the Zone IV door: cleared without an override reason.
+    signIn(h, "omar", "333333");
+    h.tap("queue:" + std::to_string(id));
+    h.tap("outcome:1");
+    CHECK_FALSE(h.has("field:work:reason"));
+    sign(h);
+    h.tap("decision-sign");
+    INFO(h.state().work.message);
+    d = h.store().screening(id);
+    REQUIRE(d->summary.state == screening::ScreeningState::Cleared);
+    const auto rec = h.store().latestRecord(id);
+    REQUIRE(rec);
+    const std::string text = run("pdftotext -layout '" + rec->path + "' - 2>&1");
+    CHECK(text.find("Zone IV outcome") != std::string::npos);
+    CHECK(text.find("Contrast outcome") != std::string::npos);
+    CHECK(text.find("Group II agent only") != std::string::npos);
+    CHECK(text.find("Rhea Sandoval, MD") != std::string::npos);
+    CHECK(text.find("Contrast decision signed") != std::string::npos);
+}
+
+TEST_CASE("for a non-contrast exam a dialysis flag is information: no verdict is asked, Zone IV is cleared without an "
+          "override, and the MRSO signs the contrast part as not planned") {
+    KioskHarness h;
+    addStaff(h);
+    const auto files = changedForm("1.0.1-contrast", [](json&) {}, gateContrast);
+    const auto id = submitWith(h, files, "renal-dialysis.json");
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(id));
+    h.frames(2);
+    CHECK(h.has("verdict:renal-dialysis-or-aki")); // contrast not known: treated as planned
+    h.tap("contrast-planned:no");
+    INFO(h.state().work.message);
+    CHECK(h.store().screening(id)->contrastPlanned == "no");
+    CHECK(h.logged("reassessed screening=" + std::to_string(id)));
+    h.frames(2);
+    CHECK_FALSE(h.has("verdict:renal-dialysis-or-aki"));
+    verdictAll(h, id);
+    sign(h);
+    h.tap("review-sign");
+    INFO(h.state().work.message);
+    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    h.tap("staff-back-to-patient");
+    signIn(h, "omar", "333333");
+    h.tap("queue:" + std::to_string(id));
+    h.tap("outcome:1");
+    CHECK_FALSE(h.has("field:work:reason"));
+    sign(h);
+    h.tap("decision-sign");
+    INFO(h.state().work.message);
+    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Cleared);
+    CHECK(h.store().screening(id)->decision->overrideReason.empty());
+    h.tap("contrast-outcome:not_planned");
+    sign(h, "contrast-signature");
+    h.tap("contrast-sign");
+    INFO(h.state().work.message);
+    const auto d = h.store().screening(id);
+    REQUIRE(d->contrastDecision);
+    CHECK(d->contrastDecision->outcome == "not_planned");
+    CHECK(d->contrastDecision->decidedBy == "omar");
+}
+
+TEST_CASE("a screening answered with an older form is shown with that form's wording, not the kiosk's current form") {
+    KioskHarness h;
+    addStaff(h);
+    const std::string oldWording = "Has a doctor ever put a pacemaker in your chest?";
+    const auto older = changedForm(
+        "0.9.0", [&](json& form) { rewordItem(form["item"], "implant-pacemaker", oldWording); }, [](json&) {});
+    const auto id = submitWith(h, older, "pacemaker.json");
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(id));
+    REQUIRE(h.screen() == "staff-review");
+    const auto& w = h.state().work;
+    REQUIRE(w.form);
+    CHECK(w.form->form.version == "0.9.0");
+    CHECK(w.form->formSha256 == store::sha256Hex(older.questionnaireText));
+    const screening::Item* item = w.form->form.find("implant-pacemaker");
+    REQUIRE(item);
+    CHECK(item->text.base == oldWording);
+    // The kiosk's own form says it differently; the staff screen never uses it for this screening.
+    CHECK(cli::loadFormFiles(h.config().form).form.find("implant-pacemaker")->text.base != oldWording);
+    CHECK(h.has("verdict:implant-pacemaker"));
+}
+
+TEST_CASE("a screening whose form cannot be found shows why, and nothing else of it") {
+    KioskHarness h;
+    addStaff(h);
+    const auto files = cli::loadFormFiles(test::sourcePath("forms/mri-safety"));
+    store::NewScreening s;
+    s.formUrl = files.form.url;
+    s.formVersion = "0.1.0";
+    s.formSha256 = std::string(64, 'c'); // kept nowhere: neither in the database nor in forms/archive
+    s.language = "en";
+    s.origin = "import";
+    s.responseJson = test::slurp(test::sourcePath("forms/examples/pacemaker.json"));
+    s.patient = {"Lost", "Form", "1960-01-01", "female"};
+    screening::Flag flag;
+    flag.id = "implant-pacemaker";
+    flag.category = "implant";
+    flag.severity = screening::Severity::Stop;
+    flag.message = "Pacemaker reported.";
+    s.flags = {flag};
+    const auto id = h.store().submit(s, kAdmin);
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(id));
+    h.frames(2);
+    const auto& w = h.state().work;
+    CHECK_FALSE(w.form);
+    CHECK(w.formProblem.find("never shows a screening with another form") != std::string::npos);
+    CHECK_FALSE(h.has("verdict:implant-pacemaker"));
+    CHECK_FALSE(h.has("answers-toggle"));
+    CHECK_FALSE(h.has("review-sign"));
+    CHECK(h.has("staff-queue"));
+}
+
+TEST_CASE("an import that says No to implants and Yes to a pacemaker shows the ignored answer to staff, highlighted "
+          "beside the contradiction flag") {
+    KioskHarness h;
+    addStaff(h);
+    json response = json::parse(test::slurp(test::sourcePath("forms/examples/pacemaker.json")));
+    for (auto& group : response["item"])
+        for (auto& item : group["item"])
+            if (item.value("linkId", "") == "has-implants") {
+                item["answer"][0]["valueCoding"]["code"] = "no";
+                item["answer"][0]["valueCoding"]["display"] = "No";
+            }
+    std::ostringstream err;
+    const auto files = cli::loadFormFiles(h.config().form);
+    const auto sub = cli::submitResponse(h.store(), h.config(), files,
+                                         screening::readResponse(response.dump(), "contradiction"), "import", kAdmin,
+                                         "2026-11-25", err);
+    REQUIRE(sub.id > 0);
+    const auto d = h.store().screening(sub.id);
+    CHECK(d->ignoredAnswersJson.find("implant-pacemaker") != std::string::npos);
+    REQUIRE(flagOf(*d, "answers-contradict-implant-pacemaker"));
+    signIn(h, "nina", "111111");
+    h.tap("queue:" + std::to_string(sub.id));
+    h.frames(2);
+    CHECK(h.has("ignored-answers:contradiction"));
+    CHECK(h.has("verdict:answers-contradict-implant-pacemaker"));
+
+    // Without a contradiction flag the section is shown plainly.
+    KioskHarness plain;
+    addStaff(plain);
+    const auto id = submitExample(plain, "no-risk.json");
+    signIn(plain, "nina", "111111");
+    plain.tap("queue:" + std::to_string(id));
+    plain.frames(2);
+    CHECK_FALSE(plain.has("ignored-answers:contradiction"));
+}
+
+TEST_CASE("every staff touch target on the review and both decision parts is at least 64 px high and inside the "
+          "screen, in landscape and portrait") {
+    for (const auto& [width, height] : {std::pair{1280, 800}, std::pair{800, 1280}}) {
+        test::HarnessOptions o;
+        o.width = width;
+        o.height = height;
+        KioskHarness h(o);
+        addStaff(h);
+        const auto files = changedForm("1.0.1-contrast", [](json&) {}, gateContrast);
+        const auto id = submitWith(h, files, "renal-dialysis.json");
+        const auto checkTargets = [&](const std::string& where) {
+            h.frames(2);
+            for (const auto& [name, t] : h.state().targets) {
+                if (name.rfind("ignored-answers", 0) == 0) continue; // a section, not a button
+                INFO(where << " " << width << "x" << height << ": " << name);
+                CHECK(t.y1 - t.y0 >= 63.5f);
+                CHECK(t.x0 >= -0.5f);
+                CHECK(t.x1 <= float(width) + 0.5f);
+            }
+        };
+        signIn(h, "nina", "111111");
+        h.tap("queue:" + std::to_string(id));
+        h.tap("contrast-planned:yes");
+        h.tap("verdict:renal-dialysis-or-aki");
+        checkTargets("review");
+        h.tap("verdict:renal-dialysis-or-aki:1");
+        h.tap("verdict-save:renal-dialysis-or-aki");
+        verdictAll(h, id);
+        sign(h);
+        h.tap("review-sign");
+        REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+        h.tap("staff-back-to-patient");
+        signIn(h, "omar", "333333");
+        h.tap("queue:" + std::to_string(id));
+        h.tap("outcome:2");
+        h.tap("contrast-outcome:cleared_with_conditions");
+        checkTargets("decision");
+    }
 }

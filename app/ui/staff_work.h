@@ -1,0 +1,77 @@
+// Internal to the staff screens (staff_*.cpp): the pieces the queue, the review and the decision
+// share. A screening is always shown with the form and rules it was answered with
+// (KioskServices::formFor) and its eGFR comes from the one stored assessment (store::assessStored),
+// so the screens, the record and re-evaluation agree.
+#pragma once
+
+#include "screening/response.h"
+#include "ui/ui_context.h"
+
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace mrscreen::ui::staff {
+
+screening::Actor actorOf(const KioskState& st);
+std::string signerName(const KioskState& st);
+std::string fixed(double v, int decimals);
+std::string patientLine(const store::PatientIdentity& p);
+// "12 min ago" from an ISO instant, against the services' clock.
+std::string ageOf(Ui& ui, const std::string& at);
+
+// Reloads the screening, the form it was answered with and its assessment.
+void reload(Ui& ui);
+// Re-evaluates the rules after a lab or contrast-planned change, then reloads; false with the
+// reason at the top when it could not.
+bool reassess(Ui& ui);
+
+// Runs a store change; a refusal or error becomes the message at the top, nothing else changes.
+template <typename Change>
+bool attempt(Ui& ui, const std::string& done, Change&& change) {
+    try {
+        change();
+        ui.st.work.message = done;
+        ui.st.work.messageOk = true;
+        reload(ui);
+        return true;
+    } catch (const std::exception& e) {
+        ui.st.work.message = e.what();
+        ui.st.work.messageOk = false;
+        if (ui.services.log) ui.services.log(std::string("staff-refused ") + e.what());
+        return false;
+    }
+}
+void refuse(Ui& ui, const std::string& message);
+
+// The signed-in staff member with the way out; false when they just left.
+bool staffHeader(Ui& ui, const std::string& title);
+void section(Ui& ui, const std::string& title);
+void field(Ui& ui, const std::string& label, const std::string& name, const std::string& value, bool numeric,
+           float width = 0);
+// The common frame of the review and decision screens; false when there is nothing to show (the
+// screening is gone, or the form it was answered with cannot be found: then only why).
+bool beginWork(Ui& ui, const char* id, const std::string& title, screening::Response& response);
+void endWork(Ui& ui);
+float workAreaHeight(Ui& ui);
+// A staff signature pad with its Clear button; `id` is the pad's target id.
+void staffSignaturePad(Ui& ui, const std::string& id, std::vector<record::Stroke>& strokes, bool& drawing);
+
+// The question text of a linkId in the staff language, from the screening's own form.
+std::string questionText(Ui& ui, const std::string& linkId);
+// Whether a stored flag reads as information: info severity, or a contrast flag while contrast is
+// not planned.
+bool informational(const store::ScreeningDetail& d, const store::StoredFlag& f);
+bool hasContradiction(const store::ScreeningDetail& d);
+
+// Sections (staff_flags.cpp, staff_review.cpp, staff_implants.cpp).
+// `contrastOnly`: the contrast flags alone (what a radiologist decides on).
+void flagsSection(Ui& ui, const store::ScreeningDetail& d, const screening::Response& response, bool editable,
+                  bool contrastOnly = false);
+void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d);
+void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
+void contrastPlannedSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
+void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
+void answersSection(Ui& ui, const screening::Response& response);
+
+} // namespace mrscreen::ui::staff

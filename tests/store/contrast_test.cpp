@@ -1,0 +1,406 @@
+// The store's policy 2.0 parts: form versions kept by sha256, whether contrast is planned, flags
+// raised again when staff add what a rule reads, the signed contrast part of the decision, the
+// radiologist role and the migration that makes room for it. Each test has its own database.
+#include "store/migrations.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace mrscreen::store;
+using Catch::Matchers::Contains;
+using mrscreen::screening::Action;
+using mrscreen::screening::Flag;
+using mrscreen::screening::Gate;
+using mrscreen::screening::Trigger;
+using nlohmann::json;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string freshDatabasePath() {
+    static int counter = 0;
+    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "store-contrast" /
+                         (std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return (dir / "mrscreen.db").string();
+}
+
+const Actor kPatient{"", Role::Patient};
+const Actor kNurse{"nina", Role::Nurse};
+const Actor kMrso{"omar", Role::Mrso};
+const Actor kRadiologist{"rita", Role::Radiologist};
+const Actor kAdmin{"ada", Role::Admin};
+
+Flag flag(const std::string& id, Severity severity, Gate gate, const std::string& category) {
+    Flag f;
+    f.id = id;
+    f.category = category;
+    f.severity = severity;
+    f.gate = gate;
+    f.message = "Check " + id;
+    f.triggers = {Trigger{"has-" + id, {"yes"}, "", std::nullopt}};
+    return f;
+}
+
+const std::string kFormText = R"({"resourceType":"Questionnaire","url":"http://example.org/q","version":"3.1.0"})";
+const std::string kRulesText = R"({"questionnaire":"http://example.org/q","rules":[]})";
+
+NewScreening sample(std::vector<Flag> flags = {}) {
+    NewScreening s;
+    s.formUrl = "http://example.org/q";
+    s.formVersion = "3.1.0";
+    s.formJson = kFormText;
+    s.rulesJson = kRulesText;
+    s.formSha256 = sha256Hex(kFormText);
+    s.rulesSha256 = sha256Hex(kRulesText);
+    s.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"completed"})";
+    s.flags = std::move(flags);
+    s.patient = {"Okafor", "Ada", "1970-03-14", "female"};
+    return s;
+}
+
+StaffSignature contrastSignature(const Actor& by) {
+    return {"contrast", "Dr " + by.username, by.role, R"({"strokes":[[[0.1,0.5],[0.9,0.5]]]})", ""};
+}
+
+template <typename F> std::string refusalOf(F&& f) {
+    try {
+        f();
+    } catch (const Refused& e) {
+        return e.what();
+    }
+    return "";
+}
+
+struct Scratch {
+    std::string path = freshDatabasePath();
+    std::unique_ptr<Store> store = openSqliteStore(path);
+
+    std::int64_t count(const std::string& sql) {
+        Database db(path);
+        auto st = db.prepare(sql);
+        st.step();
+        return st.integer(0);
+    }
+    std::int64_t auditRows() { return count("SELECT COUNT(*) FROM audit"); }
+    std::string newestAudit() {
+        Database db(path);
+        auto st = db.prepare("SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
+        return st.step() ? st.text(0) : "";
+    }
+    // Submitted, every open stop/review flag verified, reviewed by nina.
+    std::int64_t reviewed(std::vector<Flag> flags) {
+        const auto id = store->submit(sample(flags), kPatient);
+        for (const auto& f : flags)
+            if (f.severity != Severity::Info) store->setFlagVerdict(id, f.id, FlagVerdict::Verified, "as answered", kNurse);
+        store->transition(id, {Action::Review, kNurse, "", ""});
+        return id;
+    }
+    const StoredFlag& flagOf(const ScreeningDetail& d, const std::string& id) {
+        for (const auto& f : d.flags)
+            if (f.ruleId == id) return f;
+        FAIL("no flag " << id);
+        return d.flags.front();
+    }
+};
+
+} // namespace
+
+// [SECTION] form versions
+
+TEST_CASE("a submission keeps the exact form and rules texts under their sha256") {
+    Scratch s;
+    const auto id = s.store->submit(sample(), kPatient);
+    const auto d = s.store->screening(id).value();
+    CHECK(s.store->formDocument(d.formSha256) == kFormText);
+    CHECK(s.store->formDocument(d.rulesSha256) == kRulesText);
+    CHECK(s.count("SELECT COUNT(*) FROM form_documents WHERE url = 'http://example.org/q' AND version = '3.1.0'") == 1);
+    // A second screening with the same form stores no second copy.
+    s.store->submit(sample(), kPatient);
+    CHECK(s.count("SELECT COUNT(*) FROM form_documents") == 2);
+}
+
+TEST_CASE("a submission whose form text does not match its sha256 is refused and stores nothing") {
+    Scratch s;
+    NewScreening bad = sample();
+    bad.formJson += " ";
+    const auto audit = s.auditRows();
+    CHECK_THAT(refusalOf([&] { s.store->submit(bad, kPatient); }),
+               Contains("is another file, so it is not kept under that name"));
+    CHECK(s.store->countScreenings() == 0);
+    CHECK(s.count("SELECT COUNT(*) FROM form_documents") == 0);
+    CHECK(s.auditRows() == audit);
+}
+
+TEST_CASE("a form document is kept once, and another text is refused under its name") {
+    Scratch s;
+    const auto sha = sha256Hex(kFormText);
+    s.store->keepFormDocument(sha, "questionnaire", kFormText);
+    s.store->keepFormDocument(sha, "questionnaire", kFormText);
+    CHECK(s.count("SELECT COUNT(*) FROM form_documents") == 1);
+    CHECK_THAT(refusalOf([&] { s.store->keepFormDocument(sha, "questionnaire", kRulesText); }),
+               Contains("it is another file"));
+    CHECK_THAT(refusalOf([&] { s.store->keepFormDocument(sha256Hex(kRulesText), "policy", kRulesText); }),
+               Contains("'questionnaire' or 'rules'"));
+    CHECK_FALSE(s.store->formDocument(std::string(64, 'f')).has_value());
+}
+
+// [SECTION] flags raised again
+
+TEST_CASE("a flag a lab raises is stored open with its triggers and audited, and review waits for its verdict") {
+    Scratch s;
+    const auto id = s.store->submit(sample(), kPatient);
+    Flag egfr = flag("renal-egfr-reduced", Severity::Review, Gate::Contrast, "renal");
+    egfr.triggers = {Trigger{"", {}, "egfr", 39.2}};
+    s.store->refreshFlags(id, {egfr}, kNurse);
+    const auto d = s.store->screening(id).value();
+    const auto& f = s.flagOf(d, "renal-egfr-reduced");
+    CHECK(f.status == FlagVerdict::Open);
+    CHECK(f.gate == "contrast");
+    CHECK(json::parse(f.triggersJson)[0]["value"] == 39.2);
+    CHECK(d.summary.openFlags == 1);
+    CHECK(s.newestAudit() == "flags.raised");
+    CHECK_THAT(refusalOf([&] { s.store->transition(id, {Action::Review, kNurse, "", ""}); }),
+               Contains("renal-egfr-reduced"));
+    // The same flags again change nothing and write no event.
+    const auto audit = s.auditRows();
+    s.store->refreshFlags(id, {egfr}, kNurse);
+    CHECK(s.auditRows() == audit);
+}
+
+TEST_CASE("a flag whose severity rises goes back to open, and flags that no longer fire keep their verdict") {
+    Scratch s;
+    const Flag needed = flag("renal-egfr-needed", Severity::Review, Gate::Contrast, "renal");
+    Flag reduced = flag("renal-egfr-reduced", Severity::Review, Gate::Contrast, "renal");
+    const auto id = s.store->submit(sample({needed, reduced}), kPatient);
+    s.store->setFlagVerdict(id, "renal-egfr-needed", FlagVerdict::Verified, "lab ordered", kNurse);
+    s.store->setFlagVerdict(id, "renal-egfr-reduced", FlagVerdict::Verified, "as answered", kNurse);
+    Flag low = reduced;
+    low.severity = Severity::Stop;
+    s.store->refreshFlags(id, {low}, kNurse);
+    const auto d = s.store->screening(id).value();
+    CHECK(s.flagOf(d, "renal-egfr-reduced").severity == Severity::Stop);
+    CHECK(s.flagOf(d, "renal-egfr-reduced").status == FlagVerdict::Open);
+    CHECK(s.flagOf(d, "renal-egfr-needed").status == FlagVerdict::Verified);
+    const auto event = json::parse(d.history.back().detailJson);
+    CHECK(event["reopened"][0]["flag"] == "renal-egfr-reduced");
+    CHECK(event["reopened"][0]["previousVerdict"] == "verified");
+}
+
+TEST_CASE("flags are raised again only while the screening is submitted or reviewed") {
+    Scratch s;
+    const auto id = s.reviewed({});
+    s.store->transition(id, {Action::Clear, kMrso, "", ""});
+    CHECK_THAT(refusalOf([&] {
+                   s.store->refreshFlags(id, {flag("x", Severity::Stop, Gate::ZoneIv, "implant")}, kNurse);
+               }),
+               Contains("is cleared; its flags are raised again only while it is submitted or reviewed"));
+}
+
+TEST_CASE("a contrast flag raised again after review gets its verdict until the contrast part is signed") {
+    Scratch s;
+    NewScreening noContrast = sample({flag("renal-egfr-low", Severity::Info, Gate::Contrast, "renal"),
+                                      flag("implant-hip", Severity::Info, Gate::ZoneIv, "implant")});
+    noContrast.contrastPlanned = "no";
+    const auto id = s.store->submit(noContrast, kPatient);
+    s.store->transition(id, {Action::Review, kNurse, "", ""});
+    s.store->setContrastPlanned(id, "yes", kNurse);
+    s.store->refreshFlags(id, {flag("renal-egfr-low", Severity::Stop, Gate::Contrast, "renal")}, kNurse);
+    CHECK(s.store->screening(id)->summary.openFlags == 1);
+    CHECK_THAT(refusalOf([&] { s.store->setFlagVerdict(id, "implant-hip", FlagVerdict::Verified, "", kNurse); }),
+               Contains("flags are reviewed only while it is submitted (contrast flags also while it is reviewed"));
+    s.store->setFlagVerdict(id, "renal-egfr-low", FlagVerdict::Verified, "eGFR 24 confirmed", kNurse);
+    CHECK(s.store->screening(id)->summary.openFlags == 0);
+    s.store->decideContrast(id, {"not_cleared", "", "eGFR 24", "", ""}, contrastSignature(kMrso), kMrso);
+    CHECK_THAT(refusalOf([&] { s.store->setFlagVerdict(id, "renal-egfr-low", FlagVerdict::Resolved, "", kNurse); }),
+               Contains("flags are reviewed only while it is submitted"));
+}
+
+// [SECTION] contrast planned
+
+TEST_CASE("whether contrast is planned is stored with the screening, set by staff and audited") {
+    Scratch s;
+    NewScreening planned = sample();
+    planned.contrastPlanned = "no";
+    const auto id = s.store->submit(planned, kPatient);
+    CHECK(s.store->screening(id)->contrastPlanned == "no");
+    s.store->setContrastPlanned(id, "yes", kRadiologist);
+    const auto d = s.store->screening(id).value();
+    CHECK(d.contrastPlanned == "yes");
+    CHECK(d.contrastPlannedBy == "rita");
+    CHECK_FALSE(d.contrastPlannedAt.empty());
+    CHECK(s.newestAudit() == "contrast.planned");
+    CHECK_THAT(refusalOf([&] { s.store->setContrastPlanned(id, "maybe", kNurse); }), Contains("'yes', 'no' or 'unknown'"));
+    CHECK_THAT(refusalOf([&] { s.store->setContrastPlanned(id, "no", kAdmin); }),
+               Contains("only a signed-in nurse, MRSO or radiologist"));
+    CHECK_THAT(refusalOf([&] { s.store->setContrastPlanned(id, "no", kPatient); }),
+               Contains("only a signed-in nurse, MRSO or radiologist"));
+    NewScreening odd = sample();
+    odd.contrastPlanned = "later";
+    CHECK_THAT(refusalOf([&] { s.store->submit(odd, kPatient); }), Contains("not 'later'"));
+}
+
+TEST_CASE("the answers that did not apply are kept with the screening") {
+    Scratch s;
+    NewScreening withIgnored = sample();
+    withIgnored.ignoredAnswersJson = R"([{"linkId":"implant-pacemaker","question":"Pacemaker?","answers":["Yes"]}])";
+    const auto id = s.store->submit(withIgnored, kPatient);
+    CHECK(json::parse(s.store->screening(id)->ignoredAnswersJson)[0]["linkId"] == "implant-pacemaker");
+    CHECK(s.store->screening(s.store->submit(sample(), kPatient))->ignoredAnswersJson == "[]");
+}
+
+// [SECTION] the contrast part of the decision
+
+TEST_CASE("Zone IV is cleared without an override while a contrast stop is unresolved") {
+    Scratch s;
+    const auto id = s.reviewed({flag("renal-egfr-low", Severity::Stop, Gate::Contrast, "renal")});
+    CHECK(s.store->transition(id, {Action::Clear, kMrso, "", ""}) == ScreeningState::Cleared);
+}
+
+TEST_CASE("a Zone IV stop still needs an override reason to clear") {
+    Scratch s;
+    const auto id = s.reviewed({flag("implant-pacemaker", Severity::Stop, Gate::ZoneIv, "implant")});
+    CHECK_THAT(refusalOf([&] { s.store->transition(id, {Action::Clear, kMrso, "", ""}); }),
+               Contains("implant-pacemaker") && Contains("override reason"));
+}
+
+TEST_CASE("a radiologist signs the contrast part once the screening is reviewed, with its audit events") {
+    Scratch s;
+    const auto id = s.reviewed({flag("gadolinium-reaction", Severity::Review, Gate::Contrast, "gadolinium")});
+    s.store->decideContrast(id, {"cleared_with_conditions", "group II agent only", "", "", ""},
+                            contrastSignature(kRadiologist), kRadiologist);
+    const auto d = s.store->screening(id).value();
+    REQUIRE(d.contrastDecision);
+    CHECK(d.contrastDecision->outcome == "cleared_with_conditions");
+    CHECK(d.contrastDecision->conditions == "group II agent only");
+    CHECK(d.contrastDecision->decidedBy == "rita");
+    CHECK(d.signatures.back().purpose == "contrast");
+    CHECK(d.signatures.back().signerRole == Role::Radiologist);
+    CHECK(d.summary.state == ScreeningState::Reviewed); // Zone IV is still to decide
+    CHECK(d.history[d.history.size() - 2].action == "contrast.cleared_with_conditions");
+    CHECK(d.history.back().action == "signature.contrast");
+    // A signed part is never replaced.
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(id, {"not_cleared", "", "changed my mind", "", ""},
+                                           contrastSignature(kMrso), kMrso);
+               }),
+               Contains("already signed"));
+}
+
+TEST_CASE("the contrast part is refused to a nurse, before review, and without a signature") {
+    Scratch s;
+    const auto submitted = s.store->submit(sample(), kPatient);
+    const auto audit = s.auditRows();
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(submitted, {"cleared", "", "", "", ""}, contrastSignature(kMrso), kMrso);
+               }),
+               Contains("decided once the screening is reviewed; this is a submitted screening"));
+    const auto id = s.reviewed({});
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(id, {"cleared", "", "", "", ""}, contrastSignature(kNurse), kNurse);
+               }),
+               Contains("nina (nurse) cannot decide on contrast: only an MRSO or a radiologist can"));
+    StaffSignature unsigned_ = contrastSignature(kMrso);
+    unsigned_.strokesJson.clear();
+    CHECK_THAT(refusalOf([&] { s.store->decideContrast(id, {"cleared", "", "", "", ""}, unsigned_, kMrso); }),
+               Contains("signed on the signature pad"));
+    StaffSignature wrongPurpose = contrastSignature(kMrso);
+    wrongPurpose.purpose = "decision";
+    CHECK_THAT(refusalOf([&] { s.store->decideContrast(id, {"cleared", "", "", "", ""}, wrongPurpose, kMrso); }),
+               Contains("purpose 'contrast'"));
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(id, {"approved", "", "", "", ""}, contrastSignature(kMrso), kMrso);
+               }),
+               Contains("not 'approved'"));
+    CHECK(s.count("SELECT COUNT(*) FROM contrast_decisions") == 0);
+    CHECK(s.count("SELECT COUNT(*) FROM signatures") == 0);
+    CHECK(s.auditRows() == audit + 2); // only the second screening's submission and review
+}
+
+TEST_CASE("not planned is refused while contrast is planned or unknown, and accepted once staff say no") {
+    Scratch s;
+    const auto id = s.reviewed({flag("renal-egfr-low", Severity::Stop, Gate::Contrast, "renal")});
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(id, {"not_planned", "", "", "", ""}, contrastSignature(kMrso), kMrso);
+               }),
+               Contains("contrast is planned 'unknown': set contrast planned to 'no' first"));
+    s.store->setContrastPlanned(id, "no", kNurse);
+    s.store->decideContrast(id, {"not_planned", "", "", "", ""}, contrastSignature(kMrso), kMrso);
+    CHECK(s.store->screening(id)->contrastDecision->outcome == "not_planned");
+    CHECK_THAT(refusalOf([&] { s.store->setContrastPlanned(id, "yes", kNurse); }),
+               Contains("the contrast part of the decision is signed already"));
+}
+
+TEST_CASE("clearing contrast over an unresolved contrast stop needs a reason") {
+    Scratch s;
+    const auto id = s.reviewed({flag("renal-egfr-low", Severity::Stop, Gate::Contrast, "renal")});
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(id, {"cleared", "", "", "", ""}, contrastSignature(kMrso), kMrso);
+               }),
+               Contains("1 contrast stop flag still applies: renal-egfr-low; clearing contrast needs a reason"));
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(id, {"cleared_with_conditions", "", "dialysis after", "", ""},
+                                           contrastSignature(kMrso), kMrso);
+               }),
+               Contains("needs the conditions written down"));
+    s.store->decideContrast(id, {"cleared", "", "dialysis booked right after the scan", "", ""},
+                            contrastSignature(kMrso), kMrso);
+    CHECK(s.store->screening(id)->contrastDecision->reason == "dialysis booked right after the scan");
+}
+
+TEST_CASE("site policy decides who signs the contrast part") {
+    StoreOptions options;
+    options.policy.contrastSignerRoles = {Role::Radiologist};
+    Scratch s;
+    s.store = openSqliteStore(s.path, options);
+    const auto id = s.reviewed({});
+    CHECK_THAT(refusalOf([&] {
+                   s.store->decideContrast(id, {"cleared", "", "", "", ""}, contrastSignature(kMrso), kMrso);
+               }),
+               Contains("only a radiologist can"));
+    s.store->decideContrast(id, {"cleared", "", "", "", ""}, contrastSignature(kRadiologist), kRadiologist);
+}
+
+// [SECTION] the radiologist role and its migration
+
+TEST_CASE("a radiologist account is added and signs in") {
+    Scratch s;
+    s.store->addStaff("rita", "Rita Radiologist", Role::Radiologist, "482913", kAdmin);
+    const auto in = s.store->signIn("rita", "482913");
+    REQUIRE(in.outcome == SignInOutcome::SignedIn);
+    CHECK(in.member->role == Role::Radiologist);
+}
+
+TEST_CASE("migrating a version 8 database keeps its staff, flags and screenings and allows the radiologist role") {
+    const std::string path = freshDatabasePath();
+    {
+        Database db(path);
+        migrate(db, 8);
+        db.exec("INSERT INTO staff (username, display_name, role, secret_hash, failed_attempts, created_at) "
+                "VALUES ('nina', 'Nina Nurse', 'nurse', 'hash', 2, '2026-01-01T00:00:00Z')");
+        db.exec("INSERT INTO screenings (form_url, form_version, form_sha256, rules_sha256, state, origin, created_at) "
+                "VALUES ('u', '1.0.0', 'a', 'b', 'submitted', 'kiosk', '2026-01-01T00:00:00Z')");
+        db.exec("INSERT INTO flags (screening_id, rule_id, category, severity, message, triggers_json) "
+                "VALUES (1, 'implant-pacemaker', 'implant', 'stop', 'm', '[]')");
+    }
+    const auto store = openSqliteStore(path);
+    const auto staff = store->staff();
+    REQUIRE(staff.size() == 1);
+    CHECK(staff[0].username == "nina");
+    CHECK(staff[0].failedAttempts == 2);
+    const auto d = store->screening(1).value();
+    CHECK(d.contrastPlanned == "unknown");
+    CHECK(d.flags.at(0).gate == "zone-iv");
+    store->addStaff("rita", "Rita Radiologist", Role::Radiologist, "482913", kAdmin);
+    CHECK(store->staff().size() == 2);
+}
