@@ -138,6 +138,7 @@ struct KioskState {
     // Idle and privacy.
     double lastInput = 0;
     bool idleWarning = false;
+    bool confirmStartOver = false; // "Discard your answers and start over?" is open
     double cornerPressStart = -1;
 
     // Staff.
@@ -209,6 +210,9 @@ private:
     void go(Screen screen);
     void resetToWelcome(const std::string& why);
     void trackInput(double now);
+    bool holdsPatientAnswers() const;
+    bool patientTimersRun() const;
+    double staffIdleLimit() const;
     void logState();
 };
 
