@@ -157,6 +157,7 @@ struct KioskState {
     // Idle and privacy.
     double lastInput = 0;
     bool idleWarning = false;
+    bool confirmStartOver = false; // "Discard your answers and start over?" is open
     double cornerPressStart = -1;
 
     // Staff.
@@ -228,6 +229,9 @@ private:
     void go(Screen screen);
     void resetToWelcome(const std::string& why);
     void trackInput(double now);
+    bool holdsPatientAnswers() const;
+    bool patientTimersRun() const;
+    double staffIdleLimit() const;
     void logState();
 };
 

@@ -280,6 +280,36 @@ void endDragScroll(Ui& ui) {
     ui.scrollStack.pop_back();
 }
 
+void modalPanel(Ui& ui, const char* id, ImU32 shade, const std::function<void(float width)>& content) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ui.display);
+    ImVec4 layer = ImGui::ColorConvertU32ToFloat4(shade);
+    layer.w = 1.0f; // never see-through
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, layer);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+    ImGui::Begin(id, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PushFont(ui.body());
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ui.gap, ui.gap));
+    const float w = std::min(ui.display.x - ui.gap * 4, ui.unit * 24);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2); // the panel behind is drawn once its content has been measured
+    dl->ChannelsSetCurrent(1);
+    const ImVec2 p((ui.display.x - w) / 2, ui.display.y * 0.25f);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + ui.gap * 2, p.y + ui.gap * 2));
+    ImGui::BeginGroup();
+    content(w - ui.gap * 4);
+    ImGui::EndGroup();
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(p, ImVec2(p.x + w, ImGui::GetItemRectMax().y + ui.gap * 2), ui.colors->background, ui.unit * 0.5f);
+    dl->ChannelsMerge();
+    ImGui::PopStyleVar();
+    ImGui::PopFont();
+    ImGui::End();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+}
+
 void textWrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width) {
     (void)ui;
     if (font) ImGui::PushFont(font);
