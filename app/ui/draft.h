@@ -52,6 +52,7 @@ public:
     void setAnswer(const std::string& key, Value value); // replaces every answer
     void toggleAnswer(const std::string& key, const Value& value); // for repeating choices
     void clearAnswer(const std::string& key);
+    bool hasAnswers() const { return !answers_.empty(); }
 
     // Repetitions of a repeating group at `groupKey` (linkId + suffix of the group itself).
     int repetitions(const std::string& groupKey) const;

@@ -49,7 +49,10 @@ Kiosk::Kiosk(const Questionnaire& form, const RuleSet* rules, KioskServices serv
 Kiosk::~Kiosk() = default;
 
 void Kiosk::go(Screen screen) {
-    if (screen != state_.screen) state_.editing.reset();
+    if (screen != state_.screen) {
+        state_.editing.reset();
+        state_.confirmStartOver = false;
+    }
     state_.screen = screen;
 }
 
@@ -67,6 +70,7 @@ void Kiosk::resetToWelcome(const std::string& why) {
     state_.pageKey.clear();
     state_.returnToReview = false;
     state_.idleWarning = false;
+    state_.confirmStartOver = false;
     state_.staff.reset();
     state_.staffUsername.clear();
     state_.staffPin.clear();
@@ -89,6 +93,23 @@ void Kiosk::trackInput(double now) {
     }
 }
 
+bool Kiosk::holdsPatientAnswers() const { return state_.draft->hasAnswers() || !state_.signature.empty(); }
+
+// Staff screens opened over a patient's unfinished answers keep the patient's timers.
+double Kiosk::staffIdleLimit() const {
+    const double staff = options_.staffIdleSeconds;
+    if (!holdsPatientAnswers()) return staff;
+    return std::min(staff, double(options_.idleWarningSeconds + options_.idleResetSeconds));
+}
+
+// Whatever a patient left on a patient screen, Welcome included (after Back), is discarded on the
+// idle timers: the next patient must never see it.
+bool Kiosk::patientTimersRun() const {
+    if (answering(state_.screen)) return true;
+    if (state_.screen != Screen::Welcome) return false;
+    return holdsPatientAnswers() || state_.language != form_.language || state_.largeText || state_.highContrast;
+}
+
 void Kiosk::logState() {
     if (!services_.log) return;
     const std::string page = state_.pageKey + "#" + std::to_string(state_.work.id);
@@ -106,7 +127,7 @@ void Kiosk::logState() {
 double Kiosk::nextDeadline(double now) const {
     const double idle = now - state_.lastInput;
     if (state_.cornerPressStart >= 0) return std::max(0.05, options_.staffHoldSeconds - (now - state_.cornerPressStart));
-    if (answering(state_.screen)) {
+    if (patientTimersRun()) {
         const double warn = options_.idleWarningSeconds;
         if (idle < warn) return warn - idle;
         // The countdown ticks each second; never negative, which would mean "no timer" and let
@@ -114,7 +135,7 @@ double Kiosk::nextDeadline(double now) const {
         return std::max(0.0, std::min(1.0, warn + options_.idleResetSeconds - idle));
     }
     if (state_.screen == Screen::Submitted) return std::max(0.0, options_.submittedSeconds - idle);
-    if (!patientScreen(state_.screen)) return std::max(0.0, options_.staffIdleSeconds - idle);
+    if (!patientScreen(state_.screen)) return std::max(0.0, staffIdleLimit() - idle);
     return -1;
 }
 
@@ -195,8 +216,10 @@ void Kiosk::frame(double now) {
     case Screen::StaffDecision: staffDecisionScreen(ui); break;
     }
 
+    if (state_.confirmStartOver && answering(state_.screen)) startOverOverlay(ui);
+
     const double idle = now - state_.lastInput;
-    if (answering(state_.screen)) {
+    if (patientTimersRun()) {
         if (idle >= options_.idleWarningSeconds + options_.idleResetSeconds) {
             resetToWelcome("idle");
         } else if (idle >= options_.idleWarningSeconds) {
@@ -206,9 +229,9 @@ void Kiosk::frame(double now) {
         }
     } else if (state_.screen == Screen::Submitted && idle >= options_.submittedSeconds) {
         resetToWelcome("submitted screen timed out");
-    } else if (!patientScreen(state_.screen) && idle >= options_.staffIdleSeconds) {
+    } else if (!patientScreen(state_.screen) && idle >= staffIdleLimit()) {
         if (state_.staff && services_.log) services_.log("staff-signed-out user=" + state_.staff->username + " idle");
-        resetToWelcome("staff idle");
+        resetToWelcome(holdsPatientAnswers() ? "idle" : "staff idle");
     }
     logState();
 }

@@ -145,6 +145,7 @@ struct KioskState {
     std::string pageKey;        // the current questionnaire page
     bool returnToReview = false; // editing from Review: Next goes back there
     std::map<std::string, std::string> pageErrors; // answer key -> message, shown by the question
+    std::string scrollToKey;    // the first question with a problem: scrolled into view once
     std::string notice;         // a message for the whole page (e.g. refused signature)
     std::optional<Editing> editing;
     std::map<std::string, std::string> numberText; // number fields as typed ("72.")
@@ -156,6 +157,7 @@ struct KioskState {
     // Idle and privacy.
     double lastInput = 0;
     bool idleWarning = false;
+    bool confirmStartOver = false; // "Discard your answers and start over?" is open
     double cornerPressStart = -1;
 
     // Staff.
@@ -227,6 +229,9 @@ private:
     void go(Screen screen);
     void resetToWelcome(const std::string& why);
     void trackInput(double now);
+    bool holdsPatientAnswers() const;
+    bool patientTimersRun() const;
+    double staffIdleLimit() const;
     void logState();
 };
 

@@ -139,6 +139,11 @@ bool goNext(Ui& ui) {
     }
     auto problems = pageProblems(ui, *page);
     if (!problems.empty()) {
+        for (const Slot& slot : page->slots)
+            if (problems.count(slot.key(ui.form))) {
+                ui.st.scrollToKey = slot.key(ui.form);
+                break;
+            }
         ui.st.pageErrors = std::move(problems);
         if (ui.services.log) ui.services.log("page-errors page=" + ui.st.pageKey + " count=" +
                                              std::to_string(ui.st.pageErrors.size()));

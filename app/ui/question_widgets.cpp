@@ -78,10 +78,14 @@ void choiceTiles(Ui& ui, const Item& item, const std::string& key) {
 void checklistRow(Ui& ui, const Item& item, const std::string& key, const std::string& text) {
     const auto choices = choicesOf(ui, item);
     const float width = ImGui::GetContentRegionAvail().x;
-    const bool wide = width > ui.unit * 28;
-    const float textW = wide ? width * 0.48f : width;
-    const float tilesW = wide ? width - textW - ui.gap : width;
     const float n = float(choices.size());
+    // Tiles as wide as their longest answer needs (with its check mark), the rest for the question.
+    float longest = 0;
+    for (const auto& c : choices) longest = std::max(longest, ImGui::CalcTextSize(("\xE2\x9C\x93 " + c.second).c_str()).x);
+    const float snug = std::max(ui.target * 1.8f, longest + ui.gap * 3);
+    const bool wide = width > ui.unit * 28 && snug * n + ui.gap * n <= width * 0.5f;
+    const float tilesW = wide ? snug * n + ui.gap * (n - 1) : width;
+    const float textW = wide ? width - tilesW - ui.gap * 2 : width;
     const float tileW = (tilesW - ui.gap * (n - 1)) / n;
     float tileH = ui.target;
     for (const auto& c : choices) tileH = std::max(tileH, buttonHeight(ui, "\xE2\x9C\x93 " + c.second, tileW));
@@ -90,16 +94,16 @@ void checklistRow(Ui& ui, const Item& item, const std::string& key, const std::s
     if (const auto err = ui.st.pageErrors.find(key); err != ui.st.pageErrors.end())
         textWrapped(ui, "\xE2\x96\xA0 " + err->second, ui.title(), ui.colors->error, textW);
     const float textBottom = ImGui::GetCursorScreenPos().y;
-    if (wide) ImGui::SetCursorScreenPos(ImVec2(start.x + textW + ui.gap, start.y));
+    if (wide) ImGui::SetCursorScreenPos(ImVec2(start.x + width - tilesW, start.y));
     for (std::size_t i = 0; i < choices.size(); ++i) {
         if (i) ImGui::SameLine(0, ui.gap);
         choiceTile(ui, item, key, choices[i].first, choices[i].second, ImVec2(tileW, tileH));
     }
     const float bottom = std::max(textBottom, ImGui::GetCursorScreenPos().y);
     ImGui::SetCursorScreenPos(ImVec2(start.x, bottom));
-    ImGui::GetWindowDrawList()->AddLine(ImVec2(start.x, bottom + ui.gap * 0.5f),
-                                        ImVec2(start.x + width, bottom + ui.gap * 0.5f), ui.colors->tileBorder, 1.0f);
-    ImGui::Dummy(ImVec2(1, ui.gap));
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(start.x, bottom + ui.gap * 0.4f),
+                                        ImVec2(start.x + width, bottom + ui.gap * 0.4f), ui.colors->tileBorder, 1.0f);
+    ImGui::Dummy(ImVec2(1, ui.gap * 0.8f - ImGui::GetStyle().ItemSpacing.y));
 }
 
 // A box showing what was typed; tapping it opens the keyboard for it.
@@ -293,8 +297,14 @@ void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage, bool asRow) 
     if (!d.enabled(slot)) return;
     const std::string key = slot.key(ui.form);
     const std::string text = item.text.in(ui.st.language);
-    const bool shortChoice = (item.type == ItemType::Choice && !item.repeats && item.options.size() <= 4) ||
-                             item.type == ItemType::Boolean;
+    // Yes / No / Not sure fits beside a question; longer answers keep their own tiles.
+    bool shortChoice = (item.type == ItemType::Choice && !item.repeats && item.options.size() <= 4) ||
+                       item.type == ItemType::Boolean;
+    for (const auto& o : item.options) shortChoice = shortChoice && o.display.in(ui.st.language).size() <= 18;
+    if (key == ui.st.scrollToKey) {
+        ImGui::SetScrollHereY(0.2f); // the first question still needing an answer, into view
+        ui.st.scrollToKey.clear();
+    }
     if (asRow && shortChoice && !onSignaturePage) {
         ImGui::PushID(key.c_str());
         checklistRow(ui, item, key, text + (item.required ? "" : "  " + ui.t("field.optional")));

@@ -74,6 +74,11 @@ void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
 
 float navBarHeight(Ui& ui) { return ui.target + ui.gap * 3; }
 
+// Opens "Discard your answers and start over?" (startOverOverlay).
+NavButton startOverButton(Ui& ui) {
+    return {"start-over", ui.t("start_over.button"), Tone::Quiet, [&ui] { ui.st.confirmStartOver = true; }};
+}
+
 void pageBody(Ui& ui, const Page& page, bool signaturePage) {
     for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
 }
@@ -145,6 +150,7 @@ void questionScreen(Ui& ui) {
     } else {
         std::vector<NavButton> buttons;
         buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
+        buttons.push_back(startOverButton(ui));
         if (copy.repeatGroup >= 0) {
             const std::string gk = groupKey(ui.form, copy.repeatGroup, copy.repeatSuffix);
             const int reps = ui.st.draft->repetitions(gk);
@@ -222,6 +228,7 @@ void reviewScreen(Ui& ui) {
     }
     endDragScroll(ui);
     navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
+                startOverButton(ui),
                 {"review-continue", ui.t("review.continue"), Tone::Primary, [&ui] {
                      ui.st.returnToReview = false;
                      for (const auto& p : ui.st.draft->pages())
@@ -297,6 +304,7 @@ void signScreen(Ui& ui) {
     signaturePad(ui, "signature-pad", ImVec2(ui.display.x - ui.gap * 4, padH), ui.st.signature, ui.st.drawing,
                  ui.t("sign.pad"));
     navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
+                startOverButton(ui),
                 {"sign-clear", ui.t("sign.clear"), Tone::Quiet, [&ui] {
                      ui.st.signature.clear();
                      ui.st.notice.clear();
@@ -320,30 +328,32 @@ void submittedScreen(Ui& ui) {
 }
 
 void idleOverlay(Ui& ui, double secondsLeft) {
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ui.display);
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
-    ImGui::Begin("idle", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
-    ImGui::PushFont(ui.body());
-    const float w = std::min(ui.display.x - ui.gap * 4, ui.unit * 24);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->ChannelsSplit(2); // the panel behind is drawn once its content has been measured
-    dl->ChannelsSetCurrent(1);
-    const ImVec2 p((ui.display.x - w) / 2, ui.display.y * 0.25f);
-    ImGui::SetCursorScreenPos(ImVec2(p.x + ui.gap * 2, p.y + ui.gap * 2));
-    ImGui::BeginGroup();
-    textWrapped(ui, ui.t("idle.title"), ui.title(), ui.colors->text, w - ui.gap * 4);
-    textWrapped(ui, ui.t("idle.body", {{"seconds", std::to_string(int(std::ceil(secondsLeft)))}}), nullptr,
-                ui.colors->text, w - ui.gap * 4);
-    if (touchButton(ui, "still-here", ui.t("idle.continue"), ImVec2(w - ui.gap * 4, 0))) ui.st.idleWarning = false;
-    ImGui::EndGroup();
-    dl->ChannelsSetCurrent(0);
-    dl->AddRectFilled(p, ImVec2(p.x + w, ImGui::GetItemRectMax().y + ui.gap * 2), ui.colors->background, ui.unit * 0.5f);
-    dl->ChannelsMerge();
-    ImGui::PopFont();
-    ImGui::End();
-    ImGui::PopStyleColor();
+    // Opaque: the answers behind it stay hidden from whoever walks up next.
+    modalPanel(ui, "idle", ui.colors->text, [&](float w) {
+        textWrapped(ui, ui.t("idle.title"), ui.title(), ui.colors->text, w);
+        textWrapped(ui, ui.t("idle.body", {{"seconds", std::to_string(int(std::ceil(secondsLeft)))}}), nullptr,
+                    ui.colors->text, w);
+        if (touchButton(ui, "still-here", ui.t("idle.continue"), ImVec2(w, 0))) ui.st.idleWarning = false;
+    });
+}
+
+void startOverOverlay(Ui& ui) {
+    modalPanel(ui, "start-over", ui.colors->text, [&](float w) {
+        textWrapped(ui, ui.t("start_over.confirm"), ui.title(), ui.colors->text, w);
+        const float bw = (w - ui.gap) / 2;
+        if (touchButton(ui, "start-over-no", ui.t("choice.no"), ImVec2(bw, 0), Tone::Quiet))
+            ui.st.confirmStartOver = false;
+        ImGui::SameLine(0, ui.gap);
+        if (touchButton(ui, "start-over-yes", ui.t("choice.yes"), ImVec2(bw, 0), Tone::Danger)) {
+            // The same patient starts again: their language and display choices stay.
+            const std::string language = ui.st.language;
+            const bool largeText = ui.st.largeText, highContrast = ui.st.highContrast;
+            ui.resetToWelcome("start over");
+            ui.st.language = language;
+            ui.st.largeText = largeText;
+            ui.st.highContrast = highContrast;
+        }
+    });
 }
 
 } // namespace mrscreen::ui

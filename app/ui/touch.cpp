@@ -260,10 +260,54 @@ void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
 }
 
 void endDragScroll(Ui& ui) {
+    // More answers below the fold must not go unseen: say so just under the scrolling area, in
+    // the middle of the navigation row (Back and Next sit at its ends).
+    const float maxY = ImGui::GetScrollMaxY();
+    const bool more = maxY > 1 && ImGui::GetScrollY() < maxY - 1;
+    const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     ImGui::EndChild();
+    if (more) {
+        const std::string label = ui.t("scroll.more");
+        const ImVec2 text = ImGui::CalcTextSize(label.c_str());
+        const ImVec2 min(pos.x + (size.x - text.x) / 2 - ui.gap, pos.y + size.y + ui.gap * 0.2f);
+        const ImVec2 max(min.x + text.x + ui.gap * 2, min.y + text.y + ui.gap * 0.6f);
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(min, max, ui.colors->accent, ui.unit * 0.3f);
+        dl->AddText(ImVec2(min.x + ui.gap, min.y + ui.gap * 0.3f), ui.colors->accentText, label.c_str());
+    }
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(3);
     ui.scrollStack.pop_back();
+}
+
+void modalPanel(Ui& ui, const char* id, ImU32 shade, const std::function<void(float width)>& content) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ui.display);
+    ImVec4 layer = ImGui::ColorConvertU32ToFloat4(shade);
+    layer.w = 1.0f; // never see-through
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, layer);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+    ImGui::Begin(id, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PushFont(ui.body());
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ui.gap, ui.gap));
+    const float w = std::min(ui.display.x - ui.gap * 4, ui.unit * 24);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2); // the panel behind is drawn once its content has been measured
+    dl->ChannelsSetCurrent(1);
+    const ImVec2 p((ui.display.x - w) / 2, ui.display.y * 0.25f);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + ui.gap * 2, p.y + ui.gap * 2));
+    ImGui::BeginGroup();
+    content(w - ui.gap * 4);
+    ImGui::EndGroup();
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(p, ImVec2(p.x + w, ImGui::GetItemRectMax().y + ui.gap * 2), ui.colors->background, ui.unit * 0.5f);
+    dl->ChannelsMerge();
+    ImGui::PopStyleVar();
+    ImGui::PopFont();
+    ImGui::End();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
 }
 
 void textWrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width) {

@@ -112,6 +112,10 @@ void signaturePad(Ui& ui, const std::string& id, ImVec2 size, std::vector<record
 // Opens a screening for staff work (reloads it from the store).
 void openStaffWork(Ui& ui, std::int64_t id);
 void idleOverlay(Ui& ui, double secondsLeft);
+void startOverOverlay(Ui& ui); // "Discard your answers and start over?" Yes / No
+// A panel in the middle of an opaque full-screen layer of `shade`, over whatever screen is below;
+// `content` draws into it, given the width it has.
+void modalPanel(Ui& ui, const char* id, ImU32 shade, const std::function<void(float width)>& content);
 
 } // namespace mrscreen::ui
 

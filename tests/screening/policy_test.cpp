@@ -720,6 +720,7 @@ TEST_CASE("the stop-level devices are asked of every patient on two checklist pa
         INFO(group);
         const Item& g = formItem(group);
         CHECK(g.type == ItemType::Group);
+        CHECK(g.itemControl == "checklist");
         CHECK(rawItemControl(group) ==
               std::make_pair(std::string("http://mrscreen.org/fhir/CodeSystem/item-control"), std::string("checklist")));
         CHECK(g.enableWhen.empty());
@@ -742,6 +743,26 @@ TEST_CASE("the stop-level devices are asked of every patient on two checklist pa
           std::vector<std::string>{"implant-neurostimulator", "implant-cochlear", "implant-drug-pump",
                                    "implant-bone-growth-stimulator", "implant-capsule-camera",
                                    "implant-breast-expander"});
+}
+
+TEST_CASE("the short questions of removable items, pregnancy, kidneys, contrast risks and comfort are checklist pages") {
+    const std::map<std::string, std::vector<std::string>> pages = {
+        {"removable-items", {"med-patch", "tattoo", "piercing", "piercing-removable", "hearing-aid", "dentures",
+                             "hair-piece", "hair-clips-jewelry"}},
+        {"pregnancy-questions", {"pregnancy-possible", "breastfeeding"}},
+        {"kidney-conditions", {"kidney-disease", "dialysis", "kidney-transplant", "single-kidney",
+                               "kidney-surgery-cancer", "acute-kidney-injury"}},
+        {"health-conditions", {"diabetes", "hypertension-medication", "metformin", "liver-disease"}},
+        {"contrast-risks", {"contrast-other-reaction", "asthma", "allergies"}},
+        {"comfort-questions", {"claustrophobia", "sedation-request"}},
+    };
+    for (const auto& [group, questions] : pages) {
+        INFO(group);
+        CHECK(formItem(group).itemControl == "checklist");
+        CHECK(formItem(group).enableWhen.empty());
+        CHECK_FALSE(formItem(group).text.in("es").empty());
+        CHECK(questionsIn(group) == questions);
+    }
 }
 
 TEST_CASE("a patient who answers has-implants No still answers every stop-level device") {

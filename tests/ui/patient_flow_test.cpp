@@ -9,8 +9,10 @@
 #include "record/handwritten_signature.h"
 #include "screening/derived.h"
 #include "store/store.h"
+#include "ui/ui_context.h"
 
 #include <catch2/catch.hpp>
+#include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -190,13 +192,17 @@ TEST_CASE("a patient completes the screening in English with a pacemaker, a body
     REQUIRE(birth.size() == 1);
     CHECK(birth.front().text == "1966-02-02");
 
-    // Implants: the pacemaker's follow-up page appears only after "Yes".
-    answerUntil(h, "", {{"has-implants", "yes"}, {"implant-pacemaker", "yes"}}, "implant-pacemaker");
-    REQUIRE(h.page() == "implant-pacemaker");
+    // Implants: the pacemaker is a row of the heart-device checklist, asked of everyone; its
+    // follow-up page appears only after "Yes".
+    answerUntil(h, "", {}, "implant-devices-heart");
+    REQUIRE(h.page() == "implant-devices-heart");
     bool detailsBefore = false;
     for (const auto& p : h.kiosk().draft().pages()) detailsBefore = detailsBefore || p.key == "implant-pacemaker-details";
     CHECK_FALSE(detailsBefore);
-    h.tap("option:implant-pacemaker:yes");
+    answerPage(h, {{"implant-pacemaker", "yes"}});
+    // Every other row still needs its own answer: one "No" answers nothing else.
+    CHECK(h.kiosk().draft().answers("implant-pacemaker").front().coding.code == "yes");
+    CHECK(h.kiosk().draft().answers("implant-icd").front().coding.code == "no");
     h.tap("next");
     REQUIRE(h.page() == "implant-pacemaker-details");
     typeInto(h, "implant-pacemaker-device", "Medtronic Azure");
@@ -312,6 +318,25 @@ TEST_CASE("a no-risk adult gets from Welcome to Submitted within the tap budget"
     CHECK(stored->flags.empty());
     WARN("no-risk adult: " << h.taps() << " taps and " << h.drags() << " drags (scrolls and the signature)");
     CHECK(h.taps() <= 98); // v1.0.0 of the form took 98 taps (and 1 drag, the signature)
+    CHECK(h.drags() <= 12);
+}
+
+TEST_CASE("a checklist row left unanswered is refused next to it and the other rows keep their answers") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {{"family-name", "Lee"}, {"given-name", "Ann"}}, "implant-devices-heart");
+    REQUIRE(h.page() == "implant-devices-heart");
+    for (const char* key : {"implant-pacemaker", "implant-icd", "implant-pacing-leads", "implant-aneurysm-clip"})
+        h.tap(std::string("option:") + key + ":no");
+    h.tap("next");
+    CHECK(h.page() == "implant-devices-heart");
+    CHECK(h.state().pageErrors.count("implant-carotid-clamp") == 1);
+    CHECK(h.state().pageErrors.size() == 1);
+    CHECK(h.kiosk().draft().answers("implant-icd").front().coding.code == "no");
+    h.tap("option:implant-carotid-clamp:unsure");
+    h.tap("next");
+    // Not sure opens the device's details, like Yes.
+    CHECK(h.page() == "implant-carotid-clamp-details");
 }
 
 TEST_CASE("a patient answers in Spanish: messages, the saved response and the screening are in Spanish") {
@@ -576,4 +601,193 @@ TEST_CASE("every touch target stays on screen and at least 64 pixels high with l
     check("review");
     h.tap("review-continue");
     check("sign");
+}
+
+// [SECTION] nothing of one patient reaches the next (issue 12, item 0)
+
+namespace {
+
+test::HarnessOptions shortIdleTimers() {
+    test::HarnessOptions o;
+    o.kiosk.idleWarningSeconds = 60;
+    o.kiosk.idleResetSeconds = 20;
+    return o;
+}
+
+// The patient walks away: the warning, then the reset, with nothing of theirs left for the next.
+void walkAwayAndCheckNothingIsLeft(KioskHarness& h) {
+    h.wait(61);
+    CHECK(h.state().idleWarning);
+    h.wait(21);
+    CHECK(h.screen() == "welcome");
+    CHECK(h.logged("reset reason=idle"));
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+    CHECK(h.state().signature.empty());
+    h.tap("start");
+    h.tap("field:family-name");
+    CHECK(h.state().editing->buffer.empty());
+    CHECK(h.store().countScreenings() == 0);
+}
+
+void signOnPad(KioskHarness& h) {
+    h.drag(signatureStroke(h.state().targets.at("signature-pad")));
+    REQUIRE_FALSE(h.state().signature.empty());
+}
+
+} // namespace
+
+TEST_CASE("an untouched Welcome screen runs no idle timer") {
+    KioskHarness h(shortIdleTimers());
+    h.wait(200);
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.state().idleWarning);
+    CHECK_FALSE(h.logged("reset"));
+    CHECK(h.kiosk().nextDeadline(h.now()) < 0);
+}
+
+TEST_CASE("answers left on Welcome after going Back to it are discarded after the idle timers") {
+    KioskHarness h(shortIdleTimers());
+    h.tap("lang:es");
+    h.tap("start");
+    typeInto(h, "family-name", "Private");
+    h.tap("back");
+    REQUIRE(h.screen() == "welcome");
+    REQUIRE(h.kiosk().draft().answered("family-name"));
+    CHECK(h.kiosk().nextDeadline(h.now()) >= 0);
+    walkAwayAndCheckNothingIsLeft(h);
+    CHECK(h.state().language == "en");
+}
+
+TEST_CASE("answers left on the body map are discarded after the idle timers") {
+    KioskHarness h(shortIdleTimers());
+    h.tap("start");
+    answerUntil(h, "body-map", {{"implant-pacemaker", "yes"}});
+    REQUIRE(h.screen() == "body-map");
+    const ImVec2 chest = figurePoint(h, "front", "chest", "left");
+    h.tapAt(chest.x, chest.y);
+    REQUIRE(h.kiosk().draft().repetitions("body-mark") == 1);
+    walkAwayAndCheckNothingIsLeft(h);
+    CHECK(h.kiosk().draft().repetitions("body-mark") == 0);
+}
+
+TEST_CASE("answers left on Review are discarded after the idle timers") {
+    KioskHarness h(shortIdleTimers());
+    h.tap("start");
+    answerUntil(h, "review");
+    REQUIRE(h.screen() == "review");
+    walkAwayAndCheckNothingIsLeft(h);
+}
+
+TEST_CASE("answers and a signature left on the Sign screen are discarded after the idle timers") {
+    KioskHarness h(shortIdleTimers());
+    h.tap("start");
+    answerUntil(h, "review");
+    h.tap("review-continue");
+    REQUIRE(h.screen() == "sign");
+    signOnPad(h);
+    walkAwayAndCheckNothingIsLeft(h);
+}
+
+TEST_CASE("staff sign-in opened over a patient's unfinished answers keeps the patient's idle timers") {
+    test::HarnessOptions o = shortIdleTimers();
+    o.kiosk.staffIdleSeconds = 300;
+    KioskHarness h(o);
+    h.tap("start");
+    typeInto(h, "family-name", "Private");
+    h.hold(10, 10, 3.2);
+    REQUIRE(h.screen() == "staff-sign-in");
+    CHECK(h.kiosk().nextDeadline(h.now()) <= 80);
+    h.wait(81);
+    CHECK(h.screen() == "welcome");
+    CHECK(h.logged("reset reason=idle"));
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+}
+
+TEST_CASE("a signed-in staff member over a patient's unfinished answers is signed out on the patient's idle timers") {
+    test::HarnessOptions o = shortIdleTimers();
+    o.kiosk.staffIdleSeconds = 300;
+    KioskHarness h(o);
+    h.store().addStaff("nina", "Nina Nurse", screening::Role::Nurse, "482913", {"test", screening::Role::Admin});
+    h.tap("start");
+    typeInto(h, "family-name", "Private");
+    h.hold(10, 10, 3.2);
+    typeInto(h, "staff:username", "nina");
+    typeInto(h, "staff:pin", "482913");
+    h.tap("staff-sign-in");
+    REQUIRE(h.screen() == "staff-queue");
+    h.wait(81);
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.state().staff);
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+}
+
+TEST_CASE("the idle overlay hides the answers behind it completely") {
+    KioskHarness h(shortIdleTimers());
+    h.tap("start");
+    typeInto(h, "family-name", "Private");
+    h.wait(61);
+    REQUIRE(h.state().idleWarning);
+    ImGuiWindow* overlay = ImGui::FindWindowByName("idle");
+    REQUIRE(overlay != nullptr);
+    CHECK(overlay->Active);
+    CHECK(overlay->Pos.x <= 0);
+    CHECK(overlay->Pos.y <= 0);
+    CHECK(overlay->Size.x >= 1280);
+    CHECK(overlay->Size.y >= 800);
+    // Its background, the first thing it draws, is fully opaque.
+    REQUIRE(overlay->DrawList->VtxBuffer.Size > 0);
+    CHECK((overlay->DrawList->VtxBuffer[0].col >> IM_COL32_A_SHIFT) == 255);
+    // And nothing of the screen behind is drawn over it.
+    CHECK(ImGui::GetCurrentContext()->Windows.back() == overlay);
+}
+
+TEST_CASE("Start over on a question page asks first; No keeps the answers, Yes discards them and returns to Welcome") {
+    KioskHarness h;
+    h.tap("lang:es");
+    h.tap("start");
+    typeInto(h, "family-name", "Private");
+    h.tap("start-over");
+    REQUIRE(h.state().confirmStartOver);
+    CHECK(h.has("start-over-yes"));
+    CHECK(ui::Strings().get("es", "start_over.confirm") == "¿Borrar sus respuestas y empezar de nuevo?");
+    CHECK(ui::Strings().get("en", "start_over.confirm") == "Discard your answers and start over?");
+    h.tap("start-over-no");
+    CHECK_FALSE(h.state().confirmStartOver);
+    CHECK(h.screen() == "question");
+    CHECK(h.kiosk().draft().answered("family-name"));
+    h.tap("start-over");
+    h.tap("start-over-yes");
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+    CHECK(h.logged("reset reason=start over"));
+    CHECK(h.state().language == "es"); // the same patient goes on in their language
+    h.tap("start");
+    h.tap("field:family-name");
+    CHECK(h.state().editing->buffer.empty());
+}
+
+TEST_CASE("Start over on Review discards the answers") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "review");
+    REQUIRE(h.screen() == "review");
+    h.tap("start-over");
+    h.tap("start-over-yes");
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+}
+
+TEST_CASE("Start over on the Sign screen discards the answers and the signature") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "review");
+    h.tap("review-continue");
+    REQUIRE(h.screen() == "sign");
+    signOnPad(h);
+    h.tap("start-over");
+    h.tap("start-over-yes");
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+    CHECK(h.state().signature.empty());
+    CHECK(h.store().countScreenings() == 0);
 }
