@@ -28,8 +28,10 @@ struct FormVersion {
 class FormCatalog {
 public:
     // `files`: questionnaire and rules files to fall back on (read when needed, never trusted by
-    // name: only a matching sha256 counts). `archiveDir`: where old versions are kept, for messages.
-    FormCatalog(Store& store, std::vector<std::string> files, std::string archiveDir = "forms/archive");
+    // name: only a matching sha256 counts). `archiveDir`: where old versions are kept, for
+    // messages.
+    FormCatalog(Store& store, std::vector<std::string> files,
+                std::string archiveDir = "forms/archive");
 
     // The form and rules screening `detail` was answered with. Throws FormMissing (a StoreError)
     // naming the form, its version and sha256 when neither the store nor the files hold it.
@@ -43,7 +45,8 @@ private:
     std::vector<std::string> files_;
     std::string archiveDir_;
     std::map<std::string, std::string> fileSha256_; // path -> sha256 of its text, read once
-    std::map<std::string, std::shared_ptr<const FormVersion>> cache_; // formSha256 + "/" + rulesSha256
+    std::map<std::string, std::shared_ptr<const FormVersion>>
+        cache_; // formSha256 + "/" + rulesSha256
 
     std::optional<std::string> text(const std::string& sha256, const std::string& kind);
 };

@@ -12,7 +12,8 @@ namespace mrscreen::store {
 
 namespace detail {
 
-SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options) : db_(path), options_(options) {
+SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
+    : db_(path), options_(options) {
     db_.exec("PRAGMA busy_timeout = 10000");
     checkIntegrity();
     setWal();
@@ -22,15 +23,18 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options) :
 }
 
 std::int64_t SqliteStore::submit(const NewScreening& s, const Actor& actor) {
-    const auto decision = screening::decide({ScreeningState::Draft, "", {}}, {Action::Submit, actor, "", ""},
-                                            options_.policy);
-    if (!decision.allowed) throw Refused(decision.refusal);
+    const auto decision = screening::decide({ScreeningState::Draft, "", {}},
+                                            {Action::Submit, actor, "", ""}, options_.policy);
+    if (!decision.allowed)
+        throw Refused(decision.refusal);
     Transaction tx(db_);
     const std::string now = nowUtc();
     keepFormTexts(s);
     const std::int64_t id = insertScreening(s, now, std::nullopt, "submitted");
     appendAudit(actorName(actor), "screening.submitted", id,
-                json{{"origin", s.origin}, {"flags", s.flags.size()}, {"form", s.formUrl + "|" + s.formVersion}});
+                json{{"origin", s.origin},
+                     {"flags", s.flags.size()},
+                     {"form", s.formUrl + "|" + s.formVersion}});
     tx.commit();
     return id;
 }
@@ -39,7 +43,8 @@ std::vector<ScreeningSummary> SqliteStore::queue() {
     auto st = db_.prepare(summarySql() + " WHERE s.state IN ('submitted', 'reviewed') "
                                          "ORDER BY s.submitted_at, s.id");
     std::vector<ScreeningSummary> out;
-    while (st.step()) out.push_back(readSummary(st));
+    while (st.step())
+        out.push_back(readSummary(st));
     return out;
 }
 
@@ -52,21 +57,25 @@ std::int64_t SqliteStore::countScreenings() {
 std::optional<ScreeningDetail> SqliteStore::screening(std::int64_t id) {
     auto st = db_.prepare(summarySql() + " WHERE s.id = ?");
     st.bind(1, id);
-    if (!st.step()) return std::nullopt;
+    if (!st.step())
+        return std::nullopt;
     ScreeningDetail d;
     d.summary = readSummary(st);
-    auto info = db_.prepare("SELECT form_url, form_version, form_sha256, rules_sha256, language, amends_id, "
-                            "(SELECT id FROM screenings n WHERE n.amends_id = s.id), contrast_planned, "
-                            "contrast_planned_by, contrast_planned_at, ignored_answers_json "
-                            "FROM screenings s WHERE id = ?");
+    auto info = db_.prepare(
+        "SELECT form_url, form_version, form_sha256, rules_sha256, language, amends_id, "
+        "(SELECT id FROM screenings n WHERE n.amends_id = s.id), contrast_planned, "
+        "contrast_planned_by, contrast_planned_at, ignored_answers_json "
+        "FROM screenings s WHERE id = ?");
     info.bind(1, id).step();
     d.formUrl = info.text(0);
     d.formVersion = info.text(1);
     d.formSha256 = info.text(2);
     d.rulesSha256 = info.text(3);
     d.language = info.text(4);
-    if (!info.isNull(5)) d.amendsId = info.integer(5);
-    if (!info.isNull(6)) d.amendedById = info.integer(6);
+    if (!info.isNull(5))
+        d.amendsId = info.integer(5);
+    if (!info.isNull(6))
+        d.amendedById = info.integer(6);
     d.contrastPlanned = info.text(7);
     d.contrastPlannedBy = info.text(8);
     d.contrastPlannedAt = info.text(9);
@@ -82,22 +91,29 @@ std::optional<ScreeningDetail> SqliteStore::screening(std::int64_t id) {
                            "FROM decisions WHERE screening_id = ? ORDER BY id DESC LIMIT 1");
     if (dec.bind(1, id).step())
         d.decision = Decision{dec.text(0), dec.text(1), dec.text(2), dec.text(3), dec.text(4)};
-    auto cdec = db_.prepare("SELECT outcome, conditions, reason, decided_by, decided_at FROM contrast_decisions "
-                            "WHERE screening_id = ? ORDER BY id DESC LIMIT 1");
+    auto cdec = db_.prepare(
+        "SELECT outcome, conditions, reason, decided_by, decided_at FROM contrast_decisions "
+        "WHERE screening_id = ? ORDER BY id DESC LIMIT 1");
     if (cdec.bind(1, id).step())
-        d.contrastDecision = ContrastDecision{cdec.text(0), cdec.text(1), cdec.text(2), cdec.text(3), cdec.text(4)};
-    auto hist = db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
-                            "FROM audit WHERE screening_id = ? ORDER BY seq");
+        d.contrastDecision =
+            ContrastDecision{cdec.text(0), cdec.text(1), cdec.text(2), cdec.text(3), cdec.text(4)};
+    auto hist =
+        db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
+                    "FROM audit WHERE screening_id = ? ORDER BY seq");
     hist.bind(1, id);
-    while (hist.step()) d.history.push_back(readAudit(hist));
-    auto labs = db_.prepare("SELECT kind, value, unit, COALESCE(taken_on, ''), entered_by, entered_at FROM labs "
-                            "WHERE screening_id = ? ORDER BY id");
+    while (hist.step())
+        d.history.push_back(readAudit(hist));
+    auto labs = db_.prepare(
+        "SELECT kind, value, unit, COALESCE(taken_on, ''), entered_by, entered_at FROM labs "
+        "WHERE screening_id = ? ORDER BY id");
     labs.bind(1, id);
     while (labs.step())
-        d.labs.push_back(LabResult{labs.text(0), labs.real(1), labs.text(2), labs.text(3), labs.text(4), labs.text(5)});
-    auto imp = db_.prepare("SELECT id, description, manufacturer, model, location, COALESCE(implanted_on, ''), "
-                           "mr_status, conditions_json, check_result, entered_by, entered_at FROM implants "
-                           "WHERE screening_id = ? ORDER BY id");
+        d.labs.push_back(LabResult{labs.text(0), labs.real(1), labs.text(2), labs.text(3),
+                                   labs.text(4), labs.text(5)});
+    auto imp = db_.prepare(
+        "SELECT id, description, manufacturer, model, location, COALESCE(implanted_on, ''), "
+        "mr_status, conditions_json, check_result, entered_by, entered_at FROM implants "
+        "WHERE screening_id = ? ORDER BY id");
     imp.bind(1, id);
     while (imp.step()) {
         ImplantRecord r;
@@ -114,29 +130,34 @@ std::optional<ScreeningDetail> SqliteStore::screening(std::int64_t id) {
         r.enteredAt = imp.text(10);
         d.implants.push_back(std::move(r));
     }
-    auto sig = db_.prepare("SELECT purpose, signer_name, signer_role, strokes_json, signed_at FROM signatures "
-                           "WHERE screening_id = ? ORDER BY id");
+    auto sig = db_.prepare(
+        "SELECT purpose, signer_name, signer_role, strokes_json, signed_at FROM signatures "
+        "WHERE screening_id = ? ORDER BY id");
     sig.bind(1, id);
     while (sig.step())
-        d.signatures.push_back(StaffSignature{sig.text(0), sig.text(1),
-                                              screening::parseRole(sig.text(2)).value_or(Role::Nurse),
-                                              sig.text(3), sig.text(4)});
+        d.signatures.push_back(StaffSignature{
+            sig.text(0), sig.text(1), screening::parseRole(sig.text(2)).value_or(Role::Nurse),
+            sig.text(3), sig.text(4)});
     return d;
 }
 
 void SqliteStore::addLab(std::int64_t id, const LabResult& lab, const Actor& actor) {
     if (actor.role != Role::Nurse || actor.username.empty())
         throw Refused("only a signed-in nurse (Level 2 reviewer) enters labs");
-    if (lab.kind != "creatinine") throw Refused("the only lab the kiosk takes is serum creatinine");
-    if (lab.unit != "mg/dL" && lab.unit != "umol/L") throw Refused("creatinine is entered in mg/dL or umol/L");
-    if (!(lab.value > 0)) throw Refused("a creatinine value must be a positive number");
+    if (lab.kind != "creatinine")
+        throw Refused("the only lab the kiosk takes is serum creatinine");
+    if (lab.unit != "mg/dL" && lab.unit != "umol/L")
+        throw Refused("creatinine is entered in mg/dL or umol/L");
+    if (!(lab.value > 0))
+        throw Refused("a creatinine value must be a positive number");
     if (!lab.takenOn.empty() && !screening::isFullDate(lab.takenOn))
         throw Refused("the date the sample was drawn must be a real date (YYYY-MM-DD)");
     Transaction tx(db_);
     requireState(id, ScreeningState::Submitted, "labs are entered");
     const std::string now = nowUtc();
-    db_.prepare("INSERT INTO labs (screening_id, kind, value, unit, taken_on, entered_by, entered_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    db_.prepare(
+           "INSERT INTO labs (screening_id, kind, value, unit, taken_on, entered_by, entered_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(1, id)
         .bind(2, lab.kind)
         .bind(3, lab.value)
@@ -146,25 +167,33 @@ void SqliteStore::addLab(std::int64_t id, const LabResult& lab, const Actor& act
         .bind(7, now)
         .run();
     appendAudit(actor.username, "lab.added", id,
-                json{{"kind", lab.kind}, {"value", lab.value}, {"unit", lab.unit}, {"takenOn", lab.takenOn}});
+                json{{"kind", lab.kind},
+                     {"value", lab.value},
+                     {"unit", lab.unit},
+                     {"takenOn", lab.takenOn}});
     tx.commit();
 }
 
-std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& implant, const Actor& actor) {
+std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& implant,
+                                      const Actor& actor) {
     if (actor.role != Role::Nurse || actor.username.empty())
         throw Refused("only a signed-in nurse (Level 2 reviewer) records implants");
-    if (implant.type.empty()) throw Refused("say what the implant is (for example 'pacemaker')");
+    if (implant.type.empty())
+        throw Refused("say what the implant is (for example 'pacemaker')");
     if (!implant.implantedOn.empty() && !screening::isFhirDate(implant.implantedOn))
-        throw Refused("the implant date must be a year, year-month or full date (2019, 2019-04, 2019-04-23)");
+        throw Refused(
+            "the implant date must be a year, year-month or full date (2019, 2019-04, 2019-04-23)");
     for (double t : implant.conditions.fieldStrengthsT)
-        if (!(t > 0 && t <= 11.7)) throw Refused("a field strength must be between 0 and 11.7 T");
+        if (!(t > 0 && t <= 11.7))
+            throw Refused("a field strength must be between 0 and 11.7 T");
     Transaction tx(db_);
     requireState(id, ScreeningState::Submitted, "implants are recorded");
     const std::string now = nowUtc();
     const std::string conditions = conditionsToJson(implant.conditions);
     std::int64_t implantId = implant.id;
     if (implantId == 0) {
-        db_.prepare("INSERT INTO implants (screening_id, description, manufacturer, model, location, implanted_on, "
+        db_.prepare("INSERT INTO implants (screening_id, description, manufacturer, model, "
+                    "location, implanted_on, "
                     "mr_status, conditions_json, check_result, entered_by, entered_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, id)
@@ -181,9 +210,11 @@ std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& impl
             .run();
         implantId = db_.lastInsertId();
     } else {
-        db_.prepare("UPDATE implants SET description = ?, manufacturer = ?, model = ?, location = ?, "
-                    "implanted_on = ?, mr_status = ?, conditions_json = ?, check_result = ?, entered_by = ?, "
-                    "entered_at = ? WHERE id = ? AND screening_id = ?")
+        db_.prepare(
+               "UPDATE implants SET description = ?, manufacturer = ?, model = ?, location = ?, "
+               "implanted_on = ?, mr_status = ?, conditions_json = ?, check_result = ?, entered_by "
+               "= ?, "
+               "entered_at = ? WHERE id = ? AND screening_id = ?")
             .bind(1, implant.type)
             .bind(2, implant.manufacturer)
             .bind(3, implant.model)
@@ -198,24 +229,29 @@ std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& impl
             .bind(12, id)
             .run();
         if (db_.changes() == 0)
-            throw Refused("screening " + std::to_string(id) + " has no implant " + std::to_string(implantId));
+            throw Refused("screening " + std::to_string(id) + " has no implant " +
+                          std::to_string(implantId));
     }
     appendAudit(actor.username, implant.id == 0 ? "implant.added" : "implant.changed", id,
-                json{{"implant", implantId}, {"type", implant.type}, {"mrStatus", screening::mrStatusName(implant.mrStatus)},
-                     {"conditions", json::parse(conditions)}, {"check", implant.checkResult}});
+                json{{"implant", implantId},
+                     {"type", implant.type},
+                     {"mrStatus", screening::mrStatusName(implant.mrStatus)},
+                     {"conditions", json::parse(conditions)},
+                     {"check", implant.checkResult}});
     tx.commit();
     return implantId;
 }
 
 ScreeningState SqliteStore::transitionSigned(std::int64_t id, const TransitionRequest& request,
-                                const StaffSignature& signature) {
+                                             const StaffSignature& signature) {
     if (signature.strokesJson.empty() || signature.signerName.empty())
         throw Refused("a review or a decision must be signed on the signature pad");
     if (signature.purpose != "review" && signature.purpose != "decision")
         throw Refused("a staff signature is for a review or a decision");
     Transaction tx(db_);
     const ScreeningState next = applyTransition(id, request);
-    db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, signed_at, purpose) "
+    db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, "
+                "signed_at, purpose) "
                 "VALUES (?, ?, ?, ?, ?, ?)")
         .bind(1, id)
         .bind(2, screening::roleName(request.actor.role))
@@ -225,16 +261,19 @@ ScreeningState SqliteStore::transitionSigned(std::int64_t id, const TransitionRe
         .bind(6, signature.purpose)
         .run();
     appendAudit(actorName(request.actor), "signature." + signature.purpose, id,
-                json{{"signer", signature.signerName}, {"strokesSha256", sha256Hex(signature.strokesJson)}});
+                json{{"signer", signature.signerName},
+                     {"strokesSha256", sha256Hex(signature.strokesJson)}});
     tx.commit();
     return next;
 }
 
-void SqliteStore::setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict, const std::string& note,
-                    const Actor& actor, const std::string& correctedAnswer) {
+void SqliteStore::setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict,
+                                 const std::string& note, const Actor& actor,
+                                 const std::string& correctedAnswer) {
     if (actor.role != Role::Nurse || actor.username.empty())
         throw Refused("only a signed-in nurse (Level 2 reviewer) records verdicts on flags");
-    if (verdict == FlagVerdict::Open) throw Refused("a verdict must be verified or resolved");
+    if (verdict == FlagVerdict::Open)
+        throw Refused("a verdict must be verified or resolved");
     Transaction tx(db_);
     const auto f = facts(id);
     if (f.state != ScreeningState::Submitted) {
@@ -242,21 +281,27 @@ void SqliteStore::setFlagVerdict(std::int64_t id, const std::string& ruleId, Fla
         // verdict, until the contrast part is signed.
         const auto flag = std::find_if(f.flags.begin(), f.flags.end(),
                                        [&](const FlagStatus& x) { return x.flagId == ruleId; });
-        const bool contrastAfterReview = f.state == ScreeningState::Reviewed && !f.contrastDecided &&
-                                         flag != f.flags.end() && flag->gate == screening::Gate::Contrast;
+        const bool contrastAfterReview = f.state == ScreeningState::Reviewed &&
+                                         !f.contrastDecided && flag != f.flags.end() &&
+                                         flag->gate == screening::Gate::Contrast;
         if (!contrastAfterReview)
-            throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(f.state) +
-                          "; flags are reviewed only while it is submitted (contrast flags also while it is "
-                          "reviewed and the contrast part is not signed)");
+            throw Refused(
+                "screening " + std::to_string(id) + " is " + screening::stateName(f.state) +
+                "; flags are reviewed only while it is submitted (contrast flags also while it is "
+                "reviewed and the contrast part is not signed)");
     }
     auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ?, "
                           "corrected_answer = ? WHERE screening_id = ? AND rule_id = ?");
-    st.bind(1, screening::verdictName(verdict)).bind(2, actor.username).bind(3, nowUtc()).bind(4, note);
+    st.bind(1, screening::verdictName(verdict))
+        .bind(2, actor.username)
+        .bind(3, nowUtc())
+        .bind(4, note);
     st.bind(5, correctedAnswer).bind(6, id).bind(7, ruleId).run();
     if (db_.changes() == 0)
         throw Refused("screening " + std::to_string(id) + " has no flag '" + ruleId + "'");
     json detail{{"flag", ruleId}, {"note", note}};
-    if (!correctedAnswer.empty()) detail["correctedAnswer"] = correctedAnswer;
+    if (!correctedAnswer.empty())
+        detail["correctedAnswer"] = correctedAnswer;
     appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
     tx.commit();
 }
@@ -270,10 +315,11 @@ ScreeningState SqliteStore::transition(std::int64_t id, const TransitionRequest&
 
 ScreeningState SqliteStore::applyTransition(std::int64_t id, const TransitionRequest& request) {
     if (request.action == Action::Submit || request.action == Action::Amend)
-        throw Refused(std::string("use ") + (request.action == Action::Submit ? "submit" : "amend") +
-                      " for this change");
+        throw Refused(std::string("use ") +
+                      (request.action == Action::Submit ? "submit" : "amend") + " for this change");
     const auto result = screening::decide(facts(id), request, options_.policy);
-    if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+    if (!result.allowed)
+        throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
     const std::string now = nowUtc();
     const std::string who = actorName(request.actor);
     auto st = db_.prepare("UPDATE screenings SET state = ? WHERE id = ?");
@@ -290,7 +336,8 @@ ScreeningState SqliteStore::applyTransition(std::int64_t id, const TransitionReq
             .bind(2, now)
             .bind(3, id)
             .run();
-        db_.prepare("INSERT INTO decisions (screening_id, outcome, conditions, override_reason, decided_by, "
+        db_.prepare("INSERT INTO decisions (screening_id, outcome, conditions, override_reason, "
+                    "decided_by, "
                     "decided_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, id)
             .bind(2, screening::stateName(result.next))
@@ -301,16 +348,21 @@ ScreeningState SqliteStore::applyTransition(std::int64_t id, const TransitionReq
             .run();
     }
     json detail = {{"to", screening::stateName(result.next)}};
-    if (!request.conditions.empty()) detail["conditions"] = request.conditions;
-    if (!request.overrideReason.empty()) detail["reason"] = request.overrideReason;
+    if (!request.conditions.empty())
+        detail["conditions"] = request.conditions;
+    if (!request.overrideReason.empty())
+        detail["reason"] = request.overrideReason;
     appendAudit(who, std::string("screening.") + screening::stateName(result.next), id, detail);
     return result.next;
 }
 
-std::int64_t SqliteStore::amend(std::int64_t id, const NewScreening& corrected, const Actor& actor) {
+std::int64_t SqliteStore::amend(std::int64_t id, const NewScreening& corrected,
+                                const Actor& actor) {
     Transaction tx(db_);
-    const auto result = screening::decide(facts(id), {Action::Amend, actor, "", ""}, options_.policy);
-    if (!result.allowed) throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+    const auto result =
+        screening::decide(facts(id), {Action::Amend, actor, "", ""}, options_.policy);
+    if (!result.allowed)
+        throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
     const std::string now = nowUtc();
     db_.prepare("UPDATE screenings SET state = 'amended' WHERE id = ?").bind(1, id).run();
     NewScreening s = corrected;
@@ -318,7 +370,8 @@ std::int64_t SqliteStore::amend(std::int64_t id, const NewScreening& corrected, 
     keepFormTexts(s);
     const std::int64_t newId = insertScreening(s, now, id, "submitted");
     appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
-    appendAudit(actorName(actor), "screening.submitted", newId, json{{"origin", "amendment"}, {"amends", id}});
+    appendAudit(actorName(actor), "screening.submitted", newId,
+                json{{"origin", "amendment"}, {"amends", id}});
     tx.commit();
     return newId;
 }
@@ -329,7 +382,8 @@ void SqliteStore::setWal() {
             db_.exec("PRAGMA journal_mode = WAL");
             return;
         } catch (const StoreError&) {
-            if (attempt >= 200) throw;
+            if (attempt >= 200)
+                throw;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
@@ -345,14 +399,17 @@ void SqliteStore::checkIntegrity() {
         result = e.what();
     }
     if (result != "ok")
-        throw StoreError("the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
-                         "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
-                         "for investigation, and restore the latest backup (see 'mrscreen backup' in README.md)");
+        throw StoreError(
+            "the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
+            "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
+            "for investigation, and restore the latest backup (see 'mrscreen backup' in "
+            "README.md)");
 }
 
-std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::string& now, std::optional<std::int64_t> amends,
-                             const char* state) {
-    db_.prepare("INSERT INTO patients (family_name, given_name, birth_date, sex, created_at) VALUES (?, ?, ?, ?, ?)")
+std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::string& now,
+                                          std::optional<std::int64_t> amends, const char* state) {
+    db_.prepare("INSERT INTO patients (family_name, given_name, birth_date, sex, created_at) "
+                "VALUES (?, ?, ?, ?, ?)")
         .bind(1, s.patient.familyName)
         .bind(2, s.patient.givenName)
         .bind(3, s.patient.birthDate)
@@ -361,11 +418,17 @@ std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::stri
         .run();
     const std::int64_t patient = db_.lastInsertId();
     if (!screening::parseContrastPlan(s.contrastPlanned))
-        throw Refused("contrast planned is 'yes', 'no' or 'unknown', not '" + s.contrastPlanned + "'");
-    auto st = db_.prepare("INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
-                          "state, origin, language, amends_id, created_at, submitted_at, contrast_planned, "
-                          "ignored_answers_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    st.bind(1, patient).bind(2, s.formUrl).bind(3, s.formVersion).bind(4, s.formSha256).bind(5, s.rulesSha256);
+        throw Refused("contrast planned is 'yes', 'no' or 'unknown', not '" + s.contrastPlanned +
+                      "'");
+    auto st = db_.prepare(
+        "INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
+        "state, origin, language, amends_id, created_at, submitted_at, contrast_planned, "
+        "ignored_answers_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, patient)
+        .bind(2, s.formUrl)
+        .bind(3, s.formVersion)
+        .bind(4, s.formSha256)
+        .bind(5, s.rulesSha256);
     st.bind(6, state).bind(7, s.origin).bind(8, s.language);
     if (amends)
         st.bind(9, *amends);
@@ -374,26 +437,36 @@ std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::stri
     st.bind(10, now).bind(11, now).bind(12, s.contrastPlanned);
     st.bind(13, s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson).run();
     const std::int64_t id = db_.lastInsertId();
-    db_.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES (?, 1, ?, ?, ?)")
+    db_.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES "
+                "(?, 1, ?, ?, ?)")
         .bind(1, id)
         .bind(2, s.responseJson)
         .bind(3, sha256Hex(s.responseJson))
         .bind(4, now)
         .run();
-    for (const auto& f : s.flags) insertFlag(id, f);
+    for (const auto& f : s.flags)
+        insertFlag(id, f);
     return id;
 }
 
 void SqliteStore::insertFlag(std::int64_t id, const screening::Flag& f) {
-    auto flag = db_.prepare("INSERT INTO flags (screening_id, rule_id, category, severity, message, triggers_json, "
-                            "gate) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    flag.bind(1, id).bind(2, f.id).bind(3, f.category).bind(4, severityText(f.severity)).bind(5, f.message);
-    flag.bind(6, screening::triggersToJson(f.triggers).dump()).bind(7, screening::gateName(f.gate)).run();
+    auto flag = db_.prepare(
+        "INSERT INTO flags (screening_id, rule_id, category, severity, message, triggers_json, "
+        "gate) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    flag.bind(1, id)
+        .bind(2, f.id)
+        .bind(3, f.category)
+        .bind(4, severityText(f.severity))
+        .bind(5, f.message);
+    flag.bind(6, screening::triggersToJson(f.triggers).dump())
+        .bind(7, screening::gateName(f.gate))
+        .run();
 }
 
 ScreeningState SqliteStore::stateOf(std::int64_t id) {
     auto st = db_.prepare("SELECT state FROM screenings WHERE id = ?");
-    if (!st.bind(1, id).step()) throw Refused("there is no screening " + std::to_string(id));
+    if (!st.bind(1, id).step())
+        throw Refused("there is no screening " + std::to_string(id));
     return screening::parseState(st.text(0)).value_or(ScreeningState::Draft);
 }
 
@@ -405,59 +478,72 @@ ScreeningFacts SqliteStore::facts(std::int64_t id) {
                           "FROM screenings s WHERE id = ?");
     st.bind(1, id).step();
     f.reviewedBy = st.text(0);
-    f.contrastPlanned = screening::parseContrastPlan(st.text(1)).value_or(screening::ContrastPlan::Unknown);
+    f.contrastPlanned =
+        screening::parseContrastPlan(st.text(1)).value_or(screening::ContrastPlan::Unknown);
     f.contrastDecided = st.integer(2) != 0;
     for (const auto& flag : readFlags(id))
-        f.flags.push_back(FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note,
-                                     screening::parseGate(flag.gate).value_or(screening::Gate::ZoneIv)});
+        f.flags.push_back(
+            FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note,
+                       screening::parseGate(flag.gate).value_or(screening::Gate::ZoneIv)});
     return f;
 }
 
 void SqliteStore::requireState(std::int64_t id, ScreeningState wanted, const std::string& what) {
     const auto state = stateOf(id);
     if (state != wanted)
-        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) + "; " + what +
-                      " only while it is " + screening::stateName(wanted));
+        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
+                      "; " + what + " only while it is " + screening::stateName(wanted));
 }
 
 std::string SqliteStore::conditionsToJson(const screening::MrConditions& c) {
     json j = json::object();
-    if (!c.fieldStrengthsT.empty()) j["fieldStrengthsT"] = c.fieldStrengthsT;
-    if (c.maxSpatialGradientTPerM) j["maxSpatialGradientTPerM"] = *c.maxSpatialGradientTPerM;
-    if (c.maxWholeBodySarWPerKg) j["maxWholeBodySarWPerKg"] = *c.maxWholeBodySarWPerKg;
-    if (c.maxHeadSarWPerKg) j["maxHeadSarWPerKg"] = *c.maxHeadSarWPerKg;
-    if (c.maxB1rmsMicroTesla) j["maxB1rmsMicroTesla"] = *c.maxB1rmsMicroTesla;
+    if (!c.fieldStrengthsT.empty())
+        j["fieldStrengthsT"] = c.fieldStrengthsT;
+    if (c.maxSpatialGradientTPerM)
+        j["maxSpatialGradientTPerM"] = *c.maxSpatialGradientTPerM;
+    if (c.maxWholeBodySarWPerKg)
+        j["maxWholeBodySarWPerKg"] = *c.maxWholeBodySarWPerKg;
+    if (c.maxHeadSarWPerKg)
+        j["maxHeadSarWPerKg"] = *c.maxHeadSarWPerKg;
+    if (c.maxB1rmsMicroTesla)
+        j["maxB1rmsMicroTesla"] = *c.maxB1rmsMicroTesla;
     if (c.operatingMode != screening::OperatingMode::Unknown)
         j["operatingMode"] = screening::operatingModeName(c.operatingMode);
-    if (!c.other.empty()) j["other"] = c.other;
+    if (!c.other.empty())
+        j["other"] = c.other;
     return j.dump();
 }
 
 screening::MrConditions SqliteStore::conditionsFromJson(const std::string& text) {
     screening::MrConditions c;
     const json j = json::parse(text, nullptr, false);
-    if (!j.is_object()) return c;
+    if (!j.is_object())
+        return c;
     auto number = [&](const char* key) -> std::optional<double> {
-        if (j.contains(key) && j[key].is_number()) return j[key].get<double>();
+        if (j.contains(key) && j[key].is_number())
+            return j[key].get<double>();
         return std::nullopt;
     };
     if (j.contains("fieldStrengthsT") && j["fieldStrengthsT"].is_array())
         for (const auto& t : j["fieldStrengthsT"])
-            if (t.is_number()) c.fieldStrengthsT.push_back(t.get<double>());
+            if (t.is_number())
+                c.fieldStrengthsT.push_back(t.get<double>());
     c.maxSpatialGradientTPerM = number("maxSpatialGradientTPerM");
     c.maxWholeBodySarWPerKg = number("maxWholeBodySarWPerKg");
     c.maxHeadSarWPerKg = number("maxHeadSarWPerKg");
     c.maxB1rmsMicroTesla = number("maxB1rmsMicroTesla");
-    c.operatingMode = screening::parseOperatingMode(j.value("operatingMode", "")).value_or(screening::OperatingMode::Unknown);
+    c.operatingMode = screening::parseOperatingMode(j.value("operatingMode", ""))
+                          .value_or(screening::OperatingMode::Unknown);
     c.other = j.value("other", "");
     return c;
 }
 
 std::vector<StoredFlag> SqliteStore::readFlags(std::int64_t id) {
-    auto st = db_.prepare("SELECT rule_id, category, severity, message, triggers_json, status, "
-                          "COALESCE(status_by, ''), COALESCE(status_at, ''), note, corrected_answer, gate FROM flags "
-                          "WHERE screening_id = ? ORDER BY CASE severity WHEN 'stop' THEN 0 "
-                          "WHEN 'review' THEN 1 ELSE 2 END, id");
+    auto st = db_.prepare(
+        "SELECT rule_id, category, severity, message, triggers_json, status, "
+        "COALESCE(status_by, ''), COALESCE(status_at, ''), note, corrected_answer, gate FROM flags "
+        "WHERE screening_id = ? ORDER BY CASE severity WHEN 'stop' THEN 0 "
+        "WHEN 'review' THEN 1 ELSE 2 END, id");
     st.bind(1, id);
     std::vector<StoredFlag> out;
     while (st.step()) {
@@ -479,7 +565,8 @@ std::vector<StoredFlag> SqliteStore::readFlags(std::int64_t id) {
 }
 
 std::string SqliteStore::summarySql() {
-    return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), COALESCE(p.sex, ''), "
+    return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), "
+           "COALESCE(p.sex, ''), "
            "s.origin, COALESCE(s.submitted_at, ''), COALESCE(s.reviewed_by, ''), "
            "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'stop'), "
            "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'review'), "
@@ -510,15 +597,16 @@ AuditEvent SqliteStore::readAudit(Statement& st) {
     e.at = st.text(1);
     e.actor = st.text(2);
     e.action = st.text(3);
-    if (!st.isNull(4)) e.screeningId = st.integer(4);
+    if (!st.isNull(4))
+        e.screeningId = st.integer(4);
     e.detailJson = st.text(5);
     e.prevHash = st.text(6);
     e.hash = st.text(7);
     return e;
 }
 
-void SqliteStore::appendAudit(const std::string& actor, const std::string& action, std::optional<std::int64_t> screeningId,
-                 const json& detail) {
+void SqliteStore::appendAudit(const std::string& actor, const std::string& action,
+                              std::optional<std::int64_t> screeningId, const json& detail) {
     AuditEvent e;
     auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
     if (head.step()) {
@@ -534,8 +622,9 @@ void SqliteStore::appendAudit(const std::string& actor, const std::string& actio
     e.screeningId = screeningId;
     e.detailJson = detail.dump();
     e.hash = chainHash(e.prevHash, e);
-    auto st = db_.prepare("INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto st = db_.prepare(
+        "INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action);
     if (e.screeningId)
         st.bind(5, *e.screeningId);

@@ -15,15 +15,21 @@ using screening::Action;
 using screening::FlagStatus;
 using screening::ScreeningFacts;
 
-inline const char* severityText(Severity s) { return screening::severityName(s); }
+inline const char* severityText(Severity s) {
+    return screening::severityName(s);
+}
 
 inline Severity parseSeverity(const std::string& s) {
-    if (s == "stop") return Severity::Stop;
-    if (s == "info") return Severity::Info;
+    if (s == "stop")
+        return Severity::Stop;
+    if (s == "info")
+        return Severity::Info;
     return Severity::Review;
 }
 
-inline std::string actorName(const Actor& a) { return a.username.empty() ? screening::roleName(a.role) : a.username; }
+inline std::string actorName(const Actor& a) {
+    return a.username.empty() ? screening::roleName(a.role) : a.username;
+}
 
 class SqliteStore final : public Store {
 public:
@@ -33,21 +39,24 @@ public:
     std::int64_t countScreenings() override;
     std::optional<ScreeningDetail> screening(std::int64_t id) override;
     void addLab(std::int64_t id, const LabResult& lab, const Actor& actor) override;
-    std::int64_t saveImplant(std::int64_t id, const ImplantRecord& implant, const Actor& actor) override;
+    std::int64_t saveImplant(std::int64_t id, const ImplantRecord& implant,
+                             const Actor& actor) override;
     ScreeningState transitionSigned(std::int64_t id, const TransitionRequest& request,
                                     const StaffSignature& signature) override;
-    void setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict, const std::string& note,
-                        const Actor& actor, const std::string& correctedAnswer) override;
+    void setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict,
+                        const std::string& note, const Actor& actor,
+                        const std::string& correctedAnswer) override;
     ScreeningState transition(std::int64_t id, const TransitionRequest& request) override;
 
     // The body of a transition, inside the caller's transaction.
     ScreeningState applyTransition(std::int64_t id, const TransitionRequest& request);
     std::int64_t amend(std::int64_t id, const NewScreening& corrected, const Actor& actor) override;
-    void addStaff(const std::string& username, const std::string& displayName, Role role, const std::string& secret,
-                  const Actor& by) override;
+    void addStaff(const std::string& username, const std::string& displayName, Role role,
+                  const std::string& secret, const Actor& by) override;
     std::vector<StaffMember> staff() override;
     void disableStaff(const std::string& username, const Actor& by) override;
-    void resetSecret(const std::string& username, const std::string& secret, const Actor& by) override;
+    void resetSecret(const std::string& username, const std::string& secret,
+                     const Actor& by) override;
     SignIn signIn(const std::string& username, const std::string& secret) override;
     AuditCheck verifyAudit() override;
     int nextRecordVersion(std::int64_t id) override;
@@ -62,12 +71,15 @@ public:
     void backupTo(const std::string& path) override;
 
     // [SECTION] form versions and the contrast decision (sqlite_store_review.cpp)
-    void keepFormDocument(const std::string& sha256, const std::string& kind, const std::string& text) override;
+    void keepFormDocument(const std::string& sha256, const std::string& kind,
+                          const std::string& text) override;
     std::optional<std::string> formDocument(const std::string& sha256) override;
-    void setContrastPlanned(std::int64_t id, const std::string& planned, const Actor& actor) override;
-    void refreshFlags(std::int64_t id, const std::vector<screening::Flag>& flags, const Actor& actor) override;
-    void decideContrast(std::int64_t id, const ContrastDecision& decision, const StaffSignature& signature,
-                        const Actor& actor) override;
+    void setContrastPlanned(std::int64_t id, const std::string& planned,
+                            const Actor& actor) override;
+    void refreshFlags(std::int64_t id, const std::vector<screening::Flag>& flags,
+                      const Actor& actor) override;
+    void decideContrast(std::int64_t id, const ContrastDecision& decision,
+                        const StaffSignature& signature, const Actor& actor) override;
 
 private:
     Database db_;
@@ -79,8 +91,8 @@ private:
     void checkIntegrity();
     static const std::string& dummyHash();
     static void requireAdmin(const Actor& by, const std::string& what);
-    std::int64_t insertScreening(const NewScreening& s, const std::string& now, std::optional<std::int64_t> amends,
-                                 const char* state);
+    std::int64_t insertScreening(const NewScreening& s, const std::string& now,
+                                 std::optional<std::int64_t> amends, const char* state);
     ScreeningState stateOf(std::int64_t id);
     ScreeningFacts facts(std::int64_t id);
     void requireState(std::int64_t id, ScreeningState wanted, const std::string& what);
@@ -99,8 +111,8 @@ private:
     void insertFlag(std::int64_t id, const screening::Flag& f);
 
     // Appends one event to the chain; must run inside the caller's transaction.
-    void appendAudit(const std::string& actor, const std::string& action, std::optional<std::int64_t> screeningId,
-                     const json& detail);
+    void appendAudit(const std::string& actor, const std::string& action,
+                     std::optional<std::int64_t> screeningId, const json& detail);
 };
 
 } // namespace mrscreen::store::detail

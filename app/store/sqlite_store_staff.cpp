@@ -5,50 +5,60 @@
 
 namespace mrscreen::store::detail {
 
-void SqliteStore::addStaff(const std::string& username, const std::string& displayName, Role role, const std::string& secret,
-              const Actor& by) {
+void SqliteStore::addStaff(const std::string& username, const std::string& displayName, Role role,
+                           const std::string& secret, const Actor& by) {
     requireAdmin(by, "add staff");
-    if (role == Role::Patient) throw Refused("staff roles are nurse, mrso and admin");
+    if (role == Role::Patient)
+        throw Refused("staff roles are nurse, mrso and admin");
     if (username.empty() || username.find_first_of(" \t\n") != std::string::npos)
         throw Refused("a username must be one word, like 'jsmith'");
-    if (displayName.empty()) throw Refused("give the staff member's name as it should appear on records");
+    if (displayName.empty())
+        throw Refused("give the staff member's name as it should appear on records");
     const std::string hash = hashSecret(secret);
     Transaction tx(db_);
-    if (findStaff(username)) throw Refused("the username '" + username + "' is taken");
-    db_.prepare("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+    if (findStaff(username))
+        throw Refused("the username '" + username + "' is taken");
+    db_.prepare("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES "
+                "(?, ?, ?, ?, ?)")
         .bind(1, username)
         .bind(2, displayName)
         .bind(3, screening::roleName(role))
         .bind(4, hash)
         .bind(5, nowUtc())
         .run();
-    appendAudit(actorName(by), "staff.added", std::nullopt,
-                json{{"username", username}, {"name", displayName}, {"role", screening::roleName(role)}});
+    appendAudit(
+        actorName(by), "staff.added", std::nullopt,
+        json{{"username", username}, {"name", displayName}, {"role", screening::roleName(role)}});
     tx.commit();
 }
 
 std::vector<StaffMember> SqliteStore::staff() {
     auto st = db_.prepare(staffSql() + " ORDER BY username");
     std::vector<StaffMember> out;
-    while (st.step()) out.push_back(readStaff(st));
+    while (st.step())
+        out.push_back(readStaff(st));
     return out;
 }
 
 void SqliteStore::disableStaff(const std::string& username, const Actor& by) {
     requireAdmin(by, "disable staff");
     Transaction tx(db_);
-    if (!findStaff(username)) throw Refused("there is no staff member '" + username + "'");
+    if (!findStaff(username))
+        throw Refused("there is no staff member '" + username + "'");
     db_.prepare("UPDATE staff SET disabled = 1 WHERE username = ?").bind(1, username).run();
     appendAudit(actorName(by), "staff.disabled", std::nullopt, json{{"username", username}});
     tx.commit();
 }
 
-void SqliteStore::resetSecret(const std::string& username, const std::string& secret, const Actor& by) {
+void SqliteStore::resetSecret(const std::string& username, const std::string& secret,
+                              const Actor& by) {
     requireAdmin(by, "reset a PIN");
     const std::string hash = hashSecret(secret);
     Transaction tx(db_);
-    if (!findStaff(username)) throw Refused("there is no staff member '" + username + "'");
-    db_.prepare("UPDATE staff SET secret_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?")
+    if (!findStaff(username))
+        throw Refused("there is no staff member '" + username + "'");
+    db_.prepare("UPDATE staff SET secret_hash = ?, failed_attempts = 0, locked_until = NULL WHERE "
+                "username = ?")
         .bind(1, hash)
         .bind(2, username)
         .run();
@@ -65,13 +75,14 @@ SignIn SqliteStore::signIn(const std::string& username, const std::string& secre
         storedHash = st.text(0);
     }
     // Hash even for an unknown name, so timing does not reveal which usernames exist.
-    const bool match = member ? verifySecret(storedHash, secret) : (verifySecret(dummyHash(), secret), false);
+    const bool match =
+        member ? verifySecret(storedHash, secret) : (verifySecret(dummyHash(), secret), false);
     Transaction tx(db_);
     const std::string now = nowUtc();
     if (!member) {
         // What was typed may be a PIN in the wrong field: the permanent trail keeps only a digest.
-        appendAudit("unknown:" + sha256Hex(username).substr(0, 12), "staff.sign_in_failed", std::nullopt,
-                    json{{"reason", "unknown user"}});
+        appendAudit("unknown:" + sha256Hex(username).substr(0, 12), "staff.sign_in_failed",
+                    std::nullopt, json{{"reason", "unknown user"}});
         tx.commit();
         return {SignInOutcome::UnknownUser, std::nullopt, "Wrong username or PIN."};
     }
@@ -86,7 +97,8 @@ SignIn SqliteStore::signIn(const std::string& username, const std::string& secre
         appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "locked"}});
         tx.commit();
         return {SignInOutcome::Locked, std::nullopt,
-                "Too many wrong PINs: this account is locked until " + member->lockedUntil.substr(11, 5) +
+                "Too many wrong PINs: this account is locked until " +
+                    member->lockedUntil.substr(11, 5) +
                     " UTC. An administrator can reset the PIN."};
     }
     if (!match) {
@@ -124,11 +136,13 @@ const std::string& SqliteStore::dummyHash() {
 }
 
 void SqliteStore::requireAdmin(const Actor& by, const std::string& what) {
-    if (by.role != Role::Admin) throw Refused("only an administrator may " + what);
+    if (by.role != Role::Admin)
+        throw Refused("only an administrator may " + what);
 }
 
 std::string SqliteStore::staffSql() {
-    return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, ''), "
+    return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, "
+           "''), "
            "created_at FROM staff";
 }
 
@@ -146,31 +160,38 @@ StaffMember SqliteStore::readStaff(Statement& st) {
 
 std::optional<StaffMember> SqliteStore::findStaff(const std::string& username) {
     auto st = db_.prepare(staffSql() + " WHERE username = ?");
-    if (!st.bind(1, username).step()) return std::nullopt;
+    if (!st.bind(1, username).step())
+        return std::nullopt;
     return readStaff(st);
 }
 
 AuditCheck SqliteStore::verifyAudit() {
-    auto st = db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
-                          "FROM audit ORDER BY seq");
+    auto st =
+        db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
+                    "FROM audit ORDER BY seq");
     std::vector<AuditEvent> events;
-    while (st.step()) events.push_back(readAudit(st));
+    while (st.step())
+        events.push_back(readAudit(st));
     auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-    if (head.step()) return verifyChain(events, head.integer(0), head.text(1));
+    if (head.step())
+        return verifyChain(events, head.integer(0), head.text(1));
     return verifyChain(events, std::nullopt, "");
 }
 
 int SqliteStore::nextRecordVersion(std::int64_t id) {
-    auto st = db_.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = ?");
+    auto st =
+        db_.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = ?");
     st.bind(1, id).step();
     return int(st.integer(0));
 }
 
-void SqliteStore::addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-               const Actor& actor, const std::string& contentSha256) {
+void SqliteStore::addRecord(std::int64_t id, int version, const std::string& path,
+                            const std::string& sha256, const Actor& actor,
+                            const std::string& contentSha256) {
     Transaction tx(db_);
     stateOf(id); // refuses an unknown screening
-    db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, content_sha256) "
+    db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, "
+                "content_sha256) "
                 "VALUES (?, ?, ?, ?, ?, ?)")
         .bind(1, id)
         .bind(2, version)
@@ -179,54 +200,66 @@ void SqliteStore::addRecord(std::int64_t id, int version, const std::string& pat
         .bind(5, nowUtc())
         .bind(6, contentSha256)
         .run();
-    appendAudit(actorName(actor), "record.written", id, json{{"version", version}, {"sha256", sha256}});
+    appendAudit(actorName(actor), "record.written", id,
+                json{{"version", version}, {"sha256", sha256}});
     tx.commit();
 }
 
 std::optional<StoredRecord> SqliteStore::latestRecord(std::int64_t id) {
-    auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-                          "FROM records WHERE screening_id = ? ORDER BY version DESC LIMIT 1");
-    if (!st.bind(1, id).step()) return std::nullopt;
-    return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+    auto st = db_.prepare(
+        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
+        "FROM records WHERE screening_id = ? ORDER BY version DESC LIMIT 1");
+    if (!st.bind(1, id).step())
+        return std::nullopt;
+    return StoredRecord{int(st.integer(0)), st.text(1), st.text(2),
+                        st.text(3),         st.text(4), st.text(5)};
 }
 
 std::optional<StoredRecord> SqliteStore::record(std::int64_t id, int version) {
-    auto st = db_.prepare("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-                          "FROM records WHERE screening_id = ? AND version = ?");
-    if (!st.bind(1, id).bind(2, version).step()) return std::nullopt;
-    return StoredRecord{int(st.integer(0)), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+    auto st = db_.prepare(
+        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
+        "FROM records WHERE screening_id = ? AND version = ?");
+    if (!st.bind(1, id).bind(2, version).step())
+        return std::nullopt;
+    return StoredRecord{int(st.integer(0)), st.text(1), st.text(2),
+                        st.text(3),         st.text(4), st.text(5)};
 }
 
 std::vector<PurgeCandidate> SqliteStore::purgeCandidates(const std::string& beforeIso) {
-    auto st = db_.prepare("SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
-                          "WHERE r.purged_at IS NULL AND r.created_at < ? AND EXISTS (SELECT 1 FROM audit a "
-                          "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
-                          "AND a.at >= r.created_at) ORDER BY r.screening_id, r.version");
+    auto st = db_.prepare(
+        "SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
+        "WHERE r.purged_at IS NULL AND r.created_at < ? AND EXISTS (SELECT 1 FROM audit a "
+        "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
+        "AND a.at >= r.created_at) ORDER BY r.screening_id, r.version");
     st.bind(1, beforeIso);
     std::vector<PurgeCandidate> out;
     while (st.step())
-        out.push_back(PurgeCandidate{st.integer(0), int(st.integer(1)), st.text(2), st.text(3), st.text(4)});
+        out.push_back(
+            PurgeCandidate{st.integer(0), int(st.integer(1)), st.text(2), st.text(3), st.text(4)});
     return out;
 }
 
 void SqliteStore::markPurged(std::int64_t id, int version, const Actor& actor) {
     Transaction tx(db_);
-    db_.prepare("UPDATE records SET purged_at = ? WHERE screening_id = ? AND version = ? AND purged_at IS NULL")
+    db_.prepare("UPDATE records SET purged_at = ? WHERE screening_id = ? AND version = ? AND "
+                "purged_at IS NULL")
         .bind(1, nowUtc())
         .bind(2, id)
         .bind(3, version)
         .run();
     if (db_.changes() == 0)
-        throw Refused("screening " + std::to_string(id) + " has no unpurged record version " + std::to_string(version));
+        throw Refused("screening " + std::to_string(id) + " has no unpurged record version " +
+                      std::to_string(version));
     appendAudit(actorName(actor), "record.purged", id, json{{"version", version}});
     tx.commit();
 }
 
-void SqliteStore::noteExport(std::int64_t id, const std::string& what, const std::string& destination,
-                const Actor& actor) {
+void SqliteStore::noteExport(std::int64_t id, const std::string& what,
+                             const std::string& destination, const Actor& actor) {
     Transaction tx(db_);
     stateOf(id);
-    appendAudit(actorName(actor), "record.exported", id, json{{"format", what}, {"to", destination}});
+    appendAudit(actorName(actor), "record.exported", id,
+                json{{"format", what}, {"to", destination}});
     tx.commit();
 }
 
@@ -235,7 +268,8 @@ void SqliteStore::backupTo(const std::string& path) {
     copyDatabase(db_, copy);
     auto st = copy.prepare("PRAGMA quick_check");
     st.step();
-    if (st.text(0) != "ok") throw StoreError("the backup " + path + " failed its check: " + st.text(0));
+    if (st.text(0) != "ok")
+        throw StoreError("the backup " + path + " failed its check: " + st.text(0));
 }
 
 } // namespace mrscreen::store::detail

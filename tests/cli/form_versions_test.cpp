@@ -535,3 +535,17 @@ TEST_CASE("an import that says No to implants and Yes to a pacemaker keeps the i
     CHECK_THAT(text.out, Contains("Answers to questions that did not apply (kept for staff)"));
     CHECK_THAT(text.out, Contains(j["ignoredAnswers"][0]["question"].get<std::string>()));
 }
+
+TEST_CASE("contrast planned survives a FHIR export and a new import of its response") {
+    Site site("contrast-round-trip", false);
+    json r = json::parse(test::slurp(test::sourcePath("forms/examples/no-risk.json")));
+    r["extension"] = json::array(
+        {{{"url", "http://mrscreen.org/fhir/StructureDefinition/contrast-planned"}, {"valueCode", "no"}}});
+    const auto id = site.imported(site.file("no-risk-no-contrast.json", r.dump()));
+    const std::string bundlePath = (site.root / "bundle.json").string();
+    REQUIRE(site.exportFhir(id, bundlePath).code == 0);
+    const json response = json::parse(test::slurp(bundlePath))["entry"][0]["resource"];
+    REQUIRE(response["resourceType"] == "QuestionnaireResponse");
+    const auto again = site.imported(site.file("exported-response.json", response.dump()));
+    CHECK(json::parse(site.show(again, true).out)["contrastPlanned"]["planned"] == "no");
+}
