@@ -40,8 +40,15 @@ std::int64_t SqliteStore::submit(const NewScreening& s, const Actor& actor) {
 }
 
 std::vector<ScreeningSummary> SqliteStore::queue() {
-    auto st = db_.prepare(summarySql() + " WHERE s.state IN ('submitted', 'reviewed') "
-                                         "ORDER BY s.submitted_at, s.id");
+    // Also a decided screening whose contrast part still waits: contrast planned (or not known),
+    // a contrast flag staff must act on, and no contrast decision yet.
+    auto st = db_.prepare(summarySql() +
+                          " WHERE s.state IN ('submitted', 'reviewed') OR (s.state IN ('cleared', "
+                          "'cleared_with_conditions', 'not_cleared') AND s.contrast_planned <> 'no' "
+                          "AND EXISTS (SELECT 1 FROM flags f WHERE f.screening_id = s.id AND f.gate = 'contrast' "
+                          "AND f.severity IN ('stop', 'review')) "
+                          "AND NOT EXISTS (SELECT 1 FROM contrast_decisions c WHERE c.screening_id = s.id)) "
+                          "ORDER BY s.submitted_at, s.id");
     std::vector<ScreeningSummary> out;
     while (st.step())
         out.push_back(readSummary(st));

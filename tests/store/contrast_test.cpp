@@ -226,6 +226,31 @@ TEST_CASE("a contrast flag raised again after review gets its verdict until the 
                Contains("flags are reviewed only while it is submitted"));
 }
 
+TEST_CASE("a screening cleared for Zone IV stays in the queue while its contrast part waits, and leaves it once signed") {
+    Scratch s;
+    const auto id = s.store->submit(sample({flag("renal-egfr-low", Severity::Stop, Gate::Contrast, "renal")}), kPatient);
+    s.store->setFlagVerdict(id, "renal-egfr-low", FlagVerdict::Verified, "eGFR 24", kNurse);
+    s.store->transition(id, {Action::Review, kNurse, "", ""});
+    s.store->transition(id, {Action::Clear, kMrso, "", ""}); // Zone IV: a contrast stop needs no override
+    auto queue = s.store->queue();
+    REQUIRE(queue.size() == 1);
+    CHECK(queue[0].id == id);
+    CHECK(queue[0].state == ScreeningState::Cleared);
+    s.store->decideContrast(id, {"not_cleared", "", "eGFR 24: no gadolinium", "", ""}, contrastSignature(kRadiologist),
+                            kRadiologist);
+    CHECK(s.store->queue().empty());
+}
+
+TEST_CASE("a decided non-contrast exam leaves the queue even with a contrast flag") {
+    Scratch s;
+    NewScreening noContrast = sample({flag("renal-dialysis-or-aki", Severity::Info, Gate::Contrast, "renal")});
+    noContrast.contrastPlanned = "no";
+    const auto id = s.store->submit(noContrast, kPatient);
+    s.store->transition(id, {Action::Review, kNurse, "", ""});
+    s.store->transition(id, {Action::Clear, kMrso, "", ""});
+    CHECK(s.store->queue().empty());
+}
+
 // [SECTION] contrast planned
 
 TEST_CASE("whether contrast is planned is stored with the screening, set by staff and audited") {
