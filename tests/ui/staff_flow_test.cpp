@@ -348,6 +348,17 @@ void clearZoneIvWithoutOverride(KioskHarness& h, std::int64_t id) {
     REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Cleared);
 }
 
+// Signs the contrast part with the outcome chosen on screen; the screening then has its contrast decision.
+store::ScreeningDetail signContrastPart(KioskHarness& h, std::int64_t id) {
+    sign(h, "contrast-signature");
+    h.tap("contrast-sign");
+    INFO(h.state().work.message);
+    const auto d = h.store().screening(id);
+    REQUIRE(d);
+    REQUIRE(d->contrastDecision);
+    return *d;
+}
+
 void addRadiologist(KioskHarness& h) {
     h.store().addStaff("rhea", "Rhea Sandoval, MD", screening::Role::Radiologist, "444444", kAdmin);
     h.store().addStaff("ned", "Ned Park, RN", screening::Role::Nurse, "222222", kAdmin);
@@ -427,18 +438,14 @@ TEST_CASE("the contrast part is signed by a radiologist, who sees only that part
     h.tap("contrast-condition:group-ii");
     h.tap("contrast-condition:premedication");
     typeInto(h, "work:contrast-reason", "Staging needs contrast; dialysis after the scan");
-    sign(h, "contrast-signature");
-    h.tap("contrast-sign");
-    INFO(h.state().work.message);
-    const auto d = h.store().screening(id);
-    REQUIRE(d->contrastDecision);
-    CHECK(d->contrastDecision->outcome == "cleared_with_conditions");
-    CHECK(d->contrastDecision->conditions.find("Group II agent only") != std::string::npos);
-    CHECK(d->contrastDecision->conditions.find("Premedication") != std::string::npos);
-    CHECK(d->contrastDecision->decidedBy == "rhea");
-    CHECK(d->summary.state == screening::ScreeningState::Reviewed); // Zone IV is still the MRSO's
+    const auto d = signContrastPart(h, id);
+    CHECK(d.contrastDecision->outcome == "cleared_with_conditions");
+    CHECK(d.contrastDecision->conditions.find("Group II agent only") != std::string::npos);
+    CHECK(d.contrastDecision->conditions.find("Premedication") != std::string::npos);
+    CHECK(d.contrastDecision->decidedBy == "rhea");
+    CHECK(d.summary.state == screening::ScreeningState::Reviewed); // Zone IV is still the MRSO's
     bool contrastSignature = false;
-    for (const auto& s : d->signatures)
+    for (const auto& s : d.signatures)
         contrastSignature = contrastSignature || (s.purpose == "contrast" && s.signerRole == screening::Role::Radiologist);
     CHECK(contrastSignature);
     h.tap("staff-back-to-patient");
@@ -475,13 +482,9 @@ TEST_CASE("for a non-contrast exam a dialysis flag is information: no verdict is
     clearZoneIvWithoutOverride(h, id);
     CHECK(h.store().screening(id)->decision->overrideReason.empty());
     h.tap("contrast-outcome:not_planned");
-    sign(h, "contrast-signature");
-    h.tap("contrast-sign");
-    INFO(h.state().work.message);
-    const auto d = h.store().screening(id);
-    REQUIRE(d->contrastDecision);
-    CHECK(d->contrastDecision->outcome == "not_planned");
-    CHECK(d->contrastDecision->decidedBy == "omar");
+    const auto d = signContrastPart(h, id);
+    CHECK(d.contrastDecision->outcome == "not_planned");
+    CHECK(d.contrastDecision->decidedBy == "omar");
 }
 
 TEST_CASE("a screening answered with an older form is shown with that form's wording, not the kiosk's current form") {
