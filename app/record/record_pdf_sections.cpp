@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 namespace mrscreen::record::layout {
 
 using nlohmann::json;
@@ -147,36 +149,67 @@ void flagSummary(const Ctx& x, std::vector<Block>& out) {
     }
 }
 
+namespace {
+
+// What the record calls the lines of one part of the decision.
+struct PartLabels {
+    const char* outcome;
+    const char* conditions;
+    const char* reason;
+    const char* decidedBy;
+    const char* decidedAt;
+    const char* awaited;
+};
+
+constexpr PartLabels kZoneIvLabels{"Zone IV outcome", "Conditions", "Override reason",
+                                   "Decided by",      "Decided at", "Awaiting review/decision"};
+constexpr PartLabels kContrastLabels{"Contrast outcome",    "Contrast conditions", "Contrast reason",
+                                     "Contrast decided by", "Contrast decided at", "Contrast decision awaited"};
+
+// One signed part of the decision, Zone IV or contrast. `outcome` is the stored code.
+struct SignedPart {
+    std::string outcome, outcomeText, conditions, reason, decidedBy, decidedAt;
+};
+
+Color outcomeColor(const std::string& outcome) {
+    return outcome == "cleared" || outcome == "not_planned" ? kGood
+           : outcome == "cleared_with_conditions"            ? kReview
+           : outcome == "not_cleared"                        ? kStop
+                                                             : kInk;
+}
+
+// One part of the decision in `big` type: the outcome in its colour, the conditions and the reason
+// when there are any, who signed it and when; until it is signed, that it is awaited.
+void decisionPart(const Ctx& x, std::vector<Block>& out, const Style& big, const PartLabels& label,
+                  const std::optional<SignedPart>& part) {
+    Style st = big;
+    st.color = part ? outcomeColor(part->outcome) : kReview;
+    if (!part) {
+        out.push_back(paragraph(x.c, st, label.awaited));
+        return;
+    }
+    out.push_back(labelled(x.c, x.f, label.outcome, part->outcomeText, &st));
+    if (!part->conditions.empty()) out.push_back(labelled(x.c, x.f, label.conditions, part->conditions));
+    if (!part->reason.empty()) out.push_back(labelled(x.c, x.f, label.reason, part->reason));
+    out.push_back(labelled(x.c, x.f, label.decidedBy, part->decidedBy));
+    out.push_back(labelled(x.c, x.f, label.decidedAt, part->decidedAt));
+}
+
+} // namespace
+
 void decision(const Ctx& x, std::vector<Block>& out) {
     out.push_back(heading(x.c, x.f, "Decision", ""));
     Style big = x.f.bodyBold;
     big.size = 11;
-    const auto coloured = [&](const std::string& outcome) {
-        Style st = big;
-        st.color = outcome == "cleared" || outcome == "not_planned"  ? kGood
-                   : outcome == "cleared_with_conditions"             ? kReview
-                   : outcome == "not_cleared"                         ? kStop
-                                                                      : kInk;
-        return st;
-    };
     if (!x.d.summary.reviewedBy.empty()) out.push_back(labelled(x.c, x.f, "Reviewed by", x.d.summary.reviewedBy));
 
     out.push_back(heading(x.c, x.f, "Zone IV (MR environment)", "", 10));
-    if (x.d.decision) {
-        const store::Decision& dec = *x.d.decision;
-        const std::string outcome = dec.outcome == "cleared" ? "Cleared for MRI" : outcomeText(dec.outcome);
-        const Style st = coloured(dec.outcome);
-        out.push_back(labelled(x.c, x.f, "Zone IV outcome", outcome, &st));
-        if (!dec.conditions.empty()) out.push_back(labelled(x.c, x.f, "Conditions", dec.conditions));
-        if (!dec.overrideReason.empty()) out.push_back(labelled(x.c, x.f, "Override reason", dec.overrideReason));
-        out.push_back(labelled(x.c, x.f, "Decided by", dec.decidedBy));
-        out.push_back(labelled(x.c, x.f, "Decided at", dec.decidedAt));
-    } else {
-        Style st = big;
-        st.color = kReview;
-        out.push_back(paragraph(x.c, st, "Awaiting review/decision"));
-        out.push_back(labelled(x.c, x.f, "Current state", stateName(x.d.summary.state)));
-    }
+    std::optional<SignedPart> zoneIv;
+    if (const auto& dec = x.d.decision)
+        zoneIv = SignedPart{dec->outcome, dec->outcome == "cleared" ? "Cleared for MRI" : outcomeText(dec->outcome),
+                            dec->conditions, dec->overrideReason, dec->decidedBy, dec->decidedAt};
+    decisionPart(x, out, big, kZoneIvLabels, zoneIv);
+    if (!zoneIv) out.push_back(labelled(x.c, x.f, "Current state", stateName(x.d.summary.state)));
 
     out.push_back(heading(x.c, x.f, "Contrast", "", 10));
     std::string planned = contrastPlannedText(x.d.contrastPlanned);
@@ -184,19 +217,11 @@ void decision(const Ctx& x, std::vector<Block>& out) {
         planned += "  (set by " + x.d.contrastPlannedBy +
                    (x.d.contrastPlannedAt.empty() ? "" : " at " + x.d.contrastPlannedAt) + ")";
     out.push_back(labelled(x.c, x.f, "Contrast planned", planned));
-    if (x.d.contrastDecision) {
-        const store::ContrastDecision& dec = *x.d.contrastDecision;
-        const Style st = coloured(dec.outcome);
-        out.push_back(labelled(x.c, x.f, "Contrast outcome", outcomeText(dec.outcome), &st));
-        if (!dec.conditions.empty()) out.push_back(labelled(x.c, x.f, "Contrast conditions", dec.conditions));
-        if (!dec.reason.empty()) out.push_back(labelled(x.c, x.f, "Contrast reason", dec.reason));
-        out.push_back(labelled(x.c, x.f, "Contrast decided by", dec.decidedBy));
-        out.push_back(labelled(x.c, x.f, "Contrast decided at", dec.decidedAt));
-    } else {
-        Style st = big;
-        st.color = kReview;
-        out.push_back(paragraph(x.c, st, "Contrast decision awaited"));
-    }
+    std::optional<SignedPart> contrast;
+    if (const auto& dec = x.d.contrastDecision)
+        contrast = SignedPart{dec->outcome, outcomeText(dec->outcome), dec->conditions,
+                              dec->reason,  dec->decidedBy,             dec->decidedAt};
+    decisionPart(x, out, big, kContrastLabels, contrast);
 }
 
 void labs(const Ctx& x, std::vector<Block>& out) {

@@ -9,6 +9,7 @@
 #include "record/handwritten_signature.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace mrscreen::ui::staff {
 
@@ -65,6 +66,23 @@ void recordPreview(Ui& ui) {
     }
 }
 
+// A signature pad with the button that signs beside it; true on the frame the button is tapped.
+bool signingRow(Ui& ui, const std::string& padId, std::vector<record::Stroke>& strokes, bool& drawing,
+                const std::string& buttonId, const std::string& label, float width) {
+    staffSignaturePad(ui, padId, strokes, drawing);
+    ImGui::SameLine(0, ui.gap);
+    return touchButton(ui, buttonId, label, ImVec2(std::min(width, ui.unit * 11), 0));
+}
+
+// The conditions chosen and written for one part of the decision, one a line; those left empty
+// (not chosen) are left out.
+std::string conditionLines(std::initializer_list<std::string> chosen) {
+    std::string lines;
+    for (const auto& c : chosen)
+        if (!c.empty()) lines += (lines.empty() ? "" : "\n") + c;
+    return lines;
+}
+
 void zoneIvPart(Ui& ui, const store::ScreeningDetail& d) {
     KioskState& st = ui.st;
     StaffWork& w = st.work;
@@ -102,16 +120,13 @@ void zoneIvPart(Ui& ui, const store::ScreeningDetail& d) {
     if (w.outcome == 3 || (w.outcome != 0 && confirmedStops > 0))
         field(ui, w.outcome == 3 ? "Reason the patient is not cleared" : "Reason for clearing despite a confirmed stop flag",
               "reason", w.reason, false, width);
-    staffSignaturePad(ui, "staff-signature", w.signature, w.drawing);
-    ImGui::SameLine(0, ui.gap);
-    if (!touchButton(ui, "decision-sign", "Sign the Zone IV decision", ImVec2(std::min(width, ui.unit * 11), 0))) return;
-    std::string conditions;
-    if (w.normalModeOnly) conditions += "Normal Operating Mode only.\n";
-    if (w.thisFieldOnly)
-        conditions += "Scan on " + ui.services.scanner.name + " (" + fixed(ui.services.scanner.fieldStrengthT, 1) + " T) only.\n";
-    if (const auto sar = parseNumber(w.maxSar)) conditions += "Whole-body SAR at most " + fixed(*sar, 1) + " W/kg.\n";
-    if (!w.conditionsText.empty()) conditions += w.conditionsText + "\n";
-    if (!conditions.empty()) conditions.pop_back();
+    if (!signingRow(ui, "staff-signature", w.signature, w.drawing, "decision-sign", "Sign the Zone IV decision", width))
+        return;
+    const auto sar = parseNumber(w.maxSar);
+    const std::string conditions = conditionLines(
+        {w.normalModeOnly ? "Normal Operating Mode only." : "",
+         w.thisFieldOnly ? "Scan on " + ui.services.scanner.name + " (" + fixed(ui.services.scanner.fieldStrengthT, 1) + " T) only." : "",
+         sar ? "Whole-body SAR at most " + fixed(*sar, 1) + " W/kg." : "", w.conditionsText});
     const Action action = w.outcome == 1 ? Action::Clear : w.outcome == 2 ? Action::ClearWithConditions : Action::NotClear;
     if (w.outcome == 0) return refuse(ui, "Choose Cleared, Cleared with conditions or Not cleared.");
     if (w.outcome == 2 && conditions.empty()) return refuse(ui, "Choose or write the conditions.");
@@ -183,14 +198,11 @@ void contrastPart(Ui& ui, const store::ScreeningDetail& d) {
           : clearing && confirmedStops > 0   ? "Reason for clearing despite a contrast stop flag"
                                              : "Reason or note (optional)",
           "contrast-reason", w.contrastReason, false, width);
-    staffSignaturePad(ui, "contrast-signature", w.contrastSignature, w.contrastDrawing);
-    ImGui::SameLine(0, ui.gap);
-    if (!touchButton(ui, "contrast-sign", "Sign the contrast decision", ImVec2(std::min(width, ui.unit * 11), 0))) return;
-    std::string conditions;
-    if (w.groupTwoOnly) conditions += "Group II agent only.\n";
-    if (w.premedication) conditions += "Premedication.\n";
-    if (!w.contrastConditions.empty()) conditions += w.contrastConditions + "\n";
-    if (!conditions.empty()) conditions.pop_back();
+    if (!signingRow(ui, "contrast-signature", w.contrastSignature, w.contrastDrawing, "contrast-sign",
+                    "Sign the contrast decision", width))
+        return;
+    const std::string conditions = conditionLines(
+        {w.groupTwoOnly ? "Group II agent only." : "", w.premedication ? "Premedication." : "", w.contrastConditions});
     if (w.contrastOutcome.empty()) return refuse(ui, "Choose Cleared, Cleared with conditions, Not cleared or Not planned.");
     if (w.contrastOutcome == "cleared_with_conditions" && conditions.empty())
         return refuse(ui, "Choose or write the contrast conditions, for example Group II agent only.");
@@ -225,26 +237,22 @@ namespace mrscreen::ui {
 using namespace staff;
 
 void staffDecisionScreen(Ui& ui) {
-    Response response;
-    if (!beginWork(ui, "staff-decision", "Decision on screening", response)) return;
-    KioskState& st = ui.st;
-    StaffWork& w = st.work;
-    const store::ScreeningDetail& d = *w.detail;
-    const bool radiologist = isRadiologist(st);
-    beginDragScroll(ui, "work-" + std::to_string(w.id), ImVec2(0, workAreaHeight(ui)));
-    if (!d.summary.reviewedBy.empty()) textWrapped(ui, "Reviewed by " + d.summary.reviewedBy, nullptr, ui.colors->muted);
-    flagsSection(ui, d, response, false, radiologist);
-    ignoredAnswersSection(ui, d);
-    labsSection(ui, d, false);
-    if (!radiologist) {
-        section(ui, "Planned scanner: " + ui.services.scanner.name + ", " + fixed(ui.services.scanner.fieldStrengthT, 1) + " T");
-        implantsSection(ui, d, false);
-    }
-    answersSection(ui, response);
-    if (!radiologist) zoneIvPart(ui, *w.detail);
-    if (w.detail) contrastPart(ui, *w.detail);
-    recordPreview(ui);
-    endWork(ui);
+    workScreen(ui, "staff-decision", "Decision on screening", "", [&](const store::ScreeningDetail& d, const Response& response) {
+        StaffWork& w = ui.st.work;
+        const bool radiologist = isRadiologist(ui.st);
+        if (!d.summary.reviewedBy.empty()) textWrapped(ui, "Reviewed by " + d.summary.reviewedBy, nullptr, ui.colors->muted);
+        flagsSection(ui, d, response, false, radiologist);
+        ignoredAnswersSection(ui, d);
+        labsSection(ui, d, false);
+        if (!radiologist) {
+            section(ui, "Planned scanner: " + ui.services.scanner.name + ", " + fixed(ui.services.scanner.fieldStrengthT, 1) + " T");
+            implantsSection(ui, d, false);
+        }
+        answersSection(ui, response);
+        if (!radiologist) zoneIvPart(ui, *w.detail);
+        if (w.detail) contrastPart(ui, *w.detail);
+        recordPreview(ui);
+    });
 }
 
 } // namespace mrscreen::ui

@@ -2,6 +2,7 @@
 // conditions, checked against the planned scanner.
 #include "ui/staff_work.h"
 
+#include <initializer_list>
 #include <sstream>
 
 namespace mrscreen::ui::staff {
@@ -37,6 +38,13 @@ void implantCheck(Ui& ui, const store::ImplantRecord& r) {
         textWrapped(ui, std::string(mark) + "  " + c.condition + ": " + c.detail, nullptr,
                     c.outcome == CheckOutcome::Pass ? ui.colors->text : ui.colors->error);
     }
+}
+
+// Closes the implant form once the implant is saved; the labelled conditions typed into it go with
+// it (the gradient unit stays as chosen).
+void closeImplantForm(StaffWork& w) {
+    w.implantOpen = false;
+    for (std::string* typed : {&w.fieldStrengths, &w.gradient, &w.wholeBodySar, &w.headSar, &w.b1rms}) typed->clear();
 }
 
 } // namespace
@@ -131,12 +139,7 @@ void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
         if (!problem.empty()) refuse(ui, problem);
         else if (attempt(ui, "Implant saved.", [&] { ui.services.store->saveImplant(w.id, r, actorOf(ui.st)); })) {
             if (ui.services.log) ui.services.log("implant-saved type=" + r.type + " status=" + mrStatusName(r.mrStatus));
-            w.implantOpen = false;
-            w.fieldStrengths.clear();
-            w.gradient.clear();
-            w.wholeBodySar.clear();
-            w.headSar.clear();
-            w.b1rms.clear();
+            closeImplantForm(w);
         }
     }
 }

@@ -154,47 +154,44 @@ namespace mrscreen::ui {
 using namespace staff;
 
 void staffReviewScreen(Ui& ui) {
-    Response response;
-    if (!beginWork(ui, "staff-review", "Review of screening", response)) return;
-    KioskState& st = ui.st;
-    StaffWork& w = st.work;
-    const store::ScreeningDetail& d = *w.detail;
-    const bool nurse = st.staff->role == Role::Nurse;
-    const bool editable = nurse && d.summary.state == ScreeningState::Submitted;
-    if (!nurse) textWrapped(ui, "Only a nurse (Level 2 MR personnel) reviews a screening with the patient.", nullptr, ui.colors->muted);
-    beginDragScroll(ui, "work-" + std::to_string(w.id), ImVec2(0, workAreaHeight(ui)));
-    flagsSection(ui, d, response, editable);
-    ignoredAnswersSection(ui, d);
-    contrastPlannedSection(ui, *w.detail, d.summary.state == ScreeningState::Submitted ||
-                                              d.summary.state == ScreeningState::Reviewed);
-    labsSection(ui, *w.detail, editable);
-    implantsSection(ui, *w.detail, editable);
-    answersSection(ui, response);
-    if (editable) {
-        section(ui, "Countersign the review");
-        int open = 0;
-        for (const auto& f : w.detail->flags) open += !informational(*w.detail, f) && f.status == FlagVerdict::Open;
-        if (open > 0)
-            textWrapped(ui, std::to_string(open) + " stop or review flag(s) still need a verdict before the review can be signed.",
-                        nullptr, ui.colors->error);
-        staffSignaturePad(ui, "staff-signature", w.signature, w.drawing);
-        ImGui::SameLine(0, ui.gap);
-        if (touchButton(ui, "review-sign", "Sign the review", ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.unit * 10), 0))) {
-            if (!record::looksLikeSignature(w.signature)) {
-                refuse(ui, "Sign on the pad first: a tap or a short line is not a signature.");
-            } else {
-                const std::string strokes = record::strokesJson(w.signature);
-                if (attempt(ui, "Review signed: the screening waits for the decision.", [&] {
-                        ui.services.store->transitionSigned(w.id, TransitionRequest{Action::Review, actorOf(st), "", ""},
-                                                            store::StaffSignature{"review", signerName(st), st.staff->role, strokes, ""});
-                    })) {
-                    if (ui.services.log) ui.services.log("reviewed screening=" + std::to_string(w.id));
-                    w.signature.clear();
+    const bool nurse = ui.st.staff->role == Role::Nurse;
+    const char* note = nurse ? "" : "Only a nurse (Level 2 MR personnel) reviews a screening with the patient.";
+    workScreen(ui, "staff-review", "Review of screening", note, [&](const store::ScreeningDetail& d, const Response& response) {
+        KioskState& st = ui.st;
+        StaffWork& w = st.work;
+        const bool editable = nurse && d.summary.state == ScreeningState::Submitted;
+        flagsSection(ui, d, response, editable);
+        ignoredAnswersSection(ui, d);
+        contrastPlannedSection(ui, *w.detail, d.summary.state == ScreeningState::Submitted ||
+                                                  d.summary.state == ScreeningState::Reviewed);
+        labsSection(ui, *w.detail, editable);
+        implantsSection(ui, *w.detail, editable);
+        answersSection(ui, response);
+        if (editable) {
+            section(ui, "Countersign the review");
+            int open = 0;
+            for (const auto& f : w.detail->flags) open += !informational(*w.detail, f) && f.status == FlagVerdict::Open;
+            if (open > 0)
+                textWrapped(ui, std::to_string(open) + " stop or review flag(s) still need a verdict before the review can be signed.",
+                            nullptr, ui.colors->error);
+            staffSignaturePad(ui, "staff-signature", w.signature, w.drawing);
+            ImGui::SameLine(0, ui.gap);
+            if (touchButton(ui, "review-sign", "Sign the review", ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.unit * 10), 0))) {
+                if (!record::looksLikeSignature(w.signature)) {
+                    refuse(ui, "Sign on the pad first: a tap or a short line is not a signature.");
+                } else {
+                    const std::string strokes = record::strokesJson(w.signature);
+                    if (attempt(ui, "Review signed: the screening waits for the decision.", [&] {
+                            ui.services.store->transitionSigned(w.id, TransitionRequest{Action::Review, actorOf(st), "", ""},
+                                                                store::StaffSignature{"review", signerName(st), st.staff->role, strokes, ""});
+                        })) {
+                        if (ui.services.log) ui.services.log("reviewed screening=" + std::to_string(w.id));
+                        w.signature.clear();
+                    }
                 }
             }
         }
-    }
-    endWork(ui);
+    });
 }
 
 } // namespace mrscreen::ui

@@ -165,6 +165,8 @@ void field(Ui& ui, const std::string& label, const std::string& name, const std:
     if (touchButton(ui, "field:" + key, shown, ImVec2(width, 0), Tone::Tile)) startEditing(ui, key, value, numeric);
 }
 
+namespace {
+
 bool beginWork(Ui& ui, const char* id, const std::string& title, Response& response) {
     beginScreen(ui, id);
     StaffWork& w = ui.st.work;
@@ -203,6 +205,17 @@ void endWork(Ui& ui) {
 
 float workAreaHeight(Ui& ui) {
     return ui.display.y - ImGui::GetCursorScreenPos().y - (ui.st.editing ? keyboardHeight(ui) : 0) - ui.gap;
+}
+
+} // namespace
+
+void workScreen(Ui& ui, const char* id, const std::string& title, const std::string& note, const WorkBody& body) {
+    Response response;
+    if (!beginWork(ui, id, title, response)) return;
+    if (!note.empty()) textWrapped(ui, note, nullptr, ui.colors->muted);
+    beginDragScroll(ui, "work-" + std::to_string(ui.st.work.id), ImVec2(0, workAreaHeight(ui)));
+    body(*ui.st.work.detail, response);
+    endWork(ui);
 }
 
 void staffSignaturePad(Ui& ui, const std::string& id, std::vector<record::Stroke>& strokes, bool& drawing) {

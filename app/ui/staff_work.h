@@ -8,6 +8,7 @@
 #include "ui/ui_context.h"
 
 #include <exception>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,11 +50,11 @@ bool staffHeader(Ui& ui, const std::string& title);
 void section(Ui& ui, const std::string& title);
 void field(Ui& ui, const std::string& label, const std::string& name, const std::string& value, bool numeric,
            float width = 0);
-// The common frame of the review and decision screens; false when there is nothing to show (the
-// screening is gone, or the form it was answered with cannot be found: then only why).
-bool beginWork(Ui& ui, const char* id, const std::string& title, screening::Response& response);
-void endWork(Ui& ui);
-float workAreaHeight(Ui& ui);
+// The common frame of the review and decision screens: the header, `note` (when there is one)
+// above a scrolling work area that `body` fills, and the keyboard while typing. When there is
+// nothing to show (the screening is gone, or the form it was answered with cannot be found) only why.
+using WorkBody = std::function<void(const store::ScreeningDetail&, const screening::Response&)>;
+void workScreen(Ui& ui, const char* id, const std::string& title, const std::string& note, const WorkBody& body);
 // A staff signature pad with its Clear button; `id` is the pad's target id.
 void staffSignaturePad(Ui& ui, const std::string& id, std::vector<record::Stroke>& strokes, bool& drawing);
 

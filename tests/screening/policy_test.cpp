@@ -6,6 +6,7 @@
 // flags that become information when no contrast is planned, a surgery history that cannot skip
 // its details, thresholds and switches as site parameters, Spanish staff messages in Spanish MR
 // terms, and the shipped examples raising the flags forms/README.md lists for them.
+#include "mri_responses.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
@@ -38,21 +39,8 @@ std::string join(const Ids& ids) {
     return out.empty() ? "(none)" : out;
 }
 
-const Item& formItem(const std::string& linkId) {
-    const Item* item = test::mriForm().find(linkId);
-    if (!item) FAIL("the form has no item '" << linkId << "'");
-    return *item;
-}
-
-// The answer option of a choice question with this code, as a FHIR answer (system included).
-json coded(const std::string& linkId, const std::string& code) {
-    for (const auto& o : formItem(linkId).options)
-        if (o.value.type == ValueType::Coding && o.value.coding.code == code)
-            return {{"valueCoding",
-                     {{"system", o.value.coding.system}, {"code", code}, {"display", o.display.base}}}};
-    FAIL("'" << linkId << "' has no answer option '" << code << "'");
-    return {};
-}
+using test::coded;
+using test::formItem;
 
 // Questions of the form offering a "Not sure" answer (code unsure), in form order.
 std::vector<std::string> unsureQuestions() {
@@ -123,11 +111,11 @@ Ids stopsForUnsure(const std::string& linkId) {
 // The review-level checklist item's own rule has the item's linkId as its id.
 std::string ruleOf(const std::string& linkId) { return linkId; }
 
-// A QuestionnaireResponse being edited: answers are set by linkId anywhere in the nested items,
-// and a question that is not there yet is added inside its groups, in form order.
-class Screening {
+// A screening's QuestionnaireResponse being edited: answers are set by linkId anywhere in the
+// nested items (test::MriResponse adds a missing question inside its groups, in form order).
+class Screening : public test::MriResponse<Screening> {
 public:
-    explicit Screening(json doc) : doc_(std::move(doc)) {}
+    explicit Screening(json doc) : MriResponse(std::move(doc)) {}
 
     static Screening example(const std::string& name) {
         return Screening(json::parse(test::slurp(test::sourcePath("forms/examples/" + name + ".json"))));
@@ -135,17 +123,6 @@ public:
     static Screening noRisk() { return example("no-risk"); }
 
     const json& doc() const { return doc_; }
-
-    // Replaces the answers of `linkId` with this one, adding the item where the form has it.
-    Screening& set(const std::string& linkId, const json& answer) {
-        node(linkId, true)->operator[]("answer") = json::array({answer});
-        return *this;
-    }
-
-    Screening& remove(const std::string& linkId) {
-        if (json* n = node(linkId, false)) n->erase("answer");
-        return *this;
-    }
 
     bool answered(const std::string& linkId) const {
         const json* n = const_cast<Screening*>(this)->node(linkId, false);
@@ -192,37 +169,6 @@ public:
     }
 
 private:
-    json doc_;
-
-    // The response item for `linkId` (the first repetition of any repeating group on the way).
-    json* node(const std::string& linkId, bool create) {
-        const auto& form = test::mriForm();
-        std::vector<int> chain;
-        for (int i = form.indexOf(linkId); i >= 0; i = form.items[std::size_t(i)].parent)
-            chain.insert(chain.begin(), i);
-        if (chain.empty()) FAIL("the form has no item '" << linkId << "'");
-        json* list = &doc_["item"];
-        json* found = nullptr;
-        for (int index : chain) {
-            const std::string& id = form.items[std::size_t(index)].linkId;
-            auto it = std::find_if(list->begin(), list->end(),
-                                   [&](const json& n) { return n.value("linkId", "") == id; });
-            if (it == list->end()) {
-                if (!create) return nullptr;
-                auto later = std::find_if(list->begin(), list->end(), [&](const json& n) {
-                    return form.indexOf(n.value("linkId", "")) > index;
-                });
-                it = list->insert(later, json{{"linkId", id}});
-            }
-            found = &*it;
-            if (form.items[std::size_t(index)].type == ItemType::Group) {
-                if (!found->contains("item")) (*found)["item"] = json::array();
-                list = &(*found)["item"];
-            }
-        }
-        return found;
-    }
-
     void answerIfNot(const std::string& linkId, const std::string& code) {
         if (codeOf(linkId) != code) set(linkId, coded(linkId, code));
     }

@@ -3,6 +3,7 @@
 // small builder that starts from the no-risk example, then screened with the shipped form 2.0.0
 // and its default policy. Each scenario names the flags that must be raised (with their
 // severity as staff see them) and the flags that must not.
+#include "mri_responses.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
@@ -134,23 +135,12 @@ std::string codeOf(Region r) {
     return codes.at(r);
 }
 
-const screening::Item& formItem(const std::string& linkId) {
-    const screening::Item* item = test::mriForm().find(linkId);
-    if (!item) FAIL("the form has no item '" << linkId << "'");
-    return *item;
-}
-
-json coded(const std::string& linkId, const std::string& code) {
-    for (const auto& o : formItem(linkId).options)
-        if (o.value.type == screening::ValueType::Coding && o.value.coding.code == code)
-            return {{"valueCoding", {{"system", o.value.coding.system}, {"code", code}, {"display", o.display.base}}}};
-    FAIL("'" << linkId << "' has no answer option '" << code << "'");
-    return {};
-}
+using test::coded;
+using test::formItem;
 
 // A patient, built from a description into a QuestionnaireResponse for form 2.0.0. Starts from
 // the no-risk example (every question answered No) and changes only what the description says.
-class Patient {
+class Patient : public test::MriResponse<Patient> {
 public:
     static Patient adult(Sex sex, int age) {
         Patient p(json::parse(test::slurp(test::sourcePath("forms/examples/no-risk.json"))));
@@ -252,9 +242,7 @@ public:
     const json& response() const { return doc_; }
 
 private:
-    json doc_;
-
-    explicit Patient(json doc) : doc_(std::move(doc)) {}
+    explicit Patient(json doc) : MriResponse(std::move(doc)) {}
 
     Patient& setSex(Sex sex) {
         static const std::map<Sex, std::string> codes = {
@@ -299,43 +287,6 @@ private:
         const json* n = node(linkId, false);
         if (!n || !n->contains("answer") || (*n)["answer"].empty()) return "";
         return (*n)["answer"][0]["valueCoding"].value("code", "");
-    }
-
-    Patient& set(const std::string& linkId, const json& answer) {
-        node(linkId, true)->operator[]("answer") = json::array({answer});
-        return *this;
-    }
-
-    Patient& remove(const std::string& linkId) {
-        if (json* n = node(linkId, false)) n->erase("answer");
-        return *this;
-    }
-
-    // The response item for `linkId`, created inside its groups in form order when asked.
-    json* node(const std::string& linkId, bool create) {
-        const auto& form = test::mriForm();
-        std::vector<int> chain;
-        for (int i = form.indexOf(linkId); i >= 0; i = form.items[std::size_t(i)].parent)
-            chain.insert(chain.begin(), i);
-        if (chain.empty()) FAIL("the form has no item '" << linkId << "'");
-        json* list = &doc_["item"];
-        json* found = nullptr;
-        for (int index : chain) {
-            const std::string& id = form.items[std::size_t(index)].linkId;
-            auto it = std::find_if(list->begin(), list->end(), [&](const json& n) { return n.value("linkId", "") == id; });
-            if (it == list->end()) {
-                if (!create) return nullptr;
-                auto later = std::find_if(list->begin(), list->end(),
-                                          [&](const json& n) { return form.indexOf(n.value("linkId", "")) > index; });
-                it = list->insert(later, json{{"linkId", id}});
-            }
-            found = &*it;
-            if (form.items[std::size_t(index)].type == screening::ItemType::Group) {
-                if (!found->contains("item")) (*found)["item"] = json::array();
-                list = &(*found)["item"];
-            }
-        }
-        return found;
     }
 
     Sex sex_ = Sex::Male;

@@ -93,6 +93,21 @@ void verdictAll(KioskHarness& h, std::int64_t id) {
     }
 }
 
+// Signs a staff member in and opens the screening from the queue.
+void openScreening(KioskHarness& h, const std::string& user, const std::string& pin, std::int64_t id) {
+    signIn(h, user, pin);
+    h.tap("queue:" + std::to_string(id));
+}
+
+// The nurse gives every flag its verdict and signs the review, which leaves the screening Reviewed.
+void signReview(KioskHarness& h, std::int64_t id) {
+    verdictAll(h, id);
+    sign(h);
+    h.tap("review-sign");
+    INFO(h.state().work.message);
+    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+}
+
 } // namespace
 
 TEST_CASE("staff sign-in locks the account after repeated wrong PINs and says so") {
@@ -163,8 +178,7 @@ TEST_CASE("a nurse enters a creatinine for a renal case and sees the eGFR and th
     KioskHarness h;
     addStaff(h);
     const auto id = submitExample(h, "renal-dialysis.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     typeInto(h, "work:creatinine", ".");
     h.tap("lab-save");
     CHECK(h.state().work.message.find("number") != std::string::npos);
@@ -189,12 +203,8 @@ TEST_CASE("where policy lets nurses sign off, the nurse who reviewed a screening
     KioskHarness h(o);
     addStaff(h);
     const auto id = submitExample(h, "no-risk.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
-    verdictAll(h, id);
-    sign(h);
-    h.tap("review-sign");
-    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    openScreening(h, "nina", "111111", id);
+    signReview(h, id);
     h.tap("staff-queue");
     h.tap("queue:" + std::to_string(id));
     REQUIRE(h.screen() == "staff-decision");
@@ -212,16 +222,11 @@ TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record
     addStaff(h);
     h.store().addStaff("ned", "Ned Park, RN", screening::Role::Nurse, "222222", kAdmin);
     const auto id = submitExample(h, "pacemaker.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
-    verdictAll(h, id);
-    sign(h);
-    h.tap("review-sign");
-    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    openScreening(h, "nina", "111111", id);
+    signReview(h, id);
     h.tap("staff-back-to-patient");
     // The reviewing nurse may not decide.
-    signIn(h, "ned", "222222");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "ned", "222222", id);
     REQUIRE(h.screen() == "staff-decision");
     h.tap("outcome:1");
     sign(h);
@@ -229,8 +234,7 @@ TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record
     CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
     CHECK_FALSE(h.state().work.message.empty());
     h.tap("staff-back-to-patient");
-    signIn(h, "omar", "333333");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "omar", "333333", id);
     h.tap("outcome:2");
     h.tap("decision-sign");
     CHECK(h.state().work.message == "Choose or write the conditions.");
@@ -333,6 +337,28 @@ const store::StoredFlag* flagOf(const store::ScreeningDetail& d, const std::stri
     return nullptr;
 }
 
+// The MRSO clears Zone IV and is asked no override reason: a stop gated to contrast does not hold the door.
+void clearZoneIvWithoutOverride(KioskHarness& h, std::int64_t id) {
+    openScreening(h, "omar", "333333", id);
+    h.tap("outcome:1");
+    CHECK_FALSE(h.has("field:work:reason"));
+    sign(h);
+    h.tap("decision-sign");
+    INFO(h.state().work.message);
+    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Cleared);
+}
+
+// Signs the contrast part with the outcome chosen on screen; the screening then has its contrast decision.
+store::ScreeningDetail signContrastPart(KioskHarness& h, std::int64_t id) {
+    sign(h, "contrast-signature");
+    h.tap("contrast-sign");
+    INFO(h.state().work.message);
+    const auto d = h.store().screening(id);
+    REQUIRE(d);
+    REQUIRE(d->contrastDecision);
+    return *d;
+}
+
 void addRadiologist(KioskHarness& h) {
     h.store().addStaff("rhea", "Rhea Sandoval, MD", screening::Role::Radiologist, "444444", kAdmin);
     h.store().addStaff("ned", "Ned Park, RN", screening::Role::Nurse, "222222", kAdmin);
@@ -346,8 +372,7 @@ TEST_CASE("a creatinine entered at review raises a stored flag with its trigger,
     addStaff(h);
     const auto id = submitExample(h, "renal-dialysis.json");
     REQUIRE_FALSE(flagOf(*h.store().screening(id), "renal-egfr-low"));
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     verdictAll(h, id);
     typeInto(h, "work:creatinine", "2.4");
     typeInto(h, "work:lab-date", "2026-11-20");
@@ -369,11 +394,7 @@ TEST_CASE("a creatinine entered at review raises a stored flag with its trigger,
     sign(h);
     h.tap("review-sign");
     CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Submitted);
-    verdictAll(h, id);
-    sign(h);
-    h.tap("review-sign");
-    INFO(h.state().work.message);
-    CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    signReview(h, id);
 }
 
 TEST_CASE("the contrast part is signed by a radiologist, who sees only that part; a nurse may not sign it; the MRSO "
@@ -387,20 +408,15 @@ TEST_CASE("the contrast part is signed by a radiologist, who sees only that part
     REQUIRE(dialysis);
     CHECK(dialysis->gate == "contrast");
     CHECK(dialysis->severity == screening::Severity::Stop);
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     h.tap("contrast-planned:yes");
     INFO(h.state().work.message);
     CHECK(h.store().screening(id)->contrastPlanned == "yes");
-    verdictAll(h, id);
-    sign(h);
-    h.tap("review-sign");
-    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    signReview(h, id);
     h.tap("staff-back-to-patient");
 
     // A nurse is not among the contrast signers: refused, nothing stored.
-    signIn(h, "ned", "222222");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "ned", "222222", id);
     REQUIRE(h.screen() == "staff-decision");
     h.tap("contrast-outcome:cleared");
     typeInto(h, "work:contrast-reason", "Dialysis patient; contrast essential");
@@ -412,8 +428,7 @@ TEST_CASE("the contrast part is signed by a radiologist, who sees only that part
     h.tap("staff-back-to-patient");
 
     // The radiologist sees the contrast part only.
-    signIn(h, "rhea", "444444");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "rhea", "444444", id);
     REQUIRE(h.screen() == "staff-decision");
     CHECK_FALSE(h.has("outcome:1"));
     CHECK_FALSE(h.has("decision-sign"));
@@ -423,32 +438,20 @@ TEST_CASE("the contrast part is signed by a radiologist, who sees only that part
     h.tap("contrast-condition:group-ii");
     h.tap("contrast-condition:premedication");
     typeInto(h, "work:contrast-reason", "Staging needs contrast; dialysis after the scan");
-    sign(h, "contrast-signature");
-    h.tap("contrast-sign");
-    INFO(h.state().work.message);
-    auto d = h.store().screening(id);
-    REQUIRE(d->contrastDecision);
-    CHECK(d->contrastDecision->outcome == "cleared_with_conditions");
-    CHECK(d->contrastDecision->conditions.find("Group II agent only") != std::string::npos);
-    CHECK(d->contrastDecision->conditions.find("Premedication") != std::string::npos);
-    CHECK(d->contrastDecision->decidedBy == "rhea");
-    CHECK(d->summary.state == screening::ScreeningState::Reviewed); // Zone IV is still the MRSO's
+    const auto d = signContrastPart(h, id);
+    CHECK(d.contrastDecision->outcome == "cleared_with_conditions");
+    CHECK(d.contrastDecision->conditions.find("Group II agent only") != std::string::npos);
+    CHECK(d.contrastDecision->conditions.find("Premedication") != std::string::npos);
+    CHECK(d.contrastDecision->decidedBy == "rhea");
+    CHECK(d.summary.state == screening::ScreeningState::Reviewed); // Zone IV is still the MRSO's
     bool contrastSignature = false;
-    for (const auto& s : d->signatures)
+    for (const auto& s : d.signatures)
         contrastSignature = contrastSignature || (s.purpose == "contrast" && s.signerRole == screening::Role::Radiologist);
     CHECK(contrastSignature);
     h.tap("staff-back-to-patient");
 
     // The contrast stop never holds the Zone IV door: cleared without an override reason.
-    signIn(h, "omar", "333333");
-    h.tap("queue:" + std::to_string(id));
-    h.tap("outcome:1");
-    CHECK_FALSE(h.has("field:work:reason"));
-    sign(h);
-    h.tap("decision-sign");
-    INFO(h.state().work.message);
-    d = h.store().screening(id);
-    REQUIRE(d->summary.state == screening::ScreeningState::Cleared);
+    clearZoneIvWithoutOverride(h, id);
     const auto rec = h.store().latestRecord(id);
     REQUIRE(rec);
     const std::string text = run("pdftotext -layout '" + rec->path + "' - 2>&1");
@@ -465,8 +468,7 @@ TEST_CASE("for a non-contrast exam a dialysis flag is information: no verdict is
     addStaff(h);
     const auto files = changedForm("1.0.1-contrast", [](json&) {}, gateContrast);
     const auto id = submitWith(h, files, "renal-dialysis.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     h.frames(2);
     CHECK(h.has("verdict:renal-dialysis-or-aki")); // contrast not known: treated as planned
     h.tap("contrast-planned:no");
@@ -475,29 +477,14 @@ TEST_CASE("for a non-contrast exam a dialysis flag is information: no verdict is
     CHECK(h.logged("reassessed screening=" + std::to_string(id)));
     h.frames(2);
     CHECK_FALSE(h.has("verdict:renal-dialysis-or-aki"));
-    verdictAll(h, id);
-    sign(h);
-    h.tap("review-sign");
-    INFO(h.state().work.message);
-    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+    signReview(h, id);
     h.tap("staff-back-to-patient");
-    signIn(h, "omar", "333333");
-    h.tap("queue:" + std::to_string(id));
-    h.tap("outcome:1");
-    CHECK_FALSE(h.has("field:work:reason"));
-    sign(h);
-    h.tap("decision-sign");
-    INFO(h.state().work.message);
-    REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Cleared);
+    clearZoneIvWithoutOverride(h, id);
     CHECK(h.store().screening(id)->decision->overrideReason.empty());
     h.tap("contrast-outcome:not_planned");
-    sign(h, "contrast-signature");
-    h.tap("contrast-sign");
-    INFO(h.state().work.message);
-    const auto d = h.store().screening(id);
-    REQUIRE(d->contrastDecision);
-    CHECK(d->contrastDecision->outcome == "not_planned");
-    CHECK(d->contrastDecision->decidedBy == "omar");
+    const auto d = signContrastPart(h, id);
+    CHECK(d.contrastDecision->outcome == "not_planned");
+    CHECK(d.contrastDecision->decidedBy == "omar");
 }
 
 TEST_CASE("a screening answered with an older form is shown with that form's wording, not the kiosk's current form") {
@@ -507,8 +494,7 @@ TEST_CASE("a screening answered with an older form is shown with that form's wor
     const auto older = changedForm(
         "0.9.0", [&](json& form) { rewordItem(form["item"], "implant-pacemaker", oldWording); }, [](json&) {});
     const auto id = submitWith(h, older, "pacemaker.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     REQUIRE(h.screen() == "staff-review");
     const auto& w = h.state().work;
     REQUIRE(w.form);
@@ -541,8 +527,7 @@ TEST_CASE("a screening whose form cannot be found shows why, and nothing else of
     flag.message = "Pacemaker reported.";
     s.flags = {flag};
     const auto id = h.store().submit(s, kAdmin);
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     h.frames(2);
     const auto& w = h.state().work;
     CHECK_FALSE(w.form);
@@ -561,8 +546,7 @@ TEST_CASE("an import that says No to other implants and Yes to a stent shows the
     const auto d = h.store().screening(id);
     CHECK(d->ignoredAnswersJson.find("implant-stent") != std::string::npos);
     REQUIRE(flagOf(*d, "answers-contradict-implant-stent"));
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     h.frames(2);
     CHECK(h.has("ignored-answers:contradiction"));
     CHECK(h.has("verdict:answers-contradict-implant-stent"));
@@ -571,8 +555,7 @@ TEST_CASE("an import that says No to other implants and Yes to a stent shows the
     KioskHarness plain;
     addStaff(plain);
     const auto plainId = submitExample(plain, "no-risk.json");
-    signIn(plain, "nina", "111111");
-    plain.tap("queue:" + std::to_string(plainId));
+    openScreening(plain, "nina", "111111", plainId);
     plain.frames(2);
     CHECK_FALSE(plain.has("ignored-answers:contradiction"));
 }
@@ -597,20 +580,15 @@ TEST_CASE("every staff touch target on the review and both decision parts is at 
                 CHECK(t.x1 <= float(width) + 0.5f);
             }
         };
-        signIn(h, "nina", "111111");
-        h.tap("queue:" + std::to_string(id));
+        openScreening(h, "nina", "111111", id);
         h.tap("contrast-planned:yes");
         h.tap("verdict:renal-dialysis-or-aki");
         checkTargets("review");
         h.tap("verdict:renal-dialysis-or-aki:1");
         h.tap("verdict-save:renal-dialysis-or-aki");
-        verdictAll(h, id);
-        sign(h);
-        h.tap("review-sign");
-        REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
+        signReview(h, id);
         h.tap("staff-back-to-patient");
-        signIn(h, "omar", "333333");
-        h.tap("queue:" + std::to_string(id));
+        openScreening(h, "omar", "333333", id);
         h.tap("outcome:2");
         h.tap("contrast-outcome:cleared_with_conditions");
         checkTargets("decision");
