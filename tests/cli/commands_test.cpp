@@ -211,3 +211,29 @@ TEST_CASE("the mrscreen binary returns the documented exit codes") {
     CHECK_THAT(bad.out, Contains("--response"));
     CHECK(shell("frobnicate").code == 2);
 }
+
+TEST_CASE("evaluate refuses a response nested 100,000 levels deep with exit 2 instead of crashing") {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const auto path = scratch("deep-response.json", R"({"resourceType":"QuestionnaireResponse","status":"completed",)"
+                                                    R"("item":[{"linkId":"x","answer":[{"valueString":)" +
+                                                        deep + "}]}]}");
+    const auto r = shell("evaluate --form " + test::sourcePath("forms/mri-safety") + " --response " + path);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Contains("deep-response.json") && Contains("nested more than 64 levels deep"));
+}
+
+TEST_CASE("evaluate lists the first 50 validation errors of a response and says how many more there are") {
+    json items = json::array();
+    for (int i = 0; i < 500; ++i)
+        items.push_back({{"linkId", "unknown-" + std::to_string(i)}, {"answer", {{{"valueString", "x"}}}}});
+    const json response = {{"resourceType", "QuestionnaireResponse"}, {"status", "completed"}, {"item", items}};
+    auto o = example("pacemaker");
+    o.response = scratch("many-errors.json", response.dump());
+    const auto r = evaluate(o);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("unknown-0 ") && Contains("unknown-49 "));
+    CHECK_THAT(r.out, !Contains("unknown-450 "));
+    CHECK_THAT(r.out, Contains("more\n"));
+    o.json = true;
+    CHECK(json::parse(evaluate(o).out)["errors"].size() > 500);
+}

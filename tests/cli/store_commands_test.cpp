@@ -399,3 +399,14 @@ TEST_CASE("purge deletes only record files that were exported, keeps the audit c
     CHECK_THAT(r.err, Contains("keep it as evidence"));
     CHECK(std::filesystem::exists(fileB));
 }
+
+TEST_CASE("import refuses a response nested 100,000 levels deep and stores nothing") {
+    const auto ctx = freshContext("import-deep");
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const auto r = import(ctx, scratchFile("deep.json", R"({"resourceType":"QuestionnaireResponse","status":"completed",)"
+                                                        R"("item":[{"linkId":"x","answer":[{"valueString":)" +
+                                                            deep + "}]}]}"));
+    CHECK(r.code != 0);
+    CHECK_THAT(r.err, Contains("deep.json") && Contains("nested more than 64 levels deep"));
+    CHECK(queueOf(ctx).empty());
+}
