@@ -3,10 +3,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 int main(int argc, char** argv) {
     using namespace mrscreen::cli;
+    // Everything mrscreen writes (database, its -wal and -shm, backups, records, keys) holds patient
+    // data or secrets: readable by the kiosk's own user only, whatever umask it was started with.
+    umask(077);
     KioskRunOptions kiosk; // its clock starts here: "time to first frame" counts start-up
     CLI::App app{"mrscreen: MRI safety screening kiosk (no command: run the kiosk)"};
     app.require_subcommand(0, 1);

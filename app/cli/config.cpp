@@ -217,6 +217,16 @@ std::unique_ptr<store::Store> openStore(const KioskConfig& config) {
     if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
     if (ec)
         throw store::StoreError("cannot create the data directory " + db.parent_path().string() + ": " + ec.message());
+    // Patient data is for the kiosk's own user alone, also where an older version or a copy left
+    // it readable; SQLite gives the -wal and -shm files the database's mode.
+    using std::filesystem::perms;
+    auto tighten = [](const std::filesystem::path& p, perms mode) {
+        std::error_code ignored; // a file that is not there yet is made with the 077 umask
+        if (std::filesystem::exists(p, ignored)) std::filesystem::permissions(p, mode, ignored);
+    };
+    tighten(config.dataDir, perms::owner_all);
+    for (const char* suffix : {"", "-wal", "-shm"})
+        tighten(db.string() + suffix, perms::owner_read | perms::owner_write);
     return store::openSqliteStore(db.string(), config.storeOptions());
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -175,14 +176,21 @@ void printTable(const json& j, std::ostream& out) {
         out << "the response is complete and valid\n";
     else {
         out << j["errors"].size() << " error(s)\n";
-        for (const auto& e : j["errors"])
+        // The first ones say what is wrong; --json has every one.
+        const std::size_t shown = std::min(j["errors"].size(), screening::kMaxProblemsShown);
+        for (std::size_t i = 0; i < shown; ++i) {
+            const auto& e = j["errors"][i];
             out << "  " << pad(e["linkId"].get<std::string>(), 28) << pad(e["code"].get<std::string>(), 22)
                 << e["message"].get<std::string>()
                 << (e.contains("detail") ? " (" + e["detail"].get<std::string>() + ")" : "") << "\n";
+        }
+        if (shown < j["errors"].size()) out << "  ... and " << j["errors"].size() - shown << " more\n";
     }
     if (!j["ignoredAnswers"].empty()) {
         out << "Ignored (answered, but the question does not apply):";
-        for (const auto& id : j["ignoredAnswers"]) out << " " << id.get<std::string>();
+        const std::size_t shown = std::min(j["ignoredAnswers"].size(), screening::kMaxProblemsShown);
+        for (std::size_t i = 0; i < shown; ++i) out << " " << j["ignoredAnswers"][i].get<std::string>();
+        if (shown < j["ignoredAnswers"].size()) out << " ... and " << j["ignoredAnswers"].size() - shown << " more";
         out << "\n";
     }
 

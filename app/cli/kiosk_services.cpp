@@ -34,13 +34,22 @@ std::optional<ui::PagePicture> renderFirstPage(const std::string& pdf, const std
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    std::ifstream in(stem + ".ppm", std::ios::binary);
+    const std::string ppm = stem + ".ppm";
+    std::ifstream in(ppm, std::ios::binary);
+    // The picture is a patient's record: once read into memory, it leaves the disk.
+    struct RemoveAfterReading {
+        const std::string& path;
+        ~RemoveAfterReading() {
+            std::error_code ignored;
+            std::filesystem::remove(path, ignored);
+        }
+    } removeAfterReading{ppm};
     std::string magic;
     int w = 0, h = 0, max = 0;
     if (!status && in >> magic >> w >> h >> max && magic == "P6" && max == 255 && w > 0 && h > 0 && w < 10000 && h < 10000) {
         in.get(); // the single whitespace before the pixels
         ui::PagePicture pic;
-        pic.width = w, pic.height = h, pic.path = stem + ".ppm";
+        pic.width = w, pic.height = h, pic.path = ppm;
         pic.rgb.resize(std::size_t(w) * std::size_t(h) * 3);
         if (in.read(reinterpret_cast<char*>(pic.rgb.data()), std::streamsize(pic.rgb.size()))) return pic;
     }
@@ -73,8 +82,9 @@ ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, 
         const Submission sub = submitResponse(store, config, files, response, "kiosk",
                                               screening::Actor{"kiosk", screening::Role::Patient}, todayIso(), problems);
         if (!sub.assessment.valid()) {
+            // Ids and codes only: the message may quote an answer, and this reaches the state log.
             out.problem = std::to_string(sub.assessment.errors.size()) + " validation error(s), first: " +
-                          sub.assessment.errors.front().linkId + ": " + sub.assessment.errors.front().message;
+                          sub.assessment.errors.front().linkId + " (" + sub.assessment.errors.front().code + ")";
             return out;
         }
         out.saved = true;

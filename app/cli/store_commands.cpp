@@ -55,8 +55,29 @@ int guarded(const char* command, std::ostream& err, Body&& body) {
     }
 }
 
+// Text a patient typed, made safe for the operator's terminal: control characters (an escape
+// sequence, a carriage return that overwrites the line, a bell) each become '?'. Text output only.
+std::string printable(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (c < 0x20 || c == 0x7F) {
+            out += '?';
+        } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) { // C1 controls, U+0080-U+009F
+            out += '?';
+            ++i;
+        } else {
+            out += char(c);
+        }
+    }
+    return out;
+}
+
 // Pads to `width` characters (not bytes: "Hernández" is 9 wide), cutting what does not fit.
-std::string padded(const std::string& s, std::size_t width) {
+std::string padded(const std::string& text, std::size_t width) {
+    const std::string s = printable(text);
     std::size_t chars = 0, cut = s.size();
     for (std::size_t i = 0; i < s.size(); ++i) {
         if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
@@ -106,7 +127,7 @@ std::string joined(const json& texts) {
 
 std::string patientName(const store::PatientIdentity& p) {
     if (p.familyName.empty() && p.givenName.empty()) return "(no name)";
-    return p.familyName + ", " + p.givenName;
+    return printable(p.familyName + ", " + p.givenName);
 }
 
 // Reads a PIN: without echo on a terminal, else one line from the stream.
@@ -248,7 +269,8 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
         }
         const auto& s = d->summary;
         out << "Screening " << s.id << ": " << stateName(s.state) << "\n"
-            << "Patient   " << patientName(s.patient) << ", born " << s.patient.birthDate << ", " << s.patient.sex
+            << "Patient   " << patientName(s.patient) << ", born " << printable(s.patient.birthDate) << ", "
+            << printable(s.patient.sex)
             << "\n"
             << "Form      " << d->formUrl << " | " << d->formVersion << " (sha256 " << d->formSha256.substr(0, 12)
             << ")\n"
@@ -264,34 +286,34 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
             std::string severity = severityName(f.severity);
             for (auto& c : severity) c = char(std::toupper(static_cast<unsigned char>(c)));
             out << "  " << padded(severity, 8) << padded(f.ruleId, 30) << padded(f.gate, 10)
-                << padded(verdictName(f.status), 10) << f.message << "\n";
+                << padded(verdictName(f.status), 10) << printable(f.message) << "\n";
             if (!f.statusBy.empty())
                 out << "  " << std::string(58, ' ') << "by " << f.statusBy << " at " << f.statusAt
-                    << (f.note.empty() ? "" : ": " + f.note) << "\n";
+                    << (f.note.empty() ? "" : ": " + printable(f.note)) << "\n";
         }
         out << "\nDecision\n";
         if (d->decision)
             out << "  Zone IV   " << d->decision->outcome << " by " << d->decision->decidedBy << " at "
-                << d->decision->decidedAt << (d->decision->conditions.empty() ? "" : "; conditions: " + d->decision->conditions)
-                << (d->decision->overrideReason.empty() ? "" : "; reason: " + d->decision->overrideReason) << "\n";
+                << d->decision->decidedAt << (d->decision->conditions.empty() ? "" : "; conditions: " + printable(d->decision->conditions))
+                << (d->decision->overrideReason.empty() ? "" : "; reason: " + printable(d->decision->overrideReason)) << "\n";
         else
             out << "  Zone IV   not decided yet\n";
         if (const auto& c = d->contrastDecision)
             out << "  Contrast  " << c->outcome << " by " << c->decidedBy << " at " << c->decidedAt
-                << (c->conditions.empty() ? "" : "; conditions: " + c->conditions)
-                << (c->reason.empty() ? "" : "; reason: " + c->reason) << "\n";
+                << (c->conditions.empty() ? "" : "; conditions: " + printable(c->conditions))
+                << (c->reason.empty() ? "" : "; reason: " + printable(c->reason)) << "\n";
         else
             out << "  Contrast  not decided yet\n";
         out << "\nAnswers (" << version->form.url << "|" << version->form.version << ", " << language << ")\n";
         for (const auto& a : answersJson(answers, language))
-            out << "  " << a["question"].get<std::string>() << "\n    " << joined(a["answers"]) << "\n";
+            out << "  " << printable(a["question"].get<std::string>()) << "\n    " << printable(joined(a["answers"])) << "\n";
         const json ignored = json::parse(d->ignoredAnswersJson, nullptr, false);
         if (ignored.is_array() && !ignored.empty()) {
             out << "\nAnswers to questions that did not apply (kept for staff)\n";
             for (const auto& a : ignored)
                 if (a.is_object())
-                    out << "  " << a.value("question", a.value("linkId", "")) << "\n    "
-                        << (a.contains("answers") ? joined(a["answers"]) : std::string()) << "\n";
+                    out << "  " << printable(a.value("question", a.value("linkId", ""))) << "\n    "
+                        << printable(a.contains("answers") ? joined(a["answers"]) : std::string()) << "\n";
         }
         out << "\nHistory\n";
         for (const auto& e : d->history)

@@ -100,7 +100,8 @@ struct Reader {
 
     void onlyKeys(const json& obj, std::initializer_list<const char*> known,
                   const std::string& where) {
-        for (const auto& [key, value] : obj.items()) {
+        for (const auto& item : obj.items()) {
+            const std::string& key = item.key(); // clang 14 cannot capture a structured binding
             const bool ok =
                 std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
             if (!ok)

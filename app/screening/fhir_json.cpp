@@ -1,11 +1,31 @@
 #include "screening/fhir_json.h"
 
+#include "screening/questionnaire.h"
+
 #include <cmath>
 #include <cstdint>
 
 namespace mrscreen::screening::fhirjson {
 
 using nlohmann::json;
+
+json parseDocument(const std::string& text, const std::string& source) {
+    struct TooDeep {};
+    try {
+        // The parser itself does not recurse; stopping it here keeps every later walk, copy and
+        // dump of the document shallow.
+        return json::parse(text, [](int depth, json::parse_event_t event, json&) {
+            if (depth >= kMaxJsonDepth &&
+                (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start))
+                throw TooDeep{};
+            return true;
+        });
+    } catch (const TooDeep&) {
+        throw InputError(source, {"is nested more than " + std::to_string(kMaxJsonDepth) +
+                                  " levels deep (objects within arrays within objects...), deeper than any form, "
+                                  "response or rules file; it was not read"});
+    }
+}
 
 // "'text' what", built by append: GCC 12 warns falsely (-Wrestrict) on "'" + std::string here.
 static std::string quoted(const std::string& text, const char* what) {

@@ -11,6 +11,15 @@
 
 namespace mrscreen::screening::fhirjson {
 
+// The deepest nesting of objects and arrays any input document may have: far beyond any form,
+// response or rules file, far short of what would exhaust the stack of code that walks it.
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parses an input document, refusing one nested deeper than kMaxJsonDepth while it is read (an
+// InputError naming `source`); text that is not JSON throws nlohmann::json::parse_error as
+// json::parse does.
+nlohmann::json parseDocument(const std::string& text, const std::string& source);
+
 // `prefix` is "value" or "answer", `suffix` the type ("Boolean", "Coding", ...). On failure
 // returns nullopt and sets `error` to a sentence naming the element and the problem.
 std::optional<Value> parseValue(const std::string& prefix, const std::string& suffix,

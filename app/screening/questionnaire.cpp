@@ -96,7 +96,10 @@ static std::string joinProblems(const std::string& source, const std::vector<std
     std::string out = source + ": ";
     if (problems.size() == 1) return out + problems.front();
     out += std::to_string(problems.size()) + " problems:";
-    for (const auto& p : problems) out += "\n  - " + p;
+    // A broken file can have thousands: the first ones say what is wrong, the count how badly.
+    const std::size_t shown = std::min(problems.size(), kMaxProblemsShown);
+    for (std::size_t i = 0; i < shown; ++i) out += "\n  - " + problems[i];
+    if (shown < problems.size()) out += "\n  ... and " + std::to_string(problems.size() - shown) + " more";
     return out;
 }
 
@@ -189,7 +192,7 @@ public:
     Questionnaire load(const std::string& text) {
         json doc;
         try {
-            doc = json::parse(text);
+            doc = fhirjson::parseDocument(text, q_.source);
         } catch (const json::parse_error& e) {
             throw InputError(q_.source, {std::string("is not valid JSON: ") + e.what()});
         }

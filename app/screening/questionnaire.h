@@ -96,7 +96,11 @@ struct Questionnaire {
 // How deep items may nest in a form or a response; deeper documents are refused, not recursed into.
 inline constexpr int kMaxNesting = 32;
 
-// Thrown when a form, a rules file or a response cannot be used at all; what() lists every problem.
+// An InputError's message lists this many problems, then how many more there are.
+inline constexpr std::size_t kMaxProblemsShown = 50;
+
+// Thrown when a form, a rules file or a response cannot be used at all; what() lists the first
+// kMaxProblemsShown problems, problems() every one.
 class InputError : public std::runtime_error {
 public:
     InputError(const std::string& source, std::vector<std::string> problems);

@@ -19,7 +19,7 @@ public:
     Response read(const std::string& text) {
         json doc;
         try {
-            doc = json::parse(text);
+            doc = fhirjson::parseDocument(text, source_);
         } catch (const json::parse_error& e) {
             throw InputError(source_, {std::string("is not valid JSON: ") + e.what()});
         }

@@ -77,7 +77,7 @@ public:
     RuleSet load(const std::string& text) {
         json doc;
         try {
-            doc = json::parse(text);
+            doc = fhirjson::parseDocument(text, set_.source);
         } catch (const json::parse_error& e) {
             throw InputError(set_.source, {std::string("is not valid JSON: ") + e.what()});
         }
@@ -212,8 +212,18 @@ private:
         return Operator::Exists;
     }
 
+    int depth_ = 0; // of readCondition: `not` chains and all/any lists nest without end otherwise
+
     Condition readCondition(const json& node, const std::string& id) {
         Condition c;
+        struct Depth {
+            int& d;
+            ~Depth() { --d; }
+        } depth{++depth_};
+        if (depth_ > kMaxNesting) {
+            problem(id, "conditions are nested more than " + std::to_string(kMaxNesting) + " levels deep");
+            return c;
+        }
         if (!node.is_object()) {
             problem(id, "a condition must be an object");
             return c;

@@ -51,7 +51,9 @@ void staffSignInScreen(Ui& ui) {
                 if (ui.services.log) ui.services.log("staff-signed-in user=" + result.member->username);
                 ui.go(Screen::StaffMenu);
             } else {
-                st.staffMessage = result.message;
+                // One message for a wrong PIN, an unknown name, a locked or a disabled account: the
+                // screen must not tell a stranger which usernames exist (the audit trail says which).
+                st.staffMessage = ui.t("staff.refused");
                 if (ui.services.log) ui.services.log("staff-sign-in-refused");
             }
         }

@@ -2,6 +2,8 @@
 #include "test_support.h"
 
 #include "cli/commands.h"
+#include "cli/config.h"
+#include "store/store.h"
 
 #include <catch2/catch.hpp>
 
@@ -210,4 +212,107 @@ TEST_CASE("the mrscreen binary returns the documented exit codes") {
     CHECK(bad.code == 2);
     CHECK_THAT(bad.out, Contains("--response"));
     CHECK(shell("frobnicate").code == 2);
+}
+
+TEST_CASE("evaluate refuses a response nested 100,000 levels deep with exit 2 instead of crashing") {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const auto path = scratch("deep-response.json", R"({"resourceType":"QuestionnaireResponse","status":"completed",)"
+                                                    R"("item":[{"linkId":"x","answer":[{"valueString":)" +
+                                                        deep + "}]}]}");
+    const auto r = shell("evaluate --form " + test::sourcePath("forms/mri-safety") + " --response " + path);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Contains("deep-response.json") && Contains("nested more than 64 levels deep"));
+}
+
+TEST_CASE("evaluate lists the first 50 validation errors of a response and says how many more there are") {
+    json items = json::array();
+    for (int i = 0; i < 500; ++i)
+        items.push_back({{"linkId", "unknown-" + std::to_string(i)}, {"answer", {{{"valueString", "x"}}}}});
+    const json response = {{"resourceType", "QuestionnaireResponse"}, {"status", "completed"}, {"item", items}};
+    auto o = example("pacemaker");
+    o.response = scratch("many-errors.json", response.dump());
+    const auto r = evaluate(o);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("unknown-0 ") && Contains("unknown-49 "));
+    CHECK_THAT(r.out, !Contains("unknown-450 "));
+    CHECK_THAT(r.out, Contains("more\n"));
+    o.json = true;
+    CHECK(json::parse(evaluate(o).out)["errors"].size() > 500);
+}
+
+namespace {
+
+// Runs the real binary from a shell with the common umask 022, which would leave new files 0644.
+Run underUmask022(const std::string& args) {
+    Run r;
+    const std::string cmd = "umask 022 && " + std::string(MRSCREEN_BINARY) + " " + args + " 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe);
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), int(buf.size()), pipe)) r.out += buf.data();
+    const int status = pclose(pipe);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+bool ownerOnly(const std::filesystem::path& p) {
+    using std::filesystem::perms;
+    const perms mode = std::filesystem::status(p).permissions();
+    const perms others = perms::group_all | perms::others_all;
+    const perms wanted = std::filesystem::is_directory(p) ? perms::owner_all : perms::owner_read | perms::owner_write;
+    return (mode & others) == perms::none && (mode & perms::owner_all) == wanted;
+}
+
+} // namespace
+
+TEST_CASE("under umask 022 the data directory, database, keys, records and backups are its user's alone") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "cli" / "file-modes";
+    fs::remove_all(dir);
+    const std::string dataDir = " --data-dir " + dir.string();
+    auto r = underUmask022("keygen" + dataDir);
+    REQUIRE(r.code == 0);
+    r = underUmask022("import --form " + test::sourcePath("forms/mri-safety") + " --response " +
+                      test::sourcePath("forms/examples/pacemaker.json") + dataDir);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    REQUIRE(underUmask022("backup" + dataDir).code == 0);
+
+    int files = 0, records = 0, backups = 0;
+    CHECK(ownerOnly(dir));
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        INFO(entry.path().string());
+        if (entry.path().filename() == "site-cert.pem") continue; // public by design (0644), behind a 0700 directory
+        CHECK(ownerOnly(entry.path()));
+        if (!entry.is_regular_file()) continue;
+        ++files;
+        records += entry.path().extension() == ".pdf";
+        backups += entry.path().parent_path().filename() == "backups";
+    }
+    CHECK(records >= 1);
+    CHECK(backups == 1);
+    CHECK(files >= 4); // database, backup, key, record
+
+    // The -wal and -shm files SQLite makes beside the database while it is open.
+    cli::KioskConfig config;
+    config.dataDir = dir.string();
+    {
+        const auto store = cli::openStore(config);
+        store->countScreenings();
+        for (const char* suffix : {"-wal", "-shm"}) {
+            const fs::path p = config.databasePath() + suffix;
+            INFO(p.string());
+            REQUIRE(fs::exists(p));
+            CHECK(ownerOnly(p));
+        }
+    }
+
+    // A database and directory an older version left readable are closed up when next opened.
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    fs::permissions(config.databasePath(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                               fs::perms::others_read);
+    REQUIRE(underUmask022("queue" + dataDir).code == 0);
+    CHECK(ownerOnly(dir));
+    CHECK(ownerOnly(config.databasePath()));
 }

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -400,4 +401,52 @@ TEST_CASE("purge deletes only record files that were exported, keeps the audit c
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Contains("keep it as evidence"));
     CHECK(std::filesystem::exists(fileB));
+}
+
+TEST_CASE("import refuses a response nested 100,000 levels deep and stores nothing") {
+    const auto ctx = freshContext("import-deep");
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const auto r = import(ctx, scratchFile("deep.json", R"({"resourceType":"QuestionnaireResponse","status":"completed",)"
+                                                        R"("item":[{"linkId":"x","answer":[{"valueString":)" +
+                                                            deep + "}]}]}"));
+    CHECK(r.code != 0);
+    CHECK_THAT(r.err, Contains("deep.json") && Contains("nested more than 64 levels deep"));
+    CHECK(queueOf(ctx).empty());
+}
+
+TEST_CASE("queue and show print a patient's name with its control characters made harmless; JSON keeps them") {
+    const auto ctx = freshContext("control-characters");
+    json resp = json::parse(test::slurp(example("no-risk")));
+    const std::string hostile = "Evil\x1b]0;owned\x07\rName\xc2\x9b" "2J";
+    std::function<bool(json&)> rename = [&](json& items) {
+        for (auto& it : items) {
+            if (it.value("linkId", "") == "family-name") {
+                it["answer"] = json::array({{{"valueString", hostile}}});
+                return true;
+            }
+            if (it.contains("item") && rename(it["item"])) return true;
+        }
+        return false;
+    };
+    REQUIRE(rename(resp["item"]));
+    REQUIRE(import(ctx, scratchFile("hostile.json", resp.dump())).code == 0);
+    auto clean = [](const std::string& text) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            if ((c < 0x20 && c != '\n') || c == 0x7F) return false;
+            if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                static_cast<unsigned char>(text[i + 1]) <= 0x9F)
+                return false;
+        }
+        return true;
+    };
+    const auto queue = capture([&](std::ostream& out, std::ostream& err) { return cli::runQueue(ctx, false, out, err); });
+    REQUIRE(queue.code == 0);
+    CHECK(clean(queue.out));
+    CHECK_THAT(queue.out, Contains("Evil?]0;owned??Name?2J"));
+    const auto show = capture([&](std::ostream& out, std::ostream& err) { return cli::runShow(ctx, 1, false, out, err); });
+    REQUIRE(show.code == 0);
+    CHECK(clean(show.out));
+    CHECK_THAT(show.out, Contains("Evil?]0;owned??Name?2J"));
+    CHECK(queueOf(ctx)[0]["patient"]["family"] == hostile);
 }

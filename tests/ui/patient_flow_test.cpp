@@ -5,9 +5,11 @@
 #include "kiosk_harness.h"
 #include "test_support.h"
 
+#include "cli/kiosk_services.h"
 #include "record/body_figure.h"
 #include "record/handwritten_signature.h"
 #include "screening/derived.h"
+#include "screening/response.h"
 #include "store/store.h"
 #include "ui/ui_context.h"
 
@@ -17,6 +19,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 
 using namespace mrscreen;
@@ -790,4 +793,99 @@ TEST_CASE("Start over on the Sign screen discards the answers and the signature"
     CHECK_FALSE(h.kiosk().draft().hasAnswers());
     CHECK(h.state().signature.empty());
     CHECK(h.store().countScreenings() == 0);
+}
+
+// [SECTION] what the kiosk leaves behind and what its sign-in screen gives away (issue 12, item 7)
+
+namespace {
+
+struct KioskServicesOf {
+    explicit KioskServicesOf(KioskHarness& h)
+        : files(cli::loadFormFiles(h.config().form)),
+          services(cli::kioskServices(h.store(), h.config(), files, [this](const std::string& line) { log.push_back(line); },
+                                      errors)) {
+        services.today = [] { return std::string("2026-11-25"); };
+    }
+    cli::FormFiles files;
+    std::vector<std::string> log;
+    std::ostringstream errors;
+    ui::KioskServices services;
+};
+
+screening::Response exampleResponse(const std::string& name, const std::function<void(json&)>& change = {}) {
+    json r = json::parse(test::slurp(test::sourcePath("forms/examples/" + name + ".json")));
+    if (change) change(r);
+    return screening::readResponse(r.dump(), name);
+}
+
+// Sets the first answer of `linkId`, wherever it is nested, to `answer`.
+bool setAnswer(json& items, const std::string& linkId, const json& answer) {
+    for (auto& it : items) {
+        if (it.value("linkId", "") == linkId) {
+            it["answer"] = json::array({answer});
+            return true;
+        }
+        if (it.contains("item") && setAnswer(it["item"], linkId, answer)) return true;
+        if (it.contains("answer"))
+            for (auto& a : it["answer"])
+                if (a.contains("item") && setAnswer(a["item"], linkId, answer)) return true;
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("a refused save tells staff and the state log which question, never the patient's answer") {
+    KioskHarness h;
+    KioskServicesOf k(h);
+    const auto response = exampleResponse("no-risk", [](json& r) {
+        REQUIRE(setAnswer(r["item"], "birth-date", {{"valueDate", "Okafor Margaret"}}));
+    });
+    const ui::SubmitOutcome out = k.services.submit(response);
+    REQUIRE_FALSE(out.saved);
+    CHECK_THAT(out.problem, Catch::Matchers::Contains("birth-date"));
+    CHECK(out.problem.find("Okafor") == std::string::npos);
+}
+
+TEST_CASE("a record's preview picture is deleted from the disk once it has been read") {
+    KioskHarness h;
+    KioskServicesOf k(h);
+    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"));
+    REQUIRE(out.saved);
+    REQUIRE_FALSE(out.recordPath.empty());
+    std::string problem;
+    const auto picture = k.services.renderPage(out.recordPath, problem);
+    INFO(problem);
+    REQUIRE(picture);
+    CHECK(picture->width > 0);
+    CHECK_FALSE(picture->rgb.empty());
+    CHECK_FALSE(std::filesystem::exists(picture->path));
+    const auto previews = std::filesystem::path(h.config().dataDir) / "previews";
+    CHECK(std::filesystem::is_empty(previews));
+}
+
+TEST_CASE("staff sign-in says the same words for an unknown name, a wrong PIN, a locked and a disabled account") {
+    KioskHarness h;
+    h.store().addStaff("nina", "Nina Nurse", screening::Role::Nurse, "482913", {"test", screening::Role::Admin});
+    h.store().addStaff("omar", "Omar Officer", screening::Role::Mrso, "730517", {"test", screening::Role::Admin});
+    h.store().disableStaff("omar", {"test", screening::Role::Admin});
+    auto refusal = [&](const std::string& user, const std::string& pin) {
+        h.hold(10, 10, 3.2);
+        REQUIRE(h.screen() == "staff-sign-in");
+        typeInto(h, "staff:username", user);
+        typeInto(h, "staff:pin", pin);
+        h.tap("staff-sign-in");
+        REQUIRE(h.screen() == "staff-sign-in");
+        const std::string message = h.state().staffMessage;
+        h.tap("staff-cancel");
+        return message;
+    };
+    const std::string unknown = refusal("nobody", "000000");
+    CHECK_FALSE(unknown.empty());
+    CHECK(refusal("omar", "730517") == unknown); // disabled
+    for (int i = 0; i < 4; ++i) CHECK(refusal("nina", "000000") == unknown);
+    CHECK(refusal("nina", "000000") == unknown); // this one locks the account
+    CHECK(refusal("nina", "482913") == unknown); // locked, right PIN
+    for (int i = 0; i < 6; ++i) CHECK(refusal("nobody", "000000") == unknown);
+    CHECK(unknown.find("locked") != std::string::npos); // a locked-out nurse still learns why
 }
