@@ -125,6 +125,7 @@ void Kiosk::logState() {
 }
 
 double Kiosk::nextDeadline(double now) const {
+    if (state_.layoutChanged) return 0; // settle the new layout before sleeping
     const double idle = now - state_.lastInput;
     if (state_.cornerPressStart >= 0) return std::max(0.05, options_.staffHoldSeconds - (now - state_.cornerPressStart));
     if (patientTimersRun()) {
@@ -171,6 +172,7 @@ Assessment Kiosk::assessNow() const {
 }
 
 void Kiosk::frame(double now) {
+    state_.layoutChanged = false;
     trackInput(now);
     state_.targets.clear();
     state_.scrollAreas.clear();
