@@ -200,6 +200,13 @@ void bodyMapScreen(Ui& ui) {
         const float y = ui.display.y - ui.target - ui.gap * 1.5f;
         ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, y));
         if (touchButton(ui, "back", ui.t("nav.back"), ImVec2(bw, ui.target), Tone::Quiet)) goBack(ui);
+        // Start over, between Back and Next as on the question pages.
+        const float middle = std::min(bw, ui.display.x - ui.gap * 8 - bw * 2);
+        if (middle >= ui.target * 1.5f) {
+            ImGui::SetCursorScreenPos(ImVec2((ui.display.x - middle) / 2, y));
+            if (touchButton(ui, "start-over", ui.t("start_over.button"), ImVec2(middle, ui.target), Tone::Quiet))
+                ui.st.confirmStartOver = true;
+        }
         ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, y));
         if (touchButton(ui, "next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"),
                         ImVec2(bw, ui.target)))

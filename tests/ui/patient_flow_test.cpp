@@ -889,3 +889,18 @@ TEST_CASE("staff sign-in says the same words for an unknown name, a wrong PIN, a
     for (int i = 0; i < 6; ++i) CHECK(refusal("nobody", "000000") == unknown);
     CHECK(unknown.find("locked") != std::string::npos); // a locked-out nurse still learns why
 }
+
+TEST_CASE("Start over on the body map discards the answers and the marks") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "body-map", {{"implant-pacemaker", "yes"}});
+    REQUIRE(h.screen() == "body-map");
+    const ImVec2 chest = figurePoint(h, "front", "chest", "left");
+    h.tapAt(chest.x, chest.y);
+    REQUIRE(h.kiosk().draft().repetitions("body-mark") == 1);
+    h.tap("start-over");
+    h.tap("start-over-yes");
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+    CHECK(h.kiosk().draft().repetitions("body-mark") == 0);
+}
