@@ -4,6 +4,7 @@
 // first row that no longer fits.
 #include "store/audit.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,10 @@ using namespace mrscreen::store;
 using Catch::Matchers::Contains;
 using mrscreen::screening::Action;
 using mrscreen::screening::Flag;
+using store_fixture::kAdmin;
+using store_fixture::kMrso;
+using store_fixture::kNurse;
+using store_fixture::kPatient;
 
 namespace fs = std::filesystem;
 
@@ -69,19 +74,7 @@ void checkBrokenAt(const AuditCheck& check, std::int64_t seq, const std::string&
 
 // [SECTION] a store on disk and a shell on its file
 
-std::string freshDatabasePath() {
-    static int counter = 0;
-    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "store" /
-                         ("audit-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return (dir / "mrscreen.db").string();
-}
-
-const Actor kPatient{"", Role::Patient};
-const Actor kNurse{"nina", Role::Nurse};
-const Actor kMrso{"omar", Role::Mrso};
-const Actor kAdmin{"ada", Role::Admin};
+std::string freshDatabasePath() { return store_fixture::scratchDatabasePath("store", "audit-"); }
 
 Flag flag(const std::string& id, Severity severity) {
     Flag f;
@@ -92,15 +85,10 @@ Flag flag(const std::string& id, Severity severity) {
     return f;
 }
 
+// The shared sample, its response without items.
 NewScreening sampleScreening(std::vector<Flag> flags = {}) {
-    NewScreening s;
-    s.formUrl = "http://example.org/fhir/Questionnaire/mri-safety";
-    s.formVersion = "1.2.0";
-    s.formSha256 = std::string(64, 'a');
-    s.rulesSha256 = std::string(64, 'b');
+    NewScreening s = store_fixture::sampleScreening(std::move(flags));
     s.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"completed"})";
-    s.flags = std::move(flags);
-    s.patient = {"Okafor", "Ada", "1970-03-14", "female"};
     return s;
 }
 

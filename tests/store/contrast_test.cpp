@@ -4,42 +4,23 @@
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-using namespace mrscreen::store;
 using Catch::Matchers::Contains;
-using mrscreen::screening::Action;
-using mrscreen::screening::Flag;
 using mrscreen::screening::Gate;
-using mrscreen::screening::Trigger;
 using nlohmann::json;
-
-namespace fs = std::filesystem;
+using namespace store_fixture;
 
 namespace {
 
-std::string freshDatabasePath() {
-    static int counter = 0;
-    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "store-contrast" /
-                         (std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return (dir / "mrscreen.db").string();
-}
-
-const Actor kPatient{"", Role::Patient};
-const Actor kNurse{"nina", Role::Nurse};
-const Actor kMrso{"omar", Role::Mrso};
-const Actor kRadiologist{"rita", Role::Radiologist};
-const Actor kAdmin{"ada", Role::Admin};
+std::string freshDatabasePath() { return store_fixture::scratchDatabasePath("store-contrast"); }
 
 Flag flag(const std::string& id, Severity severity, Gate gate, const std::string& category) {
     Flag f;
@@ -55,8 +36,9 @@ Flag flag(const std::string& id, Severity severity, Gate gate, const std::string
 const std::string kFormText = R"({"resourceType":"Questionnaire","url":"http://example.org/q","version":"3.1.0"})";
 const std::string kRulesText = R"({"questionnaire":"http://example.org/q","rules":[]})";
 
+// The shared sample on a form whose texts the store keeps.
 NewScreening sample(std::vector<Flag> flags = {}) {
-    NewScreening s;
+    NewScreening s = store_fixture::sampleScreening(std::move(flags));
     s.formUrl = "http://example.org/q";
     s.formVersion = "3.1.0";
     s.formJson = kFormText;
@@ -64,8 +46,6 @@ NewScreening sample(std::vector<Flag> flags = {}) {
     s.formSha256 = sha256Hex(kFormText);
     s.rulesSha256 = sha256Hex(kRulesText);
     s.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"completed"})";
-    s.flags = std::move(flags);
-    s.patient = {"Okafor", "Ada", "1970-03-14", "female"};
     return s;
 }
 
@@ -73,31 +53,9 @@ StaffSignature contrastSignature(const Actor& by) {
     return {"contrast", "Dr " + by.username, by.role, R"({"strokes":[[[0.1,0.5],[0.9,0.5]]]})", ""};
 }
 
-template <typename F> std::string refusalOf(F&& f) {
-    try {
-        f();
-    } catch (const Refused& e) {
-        return e.what();
-    }
-    return "";
-}
+struct Scratch : store_fixture::ScratchStoreBase {
+    Scratch() : ScratchStoreBase(freshDatabasePath()) {}
 
-struct Scratch {
-    std::string path = freshDatabasePath();
-    std::unique_ptr<Store> store = openSqliteStore(path);
-
-    std::int64_t count(const std::string& sql) {
-        Database db(path);
-        auto st = db.prepare(sql);
-        st.step();
-        return st.integer(0);
-    }
-    std::int64_t auditRows() { return count("SELECT COUNT(*) FROM audit"); }
-    std::string newestAudit() {
-        Database db(path);
-        auto st = db.prepare("SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
-        return st.step() ? st.text(0) : "";
-    }
     // Submitted, every open stop/review flag verified, reviewed by nina.
     std::int64_t reviewed(std::vector<Flag> flags) {
         const auto id = store->submit(sample(flags), kPatient);
@@ -169,7 +127,7 @@ TEST_CASE("a flag a lab raises is stored open with its triggers and audited, and
     CHECK(f.gate == "contrast");
     CHECK(json::parse(f.triggersJson)[0]["value"] == 39.2);
     CHECK(d.summary.openFlags == 1);
-    CHECK(s.newestAudit() == "flags.raised");
+    CHECK(s.newestAuditAction() == "flags.raised");
     CHECK_THAT(refusalOf([&] { s.store->transition(id, {Action::Review, kNurse, "", ""}); }),
                Contains("renal-egfr-reduced"));
     // The same flags again change nothing and write no event.
@@ -264,7 +222,7 @@ TEST_CASE("whether contrast is planned is stored with the screening, set by staf
     CHECK(d.contrastPlanned == "yes");
     CHECK(d.contrastPlannedBy == "rita");
     CHECK_FALSE(d.contrastPlannedAt.empty());
-    CHECK(s.newestAudit() == "contrast.planned");
+    CHECK(s.newestAuditAction() == "contrast.planned");
     CHECK_THAT(refusalOf([&] { s.store->setContrastPlanned(id, "maybe", kNurse); }), Contains("'yes', 'no' or 'unknown'"));
     CHECK_THAT(refusalOf([&] { s.store->setContrastPlanned(id, "no", kAdmin); }),
                Contains("only a signed-in nurse, MRSO or radiologist"));

@@ -3,95 +3,27 @@
 // test has its own database.
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #include <catch2/catch.hpp>
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-using namespace mrscreen::store;
 using Catch::Matchers::Contains;
-using mrscreen::screening::Action;
-using mrscreen::screening::Flag;
-using mrscreen::screening::Trigger;
-
-namespace fs = std::filesystem;
+using namespace store_fixture;
 
 namespace {
 
 std::string freshDatabasePath() {
-    static int counter = 0;
-    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "store-review-details" /
-                         (std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return (dir / "mrscreen.db").string();
+    return store_fixture::scratchDatabasePath("store-review-details");
 }
 
-const Actor kPatient{"", Role::Patient};
-const Actor kNurse{"nina", Role::Nurse};
-const Actor kMrso{"omar", Role::Mrso};
+const Flag kPacemaker = flag("pacemaker", Severity::Stop, "implant");
 
-Flag pacemakerFlag() {
-    Flag f;
-    f.id = "pacemaker";
-    f.category = "implant";
-    f.severity = Severity::Stop;
-    f.message = "Check pacemaker with the patient";
-    f.triggers = {Trigger{"has-pacemaker", {"true"}, "", std::nullopt}};
-    return f;
-}
-
-const Flag kPacemaker = pacemakerFlag();
-
-NewScreening sampleScreening(std::vector<Flag> flags = {}) {
-    NewScreening s;
-    s.formUrl = "http://example.org/fhir/Questionnaire/mri-safety";
-    s.formVersion = "1.2.0";
-    s.formSha256 = std::string(64, 'a');
-    s.rulesSha256 = std::string(64, 'b');
-    s.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"completed",)"
-                     R"("item":[{"linkId":"has-pacemaker","answer":[{"valueBoolean":true}]}]})";
-    s.flags = std::move(flags);
-    s.patient = {"Okafor", "Ada", "1970-03-14", "female"};
-    return s;
-}
-
-TransitionRequest request(Action action, const Actor& actor, const std::string& overrideReason = "",
-                          const std::string& conditions = "") {
-    return TransitionRequest{action, actor, overrideReason, conditions};
-}
-
-// The Refused message `f` throws, or "" when it throws none.
-template <typename F> std::string refusalOf(F&& f) {
-    try {
-        f();
-    } catch (const Refused& e) {
-        return e.what();
-    }
-    return "";
-}
-
-struct ScratchStore {
-    std::string path = freshDatabasePath();
-    std::unique_ptr<Store> store = openSqliteStore(path);
-
-    std::int64_t count(const std::string& sql) {
-        Database db(path);
-        auto st = db.prepare(sql);
-        st.step();
-        return st.integer(0);
-    }
-    std::int64_t auditRows() { return count("SELECT COUNT(*) FROM audit"); }
-    std::string newestAuditAction() {
-        Database db(path);
-        auto st = db.prepare("SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
-        return st.step() ? st.text(0) : "";
-    }
-    ScreeningState stateOf(std::int64_t id) { return store->screening(id).value().summary.state; }
+struct ScratchStore : store_fixture::ScratchStoreBase {
+    ScratchStore() : ScratchStoreBase(freshDatabasePath()) {}
 };
 
 } // namespace

@@ -3,71 +3,36 @@
 // the same words for an unknown username as for a wrong PIN. Each test has its own database.
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #include <catch2/catch.hpp>
-#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
 
-using namespace mrscreen::store;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
-
-namespace fs = std::filesystem;
+using namespace store_fixture;
 
 namespace {
 
-std::string freshDatabasePath() {
-    static int counter = 0;
-    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "store-staff" /
-                         (std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return (dir / "mrscreen.db").string();
-}
-
-const Actor kPatient{"", Role::Patient};
-const Actor kNurse{"nina", Role::Nurse};
-const Actor kMrso{"omar", Role::Mrso};
-const Actor kAdmin{"ada", Role::Admin};
-
-const std::string kPin = "482913";
-
-// The Refused message `f` throws, or "" when it throws none.
-template <typename F> std::string refusalOf(F&& f) {
-    try {
-        f();
-    } catch (const Refused& e) {
-        return e.what();
-    }
-    return "";
-}
+std::string freshDatabasePath() { return store_fixture::scratchDatabasePath("store-staff"); }
 
 // A store on a fresh file, plus a second connection's view of what it wrote.
-struct ScratchStore {
-    std::string path = freshDatabasePath();
-    std::unique_ptr<Store> store;
-
-    explicit ScratchStore(const StoreOptions& options = {}) : store(openSqliteStore(path, options)) {}
-
-    std::int64_t count(const std::string& sql) {
-        Database db(path);
-        auto st = db.prepare(sql);
-        st.step();
-        return st.integer(0);
-    }
-    std::int64_t auditRows() { return count("SELECT COUNT(*) FROM audit"); }
-
-    std::string newestAuditAction() {
-        Database db(path);
-        auto st = db.prepare("SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
-        return st.step() ? st.text(0) : "";
-    }
+struct ScratchStore : store_fixture::ScratchStoreBase {
+    explicit ScratchStore(const StoreOptions& options = {})
+        : ScratchStoreBase(freshDatabasePath(), options) {}
 };
+
+// Options that lock an account after `attempts` wrong PINs, for `seconds`.
+StoreOptions lockout(int attempts, int seconds) {
+    StoreOptions options;
+    options.lockoutAttempts = attempts;
+    options.lockoutSeconds = seconds;
+    return options;
+}
 
 } // namespace
 
@@ -213,10 +178,7 @@ TEST_CASE("after a PIN reset the old PIN fails and the new one signs in") {
 }
 
 TEST_CASE("five wrong PINs lock the account and the right PIN is refused while it is locked") {
-    StoreOptions options;
-    options.lockoutAttempts = 5;
-    options.lockoutSeconds = 600;
-    ScratchStore s(options);
+    ScratchStore s(lockout(5, 600));
     s.store->addStaff("omar", "Omar Haddad", Role::Mrso, kPin, kAdmin);
 
     for (int attempt = 1; attempt <= 4; ++attempt) {
@@ -244,10 +206,7 @@ TEST_CASE("five wrong PINs lock the account and the right PIN is refused while i
 }
 
 TEST_CASE("a locked account opens again once the lockout time has passed") {
-    StoreOptions options;
-    options.lockoutAttempts = 5;
-    options.lockoutSeconds = 1;
-    ScratchStore s(options);
+    ScratchStore s(lockout(5, 1));
     s.store->addStaff("omar", "Omar Haddad", Role::Mrso, kPin, kAdmin);
     for (int attempt = 1; attempt <= 4; ++attempt)
         s.store->signIn("omar", "000000");
@@ -302,10 +261,7 @@ TEST_CASE("an unknown username gets exactly the same message as a wrong PIN") {
 // Known bug: the lockout message divides the seconds by 60, so a lockout under a minute reads
 // "locked for 0 minutes".
 TEST_CASE("a lockout shorter than a minute is not announced as lasting 0 minutes") {
-    StoreOptions options;
-    options.lockoutAttempts = 1;
-    options.lockoutSeconds = 30;
-    ScratchStore s(options);
+    ScratchStore s(lockout(1, 30));
     s.store->addStaff("nina", "Nina Berg", Role::Nurse, kPin, kAdmin);
     const auto locked = s.store->signIn("nina", "000000");
     REQUIRE(locked.outcome == SignInOutcome::Locked);

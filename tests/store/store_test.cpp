@@ -6,6 +6,7 @@
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -20,12 +21,9 @@
 #include <thread>
 #include <vector>
 
-using namespace mrscreen::store;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
-using mrscreen::screening::Action;
-using mrscreen::screening::Flag;
-using mrscreen::screening::Trigger;
+using namespace store_fixture;
 
 namespace fs = std::filesystem;
 
@@ -33,102 +31,19 @@ namespace {
 
 // [SECTION] scratch databases and people
 
-// <output>/store/<pid>-<n>/mrscreen.db, emptied first: unique per test, also across ctest's
-// processes.
-std::string freshDatabasePath() {
-    static int counter = 0;
-    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "store" /
-                         (std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return (dir / "mrscreen.db").string();
-}
-
-const Actor kPatient{"", Role::Patient};
-const Actor kNurse{"nina", Role::Nurse};
-const Actor kOtherNurse{"ned", Role::Nurse};
-const Actor kMrso{"omar", Role::Mrso};
-const Actor kOtherMrso{"olga", Role::Mrso};
-const Actor kAdmin{"ada", Role::Admin};
-
-const std::string kPin = "482913";
-
-Flag flag(const std::string& id, Severity severity, const std::string& category) {
-    Flag f;
-    f.id = id;
-    f.category = category;
-    f.severity = severity;
-    f.message = "Check " + id + " with the patient";
-    f.triggers = {Trigger{"has-" + id, {"true"}, "", std::nullopt}};
-    return f;
-}
+std::string freshDatabasePath() { return store_fixture::scratchDatabasePath("store"); }
 
 const Flag kPacemaker = flag("pacemaker", Severity::Stop, "implant");
 const Flag kPregnancy = flag("pregnancy", Severity::Review, "pregnancy");
 const Flag kClaustrophobia = flag("claustrophobia", Severity::Info, "comfort");
 
-NewScreening sampleScreening(std::vector<Flag> flags = {},
-                             const std::string& familyName = "Okafor") {
-    NewScreening s;
-    s.formUrl = "http://example.org/fhir/Questionnaire/mri-safety";
-    s.formVersion = "1.2.0";
-    s.formSha256 = std::string(64, 'a');
-    s.rulesSha256 = std::string(64, 'b');
-    s.responseJson = R"({"resourceType":"QuestionnaireResponse","status":"completed",)"
-                     R"("item":[{"linkId":"has-pacemaker","answer":[{"valueBoolean":true}]}]})";
-    s.flags = std::move(flags);
-    s.patient = {familyName, "Ada", "1970-03-14", "female"};
-    return s;
-}
-
-TransitionRequest request(Action action, const Actor& actor, const std::string& overrideReason = "",
-                          const std::string& conditions = "") {
-    return TransitionRequest{action, actor, overrideReason, conditions};
-}
-
-// The Refused message `f` throws, or "" when it throws none.
-template <typename F> std::string refusalOf(F&& f) {
-    try {
-        f();
-    } catch (const Refused& e) {
-        return e.what();
-    }
-    return "";
-}
-
 // The StoreError message `f` throws, or "" when it throws none.
-template <typename F> std::string storeErrorOf(F&& f) {
-    try {
-        f();
-    } catch (const StoreError& e) {
-        return e.what();
-    }
-    return "";
-}
+template <typename F> std::string storeErrorOf(F&& f) { return messageThrownBy<StoreError>(f); }
 
 // A store on a fresh file, plus a second connection's view of what it wrote.
-struct ScratchStore {
-    std::string path = freshDatabasePath();
-    std::unique_ptr<Store> store;
-
+struct ScratchStore : store_fixture::ScratchStoreBase {
     explicit ScratchStore(const StoreOptions& options = {})
-        : store(openSqliteStore(path, options)) {}
-
-    std::int64_t count(const std::string& sql) {
-        Database db(path);
-        auto st = db.prepare(sql);
-        st.step();
-        return st.integer(0);
-    }
-    std::int64_t auditRows() { return count("SELECT COUNT(*) FROM audit"); }
-
-    std::string newestAuditAction() {
-        Database db(path);
-        auto st = db.prepare("SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
-        return st.step() ? st.text(0) : "";
-    }
-
-    ScreeningState stateOf(std::int64_t id) { return store->screening(id).value().summary.state; }
+        : ScratchStoreBase(freshDatabasePath(), options) {}
 
     // The store never keeps drafts (the kiosk holds them until submit), so one is written directly.
     std::int64_t insertDraft() {
