@@ -125,7 +125,6 @@ void Kiosk::logState() {
 }
 
 double Kiosk::nextDeadline(double now) const {
-    if (state_.layoutChanged) return 0; // settle the new layout before sleeping
     const double idle = now - state_.lastInput;
     if (state_.cornerPressStart >= 0) return std::max(0.05, options_.staffHoldSeconds - (now - state_.cornerPressStart));
     if (patientTimersRun()) {
@@ -172,7 +171,6 @@ Assessment Kiosk::assessNow() const {
 }
 
 void Kiosk::frame(double now) {
-    state_.layoutChanged = false;
     trackInput(now);
     state_.targets.clear();
     state_.scrollAreas.clear();

@@ -18,7 +18,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -173,8 +172,6 @@ struct KioskState {
     // Touch targets drawn in the last frame, by id ("start", "next", "option:yes", "key:a", ...).
     std::map<std::string, Target> targets;
     std::map<std::string, Target> scrollAreas;
-    std::set<std::string> overflowing; // scroll areas whose content did not fit last frame
-    bool layoutChanged = false;        // draw again now: a scroll area just gained or lost its cue
 };
 
 struct Fonts {

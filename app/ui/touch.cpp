@@ -238,15 +238,7 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;
 }
 
-namespace {
-// The "More below" strip under an area whose content does not fit.
-float moreCueHeight(Ui& ui) { return ImGui::GetFontSize() + ui.gap * 0.8f; }
-} // namespace
-
 void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
-    // Content that did not fit last frame gives up a strip below the area for "More below", so the
-    // cue never covers an answer or a button.
-    if (size.y > ui.target * 2 && ui.st.overflowing.count(id)) size.y -= moreCueHeight(ui);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, IM_COL32(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, ImGui::ColorConvertU32ToFloat4(ui.colors->tileBorder));
@@ -268,19 +260,17 @@ void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
 }
 
 void endDragScroll(Ui& ui) {
-    // More answers below the fold must not go unseen: say so in the strip under the area.
+    // More answers below the fold must not go unseen: say so just under the scrolling area, in
+    // the middle of the navigation row (Back and Next sit at its ends).
     const float maxY = ImGui::GetScrollMaxY();
     const bool more = maxY > 1 && ImGui::GetScrollY() < maxY - 1;
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     ImGui::EndChild();
-    const std::string& id = ui.scrollStack.back();
-    const bool changed = maxY > 1 ? ui.st.overflowing.insert(id).second : ui.st.overflowing.erase(id) > 0;
-    ui.st.layoutChanged = ui.st.layoutChanged || changed;
     if (more) {
         const std::string label = ui.t("scroll.more");
         const ImVec2 text = ImGui::CalcTextSize(label.c_str());
-        const ImVec2 min(pos.x + (size.x - text.x) / 2 - ui.gap, pos.y + size.y + ui.gap * 0.1f);
-        const ImVec2 max(min.x + text.x + ui.gap * 2, min.y + moreCueHeight(ui) - ui.gap * 0.2f);
+        const ImVec2 min(pos.x + (size.x - text.x) / 2 - ui.gap, pos.y + size.y + ui.gap * 0.2f);
+        const ImVec2 max(min.x + text.x + ui.gap * 2, min.y + text.y + ui.gap * 0.6f);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(min, max, ui.colors->accent, ui.unit * 0.3f);
         dl->AddText(ImVec2(min.x + ui.gap, min.y + ui.gap * 0.3f), ui.colors->accentText, label.c_str());
