@@ -216,7 +216,8 @@ std::unique_ptr<store::Store> openStore(const KioskConfig& config) {
     std::error_code ec;
     if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
     if (ec)
-        throw store::StoreError("cannot create the data directory " + db.parent_path().string() + ": " + ec.message());
+        throw store::StoreError("cannot create the data directory " + db.parent_path().string() + ": " + ec.message(),
+                                 store::StoreErrorKind::Unreachable);
     // Patient data is for the kiosk's own user alone, also where an older version or a copy left
     // it readable; SQLite gives the -wal and -shm files the database's mode.
     using std::filesystem::perms;

@@ -4,12 +4,33 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace mrscreen::store {
 
+// What went wrong with the database, so a station or a spool can decide what to do: wait and retry
+// (busy, unreachable), stop and call IT (full, corrupt), or reload and show who acted (conflict).
+enum class StoreErrorKind {
+    Other,       // anything else: the message says what
+    Busy,        // another writer holds the lock past the timeout
+    Full,        // no space left on the disk or over a size limit; nothing was written
+    Corrupt,     // the file is damaged or not a database
+    Unreachable, // the database cannot be opened (missing directory, permissions, server down)
+    Conflict,    // another station changed the same rows first (a unique key already taken)
+};
+
+const char* storeErrorKindName(StoreErrorKind kind);
+
 class StoreError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit StoreError(const std::string& message, StoreErrorKind kind = StoreErrorKind::Other)
+        : std::runtime_error(message), kind_(kind) {}
+    StoreErrorKind kind() const { return kind_; }
+    // Worth trying again in a moment without changing anything.
+    bool transient() const { return kind_ == StoreErrorKind::Busy || kind_ == StoreErrorKind::Unreachable; }
+
+private:
+    StoreErrorKind kind_;
 };
 
 class Refused : public std::runtime_error {

@@ -29,7 +29,7 @@ int migrate(Database& db, int upTo) {
         try {
             db.exec(m.sql);
         } catch (const StoreError& e) {
-            throw StoreError("migration " + m.name + " failed, nothing of it was applied: " + e.what());
+            throw StoreError("migration " + m.name + " failed, nothing of it was applied: " + e.what(), e.kind());
         }
         db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
             .bind(1, m.version)

@@ -4,22 +4,60 @@
 
 namespace mrscreen::store {
 
+const char* storeErrorKindName(StoreErrorKind kind) {
+    switch (kind) {
+    case StoreErrorKind::Busy: return "busy";
+    case StoreErrorKind::Full: return "full";
+    case StoreErrorKind::Corrupt: return "corrupt";
+    case StoreErrorKind::Unreachable: return "unreachable";
+    case StoreErrorKind::Conflict: return "conflict";
+    case StoreErrorKind::Other: break;
+    }
+    return "other";
+}
+
 void throwSqlite(sqlite3* db, const std::string& action) {
     const int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
     std::string message = action + ": " + (db ? sqlite3_errmsg(db) : "cannot open");
     const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
     if (file && *file) message += " (" + std::string(file) + ")";
-    if ((code & 0xff) == SQLITE_FULL)
+    StoreErrorKind kind = StoreErrorKind::Other;
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        kind = StoreErrorKind::Full;
         message += ". The disk is full: free space, then try again; nothing was saved by this step";
-    else if ((code & 0xff) == SQLITE_IOERR)
+        break;
+    case SQLITE_IOERR:
+        // A write past a file size limit or onto a full disk surfaces as an I/O error too.
+        kind = StoreErrorKind::Full;
         message += ". Writing to the disk failed: it may be full or failing; free space or check the "
                    "disk, then try again. Nothing was saved by this step";
-    else if ((code & 0xff) == SQLITE_BUSY)
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        kind = StoreErrorKind::Busy;
         message += ". Another station is writing; try again in a moment";
-    else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        kind = StoreErrorKind::Corrupt;
         message += ". The database is damaged: stop the kiosk and restore the latest backup "
                    "(see 'mrscreen backup' in README.md)";
-    throw StoreError(message);
+        break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+        kind = StoreErrorKind::Unreachable;
+        message += ". Check that the data directory exists and that this user may write it";
+        break;
+    case SQLITE_CONSTRAINT:
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+            kind = StoreErrorKind::Conflict;
+        break;
+    default:
+        break;
+    }
+    throw StoreError(message, kind);
 }
 
 void Statement::Finalize::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -93,9 +131,12 @@ Database::Database(const std::string& path) : path_(path) {
         const std::string message = "cannot open the database " + path + ": " +
                                     (handle_ ? sqlite3_errmsg(handle_) : "out of memory") +
                                     ". Check that the data directory exists and is writable";
+        const StoreErrorKind kind = (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT
+                                        ? StoreErrorKind::Corrupt
+                                        : StoreErrorKind::Unreachable;
         sqlite3_close(handle_);
         handle_ = nullptr;
-        throw StoreError(message);
+        throw StoreError(message, kind);
     }
     sqlite3_extended_result_codes(handle_, 1);
 }

@@ -398,19 +398,22 @@ void SqliteStore::setWal() {
 
 void SqliteStore::checkIntegrity() {
     std::string result;
+    StoreErrorKind kind = StoreErrorKind::Corrupt;
     try {
         auto st = db_.prepare("PRAGMA quick_check");
         st.step();
         result = st.text(0);
     } catch (const StoreError& e) {
         result = e.what();
+        kind = e.kind(); // a file that is locked or unreadable is not necessarily damaged
     }
     if (result != "ok")
         throw StoreError(
             "the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
-            "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
-            "for investigation, and restore the latest backup (see 'mrscreen backup' in "
-            "README.md)");
+                "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
+                "for investigation, and restore the latest backup (see 'mrscreen backup' in "
+                "README.md)",
+            kind);
 }
 
 std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::string& now,

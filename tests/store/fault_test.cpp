@@ -366,6 +366,7 @@ TEST_CASE("a file size limit error tells the operator the disk is full and to fr
     CHECK(WEXITSTATUS(status) == 3);
     CHECK((errors.find("full") != std::string::npos || errors.find("too large") != std::string::npos));
     CHECK(errors.find("free space") != std::string::npos);
+    CHECK(errors.find("[full]") != std::string::npos); // the kind a spool uses to stop, not retry
 }
 
 namespace {
@@ -455,6 +456,7 @@ TEST_CASE("a full tmpfs (ENOSPC) stops the writer with 'disk is full' and keeps 
     CHECK(committed.size() >= 5);
     CHECK(errors.find("full") != std::string::npos);
     CHECK(errors.find("free space") != std::string::npos);
+    CHECK(errors.find("[full]") != std::string::npos);
     const std::vector<Reported> runs = {{"tmpfs", committed}};
     CHECK(checkDatabase(dir / "copy" / "mrscreen.db", runs) == totalIds(runs));
 }

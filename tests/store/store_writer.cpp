@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
         }
     } catch (const store::StoreError& e) {
-        std::cerr << "store-writer: " << e.what() << "\n";
+        std::cerr << "store-writer: [" << store::storeErrorKindName(e.kind()) << "] " << e.what() << "\n";
         return 3;
     } catch (const std::exception& e) {
         std::cerr << "store-writer: " << e.what() << "\n";
