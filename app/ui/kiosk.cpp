@@ -39,7 +39,8 @@ bool answering(Screen s) {
 } // namespace
 
 Kiosk::Kiosk(const Questionnaire& form, const RuleSet* rules, KioskServices services, KioskOptions options, Fonts fonts)
-    : form_(form), rules_(rules), services_(std::move(services)), options_(options), fonts_(fonts) {
+    : form_(form), rules_(rules), services_(std::move(services)), options_(options), fonts_(fonts),
+      background_(std::make_unique<BackgroundWork>()) {
     state_.language = form.language;
     state_.draft = std::make_unique<Draft>(form);
     if (!services_.today) services_.today = [] { return std::string("2026-01-01"); };
@@ -58,6 +59,7 @@ void Kiosk::go(Screen screen) {
 
 void Kiosk::resetToWelcome(const std::string& why) {
     // Nothing of this patient may remain for the next one.
+    ++state_.session;
     state_.draft->clear();
     state_.draft->language = form_.language;
     state_.signature.clear();
@@ -124,7 +126,12 @@ void Kiosk::logState() {
     services_.log(line);
 }
 
+bool Kiosk::backgroundPending() const { return background_->pending(); }
+
+void Kiosk::waitForBackground() const { background_->waitUntilRun(); }
+
 double Kiosk::nextDeadline(double now) const {
+    if (background_->pending()) return 0.05; // draw again soon to show the result
     const double idle = now - state_.lastInput;
     if (state_.cornerPressStart >= 0) return std::max(0.05, options_.staffHoldSeconds - (now - state_.cornerPressStart));
     if (patientTimersRun()) {
@@ -182,14 +189,19 @@ void Kiosk::frame(double now) {
     ui.gap = std::max(8.0f, std::round(ui.unit * 0.45f));
     ui.colors = &palette(state_.highContrast);
     ui.rules = rules_;
+    ui.background = background_.get();
     ui.go = [this](Screen s) { go(s); };
     ui.resetToWelcome = [this](const std::string& why) { resetToWelcome(why); };
     ui.quit = &quit_;
+    background_->poll(ui);
+    // While the screen waits for the store or the record, nothing moves it elsewhere: no timer, no
+    // gesture (the work's result belongs to this screen).
+    const bool waiting = background_->blocking();
 
     // The hidden staff gesture: hold the top-left corner.
     const ImGuiIO& io = ImGui::GetIO();
     const float corner = ui.target * 1.2f;
-    if (patientScreen(state_.screen) && io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner &&
+    if (!waiting && patientScreen(state_.screen) && io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner &&
         io.MousePos.y >= 0 && io.MousePos.y < corner) {
         if (state_.cornerPressStart < 0) state_.cornerPressStart = now;
         else if (now - state_.cornerPressStart >= options_.staffHoldSeconds) {
@@ -217,6 +229,12 @@ void Kiosk::frame(double now) {
     }
 
     if (state_.confirmStartOver && answering(state_.screen)) startOverOverlay(ui);
+    if (background_->blocking()) {
+        busyOverlay(ui, background_->blockingWhat());
+        state_.lastInput = now; // the idle clock starts once the work is done
+        logState();
+        return;
+    }
 
     const double idle = now - state_.lastInput;
     if (patientTimersRun()) {

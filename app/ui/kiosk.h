@@ -22,6 +22,9 @@
 #include <vector>
 
 struct ImFont;
+namespace mrscreen::ui {
+class BackgroundWork;
+}
 typedef void* ImTextureID;
 
 namespace mrscreen::ui {
@@ -130,6 +133,10 @@ struct StaffWork {
     std::vector<record::Stroke> contrastSignature;
     bool contrastDrawing = false;
     std::string recordPath;
+    // The queue as last read in the background (it refreshes itself every few seconds).
+    std::vector<store::ScreeningSummary> queue;
+    double queueReadAt = -1; // kiosk time of the last read; -1: never
+    bool queueReading = false;
     std::optional<PagePicture> preview;
     ImTextureID previewTexture = nullptr;
     std::string previewProblem;
@@ -168,6 +175,10 @@ struct KioskState {
 
     // Last submission.
     std::optional<SubmitOutcome> submitted;
+
+    // Counts resets to Welcome: a background result for an earlier patient or staff session is
+    // dropped, never shown to the next.
+    std::uint64_t session = 0;
 
     // Touch targets drawn in the last frame, by id ("start", "next", "option:yes", "key:a", ...).
     std::map<std::string, Target> targets;
@@ -214,6 +225,11 @@ public:
     // The assessment of the current answers (what submission will check).
     screening::Assessment assessNow() const;
 
+    // Store and record work in flight (a submission, a queue refresh, a record being signed).
+    bool backgroundPending() const;
+    // Waits until that work has run; the next frame applies it. For tests.
+    void waitForBackground() const;
+
 private:
     struct Impl;
     const screening::Questionnaire& form_;
@@ -222,6 +238,7 @@ private:
     KioskOptions options_;
     Fonts fonts_;
     KioskState state_;
+    std::unique_ptr<BackgroundWork> background_;
     bool quit_ = false;
     Screen lastLogged_ = Screen::StaffMenu;
     std::string lastLoggedPage_;

@@ -241,13 +241,26 @@ void submitScreening(Ui& ui) {
     d.extension = nlohmann::json::array({record::signatureExtension(sig)});
     d.refresh();
     const Response response = d.toResponse("completed", sig.when);
-    SubmitOutcome outcome;
-    try {
-        outcome = ui.services.submit(response);
-    } catch (const std::exception& e) {
-        outcome.saved = false;
-        outcome.problem = e.what();
-    }
+    // Saving and signing the record run off the frame thread; the patient sees "Saving your answers"
+    // meanwhile. Nothing can reset the screen before the outcome is applied.
+    const auto submit = ui.services.submit;
+    const std::uint64_t session = st.session;
+    ui.background->start(ui.t("submit.saving"), true, [submit, response, session]() -> BackgroundWork::Finish {
+        SubmitOutcome outcome;
+        try {
+            outcome = submit(response);
+        } catch (const std::exception& e) {
+            outcome.saved = false;
+            outcome.problem = e.what();
+        }
+        return [outcome, session](Ui& frame) {
+            if (frame.st.session == session) submissionDone(frame, outcome);
+        };
+    });
+}
+
+void submissionDone(Ui& ui, const SubmitOutcome& outcome) {
+    KioskState& st = ui.st;
     st.submitted = outcome;
     if (ui.services.log)
         ui.services.log(outcome.saved ? "submitted id=" + std::to_string(outcome.id) +
@@ -258,7 +271,7 @@ void submitScreening(Ui& ui) {
         st.notice = ui.t("submitted.failed");
         return;
     }
-    d.clear();
+    st.draft->clear();
     st.signature.clear();
     st.numberText.clear();
     st.dateParts.clear();

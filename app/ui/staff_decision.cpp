@@ -31,22 +31,41 @@ std::string contrastOutcomeText(const std::string& outcome) {
 }
 
 // Renders, signs and files the record once the Zone IV part is decided (again after the contrast
-// part), and shows page 1 of it.
+// part), and shows page 1 of it. Signing and rendering run in the background ("Signing the record").
 void fileRecord(Ui& ui, const std::string& what) {
     StaffWork& w = ui.st.work;
     if (!ui.services.produceRecord) return;
-    const auto path = ui.services.produceRecord(w.id, actorOf(ui.st));
-    w.recordPath = path.value_or("");
-    w.messageOk = path.has_value();
-    w.message = path ? what + "; the signed record is " + *path
-                     : what + ", but no signed record could be made (see the log): run 'mrscreen record " +
-                           std::to_string(w.id) + "'.";
-    if (ui.services.log && path) ui.services.log("record screening=" + std::to_string(w.id) + " path=" + *path);
-    if (path && ui.services.renderPage) {
-        w.preview = ui.services.renderPage(*path, w.previewProblem);
-        if (w.preview && ui.services.uploadPicture) w.previewTexture = ui.services.uploadPicture(*w.preview);
-        if (w.preview && ui.services.log) ui.services.log("preview path=" + w.preview->path);
-    }
+    const std::int64_t id = w.id;
+    const Actor actor = actorOf(ui.st);
+    const std::uint64_t session = ui.st.session;
+    const KioskServices* services = &ui.services;
+    ui.background->start("Signing the record of screening " + std::to_string(id), true,
+                         [services, id, actor, session, what]() {
+        std::optional<std::string> path;
+        std::string problem;
+        std::optional<PagePicture> preview;
+        try {
+            path = services->produceRecord(id, actor);
+            if (path && services->renderPage) preview = services->renderPage(*path, problem);
+        } catch (const std::exception& e) {
+            problem = e.what();
+        }
+        return BackgroundWork::Finish([=](Ui& frame) {
+            StaffWork& work = frame.st.work;
+            if (frame.st.session != session || work.id != id) return;
+            work.recordPath = path.value_or("");
+            work.messageOk = path.has_value();
+            work.message = path ? what + "; the signed record is " + *path
+                             : what + ", but no signed record could be made (see the log): run 'mrscreen record " +
+                                   std::to_string(id) + "'.";
+            work.previewProblem = problem;
+            if (frame.services.log && path) frame.services.log("record screening=" + std::to_string(id) + " path=" + *path);
+            if (!preview) return;
+            work.preview = preview;
+            if (frame.services.uploadPicture) work.previewTexture = frame.services.uploadPicture(*work.preview);
+            if (frame.services.log) frame.services.log("preview path=" + work.preview->path);
+        });
+    });
 }
 
 void recordPreview(Ui& ui) {

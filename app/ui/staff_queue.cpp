@@ -8,6 +8,39 @@ namespace mrscreen::ui {
 using namespace screening;
 using namespace staff;
 
+namespace {
+
+constexpr double kQueueRefreshSeconds = 5;
+
+// The queue is read off the frame thread, when the screen opens and every few seconds after, so a
+// screening submitted at another kiosk appears by itself and a slow database never freezes the list.
+void readQueueInBackground(Ui& ui) {
+    StaffWork& w = ui.st.work;
+    if (w.queueReading || (w.queueReadAt >= 0 && ui.now - w.queueReadAt < kQueueRefreshSeconds)) return;
+    w.queueReading = true;
+    store::Store* store = ui.services.store;
+    const std::uint64_t session = ui.st.session;
+    ui.background->start("Reading the queue", false, [store, session]() {
+        std::vector<store::ScreeningSummary> queue;
+        std::string problem;
+        try {
+            queue = store->queue();
+        } catch (const std::exception& e) {
+            problem = e.what();
+        }
+        return BackgroundWork::Finish([queue = std::move(queue), problem, session](Ui& frame) {
+            if (frame.st.session != session) return; // signed out meanwhile: the names go nowhere
+            StaffWork& work = frame.st.work;
+            work.queueReading = false;
+            work.queueReadAt = frame.now;
+            if (problem.empty()) work.queue = queue;
+            else refuse(frame, problem);
+        });
+    });
+}
+
+} // namespace
+
 void staffMenuScreen(Ui& ui) {
     beginScreen(ui, "staff-queue");
     KioskState& st = ui.st;
@@ -22,12 +55,8 @@ void staffMenuScreen(Ui& ui) {
     }
     const float w = ImGui::GetContentRegionAvail().x;
     field(ui, "Search by name", "search", st.work.search, false, std::min(w, ui.unit * 16));
-    std::vector<store::ScreeningSummary> queue;
-    try {
-        queue = ui.services.store->queue();
-    } catch (const std::exception& e) {
-        st.work.message = e.what();
-    }
+    readQueueInBackground(ui);
+    std::vector<store::ScreeningSummary> queue = st.work.queue;
     std::reverse(queue.begin(), queue.end()); // newest first
     std::string needle = st.work.search;
     std::transform(needle.begin(), needle.end(), needle.begin(), [](unsigned char c) { return char(std::tolower(c)); });
@@ -47,7 +76,12 @@ void staffMenuScreen(Ui& ui) {
             openStaffWork(ui, s.id);
         }
     }
-    if (shown == 0) textWrapped(ui, queue.empty() ? "Nothing is waiting." : "No screening matches the search.", nullptr, ui.colors->muted);
+    if (shown == 0)
+        textWrapped(ui,
+                    st.work.queueReadAt < 0 ? "Reading the queue…"
+                    : queue.empty()         ? "Nothing is waiting."
+                                            : "No screening matches the search.",
+                    nullptr, ui.colors->muted);
     endDragScroll(ui);
     if (st.editing) {
         drawKeyboard(ui, ImVec2(0, ui.display.y - keyboardHeight(ui)), ui.display.x);

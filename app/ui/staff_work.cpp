@@ -70,32 +70,54 @@ std::string ageOf(Ui& ui, const std::string& at) {
     return std::to_string(d / 86400) + " days ago";
 }
 
-void reload(Ui& ui) {
-    StaffWork& w = ui.st.work;
-    w.detail = ui.services.store->screening(w.id);
-    w.form.reset();
-    w.formProblem.clear();
-    w.assessment.reset();
-    w.assessmentProblem.clear();
-    if (!w.detail) return;
+namespace {
+
+// A screening as the staff screens show it: read on whichever thread loads it, applied on the
+// frame thread.
+struct LoadedWork {
+    std::optional<store::ScreeningDetail> detail;
+    std::shared_ptr<const store::FormVersion> form;
+    std::string formProblem;
+    std::optional<Assessment> assessment;
+    std::string assessmentProblem;
+};
+
+LoadedWork loadWork(const KioskServices& services, std::int64_t id) {
+    LoadedWork l;
+    l.detail = services.store->screening(id);
+    if (!l.detail) return l;
     try {
-        if (!ui.services.formFor)
+        if (!services.formFor)
             throw std::runtime_error("this station cannot look up the form a screening was answered with; "
                                      "mrscreen never shows a screening with another form.");
-        w.form = ui.services.formFor(*w.detail);
-        if (!w.form) throw std::runtime_error("the form of screening " + std::to_string(w.id) + " was not found.");
+        l.form = services.formFor(*l.detail);
+        if (!l.form) throw std::runtime_error("the form of screening " + std::to_string(id) + " was not found.");
     } catch (const std::exception& e) {
-        w.form.reset();
-        w.formProblem = e.what();
-        if (ui.services.log) ui.services.log(std::string("form-missing ") + e.what());
-        return;
+        l.form.reset();
+        l.formProblem = e.what(); // logged when applied, on the frame thread
+        return l;
     }
     try {
-        w.assessment = store::assessStored(*w.form, *w.detail, ui.services.staffLanguage);
+        l.assessment = store::assessStored(*l.form, *l.detail, services.staffLanguage);
     } catch (const std::exception& e) {
-        w.assessmentProblem = e.what();
+        l.assessmentProblem = e.what();
     }
+    return l;
 }
+
+void apply(Ui& ui, LoadedWork l) {
+    StaffWork& w = ui.st.work;
+    if (!l.formProblem.empty() && ui.services.log) ui.services.log("form-missing " + l.formProblem);
+    w.detail = std::move(l.detail);
+    w.form = std::move(l.form);
+    w.formProblem = std::move(l.formProblem);
+    w.assessment = std::move(l.assessment);
+    w.assessmentProblem = std::move(l.assessmentProblem);
+}
+
+} // namespace
+
+void reload(Ui& ui) { apply(ui, loadWork(ui.services, ui.st.work.id)); }
 
 bool reassess(Ui& ui) {
     StaffWork& w = ui.st.work;
@@ -245,15 +267,34 @@ bool hasContradiction(const store::ScreeningDetail& d) {
 } // namespace staff
 
 void openStaffWork(Ui& ui, std::int64_t id) {
-    StaffWork& w = ui.st.work;
-    w = StaffWork{};
-    w.id = id;
-    staff::reload(ui);
-    if (!w.detail) return;
-    // A radiologist signs the contrast part only, on the decision screen.
-    const bool radiologist = ui.st.staff && ui.st.staff->role == Role::Radiologist;
-    const auto state = w.detail->summary.state;
-    ui.go(radiologist || (state != ScreeningState::Submitted) ? Screen::StaffDecision : Screen::StaffReview);
+    // Read in the background ("Opening the screening"): a network database may take a moment.
+    const std::uint64_t session = ui.st.session;
+    const KioskServices* services = &ui.services;
+    ui.background->start("Opening screening " + std::to_string(id), true, [services, id, session]() {
+        std::shared_ptr<staff::LoadedWork> loaded;
+        std::string problem;
+        try {
+            loaded = std::make_shared<staff::LoadedWork>(staff::loadWork(*services, id));
+        } catch (const std::exception& e) {
+            problem = e.what();
+        }
+        return BackgroundWork::Finish([loaded, problem, id, session](Ui& frame) {
+            if (frame.st.session != session || !frame.st.staff) return;
+            StaffWork& work = frame.st.work;
+            if (!loaded) {
+                staff::refuse(frame, "Screening " + std::to_string(id) + " could not be opened: " + problem);
+                return;
+            }
+            work = StaffWork{};
+            work.id = id;
+            staff::apply(frame, std::move(*loaded));
+            if (!work.detail) return;
+            // A radiologist signs the contrast part only, on the decision screen.
+            const bool radiologist = frame.st.staff->role == Role::Radiologist;
+            const auto state = work.detail->summary.state;
+            frame.go(radiologist || (state != ScreeningState::Submitted) ? Screen::StaffDecision : Screen::StaffReview);
+        });
+    });
 }
 
 } // namespace mrscreen::ui

@@ -310,6 +310,22 @@ void modalPanel(Ui& ui, const char* id, ImU32 shade, const std::function<void(fl
     ImGui::PopStyleColor();
 }
 
+void busyOverlay(Ui& ui, const std::string& what) {
+    modalPanel(ui, "busy", ui.colors->text, [&](float w) {
+        // A turning arc beside the words: the kiosk is working, not frozen.
+        const float r = ui.unit * 0.8f;
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const float start = float(std::fmod(ui.now * 4.0, 2.0 * 3.14159265));
+        dl->PathArcTo(ImVec2(at.x + r, at.y + r), r, start, start + 4.2f, 24);
+        dl->PathStroke(ui.colors->accent, 0, ui.unit * 0.25f);
+        ImGui::Dummy(ImVec2(r * 2, r * 2));
+        ImGui::SameLine(0, ui.gap * 2);
+        textWrapped(ui, what, ui.title(), ui.colors->text, w - r * 2 - ui.gap * 2);
+        noteTarget(ui, "busy", at, ImVec2(at.x + w, at.y + r * 2));
+    });
+}
+
 void textWrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width) {
     (void)ui;
     if (font) ImGui::PushFont(font);

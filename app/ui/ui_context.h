@@ -3,6 +3,7 @@
 // reflow instead of clipping; every touch target is at least kMinTarget pixels high.
 #pragma once
 
+#include "ui/background.h"
 #include "ui/kiosk.h"
 
 #include <imgui.h>
@@ -54,6 +55,7 @@ struct Ui {
     const Palette* colors = nullptr;
     std::vector<std::string> scrollStack;
     const screening::RuleSet* rules = nullptr;
+    BackgroundWork* background = nullptr;
     std::function<void(Screen)> go;
     std::function<void(const std::string&)> resetToWelcome;
     bool* quit = nullptr;
@@ -116,6 +118,8 @@ void startOverOverlay(Ui& ui); // "Discard your answers and start over?" Yes / N
 // A panel in the middle of an opaque full-screen layer of `shade`, over whatever screen is below;
 // `content` draws into it, given the width it has.
 void modalPanel(Ui& ui, const char* id, ImU32 shade, const std::function<void(float width)>& content);
+// What the kiosk is doing while the screen waits for it ("Saving your answers…"); takes no input.
+void busyOverlay(Ui& ui, const std::string& what);
 
 } // namespace mrscreen::ui
 
@@ -135,7 +139,9 @@ std::map<std::string, std::string> pageProblems(Ui& ui, const Page& page);
 const Page* firstIncompletePage(Ui& ui);
 // Changes an answer and recomputes what follows from it.
 void answerChanged(Ui& ui, const std::string& key);
+// Checks the Sign page and starts saving in the background; submissionDone applies the outcome.
 void submitScreening(Ui& ui);
+void submissionDone(Ui& ui, const SubmitOutcome& outcome);
 // The answer as the patient sees it ("Yes", "72.5 kg", "2019-04").
 std::string answerText(Ui& ui, const screening::Item& item, const std::string& key);
 

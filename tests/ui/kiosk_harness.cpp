@@ -52,6 +52,12 @@ KioskHarness::KioskHarness(HarnessOptions options) : options_(options) {
     ui::KioskServices services = cli::kioskServices(*store_, config_, *files_,
                                                     [this](const std::string& line) { log_.push_back(line); }, errors_);
     services.today = [] { return std::string("2026-11-25"); };
+    if (options_.submitGate) {
+        services.submit = [gate = options_.submitGate, submit = services.submit](const screening::Response& r) {
+            gate->wait();
+            return submit(r);
+        };
+    }
     if (!options_.failSubmit.empty())
         services.submit = [problem = options_.failSubmit](const screening::Response&) -> ui::SubmitOutcome {
             throw store::StoreError(problem);
@@ -82,6 +88,14 @@ void KioskHarness::frameAt(ImVec2 mouse, bool down, double dt) {
     ImGui::NewFrame();
     kiosk_->frame(now_);
     ImGui::Render();
+    // Store and record work runs in the background; a test sees its result on the next frame, as
+    // a person would a moment later. A few rounds: a result may start more work.
+    for (int round = 0; options_.settleBackground && round < 5 && kiosk_->backgroundPending(); ++round) {
+        kiosk_->waitForBackground();
+        ImGui::NewFrame();
+        kiosk_->frame(now_);
+        ImGui::Render();
+    }
 }
 
 void KioskHarness::frames(int n, double dt) {

@@ -10,6 +10,7 @@
 
 #include <imgui.h>
 
+#include <future>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -21,6 +22,11 @@ struct HarnessOptions {
     int width = 1280, height = 800;
     bool signingKey = true;
     std::string failSubmit; // when set, saving throws this (a full disk, a lost database)
+    // When set, saving waits for it (a slow database) before it saves.
+    std::shared_ptr<std::shared_future<void>> submitGate;
+    // Each frame waits for the store and record work it started, so the next frame shows the
+    // result; off, a test sees the screen while the work is still running.
+    bool settleBackground = true;
     std::vector<std::string> signerRoles = {"mrso"}; // [policy] signer_roles
     ui::KioskOptions kiosk;
 };

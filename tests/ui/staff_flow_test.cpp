@@ -2,6 +2,7 @@
 // review of a pacemaker case and a renal case, the signer's decision with conditions, the final
 // signed record, and idle sign-out. Checked through the store and the record, not pixels.
 #include "kiosk_harness.h"
+#include "kiosk_steps.h"
 #include "test_support.h"
 
 #include "cli/submission.h"
@@ -17,6 +18,7 @@
 
 using namespace mrscreen;
 using mrscreen::test::KioskHarness;
+using namespace mrscreen::test::steps;
 
 namespace {
 
@@ -32,35 +34,10 @@ std::int64_t submitExample(KioskHarness& h, const std::string& example) {
     return sub.id;
 }
 
-void typeInto(KioskHarness& h, const std::string& field, const std::string& text) {
-    h.tap("field:" + field);
-    REQUIRE(h.state().editing);
-    h.type(text);
-    h.tap("key:done");
-}
-
-void signIn(KioskHarness& h, const std::string& user, const std::string& pin) {
-    h.hold(10, 10, 3.2);
-    REQUIRE(h.screen() == "staff-sign-in");
-    typeInto(h, "staff:username", user);
-    typeInto(h, "staff:pin", pin);
-    h.tap("staff-sign-in");
-}
-
-std::vector<ImVec2> scribble(const ui::Target& pad) {
-    std::vector<ImVec2> pts;
-    for (int i = 0; i <= 30; ++i) {
-        const float t = float(i) / 30.0f;
-        pts.push_back(ImVec2(pad.x0 + (pad.x1 - pad.x0) * (0.1f + 0.8f * t),
-                             pad.y0 + (pad.y1 - pad.y0) * (0.5f + 0.3f * std::sin(t * 16.0f))));
-    }
-    return pts;
-}
-
 void sign(KioskHarness& h, const std::string& pad = "staff-signature") {
     h.tap(pad); // scrolls it into view
     h.tap(pad + "-clear");
-    h.drag(scribble(h.state().targets.at(pad)));
+    h.drag(signatureStroke(h.state().targets.at(pad)));
 }
 
 std::string run(const std::string& command) {

@@ -1,0 +1,130 @@
+// The steps a patient or a staff member takes, for the headless UI tests: typing into a field,
+// answering a page harmlessly (or as a test says), walking to a screen, signing a pad, signing in.
+#pragma once
+
+#include "kiosk_harness.h"
+
+#include "ui/draft.h"
+
+#include <catch2/catch.hpp>
+#include <imgui.h>
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mrscreen::test::steps {
+
+using Overrides = std::map<std::string, std::string>; // answer key -> answer ("code", text or number)
+
+inline const screening::Item& itemOf(KioskHarness& h, int index) {
+    return h.kiosk().draft().form().items[std::size_t(index)];
+}
+
+// Types into a field with the keyboard, then closes it.
+inline void typeInto(KioskHarness& h, const std::string& field, const std::string& text) {
+    h.tap("field:" + field);
+    REQUIRE(h.state().editing);
+    h.type(text);
+    h.tap("key:done");
+    REQUIRE_FALSE(h.state().editing);
+}
+
+// Answers every question on the current page: the override when there is one, else a harmless
+// answer ("No" where there is one, the first option otherwise, some text, a date).
+inline void answerPage(KioskHarness& h, const Overrides& overrides = {}) {
+    const ui::Page* page = nullptr;
+    for (const auto& p : h.kiosk().draft().pages())
+        if (p.key == h.page()) page = &p;
+    REQUIRE(page != nullptr);
+    const ui::Page copy = *page;
+    for (const auto& slot : copy.slots) {
+        const auto& item = itemOf(h, slot.item);
+        if (!screening::isQuestion(item.type) || !h.kiosk().draft().enabled(slot)) continue;
+        const std::string key = slot.key(h.kiosk().draft().form());
+        const auto o = overrides.find(key);
+        if (o == overrides.end() && h.kiosk().draft().answered(key)) continue;
+        switch (item.type) {
+        case screening::ItemType::Choice: {
+            std::string code = o != overrides.end() ? o->second : "";
+            if (code.empty()) {
+                code = item.options.front().value.coding.code;
+                for (const auto& opt : item.options)
+                    if (opt.value.coding.code == "no") code = "no";
+            }
+            h.tap("option:" + key + ":" + code);
+            break;
+        }
+        case screening::ItemType::Boolean:
+            if (h.has("confirm:" + key)) h.tap("confirm:" + key);
+            else h.tap("option:" + key + ":" + (o != overrides.end() ? o->second : "no"));
+            break;
+        case screening::ItemType::String:
+        case screening::ItemType::Text:
+            if (o != overrides.end()) typeInto(h, key, o->second);
+            else if (item.required) typeInto(h, key, "Test");
+            break;
+        case screening::ItemType::Decimal:
+        case screening::ItemType::Integer:
+            if (o != overrides.end()) typeInto(h, key, o->second);
+            else if (item.required) typeInto(h, key, item.minValue ? item.minValue->toText() : "1");
+            break;
+        case screening::ItemType::Date:
+            if (o != overrides.end() || item.required) h.tap("date:" + key + ":year:minus");
+            break;
+        default: break;
+        }
+    }
+}
+
+// Answers pages until the questionnaire reaches Review, with the body map left alone unless a
+// test handles it first. Returns the number of pages answered.
+inline int answerUntil(KioskHarness& h, const std::string& stopAtScreen, const Overrides& overrides = {},
+                const std::string& stopAtPage = "") {
+    int pages = 0;
+    while ((h.screen() == "question" || h.screen() == "body-map") && h.screen() != stopAtScreen &&
+           (stopAtPage.empty() || h.page() != stopAtPage)) {
+        if (h.screen() == "question") answerPage(h, overrides);
+        const std::string before = h.page();
+        h.tap("next");
+        INFO("page " << before << " errors: " << h.state().pageErrors.size());
+        REQUIRE((h.page() != before || h.screen() == "review"));
+        REQUIRE(++pages < 200);
+    }
+    return pages;
+}
+
+// A signature as a finger would write it: a few joined loops across the pad.
+inline std::vector<ImVec2> signatureStroke(const ui::Target& pad) {
+    std::vector<ImVec2> pts;
+    const float w = pad.x1 - pad.x0, hgt = pad.y1 - pad.y0;
+    for (int i = 0; i <= 40; ++i) {
+        const float t = float(i) / 40.0f;
+        pts.push_back(ImVec2(pad.x0 + w * (0.1f + 0.7f * t), pad.y0 + hgt * (0.5f + 0.25f * std::sin(t * 18.0f))));
+    }
+    return pts;
+}
+
+// A patient with nothing to report answers everything from Welcome, signs, and is ready to tap
+// Submit.
+inline void walkToSubmit(KioskHarness& h) {
+    h.tap("start");
+    answerUntil(h, "review", {{"has-implants", "no"}});
+    REQUIRE(h.screen() == "review");
+    h.tap("review-continue");
+    h.tap("option:completed-by:patient");
+    h.tap("confirm:attest");
+    h.drag(signatureStroke(h.state().targets.at("signature-pad")));
+}
+
+// Holds the top-left corner, then signs in with the on-screen keyboard.
+inline void signIn(KioskHarness& h, const std::string& user, const std::string& pin) {
+    h.hold(10, 10, 3.2);
+    REQUIRE(h.screen() == "staff-sign-in");
+    typeInto(h, "staff:username", user);
+    typeInto(h, "staff:pin", pin);
+    h.tap("staff-sign-in");
+}
+
+} // namespace mrscreen::test::steps
