@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
     std::string backupTo;
     auto* backup = app.add_subcommand("backup", "Write a checked copy of the database");
     backup->add_option("--to", backupTo, "Backup file (default: <data-dir>/backups/mrscreen-<time>.db)");
+    auto* check = app.add_subcommand("check", "Read the whole database and check it (also done after a crash and by the backup)");
 
     auto* demo = app.add_subcommand(
         "demo", "Seed an empty data directory with sample screenings in every state and demo staff accounts");
@@ -135,6 +136,7 @@ int main(int argc, char** argv) {
     if (recordCmd->parsed()) return runRecord(ctx, recordId, std::cout, std::cerr);
     if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
+    if (check->parsed()) return runCheck(ctx, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
     if (demo->parsed()) return runDemo(ctx, std::cout, std::cerr);
     if (purge->parsed()) return runPurge(ctx, purgeOlderThan, purgeDryRun, std::cout, std::cerr);

@@ -69,6 +69,9 @@ int runStaff(const StoreContext& ctx, const StaffOptions& options, std::istream&
 
 // Writes a checked copy of the database to `to` (default <data-dir>/backups/mrscreen-<UTC time>.db).
 int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out, std::ostream& err);
+// Reads every page of the database (quick_check): exit 0 when sound, 2 naming the damage and how
+// to restore. What start-up does after an unclean shutdown, for a cron job or an administrator.
+int runCheck(const StoreContext& ctx, std::ostream& out, std::ostream& err);
 
 struct ExportOptions {
     std::int64_t id = 0;

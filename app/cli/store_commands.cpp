@@ -386,6 +386,17 @@ int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out,
     });
 }
 
+int runCheck(const StoreContext& ctx, std::ostream& out, std::ostream& err) {
+    return guarded("check", err, [&] {
+        const KioskConfig config = configFor(ctx);
+        const auto store = openStore(config);
+        store->checkIntegrity();
+        out << "Database checked, every page sound: " << config.databasePath() << " ("
+            << store->countScreenings() << " screening(s)).\n";
+        return 0;
+    });
+}
+
 // Patient data may leave only with an audit entry: when it cannot be written, the copy is removed.
 static void auditedOrRemoved(store::Store& store, std::int64_t id, const std::string& what, const std::string& path,
                       const Actor& by) {

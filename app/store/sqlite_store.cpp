@@ -1,4 +1,5 @@
-// The SQLite store: WAL, synchronous=FULL, foreign keys, a busy timeout, quick_check at open.
+// The SQLite store: WAL, synchronous=FULL, foreign keys, a busy timeout; at open a cheap check, and
+// quick_check of the whole file after an unclean shutdown.
 // Screenings, their review and transitions; staff and records are in sqlite_store_staff.cpp.
 #include "store/clock.h"
 #include "store/migrations.h"
@@ -13,9 +14,13 @@ namespace mrscreen::store {
 namespace detail {
 
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
-    : db_(path), options_(options) {
+    : db_(path), options_(options), sessions_(path) {
     db_.exec("PRAGMA busy_timeout = 10000");
-    checkIntegrity();
+    checkHeader();
+    if (sessions_.uncleanShutdown()) {
+        checkIntegrity(); // a crash or power cut: read every page before trusting the file
+        sessions_.clearStale();
+    }
     setWal();
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
@@ -396,6 +401,23 @@ void SqliteStore::setWal() {
     }
 }
 
+void SqliteStore::refuseDamaged(const std::string& finding, StoreErrorKind kind) {
+    throw StoreError("the database " + db_.path() + " failed its integrity check (" + finding.substr(0, 200) +
+                         "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
+                         "for investigation, and restore the latest backup (see 'mrscreen backup' in "
+                         "README.md)",
+                     kind);
+}
+
+void SqliteStore::checkHeader() {
+    try {
+        auto st = db_.prepare("SELECT COUNT(*) FROM sqlite_master");
+        st.step();
+    } catch (const StoreError& e) {
+        refuseDamaged(e.what(), e.kind() == StoreErrorKind::Other ? StoreErrorKind::Corrupt : e.kind());
+    }
+}
+
 void SqliteStore::checkIntegrity() {
     std::string result;
     StoreErrorKind kind = StoreErrorKind::Corrupt;
@@ -405,15 +427,9 @@ void SqliteStore::checkIntegrity() {
         result = st.text(0);
     } catch (const StoreError& e) {
         result = e.what();
-        kind = e.kind(); // a file that is locked or unreadable is not necessarily damaged
+        kind = e.kind() == StoreErrorKind::Other ? StoreErrorKind::Corrupt : e.kind(); // locked is not damaged
     }
-    if (result != "ok")
-        throw StoreError(
-            "the database " + db_.path() + " failed its integrity check (" + result.substr(0, 200) +
-                "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
-                "for investigation, and restore the latest backup (see 'mrscreen backup' in "
-                "README.md)",
-            kind);
+    if (result != "ok") refuseDamaged(result, kind);
 }
 
 std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::string& now,

@@ -3,6 +3,7 @@
 // decision in sqlite_store_review.cpp). Internal to app/store: everyone else uses store.h.
 #pragma once
 
+#include "store/open_sessions.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -81,14 +82,20 @@ public:
     void decideContrast(std::int64_t id, const ContrastDecision& decision,
                         const StaffSignature& signature, const Actor& actor) override;
 
+    void checkIntegrity() override;
+
 private:
     Database db_;
     StoreOptions options_;
+    OpenSessions sessions_;
 
     // Switching to WAL needs a moment alone with the file; a second process opening a new database
     // at the same time gets "locked" without the busy handler, so wait for it here.
     void setWal();
-    void checkIntegrity();
+    // Reads the header and the schema: a file that is not a database, or whose first pages are
+    // gone, is refused at once. The whole file is read only by checkIntegrity.
+    void checkHeader();
+    [[noreturn]] void refuseDamaged(const std::string& finding, StoreErrorKind kind);
     static const std::string& dummyHash();
     static void requireAdmin(const Actor& by, const std::string& what);
     std::int64_t insertScreening(const NewScreening& s, const std::string& now,

@@ -269,7 +269,9 @@ void SqliteStore::backupTo(const std::string& path) {
     auto st = copy.prepare("PRAGMA quick_check");
     st.step();
     if (st.text(0) != "ok")
-        throw StoreError("the backup " + path + " failed its check: " + st.text(0), StoreErrorKind::Corrupt);
+        throw StoreError("the backup " + path + " failed its check: " + st.text(0) +
+                             ". The database it was copied from may be damaged: run 'mrscreen check'",
+                         StoreErrorKind::Corrupt);
 }
 
 } // namespace mrscreen::store::detail

@@ -267,10 +267,14 @@ public:
     // A consistent copy of the whole database at `path` (SQLite's online backup, safe while the
     // kiosk runs), checked with quick_check before this returns.
     virtual void backupTo(const std::string& path) = 0;
+    // Reads the whole database and checks it (quick_check); throws StoreError (corrupt) naming the
+    // damage and how to restore. Runs at open only after an unclean shutdown (store/open_sessions.h),
+    // in `mrscreen check` and in the nightly backup, so start-up does not grow with the data.
+    virtual void checkIntegrity() = 0;
 };
 
 // Opens (creating and migrating when needed) the SQLite store at `path`; refuses a damaged file
-// with how to restore it.
+// with how to restore it (the header always; every page after an unclean shutdown).
 std::unique_ptr<Store> openSqliteStore(const std::string& path, const StoreOptions& options = {});
 
 } // namespace mrscreen::store

@@ -319,8 +319,14 @@ TEST_CASE("a database file with a damaged header is refused with a message that 
     CHECK_THAT(message, Contains("restore the latest backup"));
 }
 
-TEST_CASE("a database file with damaged pages is refused with a message that says to restore the "
-          "backup") {
+// A process that had the database open and is gone (pid above Linux's pid_max): a crash.
+void leaveCrashedSession(const std::string& path) {
+    fs::create_directories(path + ".sessions");
+    std::ofstream(path + ".sessions/4999999999.1") << "4999999999\n";
+}
+
+TEST_CASE("a database file with damaged pages is refused at the start after a crash, and by the check at any "
+          "time, with a message that says to restore the backup") {
     const std::string path = databaseWithScreenings(12);
     const auto size = fs::file_size(path);
     REQUIRE(size > 8 * 4096);
@@ -335,11 +341,39 @@ TEST_CASE("a database file with damaged pages is refused with a message that say
         fs::resize_file(path, (size / 2) / 4096 * 4096);
     }
 
-    const auto message = storeErrorOf([&] { openSqliteStore(path); });
+    // After a clean stop the start reads the header only; the check reads every page.
+    auto message = storeErrorOf([&] { openSqliteStore(path)->checkIntegrity(); });
     INFO(message);
     CHECK_THAT(message, Contains(path));
     CHECK_THAT(message, Contains("will not run on a damaged database"));
     CHECK_THAT(message, Contains("restore the latest backup"));
+
+    leaveCrashedSession(path);
+    message = storeErrorOf([&] { openSqliteStore(path); });
+    CHECK_THAT(message, Contains("will not run on a damaged database"));
+    CHECK_THAT(message, Contains("restore the latest backup"));
+}
+
+TEST_CASE("a start after a clean stop does not read every page; a start after a crash does, once") {
+    const std::string path = databaseWithScreenings(12);
+    const auto size = fs::file_size(path);
+    // Damage far from the header: a start that read every page would refuse the file.
+    overwrite(path, std::streamoff(size - 4096 + 8), 64, '\x5a');
+    CHECK(storeErrorOf([&] { openSqliteStore(path); }).empty());
+    leaveCrashedSession(path);
+    CHECK_FALSE(storeErrorOf([&] { openSqliteStore(path); }).empty());
+
+    // A sound file after a crash: checked at that start, which then forgets the crashed session.
+    const std::string sound = databaseWithScreenings(3);
+    leaveCrashedSession(sound);
+    {
+        const auto st = openSqliteStore(sound);
+        CHECK(st->countScreenings() == 3);
+        CHECK_FALSE(fs::exists(sound + ".sessions/4999999999.1"));
+        // While it is open its own session is noted, and removed when it closes.
+        CHECK(std::distance(fs::directory_iterator(sound + ".sessions"), fs::directory_iterator()) == 1);
+    }
+    CHECK(fs::is_empty(sound + ".sessions"));
 }
 
 // [SECTION] submit and queue
