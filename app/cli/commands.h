@@ -100,8 +100,9 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 
 // Retention: deletes record files written more than `olderThan` ("30d") ago that have been exported
-// since, marking each in the store and the audit trail. Exit 0; 1 when a file was kept (tampered
-// or not deletable); 2 on bad input.
+// since, marking each in the store and the audit trail. A file that is not there is reported
+// "missing" and marked nothing. Exit 0; 1 when a file was kept (tampered or not deletable) or
+// missing; 2 on bad input.
 int runPurge(const StoreContext& ctx, const std::string& olderThan, bool dryRun, std::ostream& out, std::ostream& err);
 
 struct KioskRunOptions {

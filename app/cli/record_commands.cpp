@@ -33,6 +33,9 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
                                  "|" + detail->formVersion + " (sha256 " + detail->formSha256.substr(0, 8) +
                                  "…), not the form version given for its record; mrscreen never renders a "
                                  "screening with another form.");
+    // One writer at a time picks the next version, writes its file and registers it: a file found at
+    // that path under the lock was left by a run that stopped before registering it.
+    const record::DirectoryLock lock(config.recordsDir());
     record::RecordInput in;
     in.siteName = config.siteName;
     in.recordId = id;
@@ -49,6 +52,14 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     const std::string path = (std::filesystem::path(config.recordsDir()) /
                               ("screening-" + std::to_string(id) + "-v" + std::to_string(in.version) + ".pdf"))
                                  .string();
+    if (std::error_code ec; std::filesystem::exists(path, ec)) {
+        // Never trusted (nothing vouches for its bytes) and never overwritten: kept aside for whoever
+        // looks into the interruption.
+        const std::string aside = record::setAsideUnregistered(path);
+        err << "mrscreen: " << path << " was never registered in the store (an earlier attempt for screening " << id
+            << " stopped between writing and registering it); moved it to " << aside
+            << " and filed a new version " << in.version << "\n";
+    }
     record::writeFileAtomically(path, signedPdf);
     try {
         store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor, record::recordContentHash(in));
