@@ -783,7 +783,9 @@ VerifyResult verifyPdf(const std::string& bytes) {
     CertStackPtr embedded(CMS_get1_certs(cms.get()));
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
     X509* claimed = nullptr;
-    for (int i = 0; embedded && infos && sk_CMS_SignerInfo_num(infos) > 0 && i < sk_X509_num(embedded.get()); ++i) {
+    for (int i = 0;
+         embedded && infos && sk_CMS_SignerInfo_num(infos) > 0 && i < sk_X509_num(embedded.get());
+         ++i) {
         X509* cert = sk_X509_value(embedded.get(), i);
         if (!claimed && CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(infos, 0), cert) == 0)
             claimed = cert;
@@ -827,7 +829,8 @@ VerifyResult verifyPdf(const std::string& bytes) {
     found.signedAt = isoUtc(signedAt);
 
     if (X509_cmp_time(X509_get0_notBefore(signer), &signedAt) > 0)
-        return failed("the signing certificate was not yet valid at the signing time " + found.signedAt);
+        return failed("the signing certificate was not yet valid at the signing time " +
+                      found.signedAt);
     if (X509_cmp_time(X509_get0_notAfter(signer), &signedAt) < 0)
         return failed("the signing certificate had expired at the signing time " + found.signedAt);
 

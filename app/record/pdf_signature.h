@@ -59,7 +59,7 @@ struct VerifyResult {
     std::string signerSubject; // RFC 2253 subject of the signing certificate, when it was found
     std::string signedAt;      // ISO 8601 UTC, from the CMS signing time (else /M)
     std::time_t signingTime = 0;
-    std::string signerCertificateDer;   // the certificate the signature names, when it was found
+    std::string signerCertificateDer;  // the certificate the signature names, when it was found
     std::vector<std::string> chainDer; // the other certificates embedded in the signature (DER)
 };
 

@@ -47,9 +47,11 @@ std::optional<std::string> caRefusal(const VerifyResult& signature, const std::s
     }
     const CertPtr signer = certificateFromDer(signature.signerCertificateDer);
     CertStackPtr chain(sk_X509_new_null());
-    if (!signer || !chain) return "the signer certificate cannot be read";
+    if (!signer || !chain)
+        return "the signer certificate cannot be read";
     for (const auto& der : signature.chainDer)
-        if (CertPtr cert = certificateFromDer(der); cert && sk_X509_push(chain.get(), cert.get()) > 0)
+        if (CertPtr cert = certificateFromDer(der);
+            cert && sk_X509_push(chain.get(), cert.get()) > 0)
             cert.release();
     StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || !X509_STORE_CTX_init(ctx.get(), store.get(), signer.get(), chain.get())) {
@@ -61,7 +63,8 @@ std::optional<std::string> caRefusal(const VerifyResult& signature, const std::s
     const int chained = X509_verify_cert(ctx.get());
     const int error = X509_STORE_CTX_get_error(ctx.get());
     ERR_clear_error();
-    if (chained == 1) return std::nullopt;
+    if (chained == 1)
+        return std::nullopt;
     return std::string("it does not chain to the trusted CA ") + caPath + " (" +
            X509_verify_cert_error_string(error) + ")";
 }
@@ -76,7 +79,8 @@ std::string certificateFingerprint(const std::string& der) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned int i = 0; i < size; ++i) {
-        if (i) out += ':';
+        if (i)
+            out += ':';
         out += hex[digest[i] >> 4];
         out += hex[digest[i] & 15];
     }
@@ -85,13 +89,16 @@ std::string certificateFingerprint(const std::string& der) {
 
 std::string certificateFileFingerprint(const std::string& pemPath) {
     FilePtr file(std::fopen(pemPath.c_str(), "rb"));
-    if (!file) throw SignatureError("cannot read the certificate " + pemPath);
+    if (!file)
+        throw SignatureError("cannot read the certificate " + pemPath);
     CertPtr cert(PEM_read_X509(file.get(), nullptr, nullptr, nullptr));
     ERR_clear_error();
-    if (!cert) throw SignatureError(pemPath + " holds no PEM certificate");
+    if (!cert)
+        throw SignatureError(pemPath + " holds no PEM certificate");
     unsigned char* der = nullptr;
     const int size = i2d_X509(cert.get(), &der);
-    if (size <= 0) throw SignatureError("cannot encode the certificate " + pemPath);
+    if (size <= 0)
+        throw SignatureError("cannot encode the certificate " + pemPath);
     const std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(size));
     OPENSSL_free(der);
     return certificateFingerprint(bytes);
@@ -100,14 +107,18 @@ std::string certificateFileFingerprint(const std::string& pemPath) {
 std::optional<std::string> normalizeFingerprint(const std::string& text) {
     std::string hex;
     for (const char c : text) {
-        if (c == ':' || c == ' ' || c == '\t') continue;
-        if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+        if (c == ':' || c == ' ' || c == '\t')
+            continue;
+        if (!std::isxdigit(static_cast<unsigned char>(c)))
+            return std::nullopt;
         hex += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
-    if (hex.size() != 64) return std::nullopt;
+    if (hex.size() != 64)
+        return std::nullopt;
     std::string out;
     for (std::size_t i = 0; i < hex.size(); i += 2) {
-        if (i) out += ':';
+        if (i)
+            out += ':';
         out.append(hex, i, 2);
     }
     return out;
@@ -137,7 +148,8 @@ SignerTrust checkSigner(const VerifyResult& signature, const TrustAnchors& ancho
         }
     }
     if (anchors.empty())
-        t.reason = "no trust anchor is configured (neither [site] signer_sha256 nor [site] trusted_ca), so "
+        t.reason = "no trust anchor is configured (neither [site] signer_sha256 nor [site] "
+                   "trusted_ca), so "
                    "any key with any name could have made this signature";
     else if (anchors.pinnedSha256.empty())
         t.reason = *caProblem;

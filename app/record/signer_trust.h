@@ -14,17 +14,18 @@ namespace mrscreen::record {
 
 // What a verifier may trust. Empty: nothing, and every signer is untrusted.
 struct TrustAnchors {
-    std::string trustedCaPath;              // PEM bundle; the signer must chain to it
-    std::vector<std::string> pinnedSha256;  // fingerprints (any spelling fingerprintOf accepts)
-    std::string pinnedFrom;                 // where the pins came from, for messages
+    std::string trustedCaPath;             // PEM bundle; the signer must chain to it
+    std::vector<std::string> pinnedSha256; // fingerprints (any spelling fingerprintOf accepts)
+    std::string pinnedFrom;                // where the pins came from, for messages
     bool empty() const { return trustedCaPath.empty() && pinnedSha256.empty(); }
 };
 
 struct SignerTrust {
     bool trusted = false;
-    std::string fingerprint; // SHA-256 of the signer certificate, "AB:CD:..." (as openssl prints it)
-    std::string anchor;      // when trusted: which anchor vouched for it
-    std::string reason;      // when not: why
+    std::string
+        fingerprint;    // SHA-256 of the signer certificate, "AB:CD:..." (as openssl prints it)
+    std::string anchor; // when trusted: which anchor vouched for it
+    std::string reason; // when not: why
 };
 
 // "AB:CD:..." uppercase with colons, the spelling of `openssl x509 -fingerprint -sha256`.

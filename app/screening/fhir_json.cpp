@@ -84,7 +84,7 @@ json parseDocument(const std::string& text, const std::string& source) {
 }
 
 // A value's JSON type for an error message: the value itself may be a patient's answer.
-static std::string kindOf(const json& v) {
+static std::string typeOf(const json& v) {
     if (v.is_string()) return "text";
     if (v.is_boolean()) return "true or false";
     if (v.is_number()) return "a number";
@@ -93,8 +93,17 @@ static std::string kindOf(const json& v) {
 }
 
 std::optional<Value> parseValue(const std::string& prefix, const std::string& suffix, const json& v,
-                                std::string& error) {
+                                std::string& error, bool quoteValue) {
     const std::string element = prefix + suffix;
+    // What the message calls a value it refuses: the value itself only where it is no patient's.
+    auto kindOf = [&](const json& value) { return quoteValue ? value.dump() : typeOf(value); };
+    auto named = [&](const char* what) {
+        if (!quoteValue) return element + " " + what;
+        // By append: GCC 12 warns falsely (-Wrestrict) on "'" + std::string here.
+        std::string out = "'";
+        out.append(v.get<std::string>()).append("' ").append(what);
+        return out;
+    };
     auto needString = [&](const char* what) {
         if (v.is_string()) return true;
         error = element + " must be a " + what + " text, not " + kindOf(v);
@@ -114,21 +123,22 @@ std::optional<Value> parseValue(const std::string& prefix, const std::string& su
         if (v.is_number_unsigned() && v.get<std::uint64_t>() <= std::uint64_t(INT32_MAX))
             return Value::ofInteger(std::int64_t(v.get<std::uint64_t>()));
         error = element + " must be a whole number from -2147483648 to 2147483647, not " +
-                (v.is_number() ? std::string("a number outside that range or with a fraction") : kindOf(v));
+                (v.is_number() && !quoteValue ? std::string("a number outside that range or with a fraction")
+                                              : kindOf(v));
     } else if (suffix == "Date") {
         if (needString("date")) {
             if (isFhirDate(v.get<std::string>())) return Value::ofDate(v.get<std::string>());
-            error = element + " is not a date (YYYY, YYYY-MM or YYYY-MM-DD)";
+            error = named("is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
         }
     } else if (suffix == "DateTime") {
         if (needString("dateTime")) {
             if (isFhirDateTime(v.get<std::string>())) return Value::ofDateTime(v.get<std::string>());
-            error = element + " is not a dateTime (YYYY-MM-DDThh:mm:ss+zz:zz)";
+            error = named("is not a dateTime (YYYY-MM-DDThh:mm:ss+zz:zz)");
         }
     } else if (suffix == "Time") {
         if (needString("time")) {
             if (isFhirTime(v.get<std::string>())) return Value::ofTime(v.get<std::string>());
-            error = element + " is not a time (hh:mm:ss)";
+            error = named("is not a time (hh:mm:ss)");
         }
     } else if (suffix == "String") {
         if (needString("string")) return Value::ofString(v.get<std::string>());

@@ -21,10 +21,11 @@ inline constexpr int kMaxJsonDepth = 64;
 nlohmann::json parseDocument(const std::string& text, const std::string& source);
 
 // `prefix` is "value" or "answer", `suffix` the type ("Boolean", "Coding", ...). On failure
-// returns nullopt and sets `error` to a sentence naming the element and the problem (the value's
-// JSON type, never the value: it is a patient's answer).
+// returns nullopt and sets `error` to a sentence naming the element and the problem: the value's
+// JSON type, never the value (in a response it is a patient's answer). `quoteValue`: for a form,
+// whose values are its author's, the message quotes the value.
 std::optional<Value> parseValue(const std::string& prefix, const std::string& suffix,
-                                const nlohmann::json& v, std::string& error);
+                                const nlohmann::json& v, std::string& error, bool quoteValue = false);
 
 // Writes the value as "<prefix><Type>": {...} into `out`.
 void writeValue(const Value& value, const std::string& prefix, nlohmann::json& out);

@@ -2,7 +2,7 @@
 // signed records and an intact audit trail; and a database that already holds data is refused
 // and left exactly as it was. Each test works in its own data directory.
 #include "test_support.h"
-#include "cli/openssl_fingerprint.h"
+#include "cli/cli_fixture.h"
 
 #include "cli/commands.h"
 #include "cli/config.h"

@@ -2,6 +2,7 @@
 // another working directory, a record file that went missing, and a file left by a crash between
 // writing a record and registering it.
 #include "test_support.h"
+#include "cli/cli_fixture.h"
 
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -10,9 +11,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -22,25 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path freshDir(const std::string& name) {
-    const auto dir = fs::path(MRSCREEN_TEST_OUTPUT) / "record-files" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path freshDir(const std::string& name) { return test::freshOutputDir("record-files", name); }
 
 // The real binary run in `cwd`, as an operator would from a shell there.
-test::Run inDirectory(const fs::path& cwd, const std::string& args) {
-    const std::string command = "cd '" + cwd.string() + "' && '" + MRSCREEN_BINARY + "' " + args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    test::Run r;
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe)) r.out += buffer;
-    const int status = pclose(pipe);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+test::Run inDirectory(const fs::path& cwd, const std::string& args) { return test::runMrscreen(args, cwd.string()); }
 
 std::string example(const std::string& name) { return test::sourcePath("forms/examples/" + name + ".json"); }
 

@@ -1,7 +1,7 @@
 // The store commands as an operator uses them: import, queue, show, staff, audit verify, and the
 // configuration file. Each test works in its own data directory.
 #include "test_support.h"
-#include "cli/openssl_fingerprint.h"
+#include "cli/cli_fixture.h"
 
 #include "cli/commands.h"
 #include "cli/config.h"

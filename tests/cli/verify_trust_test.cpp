@@ -3,7 +3,7 @@
 // UNTRUSTED SIGNER with its own exit code, and the fingerprints printed are openssl's. Also the
 // site settings around it, and error messages that must not carry a patient's name or answers.
 #include "test_support.h"
-#include "cli/openssl_fingerprint.h"
+#include "cli/cli_fixture.h"
 
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -12,9 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -24,30 +22,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path freshDir(const std::string& name) {
-    const auto dir = fs::path(MRSCREEN_TEST_OUTPUT) / "verify-trust" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path freshDir(const std::string& name) { return test::freshOutputDir("verify-trust", name); }
 
 std::string write(const fs::path& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
     return path.string();
 }
 
-test::Run binary(const std::string& args) {
-    std::string command = MRSCREEN_BINARY; // by append: GCC 12 warns falsely (-Wrestrict) on "'" + string
-    command.insert(0, 1, '\'').append("' ").append(args).append(" 2>&1");
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    test::Run r;
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe)) r.out += buffer;
-    const int status = pclose(pipe);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+test::Run binary(const std::string& args) { return test::runMrscreen(args); }
 
 const char* kSiteConfig = "# Our kiosk\n"
                           "[site]\n"
