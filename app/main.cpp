@@ -97,9 +97,12 @@ int main(int argc, char** argv) {
     auto* recordCmd = app.add_subcommand("record", "Render, sign and file a new record version of a screening");
     recordCmd->add_option("id", recordId, "Screening id")->required();
 
-    std::string verifyFile;
-    auto* verify = app.add_subcommand("verify", "Check the signature of a record PDF");
+    std::string verifyFile, verifySigner;
+    auto* verify = app.add_subcommand(
+        "verify", "Check a record PDF's signature and its signer (exit 0 valid, 1 not valid, 3 untrusted signer)");
     verify->add_option("file", verifyFile, "The PDF")->required();
+    verify->add_option("--signer-sha256", verifySigner,
+                       "Trust only the signer certificate with this SHA-256 fingerprint (instead of the config's anchors)");
 
     std::string backupTo;
     auto* backup = app.add_subcommand("backup", "Write a checked copy of the database");
@@ -134,7 +137,7 @@ int main(int argc, char** argv) {
     if (exportCmd->parsed()) return runExport(ctx, ex, std::cout, std::cerr);
     if (keygen->parsed()) return runKeygen(ctx, keyName, keyDays, std::cout, std::cerr);
     if (recordCmd->parsed()) return runRecord(ctx, recordId, std::cout, std::cerr);
-    if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr);
+    if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr, verifySigner);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (check->parsed()) return runCheck(ctx, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);

@@ -85,19 +85,27 @@ int runExport(const StoreContext& ctx, const ExportOptions& options, std::ostrea
 int runRecord(const StoreContext& ctx, std::int64_t id, std::ostream& out, std::ostream& err);
 
 // Creates the site's self-signed signing key (0600) and certificate where the config says; never
-// overwrites. Exit 0, or 2 with the reason.
+// overwrites. Prints the certificate's SHA-256 fingerprint and pins it in the --config file
+// ([site] signer_sha256), or says which line to add when there is none or it cannot be written.
+// Exit 0, or 2 with the reason.
 int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, std::ostream& out, std::ostream& err);
 
-// Checks a record PDF's signature, its byte-range coverage and its certificate. Exit 0 when valid,
-// 1 with the reason when altered, truncated, appended to or untrusted, 2 when unreadable.
-int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err);
+// Checks a record PDF's signature, its byte-range coverage, its certificate and whether the signer
+// is trusted: pinned ([site] signer_sha256, or `signerSha256` alone when given) or issued under
+// [site] trusted_ca. Always prints the signer certificate's SHA-256 fingerprint. Exit 0 when valid
+// and trusted; 1 when altered, truncated, appended to or not the filed record; kExitUntrustedSigner
+// when intact but signed by a certificate no anchor vouches for; 2 when unreadable or misconfigured.
+inline constexpr int kExitUntrustedSigner = 3;
+int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err,
+              const std::string& signerSha256 = "");
 
 // Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 
 // Retention: deletes record files written more than `olderThan` ("30d") ago that have been exported
-// since, marking each in the store and the audit trail. Exit 0; 1 when a file was kept (tampered
-// or not deletable); 2 on bad input.
+// since, marking each in the store and the audit trail. A file that is not there is reported
+// "missing" and marked nothing. Exit 0; 1 when a file was kept (tampered or not deletable) or
+// missing; 2 on bad input.
 int runPurge(const StoreContext& ctx, const std::string& olderThan, bool dryRun, std::ostream& out, std::ostream& err);
 
 struct KioskRunOptions {

@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "cli/form_files.h"
 
+#include "record/signer_trust.h"
 #include "screening/questionnaire.h"
 
 #include <toml++/toml.h>
@@ -72,8 +73,15 @@ struct Reader {
 
 } // namespace
 
+std::string absoluteDirectory(const std::string& dir) {
+    auto p = std::filesystem::absolute(dir).lexically_normal();
+    if (p.has_relative_path() && p.filename().empty()) p = p.parent_path();
+    return p.string();
+}
+
 KioskConfig loadConfig(const std::string& path) {
     KioskConfig c;
+    c.dataDir = absoluteDirectory(c.dataDir);
     if (path.empty()) return c;
     toml::table root;
     try {
@@ -141,7 +149,8 @@ KioskConfig loadConfig(const std::string& path) {
         if (c.contrastSignerRoles.empty() && roles)
             r.problems.push_back("[workflow] contrast_signer_roles must name at least one role");
     }
-    const auto* site = r.section(root, "site", {"name", "signing_key", "signing_cert", "trusted_ca", "staff_language"});
+    const auto* site = r.section(root, "site", {"name", "signing_key", "signing_cert", "trusted_ca", "staff_language",
+                                                "signer_sha256"});
     r.read(site, "site", "staff_language", c.staffLanguage);
     if (c.staffLanguage.empty() || c.staffLanguage.size() > 8 ||
         c.staffLanguage.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
@@ -150,6 +159,23 @@ KioskConfig loadConfig(const std::string& path) {
     r.read(site, "site", "signing_key", c.signingKey);
     r.read(site, "site", "signing_cert", c.signingCert);
     r.read(site, "site", "trusted_ca", c.trustedCa);
+    if (site && site->contains("signer_sha256")) {
+        // One fingerprint, or a list of them (an old key's records stay verifiable after a new one).
+        const auto& node = *site->get("signer_sha256");
+        std::vector<std::string> pins;
+        if (const auto one = node.value<std::string>()) pins.push_back(*one);
+        if (const auto* list = node.as_array())
+            for (const auto& entry : *list) pins.push_back(entry.value<std::string>().value_or("?"));
+        if (pins.empty() && !node.is_array())
+            r.problems.push_back("[site] signer_sha256 must be a fingerprint such as \"AB:CD:...\" or a list of them");
+        for (const auto& pin : pins) {
+            if (const auto canonical = record::normalizeFingerprint(pin))
+                c.signerSha256.push_back(*canonical);
+            else
+                r.problems.push_back("[site] signer_sha256: '" + pin + "' is not a SHA-256 fingerprint (64 hex digits, "
+                                     "as `openssl x509 -noout -fingerprint -sha256` or `mrscreen keygen` prints it)");
+        }
+    }
     const auto* staff = r.section(root, "staff", {"lockout_attempts", "lockout_minutes"});
     std::int64_t attempts = c.lockoutAttempts, minutes = c.lockoutMinutes;
     r.read(staff, "staff", "lockout_attempts", attempts);
@@ -179,13 +205,14 @@ KioskConfig loadConfig(const std::string& path) {
             l.value = int(v);
     }
     if (!r.problems.empty()) throw screening::InputError(path, r.problems);
+    c.dataDir = absoluteDirectory(c.dataDir);
     return c;
 }
 
 KioskConfig configFor(const StoreContext& ctx) {
     KioskConfig c = loadConfig(ctx.configPath);
     if (!ctx.dataDir.empty()) {
-        c.dataDir = ctx.dataDir;
+        c.dataDir = absoluteDirectory(ctx.dataDir);
         c.database.clear();
     }
     return c;

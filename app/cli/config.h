@@ -16,7 +16,7 @@
 namespace mrscreen::cli {
 
 struct KioskConfig {
-    std::string dataDir = "./var";
+    std::string dataDir = "./var"; // made absolute when loaded: stored record paths must not depend on the cwd
     std::string database; // empty: <dataDir>/mrscreen.db
     std::string form = "forms/mri-safety";
     std::vector<std::string> signerRoles = {"mrso"};
@@ -29,10 +29,13 @@ struct KioskConfig {
     std::string signingKey;  // PEM; empty: <dataDir>/keys/site-key.pem
     std::string signingCert; // PEM; empty: <dataDir>/keys/site-cert.pem
     std::string trustedCa;   // PEM bundle to check record signatures against; empty: none
+    // [site] signer_sha256: the site certificate's SHA-256 fingerprint(s) that `verify` trusts
+    // ("AB:CD:..."), written by `mrscreen keygen`; a list keeps old keys' records verifiable.
+    std::vector<std::string> signerSha256;
     int idleWarningSeconds = 90; // [kiosk]: untouched patient screen -> "Are you still there?"
     int idleResetSeconds = 30;   // then the unsubmitted answers are discarded
     int submittedSeconds = 120;  // the thank-you screen returns to Welcome
-    int staffIdleSeconds = 300;  // staff are signed out
+    int staffIdleSeconds = 120;  // staff are signed out (a site setting: [kiosk] staff_idle_seconds)
     int staffHoldSeconds = 3;    // long press in the top-left corner for staff sign-in
     // [scanner]: the magnet the screened patients are booked on, for the MR Conditional check.
     std::string scannerName = "MR scanner";
@@ -52,7 +55,11 @@ struct KioskConfig {
 };
 
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
+// The data directory comes back absolute (relative to the current directory).
 KioskConfig loadConfig(const std::string& path);
+
+// `dir` made absolute against the current directory, without a trailing separator.
+std::string absoluteDirectory(const std::string& dir);
 
 struct StoreContext;
 // The config a command runs with: the file from --config, with --data-dir (when given) in place of

@@ -1,10 +1,12 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/form_files.h"
+#include "cli/signer_pin.h"
 
 #include "record/atomic_file.h"
 #include "record/pdf_signature.h"
 #include "record/record_pdf.h"
+#include "record/signer_trust.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +33,9 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
                                  "|" + detail->formVersion + " (sha256 " + detail->formSha256.substr(0, 8) +
                                  "…), not the form version given for its record; mrscreen never renders a "
                                  "screening with another form.");
+    // One writer at a time picks the next version, writes its file and registers it: a file found at
+    // that path under the lock was left by a run that stopped before registering it.
+    const record::DirectoryLock lock(config.recordsDir());
     record::RecordInput in;
     in.siteName = config.siteName;
     in.recordId = id;
@@ -47,6 +52,14 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     const std::string path = (std::filesystem::path(config.recordsDir()) /
                               ("screening-" + std::to_string(id) + "-v" + std::to_string(in.version) + ".pdf"))
                                  .string();
+    if (std::error_code ec; std::filesystem::exists(path, ec)) {
+        // Never trusted (nothing vouches for its bytes) and never overwritten: kept aside for whoever
+        // looks into the interruption.
+        const std::string aside = record::setAsideUnregistered(path);
+        err << "mrscreen: " << path << " was never registered in the store (an earlier attempt for screening " << id
+            << " stopped between writing and registering it); moved it to " << aside
+            << " and filed a new version " << in.version << "\n";
+    }
     record::writeFileAtomically(path, signedPdf);
     try {
         store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor, record::recordContentHash(in));
@@ -93,7 +106,7 @@ int runRecord(const StoreContext& ctx, std::int64_t id, std::ostream& out, std::
 int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, std::ostream& out, std::ostream& err) {
     try {
         KioskConfig config = loadConfig(ctx.configPath);
-        if (!ctx.dataDir.empty()) config.dataDir = ctx.dataDir;
+        if (!ctx.dataDir.empty()) config.dataDir = absoluteDirectory(ctx.dataDir);
         if (days < 1 || days > 36500) {
             err << "mrscreen keygen: --days must be 1-36500\n";
             return 2;
@@ -102,9 +115,25 @@ int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, 
         for (const auto& path : {config.signingKeyPath(), config.signingCertPath()})
             std::filesystem::create_directories(std::filesystem::path(path).parent_path());
         record::writeSelfSignedIdentity(config.signingKeyPath(), config.signingCertPath(), cn, days);
+        const std::string fingerprint = record::certificateFileFingerprint(config.signingCertPath());
         out << "Wrote the site signing key " << config.signingKeyPath() << " (mode 0600) and the self-signed "
             << "certificate " << config.signingCertPath() << " for \"" << cn << "\", valid " << days << " days.\n"
+            << "Certificate SHA-256 fingerprint: " << fingerprint << "\n"
             << "Back up both; records signed with them verify only against this certificate.\n";
+        // `verify` trusts a signer only through an anchor; the config is one the kiosk cannot rewrite.
+        const PinResult pin = ctx.configPath.empty() ? PinResult{PinOutcome::NotWritable, "no --config file was given"}
+                                                     : pinSignerInConfig(ctx.configPath, fingerprint);
+        if (pin.outcome == PinOutcome::Written)
+            out << "Pinned it in " << ctx.configPath << ": [site] " << signerPinLine(fingerprint)
+                << "\n'mrscreen verify' trusts records signed with this key, and no other key of the same name.\n";
+        else if (pin.outcome == PinOutcome::AlreadyPinned)
+            out << "It is already pinned in " << ctx.configPath << " ([site] signer_sha256).\n";
+        else
+            out << "Not pinned (" << pin.why << "). Until it is, 'mrscreen verify' reports records signed with it as "
+                << "UNTRUSTED SIGNER. Pin it: add this line to the [site] section of the config file the kiosk runs "
+                << "with (e.g. /etc/mrscreen/mrscreen.toml, as root):\n    " << signerPinLine(fingerprint)
+                << "\nor give it to whoever checks records away from the kiosk: mrscreen verify --signer-sha256 "
+                << fingerprint << " FILE.pdf\n";
         return 0;
     } catch (const std::exception& e) {
         err << "mrscreen keygen: " << e.what() << "\n";
@@ -112,51 +141,105 @@ int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, 
     }
 }
 
-int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err) {
+namespace {
+
+// The record identity its QR code carries, from the PDF's /Subject (inside the signed bytes).
+// libharu writes the Info strings as UTF-16BE hex (<FEFF...>); the identity is plain ASCII.
+struct RecordIdentity {
+    std::int64_t id = 0;
+    int version = 0;
+    std::string contentSha256;
+};
+
+std::optional<RecordIdentity> recordIdentityOf(const std::string& bytes) {
+    std::string identity;
+    if (const auto subject = bytes.find("/Subject <FEFF"); subject != std::string::npos) {
+        for (std::size_t i = subject + 14; i + 3 < bytes.size() && bytes[i] != '>'; i += 4) {
+            const unsigned long unit = std::strtoul(bytes.substr(i, 4).c_str(), nullptr, 16);
+            if (unit == 0 || unit > 0x7E) break;
+            identity += char(unit);
+        }
+    }
+    const auto at = identity.find("mrscreen:record:");
+    RecordIdentity r;
+    char hash[65] = {};
+    if (at == std::string::npos ||
+        std::sscanf(identity.c_str() + at, "mrscreen:record:%lld:v%d:sha256:%64[0-9a-f]",
+                    reinterpret_cast<long long*>(&r.id), &r.version, hash) != 3 ||
+        std::string(hash).size() != 64)
+        return std::nullopt;
+    r.contentSha256 = hash;
+    return r;
+}
+
+// The anchors `verify` trusts: --signer-sha256 alone when given, else the config's.
+record::TrustAnchors anchorsFor(const StoreContext& ctx, const KioskConfig& config, const std::string& signerSha256) {
+    record::TrustAnchors anchors;
+    if (!signerSha256.empty()) {
+        const auto pin = record::normalizeFingerprint(signerSha256);
+        if (!pin)
+            throw screening::InputError("--signer-sha256", {"'" + signerSha256 + "' is not a SHA-256 fingerprint (64 "
+                                                            "hex digits, colons optional, as mrscreen keygen prints it)"});
+        anchors.pinnedSha256 = {*pin};
+        anchors.pinnedFrom = "--signer-sha256";
+        return anchors;
+    }
+    anchors.trustedCaPath = config.trustedCa;
+    anchors.pinnedSha256 = config.signerSha256;
+    anchors.pinnedFrom = "[site] signer_sha256 in " + ctx.configPath;
+    return anchors;
+}
+
+} // namespace
+
+int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err,
+              const std::string& signerSha256) {
     try {
         KioskConfig config = configFor(ctx);
+        const record::TrustAnchors anchors = anchorsFor(ctx, config, signerSha256);
         const std::string bytes = readFile(file);
-        const auto result = record::verifyPdf(bytes, config.trustedCa);
+        const auto result = record::verifyPdf(bytes);
+        const std::string fingerprint =
+            result.signerCertificateDer.empty() ? "" : record::certificateFingerprint(result.signerCertificateDer);
+        const std::string fingerprintLine = fingerprint.empty() ? "" : "  signer certificate SHA-256 " + fingerprint + "\n";
         if (!result.ok) {
-            out << file << ": NOT VALID: " << result.reason << "\n";
+            out << file << ": NOT VALID: " << result.reason << "\n" << fingerprintLine;
             return 1;
         }
-        // The record's identity and content hash, as its QR code carries them (inside the signed bytes).
-        // libharu writes the Info strings as UTF-16BE hex (<FEFF...>); the identity is plain ASCII.
-        std::string identity;
-        if (const auto subject = bytes.find("/Subject <FEFF"); subject != std::string::npos) {
-            for (std::size_t i = subject + 14; i + 3 < bytes.size() && bytes[i] != '>'; i += 4) {
-                const unsigned long unit = std::strtoul(bytes.substr(i, 4).c_str(), nullptr, 16);
-                if (unit == 0 || unit > 0x7E) break;
-                identity += char(unit);
-            }
-        }
-        const std::string tag = "mrscreen:record:";
-        const auto at = identity.find(tag);
-        std::int64_t id = 0;
-        int version = 0;
-        char hash[65] = {};
-        if (at == std::string::npos ||
-            std::sscanf(identity.c_str() + at, "mrscreen:record:%lld:v%d:sha256:%64[0-9a-f]",
-                        reinterpret_cast<long long*>(&id), &version, hash) != 3 ||
-            std::string(hash).size() != 64) {
+        const auto identity = recordIdentityOf(bytes);
+        if (!identity) {
             out << file << ": NOT VALID: it carries no mrscreen record identity (the QR code's text); it was not "
-                << "made by mrscreen, or it was made before records carried one\n";
+                << "made by mrscreen, or it was made before records carried one\n" << fingerprintLine;
             return 1;
+        }
+        const std::string about = "  record " + std::to_string(identity->id) + " version " +
+                                  std::to_string(identity->version) + ", content sha256 " + identity->contentSha256 +
+                                  "\n  signed by " + result.signerSubject + " at " + result.signedAt + "\n" +
+                                  fingerprintLine;
+        const record::SignerTrust trust = record::checkSigner(result, anchors);
+        if (!trust.trusted) {
+            out << file << ": UNTRUSTED SIGNER: the signature is intact, but the signer is not one this site trusts: "
+                << trust.reason << "\n" << about;
+            std::error_code ec;
+            if (std::filesystem::exists(config.signingCertPath(), ec) &&
+                record::certificateFileFingerprint(config.signingCertPath()) == fingerprint)
+                out << "  It is the certificate in " << config.signingCertPath() << ", which is no anchor by itself: "
+                    << "whoever can write the data directory can replace it.\n";
+            out << "  Compare the fingerprint with the one the site published (mrscreen keygen printed it). Only if "
+                << "they are the same: pin it with [site] " << signerPinLine(fingerprint)
+                << " or pass --signer-sha256.\n";
+            return kExitUntrustedSigner;
         }
         std::ostringstream report;
-        report << file << ": signature valid, whole document signed\n"
-            << "  record " << id << " version " << version << ", content sha256 " << hash << "\n"
-            << "  signed by " << result.signerSubject << " at " << result.signedAt << "\n"
-            << (config.trustedCa.empty() ? "  (no trusted CA configured: the signer's identity was not checked "
-                                           "against a CA)\n"
-                                         : "  certificate trusted by " + config.trustedCa + "\n");
+        report << file << ": signature valid, whole document signed\n" << about << "  trusted: " << trust.anchor << "\n";
         // Against the store, when this machine has it: the file must be the one that was filed.
         if (!std::filesystem::exists(config.databasePath())) {
             out << report.str() << "  (no database at " << config.databasePath()
                 << ": not compared with the filed record)\n";
             return 0;
         }
+        const std::int64_t id = identity->id;
+        const int version = identity->version;
         const auto store = openStore(config);
         const auto filed = store->record(id, version);
         if (!filed) {
@@ -164,7 +247,7 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
                 << " (a record from another site, or one that was never filed)\n";
             return 1;
         }
-        if (!filed->contentSha256.empty() && filed->contentSha256 != hash) {
+        if (!filed->contentSha256.empty() && filed->contentSha256 != identity->contentSha256) {
             out << file << ": NOT VALID: its QR content hash differs from the one filed for record " << id
                 << " version " << version << "\n";
             return 1;

@@ -170,7 +170,12 @@ int runImport(const StoreContext& ctx, const ImportOptions& o, std::ostream& out
         if (!a.valid()) {
             err << "mrscreen import: " << o.response << " was not stored: it has " << a.errors.size()
                 << " validation error(s)\n";
-            for (const auto& e : a.errors) err << "  " << padded(e.linkId, 28) << e.message << "\n";
+            // linkIds and codes, never an answer (an impossible date's message quotes it): this goes to logs.
+            for (const auto& e : a.errors)
+                err << "  " << padded(e.linkId, 28) << padded(e.code, 22)
+                    << (e.code == "invalid-date" ? validationMessage(e.code, "en", {{"value", "The date given"}})
+                                                 : e.message)
+                    << "\n";
             return 1;
         }
         const std::int64_t id = sub.id;
@@ -489,37 +494,52 @@ int runPurge(const StoreContext& ctx, const std::string& olderThan, bool dryRun,
         const auto store = openStore(config);
         const std::string before = store::addSeconds(store::nowUtc(), -static_cast<long long>(days) * 86400);
         const auto candidates = store->purgeCandidates(before);
-        int purged = 0, kept = 0;
+        int purged = 0, kept = 0, missing = 0;
         for (const auto& c : candidates) {
+            // Records filed by older versions may name a path relative to wherever mrscreen ran then:
+            // such a file is looked for in this data directory's records folder, by its name.
+            const std::filesystem::path filed(c.path);
+            const std::string path = filed.is_absolute()
+                                         ? c.path
+                                         : (std::filesystem::path(config.recordsDir()) / filed.filename()).string();
             std::error_code ec;
-            if (std::filesystem::exists(c.path, ec)) {
-                // A file that is not the one filed is evidence of tampering: never delete it.
-                if (store::sha256Hex(readFile(c.path)) != c.sha256) {
-                    err << "mrscreen purge: kept " << c.path << ": it does not match the checksum filed for screening "
-                        << c.id << " version " << c.version << "; keep it as evidence and report it\n";
-                    ++kept;
-                    continue;
-                }
+            // Not there: nothing is deleted, so nothing is marked purged. It stays a candidate and is
+            // reported on every run until someone finds out where it went.
+            if (!std::filesystem::is_regular_file(path, ec)) {
+                err << "mrscreen purge: missing " << path << " (screening " << c.id << ", version " << c.version
+                    << "): the file is not there, so it was not purged and stays on the list; find out who moved or "
+                    << "deleted it (the data directory is " << config.dataDir << ")\n";
+                ++missing;
+                continue;
+            }
+            // A file that is not the one filed is evidence of tampering: never delete it.
+            if (store::sha256Hex(readFile(path)) != c.sha256) {
+                err << "mrscreen purge: kept " << path << ": it does not match the checksum filed for screening "
+                    << c.id << " version " << c.version << "; keep it as evidence and report it\n";
+                ++kept;
+                continue;
             }
             if (dryRun) {
-                out << "would purge " << c.path << " (screening " << c.id << ", version " << c.version << ", written "
+                out << "would purge " << path << " (screening " << c.id << ", version " << c.version << ", written "
                     << c.createdAt << ")\n";
                 continue;
             }
-            std::filesystem::remove(c.path, ec);
-            if (ec) {
-                err << "mrscreen purge: could not delete " << c.path << ": " << ec.message() << "\n";
+            if (!std::filesystem::remove(path, ec) || ec) {
+                err << "mrscreen purge: could not delete " << path << ": "
+                    << (ec ? ec.message() : std::string("it was gone before it could be deleted")) << "\n";
                 ++kept;
                 continue;
             }
             store->markPurged(c.id, c.version, operatorActor());
+            out << "purged " << path << " (screening " << c.id << ", version " << c.version << ")\n";
             ++purged;
         }
         if (!dryRun)
             out << "Purged " << purged << " exported record file(s) older than " << days << " day(s)"
-                << (kept ? "; kept " + std::to_string(kept) + " (see above)" : std::string()) << ". The audit trail "
-                << "records each one; 'mrscreen audit verify' still checks every link.\n";
-        return kept ? 1 : 0;
+                << (kept ? "; kept " + std::to_string(kept) + " (see above)" : std::string())
+                << (missing ? "; " + std::to_string(missing) + " missing, not purged (see above)" : std::string())
+                << ". The audit trail records each one purged; 'mrscreen audit verify' still checks every link.\n";
+        return kept || missing ? 1 : 0;
     });
 }
 

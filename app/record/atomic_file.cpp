@@ -4,7 +4,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <ctime>
 #include <stdexcept>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace mrscreen::record {
@@ -56,6 +58,47 @@ void writeFileAtomically(const std::string& path, const std::string& bytes) {
         ::fsync(dirFd);
         ::close(dirFd);
     }
+}
+
+DirectoryLock::DirectoryLock(const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) throw systemError("cannot open the records directory", dir);
+    while (::flock(fd_, LOCK_EX) != 0) {
+        if (errno == EINTR) continue;
+        const auto error = systemError("cannot lock the records directory", dir);
+        ::close(fd_);
+        throw error;
+    }
+}
+
+DirectoryLock::~DirectoryLock() {
+    if (fd_ >= 0) ::close(fd_); // closing releases the lock
+}
+
+std::string setAsideUnregistered(const std::string& path) {
+    const fs::path target(path);
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    const fs::path stem = target.parent_path() / target.stem();
+    for (int n = 0; n < 100; ++n) {
+        // Built by append: GCC 12 warns falsely (-Wrestrict) on the same as one + chain.
+        std::string aside = stem.string();
+        aside.append(".unregistered-").append(stamp);
+        if (n) aside.append("-").append(std::to_string(n));
+        aside.append(target.extension().string());
+        // link() refuses an existing name: nothing is ever overwritten, not even an earlier one set aside.
+        if (::link(path.c_str(), aside.c_str()) == 0) {
+            if (::unlink(path.c_str()) != 0) throw systemError("cannot move aside the unregistered file", path);
+            return aside;
+        }
+        if (errno != EEXIST) throw systemError("cannot move aside the unregistered file", path);
+    }
+    throw std::runtime_error("cannot move aside the unregistered file " + path + ": too many set aside already");
 }
 
 } // namespace mrscreen::record

@@ -54,8 +54,6 @@ void freeCerts(STACK_OF(X509) * certs) {
 }
 using BioPtr = Owned<BIO, freeBio>;
 using CmsPtr = Owned<CMS_ContentInfo, CMS_ContentInfo_free>;
-using StorePtr = Owned<X509_STORE, X509_STORE_free>;
-using StoreCtxPtr = Owned<X509_STORE_CTX, X509_STORE_CTX_free>;
 using CertStackPtr = Owned<STACK_OF(X509), freeCerts>;
 using CertPtr = Owned<X509, X509_free>;
 using KeyPtr = Owned<EVP_PKEY, EVP_PKEY_free>;
@@ -653,8 +651,20 @@ std::string signPdf(const std::string& pdfBytes, const SigningIdentity& id,
 
 namespace {
 
-VerifyResult failure(std::string reason, std::string subject = "", std::string signedAt = "") {
-    return VerifyResult{false, std::move(reason), std::move(subject), std::move(signedAt)};
+VerifyResult failure(std::string reason) {
+    VerifyResult result;
+    result.reason = std::move(reason);
+    return result;
+}
+
+std::string derOf(X509* cert) {
+    unsigned char* der = nullptr;
+    const int size = i2d_X509(cert, &der);
+    if (size <= 0)
+        return {};
+    std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(size));
+    OPENSSL_free(der);
+    return out;
 }
 
 int hexValue(char c) {
@@ -709,7 +719,7 @@ bool signingCertificateMatches(CMS_ContentInfo* cms, X509* signer) {
 
 } // namespace
 
-VerifyResult verifyPdf(const std::string& bytes, const std::string& trustedCaPath) {
+VerifyResult verifyPdf(const std::string& bytes) {
     const std::size_t at = bytes.rfind("/ByteRange");
     if (at == std::string::npos)
         return failure("no signature found (the file has no /ByteRange)");
@@ -767,63 +777,66 @@ VerifyResult verifyPdf(const std::string& bytes, const std::string& trustedCaPat
         return failure("the signature's /Contents is not a readable CMS signature (damaged)");
     }
 
+    // The signer's certificate is named before the signature is checked, so even a record whose
+    // bytes were altered says which certificate it claims (its fingerprint).
+    VerifyResult found;
+    CertStackPtr embedded(CMS_get1_certs(cms.get()));
+    STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
+    X509* claimed = nullptr;
+    for (int i = 0;
+         embedded && infos && sk_CMS_SignerInfo_num(infos) > 0 && i < sk_X509_num(embedded.get());
+         ++i) {
+        X509* cert = sk_X509_value(embedded.get(), i);
+        if (!claimed && CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(infos, 0), cert) == 0)
+            claimed = cert;
+        else
+            found.chainDer.push_back(derOf(cert));
+    }
+    if (claimed) {
+        found.signerCertificateDer = derOf(claimed);
+        found.signerSubject = subjectOf(claimed);
+    }
+    if (embedded)
+        sk_X509_pop_free(embedded.release(), X509_free);
+    auto failed = [&found](std::string reason) {
+        found.ok = false;
+        found.reason = std::move(reason);
+        return found;
+    };
+
     std::string signedBytes = bytes.substr(0, gapFrom);
     signedBytes.append(bytes, gapTo);
     BioPtr content = memoryBio(signedBytes);
     if (!CMS_verify(cms.get(), nullptr, nullptr, content.get(), nullptr,
                     CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY)) {
         const std::string detail = takeOpenSslErrors();
-        return failure(
-            "the signature does not match the document: the signed bytes were altered (" + detail +
-            ")");
+        return failed("the signature does not match the document: the signed bytes were altered (" +
+                      detail + ")");
     }
     CertStackPtr signers(CMS_get0_signers(cms.get()));
     if (!signers || sk_X509_num(signers.get()) < 1)
-        return failure("the signature names no signing certificate");
+        return failed("the signature names no signing certificate");
     X509* signer = sk_X509_value(signers.get(), 0);
-    const std::string subject = subjectOf(signer);
+    found.signerCertificateDer = derOf(signer);
+    found.signerSubject = subjectOf(signer);
     if (!signingCertificateMatches(cms.get(), signer))
-        return failure("the certificate embedded in the signature was altered or swapped (its hash "
-                       "does not match the "
-                       "signed signing-certificate-v2 attribute)",
-                       subject);
+        return failed("the certificate embedded in the signature was altered or swapped (its hash "
+                      "does not match the signed signing-certificate-v2 attribute)");
     std::time_t signedAt = std::time(nullptr);
     if (const auto when = cmsSigningTime(cms.get()))
         signedAt = *when;
-    const std::string signedAtText = isoUtc(signedAt);
+    found.signingTime = signedAt;
+    found.signedAt = isoUtc(signedAt);
 
     if (X509_cmp_time(X509_get0_notBefore(signer), &signedAt) > 0)
-        return failure("the signing certificate was not yet valid at the signing time " +
-                           signedAtText,
-                       subject, signedAtText);
+        return failed("the signing certificate was not yet valid at the signing time " +
+                      found.signedAt);
     if (X509_cmp_time(X509_get0_notAfter(signer), &signedAt) < 0)
-        return failure("the signing certificate had expired at the signing time " + signedAtText,
-                       subject, signedAtText);
+        return failed("the signing certificate had expired at the signing time " + found.signedAt);
 
-    if (!trustedCaPath.empty()) {
-        StorePtr store(X509_STORE_new());
-        if (!store || !X509_STORE_load_file(store.get(), trustedCaPath.c_str())) {
-            const std::string detail = takeOpenSslErrors();
-            return failure("cannot read the trusted CA file " + trustedCaPath + " (" + detail + ")",
-                           subject, signedAtText);
-        }
-        CertStackPtr embedded(CMS_get1_certs(cms.get()));
-        StoreCtxPtr ctx(X509_STORE_CTX_new());
-        X509_STORE_CTX_init(ctx.get(), store.get(), signer, embedded.get());
-        X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_ANY);
-        X509_STORE_CTX_set_time(ctx.get(), 0, signedAt); // records outlive certificates
-        const int chained = X509_verify_cert(ctx.get());
-        const int error = X509_STORE_CTX_get_error(ctx.get());
-        if (embedded)
-            sk_X509_pop_free(embedded.release(), X509_free);
-        if (chained != 1) {
-            ERR_clear_error();
-            return failure("the signing certificate is not trusted by " + trustedCaPath + ": " +
-                               X509_verify_cert_error_string(error),
-                           subject, signedAtText);
-        }
-    }
-    return VerifyResult{true, "signature valid", subject, signedAtText};
+    found.ok = true;
+    found.reason = "signature valid";
+    return found;
 }
 
 // [SECTION] identities

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -57,12 +58,15 @@ struct VerifyResult {
     std::string reason;        // why it failed, or "signature valid" when ok
     std::string signerSubject; // RFC 2253 subject of the signing certificate, when it was found
     std::string signedAt;      // ISO 8601 UTC, from the CMS signing time (else /M)
+    std::time_t signingTime = 0;
+    std::string signerCertificateDer;  // the certificate the signature names, when it was found
+    std::vector<std::string> chainDer; // the other certificates embedded in the signature (DER)
 };
 
 // Checks the last signature: its byte range covers the whole file except its own /Contents, the
-// CMS signature matches those bytes, and the certificate was valid when signing. With a CA file,
-// the certificate must also chain to a certificate in it.
-VerifyResult verifyPdf(const std::string& bytes, const std::string& trustedCaPath = "");
+// CMS signature matches those bytes, and the certificate was valid when signing. Whether the signer
+// is one to trust is record/signer_trust.h's question, not this one's.
+VerifyResult verifyPdf(const std::string& bytes);
 
 // For `mrscreen keygen`: an EC P-256 key (file mode 0600) and a self-signed X.509 v3 certificate
 // for digital signatures, valid for `days`. Refuses to overwrite either file.

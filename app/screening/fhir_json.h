@@ -15,15 +15,17 @@ namespace mrscreen::screening::fhirjson {
 // response or rules file, far short of what would exhaust the stack of code that walks it.
 inline constexpr int kMaxJsonDepth = 64;
 
-// Parses an input document, refusing one nested deeper than kMaxJsonDepth while it is read (an
-// InputError naming `source`); text that is not JSON throws nlohmann::json::parse_error as
-// json::parse does.
+// Parses an input document, refusing one nested deeper than kMaxJsonDepth while it is read. Text
+// that is not JSON is an InputError naming `source`, the line, column and kind of error, and never
+// the text there (in a response, that text may be a patient's name or answer).
 nlohmann::json parseDocument(const std::string& text, const std::string& source);
 
 // `prefix` is "value" or "answer", `suffix` the type ("Boolean", "Coding", ...). On failure
-// returns nullopt and sets `error` to a sentence naming the element and the problem.
+// returns nullopt and sets `error` to a sentence naming the element and the problem: the value's
+// JSON type, never the value (in a response it is a patient's answer). `quoteValue`: for a form,
+// whose values are its author's, the message quotes the value.
 std::optional<Value> parseValue(const std::string& prefix, const std::string& suffix,
-                                const nlohmann::json& v, std::string& error);
+                                const nlohmann::json& v, std::string& error, bool quoteValue = false);
 
 // Writes the value as "<prefix><Type>": {...} into `out`.
 void writeValue(const Value& value, const std::string& prefix, nlohmann::json& out);

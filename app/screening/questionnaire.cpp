@@ -463,7 +463,7 @@ private:
                 return std::nullopt;
             }
             std::string err;
-            found = fhirjson::parseValue(prefix, key.substr(prefix.size()), v, err);
+            found = fhirjson::parseValue(prefix, key.substr(prefix.size()), v, err, true); // the author's value
             if (!found) {
                 problem(linkId, what + ": " + err);
                 return std::nullopt;

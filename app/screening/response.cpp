@@ -17,12 +17,7 @@ public:
     explicit ResponseReader(std::string source) : source_(std::move(source)) {}
 
     Response read(const std::string& text) {
-        json doc;
-        try {
-            doc = fhirjson::parseDocument(text, source_);
-        } catch (const json::parse_error& e) {
-            throw InputError(source_, {std::string("is not valid JSON: ") + e.what()});
-        }
+        const json doc = fhirjson::parseDocument(text, source_); // its errors name positions, never text
         if (!doc.is_object() || doc.value("resourceType", "") != "QuestionnaireResponse")
             throw InputError(source_, {"is not a FHIR QuestionnaireResponse (resourceType must "
                                        "be \"QuestionnaireResponse\")"});

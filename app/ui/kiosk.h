@@ -34,7 +34,7 @@ struct KioskOptions {
     int idleWarningSeconds = 90; // no touch on a patient screen: "Are you still there?"
     int idleResetSeconds = 30;   // then, without an answer: discard the answers, back to Welcome
     int submittedSeconds = 120;  // the thank-you screen returns to Welcome after this long untouched
-    int staffIdleSeconds = 300;  // a signed-in staff member is signed out after this long untouched
+    int staffIdleSeconds = 120;  // a signed-in staff member is signed out after this long untouched
     float staffHoldSeconds = 3;  // long press in the top-left corner opens staff sign-in
 };
 

@@ -2,6 +2,7 @@
 // signed records and an intact audit trail; and a database that already holds data is refused
 // and left exactly as it was. Each test works in its own data directory.
 #include "test_support.h"
+#include "cli/cli_fixture.h"
 
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -239,6 +240,7 @@ TEST_CASE("every decided screening has a signed record on disk, and the audit ch
     const auto ctx = freshContext("records");
     REQUIRE(demo(ctx).code == 0);
     const auto st = cli::openStore(configOf(ctx));
+    const std::string pin = test::fingerprintOf(configOf(ctx).signingCertPath());
     int decided = 0;
     for (const auto& [id, d] : allScreenings(*st)) {
         if (!screening::isDecided(d.summary.state) && d.summary.state != ScreeningState::Amended)
@@ -250,8 +252,9 @@ TEST_CASE("every decided screening has a signed record on disk, and the audit ch
         CHECK(rec->version >= 2); // one at submission, one after the decision
         REQUIRE(fs::exists(rec->path));
         CHECK(store::sha256Hex(test::slurp(rec->path)) == rec->sha256);
+        // The demo's own key is pinned by no config: verify trusts it by its fingerprint.
         const auto verify = capture([&](std::ostream& out, std::ostream& err) {
-            return cli::runVerify(ctx, rec->path, out, err);
+            return cli::runVerify(ctx, rec->path, out, err, pin);
         });
         CHECK(verify.code == 0);
     }

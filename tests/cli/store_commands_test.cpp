@@ -1,6 +1,7 @@
 // The store commands as an operator uses them: import, queue, show, staff, audit verify, and the
 // configuration file. Each test works in its own data directory.
 #include "test_support.h"
+#include "cli/cli_fixture.h"
 
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -249,7 +250,9 @@ TEST_CASE("export writes a FHIR R4 Bundle with the response, audits it, and neve
 }
 
 TEST_CASE("with a site key, import files a signed record that export copies out and verify accepts") {
-    const auto ctx = freshContext("signed-record");
+    auto ctx = freshContext("signed-record");
+    // keygen pins the new certificate in this config; verify trusts only that one.
+    ctx.configPath = scratchFile("signed-record.toml", "[form]\npath = \"" + test::sourcePath("forms/mri-safety") + "\"\n");
     auto r = capture([&](std::ostream& os, std::ostream& es) { return cli::runKeygen(ctx, "Test MRI", 30, os, es); });
     REQUIRE(r.code == 0);
     const auto key = std::filesystem::path(ctx.dataDir) / "keys" / "site-key.pem";
@@ -271,23 +274,33 @@ TEST_CASE("with a site key, import files a signed record that export copies out 
     CHECK(r.code == 0);
     CHECK_THAT(r.out, Contains("signature valid, whole document signed"));
     CHECK_THAT(r.out, Contains("record " + std::to_string(o.id) + " version 1, content sha256 "));
+    CHECK_THAT(r.out, Contains("trusted: its fingerprint is pinned"));
     CHECK_THAT(r.out, Contains("matches the filed record"));
 
-    // A validly signed record of the same number from another store is not this store's record.
+    // A validly signed record of the same number from another site, whose key bears the same name:
+    // not a signer this site trusts.
     const auto other = freshContext("signed-record-elsewhere");
     REQUIRE(capture([&](std::ostream& os, std::ostream& es) { return cli::runKeygen(other, "Test MRI", 30, os, es); }).code == 0);
     const auto elsewhere = import(other, example("pacemaker"));
     REQUIRE(elsewhere.code == 0);
     const std::string foreign = json::parse(elsewhere.out)["record"].get<std::string>();
     r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(ctx, foreign, os, es); });
+    CHECK(r.code == cli::kExitUntrustedSigner);
+    CHECK_THAT(r.out, Contains("UNTRUSTED SIGNER"));
+    // Trusted by its own fingerprint, it is still not this store's record 1.
+    const auto theirs = std::filesystem::path(other.dataDir) / "keys" / "site-cert.pem";
+    const std::string theirPin = test::fingerprintOf(theirs.string());
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(ctx, foreign, os, es, theirPin); });
     CHECK(r.code == 1);
     CHECK_THAT(r.out, Contains("NOT VALID: its QR content hash differs from the one filed for record 1 version 1"));
-    // Away from any store, the signature and the record identity are still checked.
+    // Away from any store, the signature, the signer and the record identity are still checked.
     auto nowhere = ctx;
     nowhere.dataDir = (std::filesystem::path(ctx.dataDir) / "no-such-store").string();
-    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(nowhere, foreign, os, es); });
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(nowhere, o.pdf, os, es); });
     CHECK(r.code == 0);
     CHECK_THAT(r.out, Contains("not compared with the filed record"));
+    r = capture([&](std::ostream& os, std::ostream& es) { return cli::runVerify(nowhere, foreign, os, es); });
+    CHECK(r.code == cli::kExitUntrustedSigner);
     CHECK_FALSE(std::filesystem::exists(nowhere.dataDir));
 
     // One changed byte in the signed content: verify names the failure and exits 1.

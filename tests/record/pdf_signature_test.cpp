@@ -2,6 +2,7 @@
 // and verifyPdf; then flipped, truncated and appended to, each of which both checkers must reject.
 // Also keygen (mode 0600, never overwrites) and loading keys that are missing, wrong or mismatched.
 #include "record/pdf_signature.h"
+#include "record/signer_trust.h"
 
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,8 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <cctype>
+#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -175,18 +178,79 @@ TEST_CASE("verifyPdf accepts a signed record and names the signer") {
     CHECK(result.signedAt.size() == 20);
 }
 
-TEST_CASE("verifyPdf accepts the signer when the trusted CA file holds its certificate") {
-    const VerifyResult result = verifyPdf(signedRecord(), siteIdentity().cert.string());
-    INFO(result.reason);
-    CHECK(result.ok);
+// [SECTION] whom to trust (record/signer_trust.h)
+
+TEST_CASE("verifyPdf gives the signer certificate, whose fingerprint is the one openssl prints") {
+    const VerifyResult result = verifyPdf(signedRecord());
+    REQUIRE(result.ok);
+    const CommandResult openssl =
+        run("openssl x509 -noout -fingerprint -sha256 -in '" + siteIdentity().cert.string() + "'");
+    REQUIRE(openssl.status == 0);
+    const std::string expected = openssl.output.substr(openssl.output.find('=') + 1, 95);
+    CHECK(certificateFingerprint(result.signerCertificateDer) == expected);
+    CHECK(certificateFileFingerprint(siteIdentity().cert.string()) == expected);
 }
 
-TEST_CASE("verifyPdf rejects a signer that the trusted CA file does not hold") {
-    const Identity other{freshPath("other.key"), freshPath("other.crt")};
-    writeSelfSignedIdentity(other.key.string(), other.cert.string(), "Some Other Site", 30);
-    const VerifyResult result = verifyPdf(signedRecord(), other.cert.string());
-    CHECK_FALSE(result.ok);
-    CHECK_THAT(result.reason, Contains("not trusted by"));
+TEST_CASE("a signer is trusted when its fingerprint is pinned, in any spelling people copy") {
+    const VerifyResult result = verifyPdf(signedRecord());
+    REQUIRE(result.ok);
+    const std::string pin = certificateFileFingerprint(siteIdentity().cert.string());
+    std::string lower;
+    for (char c : pin)
+        if (c != ':')
+            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const std::string& spelling : {pin, lower}) {
+        const SignerTrust trust = checkSigner(result, TrustAnchors{"", {spelling}, "test"});
+        CHECK(trust.trusted);
+        CHECK(trust.fingerprint == pin);
+    }
+}
+
+TEST_CASE("a record signed by another self-signed key with the same name is not trusted") {
+    const Identity impostor{freshPath("impostor.key"), freshPath("impostor.crt")};
+    writeSelfSignedIdentity(impostor.key.string(), impostor.cert.string(), "St. Example MRI Unit", 3650);
+    const SigningIdentity id = loadSigningIdentity(impostor.key.string(), impostor.cert.string());
+    const VerifyResult result = verifyPdf(signPdf(smallRecordPdf(), id, recordInfo()));
+    REQUIRE(result.ok); // intact: the signature alone cannot tell
+    CHECK(result.signerSubject == verifyPdf(signedRecord()).signerSubject);
+    const std::string sitePin = certificateFileFingerprint(siteIdentity().cert.string());
+    const SignerTrust pinned = checkSigner(result, TrustAnchors{"", {sitePin}, "the config"});
+    CHECK_FALSE(pinned.trusted);
+    CHECK(pinned.fingerprint == certificateFileFingerprint(impostor.cert.string()));
+    CHECK_THAT(pinned.reason, Contains("not the pinned one"));
+    const SignerTrust ca = checkSigner(result, TrustAnchors{siteIdentity().cert.string(), {}, ""});
+    CHECK_FALSE(ca.trusted);
+    CHECK_THAT(ca.reason, Contains("does not chain to the trusted CA"));
+    const SignerTrust none = checkSigner(result, TrustAnchors{});
+    CHECK_FALSE(none.trusted);
+    CHECK_THAT(none.reason, Contains("no trust anchor is configured"));
+}
+
+TEST_CASE("a signer is trusted when it chains to the trusted CA file") {
+    const VerifyResult result = verifyPdf(signedRecord());
+    REQUIRE(result.ok);
+    const SignerTrust trust = checkSigner(result, TrustAnchors{siteIdentity().cert.string(), {}, ""});
+    INFO(trust.reason);
+    CHECK(trust.trusted);
+    CHECK_THAT(trust.anchor, Contains("trusted CA"));
+}
+
+TEST_CASE("an unreadable trusted CA file is a configuration error, not a verdict") {
+    const VerifyResult result = verifyPdf(signedRecord());
+    const fs::path missing = freshPath("no-such-ca.pem");
+    CHECK_THAT(signatureErrorOf([&] { checkSigner(result, TrustAnchors{missing.string(), {}, ""}); }),
+               Contains("cannot read the trusted CA file"));
+}
+
+TEST_CASE("only 64 hex digits make a fingerprint") {
+    const auto canonical = normalizeFingerprint(std::string(64, 'a'));
+    REQUIRE(canonical);
+    CHECK(canonical->size() == 95);
+    CHECK(canonical->substr(0, 6) == "AA:AA:");
+    CHECK_FALSE(normalizeFingerprint(std::string(62, 'a')));
+    CHECK_FALSE(normalizeFingerprint(std::string(66, 'a')));
+    CHECK_FALSE(normalizeFingerprint(std::string(63, 'a') + "g"));
+    CHECK_FALSE(normalizeFingerprint(""));
 }
 
 TEST_CASE("a PDF with a cross-reference stream is refused with a clear reason") {

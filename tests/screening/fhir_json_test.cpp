@@ -43,8 +43,12 @@ TEST_CASE("a document nested 64 levels deep is read, and one level more is refus
                Contains("nested more than 64"));
 }
 
-TEST_CASE("text that is not JSON is still reported as a JSON syntax error") {
-    CHECK_THROWS_AS(fhirjson::parseDocument("{\"a\": [1, 2", "broken.json"), nlohmann::json::parse_error);
+TEST_CASE("text that is not JSON is reported as a JSON syntax error with its line and column, not its text") {
+    const std::string message =
+        test::inputErrorOf([] { fhirjson::parseDocument("{\"a\": [1, 2,\n \"Zyxwvutsson\" 3", "broken.json"); });
+    CHECK_THAT(message, Contains("broken.json: is not valid JSON"));
+    CHECK_THAT(message, Contains("line 2, column"));
+    CHECK(message.find("Zyxwvut") == std::string::npos);
 }
 
 TEST_CASE("a response with an answer nested 100,000 levels deep is refused, not recursed into") {

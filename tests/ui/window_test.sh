@@ -523,7 +523,8 @@ say "Xvfb on $DISPLAY (${WIDTH}x${HEIGHT}x24)"
 # --- 1. windowed: a whole visit -------------------------------------------------------------------
 printf '[kiosk]\nidle_warning_seconds = %d\nidle_reset_seconds = %d\n' "$IDLE_WARNING" "$IDLE_RESET" \
     >"$OUT/kiosk.toml"
-"$BIN" keygen --data-dir "$OUT/windowed-data" >"$OUT/keygen.out" 2>&1 ||
+# keygen pins the new certificate in kiosk.toml: verify trusts records signed with it.
+"$BIN" keygen --config "$OUT/kiosk.toml" --data-dir "$OUT/windowed-data" >"$OUT/keygen.out" 2>&1 ||
     { cat "$OUT/keygen.out" >&2; fail "mrscreen keygen failed"; }
 start_kiosk windowed --windowed "${WIDTH}x${HEIGHT}" --config "$OUT/kiosk.toml"
 wait_for_line '^[0-9.]+ screen=welcome language=en$' "Welcome is shown"
@@ -677,7 +678,7 @@ record="$(grep -E -m 1 ' submitted id=1 record=' "$LOG")"
 record="${record#* record=}"
 [[ -s "$record" ]] || fail "the record $record does not exist"
 [[ "$(head -c 5 "$record")" == "%PDF-" ]] || fail "the record $record is not a PDF"
-"$BIN" --data-dir "$DATA" verify "$record" >"$OUT/verify.out" 2>&1 ||
+"$BIN" --config "$OUT/kiosk.toml" --data-dir "$DATA" verify "$record" >"$OUT/verify.out" 2>&1 ||
     { cat "$OUT/verify.out" >&2; fail "the record does not verify (mrscreen verify, against this data dir)"; }
 grep -q 'signature valid' "$OUT/verify.out" || fail "the record's signature is not valid: $(cat "$OUT/verify.out")"
 say "ok: the record $record is a PDF with a valid signature"
