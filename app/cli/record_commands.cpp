@@ -39,6 +39,7 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     in.form = &version; // the record computes the eGFR itself, with store::assessStored
     in.staffLanguage = config.staffLanguage;
     in.scanner = config.scanner();
+    in.auditHead = store.auditHead(); // the history this record vouches for
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;
     info.name = config.siteName;
@@ -112,6 +113,14 @@ int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, 
     }
 }
 
+// What `verify` says about the audit head a record carries (record_pdf.h, recordAuditHead).
+static std::string auditHeadLine(const std::string& pdf) {
+    const auto head = record::recordAuditHead(pdf);
+    if (!head) return "  (no audit head: made before records carried one)\n";
+    return "  audit head at signing: row " + std::to_string(head->seq) + ", sha256 " + head->hash +
+           " ('mrscreen audit verify --record FILE' checks it is still in the trail)\n";
+}
+
 int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err) {
     try {
         KioskConfig config = configFor(ctx);
@@ -148,6 +157,7 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
         report << file << ": signature valid, whole document signed\n"
             << "  record " << id << " version " << version << ", content sha256 " << hash << "\n"
             << "  signed by " << result.signerSubject << " at " << result.signedAt << "\n"
+            << auditHeadLine(bytes)
             << (config.trustedCa.empty() ? "  (no trusted CA configured: the signer's identity was not checked "
                                            "against a CA)\n"
                                          : "  certificate trusted by " + config.trustedCa + "\n");
