@@ -12,7 +12,7 @@ std::string anchorMessage(const std::string& site, const AuditHead& head) {
         if (u < 0x20 || u == 0x7F)
             quoted += '?';
         else if (c == '"' || c == '\\')
-            quoted += std::string("\\") + c;
+            quoted.append(1, '\\').append(1, c);
         else
             quoted += c;
     }

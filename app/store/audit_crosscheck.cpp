@@ -65,12 +65,12 @@ struct Replay {
 
     void screeningEvent(const AuditEvent& e, std::int64_t id, const json& d) {
         const std::string to = e.action.substr(std::string("screening.").size());
-        const auto state = screening::parseState(to);
-        if (!state) return;
-        this->state[id] = {to, e.seq};
-        if (screening::isDecided(*state))
+        const auto parsed = screening::parseState(to);
+        if (!parsed) return;
+        state[id] = {to, e.seq};
+        if (screening::isDecided(*parsed))
             decisions[id].push_back({{id, to, text(d, "conditions"), text(d, "reason"), e.actor}, e.seq});
-        if (*state != screening::ScreeningState::Submitted) return;
+        if (*parsed != screening::ScreeningState::Submitted) return;
         if (d.contains("contrastPlanned")) contrastPlanned[id] = {text(d, "contrastPlanned"), e.seq};
         if (d.contains("flagList")) {
             flagsListed.insert(id);

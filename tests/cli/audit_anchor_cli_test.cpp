@@ -155,11 +155,15 @@ std::string anchorText(const store::AuditHead& h) {
 // The reviewer verifies every flag, the MRSO does not clear the patient.
 void notCleared(const Site& site, std::int64_t id) {
     const auto store = cli::openStore(site.config());
-    for (const auto& f : store->screening(id)->flags)
+    const screening::Actor nurse{"nina", screening::Role::Nurse}, mrso{"omar", screening::Role::Mrso};
+    const auto detail = store->screening(id).value();
+    for (const auto& f : detail.flags)
         if (f.severity != screening::Severity::Info)
-            store->setFlagVerdict(id, f.ruleId, screening::FlagVerdict::Verified, "Checked", {"nina", screening::Role::Nurse});
-    store->transition(id, {screening::Action::Review, {"nina", screening::Role::Nurse}, "", ""});
-    store->transition(id, {screening::Action::NotClear, {"omar", screening::Role::Mrso}, "", ""});
+            store->setFlagVerdict(id, f.ruleId, screening::FlagVerdict::Verified, "Checked", nurse);
+    const screening::TransitionRequest review{screening::Action::Review, nurse, "", ""};
+    const screening::TransitionRequest notClear{screening::Action::NotClear, mrso, "", ""};
+    store->transition(id, review);
+    store->transition(id, notClear);
 }
 
 // What an attacker with the database file does: the decision made "cleared" in the tables and in

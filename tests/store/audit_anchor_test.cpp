@@ -151,7 +151,7 @@ TEST_CASE("anchors of other sites are ignored, and an export without ours vouche
 
 TEST_CASE("an RFC 5424 frame is counted in octets and carries priority, host, app, pid and message") {
     CHECK(rfc5424Frame(85, "2026-11-25T14:01:09.123Z", "kiosk1", 812, "hello") ==
-          "60 <85>1 2026-11-25T14:01:09.123Z kiosk1 mrscreen 812 audit-head - hello");
+          "69 <85>1 2026-11-25T14:01:09.123Z kiosk1 mrscreen 812 audit-head - hello");
 }
 
 TEST_CASE("heads reach a TCP syslog listener as octet-counted RFC 5424 frames before the sender stops") {

@@ -208,7 +208,7 @@ TEST_CASE("every mismatch is listed, and the ordinary workflow with amendments a
     CHECK(s.verify().intact);
     s.tamper("UPDATE staff SET role = 'admin'; UPDATE screenings SET contrast_planned = 'yes'");
     const auto check = s.verify();
-    CHECK(check.mismatches.size() == 3); // two roles and contrast planned
+    CHECK(check.mismatches.size() == 4); // two roles, and contrast planned on both screenings
     CHECK_THAT(check.mismatches.back(), Contains("contrast planned is yes in the database but the audit trail last "
                                                  "set it to no"));
 }
