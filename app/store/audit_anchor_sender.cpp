@@ -37,9 +37,11 @@ std::string hostName() {
 
 std::string rfc5424Frame(int priority, const std::string& timestamp, const std::string& host, long pid,
                          const std::string& message) {
-    const std::string msg = "<" + std::to_string(priority) + ">1 " + timestamp + " " + host + " mrscreen " +
-                            std::to_string(pid) + " audit-head - " + message;
-    return std::to_string(msg.size()) + " " + msg;
+    std::string msg = "<";
+    msg.append(std::to_string(priority)).append(">1 ").append(timestamp).append(" ").append(host);
+    msg.append(" mrscreen ").append(std::to_string(pid)).append(" audit-head - ").append(message);
+    std::string frame = std::to_string(msg.size());
+    return frame.append(" ").append(msg);
 }
 
 AnchorSender::AnchorSender(AnchorSettings settings) : settings_(std::move(settings)) {

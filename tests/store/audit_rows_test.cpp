@@ -124,6 +124,20 @@ TEST_CASE("a decision row added by raw SQL is caught by the count of decisions")
     checkMismatch(s.verify(), "screening 1: 2 Zone IV decision(s) in the database but 1 in the audit trail");
 }
 
+TEST_CASE("the contrast part of the decision changed by raw SQL is caught") {
+    Scratch s;
+    const auto id = s.store->submit(sampleScreening(), kPatient);
+    s.store->transition(id, request(Action::Review, kNurse));
+    const StaffSignature signature{"contrast", "Omar Haddad", Role::Mrso, R"({"strokes":[[[0.1,0.1],[0.9,0.9]]]})", ""};
+    s.store->decideContrast(id, ContrastDecision{"not_cleared", "", "eGFR 25", "omar", ""}, signature, kMrso);
+    REQUIRE(s.verify().intact);
+    s.tamper("UPDATE contrast_decisions SET outcome = 'cleared', reason = ''");
+    const auto check = s.verify();
+    checkMismatch(check, "screening 1: contrast decision outcome is 'cleared' in the database but the audit trail "
+                         "recorded 'not_cleared' (event " + std::to_string(s.seqOf("contrast.not_cleared")) + ")");
+    CHECK(check.mismatches.size() == 2); // and its reason
+}
+
 TEST_CASE("a screening state changed by raw SQL without an event is caught") {
     DecidedScreening s;
     s.tamper("UPDATE screenings SET state = 'reviewed'");
