@@ -40,7 +40,8 @@ store::AuditCheck recordCheck(const std::vector<store::AuditEvent>& events, cons
     check.intact = false;
     const auto signature = record::verifyPdf(bytes, config.trustedCa);
     if (!signature.ok) {
-        check.problem = "its signature is not valid (" + signature.reason + "), so its audit head proves nothing";
+        check.problem = "its signature is not valid (" + signature.reason +
+                        "), so its audit head proves nothing";
         return check;
     }
     const auto head = record::recordAuditHead(bytes);
@@ -48,8 +49,14 @@ store::AuditCheck recordCheck(const std::vector<store::AuditEvent>& events, cons
         check.problem = "it carries no audit head (made before records carried one)";
         return check;
     }
-    check = store::checkAnchors(events, {{*head, config.siteName, "record " + file}}, config.siteName);
+    check =
+        store::checkAnchors(events, {{*head, config.siteName, "record " + file}}, config.siteName);
     check.kind = "record";
+    // Said of the record: the head it carries, not one read from a log.
+    if (const std::string from = "the head anchored at row "; check.problem.rfind(from, 0) == 0)
+        check.problem = "the audit head this record carries, row " + check.problem.substr(from.size());
+    else if (check.intact)
+        check.problem = "its audit head at signing (row " + std::to_string(head->seq) + ") is in the trail";
     return check;
 }
 
@@ -61,7 +68,8 @@ int runAuditVerify(const StoreContext& ctx, bool asJson, std::ostream& out, std:
     return runAuditVerify(ctx, o, out, err);
 }
 
-int runAuditVerify(const StoreContext& ctx, const AuditVerifyOptions& o, std::ostream& out, std::ostream& err) {
+int runAuditVerify(const StoreContext& ctx, const AuditVerifyOptions& o, std::ostream& out,
+                   std::ostream& err) {
     try {
         const KioskConfig config = configFor(ctx);
         const auto store = openStore(config);
@@ -70,21 +78,26 @@ int runAuditVerify(const StoreContext& ctx, const AuditVerifyOptions& o, std::os
         if (findings.front().check.intact && !(o.anchors.empty() && o.records.empty())) {
             const auto events = store->auditTrail();
             for (const auto& file : o.anchors)
-                findings.push_back({file, store::checkAnchors(events, store::readAnchors(readFile(file), file),
-                                                              config.siteName)});
-            for (const auto& file : o.records) findings.push_back({file, recordCheck(events, file, config)});
+                findings.push_back(
+                    {file, store::checkAnchors(events, store::readAnchors(readFile(file), file),
+                                               config.siteName)});
+            for (const auto& file : o.records)
+                findings.push_back({file, recordCheck(events, file, config)});
         }
         bool intact = true;
-        for (const auto& f : findings) intact = intact && f.check.intact;
+        for (const auto& f : findings)
+            intact = intact && f.check.intact;
         if (o.json) {
             json list = json::array();
-            for (const auto& f : findings) list.push_back(findingJson(f));
+            for (const auto& f : findings)
+                list.push_back(findingJson(f));
             const auto& db = findings.front().check;
             json j = findingJson(findings.front());
             j.erase("source");
             j["rows"] = rows;
             j["intact"] = intact;
-            j["head"] = db.head ? json{{"seq", db.head->seq}, {"sha256", db.head->hash}} : json(nullptr);
+            j["head"] =
+                db.head ? json{{"seq", db.head->seq}, {"sha256", db.head->hash}} : json(nullptr);
             j["checks"] = list;
             out << j.dump(2) << "\n";
             return intact ? 0 : 1;
@@ -92,9 +105,11 @@ int runAuditVerify(const StoreContext& ctx, const AuditVerifyOptions& o, std::os
         for (const auto& f : findings) {
             const auto& c = f.check;
             if (&f == &findings.front() && c.intact) {
-                out << "Audit trail intact: " << c.rows << " event(s), every link verified; screening states, "
+                out << "Audit trail intact: " << c.rows
+                    << " event(s), every link verified; screening states, "
                     << "decisions, flag verdicts and staff accounts agree with it.\n";
-                if (c.head) out << "  head: row " << c.head->seq << ", sha256 " << c.head->hash << "\n";
+                if (c.head)
+                    out << "  head: row " << c.head->seq << ", sha256 " << c.head->hash << "\n";
             } else if (c.intact) {
                 out << f.source << ": " << c.problem << ".\n";
             } else if (c.kind == "chain") {
@@ -110,7 +125,8 @@ int runAuditVerify(const StoreContext& ctx, const AuditVerifyOptions& o, std::os
             }
         }
         if (!intact)
-            out << "Keep this database and these files as evidence and report it to the MR safety officer and IT "
+            out << "Keep this database and these files as evidence and report it to the MR safety "
+                   "officer and IT "
                    "security.\n";
         return intact ? 0 : 1;
     } catch (const screening::InputError& e) {

@@ -16,8 +16,8 @@ std::string anchorMessage(const std::string& site, const AuditHead& head) {
         else
             quoted += c;
     }
-    return std::string(kAnchorMarker) + " seq=" + std::to_string(head.seq) + " sha256=" + head.hash + " site=\"" +
-           quoted + "\"";
+    return std::string(kAnchorMarker) + " seq=" + std::to_string(head.seq) +
+           " sha256=" + head.hash + " site=\"" + quoted + "\"";
 }
 
 namespace {
@@ -26,7 +26,8 @@ namespace {
 // (plain, or inside JSON where its quotes are escaped).
 std::string field(const std::string& line, std::size_t from, const std::string& key) {
     const auto at = line.find(" " + key + "=", from);
-    if (at == std::string::npos) return "";
+    if (at == std::string::npos)
+        return "";
     std::size_t i = at + key.size() + 2;
     if (line.compare(i, 2, "\\\"") == 0) { // in JSON: site=\"MRI department\"
         const auto end = line.find("\\\"", i + 2);
@@ -35,7 +36,8 @@ std::string field(const std::string& line, std::size_t from, const std::string& 
     if (i < line.size() && line[i] == '"') {
         std::string out;
         for (++i; i < line.size() && line[i] != '"'; ++i) {
-            if (line[i] == '\\' && i + 1 < line.size()) ++i;
+            if (line[i] == '\\' && i + 1 < line.size())
+                ++i;
             out += line[i];
         }
         return out;
@@ -52,46 +54,56 @@ std::vector<AnchoredHead> readAnchors(const std::string& text, const std::string
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {
         const auto at = line.find(kAnchorMarker);
-        if (at == std::string::npos) continue;
+        if (at == std::string::npos)
+            continue;
         const std::string seq = field(line, at, "seq"), hash = field(line, at, "sha256");
-        if (seq.empty() || seq.size() > 15 || hash.size() != 64) continue;
-        out.push_back({{std::stoll(seq), hash}, field(line, at, "site"), source + " line " + std::to_string(number)});
+        if (seq.empty() || seq.size() > 15 || hash.size() != 64)
+            continue;
+        out.push_back({{std::stoll(seq), hash},
+                       field(line, at, "site"),
+                       source + " line " + std::to_string(number)});
     }
     return out;
 }
 
-AuditCheck checkAnchors(const std::vector<AuditEvent>& events, const std::vector<AnchoredHead>& anchors,
-                        const std::string& site) {
+AuditCheck checkAnchors(const std::vector<AuditEvent>& events,
+                        const std::vector<AnchoredHead>& anchors, const std::string& site) {
     AuditCheck check;
     check.kind = "anchors";
     check.rows = std::int64_t(events.size());
     std::vector<const AnchoredHead*> ours;
     for (const auto& a : anchors)
-        if (a.site == site) ours.push_back(&a);
-    std::stable_sort(ours.begin(), ours.end(),
-                     [](const AnchoredHead* a, const AnchoredHead* b) { return a->head.seq < b->head.seq; });
+        if (a.site == site)
+            ours.push_back(&a);
+    std::stable_sort(ours.begin(), ours.end(), [](const AnchoredHead* a, const AnchoredHead* b) {
+        return a->head.seq < b->head.seq;
+    });
     if (ours.empty()) {
         check.intact = false;
-        check.problem = "no audit head of site '" + site + "' was found (" + std::to_string(anchors.size()) +
-                        " of other sites): look for '" + kAnchorMarker + "' in the system log export";
+        check.problem = "no audit head of site '" + site + "' was found (" +
+                        std::to_string(anchors.size()) + " of other sites): look for '" +
+                        kAnchorMarker + "' in the system log export";
         return check;
     }
     for (const AnchoredHead* a : ours) {
         const std::int64_t seq = a->head.seq;
-        const std::string anchored = "the head anchored at row " + std::to_string(seq) + " (sha256 " +
-                                     a->head.hash.substr(0, 16) + "…, " + a->source + ")";
+        const std::string anchored = "the head anchored at row " + std::to_string(seq) +
+                                     " (sha256 " + a->head.hash.substr(0, 16) + "…, " + a->source +
+                                     ")";
         check.firstBadSeq = seq;
         if (seq < 1 || seq > check.rows) {
             check.intact = false;
             check.problem = anchored + " is beyond the end of the trail (its newest row is " +
-                            std::to_string(check.rows) + "): the trail was cut short or rebuilt after it was anchored";
+                            std::to_string(check.rows) +
+                            "): the trail was cut short or rebuilt after it was anchored";
             return check;
         }
         const AuditEvent& e = events[std::size_t(seq - 1)];
         if (e.seq != seq || e.hash != a->head.hash) {
             check.intact = false;
-            check.problem = anchored + " is no longer in the trail: row " + std::to_string(seq) + " now has sha256 " +
-                            e.hash.substr(0, 16) + "…; the history up to that row was rewritten after it was anchored";
+            check.problem = anchored + " is no longer in the trail: row " + std::to_string(seq) +
+                            " now has sha256 " + e.hash.substr(0, 16) +
+                            "…; the history up to that row was rewritten after it was anchored";
             return check;
         }
     }
@@ -99,7 +111,8 @@ AuditCheck checkAnchors(const std::vector<AuditEvent>& events, const std::vector
     const std::int64_t newest = ours.back()->head.seq;
     check.head = ours.back()->head;
     check.problem = std::to_string(ours.size()) + " anchored head(s) of site '" + site +
-                    "' are in the trail, the newest at row " + std::to_string(newest) + " (" + ours.back()->source + ")";
+                    "' are in the trail, the newest at row " + std::to_string(newest) + " (" +
+                    ours.back()->source + ")";
     if (newest < check.rows)
         check.problem += "; rows " + std::to_string(newest + 1) + "-" + std::to_string(check.rows) +
                          " are newer than this export";

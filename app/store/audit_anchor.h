@@ -30,7 +30,7 @@ std::vector<AnchoredHead> readAnchors(const std::string& text, const std::string
 // sequence number, that is not (rewritten history) or lies beyond the trail's end (cut short) is
 // the failure (kind "anchors"). No head of `site` at all is a failure too: nothing was vouched for.
 // `problem` says on success how many were checked and the newest.
-AuditCheck checkAnchors(const std::vector<AuditEvent>& events, const std::vector<AnchoredHead>& anchors,
-                        const std::string& site);
+AuditCheck checkAnchors(const std::vector<AuditEvent>& events,
+                        const std::vector<AnchoredHead>& anchors, const std::string& site);
 
 } // namespace mrscreen::store

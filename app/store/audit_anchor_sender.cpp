@@ -26,17 +26,19 @@ constexpr int kPriority = LOG_AUTHPRIV | LOG_NOTICE;
 
 std::string hostName() {
     char name[256] = {};
-    if (gethostname(name, sizeof name - 1) != 0 || !*name) return "-";
+    if (gethostname(name, sizeof name - 1) != 0 || !*name)
+        return "-";
     std::string host = name;
     for (char& c : host)
-        if (c <= ' ' || c > '~') c = '-';
+        if (c <= ' ' || c > '~')
+            c = '-';
     return host;
 }
 
 } // namespace
 
-std::string rfc5424Frame(int priority, const std::string& timestamp, const std::string& host, long pid,
-                         const std::string& message) {
+std::string rfc5424Frame(int priority, const std::string& timestamp, const std::string& host,
+                         long pid, const std::string& message) {
     std::string msg = "<";
     msg.append(std::to_string(priority)).append(">1 ").append(timestamp).append(" ").append(host);
     msg.append(" mrscreen ").append(std::to_string(pid)).append(" audit-head - ").append(message);
@@ -47,7 +49,8 @@ std::string rfc5424Frame(int priority, const std::string& timestamp, const std::
 AnchorSender::AnchorSender(AnchorSettings settings) : settings_(std::move(settings)) {
     if (!settings_.warn)
         settings_.warn = [](const std::string& m) { std::cerr << "mrscreen: " << m << "\n"; };
-    if (settings_.syslog) openlog("mrscreen", LOG_PID | LOG_NDELAY, kFacility);
+    if (settings_.syslog)
+        openlog("mrscreen", LOG_PID | LOG_NDELAY, kFacility);
     thread_ = std::thread([this] { run(); });
 }
 
@@ -64,7 +67,8 @@ AnchorSender::~AnchorSender() {
 void AnchorSender::publish(const AuditHead& head) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (queue_.size() >= settings_.queueSize) queue_.pop_front();
+        if (queue_.size() >= settings_.queueSize)
+            queue_.pop_front();
         queue_.push_back(head);
     }
     wake_.notify_one();
@@ -85,27 +89,33 @@ void AnchorSender::run() {
         lock.unlock();
         for (const auto& head : batch) {
             sendLocal(head);
-            if (!settings_.remote.empty()) remotePending_ = head; // the newest covers the ones before
+            if (!settings_.remote.empty())
+                remotePending_ = head; // the newest covers the ones before
         }
-        if (remotePending_) tryRemote(stopping);
+        if (remotePending_)
+            tryRemote(stopping);
         lock.lock();
-        if (stopping && queue_.empty()) return;
+        if (stopping && queue_.empty())
+            return;
     }
 }
 
 void AnchorSender::sendLocal(const AuditHead& head) {
-    if (settings_.syslog) syslog(LOG_NOTICE, "%s", anchorMessage(settings_.site, head).c_str());
+    if (settings_.syslog)
+        syslog(LOG_NOTICE, "%s", anchorMessage(settings_.site, head).c_str());
 }
 
 void AnchorSender::tryRemote(bool finalAttempt) {
     // Leaving: one more try even while backing off, so a short-lived command's head gets out.
-    if (!finalAttempt && std::chrono::steady_clock::now() < retryAt_) return;
+    if (!finalAttempt && std::chrono::steady_clock::now() < retryAt_)
+        return;
     std::string problem;
     if (sendRemote(*remotePending_, problem)) {
         remotePending_.reset();
         backoff_ = std::chrono::seconds(0);
         if (remoteDown_)
-            settings_.warn("the remote syslog server " + settings_.remote + " takes audit heads again");
+            settings_.warn("the remote syslog server " + settings_.remote +
+                           " takes audit heads again");
         remoteDown_ = false;
         return;
     }
@@ -113,11 +123,14 @@ void AnchorSender::tryRemote(bool finalAttempt) {
     backoff_ = std::min(std::chrono::seconds(60), std::max(std::chrono::seconds(5), backoff_ * 2));
     retryAt_ = std::chrono::steady_clock::now() + backoff_;
     if (!remoteDown_)
-        settings_.warn("the audit head could not be sent to the remote syslog server " + settings_.remote + " (" +
-                       problem + "); screenings go on, the local system log still gets every head, and the next "
-                       "head sent covers this one");
+        settings_.warn(
+            "the audit head could not be sent to the remote syslog server " + settings_.remote +
+            " (" + problem +
+            "); screenings go on, the local system log still gets every head, and the next "
+            "head sent covers this one");
     remoteDown_ = true;
-    if (finalAttempt) remotePending_.reset();
+    if (finalAttempt)
+        remotePending_.reset();
 }
 
 bool AnchorSender::connectRemote(std::string& problem) {
@@ -127,7 +140,8 @@ bool AnchorSender::connectRemote(std::string& problem) {
         return false;
     }
     std::string host = settings_.remote.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     const std::string port = settings_.remote.substr(colon + 1);
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
@@ -138,8 +152,10 @@ bool AnchorSender::connectRemote(std::string& problem) {
     }
     problem = "no address to connect to";
     for (addrinfo* a = found; a; a = a->ai_next) {
-        const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-        if (fd < 0) continue;
+        const int fd =
+            socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+        if (fd < 0)
+            continue;
         int rc = connect(fd, a->ai_addr, a->ai_addrlen);
         if (rc != 0 && errno == EINPROGRESS) {
             pollfd p{fd, POLLOUT, 0};
@@ -168,11 +184,13 @@ bool AnchorSender::sendRemote(const AuditHead& head, std::string& problem) {
     if (socket_ >= 0) { // a server that restarted closed our connection: notice before writing
         pollfd p{socket_, POLLIN, 0};
         char byte = 0;
-        if (poll(&p, 1, 0) == 1 && recv(socket_, &byte, 1, MSG_DONTWAIT) <= 0) closeRemote();
+        if (poll(&p, 1, 0) == 1 && recv(socket_, &byte, 1, MSG_DONTWAIT) <= 0)
+            closeRemote();
     }
-    if (socket_ < 0 && !connectRemote(problem)) return false;
-    const std::string frame =
-        rfc5424Frame(kPriority, nowUtc(), hostName(), long(getpid()), anchorMessage(settings_.site, head));
+    if (socket_ < 0 && !connectRemote(problem))
+        return false;
+    const std::string frame = rfc5424Frame(kPriority, nowUtc(), hostName(), long(getpid()),
+                                           anchorMessage(settings_.site, head));
     std::size_t sent = 0;
     while (sent < frame.size()) {
         pollfd p{socket_, POLLOUT, 0};
@@ -191,7 +209,8 @@ bool AnchorSender::sendRemote(const AuditHead& head, std::string& problem) {
 }
 
 void AnchorSender::closeRemote() {
-    if (socket_ >= 0) close(socket_);
+    if (socket_ >= 0)
+        close(socket_);
     socket_ = -1;
 }
 

@@ -21,18 +21,18 @@
 namespace mrscreen::store {
 
 struct AnchorSettings {
-    std::string site;          // [site] name, in every anchor line
-    bool syslog = true;        // [audit] syslog
-    std::string remote;        // [audit] remote_syslog, "host:port"; empty: none
-    int timeoutMs = 2000;      // connecting to and sending to the remote server
+    std::string site;     // [site] name, in every anchor line
+    bool syslog = true;   // [audit] syslog
+    std::string remote;   // [audit] remote_syslog, "host:port"; empty: none
+    int timeoutMs = 2000; // connecting to and sending to the remote server
     std::size_t queueSize = 256;
     // A problem worth an administrator's attention, said once per outage (stderr by default).
     std::function<void(const std::string&)> warn;
 };
 
 // "<PRI>1 TIME HOST mrscreen PID audit-head - MSG" prefixed by its length (octet counting).
-std::string rfc5424Frame(int priority, const std::string& timestamp, const std::string& host, long pid,
-                         const std::string& message);
+std::string rfc5424Frame(int priority, const std::string& timestamp, const std::string& host,
+                         long pid, const std::string& message);
 
 class AnchorSender {
 public:

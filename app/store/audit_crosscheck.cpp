@@ -38,12 +38,18 @@ struct StaffEvents {
 };
 
 std::string text(const json& detail, const char* key) {
-    return detail.is_object() && detail.contains(key) && detail[key].is_string() ? detail[key].get<std::string>() : "";
+    return detail.is_object() && detail.contains(key) && detail[key].is_string()
+               ? detail[key].get<std::string>()
+               : "";
 }
 
-bool startsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool startsWith(const std::string& s, const std::string& prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
-std::string event(std::int64_t seq) { return "(event " + std::to_string(seq) + ")"; }
+std::string event(std::int64_t seq) {
+    return "(event " + std::to_string(seq) + ")";
+}
 
 // Everything the trail says, replayed in order.
 struct Replay {
@@ -53,25 +59,33 @@ struct Replay {
     std::set<std::int64_t> flagsListed; // screenings whose submission listed every flag it raised
     std::map<std::string, StaffEvents> staff;
 
-    void raise(std::int64_t id, const json& list, const char* severityKey, std::int64_t seq, bool reopen) {
-        if (!list.is_array()) return;
+    void raise(std::int64_t id, const json& list, const char* severityKey, std::int64_t seq,
+               bool reopen) {
+        if (!list.is_array())
+            return;
         for (const auto& f : list) {
             auto& flag = flags[{id, text(f, "flag")}];
-            if (!flag.raised) flag.raised = seq;
+            if (!flag.raised)
+                flag.raised = seq;
             flag.severity = {text(f, severityKey), seq};
-            if (reopen) flag.status = {"open", seq};
+            if (reopen)
+                flag.status = {"open", seq};
         }
     }
 
     void screeningEvent(const AuditEvent& e, std::int64_t id, const json& d) {
         const std::string to = e.action.substr(std::string("screening.").size());
         const auto parsed = screening::parseState(to);
-        if (!parsed) return;
+        if (!parsed)
+            return;
         state[id] = {to, e.seq};
         if (screening::isDecided(*parsed))
-            decisions[id].push_back({{id, to, text(d, "conditions"), text(d, "reason"), e.actor}, e.seq});
-        if (*parsed != screening::ScreeningState::Submitted) return;
-        if (d.contains("contrastPlanned")) contrastPlanned[id] = {text(d, "contrastPlanned"), e.seq};
+            decisions[id].push_back(
+                {{id, to, text(d, "conditions"), text(d, "reason"), e.actor}, e.seq});
+        if (*parsed != screening::ScreeningState::Submitted)
+            return;
+        if (d.contains("contrastPlanned"))
+            contrastPlanned[id] = {text(d, "contrastPlanned"), e.seq};
         if (d.contains("flagList")) {
             flagsListed.insert(id);
             raise(id, d["flagList"], "severity", e.seq, true);
@@ -80,16 +94,20 @@ struct Replay {
 
     void staffEvent(const AuditEvent& e, const json& d) {
         const std::string user = text(d, "username");
-        if (user.empty()) return;
+        if (user.empty())
+            return;
         auto& s = staff[user];
         if (e.action == "staff.added") {
             s.added = e.seq;
             s.name = {text(d, "name"), e.seq};
             s.disabled = {"enabled", e.seq};
         }
-        if (d.contains("role")) s.role = {text(d, "role"), e.seq};
-        if (e.action == "staff.disabled") s.disabled = {"disabled", e.seq};
-        if (d.contains("secretSha256")) s.secretSha256 = {text(d, "secretSha256"), e.seq};
+        if (d.contains("role"))
+            s.role = {text(d, "role"), e.seq};
+        if (e.action == "staff.disabled")
+            s.disabled = {"disabled", e.seq};
+        if (d.contains("secretSha256"))
+            s.secretSha256 = {text(d, "secretSha256"), e.seq};
     }
 
     void apply(const AuditEvent& e) {
@@ -102,7 +120,8 @@ struct Replay {
         } else if (startsWith(e.action, "contrast.")) {
             const std::string outcome = e.action.substr(std::string("contrast.").size());
             if (screening::parseContrastOutcome(outcome))
-                contrastDecisions[id].push_back({{id, outcome, text(d, "conditions"), text(d, "reason"), e.actor}, e.seq});
+                contrastDecisions[id].push_back(
+                    {{id, outcome, text(d, "conditions"), text(d, "reason"), e.actor}, e.seq});
         } else if (e.action == "flag.verified" || e.action == "flag.resolved") {
             auto& flag = flags[{id, text(d, "flag")}];
             flag.status = {e.action.substr(5), e.seq};
@@ -131,19 +150,24 @@ void compareStaff(const Replay& r, const AuditedRows& rows, std::vector<std::str
         }
         const StaffEvents& e = it->second;
         if (e.role.known() && e.role.value != s.role)
-            out.push_back(who + "role is " + s.role + " in the database but the audit trail last set it to " +
-                          e.role.value + " " + event(e.role.seq));
+            out.push_back(who + "role is " + s.role +
+                          " in the database but the audit trail last set it to " + e.role.value +
+                          " " + event(e.role.seq));
         if (e.disabled.value == "disabled" && !s.disabled)
-            out.push_back(who + "the account is enabled in the database but the audit trail disabled it " +
-                          event(e.disabled.seq));
+            out.push_back(
+                who + "the account is enabled in the database but the audit trail disabled it " +
+                event(e.disabled.seq));
         if (e.disabled.value == "enabled" && s.disabled)
-            out.push_back(who + "the account is disabled in the database but no audit event disabled it");
+            out.push_back(who +
+                          "the account is disabled in the database but no audit event disabled it");
         if (e.name.known() && !e.name.value.empty() && e.name.value != s.name)
-            out.push_back(who + "name is '" + s.name + "' in the database but the audit trail recorded '" +
-                          e.name.value + "' " + event(e.name.seq));
+            out.push_back(who + "name is '" + s.name +
+                          "' in the database but the audit trail recorded '" + e.name.value + "' " +
+                          event(e.name.seq));
         if (e.secretSha256.known() && e.secretSha256.value != sha256Hex(s.secretHash))
-            out.push_back(who + "the PIN hash in the database is not the one the audit trail last recorded " +
-                          event(e.secretSha256.seq) + ": it was replaced or copied outside mrscreen");
+            out.push_back(
+                who + "the PIN hash in the database is not the one the audit trail last recorded " +
+                event(e.secretSha256.seq) + ": it was replaced or copied outside mrscreen");
     }
     for (const auto& [user, e] : r.staff)
         if (e.added && !present.count(user))
@@ -151,11 +175,15 @@ void compareStaff(const Replay& r, const AuditedRows& rows, std::vector<std::str
                           " but is not in the database");
 }
 
-void compareDecisions(const std::string& part, const std::map<std::int64_t, std::vector<DecisionEvent>>& said,
-                      const std::vector<AuditedRows::Decision>& rows, std::vector<std::string>& out) {
+void compareDecisions(const std::string& part,
+                      const std::map<std::int64_t, std::vector<DecisionEvent>>& said,
+                      const std::vector<AuditedRows::Decision>& rows,
+                      std::vector<std::string>& out) {
     std::map<std::int64_t, std::vector<const AuditedRows::Decision*>> byScreening;
-    for (const auto& d : rows) byScreening[d.screeningId].push_back(&d);
-    for (const auto& [id, events] : said) byScreening[id];
+    for (const auto& d : rows)
+        byScreening[d.screeningId].push_back(&d);
+    for (const auto& [id, events] : said)
+        byScreening[id];
     for (const auto& [id, list] : byScreening) {
         const std::string where = "screening " + std::to_string(id) + ": ";
         const auto it = said.find(id);
@@ -166,7 +194,8 @@ void compareDecisions(const std::string& part, const std::map<std::int64_t, std:
             auto differs = [&](const char* what, const std::string& db, const std::string& trail) {
                 if (db != trail)
                     out.push_back(where + part + " decision " + what + " is '" + db +
-                                  "' in the database but the audit trail recorded '" + trail + "' " + event(e.seq));
+                                  "' in the database but the audit trail recorded '" + trail +
+                                  "' " + event(e.seq));
             };
             differs("outcome", row.outcome, e.said.outcome);
             differs("conditions", row.conditions, e.said.conditions);
@@ -174,8 +203,9 @@ void compareDecisions(const std::string& part, const std::map<std::int64_t, std:
             differs("signer", row.by, e.said.by);
         }
         if (list.size() != n)
-            out.push_back(where + std::to_string(list.size()) + " " + part + " decision(s) in the database but " +
-                          std::to_string(n) + " in the audit trail");
+            out.push_back(where + std::to_string(list.size()) + " " + part +
+                          " decision(s) in the database but " + std::to_string(n) +
+                          " in the audit trail");
     }
 }
 
@@ -190,25 +220,27 @@ void compareScreenings(const Replay& r, const AuditedRows& rows, std::vector<std
             continue;
         }
         if (state->second.value != s.state)
-            out.push_back(where + "state is " + s.state + " in the database but the audit trail last set it to " +
+            out.push_back(where + "state is " + s.state +
+                          " in the database but the audit trail last set it to " +
                           state->second.value + " " + event(state->second.seq));
         const auto planned = r.contrastPlanned.find(s.id);
         if (planned != r.contrastPlanned.end() && planned->second.value != s.contrastPlanned)
             out.push_back(where + "contrast planned is " + s.contrastPlanned +
-                          " in the database but the audit trail last set it to " + planned->second.value + " " +
-                          event(planned->second.seq));
+                          " in the database but the audit trail last set it to " +
+                          planned->second.value + " " + event(planned->second.seq));
     }
     for (const auto& [id, said] : r.state)
         if (!present.count(id))
-            out.push_back("screening " + std::to_string(id) + ": the audit trail has it " + event(said.seq) +
-                          " but it is not in the database");
+            out.push_back("screening " + std::to_string(id) + ": the audit trail has it " +
+                          event(said.seq) + " but it is not in the database");
 }
 
 void compareFlags(const Replay& r, const AuditedRows& rows, std::vector<std::string>& out) {
     std::set<std::pair<std::int64_t, std::string>> present;
     for (const auto& f : rows.flags) {
         present.insert({f.screeningId, f.ruleId});
-        const std::string where = "screening " + std::to_string(f.screeningId) + ", flag '" + f.ruleId + "': ";
+        const std::string where =
+            "screening " + std::to_string(f.screeningId) + ", flag '" + f.ruleId + "': ";
         const auto it = r.flags.find({f.screeningId, f.ruleId});
         if (it == r.flags.end()) {
             if (r.flagsListed.count(f.screeningId))
@@ -220,27 +252,33 @@ void compareFlags(const Replay& r, const AuditedRows& rows, std::vector<std::str
         }
         const FlagEvents& e = it->second;
         if (e.status.value != f.status)
-            out.push_back(where + "verdict is " + f.status + " in the database but the audit trail " +
-                          (e.status.known() ? "last set it to " + e.status.value + " " + event(e.status.seq)
-                                            : std::string("has no verdict for it")));
-        else if (f.status != "open" && (e.by != f.statusBy || e.note != f.note || e.correctedAnswer != f.correctedAnswer))
-            out.push_back(where + "the " + f.status + " verdict's reviewer, note or corrected answer differs from " +
+            out.push_back(
+                where + "verdict is " + f.status + " in the database but the audit trail " +
+                (e.status.known() ? "last set it to " + e.status.value + " " + event(e.status.seq)
+                                  : std::string("has no verdict for it")));
+        else if (f.status != "open" &&
+                 (e.by != f.statusBy || e.note != f.note || e.correctedAnswer != f.correctedAnswer))
+            out.push_back(where + "the " + f.status +
+                          " verdict's reviewer, note or corrected answer differs from " +
                           "the one the audit trail recorded " + event(e.status.seq));
         if (e.severity.known() && e.severity.value != f.severity)
-            out.push_back(where + "severity is " + f.severity + " in the database but the audit trail last set it to " +
+            out.push_back(where + "severity is " + f.severity +
+                          " in the database but the audit trail last set it to " +
                           e.severity.value + " " + event(e.severity.seq));
     }
     for (const auto& [key, e] : r.flags)
         if (e.raised && !present.count(key))
-            out.push_back("screening " + std::to_string(key.first) + ", flag '" + key.second + "': raised " +
-                          event(e.raised) + " but it is not in the database");
+            out.push_back("screening " + std::to_string(key.first) + ", flag '" + key.second +
+                          "': raised " + event(e.raised) + " but it is not in the database");
 }
 
 } // namespace
 
-std::vector<std::string> crossCheck(const std::vector<AuditEvent>& events, const AuditedRows& rows) {
+std::vector<std::string> crossCheck(const std::vector<AuditEvent>& events,
+                                    const AuditedRows& rows) {
     Replay r;
-    for (const auto& e : events) r.apply(e);
+    for (const auto& e : events)
+        r.apply(e);
     std::vector<std::string> out;
     compareStaff(r, rows, out);
     compareScreenings(r, rows, out);

@@ -1,6 +1,7 @@
 // The rows that decide what happens to a patient or who may act (screening states, both parts of
 // the decision, flag verdicts, staff accounts), compared with the audit events that set them: a raw
-// UPDATE that leaves the chain intact is still caught. Pure: the store reads the rows, this compares.
+// UPDATE that leaves the chain intact is still caught. Pure: the store reads the rows, this
+// compares.
 #pragma once
 
 #include "store/audit.h"

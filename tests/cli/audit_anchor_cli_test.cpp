@@ -27,8 +27,8 @@
 extern char** environ;
 
 using namespace mrscreen;
-using nlohmann::json;
 using Catch::Matchers::Contains;
+using nlohmann::json;
 using test::capture;
 using test::Run;
 namespace fs = std::filesystem;
@@ -65,23 +65,30 @@ struct Rsyslog {
     int port = freeLoopbackPort();
     pid_t pid = 0;
 
-    explicit Rsyslog(const std::string& name) : dir(fs::path(MRSCREEN_TEST_OUTPUT) / "rsyslog" / name) {
+    explicit Rsyslog(const std::string& name)
+        : dir(fs::path(MRSCREEN_TEST_OUTPUT) / "rsyslog" / name) {
         fs::remove_all(dir);
         fs::create_directories(dir);
         log = dir / "anchors.log";
         const fs::path conf = dir / "rsyslog.conf";
         std::ofstream(conf) << "global(workDirectory=\"" << dir.string() << "\")\n"
                             << "module(load=\"imtcp\")\n"
-                            << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << port << "\")\n"
+                            << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << port
+                            << "\")\n"
                             << "*.* action(type=\"omfile\" file=\"" << log.string() << "\")\n";
-        const std::string binary = fs::exists("/usr/sbin/rsyslogd") ? "/usr/sbin/rsyslogd" : "rsyslogd";
-        std::vector<std::string> args = {binary, "-n", "-f", conf.string(), "-i", (dir / "rsyslogd.pid").string()};
+        const std::string binary =
+            fs::exists("/usr/sbin/rsyslogd") ? "/usr/sbin/rsyslogd" : "rsyslogd";
+        std::vector<std::string> args = {binary,        "-n", "-f",
+                                         conf.string(), "-i", (dir / "rsyslogd.pid").string()};
         std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
+        for (auto& a : args)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         if (posix_spawnp(&pid, binary.c_str(), nullptr, nullptr, argv.data(), environ) != 0)
-            FAIL("rsyslogd could not be started: install the Debian package rsyslog (kiosk-setup/mrscreen deps)");
-        for (int i = 0; i < 100 && !accepting(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            FAIL("rsyslogd could not be started: install the Debian package rsyslog "
+                 "(kiosk-setup/mrscreen deps)");
+        for (int i = 0; i < 100 && !accepting(port); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
         REQUIRE(accepting(port));
     }
     ~Rsyslog() {
@@ -95,7 +102,8 @@ struct Rsyslog {
         std::string got;
         for (int i = 0; i < 100; ++i) {
             got = test::slurp(log.string());
-            if (got.find(text) != std::string::npos) break;
+            if (got.find(text) != std::string::npos)
+                break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         INFO(got);
@@ -117,10 +125,11 @@ struct Site {
     }
 
     std::string writeConfig(const std::string& name, const std::string& remote) const {
-        std::ofstream(root / name) << "[storage]\ndata_dir = \"" << (root / "data").string() << "\"\n"
-                                   << "[form]\npath = \"" << test::sourcePath("forms/mri-safety") << "\"\n"
-                                   << "[site]\nname = \"Test MRI\"\n"
-                                   << "[audit]\nsyslog = false\nremote_syslog = \"" << remote << "\"\n";
+        std::ofstream(root / name)
+            << "[storage]\ndata_dir = \"" << (root / "data").string() << "\"\n"
+            << "[form]\npath = \"" << test::sourcePath("forms/mri-safety") << "\"\n"
+            << "[site]\nname = \"Test MRI\"\n"
+            << "[audit]\nsyslog = false\nremote_syslog = \"" << remote << "\"\n";
         return (root / name).string();
     }
     cli::KioskConfig config() const { return cli::configFor(ctx); }
@@ -129,13 +138,15 @@ struct Site {
         cli::ImportOptions o;
         o.response = test::sourcePath("forms/examples/" + example + ".json");
         o.json = true;
-        const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runImport(ctx, o, out, err); });
+        const auto r = capture(
+            [&](std::ostream& out, std::ostream& err) { return cli::runImport(ctx, o, out, err); });
         INFO(r.err);
         REQUIRE(r.code == 0);
         return json::parse(r.out)["id"].get<std::int64_t>();
     }
 
-    Run verify(const std::vector<std::string>& anchors, const std::vector<std::string>& records = {},
+    Run verify(const std::vector<std::string>& anchors,
+               const std::vector<std::string>& records = {},
                const cli::StoreContext* as = nullptr) const {
         cli::AuditVerifyOptions o;
         o.anchors = anchors;
@@ -155,7 +166,8 @@ std::string anchorText(const store::AuditHead& h) {
 // The reviewer verifies every flag, the MRSO does not clear the patient.
 void notCleared(const Site& site, std::int64_t id) {
     const auto store = cli::openStore(site.config());
-    const screening::Actor nurse{"nina", screening::Role::Nurse}, mrso{"omar", screening::Role::Mrso};
+    const screening::Actor nurse{"nina", screening::Role::Nurse},
+        mrso{"omar", screening::Role::Mrso};
     const auto detail = store->screening(id).value();
     for (const auto& f : detail.flags)
         if (f.severity != screening::Severity::Info)
@@ -172,11 +184,12 @@ std::int64_t rewriteDecision(const std::string& dbPath, std::int64_t id) {
     store::Database db(dbPath);
     db.prepare("UPDATE decisions SET outcome = 'cleared' WHERE screening_id = ?").bind(1, id).run();
     db.prepare("UPDATE screenings SET state = 'cleared' WHERE id = ?").bind(1, id).run();
-    auto st = db.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash FROM audit ORDER BY seq");
+    auto st = db.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, "
+                         "hash FROM audit ORDER BY seq");
     std::vector<store::AuditEvent> events;
     while (st.step())
-        events.push_back({st.integer(0), st.text(1), st.text(2), st.text(3), st.integer(4), st.text(5), st.text(6),
-                          st.text(7)});
+        events.push_back({st.integer(0), st.text(1), st.text(2), st.text(3), st.integer(4),
+                          st.text(5), st.text(6), st.text(7)});
     std::int64_t rewritten = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
         auto& e = events[i];
@@ -185,27 +198,41 @@ std::int64_t rewriteDecision(const std::string& dbPath, std::int64_t id) {
             e.detailJson = R"({"to":"cleared"})";
             rewritten = e.seq;
         }
-        if (!rewritten) continue;
+        if (!rewritten)
+            continue;
         e.prevHash = events[i - 1].hash;
         e.hash = store::chainHash(e.prevHash, e);
-        db.prepare("UPDATE audit SET action = ?, detail_json = ?, prev_hash = ?, hash = ? WHERE seq = ?")
-            .bind(1, e.action).bind(2, e.detailJson).bind(3, e.prevHash).bind(4, e.hash).bind(5, e.seq).run();
+        db.prepare(
+              "UPDATE audit SET action = ?, detail_json = ?, prev_hash = ?, hash = ? WHERE seq = ?")
+            .bind(1, e.action)
+            .bind(2, e.detailJson)
+            .bind(3, e.prevHash)
+            .bind(4, e.hash)
+            .bind(5, e.seq)
+            .run();
     }
-    db.prepare("UPDATE audit_head SET seq = ?, hash = ?").bind(1, events.back().seq).bind(2, events.back().hash).run();
+    db.prepare("UPDATE audit_head SET seq = ?, hash = ?")
+        .bind(1, events.back().seq)
+        .bind(2, events.back().hash)
+        .run();
     return rewritten;
 }
 
 } // namespace
 
-TEST_CASE("a decision rewritten with every hash re-chained and the record re-signed is caught by the anchors "
+TEST_CASE("a decision rewritten with every hash re-chained and the record re-signed is caught by "
+          "the anchors "
           "rsyslog received and by the record exported before") {
     Rsyslog syslog("rewrite");
     Site site("rewrite", "127.0.0.1:" + std::to_string(syslog.port));
-    REQUIRE(capture([&](std::ostream& o, std::ostream& e) { return cli::runKeygen(site.ctx, "Test MRI", 30, o, e); })
-                .code == 0);
+    REQUIRE(capture([&](std::ostream& o, std::ostream& e) {
+                return cli::runKeygen(site.ctx, "Test MRI", 30, o, e);
+            }).code == 0);
     const auto id = site.imported("pacemaker");
     notCleared(site, id);
-    REQUIRE(capture([&](std::ostream& o, std::ostream& e) { return cli::runRecord(site.ctx, id, o, e); }).code == 0);
+    REQUIRE(capture([&](std::ostream& o, std::ostream& e) {
+                return cli::runRecord(site.ctx, id, o, e);
+            }).code == 0);
     const auto filed = cli::openStore(site.config())->latestRecord(id).value();
     const std::string exported = (site.root / "exported-not-cleared.pdf").string();
     fs::copy_file(filed.path, exported);
@@ -216,9 +243,13 @@ TEST_CASE("a decision rewritten with every hash re-chained and the record re-sig
     auto r = site.verify({syslog.log.string()}, {exported});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
-    CHECK_THAT(r.out, Contains("anchored head(s) of site 'Test MRI' are in the trail, the newest at row " +
-                               std::to_string(head.seq)));
-    const auto shown = capture([&](std::ostream& o, std::ostream& e) { return cli::runVerify(site.ctx, exported, o, e); });
+    CHECK_THAT(r.out,
+               Contains("anchored head(s) of site 'Test MRI' are in the trail, the newest at row " +
+                        std::to_string(head.seq)));
+    CHECK_THAT(r.out, Contains(exported + ": its audit head at signing (row " +
+                               std::to_string(head.seq - 1) + ") is in the trail"));
+    const auto shown = capture(
+        [&](std::ostream& o, std::ostream& e) { return cli::runVerify(site.ctx, exported, o, e); });
     CHECK_THAT(shown.out, Contains("audit head at signing: row " + std::to_string(head.seq - 1)));
 
     // The attack, with the kiosk stopped: tables, event and hashes rewritten; the record re-signed
@@ -227,35 +258,44 @@ TEST_CASE("a decision rewritten with every hash re-chained and the record re-sig
     REQUIRE(rewritten > 0);
     cli::StoreContext quiet = site.ctx;
     quiet.configPath = site.writeConfig("quiet.toml", "");
-    REQUIRE(capture([&](std::ostream& o, std::ostream& e) { return cli::runRecord(quiet, id, o, e); }).code == 0);
+    REQUIRE(capture([&](std::ostream& o, std::ostream& e) {
+                return cli::runRecord(quiet, id, o, e);
+            }).code == 0);
     r = site.verify({}, {}, &quiet);
     CHECK(r.code == 0); // the chain and the tables agree again: only what left the box can tell
 
     r = site.verify({syslog.log.string()}, {}, &quiet);
     CHECK(r.code == 1);
-    CHECK_THAT(r.out, Contains("AUDIT TRAIL REWRITTEN (" + syslog.log.string() + "): the head anchored at row " +
-                               std::to_string(rewritten)));
-    CHECK_THAT(r.out, Contains("is no longer in the trail: row " + std::to_string(rewritten) + " now has sha256"));
+    CHECK_THAT(r.out, Contains("AUDIT TRAIL REWRITTEN (" + syslog.log.string() +
+                               "): the head anchored at row " + std::to_string(rewritten)));
+    CHECK_THAT(r.out, Contains("is no longer in the trail: row " + std::to_string(rewritten) +
+                               " now has sha256"));
     r = site.verify({}, {exported}, &quiet);
     CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("the audit head this record carries, row " + std::to_string(head.seq - 1)));
     CHECK_THAT(r.out, Contains("record " + exported + ") is no longer in the trail"));
 }
 
-TEST_CASE("a trail cut short after its heads were anchored is caught by the anchors beyond its end") {
+TEST_CASE(
+    "a trail cut short after its heads were anchored is caught by the anchors beyond its end") {
     Rsyslog syslog("truncated");
     Site site("truncated", "127.0.0.1:" + std::to_string(syslog.port));
     site.imported("pacemaker");
     const auto kept = site.head();
     {
         const auto store = cli::openStore(site.config());
-        for (int i = 0; i < 3; ++i) store->signIn("nobody", "000000"); // three events, no table rows
+        for (int i = 0; i < 3; ++i)
+            store->signIn("nobody", "000000"); // three events, no table rows
     }
     const auto newest = site.head();
     syslog.waitFor(anchorText(newest));
     {
         store::Database db(site.config().databasePath());
         db.prepare("DELETE FROM audit WHERE seq > ?").bind(1, kept.seq).run();
-        db.prepare("UPDATE audit_head SET seq = ?, hash = ?").bind(1, kept.seq).bind(2, kept.hash).run();
+        db.prepare("UPDATE audit_head SET seq = ?, hash = ?")
+            .bind(1, kept.seq)
+            .bind(2, kept.hash)
+            .run();
     }
     cli::StoreContext quiet = site.ctx;
     quiet.configPath = site.writeConfig("quiet.toml", "");
@@ -263,33 +303,40 @@ TEST_CASE("a trail cut short after its heads were anchored is caught by the anch
     const auto r = site.verify({syslog.log.string()}, {}, &quiet);
     CHECK(r.code == 1);
     CHECK_THAT(r.out, Contains("the head anchored at row " + std::to_string(kept.seq + 1)));
-    CHECK_THAT(r.out, Contains("is beyond the end of the trail (its newest row is " + std::to_string(kept.seq) +
-                               "): the trail was cut short"));
+    CHECK_THAT(r.out, Contains("is beyond the end of the trail (its newest row is " +
+                               std::to_string(kept.seq) + "): the trail was cut short"));
 }
 
-TEST_CASE("audit verify exits 1 when the whole trail was deleted, and 2 for an anchors file it cannot read") {
+TEST_CASE("audit verify exits 1 when the whole trail was deleted, and 2 for an anchors file it "
+          "cannot read") {
     Site site("deleted", "");
     site.imported("pacemaker");
-    store::Database(site.config().databasePath()).exec("DELETE FROM audit; DELETE FROM audit_head;");
+    store::Database(site.config().databasePath())
+        .exec("DELETE FROM audit; DELETE FROM audit_head;");
     auto r = site.verify({});
     CHECK(r.code == 1);
-    CHECK_THAT(r.out, Contains("AUDIT TRAIL MISSING: the audit trail is empty and its head is missing, but the "
-                               "database holds 1 screening(s)"));
+    CHECK_THAT(
+        r.out,
+        Contains("AUDIT TRAIL MISSING: the audit trail is empty and its head is missing, but the "
+                 "database holds 1 screening(s)"));
     r = site.verify({(site.root / "no-such-export.log").string()});
     CHECK(r.code == 1); // the trail's own failure comes first
-    store::Database(site.config().databasePath()).exec("DELETE FROM screenings; DELETE FROM responses; "
-                                                       "DELETE FROM flags; DELETE FROM patients; DELETE FROM records");
+    store::Database(site.config().databasePath())
+        .exec("DELETE FROM screenings; DELETE FROM responses; "
+              "DELETE FROM flags; DELETE FROM patients; DELETE FROM records");
     r = site.verify({(site.root / "no-such-export.log").string()});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Contains("no-such-export.log"));
 }
 
-TEST_CASE("a remote syslog server that is down never stops a screening and is reported once") {
+TEST_CASE("a remote syslog server that is down never stops an import from storing its screening") {
     Site site("down", "127.0.0.1:" + std::to_string(freeLoopbackPort()));
     cli::ImportOptions o;
     o.response = test::sourcePath("forms/examples/pacemaker.json");
     const auto start = std::chrono::steady_clock::now();
-    const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runImport(site.ctx, o, out, err); });
+    const auto r = capture([&](std::ostream& out, std::ostream& err) {
+        return cli::runImport(site.ctx, o, out, err);
+    });
     CHECK(r.code == 0);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
     CHECK(site.config().auditRemoteSyslog.find("127.0.0.1:") == 0);
