@@ -112,11 +112,16 @@ int main(int argc, char** argv) {
     auto* demo = app.add_subcommand(
         "demo", "Seed an empty data directory with sample screenings in every state and demo staff accounts");
 
-    bool auditJson = false;
+    AuditVerifyOptions auditOptions;
     auto* audit = app.add_subcommand("audit", "The tamper-evident audit trail");
     audit->require_subcommand(1);
-    auto* auditVerify = audit->add_subcommand("verify", "Check every link of the audit chain");
-    auditVerify->add_flag("--json", auditJson, "Print JSON");
+    auto* auditVerify = audit->add_subcommand(
+        "verify", "Check every link of the audit chain and the tables against it");
+    auditVerify->add_flag("--json", auditOptions.json, "Print JSON");
+    auditVerify->add_option("--anchors", auditOptions.anchors,
+                            "A system log export (journalctl, rsyslog file) with the anchored heads; repeatable");
+    auditVerify->add_option("--record", auditOptions.records,
+                            "A signed record PDF whose audit head at signing must be in the chain; repeatable");
 
     try {
         app.parse(argc, argv);
@@ -140,7 +145,7 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr, verifySigner);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (check->parsed()) return runCheck(ctx, std::cout, std::cerr);
-    if (auditVerify->parsed()) return runAuditVerify(ctx, auditJson, std::cout, std::cerr);
+    if (auditVerify->parsed()) return runAuditVerify(ctx, auditOptions, std::cout, std::cerr);
     if (demo->parsed()) return runDemo(ctx, std::cout, std::cerr);
     if (purge->parsed()) return runPurge(ctx, purgeOlderThan, purgeDryRun, std::cout, std::cerr);
     if (!windowed.empty()) {

@@ -99,7 +99,16 @@ inline constexpr int kExitUntrustedSigner = 3;
 int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err,
               const std::string& signerSha256 = "");
 
-// Exit 0 when the audit chain is intact, 1 naming the first altered, removed or moved row.
+struct AuditVerifyOptions {
+    bool json = false;
+    std::vector<std::string> anchors; // system log exports holding "mrscreen-audit-head" lines
+    std::vector<std::string> records; // record PDFs whose audit head at signing must be in the chain
+};
+// Exit 0 when the audit chain is intact, its rows agree with the tables, and every anchor and
+// record head given is in it; 1 naming the first altered, removed or moved row, the first table
+// row that disagrees with its events, or the first anchored head no longer in the chain; 2 when a
+// file cannot be read.
+int runAuditVerify(const StoreContext& ctx, const AuditVerifyOptions& options, std::ostream& out, std::ostream& err);
 int runAuditVerify(const StoreContext& ctx, bool json, std::ostream& out, std::ostream& err);
 
 // Retention: deletes record files written more than `olderThan` ("30d") ago that have been exported

@@ -4,6 +4,7 @@
 
 #include "record/signer_trust.h"
 #include "screening/questionnaire.h"
+#include "store/audit_anchor_sender.h"
 
 #include <toml++/toml.h>
 
@@ -71,6 +72,21 @@ struct Reader {
     }
 };
 
+// [SECTION] [audit]: anchoring the audit chain
+
+void readAuditSection(Reader& r, const toml::table& root, KioskConfig& c) {
+    const auto* audit = r.section(root, "audit", {"syslog", "remote_syslog"});
+    r.read(audit, "audit", "syslog", c.auditSyslog);
+    r.read(audit, "audit", "remote_syslog", c.auditRemoteSyslog);
+    const auto colon = c.auditRemoteSyslog.rfind(':');
+    const std::string port = colon == std::string::npos ? "" : c.auditRemoteSyslog.substr(colon + 1);
+    if (!c.auditRemoteSyslog.empty() &&
+        (colon == 0 || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+         std::stoi(port) < 1 || std::stoi(port) > 65535))
+        r.problems.push_back("[audit] remote_syslog must be \"host:port\", such as \"syslog.hospital.example:514\", not \"" +
+                             c.auditRemoteSyslog + "\"");
+}
+
 } // namespace
 
 std::string absoluteDirectory(const std::string& dir) {
@@ -94,7 +110,7 @@ KioskConfig loadConfig(const std::string& path) {
     for (const auto& [key, value] : root) {
         (void)value;
         static const std::set<std::string> sections = {"storage", "form", "policy", "workflow", "staff", "site",
-                                                       "kiosk", "scanner"};
+                                                       "kiosk", "scanner", "audit"};
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
@@ -204,6 +220,7 @@ KioskConfig loadConfig(const std::string& path) {
         else
             l.value = int(v);
     }
+    readAuditSection(r, root, c);
     if (!r.problems.empty()) throw screening::InputError(path, r.problems);
     c.dataDir = absoluteDirectory(c.dataDir);
     return c;
@@ -255,7 +272,13 @@ std::unique_ptr<store::Store> openStore(const KioskConfig& config) {
     tighten(config.dataDir, perms::owner_all);
     for (const char* suffix : {"", "-wal", "-shm"})
         tighten(db.string() + suffix, perms::owner_read | perms::owner_write);
-    return store::openSqliteStore(db.string(), config.storeOptions());
+    store::StoreOptions options = config.storeOptions();
+    if (config.auditSyslog || !config.auditRemoteSyslog.empty()) {
+        auto sender = std::make_shared<store::AnchorSender>(
+            store::AnchorSettings{config.siteName, config.auditSyslog, config.auditRemoteSyslog, 2000, 256, {}});
+        options.anchorHead = [sender](const store::AuditHead& head) { sender->publish(head); };
+    }
+    return store::openSqliteStore(db.string(), options);
 }
 
 } // namespace mrscreen::cli

@@ -52,6 +52,10 @@ struct KioskConfig {
 
     std::string databasePath() const;
     store::StoreOptions storeOptions() const;
+
+    // [audit]: where each new head of the audit chain is anchored (store/audit_anchor_sender.h).
+    bool auditSyslog = true;      // the system log, through syslog(3)
+    std::string auditRemoteSyslog; // "host:port" of the hospital's syslog server (RFC 5424 over TCP)
 };
 
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.

@@ -44,6 +44,7 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     in.form = &version; // the record computes the eGFR itself, with store::assessStored
     in.staffLanguage = config.staffLanguage;
     in.scanner = config.scanner();
+    in.auditHead = store.auditHead(); // the history this record vouches for
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;
     info.name = config.siteName;
@@ -190,6 +191,14 @@ record::TrustAnchors anchorsFor(const StoreContext& ctx, const KioskConfig& conf
     return anchors;
 }
 
+// What `verify` says about the audit head a record carries (record_pdf.h, recordAuditHead).
+std::string auditHeadLine(const std::string& pdf) {
+    const auto head = record::recordAuditHead(pdf);
+    if (!head) return "  (no audit head: made before records carried one)\n";
+    return "  audit head at signing: row " + std::to_string(head->seq) + ", sha256 " + head->hash +
+           " ('mrscreen audit verify --record FILE' checks it is still in the trail)\n";
+}
+
 } // namespace
 
 int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& out, std::ostream& err,
@@ -215,7 +224,7 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
         const std::string about = "  record " + std::to_string(identity->id) + " version " +
                                   std::to_string(identity->version) + ", content sha256 " + identity->contentSha256 +
                                   "\n  signed by " + result.signerSubject + " at " + result.signedAt + "\n" +
-                                  fingerprintLine;
+                                  fingerprintLine + auditHeadLine(bytes);
         const record::SignerTrust trust = record::checkSigner(result, anchors);
         if (!trust.trusted) {
             out << file << ": UNTRUSTED SIGNER: the signature is intact, but the signer is not one this site trusts: "

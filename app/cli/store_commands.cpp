@@ -456,27 +456,6 @@ int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out
     });
 }
 
-int runAuditVerify(const StoreContext& ctx, bool asJson, std::ostream& out, std::ostream& err) {
-    return guarded("audit verify", err, [&] {
-        const auto store = openStore(configFor(ctx));
-        const auto check = store->verifyAudit();
-        if (asJson) {
-            out << json{{"intact", check.intact},
-                        {"rows", check.rows},
-                        {"firstBadRow", check.firstBadSeq ? json(*check.firstBadSeq) : json(nullptr)},
-                        {"problem", check.problem}}
-                       .dump(2)
-                << "\n";
-        } else if (check.intact) {
-            out << "Audit trail intact: " << check.rows << " event(s), every link verified.\n";
-        } else {
-            out << "AUDIT TRAIL BROKEN at row " << *check.firstBadSeq << ": " << check.problem
-                << ".\nKeep this database as evidence and report it to the MR safety officer and IT security.\n";
-        }
-        return check.intact ? 0 : 1;
-    });
-}
-
 } // namespace mrscreen::cli
 
 namespace mrscreen::cli {

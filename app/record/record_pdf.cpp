@@ -333,6 +333,7 @@ std::string recordContentText(const RecordInput& in) {
                                  {"at", d.contrastDecision->decidedAt}};
     if (d.ignoredAnswersJson != "[]" && !d.ignoredAnswersJson.empty())
         j["ignoredAnswers"] = d.ignoredAnswersJson;
+    if (in.auditHead) j["auditHead"] = {{"seq", in.auditHead->seq}, {"sha256", in.auditHead->hash}};
     return j.dump(); // object keys sorted, no whitespace
 }
 
@@ -353,6 +354,7 @@ std::string renderRecordPdf(const RecordInput& in) {
     HPDF_SetInfoAttr(c.doc(), HPDF_INFO_CREATOR, "mrscreen");
     // The QR code's text, also in the (uncompressed, signed) Info dictionary for `mrscreen verify`.
     HPDF_SetInfoAttr(c.doc(), HPDF_INFO_SUBJECT, recordQrText(in.recordId, in.version, hash).c_str());
+    if (in.auditHead) HPDF_SetInfoAttr(c.doc(), HPDF_INFO_KEYWORDS, auditHeadKeywords(*in.auditHead).c_str());
     const std::string lang = form.supportsLanguage(d.language) ? d.language : form.language;
     const Ctx x{c, stylesFor(c), in, d, form, lang, form.language, recordLabs(in)};
 
@@ -368,6 +370,13 @@ std::string renderRecordPdf(const RecordInput& in) {
     blocks.push_back(heading(c, x.f, answersTitle, "", 13));
     answerSections(x, blocks, answers);
     signatures(x, blocks, response);
+    if (in.auditHead) {
+        blocks.push_back(heading(c, x.f, "Audit trail at signing", "", 10));
+        blocks.push_back(paragraph(c, x.f.small,
+                                   "When this record was signed, the site's audit trail ended at row " +
+                                       std::to_string(in.auditHead->seq) + ", sha256 " + in.auditHead->hash +
+                                       ". 'mrscreen audit verify --record' checks that this history is unchanged."));
+    }
 
     c.newPage();
     place(c, blocks);

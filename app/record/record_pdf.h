@@ -38,6 +38,10 @@ struct RecordInput {
     std::optional<screening::ScannerSetup> scanner;
     // The SHA-256 (hex) the QR code carries; empty: recordContentHash(*this).
     std::string contentHash;
+    // The audit chain's newest link when the record was signed: printed, in the signed Info
+    // dictionary (/Keywords, recordAuditHead) and in the content hash, so an exported record
+    // vouches for the history before it (`mrscreen audit verify --record`).
+    std::optional<store::AuditHead> auditHead;
 };
 
 // The record's content as canonical text (fixed field order, one "name: value" per line, the
@@ -47,6 +51,11 @@ std::string recordContentText(const RecordInput& in);
 std::string recordContentHash(const RecordInput& in);
 // "mrscreen:record:<id>:v<version>:sha256:<hash>", the QR code's text.
 std::string recordQrText(std::int64_t recordId, int version, const std::string& hash);
+
+// "mrscreen:audit-head:<seq>:sha256:<hash>", the record's /Keywords.
+std::string auditHeadKeywords(const store::AuditHead& head);
+// The audit head a record PDF carries, nullopt for one made before records carried it.
+std::optional<store::AuditHead> recordAuditHead(const std::string& pdfBytes);
 
 // The unsigned PDF. Throws std::runtime_error with what to do (a missing font package, a response
 // that cannot be read, a libharu failure).

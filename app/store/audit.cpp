@@ -42,6 +42,7 @@ AuditCheck verifyChain(const std::vector<AuditEvent>& events, std::optional<std:
         check.intact = false;
         check.firstBadSeq = seq;
         check.problem = std::move(problem);
+        check.kind = "chain";
         return check;
     };
     for (const auto& e : events) {

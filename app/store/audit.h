@@ -29,11 +29,23 @@ std::string sha256Hex(const std::string& data);
 std::string canonicalEvent(const AuditEvent& e);
 std::string chainHash(const std::string& prevHash, const AuditEvent& e);
 
+// The newest link of the chain: what is anchored outside the database and carried by records.
+struct AuditHead {
+    std::int64_t seq = 0;
+    std::string hash;
+};
+
 struct AuditCheck {
     bool intact = true;
     std::int64_t rows = 0;
     std::optional<std::int64_t> firstBadSeq; // the first row that was altered, removed or moved
     std::string problem;                      // what is wrong there, for the administrator
+    // "chain" (a row altered, removed or moved), "empty" (the trail or its head is gone while the
+    // database holds data), "rows" (a table disagrees with the events: `mismatches`), "anchors"
+    // (an anchored head is no longer in the chain), "record" (a record's head is not in it).
+    std::string kind;
+    std::vector<std::string> mismatches; // every disagreement found, the first one in `problem`
+    std::optional<AuditHead> head;       // the chain's newest link, when there is one
 };
 
 // Walks the chain in seq order; `headSeq`/`headHash` are the recorded newest link (absent for an

@@ -12,7 +12,7 @@ int schemaVersion(Database& db) {
     return int(st.integer(0));
 }
 
-int migrate(Database& db, int upTo) {
+int migrate(Database& db, int upTo, const std::function<void(int version)>& within) {
     const auto& all = builtInMigrations();
     const int newest = all.empty() ? 0 : all.back().version;
     const int current = schemaVersion(db);
@@ -28,6 +28,7 @@ int migrate(Database& db, int upTo) {
         if (m.version <= schemaVersion(db)) continue;
         try {
             db.exec(m.sql);
+            if (within) within(m.version);
         } catch (const StoreError& e) {
             throw StoreError("migration " + m.name + " failed, nothing of it was applied: " + e.what(), e.kind());
         }

@@ -6,6 +6,7 @@
 #include "store/sqlite.h"
 
 #include <climits>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ int schemaVersion(Database& db); // 0 for a new database
 
 // Applies every pending migration up to `upTo`; returns how many were applied. Refuses (throws)
 // a database whose schema is newer than this program knows.
-int migrate(Database& db, int upTo = INT_MAX);
+// `within` runs inside each migration's transaction after its SQL, with its version: for steps
+// SQL cannot do (hashing).
+int migrate(Database& db, int upTo = INT_MAX, const std::function<void(int version)>& within = {});
 
 } // namespace mrscreen::store

@@ -165,12 +165,15 @@ void copyDatabase(Database& from, Database& to) {
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {
-    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_) return;
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    db_.transactionEnded(false);
 }
 
 void Transaction::commit() {
     db_.exec("COMMIT");
     done_ = true;
+    db_.transactionEnded(true);
 }
 
 } // namespace mrscreen::store

@@ -6,6 +6,7 @@
 #include "store/errors.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -62,9 +63,17 @@ public:
     const std::string& path() const { return path_; }
     sqlite3* handle() const { return handle_; }
 
+    // Called when a Transaction on this connection ends: true after its COMMIT succeeded, false
+    // when it rolled back. The store sends its new audit head out only once it is durable.
+    void onTransactionEnd(std::function<void(bool committed)> listener) { transactionEnd_ = std::move(listener); }
+    void transactionEnded(bool committed) {
+        if (transactionEnd_) transactionEnd_(committed);
+    }
+
 private:
     sqlite3* handle_ = nullptr;
     std::string path_;
+    std::function<void(bool)> transactionEnd_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted (an exception unwound it).

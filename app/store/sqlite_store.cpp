@@ -7,11 +7,24 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <thread>
 
 namespace mrscreen::store {
 
 namespace detail {
+
+namespace {
+
+// The flags a submission raised, as the audit event keeps them (the cross-check compares).
+json flagList(const std::vector<screening::Flag>& flags) {
+    json list = json::array();
+    for (const auto& f : flags)
+        list.push_back({{"flag", f.id}, {"severity", severityText(f.severity)}, {"gate", screening::gateName(f.gate)}});
+    return list;
+}
+
+} // namespace
 
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     : db_(path), options_(options), sessions_(path) {
@@ -24,7 +37,10 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     setWal();
     db_.exec("PRAGMA synchronous = FULL");
     db_.exec("PRAGMA foreign_keys = ON");
-    migrate(db_);
+    db_.onTransactionEnd([this](bool committed) { transactionEnded(committed); });
+    migrate(db_, INT_MAX, [this](int version) {
+        if (version == kStaffBaselineMigration) appendStaffBaseline();
+    });
 }
 
 std::int64_t SqliteStore::submit(const NewScreening& s, const Actor& actor) {
@@ -39,6 +55,8 @@ std::int64_t SqliteStore::submit(const NewScreening& s, const Actor& actor) {
     appendAudit(actorName(actor), "screening.submitted", id,
                 json{{"origin", s.origin},
                      {"flags", s.flags.size()},
+                     {"flagList", flagList(s.flags)},
+                     {"contrastPlanned", s.contrastPlanned},
                      {"form", s.formUrl + "|" + s.formVersion}});
     tx.commit();
     return id;
@@ -383,7 +401,10 @@ std::int64_t SqliteStore::amend(std::int64_t id, const NewScreening& corrected,
     const std::int64_t newId = insertScreening(s, now, id, "submitted");
     appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
     appendAudit(actorName(actor), "screening.submitted", newId,
-                json{{"origin", "amendment"}, {"amends", id}});
+                json{{"origin", "amendment"},
+                     {"amends", id},
+                     {"flagList", flagList(s.flags)},
+                     {"contrastPlanned", s.contrastPlanned}});
     tx.commit();
     return newId;
 }
@@ -662,6 +683,7 @@ void SqliteStore::appendAudit(const std::string& actor, const std::string& actio
         .bind(1, e.seq)
         .bind(2, e.hash)
         .run();
+    uncommittedHead_ = AuditHead{e.seq, e.hash};
 }
 
 } // namespace detail

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "store/open_sessions.h"
+#include "store/audit_crosscheck.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -31,6 +32,9 @@ inline Severity parseSeverity(const std::string& s) {
 inline std::string actorName(const Actor& a) {
     return a.username.empty() ? screening::roleName(a.role) : a.username;
 }
+
+// The migration whose transaction also appends the staff baseline (sqlite_store_audit.cpp).
+extern const int kStaffBaselineMigration;
 
 class SqliteStore final : public Store {
 public:
@@ -60,6 +64,8 @@ public:
                      const Actor& by) override;
     SignIn signIn(const std::string& username, const std::string& secret) override;
     AuditCheck verifyAudit() override;
+    std::vector<AuditEvent> auditTrail() override;
+    std::optional<AuditHead> auditHead() override;
     int nextRecordVersion(std::int64_t id) override;
     void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
                    const Actor& actor, const std::string& contentSha256) override;
@@ -88,6 +94,8 @@ private:
     Database db_;
     StoreOptions options_;
     OpenSessions sessions_;
+    // The head appended by the open transaction; sent to options_.anchorHead once it commits.
+    std::optional<AuditHead> uncommittedHead_;
 
     // Switching to WAL needs a moment alone with the file; a second process opening a new database
     // at the same time gets "locked" without the busy handler, so wait for it here.
@@ -116,6 +124,13 @@ private:
     // Stores the form and rules texts a screening names (verified against their sha256).
     void keepFormTexts(const NewScreening& s);
     void insertFlag(std::int64_t id, const screening::Flag& f);
+
+    // [SECTION] the audit check and its anchor (sqlite_store_audit.cpp)
+    AuditedRows auditedRows();
+    void transactionEnded(bool committed);
+    // One "staff.baseline" event per account with the sha256 of its stored PIN hash, inside the
+    // migration that starts recording it (0010), so a hash replaced later is caught.
+    void appendStaffBaseline();
 
     // Appends one event to the chain; must run inside the caller's transaction.
     void appendAudit(const std::string& actor, const std::string& action,

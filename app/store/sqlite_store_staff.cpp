@@ -1,4 +1,5 @@
-// The SQLite store: staff accounts and sign-in, the audit check, record files and backups.
+// The SQLite store: staff accounts and sign-in, record files and backups (the audit check is in
+// sqlite_store_audit.cpp).
 #include "store/clock.h"
 #include "store/sqlite_store_impl.h"
 #include "store/staff_secret.h"
@@ -26,9 +27,12 @@ void SqliteStore::addStaff(const std::string& username, const std::string& displ
         .bind(4, hash)
         .bind(5, nowUtc())
         .run();
-    appendAudit(
-        actorName(by), "staff.added", std::nullopt,
-        json{{"username", username}, {"name", displayName}, {"role", screening::roleName(role)}});
+    // The sha256 of the stored hash (never the PIN): a hash copied from another account is caught.
+    appendAudit(actorName(by), "staff.added", std::nullopt,
+                json{{"username", username},
+                     {"name", displayName},
+                     {"role", screening::roleName(role)},
+                     {"secretSha256", sha256Hex(hash)}});
     tx.commit();
 }
 
@@ -62,7 +66,8 @@ void SqliteStore::resetSecret(const std::string& username, const std::string& se
         .bind(1, hash)
         .bind(2, username)
         .run();
-    appendAudit(actorName(by), "staff.pin_reset", std::nullopt, json{{"username", username}});
+    appendAudit(actorName(by), "staff.pin_reset", std::nullopt,
+                json{{"username", username}, {"secretSha256", sha256Hex(hash)}});
     tx.commit();
 }
 
@@ -163,19 +168,6 @@ std::optional<StaffMember> SqliteStore::findStaff(const std::string& username) {
     if (!st.bind(1, username).step())
         return std::nullopt;
     return readStaff(st);
-}
-
-AuditCheck SqliteStore::verifyAudit() {
-    auto st =
-        db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
-                    "FROM audit ORDER BY seq");
-    std::vector<AuditEvent> events;
-    while (st.step())
-        events.push_back(readAudit(st));
-    auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-    if (head.step())
-        return verifyChain(events, head.integer(0), head.text(1));
-    return verifyChain(events, std::nullopt, "");
 }
 
 int SqliteStore::nextRecordVersion(std::int64_t id) {

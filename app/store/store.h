@@ -9,6 +9,7 @@
 #include "store/errors.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct StoreOptions {
     screening::WorkflowPolicy policy;
     int lockoutAttempts = 5;      // wrong PINs in a row before the account locks
     int lockoutSeconds = 15 * 60; // how long it stays locked
+    // Called with the chain's new head after each commit that appended audit events (the syslog
+    // anchor, audit_anchor.h); must return at once. Empty: the head is not sent anywhere.
+    std::function<void(const AuditHead&)> anchorHead;
 };
 
 struct PatientIdentity {
@@ -227,7 +231,14 @@ public:
     virtual void resetSecret(const std::string& username, const std::string& secret, const Actor& by) = 0;
     virtual SignIn signIn(const std::string& username, const std::string& secret) = 0;
 
+    // The chain's links, and then whether the rows that matter (screening states, decisions, flag
+    // verdicts, staff accounts) agree with the events that set them; an empty trail or a missing
+    // head while the database holds screenings, staff or records is a failure.
     virtual AuditCheck verifyAudit() = 0;
+    // Every audit event in order (to check anchored heads and records' heads against), and the
+    // newest link (nullopt for an empty trail).
+    virtual std::vector<AuditEvent> auditTrail() = 0;
+    virtual std::optional<AuditHead> auditHead() = 0;
 
     // Records: the caller writes the PDF (atomically) first, then registers it here, so a row
     // never names a file that is not complete on disk.

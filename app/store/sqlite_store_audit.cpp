@@ -1,0 +1,123 @@
+// The SQLite store's audit check: the chain's links, a trail that is gone while the database holds
+// data, and the rows that matter against the events that set them (audit_crosscheck.h); the head
+// sent out after each commit (StoreOptions::anchorHead) and the staff baseline of migration 0010.
+#include "store/sqlite_store_impl.h"
+
+namespace mrscreen::store::detail {
+
+const int kStaffBaselineMigration = 10;
+
+std::vector<AuditEvent> SqliteStore::auditTrail() {
+    auto st =
+        db_.prepare("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
+                    "FROM audit ORDER BY seq");
+    std::vector<AuditEvent> events;
+    while (st.step())
+        events.push_back(readAudit(st));
+    return events;
+}
+
+std::optional<AuditHead> SqliteStore::auditHead() {
+    auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (!head.step())
+        return std::nullopt;
+    return AuditHead{head.integer(0), head.text(1)};
+}
+
+AuditedRows SqliteStore::auditedRows() {
+    AuditedRows rows;
+    auto s = db_.prepare("SELECT id, state, contrast_planned FROM screenings ORDER BY id");
+    while (s.step())
+        rows.screenings.push_back({s.integer(0), s.text(1), s.text(2)});
+    auto d = db_.prepare(
+        "SELECT screening_id, outcome, conditions, override_reason, decided_by FROM decisions "
+        "ORDER BY id");
+    while (d.step())
+        rows.decisions.push_back({d.integer(0), d.text(1), d.text(2), d.text(3), d.text(4)});
+    auto c = db_.prepare(
+        "SELECT screening_id, outcome, conditions, reason, decided_by FROM contrast_decisions "
+        "ORDER BY id");
+    while (c.step())
+        rows.contrastDecisions.push_back(
+            {c.integer(0), c.text(1), c.text(2), c.text(3), c.text(4)});
+    auto f = db_.prepare(
+        "SELECT screening_id, rule_id, severity, status, COALESCE(status_by, ''), note, "
+        "corrected_answer FROM flags ORDER BY screening_id, id");
+    while (f.step())
+        rows.flags.push_back(
+            {f.integer(0), f.text(1), f.text(2), f.text(3), f.text(4), f.text(5), f.text(6)});
+    auto m = db_.prepare(
+        "SELECT username, display_name, role, disabled, secret_hash FROM staff ORDER BY username");
+    while (m.step())
+        rows.staff.push_back({m.text(0), m.text(1), m.text(2), m.integer(3) != 0, m.text(4)});
+    return rows;
+}
+
+AuditCheck SqliteStore::verifyAudit() {
+    // One read transaction: the rows and the events are the same moment's.
+    db_.exec("BEGIN");
+    struct EndRead {
+        Database& db;
+        ~EndRead() {
+            try {
+                db.exec("COMMIT");
+            } catch (...) {
+            }
+        }
+    } endRead{db_};
+    const auto events = auditTrail();
+    const auto head = auditHead();
+    AuditCheck check =
+        head ? verifyChain(events, head->seq, head->hash) : verifyChain(events, std::nullopt, "");
+    if (!check.intact)
+        return check;
+    if (!events.empty())
+        check.head = AuditHead{events.back().seq, events.back().hash};
+    const AuditedRows rows = auditedRows();
+    auto count = [&](const char* sql) {
+        auto st = db_.prepare(sql);
+        st.step();
+        return st.integer(0);
+    };
+    if (events.empty()) {
+        const std::int64_t records = count("SELECT COUNT(*) FROM records");
+        if (!rows.screenings.empty() || !rows.staff.empty() || records > 0) {
+            check.intact = false;
+            check.kind = "empty";
+            check.problem =
+                "the audit trail is empty and its head is missing, but the database holds " +
+                std::to_string(rows.screenings.size()) + " screening(s), " +
+                std::to_string(rows.staff.size()) + " staff account(s) and " +
+                std::to_string(records) + " record(s): the trail was deleted";
+            return check;
+        }
+    }
+    check.mismatches = crossCheck(events, rows);
+    if (!check.mismatches.empty()) {
+        check.intact = false;
+        check.kind = "rows";
+        check.problem = check.mismatches.front();
+    }
+    return check;
+}
+
+void SqliteStore::transactionEnded(bool committed) {
+    const auto head = std::move(uncommittedHead_);
+    uncommittedHead_.reset();
+    if (committed && head && options_.anchorHead)
+        options_.anchorHead(*head);
+}
+
+void SqliteStore::appendStaffBaseline() {
+    // Accounts made before the trail recorded PIN hashes: their hash as it is at the upgrade is the
+    // baseline (nothing older records it); from here on a replaced or copied hash is caught.
+    auto st = db_.prepare("SELECT username, secret_hash FROM staff ORDER BY username");
+    std::vector<std::pair<std::string, std::string>> accounts;
+    while (st.step())
+        accounts.emplace_back(st.text(0), st.text(1));
+    for (const auto& [username, hash] : accounts)
+        appendAudit("system", "staff.baseline", std::nullopt,
+                    json{{"username", username}, {"secretSha256", sha256Hex(hash)}});
+}
+
+} // namespace mrscreen::store::detail
