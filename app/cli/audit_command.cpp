@@ -5,6 +5,7 @@
 #include "cli/form_files.h"
 
 #include "record/pdf_signature.h"
+#include "record/signer_trust.h"
 #include "record/record_pdf.h"
 #include "store/audit_anchor.h"
 
@@ -38,10 +39,19 @@ store::AuditCheck recordCheck(const std::vector<store::AuditEvent>& events, cons
     store::AuditCheck check;
     check.kind = "record";
     check.intact = false;
-    const auto signature = record::verifyPdf(bytes, config.trustedCa);
+    const auto signature = record::verifyPdf(bytes);
     if (!signature.ok) {
         check.problem = "its signature is not valid (" + signature.reason +
                         "), so its audit head proves nothing";
+        return check;
+    }
+    // Anyone can sign a PDF with a key of the site's name: only a signer the site anchors counts.
+    record::TrustAnchors anchors;
+    anchors.trustedCaPath = config.trustedCa;
+    anchors.pinnedSha256 = config.signerSha256;
+    anchors.pinnedFrom = "[site] signer_sha256";
+    if (const auto trust = record::checkSigner(signature, anchors); !trust.trusted) {
+        check.problem = "its signer is not one this site trusts (" + trust.reason + "), so its audit head proves nothing";
         return check;
     }
     const auto head = record::recordAuditHead(bytes);

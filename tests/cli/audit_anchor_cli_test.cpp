@@ -116,6 +116,17 @@ struct Rsyslog {
 struct Site {
     fs::path root;
     cli::StoreContext ctx;
+    std::string pin; // the signer_sha256 line keygen wrote, carried into every config written after
+
+    // Runs keygen, which pins its certificate in the site's config.
+    void keygen() {
+        REQUIRE(capture([&](std::ostream& o, std::ostream& e) { return cli::runKeygen(ctx, "Test MRI", 30, o, e); })
+                    .code == 0);
+        std::istringstream lines(test::slurp(ctx.configPath));
+        for (std::string line; std::getline(lines, line);)
+            if (line.rfind("signer_sha256", 0) == 0) pin = line + "\n";
+        REQUIRE_FALSE(pin.empty());
+    }
 
     Site(const std::string& name, const std::string& remote)
         : root(fs::path(MRSCREEN_TEST_OUTPUT) / "audit-anchor-cli" / name) {
@@ -128,7 +139,7 @@ struct Site {
         std::ofstream(root / name)
             << "[storage]\ndata_dir = \"" << (root / "data").string() << "\"\n"
             << "[form]\npath = \"" << test::sourcePath("forms/mri-safety") << "\"\n"
-            << "[site]\nname = \"Test MRI\"\n"
+            << "[site]\nname = \"Test MRI\"\n" << pin
             << "[audit]\nsyslog = false\nremote_syslog = \"" << remote << "\"\n";
         return (root / name).string();
     }
@@ -225,9 +236,7 @@ TEST_CASE("a decision rewritten with every hash re-chained and the record re-sig
           "rsyslog received and by the record exported before") {
     Rsyslog syslog("rewrite");
     Site site("rewrite", "127.0.0.1:" + std::to_string(syslog.port));
-    REQUIRE(capture([&](std::ostream& o, std::ostream& e) {
-                return cli::runKeygen(site.ctx, "Test MRI", 30, o, e);
-            }).code == 0);
+    site.keygen();
     const auto id = site.imported("pacemaker");
     notCleared(site, id);
     REQUIRE(capture([&](std::ostream& o, std::ostream& e) {
