@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
     auto* keygen = app.add_subcommand("keygen", "Create a self-signed site key and certificate for signing records");
     keygen->add_option("--cn", keyName, "Name in the certificate (default: the site name)");
     keygen->add_option("--days", keyDays, "Validity in days (default 3650)");
+    std::string pinCertificate;
+    auto* pinSigner = app.add_subcommand("pin-signer", "Pin a signing certificate in the --config file, so verify trusts it");
+    pinSigner->add_option("--cert", pinCertificate, "PEM certificate (default: the site's signing certificate)");
 
     std::int64_t recordId = 0;
     auto* recordCmd = app.add_subcommand("record", "Render, sign and file a new record version of a screening");
@@ -141,6 +144,7 @@ int main(int argc, char** argv) {
     }
     if (exportCmd->parsed()) return runExport(ctx, ex, std::cout, std::cerr);
     if (keygen->parsed()) return runKeygen(ctx, keyName, keyDays, std::cout, std::cerr);
+    if (pinSigner->parsed()) return runPinSigner(ctx, pinCertificate, std::cout, std::cerr);
     if (recordCmd->parsed()) return runRecord(ctx, recordId, std::cout, std::cerr);
     if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr, verifySigner);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);

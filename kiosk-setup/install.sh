@@ -235,6 +235,16 @@ configured_key() {
     sed -n 's/^signing_key = "\(.*\)"[[:space:]]*$/\1/p' "$ROOT$CONFIG" | head -n 1
 }
 
+# The kiosk user may not write the config; root pins the site certificate there, so `mrscreen
+# verify` trusts records signed with it and no other key of the same name.
+pin_signer() {
+    if [[ $REAL -eq 1 ]]; then
+        "$BIN" --config "$CONFIG" pin-signer
+    else
+        "$ROOT$BIN" --config "$ROOT$CONFIG" --data-dir "$ROOT$DATA" pin-signer
+    fi
+}
+
 ensure_key() {
     local key
     key="$(configured_key)"
@@ -245,9 +255,10 @@ ensure_key() {
     fi
     if [[ -e "$ROOT$DATA/keys/site-key.pem" ]]; then
         say "site key: kept existing $DATA/keys/site-key.pem"
-        return
+    else
+        run_mrscreen keygen
     fi
-    run_mrscreen keygen
+    pin_signer || die "could not pin the site certificate in $CONFIG (see above)"
 }
 
 # Reads the first admin's PIN: from stdin when it is not a terminal, else asked twice.

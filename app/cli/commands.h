@@ -89,6 +89,10 @@ int runRecord(const StoreContext& ctx, std::int64_t id, std::ostream& out, std::
 // ([site] signer_sha256), or says which line to add when there is none or it cannot be written.
 // Exit 0, or 2 with the reason.
 int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, std::ostream& out, std::ostream& err);
+// Pins a certificate (default: the site's signing certificate) in the --config file's [site]
+// signer_sha256, as keygen does when it may write the config: for an installer that runs keygen as
+// the kiosk user and pins as root. Exit 0 when pinned or already pinned, 2 when it cannot.
+int runPinSigner(const StoreContext& ctx, const std::string& certificate, std::ostream& out, std::ostream& err);
 
 // Checks a record PDF's signature, its byte-range coverage, its certificate and whether the signer
 // is trusted: pinned ([site] signer_sha256, or `signerSha256` alone when given) or issued under

@@ -142,6 +142,32 @@ int runKeygen(const StoreContext& ctx, const std::string& commonName, int days, 
     }
 }
 
+int runPinSigner(const StoreContext& ctx, const std::string& certificate, std::ostream& out, std::ostream& err) {
+    try {
+        if (ctx.configPath.empty()) {
+            err << "mrscreen pin-signer: give the config file to pin the certificate in: --config FILE\n";
+            return 2;
+        }
+        KioskConfig config = loadConfig(ctx.configPath);
+        if (!ctx.dataDir.empty()) config.dataDir = absoluteDirectory(ctx.dataDir);
+        const std::string path = certificate.empty() ? config.signingCertPath() : certificate;
+        const std::string fingerprint = record::certificateFileFingerprint(path);
+        const PinResult pin = pinSignerInConfig(ctx.configPath, fingerprint);
+        if (pin.outcome == PinOutcome::NotWritable) {
+            err << "mrscreen pin-signer: cannot write " << ctx.configPath << " (" << pin.why
+                << "); run it as the config file's owner (root on an installed kiosk), or add this line to [site] "
+                << "by hand:\n    " << signerPinLine(fingerprint) << "\n";
+            return 2;
+        }
+        out << (pin.outcome == PinOutcome::Written ? "Pinned " : "Already pinned: ") << path << " (SHA-256 "
+            << fingerprint << ") in " << ctx.configPath << " [site] signer_sha256.\n";
+        return 0;
+    } catch (const std::exception& e) {
+        err << "mrscreen pin-signer: " << e.what() << "\n";
+        return 2;
+    }
+}
+
 namespace {
 
 // The record identity its QR code carries, from the PDF's /Subject (inside the signed bytes).

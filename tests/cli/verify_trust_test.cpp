@@ -107,6 +107,37 @@ TEST_CASE("keygen without a config file prints the exact line that pins the key 
     CHECK_THAT(r.out, Contains("--signer-sha256 " + fingerprint));
 }
 
+TEST_CASE("pin-signer pins the site certificate that keygen made as another user, once; without a config it "
+          "says what to give") {
+    const fs::path dir = freshDir("pin-signer");
+    const std::string record = signedRecordIn(dir / "data"); // keygen without a config: not pinned
+    const std::string config = write(dir / "site.toml", kSiteConfig);
+    const std::string data = (dir / "data").string();
+    CHECK(binary("--config " + config + " --data-dir " + data + " verify " + record).code == 3);
+
+    const auto pinned = binary("--config " + config + " --data-dir " + data + " pin-signer");
+    INFO(pinned.out << pinned.err);
+    CHECK(pinned.code == 0);
+    const std::string fingerprint = test::fingerprintOf(data + "/keys/site-cert.pem");
+    CHECK_THAT(pinned.out, Contains("Pinned "));
+    CHECK_THAT(test::slurp(config), Contains("signer_sha256 = \"" + fingerprint + "\""));
+    CHECK_THAT(test::slurp(config), Contains("# printed on records")); // the rest kept
+    CHECK(binary("--config " + config + " --data-dir " + data + " verify " + record).code == 0);
+
+    const std::string before = test::slurp(config);
+    const auto again = binary("--config " + config + " --data-dir " + data + " pin-signer");
+    CHECK(again.code == 0);
+    CHECK_THAT(again.out, Contains("Already pinned"));
+    CHECK(test::slurp(config) == before);
+
+    const auto noConfig = binary("--data-dir " + data + " pin-signer");
+    CHECK(noConfig.code == 2);
+    CHECK_THAT(noConfig.err, Contains("--config FILE"));
+    const auto noCertificate = binary("--config " + config + " pin-signer --cert " + (dir / "none.pem").string());
+    CHECK(noCertificate.code == 2);
+    CHECK_THAT(noCertificate.err, Contains("none.pem"));
+}
+
 TEST_CASE("verify reports a record signed by another self-signed key with the same name as UNTRUSTED SIGNER, "
           "exit 3; the pinned key's record passes") {
     const fs::path dir = freshDir("impostor");

@@ -62,6 +62,8 @@ grep -qx 'data_dir = "/var/lib/mrscreen"' "$CONF" || fail "config data_dir not s
 grep -qx 'path = "/usr/local/share/mrscreen/forms/mri-safety"' "$CONF" || fail "config form path not set"
 [[ -s "$DATA/keys/site-key.pem" && -s "$DATA/keys/site-cert.pem" ]] || fail "no site key and certificate"
 [[ "$(stat -c %a "$DATA/keys/site-key.pem")" == 600 ]] || fail "site key is not 0600"
+grep -q '^signer_sha256 = "' "$CONF" || fail "the site certificate is not pinned in the config ([site] signer_sha256)"
+[[ "$(stat -c %a "$CONF")" == 640 ]] || fail "pinning changed the config mode to $(stat -c %a "$CONF")"
 [[ -s "$DATA/mrscreen.db" ]] || fail "no database"
 for f in usr/local/lib/systemd/system/mrscreen-kiosk.service usr/local/lib/systemd/system/mrscreen-backup.service \
     usr/local/lib/systemd/system/mrscreen-backup.timer usr/local/lib/mrscreen/kiosk-session \
