@@ -110,9 +110,12 @@ Fonts loadFonts(float pixelSize) {
         throw std::runtime_error("no DejaVu Sans or Noto Sans TrueType font was found through fontconfig; install "
                                  "the Debian package fonts-dejavu-core (kiosk-setup/mrscreen deps does)");
     if (bold.empty()) bold = regular;
-    // Latin with its extensions (Spanish and most European names), punctuation, arrows, ticks.
-    static const ImWchar ranges[] = {0x0020, 0x017F, 0x2010, 0x205E, 0x2190, 0x21FF, 0x2212, 0x2212,
-                                     0x2713, 0x2717, 0x25A0, 0x25CF, 0x232B, 0x232B, 0};
+    // Latin with its extensions (Spanish and most European names), micro (µ and Greek μ),
+    // punctuation, arrows, minus, ≤ ≥ (MR Conditional limits), ticks, shapes, the erase key.
+    // tests/ui/glyphs_test.cpp checks every character the screens, forms and messages hold.
+    static const ImWchar ranges[] = {0x0020, 0x017F, 0x03BC, 0x03BC, 0x2010, 0x205E, 0x2190, 0x21FF,
+                                     0x2212, 0x2212, 0x2264, 0x2265, 0x2713, 0x2717, 0x25A0, 0x25CF,
+                                     0x232B, 0x232B, 0};
     ImGuiIO& io = ImGui::GetIO();
     ImFontConfig config;
     config.OversampleH = 1; // at 20-50 px glyphs, oversampling buys nothing visible and doubles the atlas
