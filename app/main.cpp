@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
     app.add_option("--windowed", windowed, "Run the kiosk in a WIDTHxHEIGHT window instead of fullscreen (development, tests)");
     app.add_option("--state-log", kiosk.stateLog, "Append the kiosk's screen changes to this file");
     app.add_option("--targets-file", kiosk.targetsFile, "Keep the kiosk's visible touch targets (id x y) in this file");
+    auto* station = app.add_subcommand(
+        "station", "A staff station (nurse station, control room): staff sign-in, queue, review and decision only");
+    station->fallthrough(); // --windowed, --state-log and the rest also after the word
+
 
     EvaluateOptions ev;
     auto* evaluate = app.add_subcommand(
@@ -166,5 +170,6 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    kiosk.station = station->parsed();
     return runKiosk(ctx, kiosk, std::cout, std::cerr);
 }

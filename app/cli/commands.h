@@ -125,6 +125,7 @@ struct KioskRunOptions {
     int width = 0, height = 0; // --windowed WxH; 0: fullscreen on the primary monitor
     std::string stateLog;      // append one line per screen change here (tests, diagnostics)
     std::string targetsFile;   // keep the visible touch targets here (scripts driving the window)
+    bool station = false;      // `mrscreen station`: staff screens only
     std::chrono::steady_clock::time_point processStart = std::chrono::steady_clock::now();
 };
 // Runs the touchscreen kiosk until staff close it. Exit 0, or 2 with the reason it cannot start.

@@ -201,7 +201,10 @@ KioskConfig loadConfig(const std::string& path) {
     c.lockoutAttempts = int(attempts);
     c.lockoutMinutes = int(minutes);
     const auto* kiosk = r.section(root, "kiosk", {"idle_warning_seconds", "idle_reset_seconds", "submitted_seconds",
-                                                  "staff_idle_seconds", "staff_hold_seconds"});
+                                                  "staff_idle_seconds", "staff_hold_seconds", "staff_on_kiosk"});
+    if (kiosk && kiosk->contains("staff_on_kiosk") && !(*kiosk)["staff_on_kiosk"].is_boolean())
+        r.problems.push_back("[kiosk] staff_on_kiosk must be true or false");
+    r.read(kiosk, "kiosk", "staff_on_kiosk", c.staffOnKiosk);
     struct Limit {
         const char* key;
         int& value;

@@ -37,6 +37,7 @@ struct KioskConfig {
     int submittedSeconds = 120;  // the thank-you screen returns to Welcome
     int staffIdleSeconds = 120;  // staff are signed out (a site setting: [kiosk] staff_idle_seconds)
     int staffHoldSeconds = 3;    // long press in the top-left corner for staff sign-in
+    bool staffOnKiosk = true;    // false: no staff gesture on patient kiosks (staff use a station)
     // [scanner]: the magnet the screened patients are booked on, for the MR Conditional check.
     std::string scannerName = "MR scanner";
     double scannerFieldStrengthT = 1.5;

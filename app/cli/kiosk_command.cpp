@@ -34,13 +34,15 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         w.height = o.height;
         w.processStart = o.processStart;
         w.targetsFile = o.targetsFile;
-        w.title = "mrscreen: " + config.siteName;
+        w.title = std::string(o.station ? "mrscreen station: " : "mrscreen: ") + config.siteName;
         ui::KioskServices services = kioskServices(*store, config, files, log, err);
         ui::runKioskWindow(
             w,
             [&](ui::Fonts fonts) {
+                ui::KioskOptions options = kioskOptions(config);
+                options.station = o.station;
                 return std::make_unique<ui::Kiosk>(files.form, files.rules ? &*files.rules : nullptr, services,
-                                                   kioskOptions(config), fonts);
+                                                   options, fonts);
             },
             log);
         log("exit");

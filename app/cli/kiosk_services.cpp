@@ -66,6 +66,7 @@ ui::KioskOptions kioskOptions(const KioskConfig& c) {
     o.submittedSeconds = c.submittedSeconds;
     o.staffIdleSeconds = c.staffIdleSeconds;
     o.staffHoldSeconds = float(c.staffHoldSeconds);
+    o.staffGesture = c.staffOnKiosk;
     return o;
 }
 

@@ -45,6 +45,15 @@ Kiosk::Kiosk(const Questionnaire& form, const RuleSet* rules, KioskServices serv
     state_.draft = std::make_unique<Draft>(form);
     if (!services_.today) services_.today = [] { return std::string("2026-01-01"); };
     if (!services_.nowUtc) services_.nowUtc = [] { return std::string("2026-01-01T00:00:00Z"); };
+    state_.screen = homeScreen();
+}
+
+Screen Kiosk::homeScreen() const { return options_.station ? Screen::StaffSignIn : Screen::Welcome; }
+
+// A station showing an empty sign-in form: nothing to time out.
+bool Kiosk::stationAtRest() const {
+    return options_.station && state_.screen == Screen::StaffSignIn && !state_.staff && !state_.editing &&
+           state_.staffUsername.empty() && state_.staffPin.empty() && state_.staffMessage.empty();
 }
 
 Kiosk::~Kiosk() = default;
@@ -81,7 +90,7 @@ void Kiosk::resetToWelcome(const std::string& why) {
     state_.language = form_.language;
     state_.largeText = false;
     state_.highContrast = false;
-    state_.screen = Screen::Welcome;
+    state_.screen = homeScreen();
     if (services_.log) services_.log("reset reason=" + why);
 }
 
@@ -142,6 +151,7 @@ double Kiosk::nextDeadline(double now) const {
         return std::max(0.0, std::min(1.0, warn + options_.idleResetSeconds - idle));
     }
     if (state_.screen == Screen::Submitted) return std::max(0.0, options_.submittedSeconds - idle);
+    if (stationAtRest()) return -1;
     if (!patientScreen(state_.screen)) return std::max(0.0, staffIdleLimit() - idle);
     return -1;
 }
@@ -201,7 +211,7 @@ void Kiosk::frame(double now) {
     // The hidden staff gesture: hold the top-left corner.
     const ImGuiIO& io = ImGui::GetIO();
     const float corner = ui.target * 1.2f;
-    if (!waiting && patientScreen(state_.screen) && io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner &&
+    if (!waiting && options_.staffGesture && !options_.station && patientScreen(state_.screen) && io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner &&
         io.MousePos.y >= 0 && io.MousePos.y < corner) {
         if (state_.cornerPressStart < 0) state_.cornerPressStart = now;
         else if (now - state_.cornerPressStart >= options_.staffHoldSeconds) {
@@ -247,7 +257,7 @@ void Kiosk::frame(double now) {
         }
     } else if (state_.screen == Screen::Submitted && idle >= options_.submittedSeconds) {
         resetToWelcome("submitted screen timed out");
-    } else if (!patientScreen(state_.screen) && idle >= staffIdleLimit()) {
+    } else if (!patientScreen(state_.screen) && !stationAtRest() && idle >= staffIdleLimit()) {
         if (state_.staff && services_.log) services_.log("staff-signed-out user=" + state_.staff->username + " idle");
         resetToWelcome(holdsPatientAnswers() ? "idle" : "staff idle");
     }

@@ -36,6 +36,10 @@ struct KioskOptions {
     int submittedSeconds = 120;  // the thank-you screen returns to Welcome after this long untouched
     int staffIdleSeconds = 120;  // a signed-in staff member is signed out after this long untouched
     float staffHoldSeconds = 3;  // long press in the top-left corner opens staff sign-in
+    bool staffGesture = true;    // [kiosk] staff_on_kiosk: false keeps the queue off a Zone II kiosk
+    // A staff station (`mrscreen station`): staff sign-in, queue, review and decision only; never
+    // a patient screen. Signing out (or the staff idle timer) returns to sign-in.
+    bool station = false;
 };
 
 struct SubmitOutcome {
@@ -248,6 +252,8 @@ private:
     void trackInput(double now);
     bool holdsPatientAnswers() const;
     bool patientTimersRun() const;
+    bool stationAtRest() const;
+    Screen homeScreen() const;
     double staffIdleLimit() const;
     void logState();
 };

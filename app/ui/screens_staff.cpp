@@ -30,11 +30,12 @@ void staffSignInScreen(Ui& ui) {
     const float bw = std::min(ui.unit * 10, (ui.display.x - ui.gap * 5) / 2);
     const float y = ui.display.y - ui.target - ui.gap * 1.5f;
     ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, y));
+    // On a staff station there is no patient screen to go back to: Cancel only clears the form.
     if (touchButton(ui, "staff-cancel", ui.t("staff.cancel"), ImVec2(bw, ui.target), Tone::Quiet)) {
         st.staffUsername.clear();
         st.staffPin.clear();
         st.staffMessage.clear();
-        ui.go(st.beforeStaff);
+        if (!ui.options.station) ui.go(st.beforeStaff);
     }
     ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, y));
     if (touchButton(ui, "staff-sign-in", ui.t("staff.sign_in"), ImVec2(bw, ui.target))) {

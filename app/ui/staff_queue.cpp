@@ -29,7 +29,7 @@ void readQueueInBackground(Ui& ui) {
             problem = e.what();
         }
         return BackgroundWork::Finish([queue = std::move(queue), problem, session](Ui& frame) {
-            if (frame.st.session != session) return; // signed out meanwhile: the names go nowhere
+            if (frame.st.session != session || !frame.st.staff) return; // signed out: the names go nowhere
             StaffWork& work = frame.st.work;
             work.queueReading = false;
             work.queueReadAt = frame.now;

@@ -155,7 +155,8 @@ bool staffHeader(Ui& ui, const std::string& title) {
         st.staff.reset();
         st.staffUsername.clear();
         st.work = StaffWork{};
-        ui.go(st.beforeStaff == Screen::StaffSignIn || !st.draft ? Screen::Welcome : st.beforeStaff);
+        if (ui.options.station) ui.go(Screen::StaffSignIn); // a station has no patient screens
+        else ui.go(st.beforeStaff == Screen::StaffSignIn || !st.draft ? Screen::Welcome : st.beforeStaff);
         return false;
     }
     if (ui.st.screen != Screen::StaffMenu) {

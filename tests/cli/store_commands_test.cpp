@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/config.h"
+#include "cli/kiosk_services.h"
 
 #include <catch2/catch.hpp>
 
@@ -172,6 +173,15 @@ TEST_CASE("a damaged database is refused with instructions to restore the backup
     const auto r = capture([&](std::ostream& out, std::ostream& err) { return cli::runQueue(ctx, false, out, err); });
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Contains("restore"));
+}
+
+TEST_CASE("a site can keep the staff gesture off its patient kiosks, and only true or false is taken") {
+    CHECK(cli::loadConfig("").staffOnKiosk);
+    const std::string off = scratchFile("staff-off.toml", "[kiosk]\nstaff_on_kiosk = false\n");
+    CHECK_FALSE(cli::loadConfig(off).staffOnKiosk);
+    CHECK_FALSE(cli::kioskOptions(cli::loadConfig(off)).staffGesture);
+    const std::string wrong = scratchFile("staff-wrong.toml", "[kiosk]\nstaff_on_kiosk = \"no\"\n");
+    CHECK_THROWS_WITH(cli::loadConfig(wrong), Contains("[kiosk] staff_on_kiosk must be true or false"));
 }
 
 TEST_CASE("the configuration file sets the data directory and policy, and a typo in it is refused") {

@@ -259,6 +259,56 @@ TEST_CASE("a signed-in nurse is signed out after the idle time and the kiosk ret
     CHECK(h.state().work.id == 0);
 }
 
+TEST_CASE("a staff station opens at sign-in, never shows a patient screen, and returns to sign-in on sign-out, "
+          "idle and cancel") {
+    test::HarnessOptions o;
+    o.kiosk.station = true;
+    o.kiosk.staffIdleSeconds = 60;
+    KioskHarness h(o);
+    addStaff(h);
+    const auto id = submitExample(h, "pacemaker.json");
+    CHECK(h.screen() == "staff-sign-in");
+    // Nothing to time out on an empty sign-in form: it stays, with no reset loop.
+    h.wait(600);
+    CHECK(h.screen() == "staff-sign-in");
+    CHECK_FALSE(h.logged("reset"));
+    // Cancel clears the form and stays: there is no patient screen behind it.
+    typeInto(h, "staff:username", "nina");
+    h.tap("staff-cancel");
+    CHECK(h.screen() == "staff-sign-in");
+    CHECK(h.state().staffUsername.empty());
+    typeInto(h, "staff:username", "nina");
+    typeInto(h, "staff:pin", "111111");
+    h.tap("staff-sign-in");
+    REQUIRE(h.screen() == "staff-queue");
+    CHECK(h.has("queue:" + std::to_string(id)));
+    CHECK_FALSE(h.has("staff-discard"));
+    h.tap("staff-back-to-patient"); // Sign out
+    CHECK(h.screen() == "staff-sign-in");
+    CHECK_FALSE(h.state().staff);
+    // Walking away signed in signs out to the sign-in form, never to Welcome.
+    typeInto(h, "staff:username", "nina");
+    typeInto(h, "staff:pin", "111111");
+    h.tap("staff-sign-in");
+    h.tap("queue:" + std::to_string(id));
+    REQUIRE(h.screen() == "staff-review");
+    h.wait(61);
+    CHECK(h.screen() == "staff-sign-in");
+    CHECK_FALSE(h.state().staff);
+    CHECK(h.state().work.id == 0);
+    for (const std::string& line : h.log()) CHECK(line.find("screen=welcome") == std::string::npos);
+}
+
+TEST_CASE("with the staff gesture off, holding the corner of a patient kiosk opens nothing") {
+    test::HarnessOptions o;
+    o.kiosk.staffGesture = false;
+    KioskHarness h(o);
+    addStaff(h);
+    h.hold(10, 10, 5.0);
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.logged("staff-gesture"));
+}
+
 // [SECTION] policy 2.0: each screening with its own form, flags raised by a lab, flags by gate, the
 // contrast part of the decision.
 
