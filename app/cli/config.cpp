@@ -73,11 +73,15 @@ struct Reader {
 } // namespace
 
 KioskConfig loadConfig(const std::string& path) {
+    if (path.empty()) return KioskConfig{};
+    return loadConfigText(readFile(path), path);
+}
+
+KioskConfig loadConfigText(const std::string& text, const std::string& path) {
     KioskConfig c;
-    if (path.empty()) return c;
     toml::table root;
     try {
-        root = toml::parse_file(path);
+        root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
         throw screening::InputError(path, {"line " + std::to_string(where.line) + ": " + std::string(e.description())});

@@ -53,6 +53,8 @@ struct KioskConfig {
 
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
 KioskConfig loadConfig(const std::string& path);
+// The same from the file's text; `path` names it in messages.
+KioskConfig loadConfigText(const std::string& text, const std::string& path);
 
 struct StoreContext;
 // The config a command runs with: the file from --config, with --data-dir (when given) in place of
