@@ -96,12 +96,19 @@ std::string absoluteDirectory(const std::string& dir) {
 }
 
 KioskConfig loadConfig(const std::string& path) {
+    if (path.empty()) {
+        KioskConfig c; // no file: every default, the data directory made absolute all the same
+        c.dataDir = absoluteDirectory(c.dataDir);
+        return c;
+    }
+    return loadConfigText(readFile(path), path);
+}
+
+KioskConfig loadConfigText(const std::string& text, const std::string& path) {
     KioskConfig c;
-    c.dataDir = absoluteDirectory(c.dataDir);
-    if (path.empty()) return c;
     toml::table root;
     try {
-        root = toml::parse_file(path);
+        root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
         throw screening::InputError(path, {"line " + std::to_string(where.line) + ": " + std::string(e.description())});

@@ -62,6 +62,8 @@ struct KioskConfig {
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
 // The data directory comes back absolute (relative to the current directory).
 KioskConfig loadConfig(const std::string& path);
+// The same from the file's text; `path` names it in messages.
+KioskConfig loadConfigText(const std::string& text, const std::string& path);
 
 // `dir` made absolute against the current directory, without a trailing separator.
 std::string absoluteDirectory(const std::string& dir);

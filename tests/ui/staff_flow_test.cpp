@@ -589,7 +589,8 @@ TEST_CASE("an import that says No to other implants and Yes to a stent shows the
 
 TEST_CASE("every staff touch target on the review and both decision parts is at least 64 px high and inside the "
           "screen, in landscape and portrait") {
-    for (const auto& [width, height] : {std::pair{1280, 800}, std::pair{800, 1280}}) {
+    for (const auto& size : {std::pair{1280, 800}, std::pair{800, 1280}}) {
+        const int width = size.first, height = size.second; // plain names: clang 14 lambdas cannot capture bindings
         test::HarnessOptions o;
         o.width = width;
         o.height = height;
