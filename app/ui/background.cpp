@@ -97,4 +97,9 @@ void BackgroundWork::waitUntilRun() const {
     changed_.wait(lock, [this] { return !running_ && waiting_.empty(); });
 }
 
+store::Store& storeOf(Ui& ui) {
+    if (ui.background) ui.background->waitUntilRun();
+    return *ui.services.store;
+}
+
 } // namespace mrscreen::ui

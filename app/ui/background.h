@@ -1,5 +1,6 @@
-// Store and record work off the frame thread. One worker runs jobs in the order they were started
-// (so the store is never used by two threads at once); a job returns what the frame thread applies
+// Store and record work off the frame thread. One worker runs jobs in the order they were started;
+// the frame thread's own (short) store calls wait for it first (storeOf in ui_context.h), so the
+// store is never used by two threads at once. A job returns what the frame thread applies
 // to the screens once it is done, and the frame polls for those every frame. While a job that the
 // screen waits for is running, the kiosk shows what it is doing and takes no input, never a frozen
 // window. A network database makes every store call slow; this keeps the window responsive.

@@ -101,6 +101,7 @@ void Kiosk::trackInput(double now) {
     if (input || state_.lastInput == 0) {
         state_.lastInput = now;
         state_.idleWarning = false;
+        if (patientScreen(state_.screen)) state_.patientLastInput = now;
     }
 }
 
@@ -152,7 +153,13 @@ double Kiosk::nextDeadline(double now) const {
     }
     if (state_.screen == Screen::Submitted) return std::max(0.0, options_.submittedSeconds - idle);
     if (stationAtRest()) return -1;
-    if (!patientScreen(state_.screen)) return std::max(0.0, staffIdleLimit() - idle);
+    if (!patientScreen(state_.screen)) {
+        double left = staffIdleLimit() - idle;
+        if (!state_.staff && holdsPatientAnswers())
+            left = std::min(left, options_.idleWarningSeconds + options_.idleResetSeconds -
+                                      (now - state_.patientLastInput));
+        return std::max(0.0, left);
+    }
     return -1;
 }
 
@@ -257,6 +264,10 @@ void Kiosk::frame(double now) {
         }
     } else if (state_.screen == Screen::Submitted && idle >= options_.submittedSeconds) {
         resetToWelcome("submitted screen timed out");
+    } else if (!patientScreen(state_.screen) && !state_.staff && holdsPatientAnswers() &&
+               now - state_.patientLastInput >= options_.idleWarningSeconds + options_.idleResetSeconds) {
+        // Taps on the sign-in keyboard by whoever holds the corner never keep a patient's answers.
+        resetToWelcome("idle");
     } else if (!patientScreen(state_.screen) && !stationAtRest() && idle >= staffIdleLimit()) {
         if (state_.staff && services_.log) services_.log("staff-signed-out user=" + state_.staff->username + " idle");
         resetToWelcome(holdsPatientAnswers() ? "idle" : "staff idle");

@@ -167,6 +167,7 @@ struct KioskState {
 
     // Idle and privacy.
     double lastInput = 0;
+    double patientLastInput = 0; // the last touch on a patient screen: staff sign-in taps do not count
     bool idleWarning = false;
     bool confirmStartOver = false; // "Discard your answers and start over?" is open
     double cornerPressStart = -1;

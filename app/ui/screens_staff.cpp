@@ -44,7 +44,7 @@ void staffSignInScreen(Ui& ui) {
         } else if (!ui.services.store) {
             st.staffMessage = "No staff accounts are available: the kiosk has no database.";
         } else {
-            const auto result = ui.services.store->signIn(st.staffUsername, st.staffPin);
+            const auto result = storeOf(ui).signIn(st.staffUsername, st.staffPin);
             st.staffPin.clear(); // never kept after one try
             if (result.outcome == store::SignInOutcome::SignedIn) {
                 st.staff = result.member;

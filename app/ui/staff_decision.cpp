@@ -155,7 +155,7 @@ void zoneIvPart(Ui& ui, const store::ScreeningDetail& d) {
     const std::string strokes = record::strokesJson(w.signature);
     const TransitionRequest request{action, actorOf(st), w.reason, w.outcome == 2 ? conditions : ""};
     if (!attempt(ui, "Zone IV decision signed.", [&] {
-            ui.services.store->transitionSigned(w.id, request,
+            storeOf(ui).transitionSigned(w.id, request,
                                                 store::StaffSignature{"decision", signerName(st), st.staff->role, strokes, ""});
         }))
         return;
@@ -238,7 +238,7 @@ void contrastPart(Ui& ui, const store::ScreeningDetail& d) {
     const store::StaffSignature signature{"contrast", signerName(st), st.staff->role,
                                           record::strokesJson(w.contrastSignature), ""};
     if (!attempt(ui, "Contrast decision signed.",
-                 [&] { ui.services.store->decideContrast(w.id, decision, signature, actorOf(st)); }))
+                 [&] { storeOf(ui).decideContrast(w.id, decision, signature, actorOf(st)); }))
         return;
     if (ui.services.log)
         ui.services.log("contrast-decided screening=" + std::to_string(w.id) + " outcome=" + decision.outcome);

@@ -132,7 +132,7 @@ void verdictEditor(Ui& ui, const store::StoredFlag& f, float width) {
     const std::string corrected = w.verdict == 2 ? w.corrected : "";
     const std::string rule = f.ruleId, note = w.note;
     if (attempt(ui, "Verdict saved on " + rule + ".", [&] {
-            ui.services.store->setFlagVerdict(w.id, rule, verdict, note, actorOf(ui.st), corrected);
+            storeOf(ui).setFlagVerdict(w.id, rule, verdict, note, actorOf(ui.st), corrected);
         })) {
         if (ui.services.log) ui.services.log("verdict flag=" + rule + " verdict=" + verdictName(verdict));
         w.flagId.clear();

@@ -137,7 +137,7 @@ void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
         if (r.mrStatus != MrStatus::Conditional) r.conditions = MrConditions{};
         r.checkResult = checkMrConditional(r.mrStatus, r.conditions, ui.services.scanner).summary;
         if (!problem.empty()) refuse(ui, problem);
-        else if (attempt(ui, "Implant saved.", [&] { ui.services.store->saveImplant(w.id, r, actorOf(ui.st)); })) {
+        else if (attempt(ui, "Implant saved.", [&] { storeOf(ui).saveImplant(w.id, r, actorOf(ui.st)); })) {
             if (ui.services.log) ui.services.log("implant-saved type=" + r.type + " status=" + mrStatusName(r.mrStatus));
             closeImplantForm(w);
         }

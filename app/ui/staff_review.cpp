@@ -75,7 +75,7 @@ void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
     const auto v = parseNumber(w.creatinine);
     if (!v) return refuse(ui, "Enter the creatinine as a number, for example 1.2.");
     if (!attempt(ui, "Creatinine saved.", [&] {
-            ui.services.store->addLab(w.id, store::LabResult{"creatinine", *v, w.creatinineUnit, w.labDate, "", ""},
+            storeOf(ui).addLab(w.id, store::LabResult{"creatinine", *v, w.creatinineUnit, w.labDate, "", ""},
                                       actorOf(ui.st));
         }))
         return;
@@ -115,7 +115,7 @@ void contrastPlannedSection(Ui& ui, const store::ScreeningDetail& d, bool editab
             continue;
         const std::string planned = code;
         if (attempt(ui, "Contrast planned: " + plannedText(planned) + ".", [&] {
-                ui.services.store->setContrastPlanned(w.id, planned, actorOf(ui.st));
+                storeOf(ui).setContrastPlanned(w.id, planned, actorOf(ui.st));
             })) {
             if (ui.services.log) ui.services.log("contrast-planned screening=" + std::to_string(w.id) + " value=" + planned);
             if (reassess(ui)) w.message = "Contrast planned: " + plannedText(planned) + "; the rules were re-evaluated.";
@@ -182,7 +182,7 @@ void staffReviewScreen(Ui& ui) {
                 } else {
                     const std::string strokes = record::strokesJson(w.signature);
                     if (attempt(ui, "Review signed: the screening waits for the decision.", [&] {
-                            ui.services.store->transitionSigned(w.id, TransitionRequest{Action::Review, actorOf(st), "", ""},
+                            storeOf(ui).transitionSigned(w.id, TransitionRequest{Action::Review, actorOf(st), "", ""},
                                                                 store::StaffSignature{"review", signerName(st), st.staff->role, strokes, ""});
                         })) {
                         if (ui.services.log) ui.services.log("reviewed screening=" + std::to_string(w.id));

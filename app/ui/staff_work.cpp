@@ -117,12 +117,16 @@ void apply(Ui& ui, LoadedWork l) {
 
 } // namespace
 
-void reload(Ui& ui) { apply(ui, loadWork(ui.services, ui.st.work.id)); }
+void reload(Ui& ui) {
+    storeOf(ui); // the worker is done with the store
+    apply(ui, loadWork(ui.services, ui.st.work.id));
+}
 
 bool reassess(Ui& ui) {
     StaffWork& w = ui.st.work;
     try {
         if (!ui.services.reassess) throw std::runtime_error("this station cannot re-evaluate the rules");
+        storeOf(ui); // the worker is done with the store
         ui.services.reassess(w.id, actorOf(ui.st));
         if (ui.services.log) ui.services.log("reassessed screening=" + std::to_string(w.id));
         reload(ui);
@@ -152,6 +156,7 @@ bool staffHeader(Ui& ui, const std::string& title) {
     ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, ui.gap * 1.5f));
     if (touchButton(ui, "staff-back-to-patient", "Sign out", ImVec2(bw, ui.target), Tone::Quiet)) {
         if (ui.services.log) ui.services.log("staff-signed-out user=" + st.staff->username);
+        ++st.session; // a queue read still running for this staff member goes nowhere
         st.staff.reset();
         st.staffUsername.clear();
         st.work = StaffWork{};

@@ -118,6 +118,9 @@ void startOverOverlay(Ui& ui); // "Discard your answers and start over?" Yes / N
 // A panel in the middle of an opaque full-screen layer of `shade`, over whatever screen is below;
 // `content` draws into it, given the width it has.
 void modalPanel(Ui& ui, const char* id, ImU32 shade, const std::function<void(float width)>& content);
+// The store for a call on the frame thread, once the background work started so far has run: the
+// frame thread and the worker never use it at the same time (a transaction is one connection's).
+store::Store& storeOf(Ui& ui);
 // What the kiosk is doing while the screen waits for it ("Saving your answers…"); takes no input.
 void busyOverlay(Ui& ui, const std::string& what);
 

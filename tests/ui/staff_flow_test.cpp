@@ -299,6 +299,24 @@ TEST_CASE("a staff station opens at sign-in, never shows a patient screen, and r
     for (const std::string& line : h.log()) CHECK(line.find("screen=welcome") == std::string::npos);
 }
 
+TEST_CASE("taps on the staff sign-in keyboard do not keep the last patient's answers past the patient's timers") {
+    KioskHarness h;
+    h.tap("start");
+    typeInto(h, "family-name", "Okafor");
+    h.hold(10, 10, 3.2);
+    REQUIRE(h.screen() == "staff-sign-in");
+    // Someone keeps touching the sign-in form, never long enough idle for any timer.
+    for (int i = 0; i < 6; ++i) {
+        h.wait(28);
+        if (h.screen() != "staff-sign-in") break;
+        h.tap("field:staff:username");
+        h.tap("key:done");
+    }
+    CHECK(h.screen() == "welcome");
+    CHECK_FALSE(h.kiosk().draft().hasAnswers());
+    CHECK(h.logged("reset reason=idle"));
+}
+
 TEST_CASE("with the staff gesture off, holding the corner of a patient kiosk opens nothing") {
     test::HarnessOptions o;
     o.kiosk.staffGesture = false;
