@@ -2,14 +2,15 @@
 
 #include "store/errors.h"
 
-#include <signal.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <limits>
+#include <string>
 #include <vector>
 
 namespace mrscreen::store {
@@ -18,19 +19,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool processAlive(long pid) {
-    if (pid <= 0 || pid > long(std::numeric_limits<pid_t>::max())) return false; // no such process
-
-    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+// A marker is live while its process holds the lock on it: the kernel lets go of the lock when the
+// process dies, however it dies, and a reused pid does not matter. True when it could be taken (a
+// stale marker, now held here until closed).
+bool lockIsFree(const fs::path& marker) {
+    const int fd = ::open(marker.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false; // gone meanwhile, or not ours to read: not evidence of a crash
+    const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    ::close(fd);
+    return free;
 }
 
-// The pid a marker's name ("<pid>.<n>") holds; 0 for any other file.
-long pidOf(const fs::path& marker) {
-    std::string name = marker.filename().string();
-    name = name.substr(0, name.find('.'));
-    if (name.empty() || name.size() > 10 || name.find_first_not_of("0123456789") != std::string::npos) return 0;
-    return std::stol(name);
-}
+bool isMarker(const fs::path& p) { return p.extension() == ".open"; }
 
 } // namespace
 
@@ -43,31 +43,32 @@ OpenSessions::OpenSessions(const std::string& databasePath) {
         throw StoreError("cannot write " + dir_ + ", where mrscreen notes that the database is open: " + ec.message() +
                              ". Check that this user may write the data directory",
                          StoreErrorKind::Unreachable);
-    const long self = long(::getpid());
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-        const long pid = pidOf(entry.path());
-        if (pid != 0 && pid != self && !processAlive(pid)) unclean_ = true;
-    }
-    // One marker per open store: a process may open the same database twice.
+    for (const auto& entry : fs::directory_iterator(dir_, ec))
+        if (isMarker(entry.path()) && lockIsFree(entry.path())) unclean_ = true;
+    // One marker per open store (a process may open the same database twice), locked while open.
     static std::atomic<int> opened{0};
-    marker_ = (fs::path(dir_) / (std::to_string(self) + "." + std::to_string(++opened))).string();
-    std::ofstream(marker_) << self << "\n";
+    marker_ = (fs::path(dir_) / (std::to_string(::getpid()) + "-" + std::to_string(++opened) + ".open")).string();
+    fd_ = ::open(marker_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+        throw StoreError("cannot write the session note " + marker_ + ": " + std::strerror(errno) +
+                             ". Check that this user may write the data directory",
+                         StoreErrorKind::Unreachable);
 }
 
 OpenSessions::~OpenSessions() {
     if (marker_.empty()) return;
     std::error_code ec;
     fs::remove(marker_, ec);
+    if (fd_ >= 0) ::close(fd_);
 }
 
 void OpenSessions::clearStale() {
     if (dir_.empty()) return;
     std::error_code ec;
     std::vector<fs::path> stale;
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-        const long pid = pidOf(entry.path());
-        if (pid != 0 && pid != long(::getpid()) && !processAlive(pid)) stale.push_back(entry.path());
-    }
+    for (const auto& entry : fs::directory_iterator(dir_, ec))
+        if (isMarker(entry.path()) && entry.path() != fs::path(marker_) && lockIsFree(entry.path()))
+            stale.push_back(entry.path());
     for (const auto& p : stale) fs::remove(p, ec);
     unclean_ = false;
 }

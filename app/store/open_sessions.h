@@ -1,8 +1,9 @@
 // Which processes have a database open, so a start can tell a clean stop from a crash without
-// reading the whole file: each process that opens the store leaves a marker named by its pid in
-// <database>.sessions/ and removes it when it closes the store. A marker whose process is gone
-// means that process stopped without closing (a crash, a power cut, SIGKILL): then, and only then,
-// the start runs the full integrity check; otherwise a cheap check keeps start-up time flat as the
+// reading the whole file: each store that opens the database leaves a marker (<pid>-<n>.open) in
+// <database>.sessions/, holds an flock on it while open and removes it when it closes. A marker
+// nobody holds the lock on was left by a process that stopped without closing (a crash, a power
+// cut, SIGKILL: the kernel drops the lock however a process dies): then, and only then, the start
+// runs the full integrity check; otherwise a cheap check keeps start-up time flat as the
 // database grows. The nightly backup checks the whole file as well.
 #pragma once
 
@@ -27,6 +28,7 @@ public:
 private:
     std::string dir_;
     std::string marker_;
+    int fd_ = -1; // the marker, locked while the store is open
     bool unclean_ = false;
 };
 

@@ -365,7 +365,7 @@ int main(int argc, char** argv) {
                         "does not grow with N", "info"});
         db.reset();
         fs::create_directories(path + ".sessions");
-        std::ofstream(path + ".sessions/4999999999.1") << "4999999999\n";
+        std::ofstream(path + ".sessions/4999999999-1.open") << "4999999999\n";
         start = Clock::now();
         db = store::openSqliteStore(path);
         rows.push_back({"Open the store after a crash (quick_check of every page)", fixed(msSince(start), 1) + " ms",

@@ -319,10 +319,10 @@ TEST_CASE("a database file with a damaged header is refused with a message that 
     CHECK_THAT(message, Contains("restore the latest backup"));
 }
 
-// A process that had the database open and is gone (pid above Linux's pid_max): a crash.
+// A marker nobody holds the lock on: a process that had the database open stopped without closing it.
 void leaveCrashedSession(const std::string& path) {
     fs::create_directories(path + ".sessions");
-    std::ofstream(path + ".sessions/4999999999.1") << "4999999999\n";
+    std::ofstream(path + ".sessions/4999999999-1.open") << "4999999999\n";
 }
 
 TEST_CASE("a database file with damaged pages is refused at the start after a crash, and by the check at any "
@@ -360,6 +360,11 @@ TEST_CASE("a start after a clean stop does not read every page; a start after a 
     // Damage far from the header: a start that read every page would refuse the file.
     overwrite(path, std::streamoff(size - 4096 + 8), 64, '\x5a');
     CHECK(storeErrorOf([&] { openSqliteStore(path); }).empty());
+    {
+        // Another store still open (its marker locked) is no crash: the second start stays cheap.
+        const auto first = openSqliteStore(path);
+        CHECK(storeErrorOf([&] { openSqliteStore(path); }).empty());
+    }
     leaveCrashedSession(path);
     CHECK_FALSE(storeErrorOf([&] { openSqliteStore(path); }).empty());
 
@@ -369,7 +374,7 @@ TEST_CASE("a start after a clean stop does not read every page; a start after a 
     {
         const auto st = openSqliteStore(sound);
         CHECK(st->countScreenings() == 3);
-        CHECK_FALSE(fs::exists(sound + ".sessions/4999999999.1"));
+        CHECK_FALSE(fs::exists(sound + ".sessions/4999999999-1.open"));
         // While it is open its own session is noted, and removed when it closes.
         CHECK(std::distance(fs::directory_iterator(sound + ".sessions"), fs::directory_iterator()) == 1);
     }
