@@ -437,10 +437,12 @@ TEST_CASE("import refuses a response nested 100,000 levels deep and stores nothi
     CHECK(queueOf(ctx).empty());
 }
 
-TEST_CASE("queue and show print a patient's name with its control characters made harmless; JSON keeps them") {
+TEST_CASE("queue and show print a patient's name with its control characters and bidirectional overrides made "
+          "harmless; JSON keeps them") {
     const auto ctx = freshContext("control-characters");
     json resp = json::parse(test::slurp(example("no-risk")));
-    const std::string hostile = "Evil\x1b]0;owned\x07\rName\xc2\x9b" "2J";
+    // ESC, BEL, CR, CSI (C1), then RIGHT-TO-LEFT OVERRIDE, ZERO WIDTH SPACE and FIRST STRONG ISOLATE.
+    const std::string hostile = "Evil\x1b]0;owned\x07\rName\xc2\x9b" "2J\xe2\x80\xae" "dnE\xe2\x80\x8b\xe2\x81\xa8";
     std::function<bool(json&)> rename = [&](json& items) {
         for (auto& it : items) {
             if (it.value("linkId", "") == "family-name") {
@@ -461,15 +463,16 @@ TEST_CASE("queue and show print a patient's name with its control characters mad
                 static_cast<unsigned char>(text[i + 1]) <= 0x9F)
                 return false;
         }
-        return true;
+        return text.find("\xe2\x80\xae") == std::string::npos && text.find("\xe2\x80\x8b") == std::string::npos &&
+               text.find("\xe2\x81\xa8") == std::string::npos;
     };
     const auto queue = capture([&](std::ostream& out, std::ostream& err) { return cli::runQueue(ctx, false, out, err); });
     REQUIRE(queue.code == 0);
     CHECK(clean(queue.out));
-    CHECK_THAT(queue.out, Contains("Evil?]0;owned??Name?2J"));
+    CHECK_THAT(queue.out, Contains("Evil?]0;owned??Name?2J?dnE??"));
     const auto show = capture([&](std::ostream& out, std::ostream& err) { return cli::runShow(ctx, 1, false, out, err); });
     REQUIRE(show.code == 0);
     CHECK(clean(show.out));
-    CHECK_THAT(show.out, Contains("Evil?]0;owned??Name?2J"));
+    CHECK_THAT(show.out, Contains("Evil?]0;owned??Name?2J?dnE??"));
     CHECK(queueOf(ctx)[0]["patient"]["family"] == hostile);
 }
