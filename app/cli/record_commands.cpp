@@ -59,7 +59,8 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
         const std::string aside = record::setAsideUnregistered(path);
         err << "mrscreen: " << path << " was never registered in the store (an earlier attempt for screening " << id
             << " stopped between writing and registering it); moved it to " << aside
-            << " and filed a new version " << in.version << "\n";
+            << " (it holds patient data: delete it once the interruption is understood) and filed version "
+            << in.version << " afresh\n";
     }
     record::writeFileAtomically(path, signedPdf);
     try {
