@@ -106,7 +106,12 @@ void AnchorSender::sendLocal(const AuditHead& head) {
 }
 
 void AnchorSender::tryRemote(bool finalAttempt) {
-    // Leaving: one more try even while backing off, so a short-lived command's head gets out.
+    // Leaving: one more try even while backing off, so a short-lived command's head gets out;
+    // not to a server already known to be down, so a stop never waits for its timeouts again.
+    if (finalAttempt && remoteDown_) {
+        remotePending_.reset();
+        return;
+    }
     if (!finalAttempt && std::chrono::steady_clock::now() < retryAt_)
         return;
     std::string problem;
