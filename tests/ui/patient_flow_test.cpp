@@ -741,7 +741,7 @@ bool setAnswer(json& items, const std::string& linkId, const json& answer) {
 
 } // namespace
 
-TEST_CASE("a refused save tells staff and the state log which question, never the patient's answer") {
+TEST_CASE("a refused save names the question, never the patient's answer (the state log writes the same words)") {
     KioskHarness h;
     KioskServicesOf k(h);
     const auto response = exampleResponse("no-risk", [](json& r) {
