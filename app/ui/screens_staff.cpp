@@ -31,7 +31,8 @@ void staffSignInScreen(Ui& ui) {
     const float y = ui.display.y - ui.target - ui.gap * 1.5f;
     ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, y));
     // On a staff station there is no patient screen to go back to: Cancel only clears the form.
-    if (touchButton(ui, "staff-cancel", ui.t("staff.cancel"), ImVec2(bw, ui.target), Tone::Quiet)) {
+    if (touchButton(ui, "staff-cancel", ui.t(ui.options.station ? "staff.clear" : "staff.cancel"), ImVec2(bw, ui.target),
+                    Tone::Quiet)) {
         st.staffUsername.clear();
         st.staffPin.clear();
         st.staffMessage.clear();
