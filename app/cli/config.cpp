@@ -123,6 +123,7 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
     }
     const auto* storage = r.section(root, "storage", {"data_dir", "database"});
     r.read(storage, "storage", "data_dir", c.dataDir);
+    if (c.dataDir.empty()) r.problems.push_back("[storage] data_dir must name a folder, such as \"/var/lib/mrscreen\"");
     r.read(storage, "storage", "database", c.database);
     const auto* form = r.section(root, "form", {"path"});
     r.read(form, "form", "path", c.form);

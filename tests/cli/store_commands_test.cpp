@@ -175,6 +175,12 @@ TEST_CASE("a damaged database is refused with instructions to restore the backup
     CHECK_THAT(r.err, Contains("restore"));
 }
 
+// Found by fuzz_config: an empty data_dir escaped as a filesystem_error instead of a refusal.
+TEST_CASE("an empty data_dir in the configuration is refused, naming the key") {
+    const std::string empty = scratchFile("empty-data-dir.toml", "[storage]\ndata_dir = \"\"\n");
+    CHECK_THROWS_WITH(cli::loadConfig(empty), Contains("[storage] data_dir must name a folder"));
+}
+
 TEST_CASE("a site can keep the staff gesture off its patient kiosks, and only true or false is taken") {
     CHECK(cli::loadConfig("").staffOnKiosk);
     const std::string off = scratchFile("staff-off.toml", "[kiosk]\nstaff_on_kiosk = false\n");
