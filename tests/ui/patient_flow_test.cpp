@@ -39,6 +39,16 @@ ImVec2 figurePoint(KioskHarness& h, const std::string& view, const std::string& 
     return ImVec2(cx + spots[0].x * H, t.y0 + spots[0].y * H);
 }
 
+// A pacemaker patient walks to the body map and marks the left chest once.
+void markChestOnBodyMap(KioskHarness& h) {
+    h.tap("start");
+    answerUntil(h, "body-map", {{"implant-pacemaker", "yes"}});
+    REQUIRE(h.screen() == "body-map");
+    const ImVec2 chest = figurePoint(h, "front", "chest", "left");
+    h.tapAt(chest.x, chest.y);
+    REQUIRE(h.kiosk().draft().repetitions("body-mark") == 1);
+}
+
 json storedResponse(KioskHarness& h, std::int64_t id) {
     const auto detail = h.store().screening(id);
     REQUIRE(detail);
@@ -569,12 +579,7 @@ TEST_CASE("answers left on Welcome after going Back to it are discarded after th
 
 TEST_CASE("answers left on the body map are discarded after the idle timers") {
     KioskHarness h(shortIdleTimers());
-    h.tap("start");
-    answerUntil(h, "body-map", {{"implant-pacemaker", "yes"}});
-    REQUIRE(h.screen() == "body-map");
-    const ImVec2 chest = figurePoint(h, "front", "chest", "left");
-    h.tapAt(chest.x, chest.y);
-    REQUIRE(h.kiosk().draft().repetitions("body-mark") == 1);
+    markChestOnBodyMap(h);
     walkAwayAndCheckNothingIsLeft(h);
     CHECK(h.kiosk().draft().repetitions("body-mark") == 0);
 }
@@ -798,12 +803,7 @@ TEST_CASE("staff sign-in says the same words for an unknown name, a wrong PIN, a
 
 TEST_CASE("Start over on the body map discards the answers and the marks") {
     KioskHarness h;
-    h.tap("start");
-    answerUntil(h, "body-map", {{"implant-pacemaker", "yes"}});
-    REQUIRE(h.screen() == "body-map");
-    const ImVec2 chest = figurePoint(h, "front", "chest", "left");
-    h.tapAt(chest.x, chest.y);
-    REQUIRE(h.kiosk().draft().repetitions("body-mark") == 1);
+    markChestOnBodyMap(h);
     h.tap("start-over");
     h.tap("start-over-yes");
     CHECK(h.screen() == "welcome");
