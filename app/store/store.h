@@ -31,6 +31,9 @@ struct StoreOptions {
     // Called with the chain's new head after each commit that appended audit events (the syslog
     // anchor, audit_anchor.h); must return at once. Empty: the head is not sent anywhere.
     std::function<void(const AuditHead&)> anchorHead;
+    // Where every new record version is sent (e.g. {"pacs"}): addRecord queues one outbox item per
+    // destination in its own transaction. Empty: records stay in the store.
+    std::vector<std::string> outboxDestinations;
 };
 
 struct PatientIdentity {
@@ -155,6 +158,42 @@ struct ScreeningDetail {
     std::string contrastPlanned = "unknown", contrastPlannedBy, contrastPlannedAt;
     std::string ignoredAnswersJson = "[]"; // answers to questions that did not apply
     std::optional<ContrastDecision> contrastDecision;
+    std::optional<ProcedureLink> procedure; // the scheduled exam it is linked to
+};
+
+// The scheduled exam a screening is linked to, as the DICOM Modality Worklist gave it. Staff link
+// it at review; the record, the FHIR export and the PACS copy then carry its identifiers.
+struct ProcedureLink {
+    std::string patientId;            // the hospital's patient ID (MRN), (0010,0020)
+    std::string issuerOfPatientId;    // (0010,0021), may be empty
+    std::string accessionNumber;      // (0008,0050)
+    std::string procedureCode;        // Requested Procedure Code Sequence: code value
+    std::string procedureCodingScheme; //  ... and its coding scheme designator
+    std::string procedureDescription; // (0032,1060) Requested Procedure Description
+    std::string studyInstanceUid;     // (0020,000D)
+    std::string requestedProcedureId; // (0040,1001)
+    std::string stationAeTitle;       // Scheduled Station AE Title (0040,0001): which scanner
+    std::string stationName;          // Scheduled Station Name (0040,0010)
+    std::string scheduledStart;       // "2026-11-30T14:30" (local, as scheduled)
+    std::string patientName;          // as the worklist spells it, DICOM PN ("DOE^JANE")
+    std::string patientBirthDate;     // YYYY-MM-DD
+    std::string patientSex;           // M, F, O or empty
+    std::string linkedBy, linkedAt;   // set by the store
+};
+
+// One record version on its way to an outside system (PACS), kept in the store so a restart
+// never loses or repeats it: the row is written in the record's own transaction.
+struct OutboxItem {
+    std::int64_t id = 0;
+    std::int64_t screeningId = 0;
+    int recordVersion = 0;
+    std::string destination;    // "pacs"
+    std::string status;         // pending | sent
+    int attempts = 0;
+    std::string nextAttemptAt;  // UTC ISO; due when <= now
+    std::string lastError;      // the last failure, for staff
+    std::string createdAt, sentAt;
+    std::string sopInstanceUid; // fixed at the first attempt, so a resend is the same instance
 };
 
 struct StaffMember {
@@ -274,6 +313,25 @@ public:
     // contrastPlanned == "no".
     virtual void decideContrast(std::int64_t id, const ContrastDecision& decision, const StaffSignature& signature,
                                 const Actor& actor) = 0;
+
+    // Links a screening to a scheduled exam (nurse, mrso, radiologist; not once it is amended or
+    // abandoned). Linking again replaces the link; both are audited. The next record version
+    // carries the identifiers; a signed record is never rewritten.
+    virtual void linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) = 0;
+
+    // The outbox (OutboxItem). `outbox`: newest first, for one screening when id is set.
+    virtual std::vector<OutboxItem> outbox(std::optional<std::int64_t> screeningId = std::nullopt) = 0;
+    // The oldest pending item due at `nowIso`, if any.
+    virtual std::optional<OutboxItem> nextDueOutboxItem(const std::string& nowIso) = 0;
+    // Before sending: the SOP Instance UID the item is sent as (kept if already set).
+    virtual std::string claimOutboxItem(std::int64_t itemId, const std::string& sopInstanceUid) = 0;
+    // After a send: sent (audited "outbox.sent"), or failed with the error and when to try again
+    // (audited "outbox.failed").
+    virtual void outboxSent(std::int64_t itemId, const std::string& detail, const Actor& actor) = 0;
+    virtual void outboxFailed(std::int64_t itemId, const std::string& error, const std::string& nextAttemptAtIso,
+                              const Actor& actor) = 0;
+    // Staff ask for a pending item to be tried now (audited "outbox.retry"); refused for a sent one.
+    virtual void retryOutboxItem(std::int64_t itemId, const Actor& actor) = 0;
 
     // A consistent copy of the whole database at `path` (SQLite's online backup, safe while the
     // kiosk runs), checked with quick_check before this returns.

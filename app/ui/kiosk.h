@@ -78,6 +78,14 @@ struct KioskServices {
     // Re-evaluates the rules after staff add a lab or set contrast-planned, storing new flags.
     std::function<void(std::int64_t id, const screening::Actor&)> reassess;
     std::string staffLanguage = "en"; // flag messages and question texts on the staff screens
+    // The scheduled exams (DICOM Modality Worklist) that may be this patient's, for staff to link
+    // at review. Runs on the background worker (it waits on the network); throws
+    // integration::DicomError / std::exception with a message for staff. Empty function: no
+    // worklist is configured.
+    std::function<std::vector<store::ProcedureLink>(const store::PatientIdentity&)> findScheduledExams;
+    // The scanner a screening's MR Conditional check uses: its linked exam's scanner (by AE title,
+    // from [[scanner]]), else `scanner`. Empty function: always `scanner`.
+    std::function<screening::ScannerSetup(const store::ScreeningDetail&)> scannerFor;
 };
 
 enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };
