@@ -28,10 +28,11 @@ std::string uidFromSha256(const std::string& sha256Hex) {
         }
         digits.push_back(char('0' + remainder));
     }
+    std::string uid = "2.25.";
     if (digits.empty())
-        digits = "0";
-    std::reverse(digits.begin(), digits.end());
-    return "2.25." + digits;
+        uid.push_back('0');
+    uid.append(digits.rbegin(), digits.rend());
+    return uid;
 }
 
 } // namespace mrscreen::integration
