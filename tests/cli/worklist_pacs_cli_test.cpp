@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace mrscreen;
@@ -358,4 +359,27 @@ TEST_CASE("bad worklist, PACS and scanner settings are refused naming the key") 
     CHECK_THAT(problems("[[scanner]]\nae_title = \"A\"\n[[scanner]]\nae_title = \"A\"\n"), Contains("repeats ae_title"));
     CHECK_THAT(problems("[[scanner]]\nae_title = \"A\"\nfield_strength_t = 30.0\n"), Contains("field_strength_t"));
     CHECK_THAT(problems("scanner = 3\n"), Contains("[scanner] must be one table"));
+}
+
+TEST_CASE("the example config's worklist, PACS and several-scanner settings load once uncommented") {
+    // Every "# key = value" and "# [section]" line of the commented-out examples, uncommented.
+    std::istringstream example(test::slurp(test::sourcePath("kiosk-setup/mrscreen.example.toml")));
+    std::string line, text;
+    bool inExample = false;
+    while (std::getline(example, line)) {
+        if (line == "# [[scanner]]" || line == "# [worklist]" || line == "# [pacs]") inExample = true;
+        if (!line.empty() && line[0] == '[') inExample = false;
+        if (!inExample || line.rfind("# ", 0) != 0) continue;
+        const std::string body = line.substr(2);
+        const auto eq = body.find(" = ");
+        const bool setting = eq != std::string::npos && body.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == eq;
+        if (setting || body[0] == '[') text += body + "\n";
+    }
+    INFO(text);
+    const auto config = cli::loadConfigText(text, "example");
+    CHECK(config.worklist.host == "ris.hospital.example");
+    CHECK(config.pacs.calledAe == "PACS");
+    CHECK(config.scanners.size() == 2);
+    CHECK(config.scanner().name == "MR1 Siemens Aera 1.5 T");
+    CHECK(config.contrastProcedureCodes == std::vector<std::string>{"MRBRC", "MRLSC"});
 }
