@@ -20,7 +20,8 @@ std::string str(const json& obj, const char* key) {
 
 class ValueSetReader {
 public:
-    ValueSetReader(std::string where, std::vector<std::string>& problems, std::vector<std::string>& warnings)
+    ValueSetReader(std::string where, std::vector<std::string>& problems,
+                   std::vector<std::string>& warnings)
         : where_(std::move(where)), problems_(problems), warnings_(warnings) {}
 
     ContainedValueSet read(const json& vs) {
@@ -42,7 +43,8 @@ public:
         } else {
             problem("has neither compose nor expansion, so it lists no codes");
         }
-        if (problems_.size() == before && set_.codes.empty()) problem("lists no codes");
+        if (problems_.size() == before && set_.codes.empty())
+            problem("lists no codes");
         set_.usable = problems_.size() == before;
         return std::move(set_);
     }
@@ -58,13 +60,15 @@ private:
 
     static std::int64_t countCodes(const json& contains) {
         std::int64_t n = 0;
-        for (const auto& c : contains) n += (c.contains("code") ? 1 : 0) + countCodes(fhirjson::arrayAt(c, "contains"));
+        for (const auto& c : contains)
+            n += (c.contains("code") ? 1 : 0) + countCodes(fhirjson::arrayAt(c, "contains"));
         return n;
     }
 
     void readCompose(const json& compose) {
         if (compose.contains("exclude"))
-            problem("compose.exclude needs a terminology server to apply; list only the codes to offer");
+            problem("compose.exclude needs a terminology server to apply; list only the codes to "
+                    "offer");
         for (const auto& include : fhirjson::arrayAt(compose, "include")) {
             const std::string system = str(include, "system");
             if (include.contains("valueSet")) {
@@ -73,24 +77,30 @@ private:
                 continue;
             }
             if (include.contains("filter")) {
-                problem("filters code system " + system + ", which needs a terminology server; list the codes "
+                problem("filters code system " + system +
+                        ", which needs a terminology server; list the codes "
                         "with concept");
                 continue;
             }
             if (!include.contains("concept")) {
-                problem("includes all of code system " + (system.empty() ? std::string("(none named)") : system) +
-                        " without listing its codes, which needs a terminology server; list them with concept");
+                problem("includes all of code system " +
+                        (system.empty() ? std::string("(none named)") : system) +
+                        " without listing its codes, which needs a terminology server; list them "
+                        "with concept");
                 continue;
             }
-            if (system.empty()) problem("an include lists concepts without naming their system");
-            for (const auto& entry : fhirjson::arrayAt(include, "concept")) addCode(system, entry);
+            if (system.empty())
+                problem("an include lists concepts without naming their system");
+            for (const auto& entry : fhirjson::arrayAt(include, "concept"))
+                addCode(system, entry);
         }
     }
 
     void readContains(const json& contains) {
         for (const auto& c : contains) {
             // An abstract entry only groups the ones under it: it cannot be chosen.
-            if (c.contains("code") && !(c.contains("abstract") && c["abstract"] == true)) addCode(str(c, "system"), c);
+            if (c.contains("code") && !(c.contains("abstract") && c["abstract"] == true))
+                addCode(str(c, "system"), c);
             readContains(fhirjson::arrayAt(c, "contains"));
         }
     }
@@ -117,18 +127,24 @@ private:
         for (const auto& d : fhirjson::arrayAt(entry, "designation"))
             if (!str(d, "language").empty() && !str(d, "value").empty())
                 code.translations[str(d, "language")] = str(d, "value");
-        for (const auto& ext : fhirjson::arrayAt(fhirjson::objectAt(entry, "_display"), "extension")) {
+        for (const auto& ext :
+             fhirjson::arrayAt(fhirjson::objectAt(entry, "_display"), "extension")) {
             if (str(ext, "url") != kTranslation) {
-                problem(what + ": extension " + str(ext, "url") + " on its display is not supported");
+                problem(what + ": extension " + str(ext, "url") +
+                        " on its display is not supported");
                 continue;
             }
             std::string lang, content;
             for (const auto& part : fhirjson::arrayAt(ext, "extension")) {
-                if (str(part, "url") == "lang") lang = str(part, "valueCode");
-                if (str(part, "url") == "content") content = str(part, "valueString");
+                if (str(part, "url") == "lang")
+                    lang = str(part, "valueCode");
+                if (str(part, "url") == "content")
+                    content = str(part, "valueString");
             }
-            if (lang.empty() || content.empty()) problem(what + ": a translation of its display needs both 'lang' and 'content'");
-            else code.translations[lang] = content;
+            if (lang.empty() || content.empty())
+                problem(what + ": a translation of its display needs both 'lang' and 'content'");
+            else
+                code.translations[lang] = content;
         }
         set_.codes.push_back(std::move(code));
     }
@@ -136,21 +152,23 @@ private:
 
 } // namespace
 
-std::map<std::string, ContainedValueSet> readContainedValueSets(const json& contained,
-                                                                std::vector<std::string>& problems,
-                                                                std::vector<std::string>& warnings) {
+std::map<std::string, ContainedValueSet>
+readContainedValueSets(const json& contained, std::vector<std::string>& problems,
+                       std::vector<std::string>& warnings) {
     std::map<std::string, ContainedValueSet> sets;
     if (!contained.is_array()) {
         problems.push_back("'contained' must be an array");
         return sets;
     }
     for (const auto& resource : contained) {
-        const std::string type = resource.is_object() ? str(resource, "resourceType") : std::string();
+        const std::string type =
+            resource.is_object() ? str(resource, "resourceType") : std::string();
         const std::string id = resource.is_object() ? str(resource, "id") : std::string();
         if (type != "ValueSet") {
-            problems.push_back("contained " + (type.empty() ? std::string("resource") : type) +
-                               (id.empty() ? std::string() : " '" + id + "'") +
-                               " is not supported: mrscreen reads only contained ValueSets that list their codes");
+            problems.push_back(
+                "contained " + (type.empty() ? std::string("resource") : type) +
+                (id.empty() ? std::string() : " '" + id + "'") +
+                " is not supported: mrscreen reads only contained ValueSets that list their codes");
             continue;
         }
         if (id.empty()) {
@@ -161,7 +179,8 @@ std::map<std::string, ContainedValueSet> readContainedValueSets(const json& cont
             problems.push_back("contained id '" + id + "' is used twice");
             continue;
         }
-        sets[id] = ValueSetReader("contained ValueSet '" + id + "'", problems, warnings).read(resource);
+        sets[id] =
+            ValueSetReader("contained ValueSet '" + id + "'", problems, warnings).read(resource);
     }
     return sets;
 }

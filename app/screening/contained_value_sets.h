@@ -16,11 +16,13 @@ namespace mrscreen::screening {
 
 struct ValueSetCode {
     Coding coding;
-    std::map<std::string, std::string> translations; // language -> display (designations, translation extension)
+    std::map<std::string, std::string>
+        translations; // language -> display (designations, translation extension)
 };
 
 struct ContainedValueSet {
-    bool usable = false; // false: its problems are already reported, so a question using it says no more
+    bool usable =
+        false; // false: its problems are already reported, so a question using it says no more
     std::vector<ValueSetCode> codes;
 };
 

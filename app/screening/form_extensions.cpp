@@ -9,7 +9,9 @@ namespace {
 const std::string kHl7 = "http://hl7.org/fhir/StructureDefinition/";
 const std::string kSdc = "http://hl7.org/fhir/uv/sdc/StructureDefinition/";
 
-bool contains(const std::string& url, const char* part) { return url.find(part) != std::string::npos; }
+bool contains(const std::string& url, const char* part) {
+    return url.find(part) != std::string::npos;
+}
 
 } // namespace
 
@@ -45,7 +47,8 @@ std::string whyUnsupported(const std::string& url) {
     if (contains(url, "enableWhenExpression"))
         return "decides visibility with FHIRPath, which mrscreen does not evaluate; use enableWhen";
     if (contains(url, "initialExpression"))
-        return "fills in answers with FHIRPath, which mrscreen does not evaluate (and a safety form "
+        return "fills in answers with FHIRPath, which mrscreen does not evaluate (and a safety "
+               "form "
                "must not answer for the patient)";
     if (contains(url, "variable"))
         return "defines FHIRPath variables, which mrscreen does not evaluate";
