@@ -10,6 +10,7 @@
 #include "cli/config.h"
 #include "cli/procedure_link.h"
 #include "integration/encapsulated_pdf.h"
+#include "integration/outbox.h"
 #include "integration/pacs.h"
 #include "store/audit.h"
 
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <mutex>
 #include <thread>
 
 using namespace mrscreen;
@@ -382,4 +384,28 @@ TEST_CASE("the example config's worklist, PACS and several-scanner settings load
     CHECK(config.scanners.size() == 2);
     CHECK(config.scanner().name == "MR1 Siemens Aera 1.5 T");
     CHECK(config.contrastProcedureCodes == std::vector<std::string>{"MRBRC", "MRLSC"});
+}
+
+TEST_CASE("the kiosk's outbox thread sends a record with its own store connection, and stops when the kiosk closes") {
+    test::StorageServer pacs;
+    Site site("outbox-thread", pacsSection(pacs.port()));
+    cli::KioskConfig config = cli::loadConfig(site.config);
+    config.dataDir = (site.dir / "var").string();
+    std::vector<std::string> logged;
+    std::mutex logMutex;
+    {
+        integration::OutboxWorker worker([&config] { return cli::openStore(config); }, cli::outboxSettings(config), 3600,
+                                         [&](const std::string& line) {
+                                             std::lock_guard lock(logMutex);
+                                             logged.push_back(line);
+                                         });
+        worker.wake();
+        // Waits for the thread's work, however slow the machine (not a timing check).
+        for (int i = 0; i < 600 && site.outbox()[0]["status"] != "sent"; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } // the destructor stops the thread, which polls only hourly here
+    CHECK(site.outbox()[0]["status"] == "sent");
+    CHECK(pacs.receivedFiles().size() == 1);
+    std::lock_guard lock(logMutex);
+    CHECK_THAT(logged.at(0), Contains("1 record(s) sent to PACS"));
 }
