@@ -168,6 +168,7 @@ std::optional<ScreeningDetail> SqliteStore::screening(std::int64_t id) {
         d.signatures.push_back(StaffSignature{
             sig.text(0), sig.text(1), screening::parseRole(sig.text(2)).value_or(Role::Nurse),
             sig.text(3), sig.text(4)});
+    d.procedure = linkedProcedure(id);
     return d;
 }
 

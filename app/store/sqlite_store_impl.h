@@ -90,6 +90,16 @@ public:
 
     void checkIntegrity() override;
 
+    // [SECTION] the scheduled exam and the outbox (sqlite_store_integration.cpp)
+    void linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) override;
+    std::vector<OutboxItem> outbox(std::optional<std::int64_t> screeningId) override;
+    std::optional<OutboxItem> nextDueOutboxItem(const std::string& nowIso) override;
+    std::string claimOutboxItem(std::int64_t itemId, const std::string& sopInstanceUid) override;
+    void outboxSent(std::int64_t itemId, const std::string& detail, const Actor& actor) override;
+    void outboxFailed(std::int64_t itemId, const std::string& error, const std::string& nextAttemptAtIso,
+                      const Actor& actor) override;
+    void retryOutboxItem(std::int64_t itemId, const Actor& actor) override;
+
 private:
     Database db_;
     StoreOptions options_;
@@ -124,6 +134,11 @@ private:
     // Stores the form and rules texts a screening names (verified against their sha256).
     void keepFormTexts(const NewScreening& s);
     void insertFlag(std::int64_t id, const screening::Flag& f);
+    std::optional<ProcedureLink> linkedProcedure(std::int64_t id);
+    // One outbox item per configured destination for a new record version, in the caller's
+    // transaction.
+    void queueOutbox(std::int64_t id, int version, const std::string& now);
+    OutboxItem outboxItem(std::int64_t itemId);
 
     // [SECTION] the audit check and its anchor (sqlite_store_audit.cpp)
     AuditedRows auditedRows();

@@ -182,6 +182,7 @@ void SqliteStore::addRecord(std::int64_t id, int version, const std::string& pat
                             const std::string& contentSha256) {
     Transaction tx(db_);
     stateOf(id); // refuses an unknown screening
+    const std::string now = nowUtc();
     db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, "
                 "content_sha256) "
                 "VALUES (?, ?, ?, ?, ?, ?)")
@@ -189,9 +190,10 @@ void SqliteStore::addRecord(std::int64_t id, int version, const std::string& pat
         .bind(2, version)
         .bind(3, path)
         .bind(4, sha256)
-        .bind(5, nowUtc())
+        .bind(5, now)
         .bind(6, contentSha256)
         .run();
+    queueOutbox(id, version, now);
     appendAudit(actorName(actor), "record.written", id,
                 json{{"version", version}, {"sha256", sha256}});
     tx.commit();

@@ -138,29 +138,6 @@ struct ContrastDecision {
     std::string decidedBy, decidedAt;
 };
 
-struct ScreeningDetail {
-    ScreeningSummary summary;
-    std::string formUrl;
-    std::string formVersion;
-    std::string formSha256;
-    std::string rulesSha256;
-    std::string language;
-    std::optional<std::int64_t> amendsId;    // the screening this one corrects
-    std::optional<std::int64_t> amendedById; // the correction that replaced this one
-    int responseVersion = 0;
-    std::string responseJson;
-    std::vector<StoredFlag> flags;
-    std::optional<Decision> decision;
-    std::vector<AuditEvent> history;
-    std::vector<LabResult> labs; // oldest first
-    std::vector<ImplantRecord> implants;
-    std::vector<StaffSignature> signatures;
-    std::string contrastPlanned = "unknown", contrastPlannedBy, contrastPlannedAt;
-    std::string ignoredAnswersJson = "[]"; // answers to questions that did not apply
-    std::optional<ContrastDecision> contrastDecision;
-    std::optional<ProcedureLink> procedure; // the scheduled exam it is linked to
-};
-
 // The scheduled exam a screening is linked to, as the DICOM Modality Worklist gave it. Staff link
 // it at review; the record, the FHIR export and the PACS copy then carry its identifiers.
 struct ProcedureLink {
@@ -194,6 +171,29 @@ struct OutboxItem {
     std::string lastError;      // the last failure, for staff
     std::string createdAt, sentAt;
     std::string sopInstanceUid; // fixed at the first attempt, so a resend is the same instance
+};
+
+struct ScreeningDetail {
+    ScreeningSummary summary;
+    std::string formUrl;
+    std::string formVersion;
+    std::string formSha256;
+    std::string rulesSha256;
+    std::string language;
+    std::optional<std::int64_t> amendsId;    // the screening this one corrects
+    std::optional<std::int64_t> amendedById; // the correction that replaced this one
+    int responseVersion = 0;
+    std::string responseJson;
+    std::vector<StoredFlag> flags;
+    std::optional<Decision> decision;
+    std::vector<AuditEvent> history;
+    std::vector<LabResult> labs; // oldest first
+    std::vector<ImplantRecord> implants;
+    std::vector<StaffSignature> signatures;
+    std::string contrastPlanned = "unknown", contrastPlannedBy, contrastPlannedAt;
+    std::string ignoredAnswersJson = "[]"; // answers to questions that did not apply
+    std::optional<ContrastDecision> contrastDecision;
+    std::optional<ProcedureLink> procedure; // the scheduled exam it is linked to
 };
 
 struct StaffMember {

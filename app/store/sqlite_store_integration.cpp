@@ -1,0 +1,202 @@
+// The SQLite store's part for the hospital's systems: the scheduled exam a screening is linked to
+// and the outbox of record versions on their way to PACS.
+#include "store/clock.h"
+#include "store/sqlite_store_impl.h"
+
+namespace mrscreen::store::detail {
+
+namespace {
+
+bool staffWhoLink(Role r) {
+    return r == Role::Nurse || r == Role::Mrso || r == Role::Radiologist;
+}
+
+json linkToJson(const ProcedureLink& l) {
+    return json{{"patientId", l.patientId},         {"accession", l.accessionNumber},
+                {"procedureCode", l.procedureCode}, {"studyInstanceUid", l.studyInstanceUid},
+                {"station", l.stationAeTitle},      {"scheduledStart", l.scheduledStart}};
+}
+
+const char* kOutboxColumns = "id, screening_id, record_version, destination, status, attempts, "
+                             "next_attempt_at, last_error, created_at, sent_at, sop_instance_uid "
+                             "FROM outbox";
+
+OutboxItem readOutboxItem(Statement& st) {
+    OutboxItem item;
+    item.id = st.integer(0);
+    item.screeningId = st.integer(1);
+    item.recordVersion = int(st.integer(2));
+    item.destination = st.text(3);
+    item.status = st.text(4);
+    item.attempts = int(st.integer(5));
+    item.nextAttemptAt = st.text(6);
+    item.lastError = st.text(7);
+    item.createdAt = st.text(8);
+    item.sentAt = st.text(9);
+    item.sopInstanceUid = st.text(10);
+    return item;
+}
+
+} // namespace
+
+void SqliteStore::linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) {
+    if (!staffWhoLink(actor.role) || actor.username.empty())
+        throw Refused("only a signed-in nurse, MRSO or radiologist links a screening to a scheduled exam");
+    if (link.patientId.empty() && link.accessionNumber.empty())
+        throw Refused("the scheduled exam has neither a patient ID nor an accession number; it cannot be "
+                      "linked (check the worklist entry)");
+    Transaction tx(db_);
+    const auto state = stateOf(id);
+    if (state == ScreeningState::Amended || state == ScreeningState::Abandoned || state == ScreeningState::Draft)
+        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
+                      "; only a submitted, reviewed or decided screening is linked to a scheduled exam");
+    json detail = linkToJson(link);
+    if (const auto old = linkedProcedure(id)) {
+        if (old->accessionNumber == link.accessionNumber && old->patientId == link.patientId &&
+            old->studyInstanceUid == link.studyInstanceUid)
+            throw Refused("screening " + std::to_string(id) + " is already linked to accession " +
+                          link.accessionNumber);
+        detail["replaces"] = linkToJson(*old);
+    }
+    const std::string now = nowUtc();
+    db_.prepare("INSERT OR REPLACE INTO procedure_links (screening_id, patient_id, issuer_of_patient_id, "
+                "accession_number, procedure_code, procedure_coding_scheme, procedure_description, "
+                "study_instance_uid, requested_procedure_id, station_ae_title, station_name, scheduled_start, "
+                "patient_name, patient_birth_date, patient_sex, linked_by, linked_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, link.patientId)
+        .bind(3, link.issuerOfPatientId)
+        .bind(4, link.accessionNumber)
+        .bind(5, link.procedureCode)
+        .bind(6, link.procedureCodingScheme)
+        .bind(7, link.procedureDescription)
+        .bind(8, link.studyInstanceUid)
+        .bind(9, link.requestedProcedureId)
+        .bind(10, link.stationAeTitle)
+        .bind(11, link.stationName)
+        .bind(12, link.scheduledStart)
+        .bind(13, link.patientName)
+        .bind(14, link.patientBirthDate)
+        .bind(15, link.patientSex)
+        .bind(16, actor.username)
+        .bind(17, now)
+        .run();
+    appendAudit(actor.username, "procedure.linked", id, detail);
+    tx.commit();
+}
+
+std::optional<ProcedureLink> SqliteStore::linkedProcedure(std::int64_t id) {
+    auto st = db_.prepare("SELECT patient_id, issuer_of_patient_id, accession_number, procedure_code, "
+                          "procedure_coding_scheme, procedure_description, study_instance_uid, "
+                          "requested_procedure_id, station_ae_title, station_name, scheduled_start, "
+                          "patient_name, patient_birth_date, patient_sex, linked_by, linked_at "
+                          "FROM procedure_links WHERE screening_id = ?");
+    if (!st.bind(1, id).step())
+        return std::nullopt;
+    return ProcedureLink{st.text(0),  st.text(1),  st.text(2),  st.text(3),  st.text(4),  st.text(5),
+                         st.text(6),  st.text(7),  st.text(8),  st.text(9),  st.text(10), st.text(11),
+                         st.text(12), st.text(13), st.text(14), st.text(15)};
+}
+
+void SqliteStore::queueOutbox(std::int64_t id, int version, const std::string& now) {
+    for (const auto& destination : options_.outboxDestinations)
+        db_.prepare("INSERT INTO outbox (screening_id, record_version, destination, next_attempt_at, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)")
+            .bind(1, id)
+            .bind(2, version)
+            .bind(3, destination)
+            .bind(4, now)
+            .bind(5, now)
+            .run();
+}
+
+std::vector<OutboxItem> SqliteStore::outbox(std::optional<std::int64_t> screeningId) {
+    auto st = db_.prepare(std::string("SELECT ") + kOutboxColumns +
+                          (screeningId ? " WHERE screening_id = ?" : "") + " ORDER BY id DESC");
+    if (screeningId)
+        st.bind(1, *screeningId);
+    std::vector<OutboxItem> items;
+    while (st.step())
+        items.push_back(readOutboxItem(st));
+    return items;
+}
+
+std::optional<OutboxItem> SqliteStore::nextDueOutboxItem(const std::string& nowIso) {
+    auto st = db_.prepare(std::string("SELECT ") + kOutboxColumns +
+                          " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1");
+    if (!st.bind(1, nowIso).step())
+        return std::nullopt;
+    return readOutboxItem(st);
+}
+
+OutboxItem SqliteStore::outboxItem(std::int64_t itemId) {
+    auto st = db_.prepare(std::string("SELECT ") + kOutboxColumns + " WHERE id = ?");
+    if (!st.bind(1, itemId).step())
+        throw Refused("there is no outbox item " + std::to_string(itemId) + " (see `mrscreen outbox list`)");
+    return readOutboxItem(st);
+}
+
+std::string SqliteStore::claimOutboxItem(std::int64_t itemId, const std::string& sopInstanceUid) {
+    Transaction tx(db_);
+    const auto item = outboxItem(itemId);
+    if (!item.sopInstanceUid.empty())
+        return item.sopInstanceUid;
+    db_.prepare("UPDATE outbox SET sop_instance_uid = ? WHERE id = ?").bind(1, sopInstanceUid).bind(2, itemId).run();
+    tx.commit();
+    return sopInstanceUid;
+}
+
+void SqliteStore::outboxSent(std::int64_t itemId, const std::string& detail, const Actor& actor) {
+    Transaction tx(db_);
+    const auto item = outboxItem(itemId);
+    if (item.status == "sent")
+        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " + item.sentAt);
+    db_.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' "
+                "WHERE id = ?")
+        .bind(1, nowUtc())
+        .bind(2, itemId)
+        .run();
+    appendAudit(actorName(actor), "outbox.sent", item.screeningId,
+                json{{"item", itemId},
+                     {"version", item.recordVersion},
+                     {"destination", item.destination},
+                     {"sopInstanceUid", item.sopInstanceUid},
+                     {"detail", detail}});
+    tx.commit();
+}
+
+void SqliteStore::outboxFailed(std::int64_t itemId, const std::string& error, const std::string& nextAttemptAtIso,
+                               const Actor& actor) {
+    Transaction tx(db_);
+    const auto item = outboxItem(itemId);
+    if (item.status == "sent")
+        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " + item.sentAt);
+    db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
+        .bind(1, error)
+        .bind(2, nextAttemptAtIso)
+        .bind(3, itemId)
+        .run();
+    appendAudit(actorName(actor), "outbox.failed", item.screeningId,
+                json{{"item", itemId},
+                     {"version", item.recordVersion},
+                     {"destination", item.destination},
+                     {"attempt", item.attempts + 1},
+                     {"error", error},
+                     {"nextAttemptAt", nextAttemptAtIso}});
+    tx.commit();
+}
+
+void SqliteStore::retryOutboxItem(std::int64_t itemId, const Actor& actor) {
+    Transaction tx(db_);
+    const auto item = outboxItem(itemId);
+    if (item.status == "sent")
+        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " + item.sentAt +
+                      "; it is not sent twice");
+    db_.prepare("UPDATE outbox SET next_attempt_at = ? WHERE id = ?").bind(1, nowUtc()).bind(2, itemId).run();
+    appendAudit(actorName(actor), "outbox.retry", item.screeningId,
+                json{{"item", itemId}, {"version", item.recordVersion}, {"destination", item.destination}});
+    tx.commit();
+}
+
+} // namespace mrscreen::store::detail
