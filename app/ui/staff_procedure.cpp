@@ -174,7 +174,11 @@ void linkedExam(Ui& ui, const store::ScreeningDetail& d) {
         textWrapped(ui, "Linked by " + p.linkedBy + (p.linkedAt.empty() ? "" : " at " + p.linkedAt), nullptr, ui.colors->muted);
 }
 
-std::string candidateLabel(Ui& ui, const store::ProcedureLink& p, const store::PatientIdentity& patient) {
+bool sameExam(const store::ProcedureLink& a, const store::ProcedureLink& b) {
+    return a.accessionNumber == b.accessionNumber && a.patientId == b.patientId && a.studyInstanceUid == b.studyInstanceUid;
+}
+
+std::string candidateLabel(Ui& ui, const store::ProcedureLink& p, const store::ScreeningDetail& d) {
     std::string label = readableName(p.patientName) +
                         (p.patientBirthDate.empty() ? "" : "  ·  born " + readableDate(p.patientBirthDate)) + "\n" +
                         patientIdText(p) + "  ·  accession " + (p.accessionNumber.empty() ? "not given" : p.accessionNumber) +
@@ -182,7 +186,8 @@ std::string candidateLabel(Ui& ui, const store::ProcedureLink& p, const store::P
     store::ScreeningDetail probe; // what the link would bring: the station's scanner
     probe.procedure = p;
     if (const auto s = stationScanner(ui, probe)) label += ": " + scannerText(*s);
-    if (birthDateDiffers(p, patient)) label += "\nBirth date differs from the screening's";
+    if (birthDateDiffers(p, d.summary.patient)) label += "\nBirth date differs from the screening's";
+    if (d.procedure && sameExam(p, *d.procedure)) label += "\nLinked now";
     return label;
 }
 
@@ -201,7 +206,7 @@ void chooser(Ui& ui, const store::ScreeningDetail& d) {
         float rowH = 0;
         std::vector<std::string> labels;
         for (std::size_t j = i; j < std::min(w.examCandidates.size(), i + std::size_t(columns)); ++j) {
-            labels.push_back(candidateLabel(ui, w.examCandidates[j], d.summary.patient));
+            labels.push_back(candidateLabel(ui, w.examCandidates[j], d));
             rowH = std::max(rowH, buttonHeight(ui, "\xE2\x9C\x93 " + labels.back(), tw));
         }
         for (std::size_t k = 0; k < labels.size(); ++k) {
@@ -288,7 +293,8 @@ std::string localClock(Ui& ui, const std::string& utc) {
 } // namespace
 
 std::string scannerText(const ScannerSetup& s) {
-    return (s.name.empty() ? std::string("MR scanner") : s.name) + ", " + fixed(s.fieldStrengthT, 1) + " T";
+    return (s.name.empty() ? std::string("MR scanner") : s.name) + ", " +
+           (s.fieldStrengthT > 0 ? fixed(s.fieldStrengthT, 1) + " T" : std::string("field strength unknown"));
 }
 
 CheckScanner checkScanner(Ui& ui, const store::ScreeningDetail& d) {

@@ -128,7 +128,8 @@ void addConditionalImplant(KioskHarness& h, const std::string& type) {
 }
 
 std::string checkOf(KioskHarness& h, std::int64_t id, const std::string& type) {
-    for (const auto& r : h.store().screening(id)->implants)
+    const auto detail = h.store().screening(id);
+    for (const auto& r : detail->implants)
         if (r.type == type) return r.checkResult;
     return "";
 }
@@ -183,7 +184,7 @@ TEST_CASE("a nurse finds the patient's scheduled exam on the worklist, links the
     CHECK(worklist.asked.size() == 2);
 }
 
-TEST_CASE("while the worklist is searched the screen keeps drawing and says so; the exams appear when it answers") {
+TEST_CASE("while the worklist is searched the screen keeps drawing and says so, and the exams appear when it answers") {
     Worklist worklist;
     worklist.exams = {exam("A2001", "OKAFOR^DANIEL", "1984-03-09", "MR1", "MR brain")};
     std::promise<void> answer;
@@ -354,4 +355,79 @@ TEST_CASE("the worklist's candidates are never shown on a patient screen: leavin
         h.tap("next");
     }
     CHECK_FALSE(anyCandidateShown(h));
+}
+
+TEST_CASE("the review shows each record version's way to PACS, sent or waiting with its attempts, and a waiting one "
+          "can be tried again at once") {
+    KioskHarness h;
+    addStaff(h);
+    const auto id = submitExample(h, "no-risk.json");
+    std::int64_t waiting = 0, sent = 0;
+    {
+        // The same database as a kiosk that sends its records to PACS sees it.
+        store::StoreOptions options = h.config().storeOptions();
+        options.outboxDestinations = {"pacs"};
+        const auto sender = store::openSqliteStore(h.config().databasePath(), options);
+        const int v = sender->nextRecordVersion(id);
+        sender->addRecord(id, v, h.config().dataDir + "/records/v-a.pdf", std::string(64, 'a'), kAdmin);
+        sender->addRecord(id, v + 1, h.config().dataDir + "/records/v-b.pdf", std::string(64, 'b'), kAdmin);
+        const auto items = sender->outbox(id);
+        REQUIRE(items.size() == 2);
+        sent = items[0].id; // newest first
+        waiting = items[1].id;
+        for (int attempt = 0; attempt < 3; ++attempt)
+            sender->outboxFailed(waiting, "PACS at 127.0.0.1:4243 rejected the association: called AE 'PACS' unknown",
+                                 "2099-01-01T00:00:00Z", kAdmin);
+        sender->claimOutboxItem(sent, "1.2.826.0.1.3680043.10.1.99.7");
+        sender->outboxSent(sent, "stored", kAdmin);
+    }
+    openScreening(h, "nina", "111111", id);
+    REQUIRE(h.screen() == "staff-review");
+    h.frames(2);
+    const auto& shown = h.state().work.outbox;
+    REQUIRE(shown.size() == 2);
+    CHECK(shown[0].status == "sent");
+    CHECK(shown[1].attempts == 3);
+    CHECK(h.state().work.outboxProblem.empty());
+    // Only the waiting one can be tried again.
+    CHECK_FALSE(h.has("outbox-retry:" + std::to_string(sent)));
+    REQUIRE(h.has("outbox-retry:" + std::to_string(waiting)));
+    h.tap("outbox-retry:" + std::to_string(waiting));
+    INFO(h.state().work.message);
+    CHECK(h.state().work.messageOk);
+    const auto after = h.store().outbox(id);
+    REQUIRE(after.size() == 2);
+    CHECK(after[1].nextAttemptAt != "2099-01-01T00:00:00Z");
+    CHECK(after[1].status == "pending");
+}
+
+TEST_CASE("every touch target of the scheduled-exam chooser is at least 64 px high and inside the screen, in "
+          "landscape and portrait") {
+    for (const auto& size : {std::pair{1280, 800}, std::pair{800, 1280}}) {
+        const int width = size.first, height = size.second;
+        Worklist worklist;
+        worklist.exams = {exam("A5001", "NAKAMURA^DOROTHY^^MRS", "1958-02-11", "MR1", "MR knee left without contrast"),
+                          exam("A5002", "NAKAMURA^DOROTHY", "19580211", "MR3T", "MR lumbar spine with and without contrast"),
+                          exam("A5003", "NAKAMURA^DOROTHY", "1958-02-12", "MR1", "MR shoulder")};
+        auto options = withWorklist(worklist);
+        options.width = width;
+        options.height = height;
+        KioskHarness h(options);
+        addStaff(h);
+        const auto id = submitExample(h, "knee-replacement.json");
+        openScreening(h, "nina", "111111", id);
+        h.tap("procedure-find");
+        h.tap("procedure-candidate:2"); // scrolls the last one into view
+        h.frames(2);
+        int checked = 0;
+        for (const auto& [name, t] : h.state().targets) {
+            if (name.rfind("procedure-", 0) != 0) continue;
+            INFO(width << "x" << height << ": " << name);
+            CHECK(t.y1 - t.y0 >= 63.5f);
+            CHECK(t.x0 >= -0.5f);
+            CHECK(t.x1 <= float(width) + 0.5f);
+            ++checked;
+        }
+        CHECK(checked == 6); // three exams, Link, Search again, Cancel
+    }
 }
