@@ -6,6 +6,8 @@
 #include "ui/staff_work.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cfloat>
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -107,11 +109,16 @@ bool birthDateDiffers(const store::ProcedureLink& p, const store::PatientIdentit
     return !p.patientBirthDate.empty() && !patient.birthDate.empty() && isoDate(p.patientBirthDate) != patient.birthDate;
 }
 
-std::string noMatchMessage(const store::PatientIdentity& patient) {
+// "Doe, Jane, born 12 August 1951": the screening's patient as the worklist was asked for them.
+std::string patientName(const store::PatientIdentity& patient) {
     std::string who = patient.familyName + (patient.givenName.empty() ? "" : ", " + patient.givenName);
     if (who.empty()) who = "this patient";
     if (!patient.birthDate.empty()) who += ", born " + readableDate(patient.birthDate);
-    return "No scheduled MR exam today matches " + who +
+    return who;
+}
+
+std::string noMatchMessage(const store::PatientIdentity& patient) {
+    return "No scheduled MR exam today matches " + patientName(patient) +
            ". Check the name and birth date, or the worklist date window.";
 }
 
@@ -155,6 +162,8 @@ void findExams(Ui& ui, const store::ScreeningDetail& d) {
     });
 }
 
+std::string localClock(Ui& ui, const std::string& utc);
+
 void linkedExam(Ui& ui, const store::ScreeningDetail& d) {
     const store::ProcedureLink& p = *d.procedure;
     textWrapped(ui, readableName(p.patientName) + "  ·  " + patientIdText(p) +
@@ -171,24 +180,73 @@ void linkedExam(Ui& ui, const store::ScreeningDetail& d) {
                             "): check that this is the patient's exam.",
                     nullptr, ui.colors->error);
     if (!p.linkedBy.empty())
-        textWrapped(ui, "Linked by " + p.linkedBy + (p.linkedAt.empty() ? "" : " at " + p.linkedAt), nullptr, ui.colors->muted);
+        textWrapped(ui, "Linked by " + p.linkedBy + (p.linkedAt.empty() ? "" : " at " + localClock(ui, p.linkedAt)), nullptr,
+                    ui.colors->muted);
 }
 
 bool sameExam(const store::ProcedureLink& a, const store::ProcedureLink& b) {
     return a.accessionNumber == b.accessionNumber && a.patientId == b.patientId && a.studyInstanceUid == b.studyInstanceUid;
 }
 
-std::string candidateLabel(Ui& ui, const store::ProcedureLink& p, const store::ScreeningDetail& d) {
-    std::string label = readableName(p.patientName) +
-                        (p.patientBirthDate.empty() ? "" : "  ·  born " + readableDate(p.patientBirthDate)) + "\n" +
-                        patientIdText(p) + "  ·  accession " + (p.accessionNumber.empty() ? "not given" : p.accessionNumber) +
-                        "\n" + procedureText(p) + "\n" + scheduledText(ui, p.scheduledStart) + "  ·  " + stationText(p);
+// What a candidate tile says: who (in the title font), then the exam; a warning in the error colour.
+struct ExamTile {
+    std::string heading, body, warning;
+};
+
+ExamTile examTile(Ui& ui, const store::ProcedureLink& p, const store::ScreeningDetail& d) {
+    ExamTile t;
+    t.heading = readableName(p.patientName);
+    std::string when = scheduledText(ui, p.scheduledStart);
+    when[0] = char(std::toupper(static_cast<unsigned char>(when[0])));
+    t.body = (p.patientBirthDate.empty() ? std::string("Birth date not given") : "Born " + readableDate(p.patientBirthDate)) +
+             "  ·  " + patientIdText(p) + "\n" +
+             (p.procedureDescription.empty() ? std::string("(no procedure description)") : p.procedureDescription) + "\n" +
+             "Accession " + (p.accessionNumber.empty() ? "not given" : p.accessionNumber) + "\n" + when + "  ·  " +
+             stationText(p);
     store::ScreeningDetail probe; // what the link would bring: the station's scanner
     probe.procedure = p;
-    if (const auto s = stationScanner(ui, probe)) label += ": " + scannerText(*s);
-    if (birthDateDiffers(p, d.summary.patient)) label += "\nBirth date differs from the screening's";
-    if (d.procedure && sameExam(p, *d.procedure)) label += "\nLinked now";
-    return label;
+    if (const auto s = stationScanner(ui, probe)) t.body += ": " + scannerText(*s);
+    if (d.procedure && sameExam(p, *d.procedure)) t.body += "\nLinked now";
+    if (birthDateDiffers(p, d.summary.patient)) t.warning = "Birth date differs from the screening's";
+    return t;
+}
+
+float textHeight(ImFont* font, const std::string& text, float width) {
+    return text.empty() ? 0 : font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text.c_str()).y;
+}
+
+float tileHeight(Ui& ui, const ExamTile& t, float width) {
+    const float inner = width - ui.gap * 2;
+    const float h = textHeight(ui.title(), "\xE2\x9C\x93 " + t.heading, inner) + ui.gap * 0.3f + textHeight(ui.body(), t.body, inner) +
+                    textHeight(ui.body(), t.warning, inner);
+    return std::max(ui.target, h + ui.gap * 2);
+}
+
+// A candidate as a card, left-aligned so its lines read as one exam; true when tapped (a drag
+// that began on it scrolls instead, as with every touch button).
+bool drawExamTile(Ui& ui, const std::string& id, const ExamTile& t, ImVec2 size, bool selected) {
+    ImGui::PushID(id.c_str());
+    const bool released = ImGui::InvisibleButton("##tile", size);
+    ImGui::PopID();
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    noteTarget(ui, id, min, max);
+    const Palette& c = *ui.colors;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float rounding = ui.unit * 0.35f;
+    dl->AddRectFilled(min, max, selected ? c.selected : c.tile, rounding);
+    dl->AddRect(min, max, selected ? c.selected : c.tileBorder, rounding, 0, ui.st.highContrast ? 3.0f : 2.0f);
+    if (ImGui::IsItemActive()) dl->AddRect(min, max, c.focus, rounding, 0, 4.0f);
+    const ImU32 ink = selected ? c.selectedText : c.text;
+    const float inner = size.x - ui.gap * 2;
+    ImVec2 at(min.x + ui.gap, min.y + ui.gap);
+    const std::string heading = selected ? "\xE2\x9C\x93 " + t.heading : t.heading; // ✓ marks the choice
+    dl->AddText(ui.title(), ui.title()->FontSize, at, ink, heading.c_str(), nullptr, inner);
+    at.y += textHeight(ui.title(), heading, inner) + ui.gap * 0.3f;
+    dl->AddText(ui.body(), ui.body()->FontSize, at, ink, t.body.c_str(), nullptr, inner);
+    at.y += textHeight(ui.body(), t.body, inner);
+    if (!t.warning.empty()) dl->AddText(ui.body(), ui.body()->FontSize, at, selected ? ink : c.error, t.warning.c_str(), nullptr, inner);
+    const float slop = ui.unit * 0.6f;
+    return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;
 }
 
 // The worklist's candidates as tiles; tapping one chooses it, Link stores it.
@@ -197,23 +255,23 @@ void chooser(Ui& ui, const store::ScreeningDetail& d) {
     const float width = ImGui::GetContentRegionAvail().x;
     if (!w.examProblem.empty()) textWrapped(ui, w.examProblem, ui.title(), ui.colors->error);
     if (!w.examCandidates.empty())
-        textWrapped(ui, "Scheduled exams that may be " + patientLine(d.summary.patient) + "'s: tap the patient's exam, then Link.",
+        textWrapped(ui, "Scheduled exams found for " + patientName(d.summary.patient) + ": tap the patient's exam, then Link.",
                     nullptr, ui.colors->muted);
     const int columns = width >= ui.unit * 34 ? 2 : 1;
     const float tw = (width - ui.gap * float(columns - 1)) / float(columns);
     for (std::size_t i = 0; i < w.examCandidates.size(); i += std::size_t(columns)) {
         // Tiles of one row are as tall as the tallest of them.
         float rowH = 0;
-        std::vector<std::string> labels;
+        std::vector<ExamTile> tiles;
         for (std::size_t j = i; j < std::min(w.examCandidates.size(), i + std::size_t(columns)); ++j) {
-            labels.push_back(candidateLabel(ui, w.examCandidates[j], d));
-            rowH = std::max(rowH, buttonHeight(ui, "\xE2\x9C\x93 " + labels.back(), tw));
+            tiles.push_back(examTile(ui, w.examCandidates[j], d));
+            rowH = std::max(rowH, tileHeight(ui, tiles.back(), tw));
         }
-        for (std::size_t k = 0; k < labels.size(); ++k) {
+        for (std::size_t k = 0; k < tiles.size(); ++k) {
             const int index = int(i + k);
             if (k) ImGui::SameLine(0, ui.gap);
-            if (touchButton(ui, "procedure-candidate:" + std::to_string(index), labels[k], ImVec2(tw, rowH), Tone::Tile,
-                            w.examChosen == index))
+            if (drawExamTile(ui, "procedure-candidate:" + std::to_string(index), tiles[k], ImVec2(tw, rowH),
+                             w.examChosen == index))
                 w.examChosen = index;
         }
     }
@@ -224,9 +282,8 @@ void chooser(Ui& ui, const store::ScreeningDetail& d) {
                 return refuse(ui, "Tap the patient's scheduled exam first, then Link.");
             const store::ProcedureLink chosen = w.examCandidates[std::size_t(w.examChosen)];
             const std::string accession = chosen.accessionNumber.empty() ? "(no accession)" : chosen.accessionNumber;
-            if (attempt(ui,
-                        "Linked to the scheduled exam: accession " + accession + ", " + procedureText(chosen) +
-                            ". The next record version carries its identifiers.",
+            const std::string what = chosen.procedureDescription.empty() ? "" : " (" + chosen.procedureDescription + ")";
+            if (attempt(ui, "Linked to accession " + accession + what + ". The next record version carries its identifiers.",
                         [&] { storeOf(ui).linkProcedure(w.id, chosen, actorOf(ui.st)); })) {
                 if (ui.services.log)
                     ui.services.log("procedure-linked screening=" + std::to_string(w.id) + " accession=" + chosen.accessionNumber);
@@ -318,7 +375,7 @@ CheckScanner checkScanner(Ui& ui, const store::ScreeningDetail& d) {
 
 void procedureSection(Ui& ui, const store::ScreeningDetail& d) {
     StaffWork& w = ui.st.work;
-    section(ui, d.procedure ? "Scheduled exam" : "Scheduled exam: not linked");
+    section(ui, "Scheduled exam");
     if (d.procedure) linkedExam(ui, d);
     else textWrapped(ui, "Not linked to a scheduled exam.", nullptr, ui.colors->muted);
     const ScreeningState state = d.summary.state;
