@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/form_files.h"
+#include "cli/procedure_link.h"
 #include "cli/submission.h"
 
 #include "record/atomic_file.h"
@@ -203,6 +204,9 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
                                                       {"decidedBy", d->contrastDecision->decidedBy},
                                                       {"decidedAt", d->contrastDecision->decidedAt}}
                                                : json(nullptr)}};
+            j["procedure"] = d->procedure ? procedureJson(*d->procedure) : json(nullptr);
+            j["outbox"] = json::array();
+            for (const auto& item : store->outbox(id)) j["outbox"].push_back(outboxJson(item));
             j["history"] = json::array();
             for (const auto& e : d->history)
                 j["history"].push_back({{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
@@ -224,6 +228,8 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
             << "\n";
         if (d->amendsId) out << "Corrects  screening " << *d->amendsId << "\n";
         if (d->amendedById) out << "Replaced  by screening " << *d->amendedById << "\n";
+        printProcedure(out, d->procedure);
+        printOutbox(out, store->outbox(id));
         out << "\nFlags (" << d->flags.size() << ")\n";
         for (const auto& f : d->flags) {
             std::string severity = severityName(f.severity);

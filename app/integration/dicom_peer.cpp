@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <stdexcept>
 
@@ -12,7 +13,10 @@ std::string DicomPeer::describe() const {
 }
 
 std::string uidFromSha256(const std::string& sha256Hex) {
-    if (sha256Hex.size() < 32)
+    const bool hex = sha256Hex.size() >= 32 &&
+                     std::all_of(sha256Hex.begin(), sha256Hex.begin() + 32,
+                                 [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+    if (!hex)
         throw std::invalid_argument("uidFromSha256 needs a SHA-256 hex digest, got '" + sha256Hex + "'");
     // The first 128 bits as a decimal number: repeated division of a big-endian base-256 number.
     std::array<std::uint8_t, 16> bytes{};
