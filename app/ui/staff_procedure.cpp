@@ -105,6 +105,19 @@ std::optional<ScannerSetup> stationScanner(Ui& ui, const store::ScreeningDetail&
     }
 }
 
+// The scanner an exam's station is configured as (whatever it is, the default included); nullopt
+// when this kiosk cannot say.
+std::optional<ScannerSetup> examScanner(Ui& ui, const store::ProcedureLink& p) {
+    if (!ui.services.scannerFor) return std::nullopt;
+    store::ScreeningDetail probe; // what the link would bring
+    probe.procedure = p;
+    try {
+        return ui.services.scannerFor(probe);
+    } catch (const std::exception&) {
+        return std::nullopt; // the check says why (checkScanner)
+    }
+}
+
 bool birthDateDiffers(const store::ProcedureLink& p, const store::PatientIdentity& patient) {
     return !p.patientBirthDate.empty() && !patient.birthDate.empty() && isoDate(p.patientBirthDate) != patient.birthDate;
 }
@@ -154,6 +167,8 @@ void findExams(Ui& ui, const store::ScreeningDetail& d) {
                 return;
             StaffWork& work = frame.st.work;
             work.examCandidates = found;
+            std::stable_sort(work.examCandidates.begin(), work.examCandidates.end(),
+                             [](const auto& a, const auto& b) { return a.scheduledStart < b.scheduledStart; });
             work.examProblem = !problem.empty() ? problem : found.empty() ? noMatchMessage(patient) : "";
             if (!frame.services.log) return;
             if (!problem.empty()) frame.services.log("worklist-failed screening=" + std::to_string(id) + " " + problem);
@@ -166,14 +181,14 @@ std::string localClock(Ui& ui, const std::string& utc);
 
 void linkedExam(Ui& ui, const store::ScreeningDetail& d) {
     const store::ProcedureLink& p = *d.procedure;
-    textWrapped(ui, readableName(p.patientName) + "  ·  " + patientIdText(p) +
-                        (p.patientBirthDate.empty() ? "" : "  ·  born " + readableDate(p.patientBirthDate)),
+    textWrapped(ui, readableName(p.patientName) + (p.patientBirthDate.empty() ? "" : "  ·  born " + readableDate(p.patientBirthDate)) +
+                        "  ·  " + patientIdText(p),
                 ui.title(), ui.colors->text);
     textWrapped(ui, "Accession " + (p.accessionNumber.empty() ? std::string("not given") : p.accessionNumber) + "  ·  " +
                         procedureText(p),
                 nullptr, ui.colors->text);
     std::string where = "Scheduled " + scheduledText(ui, p.scheduledStart) + " on " + stationText(p);
-    if (const auto s = stationScanner(ui, d)) where += ": " + scannerText(*s);
+    if (const auto s = examScanner(ui, p)) where += ": " + scannerText(*s);
     textWrapped(ui, where, nullptr, ui.colors->text);
     if (birthDateDiffers(p, d.summary.patient))
         textWrapped(ui, "The worklist's birth date differs from the screening's (" + readableDate(d.summary.patient.birthDate) +
@@ -196,16 +211,15 @@ struct ExamTile {
 ExamTile examTile(Ui& ui, const store::ProcedureLink& p, const store::ScreeningDetail& d) {
     ExamTile t;
     t.heading = readableName(p.patientName);
-    std::string when = scheduledText(ui, p.scheduledStart);
-    when[0] = char(std::toupper(static_cast<unsigned char>(when[0])));
     t.body = (p.patientBirthDate.empty() ? std::string("Birth date not given") : "Born " + readableDate(p.patientBirthDate)) +
-             "  ·  " + patientIdText(p) + "\n" +
+             "  ·  MRN " + (p.patientId.empty() ? std::string("not given") : p.patientId) + "\n" +
              (p.procedureDescription.empty() ? std::string("(no procedure description)") : p.procedureDescription) + "\n" +
-             "Accession " + (p.accessionNumber.empty() ? "not given" : p.accessionNumber) + "\n" + when + "  ·  " +
-             stationText(p);
-    store::ScreeningDetail probe; // what the link would bring: the station's scanner
-    probe.procedure = p;
-    if (const auto s = stationScanner(ui, probe)) t.body += ": " + scannerText(*s);
+             "Accession " + (p.accessionNumber.empty() ? "not given" : p.accessionNumber) + "  ·  " +
+             scheduledText(ui, p.scheduledStart) + "\n";
+    std::string station = stationText(p);
+    station[0] = char(std::toupper(static_cast<unsigned char>(station[0])));
+    t.body += station;
+    if (const auto s = examScanner(ui, p)) t.body += ": " + scannerText(*s);
     if (d.procedure && sameExam(p, *d.procedure)) t.body += "\nLinked now";
     if (birthDateDiffers(p, d.summary.patient)) t.warning = "Birth date differs from the screening's";
     return t;
@@ -255,7 +269,7 @@ void chooser(Ui& ui, const store::ScreeningDetail& d) {
     const float width = ImGui::GetContentRegionAvail().x;
     if (!w.examProblem.empty()) textWrapped(ui, w.examProblem, ui.title(), ui.colors->error);
     if (!w.examCandidates.empty())
-        textWrapped(ui, "Scheduled exams found for " + patientName(d.summary.patient) + ": tap the patient's exam, then Link.",
+        textWrapped(ui, "Worklist exams matching " + patientName(d.summary.patient) + ". Tap the patient's, then Link.",
                     nullptr, ui.colors->muted);
     const int columns = width >= ui.unit * 34 ? 2 : 1;
     const float tw = (width - ui.gap * float(columns - 1)) / float(columns);
@@ -283,8 +297,14 @@ void chooser(Ui& ui, const store::ScreeningDetail& d) {
             const store::ProcedureLink chosen = w.examCandidates[std::size_t(w.examChosen)];
             const std::string accession = chosen.accessionNumber.empty() ? "(no accession)" : chosen.accessionNumber;
             const std::string what = chosen.procedureDescription.empty() ? "" : " (" + chosen.procedureDescription + ")";
-            if (attempt(ui, "Linked to accession " + accession + what + ". The next record version carries its identifiers.",
-                        [&] { storeOf(ui).linkProcedure(w.id, chosen, actorOf(ui.st)); })) {
+            std::string done = "Linked to accession " + accession + what + ".";
+            // The site's path when there is one (it also sets contrast planned from the procedure code).
+            if (attempt(ui, "", [&] {
+                    store::Store& store = storeOf(ui);
+                    if (ui.services.linkExam) done = ui.services.linkExam(w.id, chosen, actorOf(ui.st));
+                    else store.linkProcedure(w.id, chosen, actorOf(ui.st));
+                })) {
+                w.message = done + " The next record version carries its identifiers.";
                 if (ui.services.log)
                     ui.services.log("procedure-linked screening=" + std::to_string(w.id) + " accession=" + chosen.accessionNumber);
                 closeChooser(w);
@@ -377,7 +397,7 @@ void procedureSection(Ui& ui, const store::ScreeningDetail& d) {
     StaffWork& w = ui.st.work;
     section(ui, "Scheduled exam");
     if (d.procedure) linkedExam(ui, d);
-    else textWrapped(ui, "Not linked to a scheduled exam.", nullptr, ui.colors->muted);
+    else if (!w.examChoosing) textWrapped(ui, "Not linked to a scheduled exam.", nullptr, ui.colors->muted);
     const ScreeningState state = d.summary.state;
     if (state == ScreeningState::Amended || state == ScreeningState::Abandoned || state == ScreeningState::Draft) return;
     if (!ui.services.findScheduledExams) {
