@@ -45,19 +45,19 @@ std::string readableName(const std::string& pn) {
     return s.empty() ? "(no name on the worklist)" : s;
 }
 
-// "1951-08-12" (or DICOM's "19510812") as "12 August 1951"; anything else as it is.
-std::string readableDate(const std::string& date) {
-    std::string d = date;
-    if (d.size() == 8 && d.find('-') == std::string::npos) d = d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
-    if (!daysFromCivil(d)) return date;
-    const int month = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
-    return std::to_string(day) + " " + kMonths[month - 1] + " " + d.substr(0, 4);
-}
-
+// DICOM's "19510812" as "1951-08-12"; anything else as it is.
 std::string isoDate(const std::string& date) {
     if (date.size() == 8 && date.find('-') == std::string::npos)
         return date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2);
     return date;
+}
+
+// "1951-08-12" (or "19510812") as "12 August 1951"; anything else as it is.
+std::string readableDate(const std::string& date) {
+    const std::string d = isoDate(date);
+    if (!daysFromCivil(d)) return date;
+    const int month = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
+    return std::to_string(day) + " " + kMonths[month - 1] + " " + d.substr(0, 4);
 }
 
 // When the exam is scheduled, as local time: "today 14:30", else "1 December 2026 09:00".

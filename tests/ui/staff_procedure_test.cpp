@@ -322,6 +322,9 @@ TEST_CASE("the MR Conditional check uses the linked exam's scanner: a 1.5 T-only
     const auto decided = h.store().screening(id);
     REQUIRE(decided->decision);
     CHECK(decided->decision->conditions == "Scan on MR3 Skyra 3T (3.0 T) only.");
+    // A decided screening may still be linked to another exam (its next record version says so).
+    h.frames(2);
+    CHECK(h.has("procedure-change"));
 }
 
 TEST_CASE("the worklist's candidates are never shown on a patient screen: leaving the screening or signing out "
