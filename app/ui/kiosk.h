@@ -149,6 +149,17 @@ struct StaffWork {
     std::vector<record::Stroke> contrastSignature;
     bool contrastDrawing = false;
     std::string recordPath;
+    // Linking to a scheduled exam (staff_procedure.cpp). The worklist's candidates name other
+    // patients: they live here only, so leaving the screening or signing out drops them.
+    std::vector<store::ProcedureLink> examCandidates;
+    int examChosen = -1;      // the candidate tapped; -1: none
+    bool examChoosing = false; // the candidates (or why there are none) are shown
+    std::string examProblem;  // the worklist's failure, or that nothing matched
+    // The screening's records on their way to PACS (Store::outbox), read in the background.
+    std::vector<store::OutboxItem> outbox;
+    std::string outboxProblem;
+    double outboxReadAt = -1; // kiosk time of the last read; -1: never
+    bool outboxReading = false;
     // The queue as last read in the background (it refreshes itself every few seconds).
     std::vector<store::ScreeningSummary> queue;
     double queueReadAt = -1; // kiosk time of the last read; -1: never

@@ -113,6 +113,7 @@ void zoneIvPart(Ui& ui, const store::ScreeningDetail& d) {
     }
     if (d.summary.state != ScreeningState::Reviewed) return;
     section(ui, "Zone IV: may the patient enter the scanner room?");
+    const ScannerSetup scanner = checkScanner(ui, d).setup; // the linked exam's, else the default
     const float width = ImGui::GetContentRegionAvail().x;
     const char* outcomes[] = {"Cleared", "Cleared with conditions", "Not cleared"};
     const float tw = (width - ui.gap * 2) / 3;
@@ -130,7 +131,7 @@ void zoneIvPart(Ui& ui, const store::ScreeningDetail& d) {
         if (touchButton(ui, "condition:normal-mode", "Normal Operating Mode only", ImVec2(half, 0), Tone::Tile, w.normalModeOnly))
             w.normalModeOnly = !w.normalModeOnly;
         ImGui::SameLine(0, ui.gap);
-        const std::string fieldOnly = "Scanner " + fixed(ui.services.scanner.fieldStrengthT, 1) + " T only";
+        const std::string fieldOnly = "Scanner " + fixed(scanner.fieldStrengthT, 1) + " T only";
         if (touchButton(ui, "condition:field-only", fieldOnly, ImVec2(half, 0), Tone::Tile, w.thisFieldOnly))
             w.thisFieldOnly = !w.thisFieldOnly;
         field(ui, "Maximum whole-body SAR (W/kg), optional", "max-sar", w.maxSar, true, half);
@@ -144,7 +145,7 @@ void zoneIvPart(Ui& ui, const store::ScreeningDetail& d) {
     const auto sar = parseNumber(w.maxSar);
     const std::string conditions = conditionLines(
         {w.normalModeOnly ? "Normal Operating Mode only." : "",
-         w.thisFieldOnly ? "Scan on " + ui.services.scanner.name + " (" + fixed(ui.services.scanner.fieldStrengthT, 1) + " T) only." : "",
+         w.thisFieldOnly ? "Scan on " + scanner.name + " (" + fixed(scanner.fieldStrengthT, 1) + " T) only." : "",
          sar ? "Whole-body SAR at most " + fixed(*sar, 1) + " W/kg." : "", w.conditionsText});
     const Action action = w.outcome == 1 ? Action::Clear : w.outcome == 2 ? Action::ClearWithConditions : Action::NotClear;
     if (w.outcome == 0) return refuse(ui, "Choose Cleared, Cleared with conditions or Not cleared.");
@@ -260,11 +261,15 @@ void staffDecisionScreen(Ui& ui) {
         StaffWork& w = ui.st.work;
         const bool radiologist = isRadiologist(ui.st);
         if (!d.summary.reviewedBy.empty()) textWrapped(ui, "Reviewed by " + d.summary.reviewedBy, nullptr, ui.colors->muted);
+        procedureSection(ui, d);
+        outboxSection(ui);
         flagsSection(ui, d, response, false, radiologist);
         ignoredAnswersSection(ui, d);
         labsSection(ui, d, false);
         if (!radiologist) {
-            section(ui, "Planned scanner: " + ui.services.scanner.name + ", " + fixed(ui.services.scanner.fieldStrengthT, 1) + " T");
+            const CheckScanner scanner = checkScanner(ui, d);
+            section(ui, "Planned scanner: " + scannerText(scanner.setup));
+            textWrapped(ui, "As " + scanner.origin + ".", nullptr, ui.colors->muted);
             implantsSection(ui, d, false);
         }
         answersSection(ui, response);

@@ -1,5 +1,5 @@
 // [SECTION] implants identified at the review: what they are, their MR status and labelled
-// conditions, checked against the planned scanner.
+// conditions, checked against the planned scanner (the linked exam's, else the default).
 #include "ui/staff_work.h"
 
 #include <initializer_list>
@@ -29,8 +29,8 @@ std::string conditionsText(const MrConditions& c) {
     return s.empty() ? "none entered" : s;
 }
 
-void implantCheck(Ui& ui, const store::ImplantRecord& r) {
-    const MrCheck check = checkMrConditional(r.mrStatus, r.conditions, ui.services.scanner);
+void implantCheck(Ui& ui, const store::ImplantRecord& r, const ScannerSetup& scanner) {
+    const MrCheck check = checkMrConditional(r.mrStatus, r.conditions, scanner);
     const ImU32 col = check.overall == CheckOutcome::Pass ? ui.colors->text : ui.colors->error;
     textWrapped(ui, "Check: " + check.summary, ui.title(), col);
     for (const auto& c : check.conditions) {
@@ -52,6 +52,10 @@ void closeImplantForm(StaffWork& w) {
 void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
     StaffWork& w = ui.st.work;
     section(ui, "Implants");
+    // The linked exam's scanner when it has one of its own, else the site's default.
+    const CheckScanner scanner = checkScanner(ui, d);
+    textWrapped(ui, "MR Conditional check against " + scannerText(scanner.setup) + " (" + scanner.origin + ")", nullptr,
+                ui.colors->muted);
     for (const auto& r : d.implants) {
         textWrapped(ui, r.type + (r.manufacturer.empty() ? "" : ", " + r.manufacturer) + (r.model.empty() ? "" : " " + r.model) +
                             (r.location.empty() ? "" : "  ·  " + r.location) +
@@ -59,7 +63,7 @@ void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
                     ui.title(), ui.colors->text);
         textWrapped(ui, std::string("MR status: ") + mrStatusName(r.mrStatus) + "  ·  conditions: " + conditionsText(r.conditions),
                     nullptr, ui.colors->text);
-        implantCheck(ui, r);
+        implantCheck(ui, r, scanner.setup);
     }
     if (d.implants.empty()) textWrapped(ui, "No implant recorded.", nullptr, ui.colors->muted);
     if (!editable) return;
@@ -135,7 +139,7 @@ void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
         r.conditions.maxHeadSarWPerKg = opt(w.headSar, "The head SAR");
         r.conditions.maxB1rmsMicroTesla = opt(w.b1rms, "B1+rms");
         if (r.mrStatus != MrStatus::Conditional) r.conditions = MrConditions{};
-        r.checkResult = checkMrConditional(r.mrStatus, r.conditions, ui.services.scanner).summary;
+        r.checkResult = checkMrConditional(r.mrStatus, r.conditions, scanner.setup).summary;
         if (!problem.empty()) refuse(ui, problem);
         else if (attempt(ui, "Implant saved.", [&] { storeOf(ui).saveImplant(w.id, r, actorOf(ui.st)); })) {
             if (ui.services.log) ui.services.log("implant-saved type=" + r.type + " status=" + mrStatusName(r.mrStatus));

@@ -160,6 +160,8 @@ void staffReviewScreen(Ui& ui) {
         KioskState& st = ui.st;
         StaffWork& w = st.work;
         const bool editable = nurse && d.summary.state == ScreeningState::Submitted;
+        procedureSection(ui, d);
+        outboxSection(ui);
         flagsSection(ui, d, response, editable);
         ignoredAnswersSection(ui, d);
         contrastPlannedSection(ui, *w.detail, d.summary.state == ScreeningState::Submitted ||

@@ -232,7 +232,9 @@ void endWork(Ui& ui) {
 }
 
 float workAreaHeight(Ui& ui) {
-    return ui.display.y - ImGui::GetCursorScreenPos().y - (ui.st.editing ? keyboardHeight(ui) : 0) - ui.gap;
+    // Room under the area for its "More below" hint (endDragScroll), which would fall off the screen.
+    const float hint = ImGui::GetTextLineHeight() + ui.gap * 1.2f;
+    return ui.display.y - ImGui::GetCursorScreenPos().y - (ui.st.editing ? keyboardHeight(ui) : 0) - ui.gap - hint;
 }
 
 } // namespace

@@ -75,4 +75,19 @@ void contrastPlannedSection(Ui& ui, const store::ScreeningDetail& d, bool editab
 void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
 void answersSection(Ui& ui, const screening::Response& response);
 
+// [SECTION] the scheduled exam and the records' way to PACS (staff_procedure.cpp).
+// The exam the screening is linked to, and linking it: the worklist is searched on the background
+// worker, its candidates are shown here only (staff screens), and the chosen one is stored.
+void procedureSection(Ui& ui, const store::ScreeningDetail& d);
+// Each record version's outbox item ("Record v2 sent to PACS 10:42"), read in the background.
+void outboxSection(Ui& ui);
+// The scanner the MR Conditional check runs against, and why that one: the linked exam's
+// (KioskServices::scannerFor) or the site's default [scanner].
+struct CheckScanner {
+    screening::ScannerSetup setup;
+    std::string origin; // "the scanner of the linked exam, station MR3T", ...
+};
+CheckScanner checkScanner(Ui& ui, const store::ScreeningDetail& d);
+std::string scannerText(const screening::ScannerSetup& s); // "MR2 Skyra, 3.0 T"
+
 } // namespace mrscreen::ui::staff

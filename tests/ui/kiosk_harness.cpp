@@ -62,6 +62,7 @@ KioskHarness::KioskHarness(HarnessOptions options) : options_(options) {
         services.submit = [problem = options_.failSubmit](const screening::Response&) -> ui::SubmitOutcome {
             throw store::StoreError(problem);
         };
+    if (options_.services) options_.services(services);
     kiosk_ = std::make_unique<ui::Kiosk>(files_->form, files_->rules ? &*files_->rules : nullptr, services,
                                          options_.kiosk, fonts);
     frames(2);

@@ -10,6 +10,7 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <future>
 #include <memory>
 #include <sstream>
@@ -28,6 +29,8 @@ struct HarnessOptions {
     // result; off, a test sees the screen while the work is still running.
     bool settleBackground = true;
     std::vector<std::string> signerRoles = {"mrso"}; // [policy] signer_roles
+    // Changes the kiosk's services before it starts (a worklist, the linked exam's scanner).
+    std::function<void(ui::KioskServices&)> services;
     ui::KioskOptions kiosk;
 };
 
