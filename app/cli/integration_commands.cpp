@@ -171,7 +171,7 @@ int runOutbox(const StoreContext& ctx, const OutboxOptions& options, std::ostrea
             << padded("STATUS", 9) << padded("TRIES", 6) << padded("NEXT TRY / SENT (UTC)", 22) << "LAST ERROR\n";
         for (const auto& i : items)
             out << padded(std::to_string(i.id), 6) << padded(std::to_string(i.screeningId), 10)
-                << padded("v" + std::to_string(i.recordVersion), 7) << padded(i.destination, 6) << padded(i.status, 9)
+                << padded(std::to_string(i.recordVersion).insert(0, "v"), 7) << padded(i.destination, 6) << padded(i.status, 9)
                 << padded(std::to_string(i.attempts), 6)
                 << padded(i.status == "sent" ? i.sentAt : i.nextAttemptAt, 22) << printable(i.lastError) << "\n";
         return 0;
