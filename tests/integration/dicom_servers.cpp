@@ -43,7 +43,8 @@ bool somethingListensOn(int port) {
             std::istringstream fields(line);
             std::string slot, local, remote, state;
             fields >> slot >> local >> remote >> state;
-            if (state == "0A" && local.size() > 5 && local.compare(local.size() - 5, 5, portHex) == 0)
+            if (state == "0A" && local.size() > 5 &&
+                local.compare(local.size() - 5, 5, portHex) == 0)
                 return true;
         }
     }
@@ -78,8 +79,8 @@ ServerProcess::~ServerProcess() {
     stop();
 }
 
-bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& workDir, const fs::path& logPath,
-                          int port) {
+bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& workDir,
+                          const fs::path& logPath, int port) {
     stop();
     const pid_t child = ::fork();
     if (child < 0)
@@ -101,7 +102,8 @@ bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& 
         ::_exit(127);
     }
     pid_ = child;
-    // Ready when its port is listening; a start that takes 30 s is a broken machine, not a slow one.
+    // Ready when its port is listening; a start that takes 30 s is a broken machine, not a slow
+    // one.
     const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < giveUp) {
         if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
@@ -113,8 +115,8 @@ bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& 
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     stop();
-    throw std::runtime_error(argv.front() + " did not listen on port " + std::to_string(port) + " within 30 s: " +
-                             readFile(logPath));
+    throw std::runtime_error(argv.front() + " did not listen on port " + std::to_string(port) +
+                             " within 30 s: " + readFile(logPath));
 }
 
 void ServerProcess::stop() {
@@ -168,8 +170,8 @@ int freeLoopbackPort() {
 void dumpToDicom(const std::string& dumpText, const fs::path& output, bool fileFormat) {
     const fs::path dump = output.string() + ".dump";
     std::ofstream(dump, std::ios::binary) << dumpText;
-    const auto [code, printed] =
-        runCommand("dump2dcm +te " + std::string(fileFormat ? "" : "-F ") + quoted(dump) + " " + quoted(output));
+    const auto [code, printed] = runCommand("dump2dcm +te " + std::string(fileFormat ? "" : "-F ") +
+                                            quoted(dump) + " " + quoted(output));
     fs::remove(dump);
     if (code != 0)
         throw std::runtime_error("dump2dcm could not write " + output.string() + ": " + printed);
@@ -228,8 +230,12 @@ WorklistServer::WorklistServer(const std::vector<WorklistItem>& items, std::stri
     const fs::path log = folder_.path() / "wlmscpfs.log";
     for (int attempt = 0; attempt < 5; ++attempt) {
         port_ = freeLoopbackPort();
-        const std::vector<std::string> argv = {"wlmscpfs", "--single-process", "--keep-char-set", "--data-files-path",
-                                               (folder_.path() / "worklist").string(), std::to_string(port_)};
+        const std::vector<std::string> argv = {"wlmscpfs",
+                                               "--single-process",
+                                               "--keep-char-set",
+                                               "--data-files-path",
+                                               (folder_.path() / "worklist").string(),
+                                               std::to_string(port_)};
         if (process_.start(argv, folder_.path(), log, port_))
             return;
     }
@@ -237,7 +243,8 @@ WorklistServer::WorklistServer(const std::vector<WorklistItem>& items, std::stri
 }
 
 void WorklistServer::add(const WorklistItem& item) {
-    const fs::path file = folder_.path() / "worklist" / aeTitle_ / ("item" + std::to_string(++written_) + ".wl");
+    const fs::path file =
+        folder_.path() / "worklist" / aeTitle_ / ("item" + std::to_string(++written_) + ".wl");
     dumpToDicom(worklistDump(item), file);
 }
 
@@ -258,13 +265,18 @@ StorageServer::StorageServer(std::string aeTitle) : aeTitle_(std::move(aeTitle))
         start();
     }
     if (!process_.running())
-        throw std::runtime_error("storescp did not start: " + readFile(folder_.path() / "storescp.log"));
+        throw std::runtime_error("storescp did not start: " +
+                                 readFile(folder_.path() / "storescp.log"));
 }
 
 void StorageServer::start() {
     // --accept-all: every transfer syntax it knows; files named after the SOP Instance UID.
-    const std::vector<std::string> argv = {"storescp", "--aetitle", aeTitle_, "--output-directory",
-                                           (folder_.path() / "received").string(), "--accept-all",
+    const std::vector<std::string> argv = {"storescp",
+                                           "--aetitle",
+                                           aeTitle_,
+                                           "--output-directory",
+                                           (folder_.path() / "received").string(),
+                                           "--accept-all",
                                            std::to_string(port_)};
     process_.start(argv, folder_.path(), folder_.path() / "storescp.log", port_);
 }
@@ -312,8 +324,10 @@ SilentServer::SilentServer() {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    if (socket_ < 0 || ::bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(socket_, 8) != 0 || ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    if (socket_ < 0 ||
+        ::bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(socket_, 8) != 0 ||
+        ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
         throw std::runtime_error("cannot listen on 127.0.0.1 for the silent server");
     port_ = ntohs(address.sin_port);
 }
