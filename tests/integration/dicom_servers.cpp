@@ -31,22 +31,34 @@ std::string readFile(const fs::path& path) {
     return text.str();
 }
 
-// Whether a socket is in LISTEN state on this TCP port (any local address), from /proc/net/tcp*.
-bool somethingListensOn(int port) {
+// Whether process `pid` has a socket in LISTEN state on this TCP port (any local address): the
+// socket's inode from /proc/net/tcp*, found among the process's open files. Another program that
+// happens to listen on the port does not count.
+bool listensOn(pid_t pid, int port) {
     char portHex[8];
     std::snprintf(portHex, sizeof portHex, ":%04X", port);
+    std::vector<std::string> sockets;
     for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
         std::ifstream in(table);
         std::string line;
         std::getline(in, line); // header
         while (std::getline(in, line)) {
             std::istringstream fields(line);
-            std::string slot, local, remote, state;
-            fields >> slot >> local >> remote >> state;
+            std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+            fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+                timeout >> inode;
             if (state == "0A" && local.size() > 5 &&
                 local.compare(local.size() - 5, 5, portHex) == 0)
-                return true;
+                sockets.push_back("socket:[" + inode + "]");
         }
+    }
+    if (sockets.empty())
+        return false;
+    std::error_code error;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", error)) {
+        const auto target = fs::read_symlink(fd.path(), error);
+        if (!error && std::find(sockets.begin(), sockets.end(), target.string()) != sockets.end())
+            return true;
     }
     return false;
 }
@@ -110,7 +122,7 @@ bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& 
             pid_ = -1;
             return false;
         }
-        if (somethingListensOn(port))
+        if (listensOn(pid_, port))
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
