@@ -282,13 +282,15 @@ StorageServer::StorageServer(std::string aeTitle) : aeTitle_(std::move(aeTitle))
 }
 
 void StorageServer::start() {
-    // --accept-all: every transfer syntax it knows; files named after the SOP Instance UID.
+    // --accept-all: every transfer syntax it knows. --unique-filenames: an instance received twice
+    // is two files, so a test can count arrivals.
     const std::vector<std::string> argv = {"storescp",
                                            "--aetitle",
                                            aeTitle_,
                                            "--output-directory",
                                            (folder_.path() / "received").string(),
                                            "--accept-all",
+                                           "--unique-filenames",
                                            std::to_string(port_)};
     process_.start(argv, folder_.path(), folder_.path() / "storescp.log", port_);
 }

@@ -98,7 +98,8 @@ public:
     int port() const { return port_; }
     const std::string& aeTitle() const { return aeTitle_; }
     integration::DicomPeer peer(int timeoutSeconds = 10) const;
-    // Every file received so far (full paths, sorted).
+    // Every file received so far (full paths, sorted): one per arrival, also when the same
+    // instance arrives twice.
     std::vector<std::string> receivedFiles() const;
     // PACS down and back: stop() closes the port; start() listens again on the same port, keeping
     // the files received before.

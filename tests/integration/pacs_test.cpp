@@ -165,3 +165,16 @@ TEST_CASE(
               "'MRSCREEN'.");
     CHECK(pacs.receivedFiles().empty());
 }
+
+TEST_CASE(
+    "each C-STORE is one arrival: the same record sent twice arrives twice as the same instance") {
+    // storeToPacs keeps no memory of what it sent; not sending twice is the outbox's work.
+    StorageServer pacs;
+    const fs::path file = recordFile("twice.dcm", signedRecordPdf(true));
+    storeToPacs(pacs.peer(), file.string());
+    storeToPacs(pacs.peer(), file.string());
+    const auto received = pacs.receivedFiles();
+    REQUIRE(received.size() == 2);
+    CHECK(readEncapsulatedPdf(received[0]).sopInstanceUid ==
+          readEncapsulatedPdf(received[1]).sopInstanceUid);
+}
