@@ -27,14 +27,12 @@ std::string statusHex(unsigned short status) {
 // What staff can do about a refusal, by the status class PS3.4 gives it.
 std::string adviceFor(unsigned short status) {
     if ((status & 0xFF00) == STATUS_STORE_Refused_OutOfResources)
-        return "The PACS is out of resources (storage space); the record stays in the outbox and "
-               "is tried again. "
-               "Tell the PACS administrator.";
+        return "It is out of resources (storage space): tell the PACS administrator.";
     if (status == STATUS_STORE_Refused_SOPClassNotSupported)
         return "Ask the PACS administrator to accept Encapsulated PDF Storage.";
     if (status == STATUS_STORE_Refused_NotAuthorized)
         return "Ask the PACS administrator to allow storage from [pacs] calling_ae.";
-    return "Tell the PACS administrator; the record stays in the outbox.";
+    return "Tell the PACS administrator what it said.";
 }
 
 } // namespace

@@ -156,8 +156,8 @@ std::vector<store::ProcedureLink> queryWorklist(const DicomPeer& server,
         throw DicomError(
             association.peerName() +
             " does not offer the Modality Worklist (it refused the query service). Check "
-            "[worklist] "
-            "host, port and called_ae: they may name a PACS or another kind of DICOM server.");
+            "[worklist] host, port and called_ae: they may name a PACS or another kind of DICOM "
+            "server.");
 
     T_DIMSE_C_FindRQ request{};
     request.MessageID = association.nextMessageId();

@@ -130,7 +130,8 @@ TEST_CASE("a PACS that refuses the instance is an error naming its status and wh
     CHECK_THAT(message, Contains("The PACS PACS at 127.0.0.1:" + std::to_string(pacs.port()) +
                                  " refused the record 2.25."));
     CHECK_THAT(message, Contains("(status 0xA700"));
-    CHECK_THAT(message, Contains("Tell the PACS administrator"));
+    CHECK_THAT(message,
+               Contains("It is out of resources (storage space): tell the PACS administrator."));
     pacs.acceptStorage();
     storeToPacs(pacs.peer(), (scratchFolder() / "refused.dcm").string());
     CHECK(pacs.receivedFiles().size() == 1);
@@ -161,8 +162,7 @@ TEST_CASE(
           "The PACS PACS at 127.0.0.1:" + std::to_string(pacs.port()) +
               " does not accept 1.2.826.0.1.3680043.10.543.999 instances (it refused SOP class "
               "1.2.826.0.1.3680043.10.543.999). Ask the PACS administrator to accept them from "
-              "[pacs] calling_ae "
-              "'MRSCREEN'.");
+              "[pacs] calling_ae 'MRSCREEN'.");
     CHECK(pacs.receivedFiles().empty());
 }
 
