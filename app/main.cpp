@@ -130,6 +130,26 @@ int main(int argc, char** argv) {
     auditVerify->add_option("--record", auditOptions.records,
                             "A signed record PDF whose audit head at signing must be in the chain; repeatable");
 
+    std::string worklistDate;
+    bool worklistJson = false;
+    auto* worklist = app.add_subcommand("worklist", "The day's scheduled exams from the DICOM Modality Worklist ([worklist])");
+    worklist->add_option("--date", worklistDate, "YYYY-MM-DD (default: today, with [worklist] days_before/days_after)");
+    worklist->add_flag("--json", worklistJson, "Print JSON");
+    std::int64_t linkId = 0;
+    std::string linkAccession;
+    auto* link = app.add_subcommand("link", "Link a screening to its scheduled exam on the worklist (by accession number)");
+    link->add_option("id", linkId, "Screening id")->required();
+    link->add_option("--accession", linkAccession, "The exam's accession number")->required();
+    link->add_option("--date", worklistDate, "The day the exam is scheduled (default: today)");
+    OutboxOptions outboxOptions;
+    auto* outbox = app.add_subcommand("outbox", "Signed records on their way to PACS ([pacs])");
+    outbox->require_subcommand(1);
+    auto* outboxList = outbox->add_subcommand("list", "Every record sent or waiting, with its attempts and last error");
+    outboxList->add_flag("--json", outboxOptions.json, "Print JSON");
+    auto* outboxRetry = outbox->add_subcommand("retry", "Try a waiting record again now");
+    outboxRetry->add_option("item", outboxOptions.item, "Outbox item (mrscreen outbox list)")->required();
+    auto* outboxSend = outbox->add_subcommand("send", "Send every record that is due now (a running kiosk does this by itself)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -155,6 +175,13 @@ int main(int argc, char** argv) {
     if (check->parsed()) return runCheck(ctx, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditOptions, std::cout, std::cerr);
     if (demo->parsed()) return runDemo(ctx, std::cout, std::cerr);
+    if (worklist->parsed()) return runWorklist(ctx, worklistDate, worklistJson, std::cout, std::cerr);
+    if (link->parsed()) return runLink(ctx, linkId, linkAccession, worklistDate, std::cout, std::cerr);
+    if (outbox->parsed()) {
+        for (auto* sub : {outboxList, outboxRetry, outboxSend})
+            if (sub->parsed()) outboxOptions.action = sub->get_name();
+        return runOutbox(ctx, outboxOptions, std::cout, std::cerr);
+    }
     if (purge->parsed()) return runPurge(ctx, purgeOlderThan, purgeDryRun, std::cout, std::cerr);
     if (!windowed.empty()) {
         const auto x = windowed.find('x');

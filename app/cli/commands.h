@@ -136,4 +136,20 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& options, std::ostre
 // screening or a staff account (it is then left untouched), or seeding fails.
 int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err);
 
+// Today's scheduled exams from the DICOM worklist ([worklist]); `date` YYYY-MM-DD, empty: today.
+// Exit 0; 2 when no worklist is configured or it cannot be reached (the message says why).
+int runWorklist(const StoreContext& ctx, const std::string& date, bool json, std::ostream& out, std::ostream& err);
+// Links screening `id` to the worklist exam with this accession number; its next record version
+// carries the identifiers. Exit 1 when no (or more than one) exam has it or the store refuses.
+int runLink(const StoreContext& ctx, std::int64_t id, const std::string& accession, const std::string& date,
+            std::ostream& out, std::ostream& err);
+
+struct OutboxOptions {
+    std::string action = "list"; // list, retry, send
+    std::int64_t item = 0;       // retry: the item
+    bool json = false;
+};
+// The records on their way to PACS: list them, ask for one to be tried now, or send what is due.
+int runOutbox(const StoreContext& ctx, const OutboxOptions& options, std::ostream& out, std::ostream& err);
+
 } // namespace mrscreen::cli

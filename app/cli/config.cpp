@@ -1,4 +1,5 @@
 #include "cli/config.h"
+#include "cli/config_reader.h"
 #include "cli/commands.h"
 #include "cli/form_files.h"
 
@@ -34,43 +35,11 @@ store::StoreOptions KioskConfig::storeOptions() const {
     for (const auto& r : contrastSignerRoles) o.policy.contrastSignerRoles.push_back(*screening::parseRole(r));
     o.lockoutAttempts = lockoutAttempts;
     o.lockoutSeconds = lockoutMinutes * 60;
+    if (pacs.configured()) o.outboxDestinations.push_back("pacs");
     return o;
 }
 
 namespace {
-
-struct Reader {
-    std::string source;
-    std::vector<std::string> problems;
-
-    const toml::table* section(const toml::table& root, const char* name, const std::set<std::string>& keys) {
-        const auto* t = root[name].as_table();
-        if (!t) {
-            if (root.contains(name)) {
-                std::string message = "[";
-                message += name;
-                message += "] must be a table";
-                problems.push_back(message);
-            }
-            return nullptr;
-        }
-        for (const auto& [key, value] : *t) {
-            (void)value;
-            if (!keys.count(std::string(key.str())))
-                problems.push_back("unknown key '" + std::string(key.str()) + "' in [" + name + "]");
-        }
-        return t;
-    }
-
-    template <typename T>
-    void read(const toml::table* t, const char* section, const char* key, T& out) {
-        if (!t || !t->contains(key)) return;
-        if (auto v = (*t)[key].value<T>())
-            out = *v;
-        else
-            problems.push_back(std::string("[") + section + "] " + key + " has the wrong type");
-    }
-};
 
 // [SECTION] [audit]: anchoring the audit chain
 
@@ -117,7 +86,7 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
     for (const auto& [key, value] : root) {
         (void)value;
         static const std::set<std::string> sections = {"storage", "form", "policy", "workflow", "staff", "site",
-                                                       "kiosk", "scanner", "audit"};
+                                                       "kiosk", "scanner", "audit", "worklist", "pacs"};
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
@@ -128,17 +97,6 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
     const auto* form = r.section(root, "form", {"path"});
     r.read(form, "form", "path", c.form);
     const auto* policy = r.section(root, "policy", {"signer_roles", "signer_must_differ_from_reviewer"});
-    const auto* scanner = r.section(root, "scanner", {"name", "field_strength_t", "spatial_gradient_t_per_m", "sar_mode"});
-    r.read(scanner, "scanner", "name", c.scannerName);
-    r.read(scanner, "scanner", "field_strength_t", c.scannerFieldStrengthT);
-    r.read(scanner, "scanner", "spatial_gradient_t_per_m", c.scannerSpatialGradientTPerM);
-    r.read(scanner, "scanner", "sar_mode", c.scannerSarMode);
-    if (!(c.scannerFieldStrengthT > 0 && c.scannerFieldStrengthT <= 11.7))
-        r.problems.push_back("[scanner] field_strength_t must be the magnet's field in tesla, e.g. 1.5 or 3");
-    if (c.scannerSpatialGradientTPerM < 0 || c.scannerSpatialGradientTPerM > 100)
-        r.problems.push_back("[scanner] spatial_gradient_t_per_m must be 0 (not known) to 100");
-    if (c.scannerSarMode != "normal" && c.scannerSarMode != "first-level")
-        r.problems.push_back("[scanner] sar_mode must be \"normal\" or \"first-level\"");
     r.read(policy, "policy", "signer_must_differ_from_reviewer", c.signerMustDifferFromReviewer);
     if (policy && policy->contains("signer_roles")) {
         c.signerRoles.clear();
@@ -232,6 +190,8 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
             l.value = int(v);
     }
     readAuditSection(r, root, c);
+    readScannerSection(r, root, c);
+    readDicomSections(r, root, c);
     if (!r.problems.empty()) throw screening::InputError(path, r.problems);
     c.dataDir = absoluteDirectory(c.dataDir);
     return c;
@@ -244,15 +204,6 @@ KioskConfig configFor(const StoreContext& ctx) {
         c.database.clear();
     }
     return c;
-}
-
-screening::ScannerSetup KioskConfig::scanner() const {
-    screening::ScannerSetup s;
-    s.name = scannerName;
-    s.fieldStrengthT = scannerFieldStrengthT;
-    if (scannerSpatialGradientTPerM > 0) s.spatialGradientTPerM = scannerSpatialGradientTPerM;
-    s.sarMode = screening::parseOperatingMode(scannerSarMode).value_or(screening::OperatingMode::Unknown);
-    return s;
 }
 
 std::string KioskConfig::formArchiveDir() const {

@@ -3,6 +3,7 @@
 // keeping its data under ./var. An unknown key is an error, so a typo never silently does nothing.
 #pragma once
 
+#include "integration/dicom_peer.h"
 #include "screening/mr_conditional.h"
 #include "screening/questionnaire.h"
 #include "store/form_catalog.h"
@@ -38,12 +39,36 @@ struct KioskConfig {
     int staffIdleSeconds = 120;  // staff are signed out (a site setting: [kiosk] staff_idle_seconds)
     int staffHoldSeconds = 3;    // long press in the top-left corner for staff sign-in
     bool staffOnKiosk = true;    // false: no staff gesture on patient kiosks (staff use a station)
-    // [scanner]: the magnet the screened patients are booked on, for the MR Conditional check.
-    std::string scannerName = "MR scanner";
-    double scannerFieldStrengthT = 1.5;
-    double scannerSpatialGradientTPerM = 0; // 0: not configured (every gradient condition is unknown)
-    std::string scannerSarMode = "normal";  // normal or first-level
-    screening::ScannerSetup scanner() const;
+    // [scanner], or several as [[scanner]]: the magnets patients are booked on, for the MR
+    // Conditional check. The first (or the one marked default) is checked against when a screening
+    // is not linked to a scheduled exam; a linked exam's Scheduled Station AE Title picks its own.
+    struct Scanner {
+        std::string aeTitle; // the scanner's DICOM AE title, as the worklist names it; may be empty
+        std::string name = "MR scanner";
+        double fieldStrengthT = 1.5;
+        double spatialGradientTPerM = 0; // 0: not configured (every gradient condition is unknown)
+        std::string sarMode = "normal";  // normal or first-level
+        screening::ScannerSetup setup() const;
+    };
+    std::vector<Scanner> scanners = {Scanner{}}; // never empty; [0] is the default
+    screening::ScannerSetup scanner() const { return scanners.front().setup(); }
+    // The linked exam's scanner (by its Scheduled Station AE Title), else the default.
+    screening::ScannerSetup scannerFor(const std::optional<store::ProcedureLink>& procedure) const;
+
+    // [worklist]: the DICOM Modality Worklist server; no host: not configured. The day's window is
+    // today - days_before to today + days_after (local dates).
+    integration::DicomPeer worklist;
+    std::string worklistModality = "MR";
+    int worklistDaysBefore = 0, worklistDaysAfter = 0;
+    std::string worklistStation; // only this scanner's exams (AE title); empty: any
+    // Requested procedure codes that plan contrast (or plan none): linking such an exam sets
+    // whether contrast is planned, which feeds the contrast decision. Other codes leave it.
+    std::vector<std::string> contrastProcedureCodes, noContrastProcedureCodes;
+    std::optional<std::string> contrastPlannedFor(const store::ProcedureLink& procedure) const; // "yes"/"no"
+    // [pacs]: where each signed record version is sent (DICOM Encapsulated PDF); no host: not sent.
+    integration::DicomPeer pacs;
+    int pacsRetrySeconds = 30;       // the first retry after a failed send; doubles each time
+    int pacsRetryMaxSeconds = 3600;  // up to this
 
     std::string signingKeyPath() const;
     std::string signingCertPath() const;

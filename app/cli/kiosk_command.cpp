@@ -3,6 +3,7 @@
 #include "cli/config.h"
 #include "cli/form_files.h"
 #include "cli/kiosk_services.h"
+#include "cli/procedure_link.h"
 
 #include "ui/platform.h"
 
@@ -36,6 +37,23 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         w.targetsFile = o.targetsFile;
         w.title = std::string(o.station ? "mrscreen station: " : "mrscreen: ") + config.siteName;
         ui::KioskServices services = kioskServices(*store, config, files, log, err);
+        // Records leave for PACS from a thread of their own with its own store connection, so a
+        // PACS that is down or slow never holds up a screen; a new record wakes it at once.
+        std::unique_ptr<integration::OutboxWorker> outbox;
+        if (config.pacs.configured()) {
+            outbox = std::make_unique<integration::OutboxWorker>(
+                [&config] { return openStore(config); }, outboxSettings(config), 60,
+                [&err](const std::string& line) { err << "mrscreen: " << line << "\n"; });
+            auto wakeAfter = [worker = outbox.get()](auto produce) {
+                return [worker, produce](auto&&... args) {
+                    auto result = produce(std::forward<decltype(args)>(args)...);
+                    worker->wake();
+                    return result;
+                };
+            };
+            services.submit = wakeAfter(services.submit);
+            services.produceRecord = wakeAfter(services.produceRecord);
+        }
         ui::runKioskWindow(
             w,
             [&](ui::Fonts fonts) {

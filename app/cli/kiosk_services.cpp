@@ -1,4 +1,5 @@
 #include "cli/kiosk_services.h"
+#include "cli/procedure_link.h"
 #include "cli/commands.h"
 #include "cli/submission.h"
 
@@ -119,6 +120,18 @@ ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, 
     s.formFor = [catalog](const store::ScreeningDetail& detail) { return catalog->forScreening(detail); };
     s.reassess = [&store, &config, catalog](std::int64_t id, const screening::Actor& actor) {
         reassess(store, *catalog, config, id, actor);
+    };
+    // The hospital's systems: the worklist (its query waits on the network, so the staff screens
+    // run it on their background worker) and the linked exam's scanner.
+    if (config.worklist.configured())
+        s.findScheduledExams = [&config, today = s.today](const store::PatientIdentity& patient) {
+            return integration::matchPatient(integration::queryWorklist(config.worklist, worklistQuery(config, today())),
+                                             patient);
+        };
+    s.scannerFor = [&config](const store::ScreeningDetail& detail) { return config.scannerFor(detail.procedure); };
+    s.linkExam = [&store, &config, catalog](std::int64_t id, const store::ProcedureLink& procedure,
+                                            const screening::Actor& actor) {
+        return linkScheduledExam(store, *catalog, config, id, procedure, actor);
     };
     return s;
 }

@@ -43,7 +43,7 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     in.detail = &*detail;
     in.form = &version; // the record computes the eGFR itself, with store::assessStored
     in.staffLanguage = config.staffLanguage;
-    in.scanner = config.scanner();
+    in.scanner = config.scannerFor(detail->procedure); // the linked exam's scanner, else the default
     in.auditHead = store.auditHead(); // the history this record vouches for
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;

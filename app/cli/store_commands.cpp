@@ -1,6 +1,8 @@
+#include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/form_files.h"
+#include "cli/procedure_link.h"
 #include "cli/submission.h"
 
 #include "record/atomic_file.h"
@@ -28,75 +30,6 @@ using namespace screening;
 using nlohmann::json;
 
 namespace {
-
-// The person running the command on the kiosk box acts as its administrator.
-Actor operatorActor() {
-    const char* user = std::getenv("USER");
-    return {std::string("cli:") + (user && *user ? user : "operator"), Role::Admin};
-}
-
-// Runs a command body, turning the errors a user can cause into messages and exit codes.
-template <typename Body>
-int guarded(const char* command, std::ostream& err, Body&& body) {
-    try {
-        return body();
-    } catch (const store::Refused& e) {
-        err << "mrscreen " << command << ": " << e.what() << "\n";
-        return 1;
-    } catch (const InputError& e) {
-        err << "mrscreen " << command << ": " << e.what() << "\n";
-        return 2;
-    } catch (const store::StoreError& e) {
-        err << "mrscreen " << command << ": " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        err << "mrscreen " << command << ": " << e.what() << "\n";
-        return 2;
-    }
-}
-
-// Text a patient typed, made safe for the operator's terminal: control characters (an escape
-// sequence, a carriage return that overwrites the line, a bell) each become '?'. Text output only.
-// Zero-width characters, line and paragraph separators and bidirectional overrides and isolates
-// (U+200B-200F, U+2028-202E, U+2066-2069), by the last two bytes of their UTF-8 (E2 80 xx, E2 81 xx).
-static bool invisibleFormat(unsigned char b1, unsigned char b2) {
-    return (b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xA8 && b2 <= 0xAE))) ||
-           (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9);
-}
-
-std::string printable(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        const unsigned char next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-        if (c < 0x20 || c == 0x7F) {
-            out += '?';
-        } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) { // C1 controls, U+0080-U+009F
-            out += '?';
-            ++i;
-        } else if (c == 0xE2 && i + 2 < text.size() && invisibleFormat(next, static_cast<unsigned char>(text[i + 2]))) {
-            out += '?'; // text that reorders or hides what follows it on the terminal
-            i += 2;
-        } else {
-            out += char(c);
-        }
-    }
-    return out;
-}
-
-// Pads to `width` characters (not bytes: "Hernández" is 9 wide), cutting what does not fit.
-std::string padded(const std::string& text, std::size_t width) {
-    const std::string s = printable(text);
-    std::size_t chars = 0, cut = s.size();
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-        if (chars == width - 1 && cut == s.size()) cut = i;
-        ++chars;
-    }
-    if (chars >= width) return s.substr(0, cut) + " ";
-    return s + std::string(width - chars, ' ');
-}
 
 json summaryJson(const store::ScreeningSummary& s) {
     return {{"id", s.id},
@@ -135,10 +68,6 @@ std::string joined(const json& texts) {
     return out;
 }
 
-std::string patientName(const store::PatientIdentity& p) {
-    if (p.familyName.empty() && p.givenName.empty()) return "(no name)";
-    return printable(p.familyName + ", " + p.givenName);
-}
 
 // Reads a PIN: without echo on a terminal, else one line from the stream.
 std::string readSecret(std::istream& in, std::ostream& out, const std::string& prompt) {
@@ -275,6 +204,9 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
                                                       {"decidedBy", d->contrastDecision->decidedBy},
                                                       {"decidedAt", d->contrastDecision->decidedAt}}
                                                : json(nullptr)}};
+            j["procedure"] = d->procedure ? procedureJson(*d->procedure) : json(nullptr);
+            j["outbox"] = json::array();
+            for (const auto& item : store->outbox(id)) j["outbox"].push_back(outboxJson(item));
             j["history"] = json::array();
             for (const auto& e : d->history)
                 j["history"].push_back({{"seq", e.seq}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
@@ -296,6 +228,8 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
             << "\n";
         if (d->amendsId) out << "Corrects  screening " << *d->amendsId << "\n";
         if (d->amendedById) out << "Replaced  by screening " << *d->amendedById << "\n";
+        printProcedure(out, d->procedure);
+        printOutbox(out, store->outbox(id));
         out << "\nFlags (" << d->flags.size() << ")\n";
         for (const auto& f : d->flags) {
             std::string severity = severityName(f.severity);

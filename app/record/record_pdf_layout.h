@@ -332,6 +332,7 @@ std::string outcomeText(const std::string& outcome);
 
 // record_pdf_sections.cpp
 void identity(const Ctx& x, std::vector<Block>& out, const ScreeningAnswers& answers);
+void scheduledExam(const Ctx& x, std::vector<Block>& out);
 void flagSummary(const Ctx& x, std::vector<Block>& out);
 // Both signed parts: Zone IV and contrast (with whether contrast is planned).
 void decision(const Ctx& x, std::vector<Block>& out);

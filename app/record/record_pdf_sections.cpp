@@ -36,6 +36,35 @@ void identity(const Ctx& x, std::vector<Block>& out, const ScreeningAnswers& ans
     out.push_back(labelled(x.c, x.f, "Screening state", state));
     out.push_back(labelled(x.c, x.f, "Submitted",
                            x.d.summary.submittedAt + (x.d.summary.origin.empty() ? "" : " (" + x.d.summary.origin + ")")));
+    scheduledExam(x, out);
+}
+
+// The scheduled exam from the worklist: the identifiers PACS and the hospital's records file it by.
+void scheduledExam(const Ctx& x, std::vector<Block>& out) {
+    const auto& p = x.d.procedure;
+    if (!p) {
+        out.push_back(labelled(x.c, x.f, "Scheduled exam", "not linked to a scheduled exam"));
+        return;
+    }
+    std::string patientId = p->patientId;
+    if (!p->issuerOfPatientId.empty()) patientId += " (" + p->issuerOfPatientId + ")";
+    out.push_back(labelled(x.c, x.f, "Patient ID (MRN)", patientId));
+    out.push_back(labelled(x.c, x.f, "Accession number", p->accessionNumber));
+    std::string procedure = p->procedureDescription;
+    if (!p->procedureCode.empty()) {
+        if (!procedure.empty()) procedure += ' ';
+        procedure += '[';
+        procedure += p->procedureCode;
+        if (!p->procedureCodingScheme.empty()) procedure += ", " + p->procedureCodingScheme;
+        procedure += ']';
+    }
+    out.push_back(labelled(x.c, x.f, "Requested procedure", procedure));
+    std::string scheduled = p->scheduledStart;
+    if (!p->stationAeTitle.empty()) scheduled += " on " + p->stationAeTitle;
+    if (!p->stationName.empty()) scheduled += " (" + p->stationName + ")";
+    out.push_back(labelled(x.c, x.f, "Scheduled", scheduled));
+    out.push_back(labelled(x.c, x.f, "Study Instance UID", p->studyInstanceUid));
+    out.push_back(labelled(x.c, x.f, "Linked", "by " + p->linkedBy + " at " + p->linkedAt));
 }
 
 namespace {

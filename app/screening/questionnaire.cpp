@@ -1,6 +1,8 @@
 #include "screening/questionnaire.h"
 
+#include "screening/contained_value_sets.h"
 #include "screening/fhir_json.h"
+#include "screening/form_extensions.h"
 
 #include <algorithm>
 #include <functional>
@@ -121,38 +123,6 @@ const std::string kHidden = kHl7 + "questionnaire-hidden";
 const std::string kItemControlSystem = "http://hl7.org/fhir/questionnaire-item-control";
 const std::string kMrscreenItemControlSystem = "http://mrscreen.org/fhir/CodeSystem/item-control";
 
-// Extensions that only change how an item looks, never what an answer means. They may be
-// skipped, with a warning; everything else unknown is refused.
-bool isPresentationOnly(const std::string& url) {
-    static const std::set<std::string> urls = {
-        kHl7 + "rendering-style",
-        kHl7 + "rendering-xhtml",
-        kHl7 + "rendering-markdown",
-        kHl7 + "questionnaire-displayCategory",
-        kHl7 + "questionnaire-choiceOrientation",
-        kHl7 + "questionnaire-optionPrefix",
-        kHl7 + "questionnaire-supportLink",
-        "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-collapsible",
-        "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-shortText",
-    };
-    return urls.count(url) > 0;
-}
-
-// A short reason for well-known extensions that change meaning, so the refusal says why.
-std::string whyUnsupported(const std::string& url) {
-    if (url.find("calculatedExpression") != std::string::npos)
-        return "computes answers with FHIRPath, which mrscreen does not evaluate";
-    if (url.find("enableWhenExpression") != std::string::npos)
-        return "decides visibility with FHIRPath, which mrscreen does not evaluate; use enableWhen";
-    if (url.find("variable") != std::string::npos)
-        return "defines FHIRPath variables, which mrscreen does not evaluate";
-    if (url.find("ordinalValue") != std::string::npos)
-        return "gives answers scores for calculations, which mrscreen does not perform";
-    if (url.find("minOccurs") != std::string::npos || url.find("maxOccurs") != std::string::npos)
-        return "constrains how many answers are allowed, which mrscreen does not enforce";
-    return "could change what answers mean, so it cannot be skipped";
-}
-
 const std::set<std::string> kSupportedTypes = {"group", "display", "boolean", "decimal", "integer",
                                                "date", "dateTime", "time", "string", "text",
                                                "choice", "open-choice"};
@@ -185,6 +155,21 @@ std::optional<ValueType> answerTypeOf(ItemType t) {
     }
 }
 
+// Identical lines (one extension repeated on one item, say) are listed once, where the first one
+// was, with how many more there were: "... (and 7 more like it)".
+std::vector<std::string> collapseRepeats(const std::vector<std::string>& lines) {
+    std::map<std::string, std::size_t> count;
+    std::vector<std::string> firsts;
+    for (const auto& line : lines)
+        if (count[line]++ == 0) firsts.push_back(line);
+    std::vector<std::string> out;
+    for (const auto& line : firsts) {
+        const std::size_t more = count[line] - 1;
+        out.push_back(more == 0 ? line : line + " (and " + std::to_string(more) + " more like it)");
+    }
+    return out;
+}
+
 class Loader {
 public:
     explicit Loader(std::string source) { q_.source = std::move(source); }
@@ -211,7 +196,8 @@ public:
         resolveEnableWhen();
         findLoops();
         checkTranslations();
-        if (!problems_.empty()) throw InputError(q_.source, problems_);
+        if (!problems_.empty()) throw InputError(q_.source, collapseRepeats(problems_));
+        q_.warnings = collapseRepeats(q_.warnings);
         return std::move(q_);
     }
 
@@ -221,6 +207,10 @@ private:
     std::set<std::string> translationLanguages_;
     // Raw enableWhen entries, checked once every linkId is known.
     std::vector<std::pair<int, json>> pendingEnableWhen_;
+    std::map<std::string, ContainedValueSet> valueSets_; // answerValueSet "#id"
+    // Items whose type mrscreen does not support: already refused, so checks that depend on the
+    // type (read as display) say nothing more about them.
+    std::set<int> unsupportedType_;
 
     void problem(const std::string& linkId, const std::string& what) {
         problems_.push_back(linkId.empty() ? what : "item '" + linkId + "': " + what);
@@ -228,6 +218,17 @@ private:
     void warn(const std::string& linkId, const std::string& what) {
         q_.warnings.push_back(q_.source + ": " + (linkId.empty() ? "" : "item '" + linkId + "': ") +
                               what);
+    }
+
+    // An extension the loader does not read: skipped with a warning when it only changes how the
+    // form looks or only describes it, refused with the reason otherwise. `on`: " on <where>".
+    void otherExtension(const std::string& linkId, const std::string& url, const std::string& on) {
+        if (isPresentationOnly(url))
+            warn(linkId, "skipped presentation-only extension " + url + on);
+        else if (isMetadataOnly(url))
+            warn(linkId, "skipped metadata-only extension " + url + on);
+        else
+            problem(linkId, "extension " + url + on + " is not supported: " + whyUnsupported(url));
     }
 
     void readTop(const json& doc) {
@@ -249,19 +250,13 @@ private:
         }
         if (doc.contains("implicitRules"))
             problem("", "'implicitRules' changes how the form must be read; mrscreen refuses it");
-        if (doc.contains("contained") && !doc["contained"].empty())
-            problem("", "contained resources (e.g. ValueSets) are not supported; list answers "
-                        "with answerOption");
-        checkModifierExtensions("", doc);
-        if (doc.contains("extension")) {
-            for (const auto& ext : doc["extension"]) {
-                const std::string url = ext.value("url", "");
-                if (isPresentationOnly(url))
-                    warn("", "skipped presentation-only extension " + url);
-                else
-                    problem("", "extension " + url + " is not supported: " + whyUnsupported(url));
-            }
+        if (doc.contains("contained")) {
+            std::vector<std::string> warnings;
+            valueSets_ = readContainedValueSets(doc["contained"], problems_, warnings);
+            for (const auto& w : warnings) warn("", w);
         }
+        checkModifierExtensions("", doc);
+        for (const auto& ext : fhirjson::arrayAt(doc, "extension")) otherExtension("", ext.value("url", ""), "");
         q_.id = textField(doc, "id", "");
         q_.url = textField(doc, "url", "");
         q_.version = textField(doc, "version", "");
@@ -316,12 +311,7 @@ private:
         if (it == obj.end()) return;
         for (const auto& ext : *it) {
             const std::string url = ext.value("url", "");
-            if (url == kTranslation) continue;
-            if (isPresentationOnly(url))
-                warn(linkId, "skipped presentation-only extension " + url + " on " + key);
-            else
-                problem(linkId, "extension " + url + " on " + key + " is not supported: " +
-                                    whyUnsupported(url));
+            if (url != kTranslation) otherExtension(linkId, url, " on " + key);
         }
     }
 
@@ -381,9 +371,6 @@ private:
         for (const auto& [key, value] : node.items())
             if (!known.count(key)) problem(linkId, "unknown element '" + key + "'");
         checkModifierExtensions(linkId, node);
-        if (node.contains("answerValueSet"))
-            problem(linkId, "answerValueSet needs a terminology server, which a kiosk does not "
-                            "have; list the answers with answerOption");
         if (node.contains("initial"))
             problem(linkId, "'initial' answers are not supported: a safety form must not answer "
                             "for the patient");
@@ -396,6 +383,8 @@ private:
                             "display, boolean, decimal, integer, date, dateTime, time, string, "
                             "text, choice, open-choice)");
         item.type = toItemType(type);
+        const bool typeKnown = kSupportedTypes.count(type) > 0;
+        if (!typeKnown) unsupportedType_.insert(index);
         item.text = readLocalText(node, "text", linkId);
         if (node.contains("_prefix")) checkPrimitiveExtensions(linkId, "_prefix", node["_prefix"]);
         for (const auto& c : fhirjson::arrayAt(node, "code")) {
@@ -408,17 +397,22 @@ private:
         if (node.contains("maxLength")) {
             if (!node["maxLength"].is_number_integer() || node["maxLength"].get<int>() < 1)
                 problem(linkId, "maxLength must be a positive integer");
-            else if (item.type != ItemType::String && item.type != ItemType::Text &&
-                     item.type != ItemType::OpenChoice)
-                problem(linkId, "maxLength applies only to string, text and open-choice items");
-            else
+            else if (typeKnown && item.type != ItemType::String && item.type != ItemType::Text &&
+                     item.type != ItemType::OpenChoice && item.type != ItemType::Integer &&
+                     item.type != ItemType::Decimal)
+                problem(linkId, "maxLength applies only to string, text, open-choice, integer and "
+                                "decimal items");
+            else if (typeKnown) // an unsupported type is refused already
                 item.maxLength = node["maxLength"].get<int>();
         }
-        if (item.type == ItemType::Display && (item.required || item.repeats))
+        if (typeKnown && item.type == ItemType::Display && (item.required || item.repeats))
             problem(linkId, "a display item cannot be required or repeat");
 
-        readExtensions(node, item);
-        readOptions(node, item);
+        readExtensions(node, item, typeKnown);
+        if (typeKnown) {
+            readOptions(node, item);
+            readAnswerValueSet(node, item);
+        }
 
         const std::string behavior = textField(node, "enableBehavior", linkId);
         if (behavior == "any")
@@ -441,7 +435,7 @@ private:
         const bool hasChildren = node.contains("item") && !node["item"].empty();
         if (q_.items[std::size_t(index)].type == ItemType::Group && !hasChildren)
             problem(linkId, "a group must contain items");
-        if (q_.items[std::size_t(index)].type == ItemType::Display && hasChildren)
+        if (typeKnown && q_.items[std::size_t(index)].type == ItemType::Display && hasChildren)
             problem(linkId, "a display item cannot contain items");
         if (hasChildren)
             for (const auto& child : node["item"]) {
@@ -473,6 +467,45 @@ private:
         return found;
     }
 
+    // answerValueSet "#id": the codes of a contained ValueSet become the answer options. Anything
+    // else names a ValueSet only a terminology server can expand.
+    void readAnswerValueSet(const json& node, Item& item) {
+        if (!node.contains("answerValueSet")) return;
+        const std::string ref = textField(node, "answerValueSet", item.linkId);
+        if (ref.empty() || ref[0] != '#') {
+            problem(item.linkId, "answerValueSet needs a terminology server to expand '" + ref +
+                                     "', which a kiosk does not have; list the answers with answerOption "
+                                     "or in a contained ValueSet");
+            return;
+        }
+        if (item.type != ItemType::Choice && item.type != ItemType::OpenChoice) {
+            problem(item.linkId, std::string("answerValueSet is allowed only on choice and open-choice "
+                                             "items, not on a ") + fhirName(item.type) + " item");
+            return;
+        }
+        if (node.contains("answerOption")) {
+            problem(item.linkId, "has both answerOption and answerValueSet; FHIR allows one or the other");
+            return;
+        }
+        const auto vs = valueSets_.find(ref.substr(1));
+        if (vs == valueSets_.end()) {
+            problem(item.linkId, "answerValueSet '" + ref + "' names no contained ValueSet");
+            return;
+        }
+        if (!vs->second.usable) return; // its own problems are listed once, under its id
+        for (const auto& code : vs->second.codes) {
+            AnswerOption o;
+            o.value = Value::ofCoding(code.coding);
+            o.display.base = code.coding.display.empty() ? code.coding.code : code.coding.display;
+            for (const auto& [lang, text] : code.translations) {
+                if (lang == q_.language) continue;
+                o.display.translations[lang] = text;
+                translationLanguages_.insert(lang);
+            }
+            item.options.push_back(std::move(o));
+        }
+    }
+
     void readOptions(const json& node, Item& item) {
         if (!node.contains("answerOption")) {
             if (item.type == ItemType::Choice && !node.contains("answerValueSet"))
@@ -496,16 +529,8 @@ private:
                 else if (key == "modifierExtension")
                     checkModifierExtensions(item.linkId, opt);
                 else if (key == "extension") {
-                    for (const auto& ext : opt["extension"]) {
-                        const std::string url = ext.value("url", "");
-                        if (isPresentationOnly(url))
-                            warn(item.linkId, "skipped presentation-only extension " + url +
-                                                  " on an answerOption");
-                        else
-                            problem(item.linkId, "extension " + url +
-                                                     " on an answerOption is not supported: " +
-                                                     whyUnsupported(url));
-                    }
+                    for (const auto& ext : opt["extension"])
+                        otherExtension(item.linkId, ext.value("url", ""), " on an answerOption");
                 } else if (key.rfind("value", 0) != 0)
                     problem(item.linkId, "unknown element '" + key + "' in answerOption");
             }
@@ -533,10 +558,14 @@ private:
         }
     }
 
-    void readExtensions(const json& node, Item& item) {
+    // `typeKnown` false: the item's type is refused, so extensions that depend on it are not
+    // checked against it; unknown extensions are still named.
+    void readExtensions(const json& node, Item& item, bool typeKnown) {
         for (const auto& ext : fhirjson::arrayAt(node, "extension")) {
             const std::string url = ext.value("url", "");
-            if (url == kMinValue || url == kMaxValue) {
+            if (!typeKnown && (url == kMinValue || url == kMaxValue || url == kUnit)) {
+                continue;
+            } else if (url == kMinValue || url == kMaxValue) {
                 readLimit(ext, item, url == kMinValue);
             } else if (url == kUnit) {
                 if (item.type != ItemType::Decimal && item.type != ItemType::Integer)
@@ -554,11 +583,8 @@ private:
                 item.hidden = boolField(ext, "valueBoolean", item.linkId);
             } else if (url == kItemControl) {
                 readItemControl(ext, item);
-            } else if (isPresentationOnly(url)) {
-                warn(item.linkId, "skipped presentation-only extension " + url);
             } else {
-                problem(item.linkId, "extension " + url + " is not supported: " +
-                                         whyUnsupported(url));
+                otherExtension(item.linkId, url, "");
             }
         }
     }
@@ -639,6 +665,7 @@ private:
                 continue;
             }
             const Item& source = q_.items[std::size_t(target)];
+            if (unsupportedType_.count(target)) continue; // its type is refused already
             if (!isQuestion(source.type)) {
                 problem(item.linkId, "enableWhen refers to '" + question + "', a " +
                                          fhirName(source.type) + " item that has no answers");

@@ -1,6 +1,6 @@
-// A screening form: the supported subset of a FHIR R4 Questionnaire, loaded from JSON text and
-// checked against FHIR's own rules and mrscreen's. A form that uses anything outside the subset is
-// refused with every problem listed (file, linkId, what is wrong); nothing is ignored silently.
+// A screening form: the FHIR R4 Questionnaire subset mrscreen supports, checked against FHIR's
+// rules and its own. Anything outside it is refused listing every problem (identical ones once);
+// presentation- or metadata-only extensions are skipped with a warning; none is ignored silently.
 #pragma once
 
 #include "screening/value.h"
@@ -79,7 +79,7 @@ struct Questionnaire {
     std::vector<std::string> languages; // base language first, then every translation language
     std::vector<Item> items;            // pre-order; roots listed in `roots`
     std::vector<int> roots;
-    std::vector<std::string> warnings; // presentation-only extensions skipped, with where
+    std::vector<std::string> warnings; // presentation-/metadata-only extensions skipped, with where
     std::unordered_map<std::string, int> byLinkId;
     std::unordered_map<std::string, std::vector<int>> byCode; // "system|code" -> items, in order
 

@@ -2,6 +2,7 @@
 
 #include "screening/derived.h"
 
+#include <charconv>
 #include <map>
 
 namespace mrscreen::screening {
@@ -89,6 +90,19 @@ std::size_t utf8Length(const std::string& s) {
     for (unsigned char c : s)
         if ((c & 0xC0) != 0x80) ++n;
     return n;
+}
+
+// What maxLength counts: characters of a text answer; digits, sign and point of a number as
+// written in its shortest exact form (R4 allows maxLength on integer and decimal items too).
+std::size_t answerLength(const Value& v) {
+    if (v.type == ValueType::String) return utf8Length(v.text);
+    if (v.type == ValueType::Integer) return std::to_string(v.integer).size();
+    if (v.type == ValueType::Decimal) {
+        char buf[64];
+        const auto written = std::to_chars(buf, buf + sizeof buf, v.decimal);
+        return std::size_t(written.ptr - buf);
+    }
+    return 0;
 }
 
 bool typeFits(const Item& item, const Value& v) {
@@ -215,8 +229,7 @@ private:
                 ok = 0;
             }
         }
-        if (item.maxLength && v.type == ValueType::String &&
-            utf8Length(v.text) > std::size_t(*item.maxLength)) {
+        if (item.maxLength && answerLength(v) > std::size_t(*item.maxLength)) {
             add(item.linkId, "too-long", {{"limit", std::to_string(*item.maxLength)}});
             ok = 0;
         }

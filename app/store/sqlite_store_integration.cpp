@@ -8,7 +8,7 @@ namespace mrscreen::store::detail {
 namespace {
 
 bool staffWhoLink(Role r) {
-    return r == Role::Nurse || r == Role::Mrso || r == Role::Radiologist;
+    return r == Role::Nurse || r == Role::Mrso || r == Role::Radiologist || r == Role::Admin;
 }
 
 json linkToJson(const ProcedureLink& l) {
@@ -41,7 +41,7 @@ OutboxItem readOutboxItem(Statement& st) {
 
 void SqliteStore::linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) {
     if (!staffWhoLink(actor.role) || actor.username.empty())
-        throw Refused("only a signed-in nurse, MRSO or radiologist links a screening to a scheduled exam");
+        throw Refused("only a signed-in nurse, MRSO or radiologist (or the administrator, from the command line) links a screening to a scheduled exam");
     if (link.patientId.empty() && link.accessionNumber.empty())
         throw Refused("the scheduled exam has neither a patient ID nor an accession number; it cannot be "
                       "linked (check the worklist entry)");

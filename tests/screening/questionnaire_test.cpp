@@ -569,7 +569,32 @@ TEST_CASE("maxLength on a boolean item is refused", "[questionnaire][errors]") {
     json a = item("a", "boolean");
     a["maxLength"] = 10;
     checkMessage(loadError(formWith(json::array({a}))),
-                 {"item 'a'", "maxLength applies only to string, text and open-choice items"});
+                 {"item 'a'", "maxLength applies only to string, text, open-choice, integer and decimal items"});
+}
+
+TEST_CASE("maxLength on integer and decimal items loads, as R4 allows, and limits the digits of an answer",
+          "[questionnaire]") {
+    json n = item("n", "integer", "How many?");
+    n["maxLength"] = 3;
+    json w = item("w", "decimal", "Weight");
+    w["maxLength"] = 5;
+    const auto q = formFromJson(formWith(json::array({n, w})));
+    CHECK(q.find("n")->maxLength == 3);
+    CHECK(q.find("w")->maxLength == 5);
+    const auto errorsFor = [&](json answers) {
+        json r = {{"resourceType", "QuestionnaireResponse"}, {"status", "completed"}, {"item", std::move(answers)}};
+        const auto response = mrscreen::test::responseFromJson(r);
+        std::vector<std::string> codes;
+        for (const auto& e : validate(ScreeningAnswers(q, response), "en", "2026-05-01"))
+            codes.push_back(e.linkId + ":" + e.code);
+        return codes;
+    };
+    CHECK(errorsFor(json::array({{{"linkId", "n"}, {"answer", json::array({{{"valueInteger", 999}}})}},
+                                 {{"linkId", "w"}, {"answer", json::array({{{"valueDecimal", 72.25}}})}}}))
+              .empty());
+    CHECK(errorsFor(json::array({{{"linkId", "n"}, {"answer", json::array({{{"valueInteger", 1000}}})}},
+                                 {{"linkId", "w"}, {"answer", json::array({{{"valueDecimal", 72.125}}})}}})) ==
+          std::vector<std::string>{"n:too-long", "w:too-long"});
 }
 
 TEST_CASE("a maxLength that is not a positive integer is refused", "[questionnaire][errors]") {
@@ -697,10 +722,76 @@ TEST_CASE("implicitRules is refused", "[questionnaire][errors]") {
     checkMessage(loadError(form), {"'implicitRules' changes how the form must be read"});
 }
 
-TEST_CASE("contained resources are refused, pointing to answerOption", "[questionnaire][errors]") {
+TEST_CASE("a contained resource other than a ValueSet is refused, naming its type and id", "[questionnaire][errors]") {
     json form = formWith(json::array({item("a", "boolean")}));
-    form["contained"] = json::array({{{"resourceType", "ValueSet"}, {"id", "vs"}}});
-    checkMessage(loadError(form), {"contained resources", "are not supported", "answerOption"});
+    form["contained"] = json::array({{{"resourceType", "Library"}, {"id", "logic"}}});
+    checkMessage(loadError(form), {"contained Library 'logic' is not supported",
+                                   "only contained ValueSets that list their codes"});
+}
+
+TEST_CASE("metadata-only extensions load with a warning, on the form and on an item", "[questionnaire][extension]") {
+    const std::string sdc = "http://hl7.org/fhir/uv/sdc/StructureDefinition/";
+    json g = group("g", json::array({item("a", "boolean", "Plain")}));
+    g["extension"] = json::array({extension(sdc + "sdc-questionnaire-itemExtractionContext", "valueCode", "Patient")});
+    json form = formWith(json::array({g}));
+    form["extension"] = json::array(
+        {extension(kHl7 + "structuredefinition-standards-status", "valueCode", "trial-use"),
+         extension(kHl7 + "structuredefinition-fmm", "valueInteger", 2),
+         extension(kHl7 + "artifact-versionAlgorithm", "valueCoding", {{"code", "semver"}}),
+         extension(sdc + "sdc-questionnaire-performerType", "valueCode", "Patient")});
+    const auto q = formFromJson(form, "meta.json");
+    REQUIRE(q.warnings.size() == 5);
+    CHECK(q.warnings[0] == "meta.json: skipped metadata-only extension " + kHl7 + "structuredefinition-standards-status");
+    CHECK(q.warnings[3] == "meta.json: skipped metadata-only extension " + sdc + "sdc-questionnaire-performerType");
+    CHECK(q.warnings[4] == "meta.json: item 'g': skipped metadata-only extension " + sdc +
+                               "sdc-questionnaire-itemExtractionContext");
+}
+
+TEST_CASE("FHIRPath extensions stay refused, each with its precise reason", "[questionnaire][errors][extension]") {
+    const std::string sdc = "http://hl7.org/fhir/uv/sdc/StructureDefinition/";
+    json a = item("a", "integer", "Total");
+    a["extension"] = json::array({extension(sdc + "sdc-questionnaire-calculatedExpression", "valueExpression",
+                                            {{"language", "text/fhirpath"}, {"expression", "1 + 1"}})});
+    json b = item("b", "string", "Why?");
+    b["extension"] = json::array({extension(sdc + "sdc-questionnaire-enableWhenExpression", "valueExpression",
+                                            {{"language", "text/fhirpath"}, {"expression", "true"}}),
+                                  extension(kHl7 + "targetConstraint", "extension", json::array())});
+    json form = formWith(json::array({a, b}));
+    form["extension"] = json::array({extension(kHl7 + "variable", "valueExpression",
+                                               {{"name", "x"}, {"language", "text/fhirpath"}, {"expression", "1"}})});
+    const auto problems = problemsOf(form);
+    REQUIRE(problems.size() == 4);
+    CHECK(problems[0] == "extension " + kHl7 + "variable is not supported: defines FHIRPath variables, which "
+                                               "mrscreen does not evaluate");
+    CHECK(problems[1].find("item 'a': extension " + sdc + "sdc-questionnaire-calculatedExpression is not "
+                           "supported: computes answers with FHIRPath") == 0);
+    CHECK(problems[2].find("decides visibility with FHIRPath, which mrscreen does not evaluate; use enableWhen") !=
+          std::string::npos);
+    CHECK(problems[3].find("checks answers with a FHIRPath constraint") != std::string::npos);
+}
+
+TEST_CASE("an item of an unsupported type is refused for its type alone, with no follow-on messages as if it "
+          "were a display item", "[questionnaire][errors]") {
+    json quantity = item("q", "quantity", "Age at onset");
+    quantity["required"] = true;
+    quantity["maxLength"] = 3;
+    quantity["extension"] = json::array({extension(kHl7 + "minValue", "valueInteger", 0)});
+    quantity["item"] = json::array({item("q-note", "string", "Note")});
+    json later = item("later", "string", "Then?");
+    later["enableWhen"] = json::array({enableWhen("q", "exists", "answerBoolean", true)});
+    const auto problems = problemsOf(formWith(json::array({quantity, later})));
+    INFO(Catch::Detail::stringify(problems));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("item 'q': type 'quantity' is outside mrscreen's supported subset") == 0);
+}
+
+TEST_CASE("identical problems are listed once with how many more there were", "[questionnaire][errors]") {
+    json a = item("a", "string", "Upload");
+    for (int i = 0; i < 8; ++i) a["extension"].push_back(extension(kHl7 + "mimeType", "valueCode", "image/png"));
+    const auto problems = problemsOf(formWith(json::array({a, item("b", "boolean")})));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "item 'a': extension " + kHl7 + "mimeType is not supported: could change what answers "
+                                                        "mean, so it cannot be skipped (and 7 more like it)");
 }
 
 TEST_CASE("presentation-only extensions load with a warning naming the item and the extension", "[questionnaire][extension]") {
