@@ -25,7 +25,8 @@ public:
 
 // A DICOM UID under 2.25 (ISO/IEC 9834-8, a UUID as one integer) made from the first 16 bytes of a
 // SHA-256 hex digest, so the same input always gives the same UID (a resent record is the same
-// instance to PACS).
+// instance to PACS). At most 44 characters, no leading zeros; std::invalid_argument when the text
+// does not start with 32 hexadecimal digits.
 std::string uidFromSha256(const std::string& sha256Hex);
 
 } // namespace mrscreen::integration

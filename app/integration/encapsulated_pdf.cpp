@@ -17,7 +17,8 @@ namespace mrscreen::integration {
 
 namespace {
 
-constexpr const char* unlinkedStudyDescription = "MRI safety screening (not linked to a scheduled exam)";
+constexpr const char* unlinkedStudyDescription =
+    "MRI safety screening (not linked to a scheduled exam)";
 
 struct Moment {
     std::string date; // DA "20261130"
@@ -34,7 +35,8 @@ Moment momentOf(const std::string& iso) {
         moment.time = digits && !hhmmFromTm(time).empty() ? time : "";
     }
     if (moment.date.empty() || moment.time.empty()) {
-        const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+        const std::time_t now =
+            std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
         std::tm utc{};
         gmtime_r(&now, &utc);
         char date[16], time[16];
@@ -78,9 +80,13 @@ public:
     }
     void empty(const DcmTagKey& tag) { check(dataset_.insertEmptyElement(tag), tag); }
     void bytes(const DcmTagKey& tag, const std::string& value) {
-        check(dataset_.putAndInsertUint8Array(tag, reinterpret_cast<const Uint8*>(value.data()), value.size()), tag);
+        check(dataset_.putAndInsertUint8Array(tag, reinterpret_cast<const Uint8*>(value.data()),
+                                              value.size()),
+              tag);
     }
-    void number(const DcmTagKey& tag, Uint32 value) { check(dataset_.putAndInsertUint32(tag, value), tag); }
+    void number(const DcmTagKey& tag, Uint32 value) {
+        check(dataset_.putAndInsertUint32(tag, value), tag);
+    }
 
 private:
     void check(const OFCondition& condition, const DcmTagKey& tag) {
@@ -93,7 +99,8 @@ private:
 
 void require(const std::string& value, const std::string& what) {
     if (value.empty())
-        throw DicomError("the DICOM copy of the record could not be made: " + what + " is missing.");
+        throw DicomError("the DICOM copy of the record could not be made: " + what +
+                         " is missing.");
 }
 
 } // namespace
@@ -104,8 +111,9 @@ void writeEncapsulatedPdf(const EncapsulatedRecord& record, const std::string& p
     require(record.sopInstanceUid, "the SOP Instance UID");
     require(record.seriesInstanceUid, "the Series Instance UID");
     const auto& procedure = record.procedure;
-    const std::string studyUid = procedure && !procedure->studyInstanceUid.empty() ? procedure->studyInstanceUid
-                                                                                  : record.studyInstanceUid;
+    const std::string studyUid = procedure && !procedure->studyInstanceUid.empty()
+                                     ? procedure->studyInstanceUid
+                                     : record.studyInstanceUid;
     require(studyUid, "the Study Instance UID (no linked exam gives one)");
     const Moment created = momentOf(record.createdAtUtc);
 
@@ -122,17 +130,20 @@ void writeEncapsulatedPdf(const EncapsulatedRecord& record, const std::string& p
 
     // Patient: the worklist's identifiers when linked, else what the patient typed.
     const bool linked = procedure.has_value();
-    put.text(DCM_PatientName,
-             linked && !procedure->patientName.empty() ? procedure->patientName : personName(record.patient));
-    put.text(DCM_PatientID, linked && !procedure->patientId.empty() ? procedure->patientId
-                                                                     : "MRSCREEN-" + std::to_string(record.screeningId));
+    put.text(DCM_PatientName, linked && !procedure->patientName.empty()
+                                  ? procedure->patientName
+                                  : personName(record.patient));
+    put.text(DCM_PatientID, linked && !procedure->patientId.empty()
+                                ? procedure->patientId
+                                : "MRSCREEN-" + std::to_string(record.screeningId));
     if (linked && !procedure->issuerOfPatientId.empty())
         put.text(DCM_IssuerOfPatientID, procedure->issuerOfPatientId);
-    put.text(DCM_PatientBirthDate,
-             daFromIsoDate(linked && !procedure->patientBirthDate.empty() ? procedure->patientBirthDate
-                                                                          : record.patient.birthDate));
-    put.text(DCM_PatientSex, dicomSex(linked && !procedure->patientSex.empty() ? procedure->patientSex
-                                                                               : record.patient.sex));
+    put.text(DCM_PatientBirthDate, daFromIsoDate(linked && !procedure->patientBirthDate.empty()
+                                                     ? procedure->patientBirthDate
+                                                     : record.patient.birthDate));
+    put.text(DCM_PatientSex,
+             dicomSex(linked && !procedure->patientSex.empty() ? procedure->patientSex
+                                                               : record.patient.sex));
 
     // General Study
     put.text(DCM_StudyInstanceUID, studyUid);
@@ -193,7 +204,8 @@ unsigned long pdfLengthWithoutPad(const Uint8* data, unsigned long length) {
                            reinterpret_cast<const char*>(data) + length - 1);
     for (const char* ending : {"%%EOF", "%%EOF\n", "%%EOF\r\n", "%%EOF\r"}) {
         const std::string end = ending;
-        if (tail.size() >= end.size() && tail.compare(tail.size() - end.size(), end.size(), end) == 0)
+        if (tail.size() >= end.size() &&
+            tail.compare(tail.size() - end.size(), end.size(), end) == 0)
             return length - 1;
     }
     return length;
@@ -217,10 +229,12 @@ ExtractedRecord readEncapsulatedPdf(const std::string& path) {
     extracted.sopClassUid = textOf(dataset, DCM_SOPClassUID);
     if (extracted.sopClassUid != UID_EncapsulatedPDFStorage) {
         const char* name = dcmFindNameOfUID(extracted.sopClassUid.c_str(), nullptr);
-        throw DicomError(path + " is a DICOM file but not an Encapsulated PDF: its SOP class is " +
-                         (extracted.sopClassUid.empty() ? std::string("missing")
-                                                        : extracted.sopClassUid + (name ? " (" + std::string(name) + ")" : "")) +
-                         ".");
+        throw DicomError(
+            path + " is a DICOM file but not an Encapsulated PDF: its SOP class is " +
+            (extracted.sopClassUid.empty()
+                 ? std::string("missing")
+                 : extracted.sopClassUid + (name ? " (" + std::string(name) + ")" : "")) +
+            ".");
     }
     const std::string mimeType = textOf(dataset, DCM_MIMETypeOfEncapsulatedDocument);
     if (!mimeType.empty() && mimeType != "application/pdf")
@@ -228,9 +242,10 @@ ExtractedRecord readEncapsulatedPdf(const std::string& path) {
 
     const Uint8* data = nullptr;
     unsigned long length = 0;
-    if (dataset.findAndGetUint8Array(DCM_EncapsulatedDocument, data, &length).bad() || data == nullptr ||
-        length == 0)
-        throw DicomError(path + " is an Encapsulated PDF instance without its document (0042,0011 is empty).");
+    if (dataset.findAndGetUint8Array(DCM_EncapsulatedDocument, data, &length).bad() ||
+        data == nullptr || length == 0)
+        throw DicomError(
+            path + " is an Encapsulated PDF instance without its document (0042,0011 is empty).");
     Uint32 declared = 0;
     if (dataset.findAndGetUint32(DCM_EncapsulatedDocumentLength, declared).good() && declared > 0 &&
         declared <= length)

@@ -7,9 +7,11 @@
 
 namespace mrscreen::integration {
 
-// Sends the Part 10 file at `path`; returns the storage commitment-free status detail ("stored as
-// 2.25.… at PACS at host:port"). Throws DicomError when the server is down, refuses the
-// association or the instance (the status it gave), or times out.
+// Sends the Part 10 file at `path`, proposing its SOP class in explicit and implicit VR little
+// endian; returns the detail to audit ("stored as 2.25.… at PACS at host:port", plus " with a
+// warning: …" when PACS stored it with a warning status; no storage commitment). Throws DicomError
+// when the file is not DICOM, the server is down, refuses the association, the SOP class or the
+// instance (naming the status it gave and what to do), or does not answer within timeoutSeconds.
 std::string storeToPacs(const DicomPeer& pacs, const std::string& path);
 
 } // namespace mrscreen::integration

@@ -28,7 +28,8 @@ std::string queryDate(const std::string& iso, const std::string& which) {
         return "";
     const std::string da = daFromIsoDate(iso);
     if (da.empty() || iso.size() != 10)
-        throw DicomError("the worklist query's " + which + " date '" + iso + "' is not a date (YYYY-MM-DD).");
+        throw DicomError("the worklist query's " + which + " date '" + iso +
+                         "' is not a date (YYYY-MM-DD).");
     return da;
 }
 
@@ -44,9 +45,10 @@ DcmDataset worklistKeys(const WorklistQuery& query) {
     const std::string from = queryDate(query.fromDate, "first");
     const std::string to = queryDate(query.toDate, "last");
     DcmDataset keys;
-    for (const auto& tag : {DCM_PatientName, DCM_PatientID, DCM_IssuerOfPatientID, DCM_PatientBirthDate,
-                            DCM_PatientSex, DCM_AccessionNumber, DCM_RequestedProcedureID,
-                            DCM_RequestedProcedureDescription, DCM_StudyInstanceUID})
+    for (const auto& tag :
+         {DCM_PatientName, DCM_PatientID, DCM_IssuerOfPatientID, DCM_PatientBirthDate,
+          DCM_PatientSex, DCM_AccessionNumber, DCM_RequestedProcedureID,
+          DCM_RequestedProcedureDescription, DCM_StudyInstanceUID})
         put(keys, tag, "");
 
     DcmItem* code = nullptr;
@@ -58,7 +60,8 @@ DcmDataset worklistKeys(const WorklistQuery& query) {
     keys.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step);
     put(*step, DCM_Modality, query.modality);
     put(*step, DCM_ScheduledStationAETitle, query.stationAeTitle);
-    put(*step, DCM_ScheduledProcedureStepStartDate, from.empty() && to.empty() ? "" : from + "-" + to);
+    put(*step, DCM_ScheduledProcedureStepStartDate,
+        from.empty() && to.empty() ? "" : from + "-" + to);
     for (const auto& tag : {DCM_ScheduledProcedureStepStartTime, DCM_ScheduledStationName,
                             DCM_ScheduledProcedureStepDescription, DCM_ScheduledProcedureStepID})
         put(*step, tag, "");
@@ -89,7 +92,8 @@ store::ProcedureLink procedureFrom(DcmDataset& found, const WorklistQuery& query
     link.patientSex = textOf(found, DCM_PatientSex);
 
     DcmItem* code = nullptr;
-    if (found.findAndGetSequenceItem(DCM_RequestedProcedureCodeSequence, code, 0).good() && code != nullptr) {
+    if (found.findAndGetSequenceItem(DCM_RequestedProcedureCodeSequence, code, 0).good() &&
+        code != nullptr) {
         link.procedureCode = textOf(*code, DCM_CodeValue);
         if (link.procedureCode.empty())
             link.procedureCode = textOf(*code, DCM_LongCodeValue);
@@ -99,7 +103,8 @@ store::ProcedureLink procedureFrom(DcmDataset& found, const WorklistQuery& query
     }
 
     DcmItem* step = nullptr;
-    if (found.findAndGetSequenceItem(DCM_ScheduledProcedureStepSequence, step, 0).good() && step != nullptr) {
+    if (found.findAndGetSequenceItem(DCM_ScheduledProcedureStepSequence, step, 0).good() &&
+        step != nullptr) {
         link.stationAeTitle = stationOf(*step, query.stationAeTitle);
         link.stationName = textOf(*step, DCM_ScheduledStationName);
         if (link.procedureDescription.empty())
@@ -119,7 +124,8 @@ struct FindResults {
 
 // DIMSE_findUser calls this for every pending response. Nothing may be thrown through DCMTK's
 // C-style loop, so a failure is kept and thrown after it.
-void onFindResponse(void* data, T_DIMSE_C_FindRQ*, int, T_DIMSE_C_FindRSP*, DcmDataset* identifiers) {
+void onFindResponse(void* data, T_DIMSE_C_FindRQ*, int, T_DIMSE_C_FindRSP*,
+                    DcmDataset* identifiers) {
     auto& results = *static_cast<FindResults*>(data);
     try {
         if (identifiers != nullptr)
@@ -137,16 +143,21 @@ std::string statusHex(unsigned short status) {
 
 } // namespace
 
-std::vector<store::ProcedureLink> queryWorklist(const DicomPeer& server, const WorklistQuery& query) {
+std::vector<store::ProcedureLink> queryWorklist(const DicomPeer& server,
+                                                const WorklistQuery& query) {
     DcmDataset keys = worklistKeys(query);
-    Association association(server, worklistRole,
-                            {{UID_FINDModalityWorklistInformationModel,
-                              {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}}});
-    const T_ASC_PresentationContextID context = association.acceptedContext(UID_FINDModalityWorklistInformationModel);
+    Association association(
+        server, worklistRole,
+        {{UID_FINDModalityWorklistInformationModel,
+          {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}}});
+    const T_ASC_PresentationContextID context =
+        association.acceptedContext(UID_FINDModalityWorklistInformationModel);
     if (context == 0)
-        throw DicomError(association.peerName() +
-                         " does not offer the Modality Worklist (it refused the query service). Check [worklist] "
-                         "host, port and called_ae: they may name a PACS or another kind of DICOM server.");
+        throw DicomError(
+            association.peerName() +
+            " does not offer the Modality Worklist (it refused the query service). Check "
+            "[worklist] host, port and called_ae: they may name a PACS or another kind of DICOM "
+            "server.");
 
     T_DIMSE_C_FindRQ request{};
     request.MessageID = association.nextMessageId();
@@ -159,20 +170,22 @@ std::vector<store::ProcedureLink> queryWorklist(const DicomPeer& server, const W
     T_DIMSE_C_FindRSP response{};
     DcmDataset* detail = nullptr;
     int responses = 0;
-    const OFCondition condition = DIMSE_findUser(association.handle(), context, &request, &keys, responses,
-                                                 onFindResponse, &results, DIMSE_NONBLOCKING,
-                                                 association.timeoutSeconds(), &response, &detail);
+    const OFCondition condition = DIMSE_findUser(
+        association.handle(), context, &request, &keys, responses, onFindResponse, &results,
+        DIMSE_NONBLOCKING, association.timeoutSeconds(), &response, &detail);
     const std::unique_ptr<DcmDataset> statusDetail(detail);
     if (condition.bad())
         throw association.exchangeFailure(condition, "the worklist query");
     if (!results.error.empty())
-        throw DicomError(association.peerName() + ": a worklist answer could not be read (" + results.error + ").");
+        throw DicomError(association.peerName() + ": a worklist answer could not be read (" +
+                         results.error + ").");
     if (response.DimseStatus != STATUS_Success) {
         std::string comment;
         if (statusDetail)
             comment = textOf(*statusDetail, DCM_ErrorComment);
         throw DicomError(association.peerName() + " refused the worklist query: " +
-                         DU_cfindStatusString(response.DimseStatus) + " (status " + statusHex(response.DimseStatus) +
+                         DU_cfindStatusString(response.DimseStatus) + " (status " +
+                         statusHex(response.DimseStatus) +
                          (comment.empty() ? "" : ", \"" + comment + "\"") +
                          "). Check the [worklist] settings with the server's administrator.");
     }

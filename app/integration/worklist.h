@@ -11,14 +11,19 @@
 namespace mrscreen::integration {
 
 struct WorklistQuery {
-    std::string modality = "MR";
-    std::string fromDate; // YYYY-MM-DD, scheduled procedure step start date range
-    std::string toDate;   // YYYY-MM-DD (inclusive)
+    std::string modality = "MR"; // empty: any modality
+    std::string fromDate; // YYYY-MM-DD, scheduled procedure step start date range; empty: open
+    std::string toDate;   // YYYY-MM-DD (inclusive); empty: open
     std::string stationAeTitle; // empty: any scanner
 };
 
-// Every scheduled procedure step the server returns, one ProcedureLink each (linkedBy/At empty).
-// Throws DicomError (server down, refused association, timeout, bad reply) with what to check.
+// Every scheduled procedure step the server returns, one ProcedureLink each (linkedBy/At empty):
+// dates as YYYY-MM-DD, scheduledStart as "YYYY-MM-DDTHH:MM", names in UTF-8 (converted from the
+// character set the server declares), the station AE title the query asked for when the step lists
+// several (else the first), the description from the requested procedure (else its code meaning,
+// else the step's). Throws DicomError (server down, refused association, timeout, a refused query,
+// a date that is not YYYY-MM-DD) with what to check; runs in the caller's thread and blocks for at
+// most about timeoutSeconds per exchange.
 std::vector<store::ProcedureLink> queryWorklist(const DicomPeer& server, const WorklistQuery& query);
 
 // The scheduled exams that may be this patient's: same birth date and same family name (and
@@ -27,7 +32,8 @@ std::vector<store::ProcedureLink> queryWorklist(const DicomPeer& server, const W
 std::vector<store::ProcedureLink> matchPatient(const std::vector<store::ProcedureLink>& scheduled,
                                                const store::PatientIdentity& patient);
 
-// DICOM PN "DOE^JANE" as people read it: "Doe, Jane"; DA "19510812" <-> "1951-08-12".
+// DICOM PN "DOE^JANE" as people read it: "Doe, Jane" (all-capital components in title case,
+// mixed case kept; prefix before and suffix after the given names; other script groups dropped).
 std::string personNameForPeople(const std::string& dicomName);
 
 } // namespace mrscreen::integration

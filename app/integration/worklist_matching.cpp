@@ -13,8 +13,9 @@ namespace {
 // "th", "ss", "ij", "oe"), '_' a sign that is not a letter.
 constexpr char latin1Letters[] = "aaaaaa*ceeeeiiiidnooooo_ouuuuy**"
                                  "aaaaaa*ceeeeiiiidnooooo_ouuuuy*y";
-constexpr char latinExtendedALetters[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllll"
-                                         "nnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+constexpr char latinExtendedALetters[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllll"
+    "nnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 static_assert(sizeof latin1Letters == 64 + 1);
 static_assert(sizeof latinExtendedALetters == 128 + 1);
 
@@ -22,7 +23,11 @@ static_assert(sizeof latinExtendedALetters == 128 + 1);
 char32_t nextCodePoint(const std::string& text, std::size_t& i) {
     const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
     const unsigned char lead = byte(i);
-    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    std::size_t length = lead < 0x80           ? 1
+                         : (lead >> 5) == 0x6  ? 2
+                         : (lead >> 4) == 0xE  ? 3
+                         : (lead >> 3) == 0x1E ? 4
+                                               : 0;
     if (length == 0 || i + length > text.size()) {
         ++i;
         return lead;
@@ -41,12 +46,22 @@ char32_t nextCodePoint(const std::string& text, std::size_t& i) {
 
 std::string twoLetters(char32_t code) {
     switch (code) {
-    case 0xC6: case 0xE6: return "ae";
-    case 0xDE: case 0xFE: return "th";
-    case 0xDF: return "ss";
-    case 0x132: case 0x133: return "ij";
-    case 0x152: case 0x153: return "oe";
-    default: return "";
+    case 0xC6:
+    case 0xE6:
+        return "ae";
+    case 0xDE:
+    case 0xFE:
+        return "th";
+    case 0xDF:
+        return "ss";
+    case 0x132:
+    case 0x133:
+        return "ij";
+    case 0x152:
+    case 0x153:
+        return "oe";
+    default:
+        return "";
     }
 }
 
@@ -61,12 +76,14 @@ std::string foldName(const std::string& name) {
             if (std::isalnum(static_cast<int>(code)))
                 folded.push_back(static_cast<char>(std::tolower(static_cast<int>(code))));
         } else if (code >= 0xC0 && code <= 0x17F) {
-            const char letter = code <= 0xFF ? latin1Letters[code - 0xC0] : latinExtendedALetters[code - 0x100];
+            const char letter =
+                code <= 0xFF ? latin1Letters[code - 0xC0] : latinExtendedALetters[code - 0x100];
             if (letter == '*')
                 folded += twoLetters(code);
             else if (letter != '_')
                 folded.push_back(letter);
-        } else if ((code >= 0x300 && code <= 0x36F) || (code >= 0x2000 && code <= 0x206F) || code == 0xA0) {
+        } else if ((code >= 0x300 && code <= 0x36F) || (code >= 0x2000 && code <= 0x206F) ||
+                   code == 0xA0) {
             // combining accents, general punctuation (’ ‐ –), no-break space: not part of a name
         } else if (code >= 0x80 && code < 0xC0) {
             // Latin-1 signs
@@ -99,7 +116,8 @@ std::vector<std::string> nameComponents(const std::string& dicomName) {
     std::size_t start = 0;
     while (parts.size() < 5) {
         const auto caret = alphabetic.find('^', start);
-        std::string part = alphabetic.substr(start, caret == std::string::npos ? std::string::npos : caret - start);
+        std::string part = alphabetic.substr(start, caret == std::string::npos ? std::string::npos
+                                                                               : caret - start);
         const auto first = part.find_first_not_of(' ');
         const auto last = part.find_last_not_of(' ');
         parts.push_back(first == std::string::npos ? "" : part.substr(first, last - first + 1));
@@ -133,7 +151,7 @@ std::string titleCase(const std::string& component) {
             const int c = static_cast<int>(code);
             result.push_back(static_cast<char>(wordStart ? std::toupper(c) : std::tolower(c)));
             wordStart = !std::isalnum(c);
-        } else if (code >= 0xC0 && code <= 0xDE && code != 0xD7 && !wordStart) {
+        } else if (code >= 0xC0 && code <= 0xDE && code != 0xD7 && !wordStart && i - start == 2) {
             // Latin-1 capitals (two bytes, C3 80..9E) to their small letters (C3 A0..BE).
             result.push_back(component[start]);
             result.push_back(static_cast<char>(component[start + 1] + 0x20));

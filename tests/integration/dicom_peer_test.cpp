@@ -33,14 +33,16 @@ TEST_CASE("a UID from a SHA-256 digest is 2.25 followed by the first 128 bits in
 }
 
 TEST_CASE("a UID from a SHA-256 digest has no leading zero after 2.25") {
-    const std::string uid = uidFromSha256("000000000000000000000000000000a1" + std::string(32, '0'));
+    const std::string uid =
+        uidFromSha256("000000000000000000000000000000a1" + std::string(32, '0'));
     CHECK(uid == "2.25.161");
     const std::string realistic =
         uidFromSha256("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     REQUIRE(realistic.rfind("2.25.", 0) == 0);
     CHECK(realistic[5] != '0');
     CHECK(realistic.find_first_not_of("0123456789", 5) == std::string::npos);
-    CHECK(realistic == uidFromSha256("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    CHECK(realistic ==
+          uidFromSha256("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
 }
 
 TEST_CASE("a UID is refused for text that is not a SHA-256 digest") {

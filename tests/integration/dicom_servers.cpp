@@ -31,21 +31,34 @@ std::string readFile(const fs::path& path) {
     return text.str();
 }
 
-// Whether a socket is in LISTEN state on this TCP port (any local address), from /proc/net/tcp*.
-bool somethingListensOn(int port) {
+// Whether process `pid` has a socket in LISTEN state on this TCP port (any local address): the
+// socket's inode from /proc/net/tcp*, found among the process's open files. Another program that
+// happens to listen on the port does not count.
+bool listensOn(pid_t pid, int port) {
     char portHex[8];
     std::snprintf(portHex, sizeof portHex, ":%04X", port);
+    std::vector<std::string> sockets;
     for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
         std::ifstream in(table);
         std::string line;
         std::getline(in, line); // header
         while (std::getline(in, line)) {
             std::istringstream fields(line);
-            std::string slot, local, remote, state;
-            fields >> slot >> local >> remote >> state;
-            if (state == "0A" && local.size() > 5 && local.compare(local.size() - 5, 5, portHex) == 0)
-                return true;
+            std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+            fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+                timeout >> inode;
+            if (state == "0A" && local.size() > 5 &&
+                local.compare(local.size() - 5, 5, portHex) == 0)
+                sockets.push_back("socket:[" + inode + "]");
         }
+    }
+    if (sockets.empty())
+        return false;
+    std::error_code error;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", error)) {
+        const auto target = fs::read_symlink(fd.path(), error);
+        if (!error && std::find(sockets.begin(), sockets.end(), target.string()) != sockets.end())
+            return true;
     }
     return false;
 }
@@ -78,8 +91,8 @@ ServerProcess::~ServerProcess() {
     stop();
 }
 
-bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& workDir, const fs::path& logPath,
-                          int port) {
+bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& workDir,
+                          const fs::path& logPath, int port) {
     stop();
     const pid_t child = ::fork();
     if (child < 0)
@@ -101,20 +114,21 @@ bool ServerProcess::start(const std::vector<std::string>& argv, const fs::path& 
         ::_exit(127);
     }
     pid_ = child;
-    // Ready when its port is listening; a start that takes 30 s is a broken machine, not a slow one.
+    // Ready when its port is listening; a start that takes 30 s is a broken machine, not a slow
+    // one.
     const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < giveUp) {
         if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
             pid_ = -1;
             return false;
         }
-        if (somethingListensOn(port))
+        if (listensOn(pid_, port))
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     stop();
-    throw std::runtime_error(argv.front() + " did not listen on port " + std::to_string(port) + " within 30 s: " +
-                             readFile(logPath));
+    throw std::runtime_error(argv.front() + " did not listen on port " + std::to_string(port) +
+                             " within 30 s: " + readFile(logPath));
 }
 
 void ServerProcess::stop() {
@@ -168,8 +182,8 @@ int freeLoopbackPort() {
 void dumpToDicom(const std::string& dumpText, const fs::path& output, bool fileFormat) {
     const fs::path dump = output.string() + ".dump";
     std::ofstream(dump, std::ios::binary) << dumpText;
-    const auto [code, printed] =
-        runCommand("dump2dcm +te " + std::string(fileFormat ? "" : "-F ") + quoted(dump) + " " + quoted(output));
+    const auto [code, printed] = runCommand("dump2dcm +te " + std::string(fileFormat ? "" : "-F ") +
+                                            quoted(dump) + " " + quoted(output));
     fs::remove(dump);
     if (code != 0)
         throw std::runtime_error("dump2dcm could not write " + output.string() + ": " + printed);
@@ -228,8 +242,12 @@ WorklistServer::WorklistServer(const std::vector<WorklistItem>& items, std::stri
     const fs::path log = folder_.path() / "wlmscpfs.log";
     for (int attempt = 0; attempt < 5; ++attempt) {
         port_ = freeLoopbackPort();
-        const std::vector<std::string> argv = {"wlmscpfs", "--single-process", "--keep-char-set", "--data-files-path",
-                                               (folder_.path() / "worklist").string(), std::to_string(port_)};
+        const std::vector<std::string> argv = {"wlmscpfs",
+                                               "--single-process",
+                                               "--keep-char-set",
+                                               "--data-files-path",
+                                               (folder_.path() / "worklist").string(),
+                                               std::to_string(port_)};
         if (process_.start(argv, folder_.path(), log, port_))
             return;
     }
@@ -237,7 +255,8 @@ WorklistServer::WorklistServer(const std::vector<WorklistItem>& items, std::stri
 }
 
 void WorklistServer::add(const WorklistItem& item) {
-    const fs::path file = folder_.path() / "worklist" / aeTitle_ / ("item" + std::to_string(++written_) + ".wl");
+    const fs::path file =
+        folder_.path() / "worklist" / aeTitle_ / ("item" + std::to_string(++written_) + ".wl");
     dumpToDicom(worklistDump(item), file);
 }
 
@@ -258,13 +277,20 @@ StorageServer::StorageServer(std::string aeTitle) : aeTitle_(std::move(aeTitle))
         start();
     }
     if (!process_.running())
-        throw std::runtime_error("storescp did not start: " + readFile(folder_.path() / "storescp.log"));
+        throw std::runtime_error("storescp did not start: " +
+                                 readFile(folder_.path() / "storescp.log"));
 }
 
 void StorageServer::start() {
-    // --accept-all: every transfer syntax it knows; files named after the SOP Instance UID.
-    const std::vector<std::string> argv = {"storescp", "--aetitle", aeTitle_, "--output-directory",
-                                           (folder_.path() / "received").string(), "--accept-all",
+    // --accept-all: every transfer syntax it knows. --unique-filenames: an instance received twice
+    // is two files, so a test can count arrivals.
+    const std::vector<std::string> argv = {"storescp",
+                                           "--aetitle",
+                                           aeTitle_,
+                                           "--output-directory",
+                                           (folder_.path() / "received").string(),
+                                           "--accept-all",
+                                           "--unique-filenames",
                                            std::to_string(port_)};
     process_.start(argv, folder_.path(), folder_.path() / "storescp.log", port_);
 }
@@ -312,8 +338,10 @@ SilentServer::SilentServer() {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    if (socket_ < 0 || ::bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(socket_, 8) != 0 || ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    if (socket_ < 0 ||
+        ::bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(socket_, 8) != 0 ||
+        ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
         throw std::runtime_error("cannot listen on 127.0.0.1 for the silent server");
     port_ = ntohs(address.sin_port);
 }

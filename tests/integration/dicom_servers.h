@@ -75,7 +75,8 @@ private:
 
 class WorklistServer {
 public:
-    explicit WorklistServer(const std::vector<WorklistItem>& items = {}, std::string aeTitle = "WORKLIST");
+    explicit WorklistServer(const std::vector<WorklistItem>& items = {},
+                            std::string aeTitle = "WORKLIST");
     int port() const { return port_; }
     const std::string& aeTitle() const { return aeTitle_; }
     // Where queryWorklist reaches it: 127.0.0.1, its port and AE title, calling AE MRSCREEN.
@@ -97,7 +98,8 @@ public:
     int port() const { return port_; }
     const std::string& aeTitle() const { return aeTitle_; }
     integration::DicomPeer peer(int timeoutSeconds = 10) const;
-    // Every file received so far (full paths, sorted).
+    // Every file received so far (full paths, sorted): one per arrival, also when the same
+    // instance arrives twice.
     std::vector<std::string> receivedFiles() const;
     // PACS down and back: stop() closes the port; start() listens again on the same port, keeping
     // the files received before.
@@ -137,7 +139,8 @@ int freeLoopbackPort();
 std::string worklistDump(const WorklistItem& item);
 
 // Runs `dump2dcm` on a text dump, writing a DICOM file; throws std::runtime_error with its output.
-void dumpToDicom(const std::string& dumpText, const std::filesystem::path& output, bool fileFormat = true);
+void dumpToDicom(const std::string& dumpText, const std::filesystem::path& output,
+                 bool fileFormat = true);
 
 // What `dcmdump` prints for the file (its element lines), for checking attributes.
 std::string dcmdumpOf(const std::filesystem::path& file);

@@ -12,14 +12,14 @@
 #include <vector>
 
 using namespace mrscreen::integration;
+using Catch::Matchers::Contains;
 using mrscreen::store::PatientIdentity;
 using mrscreen::store::ProcedureLink;
 using mrscreen::test::dcmdumpOf;
 using mrscreen::test::scratchFolder;
-using mrscreen::test::signedRecordPdf;
 using mrscreen::test::signatureVerifies;
+using mrscreen::test::signedRecordPdf;
 using mrscreen::test::writeBytes;
-using Catch::Matchers::Contains;
 
 namespace fs = std::filesystem;
 
@@ -89,7 +89,8 @@ std::string obHex(const std::string& bytes) {
 
 } // namespace
 
-TEST_CASE("a signed record of odd length comes back from the DICOM file byte for byte and still verifies") {
+TEST_CASE("a signed record of odd length comes back from the DICOM file byte for byte and still "
+          "verifies") {
     const std::string pdf = signedRecordPdf(true);
     REQUIRE(pdf.size() % 2 == 1);
     const fs::path file = freshFile("odd.dcm");
@@ -101,7 +102,8 @@ TEST_CASE("a signed record of odd length comes back from the DICOM file byte for
     CHECK(signatureVerifies(back.pdfBytes));
 }
 
-TEST_CASE("a signed record of even length comes back from the DICOM file byte for byte and still verifies") {
+TEST_CASE("a signed record of even length comes back from the DICOM file byte for byte and still "
+          "verifies") {
     const std::string pdf = signedRecordPdf(false);
     REQUIRE(pdf.size() % 2 == 0);
     const fs::path file = freshFile("even.dcm");
@@ -111,7 +113,8 @@ TEST_CASE("a signed record of even length comes back from the DICOM file byte fo
     CHECK(signatureVerifies(back.pdfBytes));
 }
 
-TEST_CASE("without an Encapsulated Document Length the one pad byte after %%EOF is removed, and only that") {
+TEST_CASE("without an Encapsulated Document Length the one pad byte after %%EOF is removed, and "
+          "only that") {
     const fs::path dump = freshFile("no-length.dcm");
     auto writeWithoutLength = [&](const std::string& pdf) {
         mrscreen::test::dumpToDicom("(0008,0016) UI [1.2.840.10008.5.1.4.1.1.104.1]\n"
@@ -131,7 +134,8 @@ TEST_CASE("without an Encapsulated Document Length the one pad byte after %%EOF 
     CHECK(readEncapsulatedPdf(dump.string()).pdfBytes == even);
 }
 
-TEST_CASE("the DICOM copy of a linked record carries the worklist's patient and study identifiers") {
+TEST_CASE(
+    "the DICOM copy of a linked record carries the worklist's patient and study identifiers") {
     const fs::path file = freshFile("linked.dcm");
     const std::string pdf = signedRecordPdf(true);
     writeEncapsulatedPdf(recordOf(pdf, true), file.string());
@@ -173,13 +177,15 @@ TEST_CASE("the DICOM copy of a linked record carries the worklist's patient and 
     CHECK(back.patientName == "DOE^JANE");
 }
 
-TEST_CASE("a record without a linked exam gets its own study, labelled as not linked, under MRSCREEN-<id>") {
+TEST_CASE("a record without a linked exam gets its own study, labelled as not linked, under "
+          "MRSCREEN-<id>") {
     const fs::path file = freshFile("unlinked.dcm");
     EncapsulatedRecord record = recordOf(signedRecordPdf(false), false);
     record.patient = PatientIdentity{"Müller", "Jörg", "1960-01-31", "male"};
     writeEncapsulatedPdf(record, file.string());
     const std::string dump = dcmdumpOf(file);
-    CHECK_THAT(dump, Contains("(0008,1030) LO [MRI safety screening (not linked to a scheduled exam)]"));
+    CHECK_THAT(dump,
+               Contains("(0008,1030) LO [MRI safety screening (not linked to a scheduled exam)]"));
     CHECK_THAT(dump, Contains("(0010,0020) LO [MRSCREEN-42]"));
     CHECK_THAT(dump, Contains("(0010,0030) DA [19600131]"));
     CHECK_THAT(dump, Contains("(0010,0040) CS [M]"));
@@ -196,29 +202,32 @@ TEST_CASE("an ordinary DICOM file that is not an Encapsulated PDF is refused, na
                                 "(0008,0018) UI [2.25.78]\n"
                                 "(0010,0010) PN [DOE^JANE]\n",
                                 file);
-    CHECK(errorReading(file) == file.string() +
-                                    " is a DICOM file but not an Encapsulated PDF: its SOP class is "
-                                    "1.2.840.10008.5.1.4.1.1.2 (CTImageStorage).");
+    CHECK(errorReading(file) ==
+          file.string() + " is a DICOM file but not an Encapsulated PDF: its SOP class is "
+                          "1.2.840.10008.5.1.4.1.1.2 (CTImageStorage).");
 }
 
 TEST_CASE("a file that is not DICOM at all, or not there, is refused clearly") {
     const fs::path file = freshFile("record.pdf");
     writeBytes(file, signedRecordPdf(true));
-    CHECK_THAT(errorReading(file), Contains(file.string() + " is not a DICOM file mrscreen can read"));
+    CHECK_THAT(errorReading(file),
+               Contains(file.string() + " is not a DICOM file mrscreen can read"));
     const fs::path missing = freshFile("missing.dcm");
     CHECK(errorReading(missing) == "cannot read " + missing.string() + ": there is no such file.");
 }
 
 TEST_CASE("a record cannot be written without its PDF or its UIDs") {
     EncapsulatedRecord record = recordOf("", true);
-    CHECK_THROWS_WITH(writeEncapsulatedPdf(record, freshFile("empty.dcm").string()), Contains("the PDF is missing"));
+    CHECK_THROWS_WITH(writeEncapsulatedPdf(record, freshFile("empty.dcm").string()),
+                      Contains("the PDF is missing"));
     record = recordOf(signedRecordPdf(true), false);
     record.studyInstanceUid.clear();
     CHECK_THROWS_WITH(writeEncapsulatedPdf(record, freshFile("nostudy.dcm").string()),
                       Contains("the Study Instance UID (no linked exam gives one) is missing"));
 }
 
-TEST_CASE("writing into a folder that does not exist is an error naming the path, and leaves nothing behind") {
+TEST_CASE("writing into a folder that does not exist is an error naming the path, and leaves "
+          "nothing behind") {
     const fs::path file = scratchFolder() / "no-such-folder" / "record.dcm";
     CHECK_THROWS_WITH(writeEncapsulatedPdf(recordOf(signedRecordPdf(true), true), file.string()),
                       Contains("could not be written to " + file.string()));

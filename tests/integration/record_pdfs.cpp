@@ -16,7 +16,8 @@ namespace mrscreen::test {
 namespace fs = std::filesystem;
 
 fs::path scratchFolder() {
-    const fs::path folder = fs::path(MRSCREEN_TEST_OUTPUT) / "integration_dicom" / std::to_string(::getpid());
+    const fs::path folder =
+        fs::path(MRSCREEN_TEST_OUTPUT) / "integration_dicom" / std::to_string(::getpid());
     fs::create_directories(folder);
     return folder;
 }
@@ -33,12 +34,13 @@ void writeBytes(const fs::path& path, const std::string& bytes) {
 namespace {
 
 void onHaruError(HPDF_STATUS error, HPDF_STATUS detail, void*) {
-    throw std::runtime_error("libharu: error " + std::to_string(error) + ", detail " + std::to_string(detail));
+    throw std::runtime_error("libharu: error " + std::to_string(error) + ", detail " +
+                             std::to_string(detail));
 }
 
 std::string unsignedPdf() {
-    const std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> pdf(HPDF_New(onHaruError, nullptr),
-                                                                                      &HPDF_Free);
+    const std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> pdf(
+        HPDF_New(onHaruError, nullptr), &HPDF_Free);
     HPDF_Page page = HPDF_AddPage(pdf.get());
     HPDF_Page_BeginText(page);
     HPDF_Page_SetFontAndSize(page, HPDF_GetFont(pdf.get(), "Helvetica", nullptr), 11);
@@ -55,10 +57,12 @@ std::string unsignedPdf() {
 
 const record::SigningIdentity& testSite() {
     static const record::SigningIdentity site = [] {
-        const fs::path key = scratchFolder() / "site.key", certificate = scratchFolder() / "site.crt";
+        const fs::path key = scratchFolder() / "site.key",
+                       certificate = scratchFolder() / "site.crt";
         fs::remove(key);
         fs::remove(certificate);
-        record::writeSelfSignedIdentity(key.string(), certificate.string(), "DICOM test MRI unit", 30);
+        record::writeSelfSignedIdentity(key.string(), certificate.string(), "DICOM test MRI unit",
+                                        30);
         return record::loadSigningIdentity(key.string(), certificate.string());
     }();
     return site;

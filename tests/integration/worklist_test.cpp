@@ -10,13 +10,13 @@
 #include <algorithm>
 
 using namespace mrscreen::integration;
+using Catch::Matchers::Contains;
 using mrscreen::store::PatientIdentity;
 using mrscreen::store::ProcedureLink;
 using mrscreen::test::SilentServer;
 using mrscreen::test::StorageServer;
 using mrscreen::test::WorklistItem;
 using mrscreen::test::WorklistServer;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -112,8 +112,8 @@ TEST_CASE("a CT exam on the same worklist is not returned to an MR query") {
 }
 
 TEST_CASE("the date window leaves out exams scheduled before or after it") {
-    WorklistServer worklist(
-        {mrExamOn("20261129", "ACC-29"), mrExamOn("20261130", "ACC-30"), mrExamOn("20261201", "ACC-01")});
+    WorklistServer worklist({mrExamOn("20261129", "ACC-29"), mrExamOn("20261130", "ACC-30"),
+                             mrExamOn("20261201", "ACC-01")});
     CHECK(accessionsOf(queryWorklist(worklist.peer(), mrOn("2026-11-30", "2026-11-30"))) ==
           std::vector<std::string>{"ACC-30"});
     CHECK(accessionsOf(queryWorklist(worklist.peer(), mrOn("2026-11-30", "2026-12-01"))) ==
@@ -143,34 +143,42 @@ TEST_CASE("an item added while the worklist server runs is returned by the next 
 }
 
 TEST_CASE("a date in the query window that is not YYYY-MM-DD is refused before anything is sent") {
-    const std::string message = errorOf(DicomPeer{"127.0.0.1", 1, "WORKLIST"}, mrOn("30.11.2026", ""));
+    const std::string message =
+        errorOf(DicomPeer{"127.0.0.1", 1, "WORKLIST"}, mrOn("30.11.2026", ""));
     CHECK_THAT(message, Contains("'30.11.2026' is not a date (YYYY-MM-DD)"));
 }
 
 // [SECTION] Failures
 
-TEST_CASE("a worklist server that is not running is reported as unreachable, naming the settings to check") {
+TEST_CASE("a worklist server that is not running is reported as unreachable, naming the settings "
+          "to check") {
     const int port = mrscreen::test::freeLoopbackPort();
     const std::string message = errorOf(DicomPeer{"127.0.0.1", port, "WORKLIST"});
-    CHECK(message == "The worklist server WORKLIST at 127.0.0.1:" + std::to_string(port) +
-                         " cannot be reached (connection refused). Check that it is running and [worklist] host "
-                         "and port.");
+    CHECK(
+        message ==
+        "The worklist server WORKLIST at 127.0.0.1:" + std::to_string(port) +
+            " cannot be reached (connection refused). Check that it is running and [worklist] host "
+            "and port.");
 }
 
-TEST_CASE("a called AE title the worklist server does not know is refused, naming [worklist] called_ae") {
+TEST_CASE(
+    "a called AE title the worklist server does not know is refused, naming [worklist] called_ae") {
     WorklistServer worklist({WorklistItem{}}, "WORKLIST");
     DicomPeer peer = worklist.peer();
     peer.calledAe = "NOSUCHAE";
-    CHECK(errorOf(peer) == "The worklist server NOSUCHAE at 127.0.0.1:" + std::to_string(worklist.port()) +
-                               " refused the association: called AE title 'NOSUCHAE' is not known to it. Check "
-                               "[worklist] called_ae.");
+    CHECK(errorOf(peer) ==
+          "The worklist server NOSUCHAE at 127.0.0.1:" + std::to_string(worklist.port()) +
+              " refused the association: called AE title 'NOSUCHAE' is not known to it. Check "
+              "[worklist] called_ae.");
 }
 
-TEST_CASE("a worklist server that accepts the connection but never answers is given up after the timeout") {
+TEST_CASE("a worklist server that accepts the connection but never answers is given up after the "
+          "timeout") {
     SilentServer silent;
     const std::string message = errorOf(silent.peer(1));
-    CHECK(message == "The worklist server SILENT at 127.0.0.1:" + std::to_string(silent.port()) +
-                         " did not answer within 1 s. Check that it is running and [worklist] host and port.");
+    CHECK(message ==
+          "The worklist server SILENT at 127.0.0.1:" + std::to_string(silent.port()) +
+              " did not answer within 1 s. Check that it is running and [worklist] host and port.");
 }
 
 TEST_CASE("a PACS configured as the worklist server is named as the wrong kind of server") {
@@ -182,7 +190,8 @@ TEST_CASE("a PACS configured as the worklist server is named as the wrong kind o
 
 TEST_CASE("an AE title longer than DICOM allows is refused naming the setting") {
     DicomPeer peer{"127.0.0.1", 104, "A-VERY-LONG-AE-TITLE"};
-    CHECK_THAT(errorOf(peer), Contains("[worklist] called_ae 'A-VERY-LONG-AE-TITLE' is not a DICOM AE title"));
+    CHECK_THAT(errorOf(peer),
+               Contains("[worklist] called_ae 'A-VERY-LONG-AE-TITLE' is not a DICOM AE title"));
     peer.calledAe = "WORKLIST";
     peer.callingAe = "";
     CHECK_THAT(errorOf(peer), Contains("[worklist] calling_ae '' is not a DICOM AE title"));
@@ -192,7 +201,8 @@ TEST_CASE("an AE title longer than DICOM allows is refused naming the setting") 
 
 namespace {
 
-ProcedureLink scheduled(const std::string& name, const std::string& birthDate, const std::string& accession) {
+ProcedureLink scheduled(const std::string& name, const std::string& birthDate,
+                        const std::string& accession) {
     ProcedureLink link;
     link.patientName = name;
     link.patientBirthDate = birthDate;
@@ -208,7 +218,8 @@ const std::vector<ProcedureLink> today = {
     scheduled("SMITH", "1990-05-05", "A5"), // no given name on the worklist
 };
 
-std::vector<std::string> matchedFor(const std::string& family, const std::string& given, const std::string& born) {
+std::vector<std::string> matchedFor(const std::string& family, const std::string& given,
+                                    const std::string& born) {
     return accessionsOf(matchPatient(today, PatientIdentity{family, given, born, ""}));
 }
 
