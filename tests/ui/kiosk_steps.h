@@ -4,6 +4,10 @@
 
 #include "kiosk_harness.h"
 
+#include "cli/form_files.h"
+#include "cli/submission.h"
+#include "screening/response.h"
+#include "test_support.h"
 #include "ui/draft.h"
 
 #include <catch2/catch.hpp>
@@ -11,10 +15,24 @@
 
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 namespace mrscreen::test::steps {
+
+inline const screening::Actor kAdmin{"test-admin", screening::Role::Admin};
+
+// Stores an example response (forms/examples/NAME) as a submitted screening, the way the kiosk's
+// Submit does; returns its id.
+inline std::int64_t submitExample(KioskHarness& h, const std::string& example) {
+    const auto files = cli::loadFormFiles(h.config().form);
+    const auto response = screening::readResponse(test::slurp(test::sourcePath("forms/examples/" + example)), example);
+    std::ostringstream err;
+    const auto sub = cli::submitResponse(h.store(), h.config(), files, response, "import", kAdmin, "2026-11-25", err);
+    REQUIRE(sub.id > 0);
+    return sub.id;
+}
 
 using Overrides = std::map<std::string, std::string>; // answer key -> answer ("code", text or number)
 

@@ -22,17 +22,6 @@ using namespace mrscreen::test::steps;
 
 namespace {
 
-const screening::Actor kAdmin{"test-admin", screening::Role::Admin};
-
-// Stores an example response as a submitted screening, the way the kiosk's Submit does.
-std::int64_t submitExample(KioskHarness& h, const std::string& example) {
-    const auto files = cli::loadFormFiles(h.config().form);
-    const auto response = screening::readResponse(test::slurp(test::sourcePath("forms/examples/" + example)), example);
-    std::ostringstream err;
-    const auto sub = cli::submitResponse(h.store(), h.config(), files, response, "import", kAdmin, "2026-11-25", err);
-    REQUIRE(sub.id > 0);
-    return sub.id;
-}
 
 void sign(KioskHarness& h, const std::string& pad = "staff-signature") {
     h.tap(pad); // scrolls it into view

@@ -24,16 +24,6 @@ using namespace mrscreen::test::steps;
 
 namespace {
 
-const screening::Actor kAdmin{"test-admin", screening::Role::Admin};
-
-std::int64_t submitExample(KioskHarness& h, const std::string& example) {
-    const auto files = cli::loadFormFiles(h.config().form);
-    const auto response = screening::readResponse(test::slurp(test::sourcePath("forms/examples/" + example)), example);
-    std::ostringstream err;
-    const auto sub = cli::submitResponse(h.store(), h.config(), files, response, "import", kAdmin, "2026-11-25", err);
-    REQUIRE(sub.id > 0);
-    return sub.id;
-}
 
 void addStaff(KioskHarness& h) {
     h.store().addStaff("nina", "Nina Okoro, RN", screening::Role::Nurse, "111111", kAdmin);
