@@ -24,6 +24,13 @@ const KioskConfig& requireWorklist(const KioskConfig& config) {
     return config;
 }
 
+// "v2" (built by appending: GCC 12 warns falsely, -Wrestrict, on a literal plus a temporary).
+std::string versionLabel(int version) {
+    std::string label(1, 'v');
+    label += std::to_string(version);
+    return label;
+}
+
 std::string isoDay(const std::string& date) {
     return date.empty() ? todayIso() : date;
 }
@@ -171,7 +178,7 @@ int runOutbox(const StoreContext& ctx, const OutboxOptions& options, std::ostrea
             << padded("STATUS", 9) << padded("TRIES", 6) << padded("NEXT TRY / SENT (UTC)", 22) << "LAST ERROR\n";
         for (const auto& i : items)
             out << padded(std::to_string(i.id), 6) << padded(std::to_string(i.screeningId), 10)
-                << padded(std::to_string(i.recordVersion).insert(0, "v"), 7) << padded(i.destination, 6) << padded(i.status, 9)
+                << padded(versionLabel(i.recordVersion), 7) << padded(i.destination, 6) << padded(i.status, 9)
                 << padded(std::to_string(i.attempts), 6)
                 << padded(i.status == "sent" ? i.sentAt : i.nextAttemptAt, 22) << printable(i.lastError) << "\n";
         return 0;
