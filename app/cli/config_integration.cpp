@@ -158,7 +158,7 @@ screening::ScannerSetup KioskConfig::Scanner::setup() const {
 }
 
 screening::ScannerSetup KioskConfig::scannerFor(const std::optional<store::ProcedureLink>& procedure) const {
-    if (!procedure || procedure->stationAeTitle.empty()) return scanner();
+    if (!procedure) return scanner();
     for (const auto& s : scanners)
         if (s.aeTitle == procedure->stationAeTitle) return s.setup();
     // A site that names its scanners by AE title and an exam booked on one it does not know: the
@@ -167,7 +167,9 @@ screening::ScannerSetup KioskConfig::scannerFor(const std::optional<store::Proce
     if (std::none_of(scanners.begin(), scanners.end(), [](const Scanner& s) { return !s.aeTitle.empty(); }))
         return scanner();
     screening::ScannerSetup unknown;
-    unknown.name = "scanner " + procedure->stationAeTitle + " (not in the config's [[scanner]] list)";
+    unknown.name = procedure->stationAeTitle.empty()
+                       ? std::string("the exam's scanner (the worklist names no station)")
+                       : "scanner " + procedure->stationAeTitle + " (not in the config's [[scanner]] list)";
     return unknown;
 }
 

@@ -136,6 +136,16 @@ int runLink(const StoreContext& ctx, std::int64_t id, const std::string& accessi
                 << " scheduled steps on the worklist; link from the staff screen, where each is shown\n";
             return 1;
         }
+        // The same check as on the staff screen: the exam must be this patient's.
+        const auto patient = store->screening(id)->summary.patient;
+        if (integration::matchPatient(found, patient).empty()) {
+            err << "mrscreen link: accession '" << accession << "' is scheduled for "
+                << printable(integration::personNameForPeople(found.front().patientName)) << ", born "
+                << found.front().patientBirthDate << ", not for screening " << id << "'s patient "
+                << patientName(patient) << ", born " << printable(patient.birthDate)
+                << " (family name and birth date must match); nothing was linked\n";
+            return 1;
+        }
         auto catalog = formCatalog(*store, config);
         out << linkScheduledExam(*store, catalog, config, id, found.front(), operatorActor())
             << " The next record version carries the identifiers (mrscreen record " << id << ").\n";

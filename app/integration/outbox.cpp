@@ -61,12 +61,14 @@ std::string sendItem(store::Store& store, const OutboxSettings& settings, const 
     const std::string site = settings.siteName + "/" + std::to_string(item.screeningId);
     EncapsulatedRecord er;
     er.sopInstanceUid = store.claimOutboxItem(item.id, uidFromSha256(record->sha256));
-    er.seriesInstanceUid = uidFromSha256(store::sha256Hex("mrscreen-series:" + site));
+    // The exam as linked when the record was filed (a later relink applies to later versions).
+    er.procedure = item.procedure;
     er.studyInstanceUid = uidFromSha256(store::sha256Hex("mrscreen-study:" + site));
+    const std::string study = er.procedure ? er.procedure->studyInstanceUid : er.studyInstanceUid;
+    er.seriesInstanceUid = uidFromSha256(store::sha256Hex("mrscreen-series:" + site + ":" + study)); // one per study
     er.pdfBytes = std::move(pdf);
     er.screeningId = item.screeningId;
     er.recordVersion = item.recordVersion;
-    er.procedure = detail->procedure;
     er.patient = detail->summary.patient;
     er.createdAtUtc = record->createdAt;
     er.siteName = settings.siteName;
@@ -106,16 +108,25 @@ OutboxPass sendDueRecords(store::Store& store, const OutboxSettings& settings) {
             ++pass.failed;
             continue;
         }
+        std::string detail;
         try {
-            store.outboxSent(item->id, sendItem(store, settings, *item), kOutboxActor);
-            ++pass.sent;
-        } catch (const DicomError& e) {
+            detail = sendItem(store, settings, *item);
+        } catch (const store::StoreError&) {
+            throw; // the store itself: the caller reports it and tries again later
+        } catch (const std::exception& e) { // DicomError, a record file that cannot be read, ...
             const int delay = retryDelaySeconds(settings, item->attempts + 1);
             store.outboxFailed(item->id, e.what(), laterUtc(now(settings), delay), kOutboxActor);
             pass.problems.push_back("record v" + std::to_string(item->recordVersion) + " of screening " +
                                     std::to_string(item->screeningId) + " not sent: " + e.what() +
                                     " (next try in " + std::to_string(delay) + " s)");
             ++pass.failed;
+            continue;
+        }
+        try {
+            store.outboxSent(item->id, detail, kOutboxActor);
+            ++pass.sent;
+        } catch (const store::Refused& e) { // another sender recorded it first: the same instance
+            pass.problems.push_back(e.what());
         }
     }
     return pass;

@@ -406,6 +406,17 @@ std::int64_t SqliteStore::amend(std::int64_t id, const NewScreening& corrected,
                      {"amends", id},
                      {"flagList", flagList(s.flags)},
                      {"contrastPlanned", s.contrastPlanned}});
+    if (const auto link = linkedProcedure(id)) { // the correction is for the same scheduled exam
+        db_.prepare("INSERT INTO procedure_links SELECT ?, patient_id, issuer_of_patient_id, accession_number, "
+                    "procedure_code, procedure_coding_scheme, procedure_description, study_instance_uid, "
+                    "requested_procedure_id, station_ae_title, station_name, scheduled_start, patient_name, "
+                    "patient_birth_date, patient_sex, linked_by, linked_at FROM procedure_links WHERE screening_id = ?")
+            .bind(1, newId)
+            .bind(2, id)
+            .run();
+        appendAudit(actorName(actor), "procedure.linked", newId,
+                    json{{"accession", link->accessionNumber}, {"patientId", link->patientId}, {"from", id}});
+    }
     tx.commit();
     return newId;
 }

@@ -18,8 +18,39 @@ json linkToJson(const ProcedureLink& l) {
 }
 
 const char* kOutboxColumns = "id, screening_id, record_version, destination, status, attempts, "
-                             "next_attempt_at, last_error, created_at, sent_at, sop_instance_uid "
+                             "next_attempt_at, last_error, created_at, sent_at, sop_instance_uid, procedure_json "
                              "FROM outbox";
+
+// Every field, for the snapshot an outbox item keeps.
+json fullLinkJson(const ProcedureLink& l) {
+    return json{{"patientId", l.patientId},
+                {"issuer", l.issuerOfPatientId},
+                {"accession", l.accessionNumber},
+                {"code", l.procedureCode},
+                {"scheme", l.procedureCodingScheme},
+                {"description", l.procedureDescription},
+                {"studyInstanceUid", l.studyInstanceUid},
+                {"requestedProcedureId", l.requestedProcedureId},
+                {"station", l.stationAeTitle},
+                {"stationName", l.stationName},
+                {"scheduledStart", l.scheduledStart},
+                {"patientName", l.patientName},
+                {"birthDate", l.patientBirthDate},
+                {"sex", l.patientSex},
+                {"linkedBy", l.linkedBy},
+                {"linkedAt", l.linkedAt}};
+}
+
+std::optional<ProcedureLink> linkFromJson(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    const json j = json::parse(text, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    const auto get = [&](const char* key) { return j.value(key, std::string()); };
+    return ProcedureLink{get("patientId"),   get("issuer"),     get("accession"),        get("code"),
+                         get("scheme"),      get("description"), get("studyInstanceUid"), get("requestedProcedureId"),
+                         get("station"),     get("stationName"), get("scheduledStart"),   get("patientName"),
+                         get("birthDate"),   get("sex"),         get("linkedBy"),         get("linkedAt")};
+}
 
 OutboxItem readOutboxItem(Statement& st) {
     OutboxItem item;
@@ -34,6 +65,7 @@ OutboxItem readOutboxItem(Statement& st) {
     item.createdAt = st.text(8);
     item.sentAt = st.text(9);
     item.sopInstanceUid = st.text(10);
+    item.procedure = linkFromJson(st.text(11));
     return item;
 }
 
@@ -100,14 +132,18 @@ std::optional<ProcedureLink> SqliteStore::linkedProcedure(std::int64_t id) {
 }
 
 void SqliteStore::queueOutbox(std::int64_t id, int version, const std::string& now) {
+    if (options_.outboxDestinations.empty()) return;
+    const auto link = linkedProcedure(id);
+    const std::string snapshot = link ? fullLinkJson(*link).dump() : "";
     for (const auto& destination : options_.outboxDestinations)
-        db_.prepare("INSERT INTO outbox (screening_id, record_version, destination, next_attempt_at, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)")
+        db_.prepare("INSERT INTO outbox (screening_id, record_version, destination, next_attempt_at, created_at, "
+                    "procedure_json) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, id)
             .bind(2, version)
             .bind(3, destination)
             .bind(4, now)
             .bind(5, now)
+            .bind(6, snapshot)
             .run();
 }
 

@@ -224,7 +224,8 @@ std::vector<PurgeCandidate> SqliteStore::purgeCandidates(const std::string& befo
         "SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
         "WHERE r.purged_at IS NULL AND r.created_at < ? AND EXISTS (SELECT 1 FROM audit a "
         "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
-        "AND a.at >= r.created_at) ORDER BY r.screening_id, r.version");
+        "AND a.at >= r.created_at) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.screening_id = r.screening_id "
+        "AND o.record_version = r.version AND o.status = 'pending') ORDER BY r.screening_id, r.version");
     st.bind(1, beforeIso);
     std::vector<PurgeCandidate> out;
     while (st.step())

@@ -171,6 +171,7 @@ struct OutboxItem {
     std::string lastError;      // the last failure, for staff
     std::string createdAt, sentAt;
     std::string sopInstanceUid; // fixed at the first attempt, so a resend is the same instance
+    std::optional<ProcedureLink> procedure; // the exam as linked when the record was filed
 };
 
 struct ScreeningDetail {

@@ -32,6 +32,9 @@ CREATE TABLE outbox (
     created_at       TEXT NOT NULL,
     sent_at          TEXT NOT NULL DEFAULT '',
     sop_instance_uid TEXT NOT NULL DEFAULT '',
+    -- the scheduled exam as linked when the record was filed (JSON, '' when unlinked): PACS files
+    -- the record under the patient and study it names, even after a later relink
+    procedure_json   TEXT NOT NULL DEFAULT '',
     UNIQUE (screening_id, record_version, destination)
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at, id);

@@ -189,6 +189,49 @@ TEST_CASE("linking an accession number that is not on the worklist is refused an
     CHECK(site.show()["procedure"].is_null());
 }
 
+TEST_CASE("linking an accession scheduled for another patient is refused by the command line as on the staff screen") {
+    auto someoneElse = okaforBrain();
+    someoneElse.patientName = "OKAFOR^GRACE";
+    someoneElse.birthDate = "19900101";
+    test::WorklistServer worklist({someoneElse});
+    Site site("link-other-patient", worklistSection(worklist.peer()));
+    const auto r = site.run("link " + std::to_string(site.id) + " --accession ACC-5001");
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Contains("is scheduled for Okafor, Grace, born 1990-01-01"));
+    CHECK_THAT(r.out, Contains("nothing was linked"));
+    CHECK(site.show()["procedure"].is_null());
+}
+
+TEST_CASE("the procedure code never overrules contrast planned as staff set it, and a decided screening is not "
+          "relinked to an exam on another scanner") {
+    test::WorklistServer worklist({okaforBrain()});
+    Site site("link-safety", worklistSection(worklist.peer(), "no_contrast_codes = [\"MRBRC\"]") +
+                                 "[[scanner]]\nae_title = \"MR15\"\nname = \"MR1\"\nfield_strength_t = 1.5\n\n"
+                                 "[[scanner]]\nae_title = \"MR3T\"\nname = \"MR2\"\nfield_strength_t = 3.0\n");
+    cli::KioskConfig config = cli::loadConfig(site.config);
+    config.dataDir = (site.dir / "var").string();
+    const auto store = cli::openStore(config);
+    auto catalog = cli::formCatalog(*store, config);
+    const screening::Actor nina{"nina", screening::Role::Nurse}, omar{"omar", screening::Role::Mrso};
+    store->setContrastPlanned(site.id, "yes", nina);
+    store::ProcedureLink exam;
+    exam.patientId = "MRN-7781";
+    exam.accessionNumber = "ACC-5001";
+    exam.procedureCode = "MRBRC";
+    exam.stationAeTitle = "MR15";
+    const std::string done = cli::linkScheduledExam(*store, catalog, config, site.id, exam, nina);
+    CHECK_THAT(done, Contains("staff set it to yes"));
+    CHECK(store->screening(site.id)->contrastPlanned == "yes"); // a "no" would make contrast flags information
+
+    store->transition(site.id, {screening::Action::Review, nina, "", ""});
+    store->transition(site.id, {screening::Action::Clear, omar, "", ""});
+    exam.accessionNumber = "ACC-5003";
+    exam.stationAeTitle = "MR3T";
+    CHECK_THROWS_WITH(cli::linkScheduledExam(*store, catalog, config, site.id, exam, omar),
+                      Contains("was decided against MR1; this exam is on MR2"));
+    CHECK(store->screening(site.id)->procedure->accessionNumber == "ACC-5001");
+}
+
 TEST_CASE("a nurse linking an exam whose procedure code plans contrast sets contrast planned, and the command line "
           "says a nurse must") {
     test::WorklistServer worklist({okaforBrain()});
@@ -225,23 +268,28 @@ TEST_CASE("a signed record reaches PACS as an Encapsulated PDF with the linked i
     for (const auto& item : site.outbox()) CHECK(item["status"] == "sent");
     REQUIRE(pacs.receivedFiles().size() == 2);
 
-    // Both versions are filed under the linked exam (v1 was signed before the link, and its PDF
-    // says so, unchanged); each comes back byte for byte.
+    // Each version is filed under the exam as linked when it was signed: v1 (signed before the
+    // link, and its PDF says so) under a study of its own, v2 under the scheduled exam. Each comes
+    // back byte for byte.
     const fs::path out = site.dir / "from-pacs.pdf";
-    bool sawLinked = false;
-    std::set<std::string> pdfs;
+    bool sawLinked = false, sawUnlinked = false;
     for (const auto& file : pacs.receivedFiles()) {
         const auto back = integration::readEncapsulatedPdf(file);
         CHECK(back.sopClassUid == "1.2.840.10008.5.1.4.1.1.104.1");
+        if (back.pdfBytes == test::slurp(recordPath(site, 1))) {
+            sawUnlinked = true;
+            CHECK(back.patientId == "MRSCREEN-" + std::to_string(site.id));
+            CHECK(back.accessionNumber.empty());
+            continue;
+        }
+        REQUIRE(back.pdfBytes == test::slurp(recordPath(site, 2)));
+        sawLinked = true;
         CHECK(back.accessionNumber == "ACC-5001");
         CHECK(back.patientId == "MRN-7781");
         CHECK(back.studyInstanceUid == "1.2.826.0.1.3680043.10.543.5001");
-        pdfs.insert(back.pdfBytes);
-        if (back.pdfBytes != test::slurp(recordPath(site, 2))) continue;
-        sawLinked = true;
         std::ofstream(out, std::ios::binary) << back.pdfBytes;
     }
-    CHECK(pdfs == std::set<std::string>{test::slurp(recordPath(site, 1)), test::slurp(recordPath(site, 2))});
+    CHECK(sawUnlinked);
     REQUIRE(sawLinked);
     const std::string fingerprint = test::fingerprintOf((site.dir / "var" / "keys" / "site-cert.pem").string());
     CHECK(site.run("verify --signer-sha256 " + fingerprint + " '" + out.string() + "'").code == 0);
@@ -336,9 +384,13 @@ spatial_gradient_t_per_m = 19
     exam.stationAeTitle = "MR9";
     CHECK(config.scannerFor(exam).fieldStrengthT == 0);
     CHECK_THAT(config.scannerFor(exam).name, Contains("MR9"));
+    exam.stationAeTitle.clear(); // the worklist names no station: which magnet is not known
+    CHECK(config.scannerFor(exam).fieldStrengthT == 0);
 
     const auto single = cli::loadConfigText("[scanner]\nname = \"Only\"\nfield_strength_t = 3.0\n", "site.toml");
     CHECK(single.scannerFor(exam).fieldStrengthT == 3.0); // one unnamed scanner: every exam is on it
+    exam.stationAeTitle = "MR9";
+    CHECK(single.scannerFor(exam).fieldStrengthT == 3.0);
 }
 
 TEST_CASE("bad worklist, PACS and scanner settings are refused naming the key") {

@@ -189,3 +189,45 @@ TEST_CASE("a failed send stays pending with its error and next attempt, and a se
     CHECK(std::count(actions.begin(), actions.end(), "outbox.sent") == 1);
     CHECK(s.store->verifyAudit().intact);
 }
+
+TEST_CASE("a correction keeps the scheduled exam of the screening it replaces") {
+    Scratch s;
+    const auto id = s.store->submit(sampleScreening(), kPatient);
+    s.store->linkProcedure(id, scheduledBrain(), kNurse);
+    s.store->transition(id, request(Action::Review, kNurse));
+    s.store->transition(id, request(Action::NotClear, kMrso));
+    const auto corrected = s.store->amend(id, sampleScreening(), kMrso);
+    const auto link = s.store->screening(corrected)->procedure;
+    REQUIRE(link);
+    CHECK(link->accessionNumber == "ACC-0001");
+    CHECK(link->stationAeTitle == "MR1");
+    CHECK(s.store->verifyAudit().intact);
+}
+
+TEST_CASE("an outbox item keeps the exam as linked when its record was filed, whatever is linked later") {
+    Scratch s(toPacs());
+    const auto id = s.store->submit(sampleScreening(), kPatient);
+    s.store->addRecord(id, 1, "/records/x-v1.pdf", std::string(64, 'c'), kPatient); // not linked yet
+    s.store->linkProcedure(id, scheduledBrain(), kNurse);
+    s.store->addRecord(id, 2, "/records/x-v2.pdf", std::string(64, 'd'), kPatient);
+    auto other = scheduledBrain();
+    other.accessionNumber = "ACC-0002";
+    other.studyInstanceUid = "1.2.826.0.1.3680043.10.543.2";
+    s.store->linkProcedure(id, other, kNurse);
+    const auto items = s.store->outbox(id);
+    REQUIRE(items.size() == 2);
+    REQUIRE(items[0].procedure);
+    CHECK(items[0].procedure->accessionNumber == "ACC-0001"); // v2 was filed under the first link
+    CHECK(items[0].procedure->studyInstanceUid == "1.2.826.0.1.3680043.10.543.1");
+    CHECK_FALSE(items[1].procedure); // v1 was filed before any link
+}
+
+TEST_CASE("retention never offers a record that is still waiting for PACS") {
+    Scratch s(toPacs());
+    const auto id = s.store->submit(sampleScreening(), kPatient);
+    s.store->addRecord(id, 1, "/records/x-v1.pdf", std::string(64, 'c'), kPatient);
+    s.store->noteExport(id, "pdf", "/exports/x.pdf", kAdmin);
+    CHECK(s.store->purgeCandidates("2999-01-01T00:00:00Z").empty());
+    s.store->outboxSent(s.store->outbox(id).front().id, "stored", kAdmin);
+    CHECK(s.store->purgeCandidates("2999-01-01T00:00:00Z").size() == 1);
+}
