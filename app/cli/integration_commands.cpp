@@ -89,7 +89,8 @@ void printOutbox(std::ostream& out, const std::vector<store::OutboxItem>& items)
 
 int runWorklist(const StoreContext& ctx, const std::string& date, bool asJson, std::ostream& out, std::ostream& err) {
     return guarded("worklist", err, [&] {
-        const KioskConfig& config = requireWorklist(configFor(ctx));
+        const KioskConfig config = configFor(ctx);
+        requireWorklist(config);
         const auto scheduled = integration::queryWorklist(config.worklist, worklistQuery(config, isoDay(date)));
         if (asJson) {
             json list = json::array();

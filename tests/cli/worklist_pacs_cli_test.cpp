@@ -104,7 +104,7 @@ std::string worklistSection(const integration::DicomPeer& peer, const std::strin
 
 std::string pacsSection(int port, int timeoutSeconds = 5) {
     return "[pacs]\nhost = \"127.0.0.1\"\nport = " + std::to_string(port) +
-           "\ncalled_ae = \"PACS\"\nretry_seconds = 1\nretry_max_seconds = 2\ntimeout_seconds = " +
+           "\ncalled_ae = \"PACS\"\nretry_seconds = 600\nretry_max_seconds = 3600\ntimeout_seconds = " +
            std::to_string(timeoutSeconds) + "\n";
 }
 
