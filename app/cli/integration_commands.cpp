@@ -17,11 +17,10 @@ using nlohmann::json;
 
 namespace {
 
-const KioskConfig& requireWorklist(const KioskConfig& config) {
+void requireWorklist(const KioskConfig& config) {
     if (!config.worklist.configured())
         throw screening::InputError("", {"no worklist server is configured: set [worklist] host, port and called_ae "
                                          "in the --config file (see kiosk-setup/mrscreen.example.toml)"});
-    return config;
 }
 
 // "v2" (built by appending: GCC 12 warns falsely, -Wrestrict, on a literal plus a temporary).
