@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/form_files.h"
 
+#include "record/record_pdf.h"
 #include "record/signer_trust.h"
 #include "screening/questionnaire.h"
 #include "store/audit_anchor_sender.h"
@@ -86,7 +87,8 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
     for (const auto& [key, value] : root) {
         (void)value;
         static const std::set<std::string> sections = {"storage", "form", "policy", "workflow", "staff", "site",
-                                                       "kiosk", "scanner", "audit", "worklist", "pacs"};
+                                                       "kiosk", "scanner", "audit", "worklist", "pacs",
+                                                       "record"};
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
@@ -189,6 +191,10 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
         else
             l.value = int(v);
     }
+    const auto* recordSection = r.section(root, "record", {"paper"});
+    r.read(recordSection, "record", "paper", c.recordPaper);
+    if (!record::parsePaper(c.recordPaper))
+        r.problems.push_back("[record] paper must be \"a4\" or \"letter\" (US Letter), not \"" + c.recordPaper + "\"");
     readAuditSection(r, root, c);
     readScannerSection(r, root, c);
     readDicomSections(r, root, c);

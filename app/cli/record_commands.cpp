@@ -6,6 +6,7 @@
 #include "record/atomic_file.h"
 #include "record/pdf_signature.h"
 #include "record/record_pdf.h"
+#include "record/record_text.h"
 #include "record/signer_trust.h"
 
 #include <cstdio>
@@ -45,6 +46,9 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     in.staffLanguage = config.staffLanguage;
     in.scanner = config.scannerFor(detail->procedure); // the linked exam's scanner, else the default
     in.auditHead = store.auditHead(); // the history this record vouches for
+    in.paper = record::parsePaper(config.recordPaper).value_or(record::Paper::A4);
+    in.staff = store.staff(); // names and roles for the usernames the screening stores
+    if (in.version > 1) in.replaces = store.record(id, in.version - 1);
     const std::string unsignedPdf = record::renderRecordPdf(in);
     record::SignatureInfo info;
     info.name = config.siteName;
@@ -294,6 +298,9 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
             return 1;
         }
         out << report.str() << "  matches the filed record " << id << " version " << version << " (" << filed->path << ")\n";
+        if (const auto latest = store->latestRecord(id); latest && latest->version > version)
+            out << "  " << record::supersededText(latest->version) << " (filed "
+                << record::localTimeText(latest->createdAt) << "): read that version\n";
         return 0;
     } catch (const std::exception& e) {
         err << "mrscreen verify: " << e.what() << "\n";

@@ -7,6 +7,7 @@
 
 #include "record/atomic_file.h"
 #include "record/fhir_export.h"
+#include "record/record_text.h"
 #include "screening/answers.h"
 #include "screening/assessment.h"
 #include "screening/response.h"
@@ -156,6 +157,31 @@ int runQueue(const StoreContext& ctx, bool asJson, std::ostream& out, std::ostre
     });
 }
 
+// Every signed record version of a screening, oldest first. A signed PDF is never rewritten: an
+// older version is marked superseded here (and by the newer one, which says what it replaces).
+static std::vector<store::StoredRecord> recordVersions(store::Store& store, std::int64_t id) {
+    std::vector<store::StoredRecord> versions;
+    const auto latest = store.latestRecord(id);
+    for (int v = 1; latest && v <= latest->version; ++v)
+        if (auto r = store.record(id, v)) versions.push_back(std::move(*r));
+    return versions;
+}
+
+static void printRecordVersions(std::ostream& out, const std::vector<store::StoredRecord>& versions) {
+    if (versions.empty()) return;
+    out << "Records
+";
+    for (const auto& r : versions) {
+        out << "  version " << r.version << "  " << record::localTimeText(r.createdAt) << "  ";
+        if (r.version < versions.back().version)
+            out << record::supersededText(versions.back().version);
+        else
+            out << "current";
+        if (!r.purgedAt.empty()) out << " (file purged " << record::localTimeText(r.purgedAt) << ")";
+        out << "\n";
+    }
+}
+
 int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream& out, std::ostream& err) {
     return guarded("show", err, [&] {
         const KioskConfig config = configFor(ctx);
@@ -205,6 +231,15 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
                                                       {"decidedAt", d->contrastDecision->decidedAt}}
                                                : json(nullptr)}};
             j["procedure"] = d->procedure ? procedureJson(*d->procedure) : json(nullptr);
+            j["records"] = json::array();
+            const auto versions = recordVersions(*store, id);
+            for (const auto& r : versions)
+                j["records"].push_back({{"version", r.version},
+                                        {"createdAt", r.createdAt},
+                                        {"sha256", r.sha256},
+                                        {"supersededBy", r.version < versions.back().version
+                                                             ? json(versions.back().version)
+                                                             : json(nullptr)}});
             j["outbox"] = json::array();
             for (const auto& item : store->outbox(id)) j["outbox"].push_back(outboxJson(item));
             j["history"] = json::array();
@@ -230,6 +265,7 @@ int runShow(const StoreContext& ctx, std::int64_t id, bool asJson, std::ostream&
         if (d->amendedById) out << "Replaced  by screening " << *d->amendedById << "\n";
         printProcedure(out, d->procedure);
         printOutbox(out, store->outbox(id));
+        printRecordVersions(out, recordVersions(*store, id));
         out << "\nFlags (" << d->flags.size() << ")\n";
         for (const auto& f : d->flags) {
             std::string severity = severityName(f.severity);
@@ -388,7 +424,9 @@ int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out
             if (!latest) throw store::Refused("screening " + std::to_string(o.id) + " has no signed record yet");
             record::writeFileAtomically(o.pdf, pdf);
             auditedOrRemoved(*store, o.id, "pdf", o.pdf, by);
-            out << "Wrote " << o.pdf << " (record version " << latest->version << ", " << pdf.size() << " bytes).\n";
+            out << "Wrote " << o.pdf << " (record version " << latest->version << ", the current one";
+            if (latest->version > 1) out << "; versions 1-" << latest->version - 1 << " are superseded by it";
+            out << ", " << pdf.size() << " bytes).\n";
         } else {
             record::FhirExportInput in{&*detail, pdf, latest ? latest->version : 0, config.siteName};
             record::writeFileAtomically(o.fhir, record::fhirBundle(in).dump(2) + "\n");

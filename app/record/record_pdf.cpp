@@ -2,6 +2,7 @@
 
 #include "record/handwritten_signature.h"
 #include "record/record_pdf_layout.h"
+#include "record/record_text.h"
 #include "screening/response.h"
 #include "store/audit.h"
 
@@ -32,19 +33,7 @@ struct SignatureMark {
 std::string staffSignatureRole(const store::StaffSignature& s) {
     if (s.purpose == "review")
         return "Reviewing nurse (Level 2)";
-    switch (s.signerRole) {
-    case Role::Mrso:
-        return "MR safety officer";
-    case Role::Radiologist:
-        return "Radiologist";
-    case Role::Nurse:
-        return "Nurse";
-    case Role::Admin:
-        return "Administrator";
-    case Role::Patient:
-        return "Patient";
-    }
-    return roleName(s.signerRole);
+    return roleText(s.signerRole);
 }
 
 std::string staffSignatureWhen(const store::StaffSignature& s) {
@@ -52,7 +41,12 @@ std::string staffSignatureWhen(const store::StaffSignature& s) {
                              : s.purpose == "decision" ? "Zone IV decision signed"
                              : s.purpose == "contrast" ? "Contrast decision signed"
                                                        : "Signed (" + s.purpose + ")";
-    return what + (s.signedAt.empty() ? "" : " " + s.signedAt);
+    std::string text = what;
+    if (!s.signedAt.empty()) {
+        text += ' ';
+        text += localTimeText(s.signedAt);
+    }
+    return text;
 }
 
 // A record is rendered only with the form and rules the screening was answered with.
@@ -147,7 +141,7 @@ void signatures(const Ctx& x, std::vector<Block>& out, const Response& r) {
     out.push_back(heading(x.c, x.f, "Signatures", ""));
     std::vector<SignatureMark> patient;
     for (auto& s : signaturesIn(r.extension))
-        patient.push_back({s.name, s.role, s.when, std::move(s.strokes)});
+        patient.push_back({s.name, s.role, localTimeText(s.when), std::move(s.strokes)});
     if (patient.empty())
         out.push_back(
             paragraph(x.c, x.f.body, "No handwritten signature is attached to the response."));
@@ -186,6 +180,19 @@ void drawQr(Canvas& c, const std::string& text, float x, float top, float size) 
     HPDF_Page_Fill(c.page);
 }
 
+// "  (replaces version 1 of 2026-08-12 14:05 CEST)" on a later version; empty on the first.
+std::string replacesText(const RecordInput& in) {
+    if (!in.replaces) return "";
+    std::string text = "  (replaces version ";
+    text += std::to_string(in.replaces->version);
+    if (!in.replaces->createdAt.empty()) {
+        text += " of ";
+        text += localTimeText(in.replaces->createdAt);
+    }
+    text += ')';
+    return text;
+}
+
 void headers(Canvas& c, const Fonts& f, const RecordInput& in, const store::ScreeningDetail& d,
              const std::string& hash) {
     const std::string qrText = recordQrText(in.recordId, in.version, hash);
@@ -204,7 +211,7 @@ void headers(Canvas& c, const Fonts& f, const RecordInput& in, const store::Scre
         top -= title.leading() + 1;
         c.text(kMargin, top,
                c.fit("Record " + std::to_string(in.recordId) + "   ·   version " + std::to_string(in.version) +
-                         "   ·   Page " + std::to_string(p + 1) + " of " + total,
+                         replacesText(in) + "   ·   Page " + std::to_string(p + 1) + " of " + total,
                      f.bodyBold, textW),
                f.bodyBold);
         top -= f.bodyBold.leading();
@@ -214,16 +221,24 @@ void headers(Canvas& c, const Fonts& f, const RecordInput& in, const store::Scre
         drawQr(c, qrText, kPageW - kMargin - qrSize, kHeaderTop + 2, qrSize);
         c.hline(kMargin, kPageW - kMargin, kHeaderTop - kHeaderH - 4, kAccent, 1.0f);
         // Footer: the full content hash, so a printout can be checked against the QR code.
-        c.hline(kMargin, kPageW - kMargin, kContentBottom - 12, kRule, 0.5f);
+        c.hline(kMargin, kPageW - kMargin, c.bottom - 12, kRule, 0.5f);
         const std::string pageText = "Page " + std::to_string(p + 1) + " of " + total;
-        c.text(kMargin, kContentBottom - 16, c.fit("Content sha256 " + hash, f.small, kContentW - 70), f.small);
-        c.text(kPageW - kMargin - c.width(pageText, line), kContentBottom - 16, pageText, line);
+        c.text(kMargin, c.bottom - 16, c.fit("Content sha256 " + hash, f.small, kContentW - 70), f.small);
+        c.text(kPageW - kMargin - c.width(pageText, line), c.bottom - 16, pageText, line);
     }
 }
 
 } // namespace
 
 // [SECTION] public API
+
+std::optional<Paper> parsePaper(const std::string& text) {
+    std::string lower;
+    for (char ch : text) lower += char(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower == "a4") return Paper::A4;
+    if (lower == "letter" || lower == "us-letter") return Paper::Letter;
+    return std::nullopt;
+}
 
 std::string recordQrText(std::int64_t recordId, int version, const std::string& hash) {
     return "mrscreen:record:" + std::to_string(recordId) + ":v" + std::to_string(version) + ":sha256:" + hash;
@@ -347,7 +362,7 @@ std::string renderRecordPdf(const RecordInput& in) {
     const Response response = readResponse(d.responseJson, "screening " + std::to_string(d.summary.id) + " response");
     const ScreeningAnswers answers(form, response);
 
-    Canvas c;
+    Canvas c(in.paper);
     const std::string title = "MRI safety screening record " + std::to_string(in.recordId) + " v" +
                               std::to_string(in.version);
     HPDF_SetInfoAttr(c.doc(), HPDF_INFO_TITLE, title.c_str());
@@ -359,6 +374,17 @@ std::string renderRecordPdf(const RecordInput& in) {
     const Ctx x{c, stylesFor(c), in, d, form, lang, form.language, recordLabs(in)};
 
     std::vector<Block> blocks;
+    if (in.replaces) {
+        // A signed record is never rewritten: the newer version says what it replaces, and the
+        // store's listing (mrscreen show, the staff preview) marks the older one superseded.
+        Style notice = x.f.bodyBold;
+        notice.color = kAccent;
+        blocks.push_back(paragraph(c, notice,
+                                   "This is version " + std::to_string(in.version) + " of this record. It replaces version " +
+                                       std::to_string(in.replaces->version) +
+                                       (in.replaces->createdAt.empty() ? "" : " of " + localTimeText(in.replaces->createdAt)) +
+                                       ", which is superseded: read this version."));
+    }
     identity(x, blocks, answers);
     flagSummary(x, blocks);
     decision(x, blocks);
@@ -366,7 +392,11 @@ std::string renderRecordPdf(const RecordInput& in) {
     implants(x, blocks);
     ignoredAnswers(x, blocks);
     std::string answersTitle = "Answers";
-    if (lang != form.language) answersTitle += " (patient's language: " + lang + ", English in grey)";
+    if (lang != form.language) {
+        answersTitle += " (in ";
+        answersTitle += languageName(lang);
+        answersTitle += ", the patient's language; English in grey)";
+    }
     blocks.push_back(heading(c, x.f, answersTitle, "", 13));
     answerSections(x, blocks, answers);
     signatures(x, blocks, response);

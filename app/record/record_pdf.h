@@ -1,4 +1,4 @@
-// The screening record as a PDF (libharu): what a hospital keeps and an auditor reads. A4 pages
+// The screening record as a PDF (libharu): what a hospital keeps and an auditor reads. A4 or US Letter pages
 // with the site, record id, version, form and a QR code of the content hash on every page; the
 // patient, the flags by what they gate (Zone IV, contrast) with their review, both parts of the
 // decision, labs with how the eGFR was computed, implants with their MR Conditional check, the
@@ -17,8 +17,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mrscreen::record {
+
+// The site's paper ([record] paper in the config).
+enum class Paper { A4, Letter };
+// "a4" or "letter" (any case); nullopt for anything else.
+std::optional<Paper> parsePaper(const std::string& text);
 
 struct RecordInput {
     std::string siteName;
@@ -42,6 +48,13 @@ struct RecordInput {
     // dictionary (/Keywords, recordAuditHead) and in the content hash, so an exported record
     // vouches for the history before it (`mrscreen audit verify --record`).
     std::optional<store::AuditHead> auditHead;
+    Paper paper = Paper::A4;
+    // The site's staff (Store::staff()): who reviewed, decided or entered something is printed by
+    // full name and role, not by username. Someone not listed is printed by username.
+    std::vector<store::StaffMember> staff;
+    // The record version this one replaces (the one before it), as filed: version 2 and later say
+    // "Replaces version N of <time>" on every page. Unset for version 1.
+    std::optional<store::StoredRecord> replaces;
 };
 
 // The record's content as canonical text (fixed field order, one "name: value" per line, the

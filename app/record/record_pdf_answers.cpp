@@ -26,7 +26,9 @@ std::string answerText(const Item& item, const Answer& a, const std::string& lan
     }
     case ValueType::Decimal:
     case ValueType::Integer:
-        if (item.unit) return v.toText() + " " + (item.unit->display.empty() ? item.unit->code : item.unit->display);
+        if (item.unit) {
+            return quantityText(v.number(), item.unit->code, item.unit->display, lang);
+        }
         return v.toText();
     default: return v.toText();
     }

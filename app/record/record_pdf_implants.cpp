@@ -255,10 +255,7 @@ void implants(const Ctx& x, std::vector<Block>& out) {
                                               : im.checkResult + " (as saved with the implant)",
                        x.f.body);
         }
-        card.field("Entered",
-                   (im.enteredBy.empty() ? std::string("(unknown)") : im.enteredBy) +
-                       (im.enteredAt.empty() ? "" : " at " + im.enteredAt),
-                   x.f.body);
+        card.field("Entered by", x.byAt(im.enteredBy, im.enteredAt), x.f.body);
         out.push_back(card.done());
     }
 }

@@ -81,7 +81,7 @@ std::size_t utf8Length(unsigned char lead) {
 std::string shortHash(const std::string& hash) { return hash.size() > 16 ? hash.substr(0, 16) + "…" : hash; }
 
 void place(Canvas& c, const std::vector<Block>& blocks) {
-    const float body = kContentTop - kContentBottom;
+    const float body = kContentTop - c.bottom;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         const Block& b = blocks[i];
         // A run of headings stays with the first block that follows them. A block taller than a

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "record/record_pdf.h"
+#include "record/record_text.h"
 #include "screening/answers.h"
 
 #include <hpdf.h>
@@ -50,7 +51,8 @@ constexpr Color kInfo{0.18f, 0.42f, 0.68f};
 constexpr Color kGood{0.11f, 0.50f, 0.23f};
 constexpr Color kWhite{1, 1, 1};
 
-constexpr float kPageW = 595.276f, kPageH = 841.89f;
+constexpr float kPageW = 595.276f, kPageH = 841.89f; // A4, the coordinates everything is laid out in
+constexpr float kLetterW = 612, kLetterH = 792;
 constexpr float kMargin = 40;
 constexpr float kContentW = kPageW - 2 * kMargin;
 constexpr float kHeaderTop = kPageH - 34;
@@ -67,7 +69,15 @@ struct Style {
 
 class Canvas {
 public:
-    Canvas() {
+    explicit Canvas(Paper paper = Paper::A4) : paper_(paper) {
+        // Everything is laid out on A4 coordinates; on US Letter (wider, shorter) each page's
+        // coordinates are shifted to centre the A4 content width and keep the top margin, and the
+        // content ends higher up.
+        if (paper_ == Paper::Letter) {
+            dx_ = (kLetterW - kPageW) / 2;
+            dy_ = kLetterH - kPageH;
+        }
+        bottom = kContentBottom - dy_;
         doc_ = HPDF_New(&Canvas::onError, this);
         if (!doc_) throw std::runtime_error("record PDF: libharu could not start (out of memory)");
         HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL);
@@ -88,6 +98,7 @@ public:
     std::vector<HPDF_Page> pages;
     HPDF_Page page = nullptr;
     float y = kContentTop; // top of the next thing drawn
+    float bottom = kContentBottom; // where the content ends on this paper (A4 coordinates)
 
     void check(const std::string& what) const {
         if (!error_) return;
@@ -99,13 +110,15 @@ public:
 
     void newPage() {
         page = HPDF_AddPage(doc_);
-        HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+        HPDF_Page_SetSize(page, paper_ == Paper::Letter ? HPDF_PAGE_SIZE_LETTER : HPDF_PAGE_SIZE_A4,
+                          HPDF_PAGE_PORTRAIT);
+        if (dx_ != 0 || dy_ != 0) HPDF_Page_Concat(page, 1, 0, 0, 1, dx_, dy_);
         check("adding a page");
         pages.push_back(page);
         y = kContentTop;
     }
     bool pageEmpty() const { return y >= kContentTop - 0.5f; }
-    float remaining() const { return y - kContentBottom; }
+    float remaining() const { return y - bottom; }
 
     float width(const std::string& s, const Style& st) const {
         if (s.empty()) return 0;
@@ -218,6 +231,8 @@ public:
     }
 
 private:
+    Paper paper_ = Paper::A4;
+    float dx_ = 0, dy_ = 0; // the shift from A4 coordinates to the page's
     HPDF_Doc doc_ = nullptr;
     HPDF_STATUS error_ = 0;
     HPDF_STATUS detail_ = 0;
@@ -323,6 +338,18 @@ struct Ctx {
     std::string lang;
     std::string base; // the form's own language (English)
     std::optional<RecordLabs> labs;
+    // A username as the person's name and role; a stored UTC time in local time.
+    std::string who(const std::string& actor) const { return personText(actor, in.staff); }
+    static std::string when(const std::string& iso) { return localTimeText(iso); }
+    // "Nina Berg, Nurse (nina), 2026-08-12 14:05 CEST", with what is missing left out.
+    std::string byAt(const std::string& actor, const std::string& iso) const {
+        std::string text = actor.empty() ? std::string("(not recorded)") : who(actor);
+        if (!iso.empty()) {
+            text += ", ";
+            text += when(iso);
+        }
+        return text;
+    }
 };
 
 // "Yes", "No", "Unknown (treated as planned)".

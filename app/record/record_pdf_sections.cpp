@@ -29,13 +29,17 @@ void identity(const Ctx& x, std::vector<Block>& out, const ScreeningAnswers& ans
     if (const int i = x.form.indexOf("exam-reason"); i >= 0)
         for (const Value* v : answers.answersOf(i)) reason += (reason.empty() ? "" : "; ") + v->toText();
     out.push_back(labelled(x.c, x.f, "Exam reason", reason));
-    out.push_back(labelled(x.c, x.f, "Patient's language", x.lang));
-    std::string state = stateName(x.d.summary.state);
+    out.push_back(labelled(x.c, x.f, "Patient's language", languageName(x.lang)));
+    std::string state = stateText(x.d.summary.state);
     if (x.d.amendsId) state += " (corrects screening " + std::to_string(*x.d.amendsId) + ")";
     if (x.d.amendedById) state += " (replaced by screening " + std::to_string(*x.d.amendedById) + ")";
     out.push_back(labelled(x.c, x.f, "Screening state", state));
-    out.push_back(labelled(x.c, x.f, "Submitted",
-                           x.d.summary.submittedAt + (x.d.summary.origin.empty() ? "" : " (" + x.d.summary.origin + ")")));
+    std::string submitted = x.when(x.d.summary.submittedAt);
+    if (!x.d.summary.origin.empty()) {
+        submitted += ", ";
+        submitted += originText(x.d.summary.origin);
+    }
+    out.push_back(labelled(x.c, x.f, "Submitted", submitted));
     scheduledExam(x, out);
 }
 
@@ -59,12 +63,12 @@ void scheduledExam(const Ctx& x, std::vector<Block>& out) {
         procedure += ']';
     }
     out.push_back(labelled(x.c, x.f, "Requested procedure", procedure));
-    std::string scheduled = p->scheduledStart;
+    std::string scheduled = x.when(p->scheduledStart);
     if (!p->stationAeTitle.empty()) scheduled += " on " + p->stationAeTitle;
     if (!p->stationName.empty()) scheduled += " (" + p->stationName + ")";
     out.push_back(labelled(x.c, x.f, "Scheduled", scheduled));
     out.push_back(labelled(x.c, x.f, "Study Instance UID", p->studyInstanceUid));
-    out.push_back(labelled(x.c, x.f, "Linked", "by " + p->linkedBy + " at " + p->linkedAt));
+    out.push_back(labelled(x.c, x.f, "Linked by", x.byAt(p->linkedBy, p->linkedAt)));
 }
 
 namespace {
@@ -84,15 +88,21 @@ void flagCard(const Ctx& x, const store::StoredFlag* fl, std::vector<Block>& out
     constexpr float chipW = 52, pad = 5;
     const float textX = kMargin + chipW + 10, textW = kContentW - chipW - 10 - pad;
     const bool asInfo = informational(x.d, *fl);
-    std::string titleText = fl->ruleId + "  ·  " + fl->category + "  ·  " + gateText(fl->gate);
+    std::string titleText = categoryText(fl->category) + "  ·  " + gateText(fl->gate) + "  ·  rule " + fl->ruleId;
     if (asInfo && fl->severity != Severity::Info) titleText += "  ·  information: contrast is not planned";
     const auto title = x.c.wrap(titleText, x.f.bodyBold, textW);
     const auto message = x.c.wrap(fl->message, x.f.body, textW);
-    std::string verdict = std::string("Review: ") + verdictName(fl->status);
-    if (fl->status != FlagVerdict::Open)
-        verdict += " by " + (fl->statusBy.empty() ? std::string("(unknown)") : fl->statusBy) +
-                   (fl->statusAt.empty() ? "" : " at " + fl->statusAt);
-    const auto verdictLines = x.c.wrap(verdict, x.f.smallBold, textW);
+    // Information is not a problem to resolve: it carries no "open" and nothing in red. A stop or
+    // review flag without a verdict says it awaits review.
+    std::string verdict;
+    if (fl->status != FlagVerdict::Open) {
+        verdict = verdictText(fl->status);
+        verdict += " by ";
+        verdict += x.byAt(fl->statusBy, fl->statusAt);
+    } else if (!asInfo) {
+        verdict = "Awaiting review";
+    }
+    const auto verdictLines = verdict.empty() ? std::vector<std::string>{} : x.c.wrap(verdict, x.f.smallBold, textW);
     const Style correctedStyle{x.c.bold, 8, kAccent};
     const auto corrected = fl->correctedAnswer.empty()
                                ? std::vector<std::string>{}
@@ -192,8 +202,15 @@ struct PartLabels {
 
 constexpr PartLabels kZoneIvLabels{"Zone IV outcome", "Conditions", "Override reason",
                                    "Decided by",      "Decided at", "Awaiting review/decision"};
-constexpr PartLabels kContrastLabels{"Contrast outcome",    "Contrast conditions", "Contrast reason",
+constexpr PartLabels kContrastLabels{"Contrast outcome",    "Contrast conditions", "Contrast override reason",
                                      "Contrast decided by", "Contrast decided at", "Contrast decision awaited"};
+
+// The reason beside an outcome is what it is: why not cleared, or why the flags were overridden.
+std::string reasonLabel(const PartLabels& label, const std::string& outcome) {
+    if (outcome == "not_cleared") return "Reason not cleared"; // under its part's heading
+    if (outcome == "not_planned") return "Reason";
+    return label.reason;
+}
 
 // One signed part of the decision, Zone IV or contrast. `outcome` is the stored code.
 struct SignedPart {
@@ -219,9 +236,10 @@ void decisionPart(const Ctx& x, std::vector<Block>& out, const Style& big, const
     }
     out.push_back(labelled(x.c, x.f, label.outcome, part->outcomeText, &st));
     if (!part->conditions.empty()) out.push_back(labelled(x.c, x.f, label.conditions, part->conditions));
-    if (!part->reason.empty()) out.push_back(labelled(x.c, x.f, label.reason, part->reason));
-    out.push_back(labelled(x.c, x.f, label.decidedBy, part->decidedBy));
-    out.push_back(labelled(x.c, x.f, label.decidedAt, part->decidedAt));
+    if (!part->reason.empty())
+        out.push_back(labelled(x.c, x.f, reasonLabel(label, part->outcome), part->reason));
+    out.push_back(labelled(x.c, x.f, label.decidedBy, x.who(part->decidedBy)));
+    out.push_back(labelled(x.c, x.f, label.decidedAt, x.when(part->decidedAt)));
 }
 
 } // namespace
@@ -230,7 +248,8 @@ void decision(const Ctx& x, std::vector<Block>& out) {
     out.push_back(heading(x.c, x.f, "Decision", ""));
     Style big = x.f.bodyBold;
     big.size = 11;
-    if (!x.d.summary.reviewedBy.empty()) out.push_back(labelled(x.c, x.f, "Reviewed by", x.d.summary.reviewedBy));
+    if (!x.d.summary.reviewedBy.empty())
+        out.push_back(labelled(x.c, x.f, "Reviewed by", x.who(x.d.summary.reviewedBy)));
 
     out.push_back(heading(x.c, x.f, "Zone IV (MR environment)", "", 10));
     std::optional<SignedPart> zoneIv;
@@ -238,13 +257,12 @@ void decision(const Ctx& x, std::vector<Block>& out) {
         zoneIv = SignedPart{dec->outcome, dec->outcome == "cleared" ? "Cleared for MRI" : outcomeText(dec->outcome),
                             dec->conditions, dec->overrideReason, dec->decidedBy, dec->decidedAt};
     decisionPart(x, out, big, kZoneIvLabels, zoneIv);
-    if (!zoneIv) out.push_back(labelled(x.c, x.f, "Current state", stateName(x.d.summary.state)));
+    if (!zoneIv) out.push_back(labelled(x.c, x.f, "Current state", stateText(x.d.summary.state)));
 
     out.push_back(heading(x.c, x.f, "Contrast", "", 10));
     std::string planned = contrastPlannedText(x.d.contrastPlanned);
     if (!x.d.contrastPlannedBy.empty())
-        planned += "  (set by " + x.d.contrastPlannedBy +
-                   (x.d.contrastPlannedAt.empty() ? "" : " at " + x.d.contrastPlannedAt) + ")";
+        planned += "  (set by " + x.byAt(x.d.contrastPlannedBy, x.d.contrastPlannedAt) + ")";
     out.push_back(labelled(x.c, x.f, "Contrast planned", planned));
     std::optional<SignedPart> contrast;
     if (const auto& dec = x.d.contrastDecision)
