@@ -169,8 +169,7 @@ static std::vector<store::StoredRecord> recordVersions(store::Store& store, std:
 
 static void printRecordVersions(std::ostream& out, const std::vector<store::StoredRecord>& versions) {
     if (versions.empty()) return;
-    out << "Records
-";
+    out << "\nRecords\n";
     for (const auto& r : versions) {
         out << "  version " << r.version << "  " << record::localTimeText(r.createdAt) << "  ";
         if (r.version < versions.back().version)

@@ -31,7 +31,8 @@ std::string personText(const std::string& actor, const std::vector<store::StaffM
     for (const store::StaffMember& m : staff) {
         if (m.username != actor) continue;
         std::string text = m.displayName.empty() ? m.username : m.displayName;
-        text += ", ";
+        // "Ned Park, RN" already holds a comma: the role then follows a dash.
+        text += text.find(',') == std::string::npos ? ", " : " — ";
         text += roleText(m.role);
         if (!m.displayName.empty() && m.displayName != m.username) {
             text += " (";

@@ -12,7 +12,8 @@
 
 namespace mrscreen::record {
 
-// "Nina Berg, Nurse (nina)" for a listed staff member; "alice at the command line" for "cli:alice";
+// "Nina Berg, Nurse (nina)" for a listed staff member ("Ned Park, RN — Nurse (ned)" when the name
+// holds a comma); "alice at the command line" for "cli:alice";
 // the username itself for anyone else. Empty stays empty.
 std::string personText(const std::string& actor, const std::vector<store::StaffMember>& staff);
 // "MR safety officer", "Nurse", "Radiologist", "Administrator", "Patient".
