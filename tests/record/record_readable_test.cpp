@@ -2,6 +2,7 @@
 // local times to the minute with the zone, reasons labelled as what they are, information flags
 // printed neutrally, a later version saying what it replaces, US Letter as well as A4, and heights
 // and weights in both unit systems. pdftotext reads back what libharu wrote.
+#include "cli/cli_fixture.h"
 #include "test_support.h"
 
 #include "cli/config.h"
@@ -350,4 +351,35 @@ TEST_CASE("heights and weights are printed in the unit given and the other syste
     CHECK(holds(text, "150 lb (68 kg)"));
     CHECK_FALSE(holds(text, "[in_i]"));
     CHECK_FALSE(holds(text, "[lb_av]"));
+}
+
+// [SECTION] the records `mrscreen demo` files, as the site reads them with its tools
+
+TEST_CASE("on a filed correction, show marks the older version superseded, verify says so of its file, and the "
+          "newer version names what it replaces") {
+    const fs::path dir = test::freshOutputDir("records", "readable-demo");
+    const std::string dataDir = (dir / "data").string();
+    const std::string config = (dir / "site.toml").string();
+    std::ofstream(config) << "[form]\npath = \"" << test::sourcePath("forms/mri-safety")
+                          << "\"\n[record]\npaper = \"letter\"\n";
+    const std::string mrscreen = "TZ=Europe/Berlin '" + std::string(MRSCREEN_BINARY) + "' --config '" + config +
+                                 "' --data-dir '" + dataDir + "' ";
+    REQUIRE(test::runShell(mrscreen + "demo").code == 0);
+    // Screening 3 of the demo is not cleared: version 1 at submission, version 2 with the decision.
+    const auto shown = test::runShell(mrscreen + "show 3");
+    REQUIRE(shown.code == 0);
+    CHECK(shown.out.find("superseded by version 2") != std::string::npos);
+    CHECK(shown.out.find("current") != std::string::npos);
+    const std::string v1 = dataDir + "/records/screening-3-v1.pdf", v2 = dataDir + "/records/screening-3-v2.pdf";
+    const auto verified = test::runShell(mrscreen + "verify --signer-sha256 " +
+                                         test::fingerprintOf(dataDir + "/keys/site-cert.pem") + " '" + v1 + "'");
+    INFO(verified.out);
+    CHECK(verified.code == 0);
+    CHECK(verified.out.find("superseded by version 2") != std::string::npos);
+    const std::string text = squeezed(run("pdftotext -layout '" + v2 + "' -"));
+    CHECK(holds(text, "version 2 (replaces version 1 of"));
+    CHECK(holds(text, "Reason not cleared"));
+    CHECK(holds(text, "MR safety officer (omar)"));
+    CHECK(text.find(" CET") != std::string::npos);
+    CHECK(run("pdfinfo '" + v2 + "'").find("(letter)") != std::string::npos);
 }
