@@ -1,0 +1,91 @@
+// [SECTION] a page as sentences, in the order the screen shows them.
+#include "speech/page_script.h"
+
+namespace mrscreen::speech {
+
+using namespace screening;
+
+namespace {
+
+const std::string kSquare = "\xE2\x96\xA0"; // ■ marks errors on screen
+
+std::string trimmed(std::string s) {
+    if (s.rfind(kSquare, 0) == 0) s.erase(0, kSquare.size());
+    const auto first = s.find_first_not_of(" \t\n");
+    if (first == std::string::npos) return "";
+    const auto last = s.find_last_not_of(" \t\n");
+    return s.substr(first, last - first + 1);
+}
+
+// "(optional)" -> "optional": a bracket is read out oddly by some voices.
+std::string unbracketed(const std::string& s) {
+    std::string out;
+    for (char c : s)
+        if (c != '(' && c != ')') out += c;
+    return trimmed(out);
+}
+
+bool enabled(const PageScriptInput& in, const ui::Slot& slot) { return !in.enabled || in.enabled(slot); }
+
+void question(Script& script, const PageScriptInput& in, const ui::Slot& slot, bool withChoices) {
+    const Item& item = in.form->items[std::size_t(slot.item)];
+    const std::string text = item.text.in(in.language);
+    if (item.type == ItemType::Display || item.type == ItemType::Group) {
+        script.say(text);
+        return;
+    }
+    script.say(text);
+    const bool confirmTile = in.signaturePage && item.type == ItemType::Boolean;
+    if (!item.required && !confirmTile) script.say(unbracketed(in.phrase("field.optional")));
+    if (const auto e = in.errors.find(slot.key(*in.form)); e != in.errors.end()) script.say(e->second);
+    if (!withChoices || confirmTile) return;
+    if (item.type == ItemType::Boolean) {
+        script.say(in.phrase("choice.yes"));
+        script.say(in.phrase("choice.no"));
+    } else if (item.type == ItemType::Choice || item.type == ItemType::OpenChoice) {
+        for (const auto& o : item.options) script.say(o.display.in(in.language));
+    }
+}
+
+} // namespace
+
+Script& Script::say(const std::string& sentence) {
+    std::string s = trimmed(sentence);
+    if (s.empty()) return *this;
+    const char last = s.back();
+    // "¿Sigue ahí?" and "Yes." keep their own ending; a bare "No" gets a full stop (a pause).
+    if (last != '.' && last != '?' && last != '!' && last != ':' && last != ';') s += '.';
+    if (!text_.empty()) text_ += ' ';
+    text_ += s;
+    return *this;
+}
+
+Script pageScript(const PageScriptInput& in) {
+    Script script;
+    script.say(in.heading);
+    script.say(in.notice);
+    const ui::Page& page = *in.page;
+    if (page.repeatGroup >= 0) script.say(in.form->items[std::size_t(page.repeatGroup)].text.in(in.language));
+    // A short group on one page (an implant's details) says what it is about, as the screen does.
+    if (const Item* group = in.form->find(page.key.substr(0, page.key.find('@')));
+        group && group->type == ItemType::Group && page.repeatGroup < 0)
+        script.say(group->text.in(in.language));
+    for (const ui::Slot& slot : page.slots)
+        if (enabled(in, slot)) question(script, in, slot, true);
+    return script;
+}
+
+Script problemsScript(const PageScriptInput& in) {
+    Script script;
+    for (const ui::Slot& slot : in.page->slots) {
+        if (!enabled(in, slot)) continue;
+        const auto e = in.errors.find(slot.key(*in.form));
+        if (e == in.errors.end()) continue;
+        script.say(in.form->items[std::size_t(slot.item)].text.in(in.language));
+        script.say(e->second);
+    }
+    script.say(in.notice);
+    return script;
+}
+
+} // namespace mrscreen::speech
