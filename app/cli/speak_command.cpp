@@ -18,19 +18,27 @@ using namespace screening;
 namespace {
 
 // The page a patient sees `item` on when nothing has been answered yet; for an item shown only
-// after some answer (a follow-up question), a page of that item (and, for a group, its questions).
-ui::Page pageOf(const Questionnaire& form, const ui::Draft& draft, int item) {
+// after some answer (a follow-up question), the page the kiosk would show it on: its group's
+// questions (an implant's details), or the item alone. `found`: it is on a page already.
+ui::Page pageOf(const Questionnaire& form, const ui::Draft& draft, int item, bool& found) {
+    found = true;
     for (const ui::Page& page : draft.pages())
         for (const ui::Slot& slot : page.slots)
             if (slot.item == item || form.isAncestor(item, slot.item)) return page;
-    ui::Page page;
+    found = false;
+    auto at = [&form](int i) -> const Item& { return form.items[std::size_t(i)]; };
     int root = item;
-    while (form.items[std::size_t(root)].parent >= 0) root = form.items[std::size_t(root)].parent;
-    page.section = root == item ? -1 : root;
-    page.key = form.items[std::size_t(item)].linkId;
-    if (form.items[std::size_t(item)].type != ItemType::Group) page.slots.push_back({item, ""});
-    for (int i = item + 1; i < form.items[std::size_t(item)].subtreeEnd; ++i)
-        if (form.items[std::size_t(i)].type != ItemType::Group) page.slots.push_back({i, ""});
+    while (at(root).parent >= 0) root = at(root).parent;
+    int shown = item; // a question inside a group (not the section) is asked on its group's page
+    if (at(item).type != ItemType::Group && at(item).parent >= 0 && at(item).parent != root &&
+        at(at(item).parent).type == ItemType::Group)
+        shown = at(item).parent;
+    ui::Page page;
+    page.section = root == shown ? -1 : root;
+    page.key = at(shown).linkId;
+    if (at(shown).type != ItemType::Group) page.slots.push_back({shown, ""});
+    for (int i = shown + 1; i < at(shown).subtreeEnd; ++i)
+        if (at(i).type != ItemType::Group) page.slots.push_back({i, ""});
     return page;
 }
 
@@ -57,8 +65,9 @@ int runSpeak(const SpeakOptions& o, std::ostream& out, std::ostream& err) {
         ui::Draft draft(form);
         draft.language = language;
         draft.refresh();
-        const ui::Page page = pageOf(form, draft, item);
-        const std::string text = ui::pageSpeech(form, draft, page, language);
+        bool onPage = false;
+        const ui::Page page = pageOf(form, draft, item, onPage);
+        const std::string text = ui::pageSpeech(form, draft, page, language, {}, "", onPage);
         const speech::WavSummary wav = speech::writeWav(o.wav, text, language);
         out << text << "\n"
             << o.wav << ": " << std::fixed << std::setprecision(1) << wav.seconds() << " s, voice "

@@ -6,6 +6,7 @@
 #include <espeak-ng/speak_lib.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 
@@ -38,6 +39,18 @@ std::string dataPlace() {
 void start() {
     if (engine.started) return;
     if (!engine.problem.empty()) throw SpeechError(engine.problem);
+    // espeak-ng quietly falls back to its own folder when ESPEAK_DATA_PATH holds no data: a site
+    // that set it must hear that it is wrong.
+    if (const char* env = std::getenv("ESPEAK_DATA_PATH"); env && *env) {
+        std::error_code ec;
+        const std::filesystem::path dir(env);
+        if (!std::filesystem::exists(dir / "phontab", ec) && !std::filesystem::exists(dir / "espeak-ng-data" / "phontab", ec)) {
+            engine.problem = "read aloud: espeak-ng cannot start: " + dataPlace() +
+                             " holds no espeak-ng data (no phontab); unset it, or install the Debian packages "
+                             "espeak-ng-data and libespeak-ng1";
+            throw SpeechError(engine.problem);
+        }
+    }
     espeak_ng_InitializePath(nullptr); // ESPEAK_DATA_PATH, else the Debian package's folder
     espeak_ng_ERROR_CONTEXT context = nullptr;
     const espeak_ng_STATUS status = espeak_ng_Initialize(&context);
@@ -61,11 +74,12 @@ struct Call {
     const PcmSink* sink;
     bool stopped = false;
 };
+// The utterance being synthesised (set with the mutex held): a chunk's events do not always carry
+// the user data, so the callback finds its call here.
+Call* current = nullptr;
 
-int onSamples(short* wav, int count, espeak_EVENT* events) {
-    Call* call = nullptr;
-    for (espeak_EVENT* e = events; e && e->type != espeakEVENT_LIST_TERMINATED; ++e)
-        if (e->user_data) call = static_cast<Call*>(e->user_data);
+int onSamples(short* wav, int count, espeak_EVENT*) {
+    Call* call = current;
     if (!call) return 0;
     if (call->stopped) return 1;
     if (wav && count > 0 && !(*call->sink)(std::span<const std::int16_t>(wav, std::size_t(count)))) {
@@ -103,9 +117,11 @@ bool synthesize(const std::string& text, const std::string& language, const PcmS
         engine.voice = voice;
     }
     Call call{&sink};
+    current = &call;
     espeak_SetSynthCallback(onSamples);
     const espeak_ng_STATUS status = espeak_ng_Synthesize(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
                                                          espeakCHARS_UTF8, nullptr, &call);
+    current = nullptr;
     if (status != ENS_OK && !call.stopped)
         throw SpeechError("read aloud: espeak-ng could not speak the text (" + statusText(status) + ")");
     return !call.stopped;

@@ -3,6 +3,7 @@
 
 #include "speech/voice.h"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,30 +13,38 @@ namespace mrscreen::speech {
 
 namespace {
 
-void put32(std::vector<char>& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(char((v >> (8 * i)) & 0xff));
-}
 void put16(std::vector<char>& out, std::uint16_t v) {
     out.push_back(char(v & 0xff));
     out.push_back(char(v >> 8));
 }
 
-std::vector<char> header(int rate, std::uint32_t dataBytes) {
-    std::vector<char> h;
-    auto tag = [&h](const char* s) { h.insert(h.end(), s, s + 4); };
+// The 44-byte header of a 16-bit mono PCM file of `dataBytes`.
+std::array<char, 44> header(int rate, std::uint32_t dataBytes) {
+    std::array<char, 44> h{};
+    std::size_t at = 0;
+    auto tag = [&](const char (&s)[5]) {
+        for (int i = 0; i < 4; ++i) h[at++] = s[i];
+    };
+    auto u32 = [&](std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) h[at++] = char((v >> (8 * i)) & 0xff);
+    };
+    auto u16 = [&](std::uint16_t v) {
+        h[at++] = char(v & 0xff);
+        h[at++] = char(v >> 8);
+    };
     tag("RIFF");
-    put32(h, 36 + dataBytes);
+    u32(36 + dataBytes);
     tag("WAVE");
     tag("fmt ");
-    put32(h, 16);
-    put16(h, 1); // PCM
-    put16(h, 1); // mono
-    put32(h, std::uint32_t(rate));
-    put32(h, std::uint32_t(rate) * 2);
-    put16(h, 2);
-    put16(h, 16);
+    u32(16);
+    u16(1); // PCM
+    u16(1); // mono
+    u32(std::uint32_t(rate));
+    u32(std::uint32_t(rate) * 2); // bytes per second
+    u16(2);                        // bytes per frame
+    u16(16);                       // bits per sample
     tag("data");
-    put32(h, dataBytes);
+    u32(dataBytes);
     return h;
 }
 
@@ -52,7 +61,7 @@ WavSummary writeWav(const std::string& path, const std::string& text, const std:
         reason += "); choose a folder that exists and that you may write to";
         throw SpeechError(reason);
     }
-    std::vector<char> head = header(summary.sampleRate, 0);
+    auto head = header(summary.sampleRate, 0);
     out.write(head.data(), std::streamsize(head.size()));
     synthesize(text, language, [&](std::span<const std::int16_t> pcm) {
         std::vector<char> bytes;

@@ -84,8 +84,9 @@ std::string problemsSpeech(Ui& ui) {
 
 std::string pageSpeech(const screening::Questionnaire& form, const Draft& draft, const Page& page,
                        const std::string& language, const std::map<std::string, std::string>& errors,
-                       const std::string& notice) {
+                       const std::string& notice, bool onlyEnabled) {
     auto in = scriptInput(form, draft, page, language);
+    if (!onlyEnabled) in.enabled = nullptr;
     in.errors = errors;
     in.notice = notice;
     return speech::pageScript(in).text();

@@ -14,10 +14,11 @@ namespace mrscreen::ui {
 struct Ui;
 
 // What a question page says: its section title, notice, questions, choices and problems, in
-// `language`. The same text `mrscreen speak` writes to a WAV file.
+// `language`. The same text `mrscreen speak` writes to a WAV file. `onlyEnabled` false: every
+// question of the page, whether or not an answer has opened it yet.
 std::string pageSpeech(const screening::Questionnaire& form, const Draft& draft, const Page& page,
                        const std::string& language, const std::map<std::string, std::string>& errors = {},
-                       const std::string& notice = "");
+                       const std::string& notice = "", bool onlyEnabled = true);
 
 // The "Read aloud" tile on Welcome (shown when the kiosk can speak), `width` wide.
 void readAloudSwitch(Ui& ui, float width);

@@ -58,7 +58,8 @@ TEST_CASE("speak says a follow-up question's page even though no answer has open
     const auto r = speak(options("implant-pacemaker-device", scratch("pacemaker-device.wav")));
     INFO(r.err);
     REQUIRE(r.code == 0);
-    CHECK_THAT(r.out, Contains("What is it?"));
+    CHECK_THAT(r.out, Contains("Implants and medical devices. More about: pacemaker. What is it?"));
+    CHECK_THAT(r.out, Contains("When was it put in?"));
 }
 
 TEST_CASE("speak names an unknown linkId and where the linkIds are") {
@@ -96,6 +97,7 @@ TEST_CASE("speak without espeak-ng data says what to install and writes nothing"
     INFO(text);
     CHECK(WEXITSTATUS(status) == 2);
     CHECK_THAT(text, Contains("espeak-ng cannot start"));
+    CHECK_THAT(text, Contains("holds no espeak-ng data"));
     CHECK_THAT(text, Contains("/nonexistent-espeak-data (ESPEAK_DATA_PATH)"));
     CHECK_THAT(text, Contains("install the Debian packages espeak-ng-data and libespeak-ng1"));
     CHECK_FALSE(fs::exists(wav));
