@@ -1,6 +1,8 @@
 // [SECTION] a page as sentences, in the order the screen shows them.
 #include "speech/page_script.h"
 
+#include <cctype>
+
 namespace mrscreen::speech {
 
 using namespace screening;
@@ -23,6 +25,21 @@ std::string unbracketed(const std::string& s) {
     for (char c : s)
         if (c != '(' && c != ')') out += c;
     return trimmed(out);
+}
+
+// "seguro/a" -> "seguro o segura": a slash is read out as "barra"; both forms are what it means.
+std::string genderForms(std::string s) {
+    for (std::size_t at = s.find("o/a"); at != std::string::npos; at = s.find("o/a", at)) {
+        std::size_t start = at;
+        while (start > 0 && (std::isalpha(static_cast<unsigned char>(s[start - 1])) ||
+                             static_cast<unsigned char>(s[start - 1]) >= 0x80))
+            --start;
+        const std::string stem = s.substr(start, at - start);
+        const std::string both = stem + "o o " + stem + "a";
+        s.replace(start, at + 3 - start, both);
+        at = start + both.size();
+    }
+    return s;
 }
 
 bool enabled(const PageScriptInput& in, const ui::Slot& slot) { return !in.enabled || in.enabled(slot); }
@@ -50,7 +67,7 @@ void question(Script& script, const PageScriptInput& in, const ui::Slot& slot, b
 } // namespace
 
 Script& Script::say(const std::string& sentence) {
-    std::string s = trimmed(sentence);
+    std::string s = genderForms(trimmed(sentence));
     if (s.empty()) return *this;
     const char last = s.back();
     // "¿Sigue ahí?" and "Yes." keep their own ending; a bare "No" gets a full stop (a pause).

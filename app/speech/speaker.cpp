@@ -13,6 +13,8 @@ namespace mrscreen::speech {
 
 namespace {
 
+void quietAlsa(const char*, int, const char*, int, const char*, ...) {}
+
 class AlsaOutput : public AudioOutput {
 public:
     explicit AlsaOutput(std::string device) : device_(std::move(device)) {}
@@ -22,6 +24,7 @@ public:
 
     bool open(int rate, std::string& problem) override {
         if (pcm_) return true;
+        snd_lib_error_set_handler(quietAlsa); // our one line says it better than ALSA's eight
         int rc = snd_pcm_open(&pcm_, device_.c_str(), SND_PCM_STREAM_PLAYBACK, 0);
         if (rc >= 0)
             // 150 ms of buffer: short enough that a cut-off stops at once, long enough not to stutter.
