@@ -162,3 +162,27 @@ TEST_CASE("a kiosk that cannot speak shows no Read aloud switch") {
     CHECK(h.has("larger-text"));
     CHECK_FALSE(h.has("read-aloud"));
 }
+
+TEST_CASE("with Read aloud on, every page to Review, then Sign and the thank-you screen are spoken as they open") {
+    SpeakingKiosk k;
+    KioskHarness& h = *k.h;
+    h.tap("read-aloud");
+    std::size_t before = k.said->size();
+    walkToSubmit(h); // Welcome to Review to Sign, a page at a time
+    const auto said = k.spokenSince(before);
+    int pageOpenings = 0, reviews = 0, signs = 0;
+    for (const auto& s : said) {
+        pageOpenings += s.text.find("Check your answers") == std::string::npos;
+        reviews += s.text.find("Check your answers. Tap an answer to change it.") != std::string::npos;
+        signs += s.text.rfind("Confirm and sign.", 0) == 0;
+    }
+    CHECK(pageOpenings > 20);
+    CHECK(reviews == 1);
+    CHECK(signs == 1);
+    before = k.said->size();
+    h.tap("submit");
+    REQUIRE(h.screen() == "submitted");
+    const auto thanks = k.spokenSince(before);
+    REQUIRE(thanks.size() == 1);
+    CHECK_THAT(thanks[0].text, Contains("Thank you. Your answers have been saved."));
+}
