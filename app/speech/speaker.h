@@ -2,6 +2,13 @@
 // once; a new say() (the page changed) or stop() cuts off what is being said. Samples go to an
 // AudioOutput, the default ALSA device unless told otherwise. Without espeak-ng data or an audio
 // device it logs one clear line and stays silent; the kiosk goes on.
+//
+// Why synthesis to PCM played through libasound, not espeak-ng's own AUDIO_OUTPUT_PLAYBACK: one
+// synthesis path serves the kiosk, `mrscreen speak`'s WAV files and the tests, so what is tested
+// is what is played; a cut-off takes effect at the next 60 ms chunk on our thread instead of
+// racing espeak-ng's internal playback thread; the first chunk can be timed (the benchmark); and
+// espeak-ng's playback goes through pcaudiolib, which tries PulseAudio first and then ALSA, while
+// the kiosk session (cage) runs no sound server: ALSA's "default" device is the headphone jack.
 #pragma once
 
 #include <atomic>

@@ -44,7 +44,8 @@ void start() {
     if (const char* env = std::getenv("ESPEAK_DATA_PATH"); env && *env) {
         std::error_code ec;
         const std::filesystem::path dir(env);
-        if (!std::filesystem::exists(dir / "phontab", ec) && !std::filesystem::exists(dir / "espeak-ng-data" / "phontab", ec)) {
+        if (!std::filesystem::exists(dir / "phontab", ec) &&
+            !std::filesystem::exists(dir / "espeak-ng-data" / "phontab", ec)) {
             engine.problem = "read aloud: espeak-ng cannot start: " + dataPlace() +
                              " holds no espeak-ng data (no phontab); unset it, or install the Debian packages "
                              "espeak-ng-data and libespeak-ng1";
