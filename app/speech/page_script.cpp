@@ -77,7 +77,30 @@ Script& Script::say(const std::string& sentence) {
     return *this;
 }
 
+namespace {
+
+// The body map: its title, its help, and the marks' fields left to the figure (as on screen).
+Script bodyMapScript(const PageScriptInput& in) {
+    const ui::Page& page = *in.page;
+    Script script;
+    script.say(in.heading.empty() && page.repeatGroup >= 0
+                   ? in.form->items[std::size_t(page.repeatGroup)].text.in(in.language)
+                   : in.heading);
+    script.say(in.notice);
+    bool helped = false;
+    for (const ui::Slot& slot : page.slots)
+        if (in.form->items[std::size_t(slot.item)].type == ItemType::Display) {
+            script.say(in.form->items[std::size_t(slot.item)].text.in(in.language));
+            helped = true;
+        }
+    if (!helped) script.say(in.phrase("bodymap.help"));
+    return script;
+}
+
+} // namespace
+
 Script pageScript(const PageScriptInput& in) {
+    if (in.page->kind == ui::PageKind::BodyMap) return bodyMapScript(in);
     Script script;
     script.say(in.heading);
     script.say(in.notice);

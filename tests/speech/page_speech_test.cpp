@@ -168,3 +168,19 @@ TEST_CASE("a sentence gets a full stop for its pause, keeps its own question mar
     s.say("  Are you still there?  ").say("").say("\xE2\x96\xA0 Yes").say("No.");
     CHECK(s.text() == "Are you still there? Yes. No.");
 }
+
+TEST_CASE("the body map page is spoken as its title and help, not as the fields of a mark") {
+    const auto& form = test::mriForm();
+    ui::Draft draft(form);
+    draft.language = "en";
+    const ui::Page* map = nullptr;
+    const auto pages = everyPage(draft);
+    for (const auto& p : pages)
+        if (p.kind == ui::PageKind::BodyMap) map = &p;
+    REQUIRE(map);
+    const std::string text = ui::pageSpeech(form, draft, *map, "en");
+    INFO(text);
+    CHECK(text.find(form.items[std::size_t(map->section)].text.in("en")) == 0);
+    CHECK(wordsIn(text) < 60);
+    CHECK(text.find("Yes. No.") == std::string::npos);
+}
