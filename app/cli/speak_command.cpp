@@ -34,6 +34,12 @@ ui::Page pageOf(const Questionnaire& form, const ui::Draft& draft, int item, boo
         at(at(item).parent).type == ItemType::Group)
         shown = at(item).parent;
     ui::Page page;
+    for (int g = item; g >= 0; g = at(g).parent)
+        if (at(g).itemControl == "body-map") { // the body map: one page for the whole group
+            shown = g;
+            page.kind = ui::PageKind::BodyMap;
+            page.repeatGroup = g;
+        }
     page.section = root == shown ? -1 : root;
     page.key = at(shown).linkId;
     if (at(shown).type != ItemType::Group) page.slots.push_back({shown, ""});

@@ -53,7 +53,8 @@ void question(Script& script, const PageScriptInput& in, const ui::Slot& slot, b
     }
     script.say(text);
     const bool confirmTile = in.signaturePage && item.type == ItemType::Boolean;
-    if (!item.required && !confirmTile) script.say(unbracketed(in.phrase("field.optional")));
+    const std::string optional = unbracketed(in.phrase("field.optional"));
+    if (!item.required && !confirmTile && text.find(optional) == std::string::npos) script.say(optional);
     if (const auto e = in.errors.find(slot.key(*in.form)); e != in.errors.end()) script.say(e->second);
     if (!withChoices || confirmTile) return;
     if (item.type == ItemType::Boolean) {
