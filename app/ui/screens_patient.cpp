@@ -153,7 +153,8 @@ void questionScreen(Ui& ui) {
         std::vector<NavButton> buttons;
         buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
         buttons.push_back(startOverButton(ui));
-        if (ui.st.readAloud.on) buttons.push_back({"read-again", ui.t("read_aloud.repeat"), Tone::Quiet, [&ui] { readAgain(ui); }});
+        if (ui.st.readAloud.on)
+            buttons.push_back({"read-again", ui.t("read_aloud.repeat"), Tone::Quiet, [&ui] { readAgain(ui); }});
         if (copy.repeatGroup >= 0) {
             const std::string gk = groupKey(ui.form, copy.repeatGroup, copy.repeatSuffix);
             const int reps = ui.st.draft->repetitions(gk);
