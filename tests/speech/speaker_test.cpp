@@ -111,3 +111,14 @@ TEST_CASE("without an audio device the speaker logs one clear line, says nothing
     CHECK_THAT(log[0], Contains("the kiosk goes on without speech"));
     CHECK(speaker.started() == 0);
 }
+
+TEST_CASE("the speaker plays through a real ALSA device to the end (ALSA's null device, no sound card needed)") {
+    std::vector<std::string> log;
+    speech::Speaker speaker([&log](const std::string& l) { log.push_back(l); }, speech::alsaOutput("null"));
+    speaker.say("Yes. No. Not sure.", "en");
+    speaker.waitUntilQuiet();
+    INFO((log.empty() ? "" : log[0]));
+    CHECK(log.empty());
+    CHECK(speaker.started() == 1);
+    CHECK(speaker.cutOff() == 0);
+}
