@@ -150,6 +150,13 @@ int main(int argc, char** argv) {
     outboxRetry->add_option("item", outboxOptions.item, "Outbox item (mrscreen outbox list)")->required();
     auto* outboxSend = outbox->add_subcommand("send", "Send every record that is due now (a running kiosk does this by itself)");
 
+    SpeakOptions sp;
+    auto* speak = app.add_subcommand("speak", "Write what the kiosk reads aloud for a question's page to a WAV file");
+    speak->add_option("--form", sp.form, "Form stem (forms/mri-safety) or questionnaire .json file")->required();
+    speak->add_option("--item", sp.item, "linkId of a question on the page")->required();
+    speak->add_option("--lang", sp.language, "Language: en, es (default: the form's)");
+    speak->add_option("--wav", sp.wav, "WAV file to write")->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
     }
     if (evaluate->parsed()) return runEvaluate(ev, std::cout, std::cerr);
     if (egfr->parsed()) return runEgfr(eg, std::cout, std::cerr);
+    if (speak->parsed()) return runSpeak(sp, std::cout, std::cerr);
     if (import->parsed()) return runImport(ctx, im, std::cout, std::cerr);
     if (queue->parsed()) return runQueue(ctx, queueJson, std::cout, std::cerr);
     if (show->parsed()) return runShow(ctx, showId, showJson, std::cout, std::cerr);

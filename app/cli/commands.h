@@ -152,4 +152,15 @@ struct OutboxOptions {
 // The records on their way to PACS: list them, ask for one to be tried now, or send what is due.
 int runOutbox(const StoreContext& ctx, const OutboxOptions& options, std::ostream& out, std::ostream& err);
 
+struct SpeakOptions {
+    std::string form;     // stem or questionnaire file
+    std::string item;     // linkId of a question (or group) on the page to speak
+    std::string language; // default: the form's language
+    std::string wav;      // where to write the speech
+};
+// Writes what the kiosk says for the page showing `item` (read aloud) to a WAV file, and prints the
+// text and the length. Exit 0; 2 for an unknown linkId or language, an unwritable file, or no
+// espeak-ng data (the message says what to install).
+int runSpeak(const SpeakOptions& options, std::ostream& out, std::ostream& err);
+
 } // namespace mrscreen::cli

@@ -5,6 +5,7 @@
 #include "cli/kiosk_services.h"
 #include "cli/procedure_link.h"
 
+#include "speech/speaker.h"
 #include "ui/platform.h"
 
 #include <fstream>
@@ -54,6 +55,20 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
             services.submit = wakeAfter(services.submit);
             services.produceRecord = wakeAfter(services.produceRecord);
         }
+        // Read aloud: espeak-ng on the Speaker's own thread, played through the default audio
+        // output; without one (or without espeak-ng data) it says why once and the kiosk goes on.
+        speech::Speaker speaker([&err](const std::string& line) {
+            std::string message = "mrscreen: ";
+            message += line;
+            message += "\n";
+            err << message << std::flush; // one write: the Speaker's thread shares the stream
+        });
+        services.speak = [&speaker, log](const std::string& text, const std::string& lang) {
+            speaker.say(text, lang);
+            std::string line = text.empty() ? "speech stop" : "speech language=";
+            if (!text.empty()) line += lang;
+            log(line);
+        };
         ui::runKioskWindow(
             w,
             [&](ui::Fonts fonts) {

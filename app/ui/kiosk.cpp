@@ -3,6 +3,7 @@
 #include "ui/kiosk.h"
 
 #include "screening/derived.h"
+#include "ui/read_aloud.h"
 #include "ui/ui_context.h"
 
 #include <algorithm>
@@ -90,6 +91,7 @@ void Kiosk::resetToWelcome(const std::string& why) {
     state_.language = form_.language;
     state_.largeText = false;
     state_.highContrast = false;
+    state_.readAloud.on = false; // the next frame stops any speech
     state_.screen = homeScreen();
     if (services_.log) services_.log("reset reason=" + why);
 }
@@ -119,7 +121,8 @@ double Kiosk::staffIdleLimit() const {
 bool Kiosk::patientTimersRun() const {
     if (answering(state_.screen)) return true;
     if (state_.screen != Screen::Welcome) return false;
-    return holdsPatientAnswers() || state_.language != form_.language || state_.largeText || state_.highContrast;
+    return holdsPatientAnswers() || state_.language != form_.language || state_.largeText || state_.highContrast ||
+           state_.readAloud.on;
 }
 
 void Kiosk::logState() {
@@ -272,6 +275,7 @@ void Kiosk::frame(double now) {
         if (state_.staff && services_.log) services_.log("staff-signed-out user=" + state_.staff->username + " idle");
         resetToWelcome(holdsPatientAnswers() ? "idle" : "staff idle");
     }
+    readAloudFrame(ui);
     logState();
 }
 

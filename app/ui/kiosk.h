@@ -90,6 +90,9 @@ struct KioskServices {
     // procedure codes (cli::linkScheduledExam); returns what was done, for the staff message.
     // Throws store::Refused. Empty function: store->linkProcedure alone.
     std::function<std::string(std::int64_t id, const store::ProcedureLink&, const screening::Actor&)> linkExam;
+    // Read aloud: says `text` in `lang` ("en", "es") without waiting for it, cutting off what is
+    // being said; an empty text only stops. Empty function: this kiosk cannot speak (no switch).
+    std::function<void(const std::string& text, const std::string& lang)> speak;
 };
 
 enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };
@@ -169,11 +172,20 @@ struct StaffWork {
     std::string previewProblem;
 };
 
+// Read aloud (ui/read_aloud.cpp): the patient's switch, and what was last said.
+struct ReadAloud {
+    bool on = false;
+    std::string spokenScreen;   // screen|page|language last read
+    std::string spokenProblems; // the page's problems when last read
+    bool spokenIdle = false;    // "Are you still there?" was said
+};
+
 struct KioskState {
     Screen screen = Screen::Welcome;
     std::string language;
     bool largeText = false;
     bool highContrast = false;
+    ReadAloud readAloud;
 
     std::unique_ptr<Draft> draft;
     std::string pageKey;        // the current questionnaire page

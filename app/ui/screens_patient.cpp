@@ -1,5 +1,6 @@
 // [SECTION] the patient's screens: Welcome, one page of questions, Review, Sign, Submitted, and
 // the "Are you still there?" overlay. Each is a function of the KioskState.
+#include "ui/read_aloud.h"
 #include "ui/ui_context.h"
 
 #include <algorithm>
@@ -113,6 +114,7 @@ void welcomeScreen(Ui& ui) {
     ImGui::SameLine(0, ui.gap);
     if (touchButton(ui, "high-contrast", ui.t("welcome.high_contrast"), ImVec2(half, 0), Tone::Tile, ui.st.highContrast))
         ui.st.highContrast = !ui.st.highContrast;
+    readAloudSwitch(ui, half);
     const float startW = std::min(w, ui.unit * 14);
     const float startH = std::max(ui.target * 1.3f, buttonHeight(ui, ui.t("welcome.start"), startW));
     ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - startW, ui.display.y - startH - ui.gap * 1.5f));
@@ -151,6 +153,8 @@ void questionScreen(Ui& ui) {
         std::vector<NavButton> buttons;
         buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
         buttons.push_back(startOverButton(ui));
+        if (ui.st.readAloud.on)
+            buttons.push_back({"read-again", ui.t("read_aloud.repeat"), Tone::Quiet, [&ui] { readAgain(ui); }});
         if (copy.repeatGroup >= 0) {
             const std::string gk = groupKey(ui.form, copy.repeatGroup, copy.repeatSuffix);
             const int reps = ui.st.draft->repetitions(gk);
@@ -347,8 +351,9 @@ void startOverOverlay(Ui& ui) {
         if (touchButton(ui, "start-over-yes", ui.t("choice.yes"), ImVec2(bw, 0), Tone::Danger)) {
             // The same patient starts again: their language and display choices stay.
             const std::string language = ui.st.language;
-            const bool largeText = ui.st.largeText, highContrast = ui.st.highContrast;
+            const bool largeText = ui.st.largeText, highContrast = ui.st.highContrast, readAloud = ui.st.readAloud.on;
             ui.resetToWelcome("start over");
+            ui.st.readAloud.on = readAloud;
             ui.st.language = language;
             ui.st.largeText = largeText;
             ui.st.highContrast = highContrast;
