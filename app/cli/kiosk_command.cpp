@@ -8,6 +8,8 @@
 #include "speech/speaker.h"
 #include "ui/platform.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -36,6 +38,8 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         w.height = o.height;
         w.processStart = o.processStart;
         w.targetsFile = o.targetsFile;
+        w.shownText = nlohmann::json::parse(files.questionnaireText).dump();
+        if (!files.rulesText.empty()) w.shownText += nlohmann::json::parse(files.rulesText).dump();
         w.title = std::string(o.station ? "mrscreen station: " : "mrscreen: ") + config.siteName;
         ui::KioskServices services = kioskServices(*store, config, files, log, err);
         // Records leave for PACS from a thread of their own with its own store connection, so a

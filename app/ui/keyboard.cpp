@@ -182,8 +182,7 @@ void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
     ImGui::PushClipRect(ImVec2(0, 0), ui.display, false); // edge to edge, past the window padding
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = keyboardHeight(ui);
-    dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + h), ui.st.highContrast ? IM_COL32(30, 30, 30, 255)
-                                                                                           : IM_COL32(222, 226, 232, 255));
+    dl->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + h), ui.colors->keyboard);
     origin.x += ui.gap, width -= ui.gap * 2;
     float y = origin.y + ui.gap * 0.6f;
     const float padW = e.numeric ? std::min(width, ui.target * 4 * 1.8f) : width;

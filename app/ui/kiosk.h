@@ -231,11 +231,25 @@ struct Fonts {
     float size[2] = {0, 0};                // pixel size of body[i]
 };
 
+// Body text size: normal, and with "Larger text" on Welcome.
+inline constexpr float kLargerText[2] = {1.0f, 1.5f};
+
 // Adds the kiosk's fonts (DejaVu Sans or Noto Sans, found through fontconfig) to the current
-// ImGui context's atlas at `pixelSize`; throws with what to install when none is found.
-Fonts loadFonts(float pixelSize);
-// The body font size for a display: scales with the screen height, never too small to read.
-float fontSizeFor(int displayWidth, int displayHeight);
+// ImGui context's atlas at `pixelSize`; throws with what to install when none is found. The atlas
+// holds ASCII, Latin-1, the symbols the screens draw, every character of the kiosk's strings,
+// keyboard and body map, and those of `shownText` (UTF-8: the form's and rules' texts).
+Fonts loadFonts(float pixelSize, const std::string& shownText = "");
+// Those characters as ImGui glyph ranges (pairs of first, last; 0 at the end).
+std::vector<unsigned short> atlasRanges(const std::string& shownText);
+
+// A screen's physical size as the monitor reports it (0 when unknown) and its content scale.
+struct ScreenSize {
+    float widthMm = 0, heightMm = 0;
+    float contentScale = 1;
+};
+// The body font size for a display: the same in portrait and landscape, raised on a small dense
+// screen whose physical size is known, never too small to read.
+float fontSizeFor(int displayWidth, int displayHeight, ScreenSize physical = {});
 
 class Kiosk {
 public:

@@ -20,6 +20,9 @@ struct WindowOptions {
     // When set, the visible touch targets ("id x y" per line, centres in window pixels) are
     // rewritten here whenever they change, so scripts and support staff can drive the real window.
     std::string targetsFile;
+    // Text the kiosk will show beyond its own words (UTF-8: the form's and rules' texts); the
+    // font atlas holds only the characters it needs.
+    std::string shownText;
 };
 
 // Opens the window, makes the kiosk with fonts sized for it and runs until the kiosk quits (or, in

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cfloat>
+#include <cmath>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -78,6 +79,56 @@ void writeTargets(const std::string& path, const KioskState& st, std::string& la
     std::rename(tmp.c_str(), path.c_str()); // readers never see half a file
 }
 
+// The window's physical size, from the monitor's (EDID) size and mode; zeros when not reported.
+// Pixels per millimetre from the diagonals, so a rotated monitor reports the same density.
+ScreenSize physicalSize(GLFWwindow* window, GLFWmonitor* monitor, int width, int height) {
+    ScreenSize size;
+    float xs = 1, ys = 1;
+    glfwGetWindowContentScale(window, &xs, &ys);
+    size.contentScale = std::max(xs, ys);
+    if (!monitor) monitor = glfwGetPrimaryMonitor();
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    int mmW = 0, mmH = 0;
+    if (monitor) glfwGetMonitorPhysicalSize(monitor, &mmW, &mmH);
+    if (!mode || mmW <= 0 || mmH <= 0) return size;
+    const double pxPerMm = std::hypot(mode->width, mode->height) / std::hypot(mmW, mmH);
+    size.widthMm = float(width / pxPerMm);
+    size.heightMm = float(height / pxPerMm);
+    return size;
+}
+
+// Builds the font atlas as one byte per pixel and uploads it as a single-channel texture that
+// reads as white with the glyph's coverage as alpha (what the backend's shader expects of
+// RGBA): a quarter of the memory of the backend's own RGBA upload. Returns the texture.
+GLuint uploadFontAtlas() {
+    ImGuiIO& io = ImGui::GetIO();
+    GLint major = 0, minor = 0;
+    glGetIntegerv(GL_MAJOR_VERSION, &major);
+    glGetIntegerv(GL_MINOR_VERSION, &minor);
+    const bool swizzle = major > 3 || (major == 3 && minor >= 3) || glfwExtensionSupported("GL_ARB_texture_swizzle");
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    GLuint tex = 0;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    if (swizzle) {
+        io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+        const GLint white[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+        glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, white);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
+    } else { // an old driver: the backend's way
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+    }
+    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)));
+    io.Fonts->ClearTexData(); // the atlas now lives in the texture; the CPU copy is not needed
+    return tex;
+}
+
 void onClose(GLFWwindow* window) {
     // A patient must not be able to close the kiosk; staff quit from the staff menu.
     if (fullscreenWindow) {
@@ -93,6 +144,8 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     GlfwSession session;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    glfwWindowHint(GLFW_DEPTH_BITS, 0); // ImGui draws flat: no depth or stencil buffer to hold
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
     GLFWmonitor* monitor = nullptr;
     int width = options.width, height = options.height;
     if (options.fullscreen) {
@@ -121,9 +174,14 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    // The backend's shaders now, and its own (RGBA, default font) atlas texture replaced by ours.
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    io.Fonts->Clear();
     int fbw = 0, fbh = 0;
     glfwGetWindowSize(window, &fbw, &fbh);
-    const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh));
+    const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh, physicalSize(window, monitor, fbw, fbh)), options.shownText);
+    const GLuint atlas = uploadFontAtlas();
     std::unique_ptr<Kiosk> kiosk = makeKiosk(fonts);
     std::vector<GLuint> textures; // page previews, freed with the window
     kiosk->setPictureUploader([&textures](const PagePicture& pic) {
@@ -186,8 +244,6 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         if (!options.targetsFile.empty()) writeTargets(options.targetsFile, kiosk->state(), lastTargets);
         if (first) {
             first = false;
-            // The font atlas now lives in the GPU texture; the CPU copy (tens of MB) is not needed.
-            io.Fonts->ClearTexData();
             notifySystemd("READY=1");
             const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.processStart);
             if (log) log("first-frame ms=" + std::to_string(int(ms.count())) + " size=" + std::to_string(fbw) + "x" +
@@ -198,6 +254,7 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     }
     kiosk.reset();
     if (!textures.empty()) glDeleteTextures(GLsizei(textures.size()), textures.data());
+    glDeleteTextures(1, &atlas);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

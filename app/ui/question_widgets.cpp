@@ -328,6 +328,7 @@ void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage, bool asRow) 
     }
     if (const auto err = ui.st.pageErrors.find(key); err != ui.st.pageErrors.end())
         textWrapped(ui, "\xE2\x96\xA0 " + err->second, ui.title(), ui.colors->error);
+    if (!onSignaturePage) answersWithinReach(ui);
     switch (item.type) {
     case ItemType::Boolean:
         if (confirmTile) {

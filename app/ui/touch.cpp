@@ -2,7 +2,6 @@
 #include "record/embedded_assets.h"
 #include "ui/ui_context.h"
 
-#include <fontconfig/fontconfig.h>
 #include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
@@ -56,85 +55,21 @@ const Strings& uiStrings() {
 // [SECTION] colours
 
 const Palette& palette(bool highContrast) {
+    // Borders of tiles, buttons and keys at least 3:1 against the screen, the tile and the keyboard
+    // (WCAG 1.4.11); muted and error text at least 7:1 (tests/ui/contrast_test.cpp checks both).
     static const Palette normal{
-        IM_COL32(246, 247, 249, 255), IM_COL32(23, 28, 38, 255),   IM_COL32(84, 92, 108, 255),
+        IM_COL32(246, 247, 249, 255), IM_COL32(23, 28, 38, 255),   IM_COL32(66, 72, 86, 255),
         IM_COL32(26, 86, 160, 255),   IM_COL32(255, 255, 255, 255), IM_COL32(255, 255, 255, 255),
-        IM_COL32(150, 160, 176, 255), IM_COL32(26, 86, 160, 255),   IM_COL32(255, 255, 255, 255),
-        IM_COL32(176, 40, 40, 255),   IM_COL32(255, 255, 255, 255), IM_COL32(176, 30, 30, 255),
-        IM_COL32(240, 160, 0, 255),   IM_COL32(10, 30, 90, 255)};
+        IM_COL32(112, 120, 134, 255), IM_COL32(26, 86, 160, 255),   IM_COL32(255, 255, 255, 255),
+        IM_COL32(176, 40, 40, 255),   IM_COL32(255, 255, 255, 255), IM_COL32(145, 20, 20, 255),
+        IM_COL32(240, 160, 0, 255),   IM_COL32(10, 30, 90, 255),    IM_COL32(222, 226, 232, 255)};
     static const Palette contrast{
         IM_COL32(0, 0, 0, 255),       IM_COL32(255, 255, 255, 255), IM_COL32(235, 235, 235, 255),
         IM_COL32(255, 221, 0, 255),   IM_COL32(0, 0, 0, 255),       IM_COL32(0, 0, 0, 255),
         IM_COL32(255, 255, 255, 255), IM_COL32(255, 255, 255, 255), IM_COL32(0, 0, 0, 255),
         IM_COL32(255, 120, 120, 255), IM_COL32(0, 0, 0, 255),       IM_COL32(255, 140, 140, 255),
-        IM_COL32(0, 200, 255, 255),   IM_COL32(255, 255, 255, 255)};
+        IM_COL32(0, 200, 255, 255),   IM_COL32(255, 255, 255, 255), IM_COL32(30, 30, 30, 255)};
     return highContrast ? contrast : normal;
-}
-
-// [SECTION] fonts
-
-namespace {
-
-std::string fontFile(const char* pattern) {
-    FcInit();
-    FcPattern* pat = FcNameParse(reinterpret_cast<const FcChar8*>(pattern));
-    FcConfigSubstitute(nullptr, pat, FcMatchPattern);
-    FcDefaultSubstitute(pat);
-    FcResult result;
-    FcPattern* match = FcFontMatch(nullptr, pat, &result);
-    std::string path;
-    FcChar8* file = nullptr;
-    FcChar8* family = nullptr;
-    if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
-        FcPatternGetString(match, FC_FAMILY, 0, &family) == FcResultMatch) {
-        const std::string fam = reinterpret_cast<const char*>(family);
-        const std::string f = reinterpret_cast<const char*>(file);
-        // Only a TrueType face with the Latin letters the forms need will do.
-        if ((fam.find("DejaVu Sans") != std::string::npos || fam.find("Noto Sans") != std::string::npos) &&
-            f.size() > 4 && f.substr(f.size() - 4) == ".ttf")
-            path = f;
-    }
-    if (match) FcPatternDestroy(match);
-    FcPatternDestroy(pat);
-    return path;
-}
-
-} // namespace
-
-Fonts loadFonts(float pixelSize) {
-    std::string regular = fontFile("DejaVu Sans:style=Book");
-    if (regular.empty()) regular = fontFile("Noto Sans:style=Regular");
-    std::string bold = fontFile("DejaVu Sans:style=Bold");
-    if (bold.empty()) bold = fontFile("Noto Sans:style=Bold");
-    if (regular.empty())
-        throw std::runtime_error("no DejaVu Sans or Noto Sans TrueType font was found through fontconfig; install "
-                                 "the Debian package fonts-dejavu-core (kiosk-setup/mrscreen deps does)");
-    if (bold.empty()) bold = regular;
-    // Latin with its extensions (Spanish and most European names), micro (µ and Greek μ),
-    // punctuation, arrows, minus, ≤ ≥ (MR Conditional limits), ticks, shapes, the erase key.
-    // tests/ui/glyphs_test.cpp checks every character the screens, forms and messages hold.
-    static const ImWchar ranges[] = {0x0020, 0x017F, 0x03BC, 0x03BC, 0x2010, 0x205E, 0x2190, 0x21FF,
-                                     0x2212, 0x2212, 0x2264, 0x2265, 0x2713, 0x2717, 0x25A0, 0x25CF,
-                                     0x232B, 0x232B, 0};
-    ImGuiIO& io = ImGui::GetIO();
-    ImFontConfig config;
-    config.OversampleH = 1; // at 20-50 px glyphs, oversampling buys nothing visible and doubles the atlas
-    config.OversampleV = 1;
-    Fonts f;
-    const float scales[2] = {1.0f, 1.3f};
-    for (int i = 0; i < 2; ++i) {
-        const float size = std::round(pixelSize * scales[i]);
-        f.size[i] = size;
-        f.body[i] = io.Fonts->AddFontFromFileTTF(regular.c_str(), size, &config, ranges);
-        f.title[i] = io.Fonts->AddFontFromFileTTF(bold.c_str(), std::round(size * 1.35f), &config, ranges);
-        if (!f.body[i] || !f.title[i]) throw std::runtime_error("could not load the font " + regular);
-    }
-    return f;
-}
-
-float fontSizeFor(int displayWidth, int displayHeight) {
-    const float byHeight = float(displayHeight) / 27.0f, byWidth = float(displayWidth) / 40.0f;
-    return std::clamp(std::round(std::min(byHeight, byWidth)), 18.0f, 44.0f);
 }
 
 // [SECTION] widgets
@@ -239,6 +174,25 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     // A drag that began on the button scrolls; only a tap counts.
     const float slop = ui.unit * 0.6f;
     return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;
+}
+
+void answersWithinReach(Ui& ui) {
+    if (ui.display.y <= ui.display.x * 1.1f) return;
+    ImGuiWindow* window = ImGui::GetCurrentWindow();
+    // Layout positions, not screen ones: the same push whatever the page's scroll.
+    const float reach = ui.display.y / 3 - window->Pos.y;
+    const float y = ImGui::GetCursorPosY();
+    if (y >= reach) return;
+    // Last frame's spare room (its push included) caps the push, so answers never go below the fold.
+    const ImGuiID key = ImGui::GetID("##reach");
+    ImGuiStorage* storage = ImGui::GetStateStorage();
+    const float lastPush = storage->GetFloat(key, 0);
+    const float spare = window->ContentSize.y > 0 ? window->InnerRect.GetHeight() - window->ContentSize.y -
+                                                        window->WindowPadding.y * 2 + lastPush
+                                                  : 0;
+    const float push = std::clamp(std::min(reach - y, spare), 0.0f, reach - y);
+    storage->SetFloat(key, push);
+    if (push >= 1) ImGui::Dummy(ImVec2(1, push - ImGui::GetStyle().ItemSpacing.y));
 }
 
 void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {

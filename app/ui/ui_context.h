@@ -34,6 +34,7 @@ const Strings& uiStrings();
 struct Palette {
     ImU32 background, text, muted, accent, accentText, tile, tileBorder, selected, selectedText, danger, dangerText,
         error, focus, ink;
+    ImU32 keyboard; // behind the keys of the on-screen keyboard
 };
 const Palette& palette(bool highContrast);
 
@@ -78,6 +79,11 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
 float buttonHeight(Ui& ui, const std::string& label, float width);
 // Records an item's rectangle as a touch target (for tests and the state log).
 void noteTarget(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max);
+
+// Call between a question and its answers: in portrait, moves the answers (and so everything after
+// them) down to the lower two thirds of the screen, within reach from a wheelchair, as far as the
+// page still fits without scrolling. Does nothing in landscape.
+void answersWithinReach(Ui& ui);
 
 // A child region that scrolls when dragged with a finger.
 void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size);
