@@ -5,6 +5,9 @@
 
 #include "store/clock.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -19,24 +22,47 @@ namespace mrscreen::cli {
 
 namespace {
 
-// Page 1 of a PDF as RGB pixels, by poppler's pdftoppm (a binary PPM is simple to read).
-std::optional<ui::PagePicture> renderFirstPage(const std::string& pdf, const std::string& dir, std::string& problem) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    const std::string stem = (std::filesystem::path(dir) / std::filesystem::path(pdf).stem()).string();
-    std::vector<std::string> args = {"pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-singlefile", pdf, stem};
+// Runs a poppler tool with its output into `out` (a file); false when it cannot be started or fails.
+bool runTool(std::vector<std::string> args, const std::string& out) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (!out.empty()) posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid = 0;
-    if (posix_spawnp(&pid, "pdftoppm", nullptr, nullptr, argv.data(), environ) != 0) {
-        problem = "the page preview needs pdftoppm: install the Debian package poppler-utils";
-        return std::nullopt;
-    }
+    const bool started = posix_spawnp(&pid, args.front().c_str(), &actions, nullptr, argv.data(), environ) == 0;
+    posix_spawn_file_actions_destroy(&actions);
+    if (!started) return false;
     int status = 0;
     waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// How many pages a PDF has, by poppler's pdfinfo; 0 when it cannot tell.
+int pageCount(const std::string& pdf, const std::string& stem) {
+    const std::string info = stem + ".info";
+    int pages = 0;
+    if (runTool({"pdfinfo", pdf}, info)) {
+        std::ifstream in(info);
+        for (std::string line; std::getline(in, line);)
+            if (line.rfind("Pages:", 0) == 0) pages = std::atoi(line.c_str() + 6);
+    }
+    std::error_code ignored;
+    std::filesystem::remove(info, ignored);
+    return pages;
+}
+
+// One page of a PDF as RGB pixels, by poppler's pdftoppm (a binary PPM is simple to read).
+std::optional<ui::PagePicture> renderRecordPage(const std::string& pdf, int page, const std::string& dir,
+                                                std::string& problem) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    const std::string stem = (std::filesystem::path(dir) / std::filesystem::path(pdf).stem()).string();
+    const int pages = pageCount(pdf, stem);
+    if (pages > 0) page = std::clamp(page, 1, pages);
+    const std::string n = std::to_string(std::max(page, 1));
     const std::string ppm = stem + ".ppm";
-    std::ifstream in(ppm, std::ios::binary);
     // The picture is a patient's record: once read into memory, it leaves the disk.
     struct RemoveAfterReading {
         const std::string& path;
@@ -45,16 +71,25 @@ std::optional<ui::PagePicture> renderFirstPage(const std::string& pdf, const std
             std::filesystem::remove(path, ignored);
         }
     } removeAfterReading{ppm};
+    if (!runTool({"pdftoppm", "-r", "60", "-f", n, "-l", n, "-singlefile", pdf, stem}, "")) {
+        problem = std::filesystem::exists(ppm) || pages > 0
+                      ? "pdftoppm could not render page " + n + " of " + pdf + " for the preview"
+                      : "the page preview needs pdftoppm and pdfinfo: install the Debian package poppler-utils";
+        return std::nullopt;
+    }
+    std::ifstream in(ppm, std::ios::binary);
     std::string magic;
     int w = 0, h = 0, max = 0;
-    if (!status && in >> magic >> w >> h >> max && magic == "P6" && max == 255 && w > 0 && h > 0 && w < 10000 && h < 10000) {
+    if (in >> magic >> w >> h >> max && magic == "P6" && max == 255 && w > 0 && h > 0 && w < 10000 && h < 10000) {
         in.get(); // the single whitespace before the pixels
         ui::PagePicture pic;
         pic.width = w, pic.height = h, pic.path = ppm;
+        pic.page = std::max(page, 1);
+        pic.pages = std::max(pages, pic.page);
         pic.rgb.resize(std::size_t(w) * std::size_t(h) * 3);
         if (in.read(reinterpret_cast<char*>(pic.rgb.data()), std::streamsize(pic.rgb.size()))) return pic;
     }
-    problem = "pdftoppm could not render " + pdf + " for the preview";
+    problem = "pdftoppm could not render page " + n + " of " + pdf + " for the preview";
     return std::nullopt;
 }
 
@@ -96,8 +131,8 @@ ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, 
         return out;
     };
     s.scanner = config.scanner();
-    s.renderPage = [dir = config.dataDir + "/previews"](const std::string& pdf, std::string& problem) {
-        return renderFirstPage(pdf, dir, problem);
+    s.renderPage = [dir = config.dataDir + "/previews"](const std::string& pdf, int page, std::string& problem) {
+        return renderRecordPage(pdf, page, dir, problem);
     };
     // One catalog for the window's life: each screening's own form version, parsed once.
     auto catalog = std::make_shared<store::FormCatalog>(formCatalog(store, config));

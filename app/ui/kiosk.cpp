@@ -158,6 +158,9 @@ double Kiosk::nextDeadline(double now) const {
     if (stationAtRest()) return -1;
     if (!patientScreen(state_.screen)) {
         double left = staffIdleLimit() - idle;
+        // A staff confirmation leaves the screen after a few seconds, touched or not.
+        if (state_.work.messageOk && state_.work.messageAt >= 0)
+            left = std::min(left, kConfirmationSeconds - (now - state_.work.messageAt));
         if (!state_.staff && holdsPatientAnswers())
             left = std::min(left, options_.idleWarningSeconds + options_.idleResetSeconds -
                                       (now - state_.patientLastInput));

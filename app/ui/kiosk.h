@@ -54,6 +54,8 @@ struct PagePicture {
     int width = 0, height = 0;
     std::vector<unsigned char> rgb;
     std::string path; // where it was rendered
+    int page = 1;     // which page of the document it shows (1-based)
+    int pages = 1;    // how many pages the document has
 };
 
 // What the kiosk needs from the rest of the program, passed in so tests can watch it.
@@ -68,9 +70,9 @@ struct KioskServices {
     // nullopt (with the reason in the log) when no record could be made.
     std::function<std::optional<std::string>(std::int64_t id, const screening::Actor&)> produceRecord;
     screening::ScannerSetup scanner; // the planned scanner, for the MR Conditional check
-    // Renders page 1 of a record PDF as a picture for the on-screen preview; nullopt with the
-    // reason in `problem` when it cannot.
-    std::function<std::optional<PagePicture>(const std::string& pdf, std::string& problem)> renderPage;
+    // Renders one page (1-based) of a record PDF as a picture for the on-screen preview, with the
+    // document's page count; nullopt with the reason in `problem` when it cannot.
+    std::function<std::optional<PagePicture>(const std::string& pdf, int page, std::string& problem)> renderPage;
     // Turns a picture into a texture the renderer can draw (set by the window; absent headless).
     std::function<ImTextureID(const PagePicture&)> uploadPicture;
     // The form and rules a screening was answered with (throws with the reason when missing).
@@ -115,6 +117,9 @@ struct Editing {
     std::string feetKey;   // ft/in entry: which half is being typed ("feet" or "inches")
 };
 
+// How long a staff confirmation ("Verdict saved.") stays on screen untouched.
+inline constexpr double kConfirmationSeconds = 6;
+
 // What a staff member is working on: one screening from the queue, and the fields they fill in.
 struct StaffWork {
     std::int64_t id = 0;
@@ -128,6 +133,14 @@ struct StaffWork {
     std::string search;
     std::string message;      // the store's refusal or a confirmation, shown at the top
     bool messageOk = false;   // a confirmation, not a problem
+    // A message belongs to the action that caused it: the next tap, another screen, or (for a
+    // confirmation) a few seconds clear it (staff::staffHeader).
+    double messageAt = -1;    // kiosk time it was first shown; -1: not yet shown
+    Screen messageScreen = Screen::StaffMenu;
+    // The signing step open over the work ("review", "decision", "contrast"; empty: none): the pad
+    // sits outside any scrolling area, so a drag on it draws and never scrolls.
+    std::string signing;
+    bool confirmClose = false; // "Close the kiosk program?" is open
     bool showAnswers = false;
     // A verdict being recorded on one flag.
     std::string flagId;
@@ -167,9 +180,12 @@ struct StaffWork {
     std::vector<store::ScreeningSummary> queue;
     double queueReadAt = -1; // kiosk time of the last read; -1: never
     bool queueReading = false;
+    // The signed record, page by page: the page shown and each page's texture once uploaded.
     std::optional<PagePicture> preview;
     ImTextureID previewTexture = nullptr;
+    std::map<int, ImTextureID> previewTextures;
     std::string previewProblem;
+    int recordVersion = 0;
 };
 
 // Read aloud (ui/read_aloud.cpp): the patient's switch, and what was last said.

@@ -16,10 +16,7 @@ const Item* itemOf(Ui& ui, const std::string& linkId) {
     return ui.st.work.form ? ui.st.work.form->form.find(linkId) : nullptr;
 }
 
-std::string optionText(Ui& ui, const Item* item, const Value& v) {
-    const AnswerOption* o = item ? item->option(v) : nullptr;
-    return o ? o->display.in(ui.services.staffLanguage) : v.toText();
-}
+std::string optionText(Ui& ui, const Item* item, const Value& v) { return staffOptionText(ui, item, v); }
 
 // The patient's exact answers behind a flag: each trigger's question and answer.
 std::vector<std::string> triggerLines(Ui& ui, const store::StoredFlag& f) {
@@ -35,7 +32,7 @@ std::vector<std::string> triggerLines(Ui& ui, const store::StoredFlag& f) {
                 if (item)
                     for (const auto& o : item->options)
                         if (o.value.type == ValueType::Coding && o.value.coding.code == text)
-                            text = o.display.in(ui.services.staffLanguage);
+                            text = staffOptionText(ui, item, o.value);
                 answers += (answers.empty() ? "" : ", ") + text;
             }
             out.push_back("Patient's answer: " + questionText(ui, t.value("linkId", "")) + "  →  " + answers);
@@ -99,6 +96,18 @@ std::string verdictLabel(const store::StoredFlag& f) {
     return s;
 }
 
+std::string severityLabel(Severity s) {
+    return s == Severity::Stop ? "\xE2\x96\xA0 Stop" : s == Severity::Review ? "\xE2\x96\xB2 Review" : "Information";
+}
+
+// "foreign-body" -> "Foreign body"
+std::string categoryText(std::string category) {
+    std::replace(category.begin(), category.end(), '-', ' ');
+    std::replace(category.begin(), category.end(), '_', ' ');
+    if (!category.empty()) category[0] = char(std::toupper(static_cast<unsigned char>(category[0])));
+    return category;
+}
+
 ImU32 severityColor(Ui& ui, Severity s) {
     return s == Severity::Stop ? ui.colors->error : s == Severity::Review ? ui.colors->focus : ui.colors->muted;
 }
@@ -153,10 +162,12 @@ void flagCard(Ui& ui, const store::ScreeningDetail& d, const store::StoredFlag& 
     dl->ChannelsSetCurrent(1);
     ImGui::Indent(ui.gap);
     ImGui::Dummy(ImVec2(1, ui.gap * 0.3f));
-    std::string title = std::string(severityName(shown)) + " · " + f.category + " · " + f.ruleId;
-    if (info && f.severity != Severity::Info) title += " · information: contrast is not planned";
-    textWrapped(ui, title, ui.title(), severityColor(ui, shown), inner);
-    textWrapped(ui, f.message, nullptr, ui.colors->text, inner);
+    // The heading says what the flag is about, in words, with its level named (not by colour
+    // alone); the rule id is small, for whoever maintains the rules.
+    textWrapped(ui, severityLabel(shown) + ": " + f.message, ui.title(), severityColor(ui, shown), inner);
+    std::string about = categoryText(f.category) + "  ·  rule " + f.ruleId;
+    if (info && f.severity != Severity::Info) about += "  ·  information: contrast is not planned";
+    textWrapped(ui, about, nullptr, ui.colors->muted, inner);
     for (const auto& line : triggerLines(ui, f)) textWrapped(ui, line, nullptr, ui.colors->text, inner);
     for (const auto& line : followUps(ui, f, response)) textWrapped(ui, "Details: " + line, nullptr, ui.colors->muted, inner);
     if (f.category == "implant" || f.category == "foreign-body")
@@ -202,6 +213,17 @@ void flagsSection(Ui& ui, const store::ScreeningDetail& d, const Response& respo
                     nullptr, ui.colors->muted);
         for (const auto& f : flags) flagCard(ui, d, f, response, editable);
     }
+}
+
+void flagsSummary(Ui& ui, const store::ScreeningDetail& d, bool contrastOnly) {
+    int shown = 0;
+    for (const auto& f : d.flags) {
+        if (informational(d, f) || (contrastOnly && f.gate != "contrast")) continue;
+        if (shown++ == 0) section(ui, "Flags at a glance");
+        textWrapped(ui, severityLabel(f.severity) + ": " + f.message + "  \xC2\xB7  " + verdictLabel(f), nullptr,
+                    severityColor(ui, f.severity));
+    }
+    if (shown == 0) textWrapped(ui, "No stop or review flags.", nullptr, ui.colors->muted);
 }
 
 void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d) {

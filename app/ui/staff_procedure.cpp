@@ -304,7 +304,7 @@ void chooser(Ui& ui, const store::ScreeningDetail& d) {
                     if (ui.services.linkExam) done = ui.services.linkExam(w.id, chosen, actorOf(ui.st));
                     else store.linkProcedure(w.id, chosen, actorOf(ui.st));
                 })) {
-                w.message = done + " The next record version carries its identifiers.";
+                say(ui, done + " The next record version carries its identifiers.", true);
                 if (ui.services.log)
                     ui.services.log("procedure-linked screening=" + std::to_string(w.id) + " accession=" + chosen.accessionNumber);
                 closeChooser(w);

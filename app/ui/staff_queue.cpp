@@ -1,4 +1,4 @@
-// [SECTION] the staff queue: screenings waiting for review or a decision, newest first, with search.
+// [SECTION] the staff queue: screenings awaiting review, then awaiting a decision, oldest first, with search.
 #include "ui/staff_work.h"
 
 #include <algorithm>
@@ -39,6 +39,62 @@ void readQueueInBackground(Ui& ui) {
     });
 }
 
+
+// One screening in the queue: a full-width row with left-aligned columns (patient, submitted, flags);
+// stop flags are named ("■ STOP") and framed, never shown by colour alone.
+void queueRow(Ui& ui, const store::ScreeningSummary& s) {
+    const std::string id = "queue:" + std::to_string(s.id);
+    const float width = ImGui::GetContentRegionAvail().x;
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    if (touchButton(ui, id, "", ImVec2(width, ui.target), Tone::Tile)) {
+        if (ui.services.log) ui.services.log("open screening=" + std::to_string(s.id));
+        openStaffWork(ui, s.id);
+    }
+    const ImVec2 max = ImGui::GetItemRectMax();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImFont* font = ui.body();
+    const float size = ImGui::GetFontSize();
+    const float y = std::round(min.y + (ui.target - size) / 2);
+    const float pad = ui.gap, inner = width - pad * 2;
+    const float x[3] = {min.x + pad, min.x + pad + inner * 0.46f, min.x + pad + inner * 0.66f};
+    const float w[3] = {inner * 0.46f - ui.gap, inner * 0.20f - ui.gap, inner * 0.34f};
+    dl->AddText(font, size, ImVec2(x[0], y), ui.colors->text, fitText(font, size, patientLine(s.patient), w[0]).c_str());
+    dl->AddText(font, size, ImVec2(x[1], y), ui.colors->text, fitText(font, size, ageOf(ui, s.submittedAt), w[1]).c_str());
+    std::string flags;
+    if (s.stopFlags > 0) flags = staffText(ui, "staff.queue.stop") + "  " + countText(ui, "stop", s.stopFlags);
+    if (s.reviewFlags > 0) flags += (flags.empty() ? "" : ", ") + countText(ui, "review", s.reviewFlags);
+    if (flags.empty()) flags = staffText(ui, "staff.queue.no_flags");
+    float fx = x[2];
+    if (s.stopFlags > 0) {
+        const std::string mark = "\xE2\x96\xA0 "; // ■ before the word STOP
+        dl->AddText(font, size, ImVec2(fx, y), ui.colors->error, mark.c_str());
+        fx += font->CalcTextSizeA(size, FLT_MAX, 0, mark.c_str()).x;
+        dl->AddRect(min, max, ui.colors->error, ui.unit * 0.35f, 0, 3.0f);
+        dl->AddRectFilled(min, ImVec2(min.x + ui.gap * 0.5f, max.y), ui.colors->error, ui.unit * 0.35f,
+                          ImDrawFlags_RoundCornersLeft);
+        noteTarget(ui, id + ":stop", ImVec2(x[2], min.y), max);
+    }
+    dl->AddText(font, size, ImVec2(fx, y), s.stopFlags > 0 ? ui.colors->error : ui.colors->muted,
+                fitText(font, size, flags, max.x - pad - fx).c_str());
+}
+
+// "Close the kiosk program?" Close / Cancel: patients cannot use it until it is started again.
+void closeConfirmation(Ui& ui) {
+    KioskState& st = ui.st;
+    modalPanel(ui, "staff-close", ui.colors->text, [&](float width) {
+        textWrapped(ui, staffText(ui, "staff.close.question"), ui.title(), ui.colors->text, width);
+        textWrapped(ui, staffText(ui, "staff.close.detail"), nullptr, ui.colors->text, width);
+        const float bw = (width - ui.gap) / 2;
+        if (touchButton(ui, "staff-exit-cancel", staffText(ui, "staff.close.cancel"), ImVec2(bw, ui.target), Tone::Quiet))
+            st.work.confirmClose = false;
+        ImGui::SameLine(0, ui.gap);
+        if (touchButton(ui, "staff-exit-confirm", staffText(ui, "staff.close.confirm"), ImVec2(bw, ui.target), Tone::Danger)) {
+            if (ui.services.log && st.staff) ui.services.log("quit by=" + st.staff->username);
+            *ui.quit = true;
+        }
+    });
+}
+
 } // namespace
 
 void staffMenuScreen(Ui& ui) {
@@ -49,32 +105,49 @@ void staffMenuScreen(Ui& ui) {
         endScreen();
         return;
     }
-    if (!staffHeader(ui, "Screenings waiting for review or a decision")) {
+    if (!staffHeader(ui, staffText(ui, "staff.queue.title"))) {
         endScreen();
         return;
     }
     const float w = ImGui::GetContentRegionAvail().x;
     field(ui, "Search by name", "search", st.work.search, false, std::min(w, ui.unit * 16));
     readQueueInBackground(ui);
+    // Oldest first: whoever has waited longest is seen first.
     std::vector<store::ScreeningSummary> queue = st.work.queue;
-    std::reverse(queue.begin(), queue.end()); // newest first
+    std::stable_sort(queue.begin(), queue.end(), [](const auto& a, const auto& b) { return a.submittedAt < b.submittedAt; });
     std::string needle = st.work.search;
     std::transform(needle.begin(), needle.end(), needle.begin(), [](unsigned char c) { return char(std::tolower(c)); });
     const float bottom = st.editing ? keyboardHeight(ui) : ui.target + ui.gap * 3;
+    // The columns' headings, over the rows.
+    {
+        const float inner = w - ui.gap * 2;
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const char* heads[] = {"staff.queue.patient", "staff.queue.submitted", "staff.queue.flags"};
+        const float xs[] = {0, inner * 0.46f, inner * 0.66f};
+        for (int i = 0; i < 3; ++i)
+            dl->AddText(ImVec2(at.x + ui.gap + xs[i], at.y), ui.colors->muted, staffText(ui, heads[i]).c_str());
+        ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
+    }
     beginDragScroll(ui, "queue", ImVec2(0, std::max(ui.target, ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap)));
     int shown = 0;
-    for (const auto& s : queue) {
-        std::string name = s.patient.familyName + " " + s.patient.givenName;
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-        if (!needle.empty() && name.find(needle) == std::string::npos) continue;
-        ++shown;
-        const std::string label = patientLine(s.patient) + "\n" + std::string(s.state == ScreeningState::Reviewed ? "Awaiting decision" : "Awaiting review") +
-                                  "  ·  submitted " + ageOf(ui, s.submittedAt) + "  ·  " + std::to_string(s.stopFlags) +
-                                  " stop, " + std::to_string(s.reviewFlags) + " review flags";
-        if (touchButton(ui, "queue:" + std::to_string(s.id), label, ImVec2(ImGui::GetContentRegionAvail().x, 0), Tone::Tile)) {
-            if (ui.services.log) ui.services.log("open screening=" + std::to_string(s.id));
-            openStaffWork(ui, s.id);
+    for (const bool reviewed : {false, true}) {
+        std::vector<const store::ScreeningSummary*> rows;
+        for (const auto& s : queue) {
+            if ((s.state == ScreeningState::Reviewed) != reviewed) continue;
+            std::string name = s.patient.familyName + " " + s.patient.givenName;
+            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+            if (!needle.empty() && name.find(needle) == std::string::npos) continue;
+            rows.push_back(&s);
         }
+        if (rows.empty()) continue;
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        section(ui, staffText(ui, reviewed ? "staff.queue.decision" : "staff.queue.review") + " (" +
+                        std::to_string(rows.size()) + ")");
+        noteTarget(ui, reviewed ? "queue-section:decision" : "queue-section:review", at,
+                   ImVec2(at.x + w, ImGui::GetCursorScreenPos().y));
+        for (const auto* s : rows) queueRow(ui, *s);
+        shown += int(rows.size());
     }
     if (shown == 0)
         textWrapped(ui,
@@ -89,10 +162,7 @@ void staffMenuScreen(Ui& ui) {
         const float bw = std::min(ui.unit * 12, (ui.display.x - ui.gap * 6) / 3);
         const float y = ui.display.y - ui.target - ui.gap * 1.5f;
         ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, y));
-        if (touchButton(ui, "staff-exit", ui.t("staff.exit"), ImVec2(bw, ui.target), Tone::Quiet)) {
-            if (ui.services.log) ui.services.log("quit by=" + st.staff->username);
-            *ui.quit = true;
-        }
+        if (touchButton(ui, "staff-exit", ui.t("staff.exit"), ImVec2(bw, ui.target), Tone::Quiet)) st.work.confirmClose = true;
         if (st.beforeStaff != Screen::Welcome && st.beforeStaff != Screen::Submitted) {
             ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, y));
             if (touchButton(ui, "staff-discard", ui.t("staff.discard"), ImVec2(bw, ui.target), Tone::Danger)) {
@@ -102,6 +172,8 @@ void staffMenuScreen(Ui& ui) {
         }
     }
     endScreen();
+    if (st.work.confirmClose && st.staff) closeConfirmation(ui);
+    clearMessageAfterTap(ui);
 }
 
 } // namespace mrscreen::ui

@@ -84,7 +84,7 @@ void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable) {
     w.labDate.clear();
     // The rules read the eGFR: what it raises is stored now, and waits for a verdict.
     if (!reassess(ui)) return;
-    w.message = "Creatinine saved; the rules were re-evaluated.";
+    say(ui, "Creatinine saved; the rules were re-evaluated.", true);
     if (ui.services.log && w.assessment) {
         std::string raised;
         for (const auto& f : w.assessment->flags)
@@ -118,7 +118,7 @@ void contrastPlannedSection(Ui& ui, const store::ScreeningDetail& d, bool editab
                 storeOf(ui).setContrastPlanned(w.id, planned, actorOf(ui.st));
             })) {
             if (ui.services.log) ui.services.log("contrast-planned screening=" + std::to_string(w.id) + " value=" + planned);
-            if (reassess(ui)) w.message = "Contrast planned: " + plannedText(planned) + "; the rules were re-evaluated.";
+            if (reassess(ui)) say(ui, "Contrast planned: " + plannedText(planned) + "; the rules were re-evaluated.", true);
         }
         break; // the detail was reloaded
     }
@@ -135,10 +135,8 @@ void answersSection(Ui& ui, const Response& response) {
         for (const auto& it : items) {
             const Item* item = w.form->form.find(it.linkId);
             for (const auto& a : it.answers) {
-                const AnswerOption* o = item ? item->option(a.value) : nullptr;
-                textWrapped(ui, questionText(ui, it.linkId) + ":  " +
-                                    (o ? o->display.in(ui.services.staffLanguage) : a.value.toText()),
-                            nullptr, ui.colors->text);
+                textWrapped(ui, questionText(ui, it.linkId) + ":  " + staffOptionText(ui, item, a.value), nullptr,
+                            ui.colors->text);
                 walk(a.items);
             }
             walk(it.items);
@@ -152,6 +150,10 @@ void answersSection(Ui& ui, const Response& response) {
 namespace mrscreen::ui {
 
 using namespace staff;
+
+namespace {
+void signReview(Ui& ui);
+}
 
 void staffReviewScreen(Ui& ui) {
     const bool nurse = ui.st.staff->role == Role::Nurse;
@@ -173,27 +175,39 @@ void staffReviewScreen(Ui& ui) {
             section(ui, "Countersign the review");
             int open = 0;
             for (const auto& f : w.detail->flags) open += !informational(*w.detail, f) && f.status == FlagVerdict::Open;
-            if (open > 0)
-                textWrapped(ui, std::to_string(open) + " stop or review flag(s) still need a verdict before the review can be signed.",
-                            nullptr, ui.colors->error);
-            staffSignaturePad(ui, "staff-signature", w.signature, w.drawing);
-            ImGui::SameLine(0, ui.gap);
-            if (touchButton(ui, "review-sign", "Sign the review", ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.unit * 10), 0))) {
-                if (!record::looksLikeSignature(w.signature)) {
-                    refuse(ui, "Sign on the pad first: a tap or a short line is not a signature.");
-                } else {
-                    const std::string strokes = record::strokesJson(w.signature);
-                    if (attempt(ui, "Review signed: the screening waits for the decision.", [&] {
-                            storeOf(ui).transitionSigned(w.id, TransitionRequest{Action::Review, actorOf(st), "", ""},
-                                                                store::StaffSignature{"review", signerName(st), st.staff->role, strokes, ""});
-                        })) {
-                        if (ui.services.log) ui.services.log("reviewed screening=" + std::to_string(w.id));
-                        w.signature.clear();
-                    }
-                }
+            if (open > 0) textWrapped(ui, countText(ui, "open", open), nullptr, ui.colors->error);
+            if (touchButton(ui, "review-sign", "Sign the review", ImVec2(std::min(ImGui::GetContentRegionAvail().x, ui.unit * 12), 0))) {
+                w.signing = "review";
+                w.signature.clear();
             }
         }
     });
+    signReview(ui);
+    clearMessageAfterTap(ui);
 }
+
+namespace {
+
+// The signing step of the review, over the review screen.
+void signReview(Ui& ui) {
+    StaffWork& w = ui.st.work;
+    if (w.signing != "review" || !w.detail || !ui.st.staff) return;
+    if (!signingStep(ui, "Countersign the review of screening " + std::to_string(w.id),
+                     "I reviewed these answers with " + patientLine(w.detail->summary.patient) + ".", "staff-signature",
+                     w.signature, w.drawing))
+        return;
+    KioskState& st = ui.st;
+    const std::string strokes = record::strokesJson(w.signature);
+    w.signing.clear();
+    if (attempt(ui, "Review signed: the screening waits for the decision.", [&] {
+            storeOf(ui).transitionSigned(w.id, TransitionRequest{Action::Review, actorOf(st), "", ""},
+                                         store::StaffSignature{"review", signerName(st), st.staff->role, strokes, ""});
+        })) {
+        if (ui.services.log) ui.services.log("reviewed screening=" + std::to_string(w.id));
+    }
+    w.signature.clear();
+}
+
+} // namespace
 
 } // namespace mrscreen::ui

@@ -70,6 +70,38 @@ std::string ageOf(Ui& ui, const std::string& at) {
     return std::to_string(d / 86400) + " days ago";
 }
 
+std::string staffText(Ui& ui, const std::string& key, std::initializer_list<std::pair<const char*, std::string>> args) {
+    return uiStrings().get(ui.services.staffLanguage, key, args);
+}
+
+std::string countText(Ui& ui, const std::string& what, int n) {
+    // English and Spanish both say the singular for one only.
+    return staffText(ui, "staff.count." + what + (n == 1 ? ".one" : ".other"), {{"n", std::to_string(n)}});
+}
+
+std::string staffOptionText(Ui& ui, const Item* item, const Value& v) {
+    if (v.type == ValueType::Coding && v.coding.system.size() >= 9 &&
+        v.coding.system.compare(v.coding.system.size() - 9, 9, "body-side") == 0 &&
+        (v.coding.code == "left" || v.coding.code == "right"))
+        return staffText(ui, "staff.side." + v.coding.code);
+    const AnswerOption* o = item ? item->option(v) : nullptr;
+    return o ? o->display.in(ui.services.staffLanguage) : v.toText();
+}
+
+std::string fitText(ImFont* font, float size, const std::string& text, float width) {
+    if (font->CalcTextSizeA(size, FLT_MAX, 0, text.c_str()).x <= width) return text;
+    const std::string ellipsis = "\xE2\x80\xA6";
+    std::string cut = text;
+    while (!cut.empty() && font->CalcTextSizeA(size, FLT_MAX, 0, (cut + ellipsis).c_str()).x > width) {
+        cut.pop_back();
+        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back(); // whole characters
+        if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0) cut.pop_back();
+    }
+    while (!cut.empty() && cut.back() == ' ') cut.pop_back();
+    cut += ellipsis;
+    return cut;
+}
+
 namespace {
 
 // A screening as the staff screens show it: read on whichever thread loads it, applied on the
@@ -140,20 +172,66 @@ bool reassess(Ui& ui) {
     }
 }
 
-void refuse(Ui& ui, const std::string& message) {
-    ui.st.work.message = message;
-    ui.st.work.messageOk = false;
+void refuse(Ui& ui, const std::string& message) { say(ui, message, false); }
+
+void say(Ui& ui, const std::string& message, bool ok) {
+    StaffWork& w = ui.st.work;
+    w.message = message;
+    w.messageOk = ok;
+    w.messageAt = -1; // shown from the next frame on
 }
+
+void clearMessageAfterTap(Ui& ui) {
+    StaffWork& w = ui.st.work;
+    const ImGuiIO& io = ImGui::GetIO();
+    const float slop = ui.unit * 0.6f;
+    const bool tapped = io.MouseReleased[0] && io.MouseDragMaxDistanceSqr[0] < slop * slop;
+    // Only a message that was on screen before this frame: what this tap caused stays.
+    if (tapped && !w.message.empty() && w.messageAt >= 0 && w.messageAt < ui.now) say(ui, "", false);
+}
+
+namespace {
+
+// A message belongs to the action that caused it: another screen or, for a confirmation, a few
+// seconds clear it here, before anything is laid out; the next tap clears it at the end of the frame
+// (clearMessageAfterTap), so the layout never moves under a finger.
+void expireMessage(Ui& ui) {
+    StaffWork& w = ui.st.work;
+    if (w.message.empty()) return;
+    if (w.messageAt < 0) {
+        w.messageAt = ui.now;
+        w.messageScreen = ui.st.screen;
+        return;
+    }
+    if (w.messageScreen != ui.st.screen || (w.messageOk && ui.now - w.messageAt >= kConfirmationSeconds)) say(ui, "", false);
+}
+
+} // namespace
 
 bool staffHeader(Ui& ui, const std::string& title) {
     KioskState& st = ui.st;
+    expireMessage(ui);
+    // One line at every width: the title and who is signed in are shortened, never wrapped.
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float w = ImGui::GetContentRegionAvail().x;
     const float bw = std::min(ui.unit * 7, w / 5);
-    textWrapped(ui, title, ui.title(), ui.colors->text, w - bw * 2 - ui.gap * 2);
-    textWrapped(ui, ui.t("staff.signed_in", {{"name", st.staff->displayName}, {"role", roleName(st.staff->role)}}),
-                nullptr, ui.colors->muted, w - bw * 2 - ui.gap * 2);
-    const ImVec2 keep = ImGui::GetCursorScreenPos();
-    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, ui.gap * 1.5f));
+    const bool queueButton = ui.st.screen != Screen::StaffMenu;
+    const float room = w - (bw + ui.gap) * (queueButton ? 2 : 1);
+    const std::string who = st.staff->displayName + " (" + roleName(st.staff->role) + ")";
+    ImFont* bold = ui.title();
+    const float titleSize = bold->FontSize, bodySize = ui.body()->FontSize;
+    const float whoWidth = std::min(ui.body()->CalcTextSizeA(bodySize, FLT_MAX, 0, who.c_str()).x, room * 0.4f);
+    const std::string shownTitle = fitText(bold, titleSize, title, room - whoWidth - ui.gap);
+    const std::string shownWho = fitText(ui.body(), bodySize, who, whoWidth + 1);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float titleWidth = bold->CalcTextSizeA(titleSize, FLT_MAX, 0, shownTitle.c_str()).x;
+    dl->AddText(bold, titleSize, ImVec2(origin.x, std::round(origin.y + (ui.target - titleSize) / 2)), ui.colors->text,
+                shownTitle.c_str());
+    dl->AddText(ui.body(), bodySize,
+                ImVec2(std::round(origin.x + titleWidth + ui.gap), std::round(origin.y + (ui.target - bodySize) / 2)),
+                ui.colors->muted, shownWho.c_str());
+    noteTarget(ui, "staff-header", origin, ImVec2(origin.x + room, origin.y + ui.target));
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + w - bw, origin.y));
     if (touchButton(ui, "staff-back-to-patient", "Sign out", ImVec2(bw, ui.target), Tone::Quiet)) {
         if (ui.services.log) ui.services.log("staff-signed-out user=" + st.staff->username);
         ++st.session; // a queue read still running for this staff member goes nowhere
@@ -164,17 +242,18 @@ bool staffHeader(Ui& ui, const std::string& title) {
         else ui.go(st.beforeStaff == Screen::StaffSignIn || !st.draft ? Screen::Welcome : st.beforeStaff);
         return false;
     }
-    if (ui.st.screen != Screen::StaffMenu) {
-        ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 3 - bw * 2, ui.gap * 1.5f));
+    if (queueButton) {
+        ImGui::SetCursorScreenPos(ImVec2(origin.x + w - bw * 2 - ui.gap, origin.y));
         if (touchButton(ui, "staff-queue", "Queue", ImVec2(bw, ui.target), Tone::Quiet)) {
             st.work = StaffWork{};
             ui.go(Screen::StaffMenu);
             return false;
         }
     }
-    ImGui::SetCursorScreenPos(keep);
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + ui.target + ui.gap * 0.5f));
     if (!st.work.message.empty())
-        textWrapped(ui, st.work.message, ui.title(), st.work.messageOk ? ui.colors->text : ui.colors->error);
+        textWrapped(ui, (st.work.messageOk ? "\xE2\x9C\x93 " : "\xE2\x96\xA0 ") + st.work.message, ui.title(),
+                    st.work.messageOk ? ui.colors->text : ui.colors->error);
     return true;
 }
 
@@ -191,6 +270,13 @@ void field(Ui& ui, const std::string& label, const std::string& name, const std:
     const bool focused = ui.st.editing && ui.st.editing->key == key;
     const std::string shown = focused ? ui.st.editing->buffer + "|" : value.empty() ? "Tap to enter" : value;
     if (touchButton(ui, "field:" + key, shown, ImVec2(width, 0), Tone::Tile)) startEditing(ui, key, value, numeric);
+    if (!focused) return;
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    ImGui::GetWindowDrawList()->AddRect(min, max, ui.colors->focus, ui.unit * 0.35f, 0, 4.0f);
+    // The keyboard took the lower part of the screen and the work area shrank above it: keep the
+    // field being typed in sight, as the patient screens do.
+    const float top = ImGui::GetWindowPos().y, bottom = top + ImGui::GetWindowHeight();
+    if (min.y < top || max.y > bottom) ImGui::SetScrollHereY(0.5f);
 }
 
 namespace {
@@ -239,20 +325,57 @@ float workAreaHeight(Ui& ui) {
 
 } // namespace
 
-void workScreen(Ui& ui, const char* id, const std::string& title, const std::string& note, const WorkBody& body) {
+bool twoColumns(Ui& ui) { return ui.display.x - ui.gap * 4 >= ui.unit * 40; }
+
+void workScreen(Ui& ui, const char* id, const std::string& title, const std::string& note, const WorkBody& body,
+                const WorkBody& side) {
     Response response;
     if (!beginWork(ui, id, title, response)) return;
     if (!note.empty()) textWrapped(ui, note, nullptr, ui.colors->muted);
-    beginDragScroll(ui, "work-" + std::to_string(ui.st.work.id), ImVec2(0, workAreaHeight(ui)));
+    const std::string area = "work-" + std::to_string(ui.st.work.id);
+    const float height = workAreaHeight(ui);
+    if (side && twoColumns(ui)) {
+        const float width = ImGui::GetContentRegionAvail().x;
+        const float left = std::round((width - ui.gap * 2) * 0.55f);
+        beginDragScroll(ui, area, ImVec2(left, height));
+        body(*ui.st.work.detail, response);
+        endDragScroll(ui);
+        ImGui::SameLine(0, ui.gap * 2);
+        beginDragScroll(ui, area + "-side", ImVec2(0, height));
+        if (ui.st.work.detail) side(*ui.st.work.detail, response);
+        endWork(ui);
+        return;
+    }
+    beginDragScroll(ui, area, ImVec2(0, height));
     body(*ui.st.work.detail, response);
+    if (side && ui.st.work.detail) side(*ui.st.work.detail, response);
     endWork(ui);
 }
 
-void staffSignaturePad(Ui& ui, const std::string& id, std::vector<record::Stroke>& strokes, bool& drawing) {
-    const float padW = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 26);
-    signaturePad(ui, id, ImVec2(padW, ui.target * 2.2f), strokes, drawing, "Sign here: " + signerName(ui.st));
-    if (touchButton(ui, id + "-clear", "Clear signature", ImVec2(std::min(padW, ui.unit * 10), 0), Tone::Quiet))
-        strokes.clear();
+bool signingStep(Ui& ui, const std::string& title, const std::string& summary, const std::string& padId,
+                 std::vector<record::Stroke>& strokes, bool& drawing) {
+    StaffWork& w = ui.st.work;
+    bool signedNow = false;
+    modalPanel(ui, "staff-signing", ui.colors->text, [&](float width) {
+        textWrapped(ui, title, ui.title(), ui.colors->text, width);
+        if (!summary.empty()) textWrapped(ui, summary, nullptr, ui.colors->text, width);
+        if (!w.message.empty() && !w.messageOk)
+            textWrapped(ui, "\xE2\x96\xA0 " + w.message, nullptr, ui.colors->error, width);
+        signaturePad(ui, padId, ImVec2(width, ui.target * 2.2f), strokes, drawing, "Sign here: " + signerName(ui.st));
+        const float bw = (width - ui.gap * 2) / 3;
+        if (touchButton(ui, padId + "-clear", "Clear", ImVec2(bw, ui.target), Tone::Quiet)) strokes.clear();
+        ImGui::SameLine(0, ui.gap);
+        if (touchButton(ui, "signing-cancel", "Cancel", ImVec2(bw, ui.target), Tone::Quiet)) {
+            w.signing.clear();
+            strokes.clear();
+        }
+        ImGui::SameLine(0, ui.gap);
+        if (touchButton(ui, "signing-confirm", "Sign", ImVec2(bw, ui.target))) {
+            if (!record::looksLikeSignature(strokes)) refuse(ui, "Sign on the pad first: a tap or a short line is not a signature.");
+            else signedNow = true;
+        }
+    });
+    return signedNow;
 }
 
 std::string questionText(Ui& ui, const std::string& linkId) {

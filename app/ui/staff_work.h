@@ -9,6 +9,8 @@
 
 #include <exception>
 #include <functional>
+#include <initializer_list>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,15 @@ std::string fixed(double v, int decimals);
 std::string patientLine(const store::PatientIdentity& p);
 // "12 min ago" from an ISO instant, against the services' clock.
 std::string ageOf(Ui& ui, const std::string& at);
+// The kiosk's own words (assets/ui-strings.json) in the staff language.
+std::string staffText(Ui& ui, const std::string& key, std::initializer_list<std::pair<const char*, std::string>> args = {});
+// "1 stop flag", "2 stop flags" (`what`: stop, review, open), in the staff language.
+std::string countText(Ui& ui, const std::string& what, int n);
+// An answer option as staff read it: the form's wording, except the body side, which the patient
+// chose as "My left side" and staff read as "patient's left".
+std::string staffOptionText(Ui& ui, const screening::Item* item, const screening::Value& v);
+// `text` cut to `width` pixels in `font` at `size`, with "…" when it was cut.
+std::string fitText(ImFont* font, float size, const std::string& text, float width);
 
 // Reloads the screening, the form it was answered with and its assessment.
 void reload(Ui& ui);
@@ -27,23 +38,26 @@ void reload(Ui& ui);
 // reason at the top when it could not.
 bool reassess(Ui& ui);
 
+void say(Ui& ui, const std::string& message, bool ok);
 // Runs a store change; a refusal or error becomes the message at the top, nothing else changes.
 template <typename Change>
 bool attempt(Ui& ui, const std::string& done, Change&& change) {
     try {
         change();
-        ui.st.work.message = done;
-        ui.st.work.messageOk = true;
+        say(ui, done, true);
         reload(ui);
         return true;
     } catch (const std::exception& e) {
-        ui.st.work.message = e.what();
-        ui.st.work.messageOk = false;
+        say(ui, e.what(), false);
         if (ui.services.log) ui.services.log(std::string("staff-refused ") + e.what());
         return false;
     }
 }
 void refuse(Ui& ui, const std::string& message);
+// The message at the top: a confirmation (`ok`) or a problem; "" clears it.
+void say(Ui& ui, const std::string& message, bool ok);
+// At the end of a staff screen's frame: a tap clears the message that was on screen before it.
+void clearMessageAfterTap(Ui& ui);
 
 // The signed-in staff member with the way out; false when they just left.
 bool staffHeader(Ui& ui, const std::string& title);
@@ -54,9 +68,18 @@ void field(Ui& ui, const std::string& label, const std::string& name, const std:
 // above a scrolling work area that `body` fills, and the keyboard while typing. When there is
 // nothing to show (the screening is gone, or the form it was answered with cannot be found) only why.
 using WorkBody = std::function<void(const store::ScreeningDetail&, const screening::Response&)>;
-void workScreen(Ui& ui, const char* id, const std::string& title, const std::string& note, const WorkBody& body);
-// A staff signature pad with its Clear button; `id` is the pad's target id.
-void staffSignaturePad(Ui& ui, const std::string& id, std::vector<record::Stroke>& strokes, bool& drawing);
+// With `side`, on a wide screen the two scroll side by side (`body` on the left, where the eye lands);
+// on a narrow one `side` follows `body` in one area.
+void workScreen(Ui& ui, const char* id, const std::string& title, const std::string& note, const WorkBody& body,
+                const WorkBody& side = nullptr);
+// Whether the work area is wide enough for two columns.
+bool twoColumns(Ui& ui);
+// The signing step over the work, once a part's choices are complete (StaffWork::signing): what is
+// being signed, a pad outside any scrolling area (`padId`, with "<padId>-clear"), Cancel
+// ("signing-cancel") and Sign ("signing-confirm"). True on the frame Sign is tapped with a drawn
+// signature; a tap or a short line is refused in the step.
+bool signingStep(Ui& ui, const std::string& title, const std::string& summary, const std::string& padId,
+                 std::vector<record::Stroke>& strokes, bool& drawing);
 
 // The question text of a linkId in the staff language, from the screening's own form.
 std::string questionText(Ui& ui, const std::string& linkId);
@@ -70,6 +93,8 @@ bool hasContradiction(const store::ScreeningDetail& d);
 void flagsSection(Ui& ui, const store::ScreeningDetail& d, const screening::Response& response, bool editable,
                   bool contrastOnly = false);
 void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d);
+// One line per stop and review flag ("■ Stop: ...  ·  Confirmed"), for the top of a narrow screen.
+void flagsSummary(Ui& ui, const store::ScreeningDetail& d, bool contrastOnly);
 void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
 void contrastPlannedSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
 void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);

@@ -765,7 +765,7 @@ TEST_CASE("a record's preview picture is deleted from the disk once it has been 
     REQUIRE(out.saved);
     REQUIRE_FALSE(out.recordPath.empty());
     std::string problem;
-    const auto picture = k.services.renderPage(out.recordPath, problem);
+    const auto picture = k.services.renderPage(out.recordPath, 1, problem);
     INFO(problem);
     REQUIRE(picture);
     CHECK(picture->width > 0);

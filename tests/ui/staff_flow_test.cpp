@@ -23,10 +23,15 @@ using namespace mrscreen::test::steps;
 namespace {
 
 
-void sign(KioskHarness& h, const std::string& pad = "staff-signature") {
-    h.tap(pad); // scrolls it into view
-    h.tap(pad + "-clear");
+// Taps a part's Sign button, which opens the signing step, draws a signature on its pad (outside
+// any scrolling area) and signs.
+void sign(KioskHarness& h, const std::string& button, const std::string& pad = "staff-signature") {
+    h.tap(button);
+    INFO(h.state().work.message);
+    REQUIRE(h.has(pad));
+    CHECK(h.state().targets.at(pad).scrollArea.empty());
     h.drag(signatureStroke(h.state().targets.at(pad)));
+    h.tap("signing-confirm");
 }
 
 std::string run(const std::string& command) {
@@ -68,8 +73,7 @@ void openScreening(KioskHarness& h, const std::string& user, const std::string& 
 // The nurse gives every flag its verdict and signs the review, which leaves the screening Reviewed.
 void signReview(KioskHarness& h, std::int64_t id) {
     verdictAll(h, id);
-    sign(h);
-    h.tap("review-sign");
+    sign(h, "review-sign");
     INFO(h.state().work.message);
     REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
 }
@@ -100,8 +104,7 @@ TEST_CASE("a nurse reviews a pacemaker case: verdicts, a corrected answer, the i
     h.tap("queue:" + std::to_string(id));
     REQUIRE(h.screen() == "staff-review");
     // Signing before every flag has a verdict is refused by policy, and nothing changes.
-    sign(h);
-    h.tap("review-sign");
+    sign(h, "review-sign");
     CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Submitted);
     CHECK_FALSE(h.state().work.message.empty());
     const auto flags = h.store().screening(id)->flags;
@@ -132,8 +135,7 @@ TEST_CASE("a nurse reviews a pacemaker case: verdicts, a corrected answer, the i
     REQUIRE(d->implants.size() == 1);
     CHECK(d->implants[0].conditions.maxSpatialGradientTPerM.value() == Approx(20));
     CHECK(d->implants[0].conditions.fieldStrengthsT == std::vector<double>{1.5, 3});
-    sign(h);
-    h.tap("review-sign");
+    sign(h, "review-sign");
     INFO(h.state().work.message);
     CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
     REQUIRE(h.store().screening(id)->signatures.size() == 1);
@@ -175,8 +177,7 @@ TEST_CASE("where policy lets nurses sign off, the nurse who reviewed a screening
     h.tap("queue:" + std::to_string(id));
     REQUIRE(h.screen() == "staff-decision");
     h.tap("outcome:1");
-    sign(h);
-    h.tap("decision-sign");
+    sign(h, "decision-sign");
     CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
     CHECK(h.state().work.message.find("review") != std::string::npos);
     CHECK(h.store().screening(id)->signatures.size() == 1);
@@ -195,8 +196,7 @@ TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record
     openScreening(h, "ned", "222222", id);
     REQUIRE(h.screen() == "staff-decision");
     h.tap("outcome:1");
-    sign(h);
-    h.tap("decision-sign");
+    sign(h, "decision-sign");
     CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
     CHECK_FALSE(h.state().work.message.empty());
     h.tap("staff-back-to-patient");
@@ -208,8 +208,7 @@ TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record
     h.tap("condition:field-only");
     typeInto(h, "work:conditions", "Cardiology present; device in MRI mode");
     typeInto(h, "work:reason", "Confirmed MR Conditional system; conditions met");
-    sign(h);
-    h.tap("decision-sign");
+    sign(h, "decision-sign");
     INFO(h.state().work.message);
     const auto d = h.store().screening(id);
     REQUIRE(d->summary.state == screening::ScreeningState::ClearedWithConditions);
@@ -376,16 +375,14 @@ void clearZoneIvWithoutOverride(KioskHarness& h, std::int64_t id) {
     openScreening(h, "omar", "333333", id);
     h.tap("outcome:1");
     CHECK_FALSE(h.has("field:work:reason"));
-    sign(h);
-    h.tap("decision-sign");
+    sign(h, "decision-sign");
     INFO(h.state().work.message);
     REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Cleared);
 }
 
 // Signs the contrast part with the outcome chosen on screen; the screening then has its contrast decision.
 store::ScreeningDetail signContrastPart(KioskHarness& h, std::int64_t id) {
-    sign(h, "contrast-signature");
-    h.tap("contrast-sign");
+    sign(h, "contrast-sign", "contrast-signature");
     INFO(h.state().work.message);
     const auto d = h.store().screening(id);
     REQUIRE(d);
@@ -425,8 +422,7 @@ TEST_CASE("a creatinine entered at review raises a stored flag with its trigger,
     CHECK(h.logged("method=" + h.state().work.assessment->derived.egfrMethod));
     h.frames(2);
     CHECK(h.has("verdict:renal-egfr-low"));
-    sign(h);
-    h.tap("review-sign");
+    sign(h, "review-sign");
     CHECK(h.store().screening(id)->summary.state == screening::ScreeningState::Submitted);
     signReview(h, id);
 }
@@ -454,8 +450,7 @@ TEST_CASE("the contrast part is signed by a radiologist, who sees only that part
     REQUIRE(h.screen() == "staff-decision");
     h.tap("contrast-outcome:cleared");
     typeInto(h, "work:contrast-reason", "Dialysis patient; contrast essential");
-    sign(h, "contrast-signature");
-    h.tap("contrast-sign");
+    sign(h, "contrast-sign", "contrast-signature");
     CHECK_FALSE(h.store().screening(id)->contrastDecision);
     CHECK_FALSE(h.state().work.messageOk);
     CHECK_FALSE(h.state().work.message.empty());

@@ -295,9 +295,9 @@ TEST_CASE("the MR Conditional check uses the linked exam's scanner: a 1.5 T-only
     addConditionalImplant(h, "hip replacement");
     CHECK(checkOf(h, id, "hip replacement") == "MR Conditional on MR3 Skyra 3T: 0 pass, 1 fail, 0 unknown");
     // The review is signed; the MRSO clears it for "this scanner only": the linked one.
-    h.tap("staff-signature");
+    h.tap("review-sign"); // the signing step, its pad outside the scrolling work
     h.drag(signatureStroke(h.state().targets.at("staff-signature")));
-    h.tap("review-sign");
+    h.tap("signing-confirm");
     INFO(h.state().work.message);
     REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
     h.tap("staff-back-to-patient");
@@ -305,9 +305,9 @@ TEST_CASE("the MR Conditional check uses the linked exam's scanner: a 1.5 T-only
     REQUIRE(h.screen() == "staff-decision");
     h.tap("outcome:2");
     h.tap("condition:field-only");
-    h.tap("staff-signature");
-    h.drag(signatureStroke(h.state().targets.at("staff-signature")));
     h.tap("decision-sign");
+    h.drag(signatureStroke(h.state().targets.at("staff-signature")));
+    h.tap("signing-confirm");
     INFO(h.state().work.message);
     const auto decided = h.store().screening(id);
     REQUIRE(decided->decision);
