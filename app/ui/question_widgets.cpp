@@ -137,7 +137,8 @@ void numberField(Ui& ui, const Item& item, const std::string& key) {
         for (const char* part : {"feet", "inches"}) {
             const std::string partKey = key + ":" + part;
             const std::string shown = ui.st.numberText.count(partKey) ? ui.st.numberText[partKey] : "";
-            fieldBox(ui, "field:" + partKey, partKey, shown, "0", true, width * 0.45f);
+            // No "0" hint: an empty box never looks like an answer.
+            fieldBox(ui, "field:" + partKey, partKey, shown, "", true, width * 0.45f);
             ImGui::SameLine(0, ui.gap);
             ImGui::AlignTextToFramePadding();
             ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (ui.target - ImGui::GetFontSize()) / 2);
@@ -148,6 +149,7 @@ void numberField(Ui& ui, const Item& item, const std::string& key) {
     std::string shown;
     if (const auto t = ui.st.numberText.find(key); t != ui.st.numberText.end()) shown = t->second;
     else if (const auto& a = ui.st.draft->answers(key); !a.empty()) shown = trimmedNumber(a.front().number());
+    if (ui.t("number.decimal_separator") == ",") std::replace(shown.begin(), shown.end(), '.', ',');
     fieldBox(ui, "field:" + key, key, shown, ui.t("field.tap_to_enter"), true, width);
     std::string unit;
     if (item.unit) unit = item.unit->code == "[lb_av]" ? "lb" : item.unit->display.empty() ? item.unit->code : item.unit->display;
