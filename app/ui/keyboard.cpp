@@ -100,11 +100,35 @@ void commit(Ui& ui) {
     answerChanged(ui, key);
 }
 
+// The field being typed is the last question of its page and every other one there is answered:
+// the keyboard's Done key is "Next" and moves the page on (one tap fewer on every typed page).
+bool doneMovesOn(Ui& ui) {
+    const Editing& e = *ui.st.editing;
+    if (ui.st.screen != Screen::Question) return false;
+    const Page* page = currentPage(ui.st);
+    if (!page || page->kind != PageKind::Questions) return false;
+    const std::string field = e.key.substr(0, e.key.find(':'));
+    const Slot* last = nullptr;
+    for (const Slot& slot : page->slots)
+        if (isQuestion(ui.form.items[std::size_t(slot.item)].type) && ui.st.draft->enabled(slot)) last = &slot;
+    if (!last || last->key(ui.form) != field) return false;
+    if (e.key != field && e.key != field + ":inches") return false; // feet: the inches come next
+    for (const Slot& slot : page->slots) {
+        const Item& item = ui.form.items[std::size_t(slot.item)];
+        if (&slot != last && isQuestion(item.type) && ui.st.draft->enabled(slot) && item.required &&
+            !ui.st.draft->answered(slot.key(ui.form)))
+            return false;
+    }
+    return true;
+}
+
 void press(Ui& ui, const std::string& k) {
     Editing& e = *ui.st.editing;
     if (k == "{done}") {
+        const bool next = doneMovesOn(ui) && !e.buffer.empty();
         commit(ui);
         ui.st.editing.reset();
+        if (next) goNext(ui);
         return;
     }
     if (k == "{delete}") eraseLastCharacter(e.buffer);
@@ -127,7 +151,7 @@ void press(Ui& ui, const std::string& k) {
 
 std::string keyLabel(Ui& ui, const std::string& k, bool shift) {
     if (k == "{space}") return ui.t("keyboard.space");
-    if (k == "{done}") return ui.t("keyboard.done");
+    if (k == "{done}") return ui.t(ui.st.editing && !ui.st.editing->buffer.empty() && doneMovesOn(ui) ? "nav.next" : "keyboard.done");
     if (k == "{decimal}") return decimalSeparator(ui);
     if (k == "{delete}") return "\xE2\x8C\xAB"; // ⌫ is not in every font: drawn as text below if missing
     if (k == "{shift}") return "\xE2\x87\xA7";  // ⇧

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 namespace mrscreen::ui {
@@ -223,6 +224,26 @@ const Slot* onlySingleChoice(Ui& ui, const Page& page) {
 
 } // namespace
 
+bool stopLevel(Ui& ui, int item) {
+    if (!ui.rules) return false;
+    std::function<bool(const Condition&)> asks = [&](const Condition& c) {
+        if (c.kind == Condition::Kind::Answer && c.question == item) return true;
+        for (const auto& child : c.children)
+            if (asks(child)) return true;
+        return false;
+    };
+    for (const auto& rule : ui.rules->rules)
+        if (rule.severity == Severity::Stop && asks(rule.when)) return true;
+    return false;
+}
+
+void scheduleAdvance(Ui& ui) {
+    KioskState& st = ui.st;
+    st.advancePage = st.pageKey;
+    st.advanceFrom = ui.now;
+    st.advanceAt = ui.now + kAutoAdvanceSeconds;
+}
+
 void answerChanged(Ui& ui, const std::string& key) {
     KioskState& st = ui.st;
     st.draft->refresh();
@@ -233,9 +254,7 @@ void answerChanged(Ui& ui, const std::string& key) {
     if (st.screen != Screen::Question || !page || page->kind != PageKind::Questions) return;
     const Slot* only = onlySingleChoice(ui, *page);
     if (!only || only->key(ui.form) != key || !st.draft->answered(key) || !pageProblems(ui, *page).empty()) return;
-    st.advancePage = page->key;
-    st.advanceFrom = ui.now;
-    st.advanceAt = ui.now + kAutoAdvanceSeconds;
+    scheduleAdvance(ui);
 }
 
 float autoAdvance(Ui& ui) {

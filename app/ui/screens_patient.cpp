@@ -102,6 +102,7 @@ NavButton startOverButton(Ui& ui) {
 
 void pageBody(Ui& ui, const Page& page, bool signaturePage) {
     for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
+    if (page.checklist && !signaturePage) noToTheRest(ui, page);
 }
 
 // Keyboard along the bottom, with the field's question above it so the patient sees what they type.

@@ -144,6 +144,10 @@ const Page* firstIncompletePage(Ui& ui);
 // Changes an answer and recomputes what follows from it; a single-choice answer alone on its page
 // (and without a problem) schedules the move to the next page.
 void answerChanged(Ui& ui, const std::string& key);
+// Whether a Stop rule reads this form item's answer: such a question is always answered on its own.
+bool stopLevel(Ui& ui, int item);
+// Moves the current page on after the visible pause (autoAdvance), unless the patient acts first.
+void scheduleAdvance(Ui& ui);
 // How long the chosen answer stays on screen before the page moves on by itself.
 inline constexpr double kAutoAdvanceSeconds = 0.6;
 // Moves on when a scheduled auto-advance is due (called every frame of the question screen);
@@ -167,5 +171,8 @@ Progress progressOf(const KioskState& st);
 // One question with its input (question_widgets.cpp); `asRow`: a short choice as one row of a
 // checklist page.
 void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage = false, bool asRow = false);
+// Under a checklist page: one tile that answers No to every row not answered yet, offered once each
+// stop-level row on the page has its own answer; the page then moves on by itself.
+void noToTheRest(Ui& ui, const Page& page);
 
 } // namespace mrscreen::ui
