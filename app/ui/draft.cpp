@@ -1,5 +1,6 @@
 #include "ui/draft.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace mrscreen::ui {
@@ -15,6 +16,19 @@ std::pair<std::string, std::string> splitKey(const std::string& key) {
     const auto at = key.find('@');
     if (at == std::string::npos) return {key, ""};
     return {key.substr(0, at), key.substr(at)};
+}
+
+bool shortChoice(const Item& it) {
+    if (!it.children.empty()) return false;
+    if (it.type == ItemType::Boolean) return true;
+    if (it.type != ItemType::Choice || it.repeats || it.options.empty() || it.options.size() > 4) return false;
+    for (const auto& o : it.options)
+        if (o.display.in("en").size() > 18) return false;
+    return true;
+}
+
+bool checklistGroup(const Item& it) {
+    return it.type == ItemType::Group && !it.repeats && it.itemControl == "checklist";
 }
 
 } // namespace
@@ -91,8 +105,8 @@ std::vector<ResponseItem> Draft::build(const std::vector<int>& items, const std:
         if (it.type == ItemType::Display) continue;
         if (it.type == ItemType::Group) {
             if (it.repeats) {
-                const int n = repetitions(it.linkId + suffix);
-                for (int k = 0; k < n; ++k) {
+                const int reps = repetitions(it.linkId + suffix);
+                for (int k = 0; k < reps; ++k) {
                     ResponseItem node;
                     node.linkId = it.linkId;
                     node.text = it.text.in(language);
@@ -218,9 +232,33 @@ void Draft::plan(const std::vector<int>& items, const std::string& suffix, int s
         pending.clear();
         out.push_back(std::move(page));
     };
-    for (int c : items) {
+    for (std::size_t n = 0; n < items.size(); ++n) {
+        const int c = items[n];
         const Item& it = form_->items[std::size_t(c)];
         const Slot slot{c, suffix};
+        // Short Yes / No / Not sure questions and checklist groups next to each other, with the
+        // follow-ups they open, are one page of rows: one screen instead of one each.
+        if (const std::size_t end = runEnd(items, n); end > n + 1) {
+            Page p;
+            p.checklist = true;
+            p.key = it.linkId + suffix;
+            std::vector<int> groups;
+            for (std::size_t m = n; m < end; ++m) {
+                const Item& member = form_->items[std::size_t(items[m])];
+                if (!checklistGroup(member)) {
+                    p.slots.push_back(Slot{items[m], suffix});
+                    continue;
+                }
+                for (int child : member.children) {
+                    if (form_->items[std::size_t(child)].type == ItemType::Group) groups.push_back(child);
+                    else p.slots.push_back(Slot{child, suffix});
+                }
+            }
+            push(std::move(p));
+            plan(groups, suffix, section, out, pending);
+            n = end - 1;
+            continue;
+        }
         if (!enabled(slot)) continue;
         if (it.type == ItemType::Display) {
             pending.push_back(slot);
@@ -237,8 +275,8 @@ void Draft::plan(const std::vector<int>& items, const std::string& suffix, int s
                     push(std::move(p));
                     continue;
                 }
-                const int n = repetitions(it.linkId + suffix);
-                for (int k = 0; k < n; ++k) {
+                const int reps = repetitions(it.linkId + suffix);
+                for (int k = 0; k < reps; ++k) {
                     Page p;
                     p.repeatGroup = c;
                     p.repeatSuffix = suffix;
@@ -296,6 +334,36 @@ void Draft::plan(const std::vector<int>& items, const std::string& suffix, int s
         for (int child = c + 1; child < it.subtreeEnd; ++child) p.slots.push_back(Slot{child, suffix});
         push(std::move(p));
     }
+}
+
+std::size_t Draft::runEnd(const std::vector<int>& items, std::size_t start) const {
+    // A run starts at a short question or a checklist group; it takes the next ones of either kind,
+    // and any question (no group) whose enableWhen only asks about questions already in the run.
+    std::vector<int> members;
+    std::size_t end = start;
+    int rows = 0;
+    for (; end < items.size(); ++end) {
+        const Item& it = form_->items[std::size_t(items[end])];
+        if (it.hidden) break;
+        bool joins = false;
+        if (checklistGroup(it) && it.enableWhen.empty()) {
+            joins = true;
+            for (int child : it.children) rows += form_->items[std::size_t(child)].type != ItemType::Group;
+        } else if (shortChoice(it) && it.enableWhen.empty()) {
+            joins = true;
+            ++rows;
+        } else if (end > start && !it.enableWhen.empty() && it.children.empty() && it.type != ItemType::Group &&
+                   it.type != ItemType::Display) {
+            joins = true;
+            for (const auto& e : it.enableWhen)
+                joins = joins && std::find(members.begin(), members.end(), e.questionIndex) != members.end();
+        }
+        if (!joins) break;
+        members.push_back(items[end]);
+        if (checklistGroup(it))
+            for (int child : it.children) members.push_back(child);
+    }
+    return rows >= 2 ? end : start;
 }
 
 void Draft::clear() {

@@ -93,6 +93,9 @@ private:
                                                const std::string& status) const;
     void plan(const std::vector<int>& items, const std::string& suffix, int section, std::vector<Page>& out,
               std::vector<Slot>& pendingDisplays) const;
+    // Where a run of short questions starting at items[start] ends (one past it), or `start` when
+    // there is no run of two questions or more.
+    std::size_t runEnd(const std::vector<int>& items, std::size_t start) const;
     void indexInstances();
     int anchorFor(int item, const std::string& suffix) const;
 };

@@ -39,6 +39,8 @@ std::string upper(const std::string& key) {
     return key;
 }
 
+std::string decimalSeparator(const Ui& ui) { return ui.t("number.decimal_separator"); }
+
 void eraseLastCharacter(std::string& s) {
     if (s.empty()) return;
     std::size_t i = s.size() - 1;
@@ -85,7 +87,7 @@ void commit(Ui& ui) {
         else if (item->type == ItemType::Integer) d.clearAnswer(key);
         else d.setAnswer(key, Value::ofDecimal(*v));
         if (v && !(item->type == ItemType::Integer && std::floor(*v) != *v)) st.numberText.erase(key);
-        if (v && e.buffer.back() == '.') st.numberText[key] = e.buffer; // keep "72." while typing
+        if (v && (e.buffer.back() == '.' || e.buffer.back() == ',')) st.numberText[key] = e.buffer; // keep "72," while typing
     } else if (e.buffer.empty()) {
         d.clearAnswer(key);
     } else if (item->type == ItemType::Time) {
@@ -98,19 +100,43 @@ void commit(Ui& ui) {
     answerChanged(ui, key);
 }
 
+// The field being typed is the last question of its page and every other one there is answered:
+// the keyboard's Done key is "Next" and moves the page on (one tap fewer on every typed page).
+bool doneMovesOn(Ui& ui) {
+    const Editing& e = *ui.st.editing;
+    if (ui.st.screen != Screen::Question) return false;
+    const Page* page = currentPage(ui.st);
+    if (!page || page->kind != PageKind::Questions) return false;
+    const std::string field = e.key.substr(0, e.key.find(':'));
+    const Slot* last = nullptr;
+    for (const Slot& slot : page->slots)
+        if (isQuestion(ui.form.items[std::size_t(slot.item)].type) && ui.st.draft->enabled(slot)) last = &slot;
+    if (!last || last->key(ui.form) != field) return false;
+    if (e.key != field && e.key != field + ":inches") return false; // feet: the inches come next
+    for (const Slot& slot : page->slots) {
+        const Item& item = ui.form.items[std::size_t(slot.item)];
+        if (&slot != last && isQuestion(item.type) && ui.st.draft->enabled(slot) && item.required &&
+            !ui.st.draft->answered(slot.key(ui.form)))
+            return false;
+    }
+    return true;
+}
+
 void press(Ui& ui, const std::string& k) {
     Editing& e = *ui.st.editing;
     if (k == "{done}") {
+        const bool next = doneMovesOn(ui) && !e.buffer.empty();
         commit(ui);
         ui.st.editing.reset();
+        if (next) goNext(ui);
         return;
     }
     if (k == "{delete}") eraseLastCharacter(e.buffer);
     else if (k == "{shift}") return void(e.shift = !e.shift);
     else if (k.rfind("{layer:", 0) == 0) return void(e.layer = k.substr(7, k.size() - 8));
     else {
-        const std::string ch = k == "{space}" ? " " : e.shift ? upper(k) : k;
-        if (e.numeric && ch == "." && e.buffer.find('.') != std::string::npos) return;
+        const std::string ch = k == "{space}" ? " " : k == "{decimal}" ? decimalSeparator(ui) : e.shift ? upper(k) : k;
+        if (e.numeric && (ch == "." || ch == ",") && e.buffer.find_first_of(".,") != std::string::npos) return;
         std::size_t limit = e.numeric ? 12 : 500;
         if (e.key.rfind("staff:", 0) != 0 && e.key.rfind("work:", 0) != 0) {
             const Item* item = ui.form.find(e.key.substr(0, std::min(e.key.find('@'), e.key.find(':'))));
@@ -125,7 +151,8 @@ void press(Ui& ui, const std::string& k) {
 
 std::string keyLabel(Ui& ui, const std::string& k, bool shift) {
     if (k == "{space}") return ui.t("keyboard.space");
-    if (k == "{done}") return ui.t("keyboard.done");
+    if (k == "{done}") return ui.t(ui.st.editing && !ui.st.editing->buffer.empty() && doneMovesOn(ui) ? "nav.next" : "keyboard.done");
+    if (k == "{decimal}") return decimalSeparator(ui);
     if (k == "{delete}") return "\xE2\x8C\xAB"; // ⌫ is not in every font: drawn as text below if missing
     if (k == "{shift}") return "\xE2\x87\xA7";  // ⇧
     if (k == "{layer:symbols}") return "123";
@@ -135,7 +162,8 @@ std::string keyLabel(Ui& ui, const std::string& k, bool shift) {
     return shift ? upper(k) : k;
 }
 
-float keyWeight(const std::string& k) {
+float keyWeight(const std::string& k, bool numeric) {
+    if (numeric) return 1; // the number pad is a grid, like a phone's
     if (k == "{space}") return 4;
     if (k == "{done}") return 2;
     if (k == "{delete}") return 1.5f;
@@ -144,13 +172,16 @@ float keyWeight(const std::string& k) {
 }
 
 std::string keyId(const std::string& k) {
+    if (k == "{decimal}") return "key:."; // whichever separator it types
     if (k.size() > 2 && k.front() == '{') return "key:" + k.substr(1, k.size() - 2);
     return "key:" + k;
 }
 
 } // namespace
 
-std::optional<double> parseNumber(const std::string& s) {
+std::optional<double> parseNumber(const std::string& typed) {
+    std::string s = typed;
+    std::replace(s.begin(), s.end(), ',', '.'); // a decimal comma (Spanish) is a decimal point
     double v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
@@ -189,14 +220,14 @@ void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
     const float x0 = origin.x + (width - padW) / 2;
     for (const auto& row : rows) {
         float weights = 0;
-        for (const auto& k : row) weights += keyWeight(k);
+        for (const auto& k : row) weights += keyWeight(k, e.numeric);
         const float unitW = (padW - ui.gap * 0.6f * float(row.size() + 1)) / std::max(weights, e.numeric ? 1.0f : 10.0f);
         float rowW = 0;
-        for (const auto& k : row) rowW += keyWeight(k) * unitW;
+        for (const auto& k : row) rowW += keyWeight(k, e.numeric) * unitW;
         rowW += ui.gap * 0.6f * float(row.size() - 1);
         float x = x0 + (padW - rowW) / 2;
         for (const auto& k : row) {
-            const float w = keyWeight(k) * unitW;
+            const float w = keyWeight(k, e.numeric) * unitW;
             ImGui::SetCursorScreenPos(ImVec2(x, y));
             const bool active = (k == "{shift}" && e.shift);
             const Tone tone = k == "{done}" || active ? Tone::Primary : Tone::Tile;

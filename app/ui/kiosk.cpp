@@ -145,6 +145,7 @@ void Kiosk::waitForBackground() const { background_->waitUntilRun(); }
 
 double Kiosk::nextDeadline(double now) const {
     if (background_->pending()) return 0.05; // draw again soon to show the result
+    if (!state_.advancePage.empty()) return 0.03; // a chosen answer moves on by itself: animate its pause
     const double idle = now - state_.lastInput;
     if (state_.cornerPressStart >= 0) return std::max(0.05, options_.staffHoldSeconds - (now - state_.cornerPressStart));
     if (patientTimersRun()) {

@@ -208,6 +208,10 @@ struct KioskState {
     bool returnToReview = false; // editing from Review: Next goes back there
     std::map<std::string, std::string> pageErrors; // answer key -> message, shown by the question
     std::string scrollToKey;    // the first question with a problem: scrolled into view once
+    // A single-choice answer on a page of its own moves on by itself after a short, visible pause
+    // (patient_flow.cpp: autoAdvance); Back returns to the page and the answer can be changed.
+    std::string advancePage; // the page that will move on; empty: none pending
+    double advanceFrom = 0, advanceAt = 0; // kiosk times: when the answer was given, when it moves on
     std::string notice;         // a message for the whole page (e.g. refused signature)
     std::optional<Editing> editing;
     std::map<std::string, std::string> numberText; // number fields as typed ("72.")

@@ -4,7 +4,9 @@
 #include "screening/validation.h"
 #include "ui/ui_context.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 namespace mrscreen::ui {
@@ -13,19 +15,21 @@ using namespace screening;
 
 namespace {
 
-std::string unitLabel(const Item& item) {
+std::string unitLabel(Ui& ui, const Item& item) {
     if (!item.unit) return "";
     const std::string& c = item.unit->code;
-    if (c == "[lb_av]") return "lb";
-    if (c == "[in_i]") return "in";
+    if (c == "[lb_av]") return ui.t("unit.lb");
+    if (c == "[in_i]") return ui.t("unit.in");
     if (!item.unit->display.empty()) return item.unit->display;
     return c;
 }
 
-std::string numberText(double v) {
+std::string numberText(Ui& ui, double v) {
     std::ostringstream s;
     s << v;
-    return s.str();
+    std::string out = s.str();
+    if (ui.t("number.decimal_separator") == ",") std::replace(out.begin(), out.end(), '.', ',');
+    return out;
 }
 
 } // namespace
@@ -48,6 +52,7 @@ void openPage(Ui& ui, const std::string& key) {
     ui.st.pageErrors.clear();
     ui.st.notice.clear();
     ui.st.editing.reset();
+    ui.st.advancePage.clear();
     const Page* p = currentPage(ui.st);
     if (!p) return;
     ui.go(p->kind == PageKind::BodyMap ? Screen::BodyMap : p->kind == PageKind::Signature ? Screen::Sign
@@ -63,6 +68,22 @@ void startQuestionnaire(Ui& ui) {
     openPage(ui, pages.front().key);
 }
 
+std::string numberWithUnit(Ui& ui, const Item& item, double v) {
+    std::string out;
+    if (item.unit && item.unit->code == "[in_i]") {
+        // Feet and inches, in the patient's words ("5 ft 4 in", "5 pies 4 pulgadas").
+        const int feet = int(v / 12);
+        out += std::to_string(feet);
+        out += " " + ui.t("unit.ft") + " ";
+        out += numberText(ui, std::round((v - feet * 12) * 10) / 10);
+        out += " " + ui.t("unit.in");
+        return out;
+    }
+    out = numberText(ui, v);
+    if (const std::string u = unitLabel(ui, item); !u.empty()) out += " " + u;
+    return out;
+}
+
 std::string answerText(Ui& ui, const Item& item, const std::string& key) {
     const auto& answers = ui.st.draft->answers(key);
     std::string out;
@@ -70,14 +91,9 @@ std::string answerText(Ui& ui, const Item& item, const std::string& key) {
         if (!out.empty()) out += ", ";
         if (const AnswerOption* o = item.option(v)) out += o->display.in(ui.st.language);
         else if (v.type == ValueType::Boolean) out += ui.t(v.boolean ? "choice.yes" : "choice.no");
-        else if (v.isNumber() && item.unit && item.unit->code == "[in_i]") {
-            const double inches = v.number();
-            const int feet = int(inches / 12);
-            out += std::to_string(feet) + " ft " + numberText(std::round((inches - feet * 12) * 10) / 10) + " in";
-        } else if (v.isNumber()) {
-            out += numberText(v.number());
-            if (const std::string u = unitLabel(item); !u.empty()) out += " " + u;
-        } else
+        else if (v.isNumber())
+            out += numberWithUnit(ui, item, v.number());
+        else
             out += v.toText();
     }
     return out;
@@ -105,6 +121,11 @@ std::map<std::string, std::string> pageProblems(Ui& ui, const Page& page) {
         for (const auto& e : errors)
             if (e.linkId == item.linkId && e.code != "required" && e.code != "required-group") {
                 out[key] = e.message;
+                // A number out of range says the range in the unit the patient is typing in.
+                if ((e.code == "too-low" || e.code == "too-high") && item.minValue && item.maxValue &&
+                    item.minValue->isNumber() && item.maxValue->isNumber())
+                    out[key] = ui.t("number.out_of_range", {{"min", numberWithUnit(ui, item, item.minValue->number())},
+                                                            {"max", numberWithUnit(ui, item, item.maxValue->number())}});
                 break;
             }
     }
@@ -183,10 +204,73 @@ void goBack(Ui& ui) {
     ui.go(Screen::Welcome);
 }
 
+namespace {
+
+bool singleChoice(const Item& item) {
+    return (item.type == ItemType::Choice && !item.repeats) || item.type == ItemType::Boolean;
+}
+
+// The page's only question, when it is a single choice (Yes / No / Not sure, or a list of choices).
+const Slot* onlySingleChoice(Ui& ui, const Page& page) {
+    const Slot* only = nullptr;
+    for (const Slot& slot : page.slots) {
+        const Item& item = ui.form.items[std::size_t(slot.item)];
+        if (!isQuestion(item.type) || !ui.st.draft->enabled(slot)) continue;
+        if (only) return nullptr;
+        only = &slot;
+    }
+    return only && singleChoice(ui.form.items[std::size_t(only->item)]) ? only : nullptr;
+}
+
+} // namespace
+
+bool stopLevel(Ui& ui, int item) {
+    if (!ui.rules) return false;
+    std::function<bool(const Condition&)> asks = [&](const Condition& c) {
+        if (c.kind == Condition::Kind::Answer && c.question == item) return true;
+        for (const auto& child : c.children)
+            if (asks(child)) return true;
+        return false;
+    };
+    for (const auto& rule : ui.rules->rules)
+        if (rule.severity == Severity::Stop && asks(rule.when)) return true;
+    return false;
+}
+
+void scheduleAdvance(Ui& ui) {
+    KioskState& st = ui.st;
+    st.advancePage = st.pageKey;
+    st.advanceFrom = ui.now;
+    st.advanceAt = ui.now + kAutoAdvanceSeconds;
+}
+
 void answerChanged(Ui& ui, const std::string& key) {
-    ui.st.draft->refresh();
-    ui.st.pageErrors.erase(key);
-    ui.st.notice.clear();
+    KioskState& st = ui.st;
+    st.draft->refresh();
+    st.pageErrors.erase(key);
+    st.notice.clear();
+    st.advancePage.clear();
+    const Page* page = currentPage(st);
+    if (st.screen != Screen::Question || !page || page->kind != PageKind::Questions) return;
+    const Slot* only = onlySingleChoice(ui, *page);
+    if (!only || only->key(ui.form) != key || !st.draft->answered(key) || !pageProblems(ui, *page).empty()) return;
+    scheduleAdvance(ui);
+}
+
+float autoAdvance(Ui& ui) {
+    KioskState& st = ui.st;
+    if (st.advancePage.empty()) return -1;
+    if (st.advancePage != st.pageKey || st.screen != Screen::Question || st.editing || st.confirmStartOver ||
+        st.idleWarning) {
+        st.advancePage.clear();
+        return -1;
+    }
+    if (ui.now < st.advanceAt)
+        return float(std::clamp((ui.now - st.advanceFrom) / (st.advanceAt - st.advanceFrom), 0.0, 1.0));
+    st.advancePage.clear();
+    if (ui.services.log) ui.services.log("auto-advance page=" + st.pageKey);
+    goNext(ui);
+    return -1;
 }
 
 namespace {

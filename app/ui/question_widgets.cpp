@@ -137,7 +137,8 @@ void numberField(Ui& ui, const Item& item, const std::string& key) {
         for (const char* part : {"feet", "inches"}) {
             const std::string partKey = key + ":" + part;
             const std::string shown = ui.st.numberText.count(partKey) ? ui.st.numberText[partKey] : "";
-            fieldBox(ui, "field:" + partKey, partKey, shown, "0", true, width * 0.45f);
+            // No "0" hint: an empty box never looks like an answer.
+            fieldBox(ui, "field:" + partKey, partKey, shown, "", true, width * 0.45f);
             ImGui::SameLine(0, ui.gap);
             ImGui::AlignTextToFramePadding();
             ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (ui.target - ImGui::GetFontSize()) / 2);
@@ -148,6 +149,7 @@ void numberField(Ui& ui, const Item& item, const std::string& key) {
     std::string shown;
     if (const auto t = ui.st.numberText.find(key); t != ui.st.numberText.end()) shown = t->second;
     else if (const auto& a = ui.st.draft->answers(key); !a.empty()) shown = trimmedNumber(a.front().number());
+    if (ui.t("number.decimal_separator") == ",") std::replace(shown.begin(), shown.end(), '.', ',');
     fieldBox(ui, "field:" + key, key, shown, ui.t("field.tap_to_enter"), true, width);
     std::string unit;
     if (item.unit) unit = item.unit->code == "[lb_av]" ? "lb" : item.unit->display.empty() ? item.unit->code : item.unit->display;
@@ -358,6 +360,35 @@ void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage, bool asRow) 
     }
     ImGui::PopID();
     ImGui::Dummy(ImVec2(1, ui.gap));
+}
+
+void noToTheRest(Ui& ui, const Page& page) {
+    Draft& d = *ui.st.draft;
+    std::vector<std::pair<std::string, Value>> rest;
+    for (const Slot& slot : page.slots) {
+        const Item& item = ui.form.items[std::size_t(slot.item)];
+        if (!isQuestion(item.type) || !d.enabled(slot)) continue;
+        const std::string key = slot.key(ui.form);
+        const bool answered = d.answered(key);
+        const bool single = (item.type == ItemType::Choice && !item.repeats) || item.type == ItemType::Boolean;
+        if (!single) continue;
+        if (!answered && stopLevel(ui, slot.item)) return; // asked one by one, never answered in bulk
+        if (answered) continue;
+        if (item.type == ItemType::Boolean) rest.emplace_back(key, Value::ofBoolean(false));
+        else
+            for (const auto& o : item.options)
+                if (o.value.type == ValueType::Coding && o.value.coding.code == "no") rest.emplace_back(key, o.value);
+    }
+    if (rest.size() < 2) return;
+    const float w = ImGui::GetContentRegionAvail().x;
+    const std::string label = ui.t("checklist.no_to_rest", {{"n", std::to_string(rest.size())}});
+    if (touchButton(ui, "no-to-rest", label, ImVec2(w, buttonHeight(ui, label, w)), Tone::Tile)) {
+        for (auto& [key, value] : rest) d.setAnswer(key, value);
+        d.refresh();
+        ui.st.pageErrors.clear();
+        ui.st.notice.clear();
+        if (const Page* now = currentPage(ui.st); now && pageProblems(ui, *now).empty()) scheduleAdvance(ui);
+    }
 }
 
 } // namespace mrscreen::ui

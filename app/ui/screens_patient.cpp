@@ -10,32 +10,53 @@ namespace mrscreen::ui {
 
 using namespace screening;
 
+// Progress counted by sections ("Part 3 of 10"), not pages: the number of pages changes with every
+// answer that opens or closes follow-ups (it jumped between 37, 68 and 71), while sections come and go
+// only as a whole (the body map), so the total stays put. The bar fills within the part as well.
+
+Progress progressOf(const KioskState& st) {
+    Progress p;
+    std::vector<int> sections;
+    int pageInSection = 0, pagesInSection = 0, current = -1;
+    const int here = currentPageIndex(st);
+    const auto& pages = st.draft->pages();
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        if (pages[i].kind == PageKind::Signature) continue;
+        if (sections.empty() || sections.back() != pages[i].section) sections.push_back(pages[i].section);
+        if (int(i) == here) current = pages[i].section, p.part = int(sections.size());
+    }
+    for (std::size_t i = 0; i < pages.size(); ++i)
+        if (pages[i].section == current && pages[i].kind != PageKind::Signature) {
+            if (int(i) < here) ++pageInSection;
+            ++pagesInSection;
+        }
+    p.parts = int(sections.size());
+    if (p.parts > 0 && p.part > 0)
+        p.fraction = (float(p.part - 1) + float(pageInSection) / float(std::max(1, pagesInSection))) / float(p.parts);
+    return p;
+}
+
 namespace {
 
-// Section title and progress along the top; returns the height used.
-void header(Ui& ui, const std::string& title, int done, int total) {
+// Section title and progress along the top.
+void header(Ui& ui, const std::string& title, const Progress& progress) {
     textWrapped(ui, title, ui.title(), ui.colors->text);
-    if (total > 0) {
+    if (progress.parts > 0) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float w = ImGui::GetContentRegionAvail().x;
-        const std::string label = ui.t("progress", {{"done", std::to_string(done)}, {"total", std::to_string(total)}});
+        const std::string label =
+            ui.t("progress", {{"done", std::to_string(progress.part)}, {"total", std::to_string(progress.parts)}});
         const float labelW = ImGui::CalcTextSize(label.c_str()).x;
         const float barW = w - labelW - ui.gap;
         const float barH = std::max(8.0f, ui.unit * 0.35f);
         const float y = p.y + (ImGui::GetFontSize() - barH) / 2;
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + barW, y + barH), ui.colors->tileBorder, barH / 2);
-        const float f = std::clamp(float(done) / float(total), 0.0f, 1.0f);
+        const float f = std::clamp(progress.fraction, 0.0f, 1.0f);
         dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + barW * f, y + barH), ui.colors->accent, barH / 2);
         dl->AddText(ImVec2(p.x + barW + ui.gap, p.y), ui.colors->muted, label.c_str());
         ImGui::Dummy(ImVec2(w, ImGui::GetFontSize()));
     }
-}
-
-int questionPageCount(const KioskState& st) {
-    int n = 0;
-    for (const auto& p : st.draft->pages()) n += p.kind != PageKind::Signature;
-    return n;
 }
 
 std::string sectionTitle(Ui& ui, const Page& page) {
@@ -82,6 +103,7 @@ NavButton startOverButton(Ui& ui) {
 
 void pageBody(Ui& ui, const Page& page, bool signaturePage) {
     for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
+    if (page.checklist && !signaturePage) noToTheRest(ui, page);
 }
 
 // Keyboard along the bottom, with the field's question above it so the patient sees what they type.
@@ -122,12 +144,38 @@ void welcomeScreen(Ui& ui) {
     endScreen();
 }
 
+namespace {
+
+// The chosen answer stays lit while a ring fills above Next: "Next in a moment".
+void autoAdvanceHint(Ui& ui, float fraction) {
+    const std::string label = ui.t("nav.auto_next");
+    const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    const float r = ImGui::GetFontSize() * 0.45f;
+    const float right = ui.display.x - ui.gap * 2;
+    const float y = ui.display.y - navBarHeight(ui) - size.y - ui.gap * 0.2f;
+    const float x = right - size.x - r * 2 - ui.gap * 0.6f;
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    dl->AddRectFilled(ImVec2(x - ui.gap * 0.5f, y - ui.gap * 0.3f), ImVec2(right, y + size.y + ui.gap * 0.3f),
+                      ui.colors->background, ui.unit * 0.3f);
+    const ImVec2 c(x + r, y + size.y / 2);
+    dl->AddCircle(c, r, ui.colors->tileBorder, 24, 3.0f);
+    const float a0 = -1.5707963f;
+    dl->PathArcTo(c, r, a0, a0 + 6.2831853f * std::clamp(fraction, 0.02f, 1.0f), 24);
+    dl->PathStroke(ui.colors->accent, 0, 4.0f);
+    dl->AddText(ImVec2(x + r * 2 + ui.gap * 0.6f, y), ui.colors->text, label.c_str());
+}
+
+} // namespace
+
 void questionScreen(Ui& ui) {
+    // A single choice answered a moment ago moves on now (it may have left this screen).
+    const float advancing = autoAdvance(ui);
+    if (ui.st.screen != Screen::Question) return;
     const Page* page = currentPage(ui.st);
     if (!page) return startQuestionnaire(ui);
     beginScreen(ui, "question");
     // While typing, the keyboard needs the room: the section title and progress step aside.
-    if (!ui.st.editing) header(ui, sectionTitle(ui, *page), currentPageIndex(ui.st) + 1, questionPageCount(ui.st));
+    if (!ui.st.editing) header(ui, sectionTitle(ui, *page), progressOf(ui.st));
     if (!ui.st.notice.empty()) textWrapped(ui, ui.st.notice, nullptr, ui.colors->error);
     const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui);
     const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
@@ -177,6 +225,7 @@ void questionScreen(Ui& ui) {
         buttons.push_back({"next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"), Tone::Primary,
                            [&ui] { goNext(ui); }});
         navBar(ui, buttons);
+        if (advancing >= 0 && !ui.st.advancePage.empty()) autoAdvanceHint(ui, advancing);
     }
     endScreen();
 }

@@ -98,7 +98,8 @@ float keyboardHeight(Ui& ui);
 void drawKeyboard(Ui& ui, ImVec2 origin, float width);
 // The staff work field a keyboard key "work:<name>" types into; nullptr for an unknown name.
 std::string* workField(StaffWork& work, const std::string& name);
-// A number as typed on the pad ("72.5"); nullopt for anything else, "" and "." included.
+// A number as typed on the pad ("72.5", or "72,5" with a decimal comma); nullopt for anything else, "" and
+// "." included.
 std::optional<double> parseNumber(const std::string& text);
 // Starts typing into `key` (text or number) with the current value.
 void startEditing(Ui& ui, const std::string& key, const std::string& current, bool numeric);
@@ -146,16 +147,38 @@ void goToReview(Ui& ui);
 std::map<std::string, std::string> pageProblems(Ui& ui, const Page& page);
 // The first page (in order) that still has a problem, or nullptr.
 const Page* firstIncompletePage(Ui& ui);
-// Changes an answer and recomputes what follows from it.
+// Changes an answer and recomputes what follows from it; a single-choice answer alone on its page
+// (and without a problem) schedules the move to the next page.
 void answerChanged(Ui& ui, const std::string& key);
+// Whether a Stop rule reads this form item's answer: such a question is always answered on its own.
+bool stopLevel(Ui& ui, int item);
+// Moves the current page on after the visible pause (autoAdvance), unless the patient acts first.
+void scheduleAdvance(Ui& ui);
+// How long the chosen answer stays on screen before the page moves on by itself.
+inline constexpr double kAutoAdvanceSeconds = 0.6;
+// Moves on when a scheduled auto-advance is due (called every frame of the question screen);
+// returns the fraction of the pause gone by (0..1), or a negative number when none is pending.
+float autoAdvance(Ui& ui);
 // Checks the Sign page and starts saving in the background; submissionDone applies the outcome.
 void submitScreening(Ui& ui);
 void submissionDone(Ui& ui, const SubmitOutcome& outcome);
 // The answer as the patient sees it ("Yes", "72.5 kg", "2019-04").
 std::string answerText(Ui& ui, const screening::Item& item, const std::string& key);
+// A number in the item's unit, in the patient's words ("72,5 kg", "5 ft 4 in").
+std::string numberWithUnit(Ui& ui, const screening::Item& item, double value);
+
+// Where the patient is, by parts (sections) of the form: "Part 3 of 10" (screens_patient.cpp).
+struct Progress {
+    int part = 0, parts = 0; // 1-based part of the current page; 0 when not on a page
+    float fraction = 0;      // of the whole form, pages within the part included
+};
+Progress progressOf(const KioskState& st);
 
 // One question with its input (question_widgets.cpp); `asRow`: a short choice as one row of a
 // checklist page.
 void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage = false, bool asRow = false);
+// Under a checklist page: one tile that answers No to every row not answered yet, offered once each
+// stop-level row on the page has its own answer; the page then moves on by itself.
+void noToTheRest(Ui& ui, const Page& page);
 
 } // namespace mrscreen::ui
