@@ -383,6 +383,26 @@ TEST_CASE("heights and weights are printed in the unit given and the other syste
     CHECK_FALSE(holds(text, "[lb_av]"));
 }
 
+TEST_CASE("the scheduled exam is printed with its local time, who linked it by name and its procedure code in words") {
+    inBerlin();
+    auto d = decidedPacemaker("cleared_with_conditions", "");
+    store::ProcedureLink p;
+    p.patientId = "MRN-7781";
+    p.accessionNumber = "ACC-5001";
+    p.procedureCode = "MRBRC";
+    p.procedureCodingScheme = "99HOSP";
+    p.procedureDescription = "MRI brain with contrast";
+    p.scheduledStart = "2026-08-12T15:30";
+    p.stationAeTitle = "MR1";
+    p.linkedBy = "nina";
+    p.linkedAt = "2026-08-12T12:10:00.000Z";
+    d.procedure = p;
+    const std::string text = textOf("readable-exam", recordOf(d));
+    CHECK(holds(text, "Requested procedure MRI brain with contrast (code MRBRC in 99HOSP)"));
+    CHECK(holds(text, "Scheduled 2026-08-12 15:30 on MR1"));
+    CHECK(holds(text, "Linked by Nina Berg, Nurse (nina), 2026-08-12 14:10 CEST"));
+}
+
 // [SECTION] the records `mrscreen demo` files, as the site reads them with its tools
 
 TEST_CASE("on a filed correction, show marks the older version superseded, verify says so of its "
