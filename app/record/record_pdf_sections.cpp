@@ -57,10 +57,13 @@ void scheduledExam(const Ctx& x, std::vector<Block>& out) {
     std::string procedure = p->procedureDescription;
     if (!p->procedureCode.empty()) {
         if (!procedure.empty()) procedure += ' ';
-        procedure += '[';
+        procedure += "(code ";
         procedure += p->procedureCode;
-        if (!p->procedureCodingScheme.empty()) procedure += ", " + p->procedureCodingScheme;
-        procedure += ']';
+        if (!p->procedureCodingScheme.empty()) {
+            procedure += " in ";
+            procedure += p->procedureCodingScheme;
+        }
+        procedure += ')';
     }
     out.push_back(labelled(x.c, x.f, "Requested procedure", procedure));
     std::string scheduled = x.when(p->scheduledStart);

@@ -1,5 +1,6 @@
 #include "record/record_text.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -12,24 +13,31 @@ using screening::ScreeningState;
 
 std::string roleText(Role role) {
     switch (role) {
-    case Role::Mrso: return "MR safety officer";
-    case Role::Radiologist: return "Radiologist";
-    case Role::Nurse: return "Nurse";
-    case Role::Admin: return "Administrator";
-    case Role::Patient: return "Patient";
+    case Role::Mrso:
+        return "MR safety officer";
+    case Role::Radiologist:
+        return "Radiologist";
+    case Role::Nurse:
+        return "Nurse";
+    case Role::Admin:
+        return "Administrator";
+    case Role::Patient:
+        return "Patient";
     }
     return screening::roleName(role);
 }
 
 std::string personText(const std::string& actor, const std::vector<store::StaffMember>& staff) {
-    if (actor.empty()) return actor;
+    if (actor.empty())
+        return actor;
     if (actor.rfind("cli:", 0) == 0) {
         std::string who = actor.substr(4);
         who += " at the command line";
         return who;
     }
     for (const store::StaffMember& m : staff) {
-        if (m.username != actor) continue;
+        if (m.username != actor)
+            continue;
         std::string text = m.displayName.empty() ? m.username : m.displayName;
         // "Ned Park, RN" already holds a comma: the role then follows a dash.
         text += text.find(',') == std::string::npos ? ", " : " — ";
@@ -46,14 +54,17 @@ std::string personText(const std::string& actor, const std::vector<store::StaffM
 
 std::string localTimeText(const std::string& iso) {
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, consumed = 0;
-    if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d%n", &year, &month, &day, &hour, &minute, &consumed) != 5)
+    if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d%n", &year, &month, &day, &hour, &minute,
+                    &consumed) != 5)
         return iso;
     std::string rest = iso.substr(std::size_t(consumed));
     // Seconds and their fraction are dropped: the record reads to the minute.
     std::size_t p = 0;
     if (p < rest.size() && rest[p] == ':') {
         ++p;
-        while (p < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[p])) || rest[p] == '.')) ++p;
+        while (p < rest.size() &&
+               (std::isdigit(static_cast<unsigned char>(rest[p])) || rest[p] == '.'))
+            ++p;
     }
     rest.erase(0, p);
     char buf[64];
@@ -61,7 +72,8 @@ std::string localTimeText(const std::string& iso) {
         std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", year, month, day, hour, minute);
         return buf;
     }
-    if (rest != "Z") return iso;
+    if (rest != "Z")
+        return iso;
     std::tm utc{};
     utc.tm_year = year - 1900;
     utc.tm_mon = month - 1;
@@ -70,57 +82,77 @@ std::string localTimeText(const std::string& iso) {
     utc.tm_min = minute;
     const std::time_t t = timegm(&utc);
     std::tm local{};
-    if (t == std::time_t(-1) || !localtime_r(&t, &local)) return iso;
-    if (std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M %Z", &local) == 0) return iso;
+    if (t == std::time_t(-1) || !localtime_r(&t, &local))
+        return iso;
+    if (std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M %Z", &local) == 0)
+        return iso;
     return buf;
 }
 
 std::string languageName(const std::string& code) {
     static const std::pair<const char*, const char*> kNames[] = {
-        {"en", "English"}, {"es", "Spanish"},    {"fr", "French"},  {"de", "German"},  {"it", "Italian"},
-        {"pt", "Portuguese"}, {"nl", "Dutch"},   {"pl", "Polish"},  {"ar", "Arabic"},  {"zh", "Chinese"},
-        {"vi", "Vietnamese"}, {"ru", "Russian"}, {"tr", "Turkish"}, {"uk", "Ukrainian"}, {"ko", "Korean"}};
+        {"en", "English"}, {"es", "Spanish"},    {"fr", "French"},     {"de", "German"},
+        {"it", "Italian"}, {"pt", "Portuguese"}, {"nl", "Dutch"},      {"pl", "Polish"},
+        {"ar", "Arabic"},  {"zh", "Chinese"},    {"vi", "Vietnamese"}, {"ru", "Russian"},
+        {"tr", "Turkish"}, {"uk", "Ukrainian"},  {"ko", "Korean"}};
     const std::string base = code.substr(0, code.find('-'));
     for (const auto& [c, name] : kNames)
-        if (base == c) return name;
+        if (base == c)
+            return name;
     return code;
 }
 
 std::string stateText(ScreeningState state) {
     switch (state) {
-    case ScreeningState::Draft: return "Draft (not submitted)";
-    case ScreeningState::Submitted: return "Submitted, awaiting review";
-    case ScreeningState::Reviewed: return "Reviewed, awaiting decision";
-    case ScreeningState::Cleared: return "Cleared";
-    case ScreeningState::ClearedWithConditions: return "Cleared with conditions";
-    case ScreeningState::NotCleared: return "Not cleared";
-    case ScreeningState::Abandoned: return "Abandoned";
-    case ScreeningState::Amended: return "Replaced by a correction";
+    case ScreeningState::Draft:
+        return "Draft (not submitted)";
+    case ScreeningState::Submitted:
+        return "Submitted, awaiting review";
+    case ScreeningState::Reviewed:
+        return "Reviewed, awaiting decision";
+    case ScreeningState::Cleared:
+        return "Cleared";
+    case ScreeningState::ClearedWithConditions:
+        return "Cleared with conditions";
+    case ScreeningState::NotCleared:
+        return "Not cleared";
+    case ScreeningState::Abandoned:
+        return "Abandoned";
+    case ScreeningState::Amended:
+        return "Replaced by a correction";
     }
     return screening::stateName(state);
 }
 
 std::string verdictText(FlagVerdict verdict) {
     switch (verdict) {
-    case FlagVerdict::Open: return "Open";
-    case FlagVerdict::Verified: return "Verified";
-    case FlagVerdict::Resolved: return "Resolved";
+    case FlagVerdict::Open:
+        return "Open";
+    case FlagVerdict::Verified:
+        return "Verified";
+    case FlagVerdict::Resolved:
+        return "Resolved";
     }
     return screening::verdictName(verdict);
 }
 
 std::string originText(const std::string& origin) {
-    if (origin == "kiosk") return "at the kiosk";
-    if (origin == "import") return "imported";
-    if (origin == "amendment") return "as a correction";
+    if (origin == "kiosk")
+        return "at the kiosk";
+    if (origin == "import")
+        return "imported";
+    if (origin == "amendment")
+        return "as a correction";
     return origin;
 }
 
 std::string categoryText(const std::string& category) {
     std::string out = category;
     for (char& ch : out)
-        if (ch == '-' || ch == '_') ch = ' ';
-    if (!out.empty()) out[0] = char(std::toupper(static_cast<unsigned char>(out[0])));
+        if (ch == '-' || ch == '_')
+            ch = ' ';
+    if (!out.empty())
+        out[0] = char(std::toupper(static_cast<unsigned char>(out[0])));
     return out;
 }
 
@@ -136,7 +168,8 @@ std::string decimal(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f", v);
     std::string s = buf;
-    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0)
+        s.resize(s.size() - 2);
     return s;
 }
 
@@ -182,7 +215,8 @@ std::string quantityText(double value, const std::string& ucum, const std::strin
         std::string unit = display;
         if (unit.empty())
             for (char ch : ucum)
-                if (ch != '[' && ch != ']') unit += ch == '_' ? ' ' : ch;
+                if (ch != '[' && ch != ']')
+                    unit += ch == '_' ? ' ' : ch;
         text = decimal(value);
         if (!unit.empty()) {
             text += ' ';

@@ -40,14 +40,16 @@ void inBerlin() {
 
 std::string firstAnswerText(const ScreeningAnswers& a, const std::string& code) {
     for (int i : a.form().itemsWithCode(loinc::kSystem, code))
-        for (const Value* v : a.answersOf(i)) return v->toText();
+        for (const Value* v : a.answersOf(i))
+            return v->toText();
     return "";
 }
 
 const store::FormVersion& mriVersion() {
-    static const store::FormVersion v{test::mriForm(), test::mriRules(),
-                                      store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json"))),
-                                      store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.rules.json")))};
+    static const store::FormVersion v{
+        test::mriForm(), test::mriRules(),
+        store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json"))),
+        store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.rules.json")))};
     return v;
 }
 
@@ -71,7 +73,8 @@ store::ScreeningDetail importResponse(const std::string& responseText, const std
     s.responseJson = responseToJson(response, &form, &answers).dump();
     s.flags = a.flags;
     s.patient = {firstAnswerText(answers, "45394-4"), firstAnswerText(answers, "45392-8"),
-                 firstAnswerText(answers, loinc::kBirthDate), firstAnswerText(answers, loinc::kSex)};
+                 firstAnswerText(answers, loinc::kBirthDate),
+                 firstAnswerText(answers, loinc::kSex)};
     fs::create_directories(kOut);
     const fs::path db = kOut / ("readable-" + name + "-" + std::to_string(::getpid()) + ".db");
     fs::remove(db);
@@ -83,7 +86,8 @@ store::ScreeningDetail importResponse(const std::string& responseText, const std
 }
 
 store::ScreeningDetail importExample(const std::string& example) {
-    return importResponse(test::slurp(test::sourcePath("forms/examples/" + example + ".json")), example);
+    return importResponse(test::slurp(test::sourcePath("forms/examples/" + example + ".json")),
+                          example);
 }
 
 std::vector<store::StaffMember> siteStaff() {
@@ -109,7 +113,8 @@ std::string run(const std::string& command) {
     REQUIRE(p);
     char buf[4096];
     std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
     REQUIRE(::pclose(p) == 0);
     return out;
 }
@@ -124,13 +129,15 @@ std::string writePdf(const std::string& name, const std::string& bytes) {
 std::string squeezed(const std::string& s) {
     std::istringstream in(s);
     std::string out;
-    for (std::string w; in >> w;) out += (out.empty() ? "" : " ") + w;
+    for (std::string w; in >> w;)
+        out += (out.empty() ? "" : " ") + w;
     return out;
 }
 
 // The text of the record rendered from `in`, whitespace squeezed.
 std::string textOf(const std::string& name, const record::RecordInput& in) {
-    return squeezed(run("pdftotext -layout '" + writePdf(name, record::renderRecordPdf(in)) + "' -"));
+    return squeezed(
+        run("pdftotext -layout '" + writePdf(name, record::renderRecordPdf(in)) + "' -"));
 }
 
 bool holds(const std::string& text, const std::string& phrase) {
@@ -147,9 +154,10 @@ store::ScreeningDetail decidedPacemaker(const std::string& outcome, const std::s
         f.statusBy = "nina";
         f.statusAt = "2026-08-12T12:20:09.004Z";
     }
-    d.decision = store::Decision{outcome, outcome == "cleared_with_conditions" ? "1.5 T only" : "", reason, "omar",
-                                 "2026-08-12T12:40:00.500Z"};
-    d.summary.state = outcome == "not_cleared" ? ScreeningState::NotCleared : ScreeningState::ClearedWithConditions;
+    d.decision = store::Decision{outcome, outcome == "cleared_with_conditions" ? "1.5 T only" : "",
+                                 reason, "omar", "2026-08-12T12:40:00.500Z"};
+    d.summary.state = outcome == "not_cleared" ? ScreeningState::NotCleared
+                                               : ScreeningState::ClearedWithConditions;
     return d;
 }
 
@@ -165,13 +173,15 @@ TEST_CASE("the record names staff by full name and role, not by username") {
     CHECK_FALSE(holds(text, "Reviewed by nina"));
 }
 
-TEST_CASE("someone not among the site's staff is printed by username, and a command-line operator says so") {
+TEST_CASE("someone not among the site's staff is printed by username, and a command-line operator "
+          "says so") {
     CHECK(record::personText("kim", siteStaff()) == "kim");
     CHECK(record::personText("cli:alice", siteStaff()) == "alice at the command line");
     CHECK(record::personText("", siteStaff()).empty());
 }
 
-TEST_CASE("outcomes, states, origins and the patient's language are printed as words, never as codes") {
+TEST_CASE(
+    "outcomes, states, origins and the patient's language are printed as words, never as codes") {
     inBerlin();
     const auto d = decidedPacemaker("cleared_with_conditions", "Cardiology approved the scan");
     const std::string text = textOf("readable-codes", recordOf(d));
@@ -179,8 +189,8 @@ TEST_CASE("outcomes, states, origins and the patient's language are printed as w
     CHECK(holds(text, "Screening state Cleared with conditions"));
     CHECK(holds(text, "Patient's language English"));
     CHECK(holds(text, "at the kiosk"));
-    for (const char* code : {"cleared_with_conditions", "not_cleared", "Patient's language en", "(kiosk)",
-                             "zone-iv", "Review: open", "Review: verified"}) {
+    for (const char* code : {"cleared_with_conditions", "not_cleared", "Patient's language en",
+                             "(kiosk)", "zone-iv", "Review: open", "Review: verified"}) {
         INFO(code);
         CHECK_FALSE(holds(text, code));
     }
@@ -195,11 +205,13 @@ TEST_CASE("a Spanish-speaking patient's language is printed as Spanish") {
     CHECK(holds(text, "in Spanish, the patient's language"));
 }
 
-TEST_CASE("times are printed in the site's local time to the minute with the zone, in summer and winter") {
+TEST_CASE("times are printed in the site's local time to the minute with the zone, in summer and "
+          "winter") {
     inBerlin();
     CHECK(record::localTimeText("2026-08-12T12:05:31.123Z") == "2026-08-12 14:05 CEST");
     CHECK(record::localTimeText("2026-11-20T10:02:00Z") == "2026-11-20 11:02 CET");
-    CHECK(record::localTimeText("2026-11-30T14:30") == "2026-11-30 14:30"); // scheduled: local already
+    CHECK(record::localTimeText("2026-11-30T14:30") ==
+          "2026-11-30 14:30"); // scheduled: local already
     CHECK(record::localTimeText("2026-11-18") == "2026-11-18");
     CHECK(record::localTimeText("") == "");
     const auto d = decidedPacemaker("cleared_with_conditions", "");
@@ -225,24 +237,29 @@ TEST_CASE("the content hash keeps the stored UTC times and usernames, whatever t
     CHECK(record::recordContentHash(noStaff) == berlin);
 }
 
-TEST_CASE("a not-cleared decision labels its reason as the reason not cleared, an override as an override") {
+TEST_CASE("a not-cleared decision labels its reason as the reason not cleared, an override as an "
+          "override") {
     inBerlin();
     const auto notCleared = decidedPacemaker("not_cleared", "Pacemaker is not MR Conditional");
     const std::string text = textOf("readable-not-cleared", recordOf(notCleared));
     CHECK(holds(text, "Zone IV outcome Not cleared"));
     CHECK(holds(text, "Reason not cleared Pacemaker is not MR Conditional"));
     CHECK_FALSE(holds(text, "Override reason"));
-    const auto overridden = decidedPacemaker("cleared_with_conditions", "Cardiology approved the scan");
-    CHECK(holds(textOf("readable-override", recordOf(overridden)), "Override reason Cardiology approved the scan"));
+    const auto overridden =
+        decidedPacemaker("cleared_with_conditions", "Cardiology approved the scan");
+    CHECK(holds(textOf("readable-override", recordOf(overridden)),
+                "Override reason Cardiology approved the scan"));
     auto contrast = overridden;
     contrast.contrastPlanned = "yes";
-    contrast.contrastDecision = store::ContrastDecision{"not_cleared", "", "eGFR 12", "rhea", "2026-08-12T12:50:00Z"};
+    contrast.contrastDecision =
+        store::ContrastDecision{"not_cleared", "", "eGFR 12", "rhea", "2026-08-12T12:50:00Z"};
     const std::string ct = textOf("readable-contrast-not-cleared", recordOf(contrast));
     CHECK(holds(ct, "Reason not cleared eGFR 12"));
     CHECK(holds(ct, "Contrast decided by Rhea Sandoval, Radiologist (rhea)"));
 }
 
-TEST_CASE("an information flag is printed neutrally: no 'open', and an unreviewed stop flag awaits review") {
+TEST_CASE("an information flag is printed neutrally: no 'open', and an unreviewed stop flag awaits "
+          "review") {
     inBerlin();
     auto d = importExample("pacemaker");
     store::StoredFlag info;
@@ -261,7 +278,8 @@ TEST_CASE("an information flag is printed neutrally: no 'open', and an unreviewe
     CHECK_FALSE(holds(text, "wide-bore scanner. Open"));
 }
 
-TEST_CASE("a later version says on every page which version it replaces, and the first replaces none") {
+TEST_CASE(
+    "a later version says on every page which version it replaces, and the first replaces none") {
     inBerlin();
     const auto d = decidedPacemaker("cleared_with_conditions", "");
     auto first = recordOf(d);
@@ -270,15 +288,18 @@ TEST_CASE("a later version says on every page which version it replaces, and the
     CHECK_FALSE(holds(v1, "superseded"));
     auto second = recordOf(d);
     second.version = 2;
-    second.replaces = store::StoredRecord{1, "screening-1-v1.pdf", "ab", "2026-08-12T12:06:00.000Z", "cd", ""};
+    second.replaces =
+        store::StoredRecord{1, "screening-1-v1.pdf", "ab", "2026-08-12T12:06:00.000Z", "cd", ""};
     const std::string v2 = textOf("readable-v2", second);
     CHECK(holds(v2, "version 2 (replaces version 1 of 2026-08-12 14:06 CEST)"));
-    CHECK(holds(v2, "This is version 2 of this record. It replaces version 1 of 2026-08-12 14:06 CEST, which is "
+    CHECK(holds(v2, "This is version 2 of this record. It replaces version 1 of 2026-08-12 14:06 "
+                    "CEST, which is "
                     "superseded: read this version."));
     CHECK(record::supersededText(3) == "superseded by version 3");
 }
 
-TEST_CASE("a site on US Letter gets Letter pages with the content inside the margins, and A4 stays the default") {
+TEST_CASE("a site on US Letter gets Letter pages with the content inside the margins, and A4 stays "
+          "the default") {
     inBerlin();
     const auto d = decidedPacemaker("cleared_with_conditions", "");
     auto in = recordOf(d);
@@ -292,7 +313,8 @@ TEST_CASE("a site on US Letter gets Letter pages with the content inside the mar
     std::size_t pos = 0, seen = 0;
     while ((pos = html.find("<word xMin=\"", pos)) != std::string::npos) {
         double xMin = 0, yMin = 0, xMax = 0, yMax = 0;
-        REQUIRE(std::sscanf(html.c_str() + pos, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
+        REQUIRE(std::sscanf(html.c_str() + pos,
+                            "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
                             &yMin, &xMax, &yMax) == 4);
         INFO(html.substr(pos, html.find("</word>", pos) - pos));
         CHECK(xMin >= 40.0);
@@ -308,21 +330,25 @@ TEST_CASE("a site on US Letter gets Letter pages with the content inside the mar
     CHECK(holds(text, "Reviewed by Nina Berg, Nurse (nina)"));
 }
 
-TEST_CASE("the paper is a site setting: [record] paper takes a4 or letter and refuses anything else") {
+TEST_CASE(
+    "the paper is a site setting: [record] paper takes a4 or letter and refuses anything else") {
     CHECK(record::parsePaper("a4") == record::Paper::A4);
     CHECK(record::parsePaper("Letter") == record::Paper::Letter);
     CHECK_FALSE(record::parsePaper("legal"));
-    CHECK(cli::loadConfigText("[record]\npaper = \"letter\"\n", "site.toml").recordPaper == "letter");
+    CHECK(cli::loadConfigText("[record]\npaper = \"letter\"\n", "site.toml").recordPaper ==
+          "letter");
     CHECK(cli::loadConfigText("", "site.toml").recordPaper == "a4");
     try {
         cli::loadConfigText("[record]\npaper = \"legal\"\n", "site.toml");
         FAIL("a paper size other than a4 or letter was accepted");
     } catch (const std::exception& e) {
-        CHECK(std::string(e.what()).find("[record] paper must be \"a4\" or \"letter\"") != std::string::npos);
+        CHECK(std::string(e.what()).find("[record] paper must be \"a4\" or \"letter\"") !=
+              std::string::npos);
     }
 }
 
-TEST_CASE("heights and weights are printed in the unit given and the other system, never as a UCUM code") {
+TEST_CASE("heights and weights are printed in the unit given and the other system, never as a UCUM "
+          "code") {
     CHECK(record::quantityText(64, "[in_i]", "", "en") == "5 ft 4 in (163 cm)");
     CHECK(record::quantityText(163, "cm", "", "en") == "163 cm (5 ft 4 in)");
     CHECK(record::quantityText(150, "[lb_av]", "", "en") == "150 lb (68 kg)");
@@ -336,12 +362,16 @@ TEST_CASE("heights and weights are printed in the unit given and the other syste
         for (auto& it : items) {
             const std::string id = it.value("linkId", "");
             if (id == "height-unit" || id == "weight-unit")
-                it["answer"] = json::array({{{"valueCoding",
-                                              {{"system", "http://unitsofmeasure.org"},
-                                               {"code", id == "height-unit" ? "[in_i]" : "[lb_av]"}}}}});
-            if (id == "height-cm") it["linkId"] = "height-in", it["answer"] = json::array({{{"valueDecimal", 64}}});
-            if (id == "weight-kg") it["linkId"] = "weight-lb", it["answer"] = json::array({{{"valueDecimal", 150}}});
-            if (it.contains("item")) imperial(it["item"]);
+                it["answer"] =
+                    json::array({{{"valueCoding",
+                                   {{"system", "http://unitsofmeasure.org"},
+                                    {"code", id == "height-unit" ? "[in_i]" : "[lb_av]"}}}}});
+            if (id == "height-cm")
+                it["linkId"] = "height-in", it["answer"] = json::array({{{"valueDecimal", 64}}});
+            if (id == "weight-kg")
+                it["linkId"] = "weight-lb", it["answer"] = json::array({{{"valueDecimal", 150}}});
+            if (it.contains("item"))
+                imperial(it["item"]);
         }
     };
     imperial(response["item"]);
@@ -353,26 +383,49 @@ TEST_CASE("heights and weights are printed in the unit given and the other syste
     CHECK_FALSE(holds(text, "[lb_av]"));
 }
 
+TEST_CASE("the scheduled exam is printed with its local time, who linked it by name and its procedure code in words") {
+    inBerlin();
+    auto d = decidedPacemaker("cleared_with_conditions", "");
+    store::ProcedureLink p;
+    p.patientId = "MRN-7781";
+    p.accessionNumber = "ACC-5001";
+    p.procedureCode = "MRBRC";
+    p.procedureCodingScheme = "99HOSP";
+    p.procedureDescription = "MRI brain with contrast";
+    p.scheduledStart = "2026-08-12T15:30";
+    p.stationAeTitle = "MR1";
+    p.linkedBy = "nina";
+    p.linkedAt = "2026-08-12T12:10:00.000Z";
+    d.procedure = p;
+    const std::string text = textOf("readable-exam", recordOf(d));
+    CHECK(holds(text, "Requested procedure MRI brain with contrast (code MRBRC in 99HOSP)"));
+    CHECK(holds(text, "Scheduled 2026-08-12 15:30 on MR1"));
+    CHECK(holds(text, "Linked by Nina Berg, Nurse (nina), 2026-08-12 14:10 CEST"));
+}
+
 // [SECTION] the records `mrscreen demo` files, as the site reads them with its tools
 
-TEST_CASE("on a filed correction, show marks the older version superseded, verify says so of its file, and the "
+TEST_CASE("on a filed correction, show marks the older version superseded, verify says so of its "
+          "file, and the "
           "newer version names what it replaces") {
     const fs::path dir = test::freshOutputDir("records", "readable-demo");
     const std::string dataDir = (dir / "data").string();
     const std::string config = (dir / "site.toml").string();
     std::ofstream(config) << "[form]\npath = \"" << test::sourcePath("forms/mri-safety")
                           << "\"\n[record]\npaper = \"letter\"\n";
-    const std::string mrscreen = "TZ=Europe/Berlin '" + std::string(MRSCREEN_BINARY) + "' --config '" + config +
-                                 "' --data-dir '" + dataDir + "' ";
+    const std::string mrscreen = "TZ=Europe/Berlin '" + std::string(MRSCREEN_BINARY) +
+                                 "' --config '" + config + "' --data-dir '" + dataDir + "' ";
     REQUIRE(test::runShell(mrscreen + "demo").code == 0);
     // Screening 3 of the demo is not cleared: version 1 at submission, version 2 with the decision.
     const auto shown = test::runShell(mrscreen + "show 3");
     REQUIRE(shown.code == 0);
     CHECK(shown.out.find("superseded by version 2") != std::string::npos);
     CHECK(shown.out.find("current") != std::string::npos);
-    const std::string v1 = dataDir + "/records/screening-3-v1.pdf", v2 = dataDir + "/records/screening-3-v2.pdf";
-    const auto verified = test::runShell(mrscreen + "verify --signer-sha256 " +
-                                         test::fingerprintOf(dataDir + "/keys/site-cert.pem") + " '" + v1 + "'");
+    const std::string v1 = dataDir + "/records/screening-3-v1.pdf",
+                      v2 = dataDir + "/records/screening-3-v2.pdf";
+    const auto verified =
+        test::runShell(mrscreen + "verify --signer-sha256 " +
+                       test::fingerprintOf(dataDir + "/keys/site-cert.pem") + " '" + v1 + "'");
     INFO(verified.out);
     CHECK(verified.code == 0);
     CHECK(verified.out.find("superseded by version 2") != std::string::npos);
