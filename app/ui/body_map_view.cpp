@@ -95,21 +95,21 @@ void bodyMapScreen(Ui& ui) {
         if (ui.form.items[std::size_t(s.item)].type == ItemType::Display)
             help += (help.empty() ? "" : "\n") + ui.form.items[std::size_t(s.item)].text.in(ui.st.language);
     if (help.empty()) help = ui.t("bodymap.help");
-    // On a wide screen the help sits beside the figures, above the list of marks, so the figures
-    // take the whole height and grow with larger text instead of giving way to it.
+    // The help opens the list of marks (beside the figures on a wide screen, under them on a narrow
+    // one), so the figures keep their height when larger text makes the help longer.
     const bool wide = ui.display.x > ui.display.y * 1.2f;
-    if (!wide) textWrapped(ui, help, nullptr, ui.colors->text);
 
     const float top = ImGui::GetCursorScreenPos().y + ui.gap;
     const float bottom = ui.display.y - (ui.st.editing ? keyboardHeight(ui) : ui.target + ui.gap * 3) - ui.gap;
     const auto& fig = record::bodyFigure();
     const float figuresW = wide ? ui.display.x * 0.55f : ui.display.x - ui.gap * 4;
-    // "Seen from the front" / "Seen from behind" over each figure, wrapped to its half.
+    // "Seen from the front" / "Seen from behind" over each figure on one line, smaller when it must.
     const float labelW = figuresW / 2 - ui.gap;
-    float labelH = 0;
+    float labelSize = ImGui::GetFontSize();
     for (const char* key : {"bodymap.front", "bodymap.back"})
-        labelH = std::max(labelH, ImGui::CalcTextSize(ui.t(key).c_str(), nullptr, false, labelW).y);
-    labelH = std::ceil(labelH * 1.15f) + ui.gap * 0.5f;
+        labelSize = std::min(labelSize, ImGui::GetFontSize() * labelW / ImGui::CalcTextSize(ui.t(key).c_str()).x);
+    labelSize = std::max(std::floor(labelSize), ui.fonts.size[0] * 0.8f);
+    const float labelH = std::ceil(labelSize * 1.15f) + ui.gap * 0.5f;
     const float listH = wide ? 0 : std::max(ui.target * 1.5f, (bottom - top) * 0.3f);
     float H = std::min(bottom - top - labelH - listH, (figuresW / 2 - ui.gap * 2) / (2 * fig.halfWidth));
     H = std::max(H, ui.unit * 4);
@@ -121,7 +121,7 @@ void bodyMapScreen(Ui& ui) {
     std::optional<int> removeMark;
     for (const Figure& f : figures) {
         const std::string label = ui.t(f.view == BodyView::Front ? "bodymap.front" : "bodymap.back");
-        centeredText(dl, ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(f.origin.x - labelW / 2, top),
+        centeredText(dl, ImGui::GetFont(), labelSize, ImVec2(f.origin.x - labelW / 2, top),
                      ImVec2(f.origin.x + labelW / 2, top + labelH - ui.gap * 0.5f), ui.colors->muted, label);
         drawFigure(ui, f);
         const ImVec2 min(f.origin.x - figW / 2, f.origin.y), max(f.origin.x + figW / 2, f.origin.y + H);
@@ -131,7 +131,7 @@ void bodyMapScreen(Ui& ui) {
                             ImGui::GetIO().MouseDragMaxDistanceSqr[0] < ui.unit * ui.unit * 0.36f;
         noteTarget(ui, id, min, max);
         const ImVec2 m = ImGui::GetIO().MousePos;
-        const float markR = std::max(ui.unit * 0.45f, 24.0f); // a mark is a target: at least 48 px across
+        const float markR = std::max(ui.unit * 0.45f, 24.5f); // a mark is a target: at least 48 px across
         bool onMark = false;
         for (int k = 0; k < marks; ++k) {
             const std::string suffix = copy.repeatSuffix + "@" + std::to_string(k);
@@ -169,9 +169,8 @@ void bodyMapScreen(Ui& ui) {
     const float listY = wide ? top : top + labelH + H + ui.gap;
     const float listW = ui.display.x - listX - ui.gap * 2;
     ImGui::SetCursorScreenPos(ImVec2(listX, listY));
-    if (wide) textWrapped(ui, help, nullptr, ui.colors->text, listW);
-    const float marksY = ImGui::GetCursorScreenPos().y;
-    beginDragScroll(ui, "marks", ImVec2(listW, std::max(ui.target, bottom - marksY)));
+    beginDragScroll(ui, "marks", ImVec2(listW, std::max(ui.target, bottom - listY)));
+    textWrapped(ui, help, nullptr, ui.colors->text);
     if (marks == 0) textWrapped(ui, ui.t("bodymap.none"), nullptr, ui.colors->muted);
     for (int k = 0; k < marks; ++k) {
         const std::string suffix = copy.repeatSuffix + "@" + std::to_string(k);

@@ -6,6 +6,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <malloc.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -125,7 +126,10 @@ GLuint uploadFontAtlas() {
         glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
     }
     io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(tex)));
-    io.Fonts->ClearTexData(); // the atlas now lives in the texture; the CPU copy is not needed
+    // The atlas now lives in the texture: neither its CPU copy nor the font files read to build it
+    // (a copy of the TTF per size, megabytes) are needed again; the fonts keep their glyphs.
+    io.Fonts->ClearTexData();
+    io.Fonts->ClearInputData();
     return tex;
 }
 
@@ -244,6 +248,7 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
         if (!options.targetsFile.empty()) writeTargets(options.targetsFile, kiosk->state(), lastTargets);
         if (first) {
             first = false;
+            malloc_trim(0); // hand back what building the fonts and the first frame freed
             notifySystemd("READY=1");
             const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.processStart);
             if (log) log("first-frame ms=" + std::to_string(int(ms.count())) + " size=" + std::to_string(fbw) + "x" +
