@@ -74,18 +74,24 @@ std::string staffText(Ui& ui, const std::string& key, std::initializer_list<std:
     return uiStrings().get(ui.services.staffLanguage, key, args);
 }
 
-std::string countText(Ui& ui, const std::string& what, int n) {
+std::string countText(const std::string& language, const std::string& what, int n) {
     // English and Spanish both say the singular for one only.
-    return staffText(ui, "staff.count." + what + (n == 1 ? ".one" : ".other"), {{"n", std::to_string(n)}});
+    return uiStrings().get(language, "staff.count." + what + (n == 1 ? ".one" : ".other"), {{"n", std::to_string(n)}});
 }
 
-std::string staffOptionText(Ui& ui, const Item* item, const Value& v) {
+std::string countText(Ui& ui, const std::string& what, int n) { return countText(ui.services.staffLanguage, what, n); }
+
+std::string staffOptionText(const std::string& language, const Item* item, const Value& v) {
     if (v.type == ValueType::Coding && v.coding.system.size() >= 9 &&
         v.coding.system.compare(v.coding.system.size() - 9, 9, "body-side") == 0 &&
         (v.coding.code == "left" || v.coding.code == "right"))
-        return staffText(ui, "staff.side." + v.coding.code);
+        return uiStrings().get(language, "staff.side." + v.coding.code);
     const AnswerOption* o = item ? item->option(v) : nullptr;
-    return o ? o->display.in(ui.services.staffLanguage) : v.toText();
+    return o ? o->display.in(language) : v.toText();
+}
+
+std::string staffOptionText(Ui& ui, const Item* item, const Value& v) {
+    return staffOptionText(ui.services.staffLanguage, item, v);
 }
 
 std::string fitText(ImFont* font, float size, const std::string& text, float width) {
