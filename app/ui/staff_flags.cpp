@@ -164,7 +164,9 @@ void flagCard(Ui& ui, const store::ScreeningDetail& d, const store::StoredFlag& 
     ImGui::Dummy(ImVec2(1, ui.gap * 0.3f));
     // The heading says what the flag is about, in words, with its level named (not by colour
     // alone); the rule id is small, for whoever maintains the rules.
-    textWrapped(ui, flagHeading(f, info), ui.title(), severityColor(ui, shown), inner);
+    // The review colour is too light for text: only a stop is written in its colour.
+    textWrapped(ui, flagHeading(f, info), ui.title(), shown == Severity::Stop ? ui.colors->error : ui.colors->text, inner);
+    textWrapped(ui, f.message, nullptr, ui.colors->text, inner);
     textWrapped(ui, flagAbout(f, info), nullptr, ui.colors->muted, inner);
     for (const auto& line : triggerLines(ui, f)) textWrapped(ui, line, nullptr, ui.colors->text, inner);
     for (const auto& line : followUps(ui, f, response)) textWrapped(ui, "Details: " + line, nullptr, ui.colors->muted, inner);
@@ -217,11 +219,11 @@ void flagsSection(Ui& ui, const store::ScreeningDetail& d, const Response& respo
 }
 
 std::string flagHeading(const store::StoredFlag& f, bool info) {
-    return severityLabel(info ? Severity::Info : f.severity) + ": " + f.message;
+    return severityLabel(info ? Severity::Info : f.severity) + "  \xC2\xB7  " + categoryText(f.category);
 }
 
 std::string flagAbout(const store::StoredFlag& f, bool info) {
-    std::string about = categoryText(f.category) + "  \xC2\xB7  rule " + f.ruleId;
+    std::string about = "Rule " + f.ruleId;
     if (info && f.severity != Severity::Info) about += "  \xC2\xB7  information: contrast is not planned";
     return about;
 }

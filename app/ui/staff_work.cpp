@@ -223,10 +223,10 @@ bool staffHeader(Ui& ui, const std::string& title) {
     const float bw = std::min(ui.unit * 7, w / 5);
     const bool queueButton = ui.st.screen != Screen::StaffMenu;
     const float room = w - (bw + ui.gap) * (queueButton ? 2 : 1);
-    const std::string who = st.staff->displayName + " (" + roleName(st.staff->role) + ")";
+    const std::string who = st.staff->displayName;
     ImFont* bold = ui.title();
     const float titleSize = bold->FontSize, bodySize = ui.body()->FontSize;
-    const float whoWidth = std::min(ui.body()->CalcTextSizeA(bodySize, FLT_MAX, 0, who.c_str()).x, room * 0.4f);
+    const float whoWidth = std::min(ui.body()->CalcTextSizeA(bodySize, FLT_MAX, 0, who.c_str()).x, room * 0.25f);
     const std::string shownTitle = fitText(bold, titleSize, title, room - whoWidth - ui.gap);
     const std::string shownWho = fitText(ui.body(), bodySize, who, whoWidth + 1);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -305,7 +305,12 @@ bool beginWork(Ui& ui, const char* id, const std::string& title, Response& respo
     }
     std::string state = stateName(w.detail->summary.state);
     std::replace(state.begin(), state.end(), '_', ' ');
-    if (!staffHeader(ui, title + " " + std::to_string(w.id) + ": " + patientLine(w.detail->summary.patient) + "  ·  " + state)) {
+    // The patient first: on a narrow screen the end of the line is what gets shortened.
+    const store::PatientIdentity& p = w.detail->summary.patient;
+    const std::string name = p.familyName.empty() && p.givenName.empty() ? title + " " + std::to_string(w.id)
+                                                                         : p.familyName + ", " + p.givenName;
+    if (!staffHeader(ui, name + (p.birthDate.empty() ? "" : "  \xC2\xB7  " + p.birthDate) + "  \xC2\xB7  #" +
+                             std::to_string(w.id) + " " + state)) {
         endScreen();
         return false;
     }

@@ -95,8 +95,8 @@ bool hasContradiction(const store::ScreeningDetail& d);
 void flagsSection(Ui& ui, const store::ScreeningDetail& d, const screening::Response& response, bool editable,
                   bool contrastOnly = false);
 void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d);
-// A flag's heading, in words with its level named ("■ Stop: The patient has a pacemaker"), and the
-// small line under it with its category and rule id.
+// A flag's heading, its level named and its category in words ("■ Stop · Implant"; the message
+// follows it), and the small line with its rule id.
 std::string flagHeading(const store::StoredFlag& f, bool informational);
 std::string flagAbout(const store::StoredFlag& f, bool informational);
 // One line per stop and review flag ("■ Stop: ...  ·  Confirmed"), for the top of a narrow screen.
