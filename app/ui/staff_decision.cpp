@@ -217,7 +217,7 @@ void signZoneIv(Ui& ui, const store::ScreeningDetail& d) {
     std::string summary = std::string("Zone IV: ") + outcomes[std::clamp(w.outcome, 1, 3) - 1] + ".";
     if (w.outcome == 2) summary += "\n" + conditions;
     if (!w.reason.empty()) summary += "\nReason: " + w.reason;
-    if (!signingStep(ui, "Sign the Zone IV decision on screening " + std::to_string(w.id), summary, "staff-signature",
+    if (!signingStep(ui, "Sign the Zone IV decision for " + patientLine(w.detail->summary.patient), summary, "staff-signature",
                      w.signature, w.drawing))
         return;
     const Action action = w.outcome == 1 ? Action::Clear : w.outcome == 2 ? Action::ClearWithConditions : Action::NotClear;
@@ -313,7 +313,7 @@ void signContrast(Ui& ui) {
     std::string summary = "Contrast: " + contrastOutcomeText(w.contrastOutcome) + ".";
     if (w.contrastOutcome == "cleared_with_conditions") summary += "\n" + conditions;
     if (!w.contrastReason.empty()) summary += "\nReason: " + w.contrastReason;
-    if (!signingStep(ui, "Sign the contrast decision on screening " + std::to_string(w.id), summary, "contrast-signature",
+    if (!signingStep(ui, "Sign the contrast decision for " + patientLine(w.detail->summary.patient), summary, "contrast-signature",
                      w.contrastSignature, w.contrastDrawing))
         return;
     store::ContrastDecision decision;

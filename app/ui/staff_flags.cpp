@@ -164,10 +164,10 @@ void flagCard(Ui& ui, const store::ScreeningDetail& d, const store::StoredFlag& 
     ImGui::Dummy(ImVec2(1, ui.gap * 0.3f));
     // The heading says what the flag is about, in words, with its level named (not by colour
     // alone); the rule id is small, for whoever maintains the rules.
-    textWrapped(ui, severityLabel(shown) + ": " + f.message, ui.title(), severityColor(ui, shown), inner);
-    std::string about = categoryText(f.category) + "  ·  rule " + f.ruleId;
-    if (info && f.severity != Severity::Info) about += "  ·  information: contrast is not planned";
-    textWrapped(ui, about, nullptr, ui.colors->muted, inner);
+    // The review colour is too light for text: only a stop is written in its colour.
+    textWrapped(ui, flagHeading(f, info), ui.title(), shown == Severity::Stop ? ui.colors->error : ui.colors->text, inner);
+    textWrapped(ui, f.message, nullptr, ui.colors->text, inner);
+    textWrapped(ui, flagAbout(f, info), nullptr, ui.colors->muted, inner);
     for (const auto& line : triggerLines(ui, f)) textWrapped(ui, line, nullptr, ui.colors->text, inner);
     for (const auto& line : followUps(ui, f, response)) textWrapped(ui, "Details: " + line, nullptr, ui.colors->muted, inner);
     if (f.category == "implant" || f.category == "foreign-body")
@@ -183,6 +183,9 @@ void flagCard(Ui& ui, const store::ScreeningDetail& d, const store::StoredFlag& 
     dl->AddRectFilled(top, ImVec2(top.x + width, ImGui::GetCursorScreenPos().y), ui.colors->tile, ui.unit * 0.3f);
     dl->AddRectFilled(top, ImVec2(top.x + ui.gap * 0.4f, ImGui::GetCursorScreenPos().y), severityColor(ui, shown));
     dl->ChannelsMerge();
+    // Noted (not a button) by its severity bar, so tests see where each card is and a finger's
+    // drag still finds the card's face free to scroll.
+    noteTarget(ui, "flag:" + f.ruleId, top, ImVec2(top.x + ui.gap * 0.4f, ImGui::GetCursorScreenPos().y));
     ImGui::Dummy(ImVec2(1, ui.gap * 0.3f));
 }
 
@@ -215,8 +218,19 @@ void flagsSection(Ui& ui, const store::ScreeningDetail& d, const Response& respo
     }
 }
 
+std::string flagHeading(const store::StoredFlag& f, bool info) {
+    return severityLabel(info ? Severity::Info : f.severity) + "  \xC2\xB7  " + categoryText(f.category);
+}
+
+std::string flagAbout(const store::StoredFlag& f, bool info) {
+    std::string about = "Rule " + f.ruleId;
+    if (info && f.severity != Severity::Info) about += "  \xC2\xB7  information: contrast is not planned";
+    return about;
+}
+
 void flagsSummary(Ui& ui, const store::ScreeningDetail& d, bool contrastOnly) {
     int shown = 0;
+    const ImVec2 top = ImGui::GetCursorScreenPos();
     for (const auto& f : d.flags) {
         if (informational(d, f) || (contrastOnly && f.gate != "contrast")) continue;
         if (shown++ == 0) section(ui, "Flags at a glance");
@@ -224,6 +238,7 @@ void flagsSummary(Ui& ui, const store::ScreeningDetail& d, bool contrastOnly) {
                     severityColor(ui, f.severity));
     }
     if (shown == 0) textWrapped(ui, "No stop or review flags.", nullptr, ui.colors->muted);
+    noteTarget(ui, "flags-summary", top, ImVec2(top.x + 1, ImGui::GetCursorScreenPos().y)); // a section, not a button
 }
 
 void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d) {

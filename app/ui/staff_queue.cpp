@@ -11,6 +11,8 @@ using namespace staff;
 namespace {
 
 constexpr double kQueueRefreshSeconds = 5;
+// Where the queue's columns start, as a fraction of the row: patient, submitted, flags.
+constexpr float kColumns[3] = {0, 0.40f, 0.56f};
 
 // The queue is read off the frame thread, when the screen opens and every few seconds after, so a
 // screening submitted at another kiosk appears by itself and a slow database never freezes the list.
@@ -41,7 +43,7 @@ void readQueueInBackground(Ui& ui) {
 
 
 // One screening in the queue: a full-width row with left-aligned columns (patient, submitted, flags);
-// stop flags are named ("■ STOP") and framed, never shown by colour alone.
+// stop flags are named ("■ 1 stop flag") and framed, never shown by colour alone.
 void queueRow(Ui& ui, const store::ScreeningSummary& s) {
     const std::string id = "queue:" + std::to_string(s.id);
     const float width = ImGui::GetContentRegionAvail().x;
@@ -56,12 +58,12 @@ void queueRow(Ui& ui, const store::ScreeningSummary& s) {
     const float size = ImGui::GetFontSize();
     const float y = std::round(min.y + (ui.target - size) / 2);
     const float pad = ui.gap, inner = width - pad * 2;
-    const float x[3] = {min.x + pad, min.x + pad + inner * 0.46f, min.x + pad + inner * 0.66f};
-    const float w[3] = {inner * 0.46f - ui.gap, inner * 0.20f - ui.gap, inner * 0.34f};
+    const float x[3] = {min.x + pad, min.x + pad + inner * kColumns[1], min.x + pad + inner * kColumns[2]};
+    const float w[3] = {inner * kColumns[1] - ui.gap, inner * (kColumns[2] - kColumns[1]) - ui.gap, inner * (1 - kColumns[2])};
     dl->AddText(font, size, ImVec2(x[0], y), ui.colors->text, fitText(font, size, patientLine(s.patient), w[0]).c_str());
     dl->AddText(font, size, ImVec2(x[1], y), ui.colors->text, fitText(font, size, ageOf(ui, s.submittedAt), w[1]).c_str());
     std::string flags;
-    if (s.stopFlags > 0) flags = staffText(ui, "staff.queue.stop") + "  " + countText(ui, "stop", s.stopFlags);
+    if (s.stopFlags > 0) flags = countText(ui, "stop", s.stopFlags);
     if (s.reviewFlags > 0) flags += (flags.empty() ? "" : ", ") + countText(ui, "review", s.reviewFlags);
     if (flags.empty()) flags = staffText(ui, "staff.queue.no_flags");
     float fx = x[2];
@@ -124,7 +126,7 @@ void staffMenuScreen(Ui& ui) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const char* heads[] = {"staff.queue.patient", "staff.queue.submitted", "staff.queue.flags"};
-        const float xs[] = {0, inner * 0.46f, inner * 0.66f};
+        const float xs[] = {0, inner * kColumns[1], inner * kColumns[2]};
         for (int i = 0; i < 3; ++i)
             dl->AddText(ImVec2(at.x + ui.gap + xs[i], at.y), ui.colors->muted, staffText(ui, heads[i]).c_str());
         ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
@@ -134,7 +136,8 @@ void staffMenuScreen(Ui& ui) {
     for (const bool reviewed : {false, true}) {
         std::vector<const store::ScreeningSummary*> rows;
         for (const auto& s : queue) {
-            if ((s.state == ScreeningState::Reviewed) != reviewed) continue;
+            // Everything past the nurse's review (a Zone IV or contrast part still to sign) awaits a decision.
+            if ((s.state != ScreeningState::Submitted) != reviewed) continue;
             std::string name = s.patient.familyName + " " + s.patient.givenName;
             std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
             if (!needle.empty() && name.find(needle) == std::string::npos) continue;

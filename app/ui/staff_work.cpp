@@ -74,18 +74,24 @@ std::string staffText(Ui& ui, const std::string& key, std::initializer_list<std:
     return uiStrings().get(ui.services.staffLanguage, key, args);
 }
 
-std::string countText(Ui& ui, const std::string& what, int n) {
+std::string countText(const std::string& language, const std::string& what, int n) {
     // English and Spanish both say the singular for one only.
-    return staffText(ui, "staff.count." + what + (n == 1 ? ".one" : ".other"), {{"n", std::to_string(n)}});
+    return uiStrings().get(language, "staff.count." + what + (n == 1 ? ".one" : ".other"), {{"n", std::to_string(n)}});
 }
 
-std::string staffOptionText(Ui& ui, const Item* item, const Value& v) {
+std::string countText(Ui& ui, const std::string& what, int n) { return countText(ui.services.staffLanguage, what, n); }
+
+std::string staffOptionText(const std::string& language, const Item* item, const Value& v) {
     if (v.type == ValueType::Coding && v.coding.system.size() >= 9 &&
         v.coding.system.compare(v.coding.system.size() - 9, 9, "body-side") == 0 &&
         (v.coding.code == "left" || v.coding.code == "right"))
-        return staffText(ui, "staff.side." + v.coding.code);
+        return uiStrings().get(language, "staff.side." + v.coding.code);
     const AnswerOption* o = item ? item->option(v) : nullptr;
-    return o ? o->display.in(ui.services.staffLanguage) : v.toText();
+    return o ? o->display.in(language) : v.toText();
+}
+
+std::string staffOptionText(Ui& ui, const Item* item, const Value& v) {
+    return staffOptionText(ui.services.staffLanguage, item, v);
 }
 
 std::string fitText(ImFont* font, float size, const std::string& text, float width) {
@@ -217,10 +223,10 @@ bool staffHeader(Ui& ui, const std::string& title) {
     const float bw = std::min(ui.unit * 7, w / 5);
     const bool queueButton = ui.st.screen != Screen::StaffMenu;
     const float room = w - (bw + ui.gap) * (queueButton ? 2 : 1);
-    const std::string who = st.staff->displayName + " (" + roleName(st.staff->role) + ")";
+    const std::string who = st.staff->displayName;
     ImFont* bold = ui.title();
     const float titleSize = bold->FontSize, bodySize = ui.body()->FontSize;
-    const float whoWidth = std::min(ui.body()->CalcTextSizeA(bodySize, FLT_MAX, 0, who.c_str()).x, room * 0.4f);
+    const float whoWidth = std::min(ui.body()->CalcTextSizeA(bodySize, FLT_MAX, 0, who.c_str()).x, room * 0.25f);
     const std::string shownTitle = fitText(bold, titleSize, title, room - whoWidth - ui.gap);
     const std::string shownWho = fitText(ui.body(), bodySize, who, whoWidth + 1);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -299,7 +305,12 @@ bool beginWork(Ui& ui, const char* id, const std::string& title, Response& respo
     }
     std::string state = stateName(w.detail->summary.state);
     std::replace(state.begin(), state.end(), '_', ' ');
-    if (!staffHeader(ui, title + " " + std::to_string(w.id) + ": " + patientLine(w.detail->summary.patient) + "  ·  " + state)) {
+    // The patient first: on a narrow screen the end of the line is what gets shortened.
+    const store::PatientIdentity& p = w.detail->summary.patient;
+    const std::string name = p.familyName.empty() && p.givenName.empty() ? title + " " + std::to_string(w.id)
+                                                                         : p.familyName + ", " + p.givenName;
+    if (!staffHeader(ui, name + (p.birthDate.empty() ? "" : "  \xC2\xB7  " + p.birthDate) + "  \xC2\xB7  #" +
+                             std::to_string(w.id) + " " + state)) {
         endScreen();
         return false;
     }

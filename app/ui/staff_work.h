@@ -26,9 +26,11 @@ std::string ageOf(Ui& ui, const std::string& at);
 std::string staffText(Ui& ui, const std::string& key, std::initializer_list<std::pair<const char*, std::string>> args = {});
 // "1 stop flag", "2 stop flags" (`what`: stop, review, open), in the staff language.
 std::string countText(Ui& ui, const std::string& what, int n);
+std::string countText(const std::string& language, const std::string& what, int n);
 // An answer option as staff read it: the form's wording, except the body side, which the patient
 // chose as "My left side" and staff read as "patient's left".
 std::string staffOptionText(Ui& ui, const screening::Item* item, const screening::Value& v);
+std::string staffOptionText(const std::string& language, const screening::Item* item, const screening::Value& v);
 // `text` cut to `width` pixels in `font` at `size`, with "…" when it was cut.
 std::string fitText(ImFont* font, float size, const std::string& text, float width);
 
@@ -93,6 +95,10 @@ bool hasContradiction(const store::ScreeningDetail& d);
 void flagsSection(Ui& ui, const store::ScreeningDetail& d, const screening::Response& response, bool editable,
                   bool contrastOnly = false);
 void ignoredAnswersSection(Ui& ui, const store::ScreeningDetail& d);
+// A flag's heading, its level named and its category in words ("■ Stop · Implant"; the message
+// follows it), and the small line with its rule id.
+std::string flagHeading(const store::StoredFlag& f, bool informational);
+std::string flagAbout(const store::StoredFlag& f, bool informational);
 // One line per stop and review flag ("■ Stop: ...  ·  Confirmed"), for the top of a narrow screen.
 void flagsSummary(Ui& ui, const store::ScreeningDetail& d, bool contrastOnly);
 void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
