@@ -273,3 +273,18 @@ TEST_CASE("the thank-you screen does not ask to hand over a tablet") {
         CHECK(body.find("tableta") == std::string::npos);
     }
 }
+
+TEST_CASE("the date steppers stay where they are after the first tap, so each tap on the same spot counts") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "birth-date");
+    REQUIRE(h.page() == "birth-date");
+    h.frames(1);
+    const float before = h.state().targets.at("date:birth-date:month:plus").y0;
+    const auto spot = h.state().targets.at("date:birth-date:month:plus");
+    for (int i = 0; i < 3; ++i) h.tapAt((spot.x0 + spot.x1) / 2, (spot.y0 + spot.y1) / 2);
+    h.frames(1);
+    CHECK(h.state().targets.at("date:birth-date:month:plus").y0 == before);
+    const std::string date = h.kiosk().draft().answers("birth-date").front().text;
+    CHECK(date.substr(4) == "-04-01"); // January + 3
+}
