@@ -312,6 +312,12 @@ void submitScreening(Ui& ui) {
         st.pageErrors = pageProblems(ui, *page);
         if (!st.pageErrors.empty()) {
             st.notice = ui.t("sign.incomplete");
+            // The first control still needing an answer comes into view by itself.
+            for (const Slot& slot : page->slots)
+                if (st.pageErrors.count(slot.key(ui.form))) {
+                    st.scrollToKey = slot.key(ui.form);
+                    break;
+                }
             if (ui.services.log) ui.services.log("submit-refused reason=unanswered");
             return;
         }

@@ -336,9 +336,12 @@ void signaturePad(Ui& ui, const std::string& id, ImVec2 size, std::vector<record
 void signScreen(Ui& ui) {
     beginScreen(ui, "sign");
     textWrapped(ui, ui.t("sign.title"), ui.title(), ui.colors->text);
-    if (!ui.st.notice.empty()) textWrapped(ui, "\xE2\x96\xA0 " + ui.st.notice, ui.title(), ui.colors->error);
+    if (!ui.st.notice.empty()) textWrapped(ui, "\xE2\x96\xA0 " + ui.st.notice, nullptr, ui.colors->error);
     const Page* page = currentPage(ui.st);
-    const float padH = std::clamp(ui.display.y * 0.28f, ui.target * 1.6f, ui.unit * 9);
+    // While answers are missing the pad gives up room, so the controls they need stay in view on a
+    // small screen with Larger text.
+    const float padShare = ui.st.pageErrors.empty() ? 0.28f : 0.18f;
+    const float padH = std::clamp(ui.display.y * padShare, ui.target * 1.6f, ui.unit * 9);
     const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui) + padH + ui.gap;
     const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
     if (page) {
