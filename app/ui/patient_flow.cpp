@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <sstream>
 
@@ -84,6 +85,22 @@ std::string numberWithUnit(Ui& ui, const Item& item, double v) {
     return out;
 }
 
+std::string dateAsEntered(Ui& ui, const std::string& iso) {
+    int year = 0, month = 0, day = 0;
+    if (std::sscanf(iso.c_str(), "%d-%d-%d", &year, &month, &day) < 1 || year <= 0) return iso;
+    const std::string months = ui.t("date.months");
+    std::vector<std::string> names;
+    for (std::size_t b = 0, e; b <= months.size(); b = e + 1) {
+        e = months.find('|', b);
+        if (e == std::string::npos) e = months.size();
+        names.push_back(months.substr(b, e - b));
+    }
+    if (month < 1 || month > int(names.size())) return std::to_string(year);
+    const std::string name = names[std::size_t(month - 1)];
+    if (day < 1) return ui.t("date.month_year", {{"month", name}, {"year", std::to_string(year)}});
+    return ui.t("date.long", {{"day", std::to_string(day)}, {"month", name}, {"year", std::to_string(year)}});
+}
+
 std::string answerText(Ui& ui, const Item& item, const std::string& key) {
     const auto& answers = ui.st.draft->answers(key);
     std::string out;
@@ -93,6 +110,8 @@ std::string answerText(Ui& ui, const Item& item, const std::string& key) {
         else if (v.type == ValueType::Boolean) out += ui.t(v.boolean ? "choice.yes" : "choice.no");
         else if (v.isNumber())
             out += numberWithUnit(ui, item, v.number());
+        else if (v.type == ValueType::Date)
+            out += dateAsEntered(ui, v.text);
         else
             out += v.toText();
     }
@@ -293,6 +312,12 @@ void submitScreening(Ui& ui) {
         st.pageErrors = pageProblems(ui, *page);
         if (!st.pageErrors.empty()) {
             st.notice = ui.t("sign.incomplete");
+            // The first control still needing an answer comes into view by itself.
+            for (const Slot& slot : page->slots)
+                if (st.pageErrors.count(slot.key(ui.form))) {
+                    st.scrollToKey = slot.key(ui.form);
+                    break;
+                }
             if (ui.services.log) ui.services.log("submit-refused reason=unanswered");
             return;
         }

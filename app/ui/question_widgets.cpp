@@ -194,7 +194,11 @@ void dateField(Ui& ui, const Item& item, const std::string& key) {
         d.setAnswer(key, Value::ofDate(buf));
         answerChanged(ui, key);
     };
-    if (!set) textWrapped(ui, ui.t("date.not_set"), nullptr, ui.colors->muted);
+    // "Not set yet" keeps its room once a date is set: the steppers never move under the finger
+    // (they jumped up a line after the first tap, and the next tap on the same spot was lost).
+    const std::string notSet = ui.t("date.not_set");
+    if (!set) textWrapped(ui, notSet, nullptr, ui.colors->muted);
+    else ImGui::Dummy(ImVec2(1, ImGui::CalcTextSize(notSet.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y));
     std::string months = ui.t("date.months");
     std::vector<std::string> monthNames;
     for (std::size_t s = 0, e; s <= months.size(); s = e + 1) {

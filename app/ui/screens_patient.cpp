@@ -260,9 +260,14 @@ void reviewScreen(Ui& ui) {
             const std::string key = slot.key(ui.form);
             std::string answer = answerText(ui, item, key);
             if (answer.empty()) answer = "—";
-            const std::string label = item.text.in(ui.st.language) + "\n" + answer;
+            // Compact rows: the question at body size in the text colour (not small and grey), the
+            // answer in bold under it, little padding, so more rows fit on a screen.
+            const std::string question = item.text.in(ui.st.language);
+            const float textW = w - ui.gap * 2;
+            const float qh = ui.body()->CalcTextSizeA(ui.body()->FontSize, FLT_MAX, textW, question.c_str()).y;
+            const float ah = ui.title()->CalcTextSizeA(ui.body()->FontSize, FLT_MAX, textW, answer.c_str()).y;
             const ImVec2 p = ImGui::GetCursorScreenPos();
-            const float h = buttonHeight(ui, label, w) + ui.gap;
+            const float h = std::max(kMinTarget, qh + ah + ui.gap * 0.9f) + ui.gap * 0.3f;
             ImGui::PushID(key.c_str());
             if (ImGui::InvisibleButton("row", ImVec2(w, h)) &&
                 ImGui::GetIO().MouseDragMaxDistanceSqr[0] < ui.unit * ui.unit * 0.36f)
@@ -270,13 +275,11 @@ void reviewScreen(Ui& ui) {
             ImGui::PopID();
             noteTarget(ui, "review:" + key, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
             ImDrawList* dl = ImGui::GetWindowDrawList();
-            dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h - ui.gap * 0.4f), ui.colors->tile, ui.unit * 0.3f);
-            dl->AddText(ui.body(), ui.body()->FontSize * 0.85f, ImVec2(p.x + ui.gap, p.y + ui.gap * 0.5f),
-                        ui.colors->muted, item.text.in(ui.st.language).c_str(), nullptr, w - ui.gap * 2);
-            const float qh = ui.body()->CalcTextSizeA(ui.body()->FontSize * 0.85f, FLT_MAX, w - ui.gap * 2,
-                                                      item.text.in(ui.st.language).c_str()).y;
-            dl->AddText(ui.title(), ui.body()->FontSize * 1.05f, ImVec2(p.x + ui.gap, p.y + ui.gap * 0.5f + qh + 4),
-                        ui.colors->text, answer.c_str(), nullptr, w - ui.gap * 2);
+            dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h - ui.gap * 0.3f), ui.colors->tile, ui.unit * 0.3f);
+            dl->AddText(ui.body(), ui.body()->FontSize, ImVec2(p.x + ui.gap, p.y + ui.gap * 0.3f), ui.colors->text,
+                        question.c_str(), nullptr, textW);
+            dl->AddText(ui.title(), ui.body()->FontSize, ImVec2(p.x + ui.gap, p.y + ui.gap * 0.3f + qh + 2),
+                        ui.colors->text, answer.c_str(), nullptr, textW);
         }
     }
     endDragScroll(ui);
@@ -337,9 +340,12 @@ void signaturePad(Ui& ui, const std::string& id, ImVec2 size, std::vector<record
 void signScreen(Ui& ui) {
     beginScreen(ui, "sign");
     textWrapped(ui, ui.t("sign.title"), ui.title(), ui.colors->text);
-    if (!ui.st.notice.empty()) textWrapped(ui, "\xE2\x96\xA0 " + ui.st.notice, ui.title(), ui.colors->error);
+    if (!ui.st.notice.empty()) textWrapped(ui, "\xE2\x96\xA0 " + ui.st.notice, nullptr, ui.colors->error);
     const Page* page = currentPage(ui.st);
-    const float padH = std::clamp(ui.display.y * 0.28f, ui.target * 1.6f, ui.unit * 9);
+    // While answers are missing the pad gives up room, so the controls they need stay in view on a
+    // small screen with Larger text.
+    const float padShare = ui.st.pageErrors.empty() ? 0.28f : 0.18f;
+    const float padH = std::clamp(ui.display.y * padShare, ui.target * 1.6f, ui.unit * 9);
     const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui) + padH + ui.gap;
     const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
     if (page) {

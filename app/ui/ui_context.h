@@ -164,6 +164,8 @@ void submitScreening(Ui& ui);
 void submissionDone(Ui& ui, const SubmitOutcome& outcome);
 // The answer as the patient sees it ("Yes", "72.5 kg", "2019-04").
 std::string answerText(Ui& ui, const screening::Item& item, const std::string& key);
+// A date as the patient entered it: "12 August 1951", "12 de agosto de 1951", "August 1951", "1951".
+std::string dateAsEntered(Ui& ui, const std::string& iso);
 // A number in the item's unit, in the patient's words ("72,5 kg", "5 ft 4 in").
 std::string numberWithUnit(Ui& ui, const screening::Item& item, double value);
 

@@ -273,3 +273,48 @@ TEST_CASE("the thank-you screen does not ask to hand over a tablet") {
         CHECK(body.find("tableta") == std::string::npos);
     }
 }
+
+TEST_CASE("the date steppers stay where they are after the first tap, so each tap on the same spot counts") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "birth-date");
+    REQUIRE(h.page() == "birth-date");
+    h.frames(1);
+    const float before = h.state().targets.at("date:birth-date:month:plus").y0;
+    const auto spot = h.state().targets.at("date:birth-date:month:plus");
+    for (int i = 0; i < 3; ++i) h.tapAt((spot.x0 + spot.x1) / 2, (spot.y0 + spot.y1) / 2);
+    h.frames(1);
+    CHECK(h.state().targets.at("date:birth-date:month:plus").y0 == before);
+    const std::string date = h.kiosk().draft().answers("birth-date").front().text;
+    CHECK(date.substr(4) == "-04-01"); // January + 3
+}
+
+TEST_CASE("Review shows a date as the patient entered it, in their language, and its questions in full-size text") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "review");
+    REQUIRE(h.screen() == "review");
+    h.kiosk().state().draft->setAnswer("birth-date", screening::Value::ofDate("1951-08-12"));
+    h.frames(1);
+    const screening::Item* birth = h.kiosk().draft().form().find("birth-date");
+    REQUIRE(birth);
+    ui::Fonts none;
+    ui::KioskOptions options;
+    ui::KioskServices services;
+    ui::Ui u(h.state(), h.kiosk().draft().form(), options, services, none);
+    CHECK(ui::answerText(u, *birth, "birth-date") == "12 August 1951");
+    h.state().language = "es";
+    CHECK(ui::answerText(u, *birth, "birth-date") == "12 de agosto de 1951");
+    h.kiosk().state().draft->setAnswer("birth-date", screening::Value::ofDate("1951-08"));
+    CHECK(ui::dateAsEntered(u, "1951-08") == "agosto de 1951");
+    h.state().language = "en";
+    CHECK(ui::dateAsEntered(u, "1951") == "1951");
+}
+
+TEST_CASE("a refused Submit names where the missing answers are, never 'above'") {
+    for (const char* lang : {"en", "es"}) {
+        const std::string text = ui::uiStrings().get(lang, "sign.incomplete");
+        CHECK(text.find("above") == std::string::npos);
+        CHECK(text.find("arriba") == std::string::npos);
+    }
+}

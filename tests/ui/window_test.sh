@@ -471,6 +471,23 @@ finish_page() {
     fail "page $1: still errors after $tries tries"
 }
 
+# answer_rows: answers the visible rows top to bottom, dragging the page up for more, until "No to
+# the rest" is offered (every stop-level row answered on its own) or the page ends.
+answer_rows() {
+    local i
+    for ((i = 0; i < 12; i++)); do
+        choose_defaults
+        # A single choice alone on its page moves on by itself: never drag the next page.
+        nap 0.9
+        find_line ' screen=' "$page_from" && return 0
+        if has_target no-to-rest; then
+            tap_id no-to-rest
+            return 0
+        fi
+        drag_page_up || return 0
+    done
+}
+
 # body_map_page: one tap on the chest of the front figure, which must log a mark there.
 body_map_page() {
     local cx cy box h x y
@@ -556,48 +573,56 @@ type_keys m u ñ o z # "Muñoz": ñ has its own key in Spanish layouts
 screenshot keyboard.png
 # The keyboard logs no state change; it shows as a large change at the bottom of the screen.
 expect_change question-es.png keyboard.png 100000 "tapping the field opens the on-screen keyboard"
-tap_wait key:done "Done closes the keyboard"
-next_to given-name
+# Done on a page's last field is Next: it closes the keyboard and moves on.
+mark_log
+tap_id key:done 0
+wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=given-name\$" "Done moves on to the given name" "$FROM"
+PAGES=$((PAGES + 1))
 tap_wait field:given-name
 type_keys j o s
 tap_wait key:layer:accents "the accents layer opens"
 has_target key:é || fail "the accents layer has no é"
 screenshot accents.png
 type_keys é # "José"
-tap_wait key:done "Done on the accents layer closes the keyboard"
+mark_log
+tap_id key:done 0
+wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=birth-date\$" "Done on the accents layer moves on" "$FROM"
+PAGES=$((PAGES + 1))
 
 # Birth date with the steppers: the first tap sets the default (50 years ago, 1 January) and
 # steps it: -10 years, +2 months, +4 days.
-next_to birth-date
 tap_wait date:birth-date:year:minus10 "the first stepper tap sets the date" # the "not set" line goes
 for id in month:plus month:plus day:plus day:plus day:plus day:plus; do tap_id "date:birth-date:$id"; done
 screenshot date.png
 
+# Sex, weight and height are rows of one page; the number fields appear with their unit.
 next_to sex
 choose sex female
-next_to weight-unit
 choose weight-unit kg
-next_to weight-kg
+scroll_to field:weight-kg
 tap_wait field:weight-kg "the weight field opens the number pad"
 if ! has_target key:7 || has_target key:q; then fail "the weight field did not open a number pad"; fi
 type_keys 7 2
 screenshot numberpad.png
 tap_wait key:done
 
-next_to height-unit
 choose height-unit '[in_i]'
-next_to height-in
+scroll_to field:height-in:feet
 tap_wait field:height-in:feet "the feet field opens the number pad"
 type_keys 5
 tap_wait key:done
+scroll_to field:height-in:inches
 tap_wait field:height-in:inches "the inches field opens the number pad"
 type_keys 6
-tap_wait key:done
 screenshot feet-inches.png
+mark_log
+tap_id key:done 0 # the last field of the page: Done moves on
+wait_for_line ' screen=' "Done on the inches moves on" "$FROM"
+GOT="${FOUND#* screen=}"
 
-# Every other page: "No" or the top-most choice, except for the implants.
+# Every other page: "No" or the top-most choice, except for the implants. A single choice alone
+# on its page moves on by itself after a short pause: Next only when it did not.
 seen_details=0
-finish_page height-in
 for ((guard = 0; guard < 150; guard++)); do
     case "$GOT" in
         "review language=$LANGUAGE") break ;;
@@ -612,12 +637,14 @@ for ((guard = 0; guard < 150; guard++)); do
     esac
     PAGES=$((PAGES + 1))
     ANSWERED=" "
+    mark_log
+    page_from="$FROM" # answer_rows and the auto-advance check look for a new screen after it
     case "$page" in
         has-implants) choose "$page" yes ;;
         implant-devices-heart)
             # The stop-level devices are rows of one page, each answered on its own.
             choose implant-pacemaker yes
-            choose_defaults
+            answer_rows
             ;;
         implant-pacemaker-details)
             seen_details=1
@@ -627,10 +654,16 @@ for ((guard = 0; guard < 150; guard++)); do
             scroll_to field:implant-pacemaker-model
             screenshot implant-details-scrolled.png
             ;;
-        *) choose_defaults ;;
+        *) answer_rows ;;
     esac
     prev="$page"
-    finish_page "$page"
+    nap 1.2
+    if find_line ' screen=' "$page_from"; then
+        [[ "$FOUND" =~ $PAGE_RE ]] || fail "page $page moved on to a screen not in language '$LANGUAGE': $FOUND"
+        GOT="${FOUND#* screen=}"
+    else
+        finish_page "$page"
+    fi
     case "$prev" in
         implant-devices-heart) [[ "$GOT" == *" page=implant-pacemaker-details" ]] ||
             fail "pacemaker yes did not lead to its details page: $GOT" ;;
@@ -701,7 +734,7 @@ walk(doc["response"]["item"])
 first = {k: v[0] for k, v in answers.items()}
 year = datetime.date.today().year - 60
 expected = {"family-name": "Muñoz", "given-name": "José", "sex": "female", "weight-unit": "kg", "weight-kg": 72,
-            "height-unit": "[in_i]", "height-in": 66, "has-implants": "yes", "implant-pacemaker": "yes",
+            "height-unit": "[in_i]", "height-in": 66, "has-implants": "no", "implant-pacemaker": "yes",
             "completed-by": "patient", "attest": True}
 wrong = [f"{k}: {first.get(k)!r}, expected {v!r}" for k, v in expected.items() if first.get(k) != v]
 birth = str(first.get("birth-date", ""))
