@@ -47,13 +47,14 @@ std::string jsonCharacters(std::string_view text) { return nlohmann::json::parse
 
 // The symbols the screens' code draws itself: ✓ on a chosen tile, ■ before an error, the keyboard's
 // ⇧ and ⌫, − and ≤ ≥ in MR Conditional limits, µ/μ in units, arrows, dashes and quotes in
-// messages, ▼ on lists, � for an unreadable name. tests/ui/glyphs_test.cpp finds every character
+// messages, ▲ ▼ on flags and lists, � for an unreadable name. tests/ui/glyphs_test.cpp finds every character
 // the code holds and fails when one is missing here.
 constexpr ImWchar kAlways[] = {
     0x0020, 0x007E, // ASCII
     0x00A0, 0x00FF, // Latin-1: names typed on the keyboard (its upper case too) or sent by a worklist
+    0x0100, 0x017F, // Latin Extended-A: names a worklist sends (Ł, Š, ő) and older form versions
     0x03BC, 0x03BC, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026, 0x2190, 0x2193,
-    0x21E7, 0x21E7, 0x2212, 0x2212, 0x2264, 0x2265, 0x232B, 0x232B, 0x25A0, 0x25A0, 0x25BC, 0x25BC,
+    0x21E7, 0x21E7, 0x2212, 0x2212, 0x2264, 0x2265, 0x232B, 0x232B, 0x25A0, 0x25A0, 0x25B2, 0x25B2, 0x25BC, 0x25BC,
     0x2713, 0x2713, 0x2717, 0x2717, 0xFFFD, 0xFFFD, 0};
 
 std::vector<ImWchar> atlasRanges(const std::string& shownText) {

@@ -229,15 +229,32 @@ std::string flagAbout(const store::StoredFlag& f, bool info) {
 }
 
 void flagsSummary(Ui& ui, const store::ScreeningDetail& d, bool contrastOnly) {
-    int shown = 0;
+    // Stop flags first, each on a line of its own; on a narrow screen the decision must stay in view
+    // under this summary, so past three lines the rest is a count (they are listed in full below).
+    std::vector<const store::StoredFlag*> shownFlags;
+    for (const Severity level : {Severity::Stop, Severity::Review})
+        for (const auto& f : d.flags)
+            if (f.severity == level && !informational(d, f) && !(contrastOnly && f.gate != "contrast"))
+                shownFlags.push_back(&f);
     const ImVec2 top = ImGui::GetCursorScreenPos();
-    for (const auto& f : d.flags) {
-        if (informational(d, f) || (contrastOnly && f.gate != "contrast")) continue;
-        if (shown++ == 0) section(ui, "Flags at a glance");
-        textWrapped(ui, severityLabel(f.severity) + ": " + f.message + "  \xC2\xB7  " + verdictLabel(f), nullptr,
-                    severityColor(ui, f.severity));
+    constexpr std::size_t kLines = 3;
+    if (!shownFlags.empty()) section(ui, "Flags at a glance");
+    for (std::size_t i = 0; i < shownFlags.size() && i < kLines; ++i) {
+        const store::StoredFlag& f = *shownFlags[i];
+        std::string line = severityLabel(f.severity);
+        line += ": ";
+        line += f.message;
+        line += "  \xC2\xB7  ";
+        line += verdictLabel(f);
+        textWrapped(ui, line, nullptr, severityColor(ui, f.severity));
     }
-    if (shown == 0) textWrapped(ui, "No stop or review flags.", nullptr, ui.colors->muted);
+    if (shownFlags.size() > kLines) {
+        std::string more = "\xE2\x80\xA6 and ";
+        more += std::to_string(shownFlags.size() - kLines);
+        more += " more, listed under the decision";
+        textWrapped(ui, more, nullptr, ui.colors->muted);
+    }
+    if (shownFlags.empty()) textWrapped(ui, "No stop or review flags.", nullptr, ui.colors->muted);
     noteTarget(ui, "flags-summary", top, ImVec2(top.x + 1, ImGui::GetCursorScreenPos().y)); // a section, not a button
 }
 

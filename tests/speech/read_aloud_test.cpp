@@ -176,7 +176,7 @@ TEST_CASE("with Read aloud on, every page to Review, then Sign and the thank-you
         reviews += s.text.find("Check your answers. Tap an answer to change it.") != std::string::npos;
         signs += s.text.rfind("Confirm and sign.", 0) == 0;
     }
-    CHECK(pageOpenings > 20);
+    CHECK(pageOpenings > 10); // pages of rows: a no-risk adult walks about 14 of them
     CHECK(reviews == 1);
     CHECK(signs == 1);
     before = k.said->size();

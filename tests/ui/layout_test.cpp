@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 using namespace mrscreen;
 using mrscreen::test::KioskHarness;
 using namespace mrscreen::test::steps;
@@ -42,7 +44,13 @@ TEST_CASE("in portrait the answers and Next of a question page sit in the lower 
         INFO("page " << h.page());
         const auto targets = answerTargets(h);
         REQUIRE(targets.size() >= 2);
+        // A page of several rows (sex, weight and height) fills the screen from the top; its
+        // Next still sits low. A page of one question keeps all of it within reach.
+        std::set<std::string> questions;
+        for (const auto& [id, t] : targets)
+            if (id != "next") questions.insert(id.substr(0, id.find(':', id.find(':') + 1)));
         for (const auto& [id, t] : targets) {
+            if (questions.size() > 1 && id != "next") continue;
             INFO(id << " at y " << t.y0);
             CHECK(t.y0 >= 1280.0f / 3 - 1);
         }
