@@ -1,4 +1,4 @@
-// The default site policy (forms/mri-safety.rules.json, form 2.0.0) over the shipped form: every
+// The default site policy (forms/mri-safety.rules.json, form 2.1.0) over the shipped form: every
 // rule firing for a minimal change to a no-risk screening and not firing for its near miss, the
 // stop-level devices asked of every patient, "Not sure" never read as No (a stop-level question
 // answered Not sure is held like a Yes, a review-level one raises its own flag, and Not sure opens
@@ -22,9 +22,9 @@ TEST_CASE("the no-risk example is complete and raises no flags at all") {
     test::keepForSchemaCheck("policy-no-risk", e.written());
 }
 
-TEST_CASE("the rules are written for version 2.0.0 of the form") {
-    CHECK(test::mriForm().version == "2.0.0");
-    CHECK(test::mriRules().questionnaire == "http://mrscreen.org/fhir/Questionnaire/mri-safety|2.0.0");
+TEST_CASE("the rules are written for version 2.1.0 of the form") {
+    CHECK(test::mriForm().version == "2.1.0");
+    CHECK(test::mriRules().questionnaire == "http://mrscreen.org/fhir/Questionnaire/mri-safety|2.1.0");
 }
 
 TEST_CASE("every rule of the default policy has a firing and a near-miss case in this file") {

@@ -117,7 +117,7 @@ json response(json items) {
         level->push_back(std::move(leaf));
     }
     return json{{"resourceType", "QuestionnaireResponse"},
-                {"questionnaire", kFormUrl + "|2.0.0"},
+                {"questionnaire", kFormUrl + "|2.1.0"},
                 {"status", "completed"},
                 {"item", std::move(tree)}};
 }

@@ -1,6 +1,6 @@
 // Clinical scenarios: patients described the way a technologist would describe them ("a woman of
 // 75 with a pacemaker", "a boy of 9 whose mother fills in the form"), turned into answers by a
-// small builder that starts from the no-risk example, then screened with the shipped form 2.0.0
+// small builder that starts from the no-risk example, then screened with the shipped form 2.1.0
 // and its default policy. Each scenario names the flags that must be raised (with their
 // severity as staff see them) and the flags that must not.
 #include "mri_responses.h"
@@ -32,7 +32,7 @@ namespace {
 const std::string kScreeningDay = "2026-11-20"; // the day the no-risk example was authored
 
 // The sex recorded on the form.
-enum class Sex { Female, Male, Other, Unknown };
+enum class Sex { Female, Male, Other };
 
 // What a patient answers to a Yes / No / Not sure question (and the pregnancy questions).
 enum class Answer { Yes, No, NotSure, DoesNotApply };
@@ -138,7 +138,7 @@ std::string codeOf(Region r) {
 using test::coded;
 using test::formItem;
 
-// A patient, built from a description into a QuestionnaireResponse for form 2.0.0. Starts from
+// A patient, built from a description into a QuestionnaireResponse for form 2.1.0. Starts from
 // the no-risk example (every question answered No) and changes only what the description says.
 class Patient : public test::MriResponse<Patient> {
 public:
@@ -246,7 +246,7 @@ private:
 
     Patient& setSex(Sex sex) {
         static const std::map<Sex, std::string> codes = {
-            {Sex::Female, "female"}, {Sex::Male, "male"}, {Sex::Other, "other"}, {Sex::Unknown, "unknown"}};
+            {Sex::Female, "female"}, {Sex::Male, "male"}, {Sex::Other, "other"}};
         sex_ = sex;
         return set("sex", coded("sex", codes.at(sex)));
     }
@@ -627,8 +627,8 @@ TEST_CASE("a patient of 30 whose sex is recorded as other and who says pregnancy
                {{"pregnancy-not-applicable-check", Info}});
 }
 
-TEST_CASE("a patient of 25 whose sex is unknown and who is not sure about pregnancy gets the pregnancy reviews") {
-    expect(screen(Patient::adult(Sex::Unknown, 25).pregnant(Answer::NotSure)),
+TEST_CASE("a patient of 25 whose sex is recorded as other and who is not sure about pregnancy gets the pregnancy reviews") {
+    expect(screen(Patient::adult(Sex::Other, 25).pregnant(Answer::NotSure)),
            {{"pregnancy-possible", Review}, {"pregnancy-gadolinium", Review}}, {"unsure-answers"});
 }
 
