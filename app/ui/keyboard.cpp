@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -73,6 +74,7 @@ void commit(Ui& ui) {
     const auto at = key.find('@');
     const Item* item = ui.form.find(key.substr(0, at));
     if (!item) return;
+    if (!datePartOf(e.key).empty()) return commitDatePart(ui, e.key, e.buffer);
     if (part == "feet" || part == "inches") {
         st.numberText[e.key] = e.buffer;
         const auto feet = parseNumber(st.numberText[key + ":feet"]);
@@ -112,7 +114,8 @@ bool doneMovesOn(Ui& ui) {
     for (const Slot& slot : page->slots)
         if (isQuestion(ui.form.items[std::size_t(slot.item)].type) && ui.st.draft->enabled(slot)) last = &slot;
     if (!last || last->key(ui.form) != field) return false;
-    if (e.key != field && e.key != field + ":inches") return false; // feet: the inches come next
+    // feet: the inches come next; a date moves on from any of its boxes once it is whole
+    if (e.key != field && e.key != field + ":inches" && datePartOf(e.key).empty()) return false;
     for (const Slot& slot : page->slots) {
         const Item& item = ui.form.items[std::size_t(slot.item)];
         if (&slot != last && isQuestion(item.type) && ui.st.draft->enabled(slot) && item.required &&
@@ -124,9 +127,11 @@ bool doneMovesOn(Ui& ui) {
 
 void press(Ui& ui, const std::string& k) {
     Editing& e = *ui.st.editing;
+    const std::string datePart = datePartOf(e.key);
     if (k == "{done}") {
-        const bool next = doneMovesOn(ui) && !e.buffer.empty();
-        commit(ui);
+        const bool next = doneMovesOn(ui) && (!e.buffer.empty() || (!datePart.empty() && ui.st.draft->answered(
+                                                                          e.key.substr(0, e.key.rfind(':')))));
+        if (datePart.empty() || !e.buffer.empty()) commit(ui); // an untouched date box keeps its value
         ui.st.editing.reset();
         if (next) goNext(ui);
         return;
@@ -137,6 +142,18 @@ void press(Ui& ui, const std::string& k) {
     else {
         const std::string ch = k == "{space}" ? " " : k == "{decimal}" ? decimalSeparator(ui) : e.shift ? upper(k) : k;
         if (e.numeric && (ch == "." || ch == ",") && e.buffer.find_first_of(".,") != std::string::npos) return;
+        if (!datePart.empty()) {
+            // Digits only, as many as the part can have; a whole part moves on to the next box.
+            if (ch.size() != 1 || !std::isdigit(static_cast<unsigned char>(ch[0])) || datePartComplete(datePart, e.buffer))
+                return;
+            e.buffer += ch;
+            commit(ui);
+            if (!datePartComplete(datePart, e.buffer)) return;
+            const auto order = dateOrder(ui);
+            const auto at = std::find(order.begin(), order.end(), datePart);
+            if (at + 1 != order.end()) startEditing(ui, e.key.substr(0, e.key.rfind(':') + 1) + *(at + 1), "", true);
+            return;
+        }
         std::size_t limit = e.numeric ? 12 : 500;
         if (e.key.rfind("staff:", 0) != 0 && e.key.rfind("work:", 0) != 0) {
             const Item* item = ui.form.find(e.key.substr(0, std::min(e.key.find('@'), e.key.find(':'))));

@@ -127,6 +127,12 @@ std::map<std::string, std::string> pageProblems(Ui& ui, const Page& page) {
         const Item& item = ui.form.items[std::size_t(slot.item)];
         if (!isQuestion(item.type) || !d.enabled(slot)) continue;
         const std::string key = slot.key(ui.form);
+        if (item.type == ItemType::Date) {
+            if (const std::string wrong = dateProblem(ui, item, key); !wrong.empty()) {
+                out[key] = wrong; // an impossible or unfinished date, said as such, not "needs an answer"
+                continue;
+            }
+        }
         const auto typed = ui.st.numberText.find(key);
         if (!d.answered(key) && typed != ui.st.numberText.end() && !typed->second.empty()) {
             out[key] = validationMessage("wrong-type", ui.st.language,

@@ -104,6 +104,20 @@ std::optional<double> parseNumber(const std::string& text);
 // Starts typing into `key` (text or number) with the current value.
 void startEditing(Ui& ui, const std::string& key, const std::string& current, bool numeric);
 
+// [SECTION] dates typed on the number pad (date_entry.cpp)
+// The day, month and year boxes in the patient's order ("day", "month", "year"; from "date.order").
+std::vector<std::string> dateOrder(Ui& ui);
+// "day", "month" or "year" for the keyboard key of a date box ("birth-date:day"), else "".
+std::string datePartOf(const std::string& editKey);
+// Whether a typed part is all there can be ("12", "4" for a day, "1951"): the pad moves to the next box.
+bool datePartComplete(const std::string& part, const std::string& typed);
+// Stores a typed part and sets the answer when the parts make a valid date (clears it otherwise).
+void commitDatePart(Ui& ui, const std::string& editKey, const std::string& typed);
+// What is wrong with the date being typed for `key` ("February has no day 30..."), or "".
+std::string dateProblem(Ui& ui, const screening::Item& item, const std::string& key);
+// The date question: boxes that open the number pad, + and − as an aid, "I don't know the day".
+void dateField(Ui& ui, const screening::Item& item, const std::string& key);
+
 // Screens.
 void welcomeScreen(Ui& ui);
 void questionScreen(Ui& ui);

@@ -318,3 +318,97 @@ TEST_CASE("a refused Submit names where the missing answers are, never 'above'")
         CHECK(text.find("arriba") == std::string::npos);
     }
 }
+
+// [SECTION] dates typed on the number pad
+
+TEST_CASE("a birth date is typed on the number pad in about ten taps, month first in English") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "birth-date");
+    REQUIRE(h.page() == "birth-date");
+    h.frames(1);
+    const auto& t = h.state().targets;
+    CHECK(t.at("field:birth-date:month").x0 < t.at("field:birth-date:day").x0);
+    CHECK(t.at("field:birth-date:day").x0 < t.at("field:birth-date:year").x0);
+    const int before = h.taps();
+    h.tap("field:birth-date:month");
+    REQUIRE(h.state().editing);
+    CHECK(h.state().editing->numeric);
+    for (const char* k : {"0", "8"}) h.tap(std::string("key:") + k);
+    REQUIRE(h.state().editing->key == "birth-date:day"); // a whole month moves on to the day
+    for (const char* k : {"1", "2"}) h.tap(std::string("key:") + k);
+    REQUIRE(h.state().editing->key == "birth-date:year");
+    for (const char* k : {"1", "9", "5", "1"}) h.tap(std::string("key:") + k);
+    REQUIRE(h.kiosk().draft().answers("birth-date").size() == 1);
+    CHECK(h.kiosk().draft().answers("birth-date").front().text == "1951-08-12");
+    h.tap("key:done"); // "Next" on the page's last field
+    CHECK(h.page() != "birth-date");
+    CHECK(h.taps() - before == 10);
+}
+
+TEST_CASE("in Spanish the date boxes read day, month, year and a typed date keeps the steppers as an aid") {
+    KioskHarness h;
+    h.tap("lang:es");
+    h.tap("start");
+    answerUntil(h, "", {}, "birth-date");
+    h.frames(1);
+    const auto& t = h.state().targets;
+    CHECK(t.at("field:birth-date:day").x0 < t.at("field:birth-date:month").x0);
+    CHECK(t.at("field:birth-date:month").x0 < t.at("field:birth-date:year").x0);
+    h.tap("field:birth-date:day");
+    for (const char* k : {"5", "1", "2", "1", "9", "6", "0"}) h.tap(std::string("key:") + k); // 5, 12, 1960
+    CHECK(h.kiosk().draft().answers("birth-date").front().text == "1960-12-05");
+    h.tap("key:done");
+    REQUIRE(h.page() != "birth-date");
+    h.tap("back");
+    REQUIRE(h.page() == "birth-date");
+    h.tap("date:birth-date:day:plus");
+    CHECK(h.kiosk().draft().answers("birth-date").front().text == "1960-12-06");
+}
+
+// Closes the number pad (its Done is Next when the date is whole) and, still on the page, taps Next.
+namespace {
+void closePadAndNext(KioskHarness& h) {
+    if (h.state().editing) h.tap("key:done");
+    if (h.page() == "birth-date") h.tap("next");
+}
+} // namespace
+
+TEST_CASE("an impossible birth date is refused next to the question with what to check, and nothing is stored") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "birth-date");
+    h.tap("field:birth-date:month");
+    for (const char* k : {"0", "2", "3", "0", "2", "0", "0", "1"}) h.tap(std::string("key:") + k); // 30 February 2001
+    CHECK(h.kiosk().draft().answers("birth-date").empty());
+    h.tap("key:done");
+    REQUIRE(h.page() == "birth-date");
+    REQUIRE(h.state().pageErrors.count("birth-date"));
+    CHECK(h.state().pageErrors.at("birth-date") == "February has no day 30. Check the day.");
+    h.tap("field:birth-date:month");
+    for (const char* k : {"1", "3"}) h.tap(std::string("key:") + k);
+    closePadAndNext(h);
+    CHECK(h.state().pageErrors.at("birth-date") == "The month is a number from 1 to 12. Check the month.");
+    h.tap("field:birth-date:year");
+    for (const char* k : {"2", "0", "3", "0"}) h.tap(std::string("key:") + k);
+    h.tap("field:birth-date:month");
+    for (const char* k : {"0", "3"}) h.tap(std::string("key:") + k);
+    closePadAndNext(h);
+    CHECK(h.state().pageErrors.at("birth-date") == "Type the year with four digits, from 1900 to 2026.");
+    CHECK(h.kiosk().draft().answers("birth-date").empty());
+}
+
+TEST_CASE("a birth date needs the day, month and year, and a date after today is refused") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "birth-date");
+    h.tap("field:birth-date:year");
+    for (const char* k : {"1", "9", "7", "0"}) h.tap(std::string("key:") + k);
+    closePadAndNext(h);
+    REQUIRE(h.page() == "birth-date");
+    CHECK(h.state().pageErrors.at("birth-date") == "Type the day, the month and the year you were born.");
+    h.tap("field:birth-date:month");
+    for (const char* k : {"1", "2", "3", "0", "2", "0", "2", "6"}) h.tap(std::string("key:") + k); // 30 December 2026
+    closePadAndNext(h);
+    CHECK(h.state().pageErrors.at("birth-date") == "This date is after today. Check the day, month and year.");
+}
