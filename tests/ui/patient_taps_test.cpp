@@ -412,3 +412,29 @@ TEST_CASE("a birth date needs the day, month and year, and a date after today is
     closePadAndNext(h);
     CHECK(h.state().pageErrors.at("birth-date") == "This date is after today. Check the day, month and year.");
 }
+
+TEST_CASE("a surgery date may be typed as a month and year, or a year alone, when the day is not known") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "surgery-any");
+    h.tap("option:surgery-any:yes");
+    h.tap("next");
+    REQUIRE(h.page() == "surgery-entry@0");
+    h.tap("field:surgery-date@0:month");
+    for (const char* k : {"1", "0"}) h.tap(std::string("key:") + k);
+    REQUIRE(h.state().editing->key == "surgery-date@0:day");
+    h.tap("field:surgery-date@0:year"); // the day left empty
+    for (const char* k : {"2", "0", "2", "1"}) h.tap(std::string("key:") + k);
+    h.tap("key:done");
+    REQUIRE(h.kiosk().draft().answers("surgery-date@0").size() == 1);
+    CHECK(h.kiosk().draft().answers("surgery-date@0").front().text == "2021-10");
+    h.tap("date:surgery-date@0:month-unknown");
+    CHECK(h.kiosk().draft().answers("surgery-date@0").front().text == "2021");
+    h.tap("field:surgery-date@0:day");
+    for (const char* k : {"1", "5"}) h.tap(std::string("key:") + k);
+    h.tap("key:done");
+    CHECK(h.kiosk().draft().answers("surgery-date@0").empty()); // a day with no month is not a date
+    h.tap("next");
+    REQUIRE(h.page() == "surgery-entry@0");
+    CHECK(h.state().pageErrors.at("surgery-date@0") == "Type the month too, or tap \"I only know the year\".");
+}
