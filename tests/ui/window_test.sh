@@ -4,7 +4,7 @@
 # visible target) and checked through the state log the kiosk writes (--state-log).
 #   1. windowed 1280x800, a whole patient visit in Spanish: Welcome draws, Español turns it Spanish,
 #      Start opens the first question; names typed on the on-screen keyboard (one accented letter
-#      from its accents layer), a birth date set with the steppers, sex, weight in kg on the number
+#      from its accents layer), a birth date typed on the number pad (and a stepper used), sex, weight in kg on the number
 #      pad, height in feet and inches, a pacemaker "yes" on the heart-device checklist (its details page
 #      follows; its last field is reached by dragging the page), "No" or the top-most choice on every
 #      other page (a required choice below the fold is scrolled to), a mark on the body map's chest,
@@ -589,11 +589,20 @@ tap_id key:done 0
 wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=birth-date\$" "Done on the accents layer moves on" "$FROM"
 PAGES=$((PAGES + 1))
 
-# Birth date with the steppers: the first tap sets the default (50 years ago, 1 January) and
-# steps it: -10 years, +2 months, +4 days.
-tap_wait date:birth-date:year:minus10 "the first stepper tap sets the date" # the "not set" line goes
-for id in month:plus month:plus day:plus day:plus day:plus day:plus; do tap_id "date:birth-date:$id"; done
+# Birth date typed on the number pad, in the Spanish order (day, month, year): tapping the day box
+# opens the pad, each whole part moves on to the next box, and the pad's Next (the page's last
+# field) moves on. 5 March, 60 years ago; then a stepper, the aid, takes it a day on and back.
+tap_wait field:birth-date:day "the day box opens the number pad"
+type_keys 0 5 0 3
+BIRTH_YEAR=$(($(date +%Y) - 60))
+type_keys $(sed 's/./& /g' <<<"$BIRTH_YEAR")
 screenshot date.png
+mark_log
+tap_id key:done 0
+wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=sex\$" "the number pad's Next moves on from a whole date" "$FROM"
+tap_wait back "Back to the birth date"
+tap_id date:birth-date:day:plus
+tap_id date:birth-date:day:minus
 
 # Sex, weight and height are rows of one page; the number fields appear with their unit.
 next_to sex
