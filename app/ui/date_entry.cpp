@@ -118,6 +118,8 @@ void applyTyped(Ui& ui, const Item& item, const std::string& key) {
         d.clearAnswer(key);
     }
     answerChanged(ui, key);
+    // An impossible date is said at once, where every error of the question is (and read aloud).
+    if (const std::string wrong = typedProblem(ui, item, key, false); !wrong.empty()) ui.st.pageErrors[key] = wrong;
 }
 
 const char* partName(char letter) {
@@ -176,8 +178,6 @@ void dateField(Ui& ui, const Item& item, const std::string& key) {
     const std::string notSet = ui.t("date.not_set");
     if (!set) textWrapped(ui, notSet, nullptr, ui.colors->muted);
     else ImGui::Dummy(ImVec2(1, ImGui::CalcTextSize(notSet.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x).y));
-    if (const std::string wrong = typedProblem(ui, item, key, false); !wrong.empty() && !ui.st.pageErrors.count(key))
-        textWrapped(ui, "\xE2\x96\xA0 " + wrong, ui.title(), ui.colors->error);
 
     const float avail = ImGui::GetContentRegionAvail().x;
     float monthW = 0;

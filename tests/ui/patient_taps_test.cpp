@@ -379,7 +379,10 @@ TEST_CASE("an impossible birth date is refused next to the question with what to
     h.tap("start");
     answerUntil(h, "", {}, "birth-date");
     h.tap("field:birth-date:month");
-    for (const char* k : {"0", "2", "3", "0", "2", "0", "0", "1"}) h.tap(std::string("key:") + k); // 30 February 2001
+    for (const char* k : {"0", "2", "3", "0"}) h.tap(std::string("key:") + k); // 30 February
+    REQUIRE(h.state().pageErrors.count("birth-date")); // said at once, before the year is typed
+    CHECK(h.state().pageErrors.at("birth-date") == "February has no day 30. Check the day.");
+    for (const char* k : {"2", "0", "0", "1"}) h.tap(std::string("key:") + k);
     CHECK(h.kiosk().draft().answers("birth-date").empty());
     h.tap("key:done");
     REQUIRE(h.page() == "birth-date");
