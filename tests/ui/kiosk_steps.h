@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -47,6 +48,27 @@ inline void typeInto(KioskHarness& h, const std::string& field, const std::strin
     h.type(text);
     h.tap("key:done");
     REQUIRE_FALSE(h.state().editing);
+}
+
+// Types a date ("1951-08-12", "2021-10", "2021") on the number pad as a patient would: taps the first
+// box of the patient's order, types each known part (a whole part moves on by itself; an empty box is
+// tapped past), then Done (Next when the date is the page's last question).
+inline void typeDate(KioskHarness& h, const std::string& key, const std::string& date) {
+    const std::map<std::string, std::string> parts = {
+        {"year", date.substr(0, 4)}, {"month", date.size() >= 7 ? date.substr(5, 2) : ""},
+        {"day", date.size() >= 10 ? date.substr(8, 2) : ""}};
+    h.frames(1);
+    std::vector<std::string> order = {"day", "month", "year"}; // left to right, as the patient reads them
+    std::sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+        return h.state().targets.at("field:" + key + ":" + a).x0 < h.state().targets.at("field:" + key + ":" + b).x0;
+    });
+    for (const auto& part : order) {
+        const std::string& digits = parts.at(part);
+        if (digits.empty()) continue;
+        if (!h.state().editing || h.state().editing->key != key + ":" + part) h.tap("field:" + key + ":" + part);
+        for (const char c : digits) h.tap(std::string("key:") + c);
+    }
+    if (h.state().editing) h.tap("key:done");
 }
 
 // Answers every question on the current page: the override when there is one, else a harmless
@@ -89,7 +111,8 @@ inline void answerPage(KioskHarness& h, const Overrides& overrides = {}) {
             else if (item.required) typeInto(h, key, item.minValue ? item.minValue->toText() : "1");
             break;
         case screening::ItemType::Date:
-            if (o != overrides.end() || item.required) h.tap("date:" + key + ":year:minus");
+            if (o != overrides.end() && !o->second.empty()) typeDate(h, key, o->second);
+            else if (o != overrides.end() || item.required) h.tap("date:" + key + ":year:minus");
             break;
         default: break;
         }
