@@ -595,7 +595,7 @@ PAGES=$((PAGES + 1))
 tap_wait field:birth-date:day "the day box opens the number pad"
 type_keys 0 5 0 3
 BIRTH_YEAR=$(($(date +%Y) - 60))
-type_keys $(sed 's/./& /g' <<<"$BIRTH_YEAR")
+type_keys "${BIRTH_YEAR:0:1}" "${BIRTH_YEAR:1:1}" "${BIRTH_YEAR:2:1}" "${BIRTH_YEAR:3:1}"
 screenshot date.png
 mark_log
 tap_id key:done 0
