@@ -16,7 +16,8 @@ enum class StoreErrorKind {
     Full,        // no space left on the disk or over a size limit; nothing was written
     Corrupt,     // the file is damaged or not a database
     Unreachable, // the database cannot be opened (missing directory, permissions, server down)
-    Conflict,    // another station changed the same rows first (a unique key already taken)
+    Conflict,    // another station changed the same rows first (a unique key already taken, or the
+                 // screening kept changing under a change: workflow_policy.h)
 };
 
 const char* storeErrorKindName(StoreErrorKind kind);

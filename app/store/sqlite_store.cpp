@@ -27,7 +27,7 @@ json flagList(const std::vector<screening::Flag>& flags) {
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
-    : db_(path), options_(options), sessions_(path) {
+    : WorkflowStore(options), db_(path), sessions_(path) {
     db_.exec("PRAGMA busy_timeout = 10000");
     checkHeader();
     if (sessions_.uncleanShutdown()) {
@@ -43,11 +43,7 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     });
 }
 
-std::int64_t SqliteStore::submit(const NewScreening& s, const Actor& actor) {
-    const auto decision = screening::decide({ScreeningState::Draft, "", {}},
-                                            {Action::Submit, actor, "", ""}, options_.policy);
-    if (!decision.allowed)
-        throw Refused(decision.refusal);
+std::int64_t SqliteStore::insertSubmission(const NewScreening& s, const Actor& actor) {
     Transaction tx(db_);
     const std::string now = nowUtc();
     keepFormTexts(s);
@@ -172,19 +168,10 @@ std::optional<ScreeningDetail> SqliteStore::screening(std::int64_t id) {
     return d;
 }
 
-void SqliteStore::addLab(std::int64_t id, const LabResult& lab, const Actor& actor) {
-    if (actor.role != Role::Nurse || actor.username.empty())
-        throw Refused("only a signed-in nurse (Level 2 reviewer) enters labs");
-    if (lab.kind != "creatinine")
-        throw Refused("the only lab the kiosk takes is serum creatinine");
-    if (lab.unit != "mg/dL" && lab.unit != "umol/L")
-        throw Refused("creatinine is entered in mg/dL or umol/L");
-    if (!(lab.value > 0))
-        throw Refused("a creatinine value must be a positive number");
-    if (!lab.takenOn.empty() && !screening::isFullDate(lab.takenOn))
-        throw Refused("the date the sample was drawn must be a real date (YYYY-MM-DD)");
+void SqliteStore::insertLab(std::int64_t id, const ScreeningFacts& expected, const LabResult& lab,
+                            const Actor& actor) {
     Transaction tx(db_);
-    requireState(id, ScreeningState::Submitted, "labs are entered");
+    holdFacts(id, expected);
     const std::string now = nowUtc();
     db_.prepare(
            "INSERT INTO labs (screening_id, kind, value, unit, taken_on, entered_by, entered_at) "
@@ -205,20 +192,10 @@ void SqliteStore::addLab(std::int64_t id, const LabResult& lab, const Actor& act
     tx.commit();
 }
 
-std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& implant,
-                                      const Actor& actor) {
-    if (actor.role != Role::Nurse || actor.username.empty())
-        throw Refused("only a signed-in nurse (Level 2 reviewer) records implants");
-    if (implant.type.empty())
-        throw Refused("say what the implant is (for example 'pacemaker')");
-    if (!implant.implantedOn.empty() && !screening::isFhirDate(implant.implantedOn))
-        throw Refused(
-            "the implant date must be a year, year-month or full date (2019, 2019-04, 2019-04-23)");
-    for (double t : implant.conditions.fieldStrengthsT)
-        if (!(t > 0 && t <= 11.7))
-            throw Refused("a field strength must be between 0 and 11.7 T");
+std::optional<std::int64_t> SqliteStore::writeImplant(std::int64_t id, const ScreeningFacts& expected,
+                                                      const ImplantRecord& implant, const Actor& actor) {
     Transaction tx(db_);
-    requireState(id, ScreeningState::Submitted, "implants are recorded");
+    holdFacts(id, expected);
     const std::string now = nowUtc();
     const std::string conditions = conditionsToJson(implant.conditions);
     std::int64_t implantId = implant.id;
@@ -260,8 +237,7 @@ std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& impl
             .bind(12, id)
             .run();
         if (db_.changes() == 0)
-            throw Refused("screening " + std::to_string(id) + " has no implant " +
-                          std::to_string(implantId));
+            return std::nullopt;
     }
     appendAudit(actor.username, implant.id == 0 ? "implant.added" : "implant.changed", id,
                 json{{"implant", implantId},
@@ -273,95 +249,22 @@ std::int64_t SqliteStore::saveImplant(std::int64_t id, const ImplantRecord& impl
     return implantId;
 }
 
-ScreeningState SqliteStore::transitionSigned(std::int64_t id, const TransitionRequest& request,
-                                             const StaffSignature& signature) {
-    if (signature.strokesJson.empty() || signature.signerName.empty())
-        throw Refused("a review or a decision must be signed on the signature pad");
-    if (signature.purpose != "review" && signature.purpose != "decision")
-        throw Refused("a staff signature is for a review or a decision");
+void SqliteStore::writeTransition(std::int64_t id, const ScreeningFacts& expected,
+                                  const TransitionRequest& request, ScreeningState next,
+                                  const std::optional<StaffSignature>& signature) {
     Transaction tx(db_);
-    const ScreeningState next = applyTransition(id, request);
-    db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, "
-                "signed_at, purpose) "
-                "VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(1, id)
-        .bind(2, screening::roleName(request.actor.role))
-        .bind(3, signature.signerName)
-        .bind(4, signature.strokesJson)
-        .bind(5, nowUtc())
-        .bind(6, signature.purpose)
-        .run();
-    appendAudit(actorName(request.actor), "signature." + signature.purpose, id,
-                json{{"signer", signature.signerName},
-                     {"strokesSha256", sha256Hex(signature.strokesJson)}});
-    tx.commit();
-    return next;
-}
-
-void SqliteStore::setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict,
-                                 const std::string& note, const Actor& actor,
-                                 const std::string& correctedAnswer) {
-    if (actor.role != Role::Nurse || actor.username.empty())
-        throw Refused("only a signed-in nurse (Level 2 reviewer) records verdicts on flags");
-    if (verdict == FlagVerdict::Open)
-        throw Refused("a verdict must be verified or resolved");
-    Transaction tx(db_);
-    const auto f = facts(id);
-    if (f.state != ScreeningState::Submitted) {
-        // A contrast flag raised again after review (contrast planned changed) still gets its
-        // verdict, until the contrast part is signed.
-        const auto flag = std::find_if(f.flags.begin(), f.flags.end(),
-                                       [&](const FlagStatus& x) { return x.flagId == ruleId; });
-        const bool contrastAfterReview = f.state == ScreeningState::Reviewed &&
-                                         !f.contrastDecided && flag != f.flags.end() &&
-                                         flag->gate == screening::Gate::Contrast;
-        if (!contrastAfterReview)
-            throw Refused(
-                "screening " + std::to_string(id) + " is " + screening::stateName(f.state) +
-                "; flags are reviewed only while it is submitted (contrast flags also while it is "
-                "reviewed and the contrast part is not signed)");
-    }
-    auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ?, "
-                          "corrected_answer = ? WHERE screening_id = ? AND rule_id = ?");
-    st.bind(1, screening::verdictName(verdict))
-        .bind(2, actor.username)
-        .bind(3, nowUtc())
-        .bind(4, note);
-    st.bind(5, correctedAnswer).bind(6, id).bind(7, ruleId).run();
-    if (db_.changes() == 0)
-        throw Refused("screening " + std::to_string(id) + " has no flag '" + ruleId + "'");
-    json detail{{"flag", ruleId}, {"note", note}};
-    if (!correctedAnswer.empty())
-        detail["correctedAnswer"] = correctedAnswer;
-    appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
-    tx.commit();
-}
-
-ScreeningState SqliteStore::transition(std::int64_t id, const TransitionRequest& request) {
-    Transaction tx(db_);
-    const ScreeningState next = applyTransition(id, request);
-    tx.commit();
-    return next;
-}
-
-ScreeningState SqliteStore::applyTransition(std::int64_t id, const TransitionRequest& request) {
-    if (request.action == Action::Submit || request.action == Action::Amend)
-        throw Refused(std::string("use ") +
-                      (request.action == Action::Submit ? "submit" : "amend") + " for this change");
-    const auto result = screening::decide(facts(id), request, options_.policy);
-    if (!result.allowed)
-        throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+    holdFacts(id, expected);
     const std::string now = nowUtc();
     const std::string who = actorName(request.actor);
     auto st = db_.prepare("UPDATE screenings SET state = ? WHERE id = ?");
-    st.bind(1, screening::stateName(result.next)).bind(2, id).run();
+    st.bind(1, screening::stateName(next)).bind(2, id).run();
     if (request.action == Action::Review) {
         db_.prepare("UPDATE screenings SET reviewed_by = ?, reviewed_at = ? WHERE id = ?")
             .bind(1, who)
             .bind(2, now)
             .bind(3, id)
             .run();
-    } else if (screening::isDecided(result.next)) {
+    } else if (screening::isDecided(next)) {
         db_.prepare("UPDATE screenings SET decided_by = ?, decided_at = ? WHERE id = ?")
             .bind(1, who)
             .bind(2, now)
@@ -371,29 +274,64 @@ ScreeningState SqliteStore::applyTransition(std::int64_t id, const TransitionReq
                     "decided_by, "
                     "decided_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, id)
-            .bind(2, screening::stateName(result.next))
+            .bind(2, screening::stateName(next))
             .bind(3, request.conditions)
             .bind(4, request.overrideReason)
             .bind(5, who)
             .bind(6, now)
             .run();
     }
-    json detail = {{"to", screening::stateName(result.next)}};
+    json detail = {{"to", screening::stateName(next)}};
     if (!request.conditions.empty())
         detail["conditions"] = request.conditions;
     if (!request.overrideReason.empty())
         detail["reason"] = request.overrideReason;
-    appendAudit(who, std::string("screening.") + screening::stateName(result.next), id, detail);
-    return result.next;
+    appendAudit(who, std::string("screening.") + screening::stateName(next), id, detail);
+    if (signature) {
+        db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, "
+                    "signed_at, purpose) "
+                    "VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(1, id)
+            .bind(2, screening::roleName(request.actor.role))
+            .bind(3, signature->signerName)
+            .bind(4, signature->strokesJson)
+            .bind(5, nowUtc())
+            .bind(6, signature->purpose)
+            .run();
+        appendAudit(actorName(request.actor), "signature." + signature->purpose, id,
+                    json{{"signer", signature->signerName},
+                         {"strokesSha256", sha256Hex(signature->strokesJson)}});
+    }
+    tx.commit();
 }
 
-std::int64_t SqliteStore::amend(std::int64_t id, const NewScreening& corrected,
-                                const Actor& actor) {
+bool SqliteStore::writeFlagVerdict(std::int64_t id, const ScreeningFacts& expected,
+                                   const std::string& ruleId, FlagVerdict verdict,
+                                   const std::string& note, const Actor& actor,
+                                   const std::string& correctedAnswer) {
     Transaction tx(db_);
-    const auto result =
-        screening::decide(facts(id), {Action::Amend, actor, "", ""}, options_.policy);
-    if (!result.allowed)
-        throw Refused("screening " + std::to_string(id) + ": " + result.refusal);
+    holdFacts(id, expected);
+    auto st = db_.prepare("UPDATE flags SET status = ?, status_by = ?, status_at = ?, note = ?, "
+                          "corrected_answer = ? WHERE screening_id = ? AND rule_id = ?");
+    st.bind(1, screening::verdictName(verdict))
+        .bind(2, actor.username)
+        .bind(3, nowUtc())
+        .bind(4, note);
+    st.bind(5, correctedAnswer).bind(6, id).bind(7, ruleId).run();
+    if (db_.changes() == 0)
+        return false;
+    json detail{{"flag", ruleId}, {"note", note}};
+    if (!correctedAnswer.empty())
+        detail["correctedAnswer"] = correctedAnswer;
+    appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
+    tx.commit();
+    return true;
+}
+
+std::int64_t SqliteStore::writeAmendment(std::int64_t id, const ScreeningFacts& expected,
+                                         const NewScreening& corrected, const Actor& actor) {
+    Transaction tx(db_);
+    holdFacts(id, expected);
     const std::string now = nowUtc();
     db_.prepare("UPDATE screenings SET state = 'amended' WHERE id = ?").bind(1, id).run();
     NewScreening s = corrected;
@@ -476,9 +414,6 @@ std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::stri
         .bind(5, now)
         .run();
     const std::int64_t patient = db_.lastInsertId();
-    if (!screening::parseContrastPlan(s.contrastPlanned))
-        throw Refused("contrast planned is 'yes', 'no' or 'unknown', not '" + s.contrastPlanned +
-                      "'");
     auto st = db_.prepare(
         "INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
         "state, origin, language, amends_id, created_at, submitted_at, contrast_planned, "
@@ -547,11 +482,24 @@ ScreeningFacts SqliteStore::facts(std::int64_t id) {
     return f;
 }
 
-void SqliteStore::requireState(std::int64_t id, ScreeningState wanted, const std::string& what) {
-    const auto state = stateOf(id);
-    if (state != wanted)
-        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
-                      "; " + what + " only while it is " + screening::stateName(wanted));
+std::optional<ScreeningFacts> SqliteStore::readFacts(std::int64_t id) {
+    auto st = db_.prepare("SELECT 1 FROM screenings WHERE id = ?");
+    if (!st.bind(1, id).step())
+        return std::nullopt;
+    return facts(id);
+}
+
+void SqliteStore::holdFacts(std::int64_t id, const ScreeningFacts& expected) {
+    ScreeningFacts now = facts(id);
+    if (sameFacts(now, expected))
+        return;
+    ChangedMeanwhile change{id, std::move(now), "", ""};
+    auto newest = db_.prepare("SELECT actor, at FROM audit WHERE screening_id = ? ORDER BY seq DESC LIMIT 1");
+    if (newest.bind(1, id).step()) {
+        change.by = newest.text(0);
+        change.at = newest.text(1);
+    }
+    throw FactsChanged(std::move(change));
 }
 
 std::string SqliteStore::conditionsToJson(const screening::MrConditions& c) {

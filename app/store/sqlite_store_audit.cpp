@@ -104,8 +104,8 @@ AuditCheck SqliteStore::verifyAudit() {
 void SqliteStore::transactionEnded(bool committed) {
     const auto head = std::move(uncommittedHead_);
     uncommittedHead_.reset();
-    if (committed && head && options_.anchorHead)
-        options_.anchorHead(*head);
+    if (committed && head && options().anchorHead)
+        options().anchorHead(*head);
 }
 
 void SqliteStore::appendStaffBaseline() {

@@ -1,4 +1,5 @@
-// The SQLite store's class, shared by its source files (split by concern: screenings and review
+// The SQLite store's class, shared by its source files: the storage primitives of WorkflowStore
+// (workflow_policy.h holds the checks) and the rest of Store (split by concern: screenings and review
 // in sqlite_store.cpp, staff and records in sqlite_store_staff.cpp, form versions and the contrast
 // decision in sqlite_store_review.cpp). Internal to app/store: everyone else uses store.h.
 #pragma once
@@ -7,6 +8,7 @@
 #include "store/audit_crosscheck.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store/workflow_policy.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,33 +38,14 @@ inline std::string actorName(const Actor& a) {
 // The migration whose transaction also appends the staff baseline (sqlite_store_audit.cpp).
 extern const int kStaffBaselineMigration;
 
-class SqliteStore final : public Store {
+// Not final: the policy tests derive from it to let another station act between read and write.
+class SqliteStore : public WorkflowStore {
 public:
     SqliteStore(const std::string& path, const StoreOptions& options);
-    std::int64_t submit(const NewScreening& s, const Actor& actor) override;
     std::vector<ScreeningSummary> queue() override;
     std::int64_t countScreenings() override;
     std::optional<ScreeningDetail> screening(std::int64_t id) override;
-    void addLab(std::int64_t id, const LabResult& lab, const Actor& actor) override;
-    std::int64_t saveImplant(std::int64_t id, const ImplantRecord& implant,
-                             const Actor& actor) override;
-    ScreeningState transitionSigned(std::int64_t id, const TransitionRequest& request,
-                                    const StaffSignature& signature) override;
-    void setFlagVerdict(std::int64_t id, const std::string& ruleId, FlagVerdict verdict,
-                        const std::string& note, const Actor& actor,
-                        const std::string& correctedAnswer) override;
-    ScreeningState transition(std::int64_t id, const TransitionRequest& request) override;
-
-    // The body of a transition, inside the caller's transaction.
-    ScreeningState applyTransition(std::int64_t id, const TransitionRequest& request);
-    std::int64_t amend(std::int64_t id, const NewScreening& corrected, const Actor& actor) override;
-    void addStaff(const std::string& username, const std::string& displayName, Role role,
-                  const std::string& secret, const Actor& by) override;
     std::vector<StaffMember> staff() override;
-    void disableStaff(const std::string& username, const Actor& by) override;
-    void resetSecret(const std::string& username, const std::string& secret,
-                     const Actor& by) override;
-    SignIn signIn(const std::string& username, const std::string& secret) override;
     AuditCheck verifyAudit() override;
     std::vector<AuditEvent> auditTrail() override;
     std::optional<AuditHead> auditHead() override;
@@ -77,21 +60,11 @@ public:
                     const Actor& actor) override;
     void backupTo(const std::string& path) override;
 
-    // [SECTION] form versions and the contrast decision (sqlite_store_review.cpp)
-    void keepFormDocument(const std::string& sha256, const std::string& kind,
-                          const std::string& text) override;
     std::optional<std::string> formDocument(const std::string& sha256) override;
-    void setContrastPlanned(std::int64_t id, const std::string& planned,
-                            const Actor& actor) override;
-    void refreshFlags(std::int64_t id, const std::vector<screening::Flag>& flags,
-                      const Actor& actor) override;
-    void decideContrast(std::int64_t id, const ContrastDecision& decision,
-                        const StaffSignature& signature, const Actor& actor) override;
 
     void checkIntegrity() override;
 
     // [SECTION] the scheduled exam and the outbox (sqlite_store_integration.cpp)
-    void linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) override;
     std::vector<OutboxItem> outbox(std::optional<std::int64_t> screeningId) override;
     std::optional<OutboxItem> nextDueOutboxItem(const std::string& nowIso) override;
     std::string claimOutboxItem(std::int64_t itemId, const std::string& sopInstanceUid) override;
@@ -100,9 +73,41 @@ public:
                       const Actor& actor) override;
     void retryOutboxItem(std::int64_t itemId, const Actor& actor) override;
 
+protected:
+    // [SECTION] the storage primitives of WorkflowStore (workflow_policy.h), SQL only
+    std::optional<ScreeningFacts> readFacts(std::int64_t id) override;
+    std::int64_t insertSubmission(const NewScreening& s, const Actor& actor) override;
+    void insertLab(std::int64_t id, const ScreeningFacts& expected, const LabResult& lab,
+                   const Actor& actor) override;
+    std::optional<std::int64_t> writeImplant(std::int64_t id, const ScreeningFacts& expected,
+                                             const ImplantRecord& implant, const Actor& actor) override;
+    void writeTransition(std::int64_t id, const ScreeningFacts& expected, const TransitionRequest& request,
+                         ScreeningState next, const std::optional<StaffSignature>& signature) override;
+    bool writeFlagVerdict(std::int64_t id, const ScreeningFacts& expected, const std::string& ruleId,
+                          FlagVerdict verdict, const std::string& note, const Actor& actor,
+                          const std::string& correctedAnswer) override;
+    std::int64_t writeAmendment(std::int64_t id, const ScreeningFacts& expected, const NewScreening& corrected,
+                                const Actor& actor) override;
+    std::optional<StaffAccount> readStaffAccount(const std::string& username) override;
+    bool insertStaff(const std::string& username, const std::string& displayName, Role role,
+                     const std::string& secretHash, const Actor& by) override;
+    bool writeStaffDisabled(const std::string& username, const Actor& by) override;
+    bool writeStaffSecret(const std::string& username, const std::string& secretHash, const Actor& by) override;
+    bool writeSignIn(const SignInWrite& attempt) override;
+    void writeFormDocument(const std::string& sha256, const std::string& kind, const std::string& url,
+                           const std::string& version, const std::string& text) override;
+    void writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected, const std::string& planned,
+                              const Actor& actor) override;
+    void writeFlags(std::int64_t id, const ScreeningFacts& expected, const std::vector<screening::Flag>& flags,
+                    const Actor& actor) override;
+    void writeContrastDecision(std::int64_t id, const ScreeningFacts& expected, const ContrastDecision& decision,
+                               const StaffSignature& signature, const Actor& actor) override;
+    std::optional<ProcedureLink> readProcedureLink(std::int64_t id) override;
+    void writeProcedureLink(std::int64_t id, const ScreeningFacts& expected, const ProcedureLink& link,
+                            const Actor& actor) override;
+
 private:
     Database db_;
-    StoreOptions options_;
     OpenSessions sessions_;
     // The head appended by the open transaction; sent to options_.anchorHead once it commits.
     std::optional<AuditHead> uncommittedHead_;
@@ -114,13 +119,13 @@ private:
     // gone, is refused at once. The whole file is read only by checkIntegrity.
     void checkHeader();
     [[noreturn]] void refuseDamaged(const std::string& finding, StoreErrorKind kind);
-    static const std::string& dummyHash();
-    static void requireAdmin(const Actor& by, const std::string& what);
     std::int64_t insertScreening(const NewScreening& s, const std::string& now,
                                  std::optional<std::int64_t> amends, const char* state);
     ScreeningState stateOf(std::int64_t id);
     ScreeningFacts facts(std::int64_t id);
-    void requireState(std::int64_t id, ScreeningState wanted, const std::string& what);
+    // Inside the caller's transaction: the facts are still `expected`, or FactsChanged naming the
+    // newest audit event's actor and time.
+    void holdFacts(std::int64_t id, const ScreeningFacts& expected);
     static std::string conditionsToJson(const screening::MrConditions& c);
     static screening::MrConditions conditionsFromJson(const std::string& text);
     std::vector<StoredFlag> readFlags(std::int64_t id);
@@ -131,7 +136,7 @@ private:
     std::optional<StaffMember> findStaff(const std::string& username);
     static AuditEvent readAudit(Statement& st);
 
-    // Stores the form and rules texts a screening names (verified against their sha256).
+    // Stores the form and rules texts a screening names (checked against their sha256 by the policy).
     void keepFormTexts(const NewScreening& s);
     void insertFlag(std::int64_t id, const screening::Flag& f);
     std::optional<ProcedureLink> linkedProcedure(std::int64_t id);

@@ -7,10 +7,6 @@ namespace mrscreen::store::detail {
 
 namespace {
 
-bool staffWhoLink(Role r) {
-    return r == Role::Nurse || r == Role::Mrso || r == Role::Radiologist || r == Role::Admin;
-}
-
 json linkToJson(const ProcedureLink& l) {
     return json{{"patientId", l.patientId},         {"accession", l.accessionNumber},
                 {"procedureCode", l.procedureCode}, {"studyInstanceUid", l.studyInstanceUid},
@@ -71,25 +67,13 @@ OutboxItem readOutboxItem(Statement& st) {
 
 } // namespace
 
-void SqliteStore::linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) {
-    if (!staffWhoLink(actor.role) || actor.username.empty())
-        throw Refused("only a signed-in nurse, MRSO or radiologist (or the administrator, from the command line) links a screening to a scheduled exam");
-    if (link.patientId.empty() && link.accessionNumber.empty())
-        throw Refused("the scheduled exam has neither a patient ID nor an accession number; it cannot be "
-                      "linked (check the worklist entry)");
+void SqliteStore::writeProcedureLink(std::int64_t id, const ScreeningFacts& expected,
+                                     const ProcedureLink& link, const Actor& actor) {
     Transaction tx(db_);
-    const auto state = stateOf(id);
-    if (state == ScreeningState::Amended || state == ScreeningState::Abandoned || state == ScreeningState::Draft)
-        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
-                      "; only a submitted, reviewed or decided screening is linked to a scheduled exam");
+    holdFacts(id, expected);
     json detail = linkToJson(link);
-    if (const auto old = linkedProcedure(id)) {
-        if (old->accessionNumber == link.accessionNumber && old->patientId == link.patientId &&
-            old->studyInstanceUid == link.studyInstanceUid)
-            throw Refused("screening " + std::to_string(id) + " is already linked to accession " +
-                          link.accessionNumber);
+    if (const auto old = linkedProcedure(id))
         detail["replaces"] = linkToJson(*old);
-    }
     const std::string now = nowUtc();
     db_.prepare("INSERT OR REPLACE INTO procedure_links (screening_id, patient_id, issuer_of_patient_id, "
                 "accession_number, procedure_code, procedure_coding_scheme, procedure_description, "
@@ -118,6 +102,10 @@ void SqliteStore::linkProcedure(std::int64_t id, const ProcedureLink& link, cons
     tx.commit();
 }
 
+std::optional<ProcedureLink> SqliteStore::readProcedureLink(std::int64_t id) {
+    return linkedProcedure(id);
+}
+
 std::optional<ProcedureLink> SqliteStore::linkedProcedure(std::int64_t id) {
     auto st = db_.prepare("SELECT patient_id, issuer_of_patient_id, accession_number, procedure_code, "
                           "procedure_coding_scheme, procedure_description, study_instance_uid, "
@@ -132,10 +120,10 @@ std::optional<ProcedureLink> SqliteStore::linkedProcedure(std::int64_t id) {
 }
 
 void SqliteStore::queueOutbox(std::int64_t id, int version, const std::string& now) {
-    if (options_.outboxDestinations.empty()) return;
+    if (options().outboxDestinations.empty()) return;
     const auto link = linkedProcedure(id);
     const std::string snapshot = link ? fullLinkJson(*link).dump() : "";
-    for (const auto& destination : options_.outboxDestinations)
+    for (const auto& destination : options().outboxDestinations)
         db_.prepare("INSERT INTO outbox (screening_id, record_version, destination, next_attempt_at, created_at, "
                     "procedure_json) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, id)

@@ -1,5 +1,6 @@
 // The SQLite store: form versions kept by content, whether contrast is planned, flags raised again
-// when staff add what a rule reads, and the signed contrast part of the decision.
+// when staff add what a rule reads, and the signed contrast part of the decision (the checks are
+// in workflow_policy.cpp).
 #include "store/audit.h"
 #include "store/clock.h"
 #include "store/sqlite_store_impl.h"
@@ -14,33 +15,13 @@ int rank(Severity s) {
     return s == Severity::Stop ? 2 : s == Severity::Review ? 1 : 0;
 }
 
-bool staffWhoPlanContrast(Role r) {
-    return r == Role::Nurse || r == Role::Mrso || r == Role::Radiologist;
-}
-
 } // namespace
 
 // [SECTION] form versions
 
-void SqliteStore::keepFormDocument(const std::string& sha256, const std::string& kind,
-                                   const std::string& text) {
-    if (kind != "questionnaire" && kind != "rules")
-        throw Refused("a form document is a 'questionnaire' or 'rules' file, not '" + kind + "'");
-    const std::string actual = sha256Hex(text);
-    if (actual != sha256)
-        throw Refused("the " + kind + " text given for form version " + sha256.substr(0, 12) +
-                      "… has sha256 " + actual.substr(0, 12) +
-                      "…: it is another file, so it is not kept under that name");
-    // The form's identity, for people reading the table; the sha256 is what counts.
-    const json j = json::parse(text, nullptr, false);
-    std::string url, version;
-    if (j.is_object()) {
-        const char* urlKey = kind == "rules" ? "questionnaire" : "url";
-        if (j.contains(urlKey) && j[urlKey].is_string())
-            url = j[urlKey].get<std::string>();
-        if (j.contains("version") && j["version"].is_string())
-            version = j["version"].get<std::string>();
-    }
+void SqliteStore::writeFormDocument(const std::string& sha256, const std::string& kind,
+                                    const std::string& url, const std::string& version,
+                                    const std::string& text) {
     db_.prepare(
            "INSERT OR IGNORE INTO form_documents (sha256, kind, url, version, content, stored_at) "
            "VALUES (?, ?, ?, ?, ?, ?)")
@@ -69,25 +50,11 @@ void SqliteStore::keepFormTexts(const NewScreening& s) {
 
 // [SECTION] contrast planned and re-evaluated flags
 
-void SqliteStore::setContrastPlanned(std::int64_t id, const std::string& planned,
-                                     const Actor& actor) {
-    if (!staffWhoPlanContrast(actor.role) || actor.username.empty())
-        throw Refused(
-            "only a signed-in nurse, MRSO or radiologist says whether contrast is planned");
-    if (!screening::parseContrastPlan(planned))
-        throw Refused(
-            "contrast planned is 'yes', 'no' or 'unknown' (unknown counts as planned), not '" +
-            planned + "'");
+void SqliteStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected,
+                                       const std::string& planned, const Actor& actor) {
     Transaction tx(db_);
-    const ScreeningFacts f = facts(id);
-    if (f.state != ScreeningState::Submitted && f.state != ScreeningState::Reviewed)
-        throw Refused(
-            "screening " + std::to_string(id) + " is " + screening::stateName(f.state) +
-            "; whether contrast is planned is set only while it is submitted or reviewed");
-    if (f.contrastDecided)
-        throw Refused("screening " + std::to_string(id) +
-                      ": the contrast part of the decision is signed already; amend the screening "
-                      "to change it");
+    holdFacts(id, expected);
+    const ScreeningFacts& f = expected;
     const std::string was = screening::contrastPlanName(f.contrastPlanned);
     const std::string now = nowUtc();
     db_.prepare("UPDATE screenings SET contrast_planned = ?, contrast_planned_by = ?, "
@@ -102,13 +69,10 @@ void SqliteStore::setContrastPlanned(std::int64_t id, const std::string& planned
     tx.commit();
 }
 
-void SqliteStore::refreshFlags(std::int64_t id, const std::vector<screening::Flag>& flags,
-                               const Actor& actor) {
+void SqliteStore::writeFlags(std::int64_t id, const ScreeningFacts& expected,
+                             const std::vector<screening::Flag>& flags, const Actor& actor) {
     Transaction tx(db_);
-    const auto state = stateOf(id);
-    if (state != ScreeningState::Submitted && state != ScreeningState::Reviewed)
-        throw Refused("screening " + std::to_string(id) + " is " + screening::stateName(state) +
-                      "; its flags are raised again only while it is submitted or reviewed");
+    holdFacts(id, expected);
     const auto stored = readFlags(id);
     json raised = json::array(), reopened = json::array(), changed = json::array();
     for (const auto& f : flags) {
@@ -162,25 +126,12 @@ void SqliteStore::refreshFlags(std::int64_t id, const std::vector<screening::Fla
 
 // [SECTION] the contrast part of the decision
 
-void SqliteStore::decideContrast(std::int64_t id, const ContrastDecision& decision,
-                                 const StaffSignature& signature, const Actor& actor) {
-    if (signature.strokesJson.empty() || signature.signerName.empty())
-        throw Refused("the contrast decision must be signed on the signature pad");
-    if (signature.purpose != "contrast")
-        throw Refused("the signature of the contrast decision has purpose 'contrast', not '" +
-                      signature.purpose + "'");
-    const auto outcome = screening::parseContrastOutcome(decision.outcome);
-    if (!outcome)
-        throw Refused("a contrast decision is cleared, cleared_with_conditions, not_cleared or "
-                      "not_planned, not '" +
-                      decision.outcome + "'");
+void SqliteStore::writeContrastDecision(std::int64_t id, const ScreeningFacts& expected,
+                                        const ContrastDecision& decision,
+                                        const StaffSignature& signature, const Actor& actor) {
     Transaction tx(db_);
-    const ScreeningFacts f = facts(id);
-    const auto refusal = screening::decideContrast(
-        f, screening::ContrastRequest{*outcome, actor, decision.conditions, decision.reason},
-        options_.policy);
-    if (refusal)
-        throw Refused("screening " + std::to_string(id) + ": " + *refusal);
+    holdFacts(id, expected);
+    const ScreeningFacts& f = expected;
     const std::string now = nowUtc();
     db_.prepare("INSERT INTO contrast_decisions (screening_id, outcome, conditions, reason, "
                 "decided_by, decided_at) "

@@ -2,29 +2,20 @@
 // sqlite_store_audit.cpp).
 #include "store/clock.h"
 #include "store/sqlite_store_impl.h"
-#include "store/staff_secret.h"
 
 namespace mrscreen::store::detail {
 
-void SqliteStore::addStaff(const std::string& username, const std::string& displayName, Role role,
-                           const std::string& secret, const Actor& by) {
-    requireAdmin(by, "add staff");
-    if (role == Role::Patient)
-        throw Refused("staff roles are nurse, mrso and admin");
-    if (username.empty() || username.find_first_of(" \t\n") != std::string::npos)
-        throw Refused("a username must be one word, like 'jsmith'");
-    if (displayName.empty())
-        throw Refused("give the staff member's name as it should appear on records");
-    const std::string hash = hashSecret(secret);
+bool SqliteStore::insertStaff(const std::string& username, const std::string& displayName, Role role,
+                              const std::string& secretHash, const Actor& by) {
     Transaction tx(db_);
     if (findStaff(username))
-        throw Refused("the username '" + username + "' is taken");
+        return false;
     db_.prepare("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES "
                 "(?, ?, ?, ?, ?)")
         .bind(1, username)
         .bind(2, displayName)
         .bind(3, screening::roleName(role))
-        .bind(4, hash)
+        .bind(4, secretHash)
         .bind(5, nowUtc())
         .run();
     // The sha256 of the stored hash (never the PIN): a hash copied from another account is caught.
@@ -32,8 +23,9 @@ void SqliteStore::addStaff(const std::string& username, const std::string& displ
                 json{{"username", username},
                      {"name", displayName},
                      {"role", screening::roleName(role)},
-                     {"secretSha256", sha256Hex(hash)}});
+                     {"secretSha256", sha256Hex(secretHash)}});
     tx.commit();
+    return true;
 }
 
 std::vector<StaffMember> SqliteStore::staff() {
@@ -44,105 +36,61 @@ std::vector<StaffMember> SqliteStore::staff() {
     return out;
 }
 
-void SqliteStore::disableStaff(const std::string& username, const Actor& by) {
-    requireAdmin(by, "disable staff");
+bool SqliteStore::writeStaffDisabled(const std::string& username, const Actor& by) {
     Transaction tx(db_);
     if (!findStaff(username))
-        throw Refused("there is no staff member '" + username + "'");
+        return false;
     db_.prepare("UPDATE staff SET disabled = 1 WHERE username = ?").bind(1, username).run();
     appendAudit(actorName(by), "staff.disabled", std::nullopt, json{{"username", username}});
     tx.commit();
+    return true;
 }
 
-void SqliteStore::resetSecret(const std::string& username, const std::string& secret,
-                              const Actor& by) {
-    requireAdmin(by, "reset a PIN");
-    const std::string hash = hashSecret(secret);
+bool SqliteStore::writeStaffSecret(const std::string& username, const std::string& secretHash,
+                                   const Actor& by) {
     Transaction tx(db_);
     if (!findStaff(username))
-        throw Refused("there is no staff member '" + username + "'");
+        return false;
     db_.prepare("UPDATE staff SET secret_hash = ?, failed_attempts = 0, locked_until = NULL WHERE "
                 "username = ?")
-        .bind(1, hash)
+        .bind(1, secretHash)
         .bind(2, username)
         .run();
     appendAudit(actorName(by), "staff.pin_reset", std::nullopt,
-                json{{"username", username}, {"secretSha256", sha256Hex(hash)}});
+                json{{"username", username}, {"secretSha256", sha256Hex(secretHash)}});
     tx.commit();
+    return true;
 }
 
-SignIn SqliteStore::signIn(const std::string& username, const std::string& secret) {
+std::optional<StaffAccount> SqliteStore::readStaffAccount(const std::string& username) {
     auto member = findStaff(username);
-    std::string storedHash;
-    if (member) {
-        auto st = db_.prepare("SELECT secret_hash FROM staff WHERE username = ?");
-        st.bind(1, username).step();
-        storedHash = st.text(0);
-    }
-    // Hash even for an unknown name, so timing does not reveal which usernames exist.
-    const bool match =
-        member ? verifySecret(storedHash, secret) : (verifySecret(dummyHash(), secret), false);
+    if (!member)
+        return std::nullopt;
+    auto st = db_.prepare("SELECT secret_hash FROM staff WHERE username = ?");
+    st.bind(1, username).step();
+    return StaffAccount{std::move(*member), st.text(0)};
+}
+
+bool SqliteStore::writeSignIn(const SignInWrite& attempt) {
     Transaction tx(db_);
-    const std::string now = nowUtc();
-    if (!member) {
-        // What was typed may be a PIN in the wrong field: the permanent trail keeps only a digest.
-        appendAudit("unknown:" + sha256Hex(username).substr(0, 12), "staff.sign_in_failed",
-                    std::nullopt, json{{"reason", "unknown user"}});
-        tx.commit();
-        return {SignInOutcome::UnknownUser, std::nullopt, "Wrong username or PIN."};
-    }
-    member = findStaff(username); // re-read inside the transaction
-    if (member->disabled) {
-        appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "disabled"}});
-        tx.commit();
-        return {SignInOutcome::Disabled, std::nullopt,
-                "This account is disabled. Ask an administrator to enable a new account."};
-    }
-    if (!member->lockedUntil.empty() && member->lockedUntil > now) {
-        appendAudit(username, "staff.sign_in_failed", std::nullopt, json{{"reason", "locked"}});
-        tx.commit();
-        return {SignInOutcome::Locked, std::nullopt,
-                "Too many wrong PINs: this account is locked until " +
-                    member->lockedUntil.substr(11, 5) +
-                    " UTC. An administrator can reset the PIN."};
-    }
-    if (!match) {
-        const int attempts = member->failedAttempts + 1;
-        const bool lock = attempts >= options_.lockoutAttempts;
-        const std::string until = lock ? addSeconds(now, options_.lockoutSeconds) : "";
+    // The account as the policy decided on it: same lock state, counter and PIN hash, or nothing.
+    const auto now = readStaffAccount(attempt.username);
+    if (now.has_value() != attempt.expected.has_value())
+        return false;
+    if (now && (now->member.disabled != attempt.expected->member.disabled ||
+                now->member.failedAttempts != attempt.expected->member.failedAttempts ||
+                now->member.lockedUntil != attempt.expected->member.lockedUntil ||
+                now->secretHash != attempt.expected->secretHash))
+        return false;
+    if (attempt.setCounters)
         db_.prepare("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE username = ?")
-            .bind(1, lock ? 0 : attempts)
-            .bind(2, lock ? std::optional<std::string>(until) : std::nullopt)
-            .bind(3, username)
+            .bind(1, attempt.failedAttempts)
+            .bind(2, attempt.lockedUntil.empty() ? std::nullopt : std::optional<std::string>(attempt.lockedUntil))
+            .bind(3, attempt.username)
             .run();
-        appendAudit(username, lock ? "staff.locked" : "staff.sign_in_failed", std::nullopt,
-                    json{{"reason", "wrong secret"}, {"attempts", attempts}});
-        tx.commit();
-        if (lock)
-            return {SignInOutcome::Locked, std::nullopt,
-                    "Too many wrong PINs: this account is locked until " + until.substr(11, 5) +
-                        " UTC. An administrator can reset the PIN."};
-        // The same words as for an unknown username, so the screen does not reveal which exist.
-        return {SignInOutcome::WrongSecret, std::nullopt, "Wrong username or PIN."};
-    }
-    db_.prepare("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE username = ?")
-        .bind(1, username)
-        .run();
-    appendAudit(username, "staff.signed_in", std::nullopt, json::object());
+    appendAudit(attempt.auditActor, attempt.auditAction, std::nullopt, attempt.auditDetail);
     tx.commit();
-    member->failedAttempts = 0;
-    member->lockedUntil.clear();
-    return {SignInOutcome::SignedIn, member, "Signed in as " + member->displayName + "."};
-}
-
-const std::string& SqliteStore::dummyHash() {
-    static const std::string hash = hashSecret("not-a-real-secret");
-    return hash;
-}
-
-void SqliteStore::requireAdmin(const Actor& by, const std::string& what) {
-    if (by.role != Role::Admin)
-        throw Refused("only an administrator may " + what);
+    return true;
 }
 
 std::string SqliteStore::staffSql() {

@@ -330,7 +330,7 @@ TEST_CASE("upgrading a database records each existing account's PIN hash once, s
 // [SECTION] the head handed to the anchor
 
 TEST_CASE(
-    "each commit that appends events hands the new head to the anchor; refused changes hand none") {
+    "each commit that appends events hands the new head to the anchor, and refused changes hand none") {
     std::vector<AuditHead> anchored;
     StoreOptions options;
     options.anchorHead = [&](const AuditHead& h) { anchored.push_back(h); };

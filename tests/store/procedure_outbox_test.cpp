@@ -1,7 +1,9 @@
 // The store's part for the hospital's systems: a screening's link to its scheduled exam (who may
 // link, when, relinking, the audit) and the outbox of record versions for PACS (queued with the
-// record, the instance UID fixed once, sent once, failures kept for staff).
+// record, the instance UID fixed once, sent once, failures kept for staff). Part of the store
+// contract (store_backends.h).
 #include "store/store.h"
+#include "store_backends.h"
 #include "store_fixture.h"
 
 #include <catch2/catch.hpp>
@@ -31,9 +33,8 @@ ProcedureLink scheduledBrain() {
     return p;
 }
 
-struct Scratch : ScratchStoreBase {
-    explicit Scratch(const StoreOptions& options = {})
-        : ScratchStoreBase(scratchDatabasePath("store-procedure-outbox"), options) {}
+struct Scratch : ContractStoreBase {
+    explicit Scratch(const StoreOptions& options = {}) : ContractStoreBase("store-procedure-outbox", options) {}
 };
 
 StoreOptions toPacs() {

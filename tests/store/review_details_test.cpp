@@ -1,8 +1,8 @@
-// What the reviewing nurse adds to a screening in the SQLite store: a creatinine result, implants
+// What the reviewing nurse adds to a screening, part of the store contract (store_backends.h): a creatinine result, implants
 // with their MR Conditional labelling, and the drawn signatures of a review and a decision. Each
 // test has its own database.
-#include "store/sqlite.h"
 #include "store/store.h"
+#include "store_backends.h"
 #include "store_fixture.h"
 
 #include <catch2/catch.hpp>
@@ -16,14 +16,10 @@ using namespace store_fixture;
 
 namespace {
 
-std::string freshDatabasePath() {
-    return store_fixture::scratchDatabasePath("store-review-details");
-}
-
 const Flag kPacemaker = flag("pacemaker", Severity::Stop, "implant");
 
-struct ScratchStore : store_fixture::ScratchStoreBase {
-    ScratchStore() : ScratchStoreBase(freshDatabasePath()) {}
+struct ScratchStore : store_fixture::ContractStoreBase {
+    ScratchStore() : ContractStoreBase("store-review-details") {}
 };
 
 } // namespace
