@@ -38,8 +38,11 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         w.height = o.height;
         w.processStart = o.processStart;
         w.targetsFile = o.targetsFile;
-        w.shownText = nlohmann::json::parse(files.questionnaireText).dump();
-        if (!files.rulesText.empty()) w.shownText += nlohmann::json::parse(files.rulesText).dump();
+        w.shownText = [&files] { // the texts with their \u escapes decoded, while the atlas is built
+            std::string text = nlohmann::json::parse(files.questionnaireText).dump();
+            if (!files.rulesText.empty()) text += nlohmann::json::parse(files.rulesText).dump();
+            return text;
+        };
         w.title = std::string(o.station ? "mrscreen station: " : "mrscreen: ") + config.siteName;
         ui::KioskServices services = kioskServices(*store, config, files, log, err);
         // Records leave for PACS from a thread of their own with its own store connection, so a

@@ -184,7 +184,8 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     io.Fonts->Clear();
     int fbw = 0, fbh = 0;
     glfwGetWindowSize(window, &fbw, &fbh);
-    const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh, physicalSize(window, monitor, fbw, fbh)), options.shownText);
+    const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh, physicalSize(window, monitor, fbw, fbh)),
+                                  options.shownText ? options.shownText() : std::string());
     const GLuint atlas = uploadFontAtlas();
     std::unique_ptr<Kiosk> kiosk = makeKiosk(fonts);
     std::vector<GLuint> textures; // page previews, freed with the window
