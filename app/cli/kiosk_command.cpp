@@ -64,6 +64,7 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         }
         // Read aloud: espeak-ng on the Speaker's own thread, played through the default audio
         // output; without one (or without espeak-ng data) it says why once and the kiosk goes on.
+        // The thread and the device are held only while read aloud is on.
         speech::Speaker speaker([&err](const std::string& line) {
             std::string message = "mrscreen: ";
             message += line;
@@ -75,6 +76,10 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
             std::string line = text.empty() ? "speech stop" : "speech language=";
             if (!text.empty()) line += lang;
             log(line);
+        };
+        services.releaseSpeech = [&speaker, log] {
+            speaker.release();
+            log("speech released");
         };
         ui::runKioskWindow(
             w,

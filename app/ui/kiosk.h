@@ -95,6 +95,9 @@ struct KioskServices {
     // Read aloud: says `text` in `lang` ("en", "es") without waiting for it, cutting off what is
     // being said; an empty text only stops. Empty function: this kiosk cannot speak (no switch).
     std::function<void(const std::string& text, const std::string& lang)> speak;
+    // Read aloud is off again (switched off, or the kiosk is ready for the next patient): lets go of
+    // the speech thread and the audio device until the next speak. Empty function: nothing to let go.
+    std::function<void()> releaseSpeech;
 };
 
 enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };
