@@ -38,8 +38,11 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         w.height = o.height;
         w.processStart = o.processStart;
         w.targetsFile = o.targetsFile;
-        w.shownText = nlohmann::json::parse(files.questionnaireText).dump();
-        if (!files.rulesText.empty()) w.shownText += nlohmann::json::parse(files.rulesText).dump();
+        w.shownText = [&files] { // the texts with their \u escapes decoded, while the atlas is built
+            std::string text = nlohmann::json::parse(files.questionnaireText).dump();
+            if (!files.rulesText.empty()) text += nlohmann::json::parse(files.rulesText).dump();
+            return text;
+        };
         w.title = std::string(o.station ? "mrscreen station: " : "mrscreen: ") + config.siteName;
         ui::KioskServices services = kioskServices(*store, config, files, log, err);
         // Records leave for PACS from a thread of their own with its own store connection, so a
@@ -61,6 +64,7 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
         }
         // Read aloud: espeak-ng on the Speaker's own thread, played through the default audio
         // output; without one (or without espeak-ng data) it says why once and the kiosk goes on.
+        // The thread and the device are held only while read aloud is on.
         speech::Speaker speaker([&err](const std::string& line) {
             std::string message = "mrscreen: ";
             message += line;
@@ -72,6 +76,10 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
             std::string line = text.empty() ? "speech stop" : "speech language=";
             if (!text.empty()) line += lang;
             log(line);
+        };
+        services.releaseSpeech = [&speaker, log] {
+            speaker.release();
+            log("speech released");
         };
         ui::runKioskWindow(
             w,

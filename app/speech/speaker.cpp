@@ -6,6 +6,7 @@
 #include "speech/voice.h"
 
 #include <alsa/asoundlib.h>
+#include <malloc.h>
 
 #include <chrono>
 
@@ -18,9 +19,7 @@ void quietAlsa(const char*, int, const char*, int, const char*, ...) {}
 class AlsaOutput : public AudioOutput {
 public:
     explicit AlsaOutput(std::string device) : device_(std::move(device)) {}
-    ~AlsaOutput() override {
-        if (pcm_) snd_pcm_close(pcm_);
-    }
+    ~AlsaOutput() override { close(); }
 
     bool open(int rate, std::string& problem) override {
         if (pcm_) return true;
@@ -70,6 +69,13 @@ public:
         snd_pcm_prepare(pcm_);
     }
 
+    void close() override {
+        if (!pcm_) return;
+        snd_pcm_close(pcm_);
+        pcm_ = nullptr;
+        snd_config_update_free_global(); // the parsed ALSA configuration, read again by the next open
+    }
+
 private:
     std::string device_;
     snd_pcm_t* pcm_ = nullptr;
@@ -79,8 +85,7 @@ private:
 
 std::unique_ptr<AudioOutput> alsaOutput(const std::string& device) { return std::make_unique<AlsaOutput>(device); }
 
-Speaker::Speaker(Log log, std::unique_ptr<AudioOutput> output)
-    : log_(std::move(log)), output_(std::move(output)), thread_([this] { run(); }) {}
+Speaker::Speaker(Log log, std::unique_ptr<AudioOutput> output) : log_(std::move(log)), output_(std::move(output)) {}
 
 Speaker::~Speaker() {
     {
@@ -89,23 +94,50 @@ Speaker::~Speaker() {
         ++generation_;
     }
     wake_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
 }
 
 void Speaker::say(const std::string& text, const std::string& language) {
-    {
-        std::lock_guard lock(mutex_);
-        ++generation_; // cuts off the utterance being spoken at its next chunk
-        text_ = text;
-        language_ = language;
-        pending_ = !text.empty();
+    std::lock_guard lock(mutex_);
+    ++generation_; // cuts off the utterance being spoken at its next chunk
+    text_ = text;
+    language_ = language;
+    pending_ = !text.empty();
+    if (pending_) {
+        releasing_ = false;
+        if (!running_) {
+            // A released thread set running_ false as its last act under the mutex: it has ended
+            // or is returning, so the join does not wait on it.
+            if (thread_.joinable()) thread_.join();
+            running_ = true;
+            thread_ = std::thread([this] { run(); });
+        }
     }
     wake_.notify_all();
+}
+
+void Speaker::release() {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    text_.clear();
+    pending_ = false;
+    if (running_) releasing_ = true;
+    wake_.notify_all();
+}
+
+bool Speaker::holding() {
+    std::lock_guard lock(mutex_);
+    return running_;
 }
 
 void Speaker::waitUntilQuiet() {
     std::unique_lock lock(mutex_);
     quiet_.wait(lock, [this] { return !pending_ && !busy_; });
+}
+
+void Speaker::waitUntilReleased() {
+    std::unique_lock lock(mutex_);
+    quiet_.wait(lock, [this] { return !running_; });
 }
 
 void Speaker::problem(const std::string& line) {
@@ -114,22 +146,39 @@ void Speaker::problem(const std::string& line) {
     if (log_) log_(line);
 }
 
+// Called on the Speaker's thread with the mutex not held.
+void Speaker::letGo() {
+    output_->close();
+    outputOpen_ = false;
+    lastProblem_.clear(); // a device still missing is said again when read aloud is next on
+    malloc_trim(0);       // hand back what the utterances and ALSA's configuration freed
+}
+
 void Speaker::run() {
     std::unique_lock lock(mutex_);
     while (true) {
-        wake_.wait(lock, [this] { return pending_ || quit_; });
+        wake_.wait(lock, [this] { return pending_ || quit_ || releasing_; });
         if (quit_) break;
-        const std::string text = text_, language = language_;
-        const std::uint64_t generation = generation_;
-        pending_ = false;
-        busy_ = true;
+        if (pending_) {
+            const std::string text = text_, language = language_;
+            const std::uint64_t generation = generation_;
+            pending_ = false;
+            busy_ = true;
+            lock.unlock();
+            speakOne(text, language, generation);
+            lock.lock();
+            busy_ = false;
+            if (!pending_) quiet_.notify_all();
+            continue;
+        }
+        releasing_ = false;
         lock.unlock();
-        speakOne(text, language, generation);
+        letGo();
         lock.lock();
-        busy_ = false;
-        if (!pending_) quiet_.notify_all();
+        if (!pending_ && !quit_) break; // a say() while letting go keeps the thread
     }
     busy_ = false;
+    running_ = false;
     quiet_.notify_all();
 }
 

@@ -35,12 +35,17 @@ public:
     virtual void finish(const std::function<bool()>& cancelled) = 0;
     // Drops what is queued at once.
     virtual void drop() = 0;
+    // Lets go of the device until the next open (read aloud switched off).
+    virtual void close() {}
 };
 
 // The default ALSA device ("default": PulseAudio/PipeWire when running, else the first card, e.g.
 // the headphone jack). `device` overrides it ("hw:0,0", "plughw:1").
 std::unique_ptr<AudioOutput> alsaOutput(const std::string& device = "default");
 
+// Holds nothing until the first say(): its thread and the audio device come with the first text
+// and go with release() (read aloud switched off, the next patient). espeak-ng's engine, once
+// started, stays: espeak-ng 1.51 hangs when terminated a second time.
 class Speaker {
 public:
     using Log = std::function<void(const std::string&)>;
@@ -54,6 +59,14 @@ public:
     // empty text only stops.
     void say(const std::string& text, const std::string& language);
     void stop() { say("", ""); }
+    // Stops, and lets go of the thread and the audio device until the next say(). Returns at once:
+    // the thread closes the device and ends on its own.
+    void release();
+
+    // Whether the thread (and so perhaps the audio device) is held. For tests.
+    bool holding();
+    // Waits until release() has let go of the thread and the device. For tests.
+    void waitUntilReleased();
 
     // Waits until nothing is being said or waiting to be said. For tests and the benchmark.
     void waitUntilQuiet();
@@ -68,6 +81,8 @@ private:
     std::condition_variable wake_, quiet_;
     std::string text_, language_;
     bool pending_ = false, busy_ = false, quit_ = false;
+    bool running_ = false;   // the thread is started and has not ended (it may still be joinable after)
+    bool releasing_ = false; // release() asked the thread to let go and end
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<int> started_{0}, cutOff_{0};
     bool outputOpen_ = false;
@@ -75,6 +90,7 @@ private:
     std::thread thread_;
 
     void run();
+    void letGo();
     void speakOne(const std::string& text, const std::string& language, std::uint64_t generation);
     void problem(const std::string& line);
 };

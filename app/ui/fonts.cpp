@@ -43,6 +43,28 @@ std::string fontFile(const char* pattern) {
 // A JSON document's text with its \u escapes decoded, so every character it shows is seen.
 std::string jsonCharacters(std::string_view text) { return nlohmann::json::parse(text).dump(); }
 
+// ImGui indexes a font's glyphs by code point, 6 bytes for every code point up to the highest one
+// it has: U+FFFD alone makes that 64K entries, 384 KiB per font. U+FFFD is the font's fallback,
+// which FindGlyph returns for every code point beyond the index, so the index can stop at the
+// highest other glyph and still draw it (and an invalid UTF-8 byte) as itself.
+void shrinkGlyphIndex(ImFont& font) {
+    int highest = 0;
+    for (const ImFontGlyph& glyph : font.Glyphs)
+        if (glyph.Codepoint != font.FallbackChar) highest = std::max(highest, int(glyph.Codepoint));
+    if (font.IndexLookup.Size <= highest + 1) return;
+    // Copies of exactly the size kept: ImVector::resize would keep the old capacity.
+    ImVector<ImWchar> lookup;
+    ImVector<float> advance;
+    lookup.reserve(highest + 1);
+    advance.reserve(highest + 1);
+    for (int c = 0; c <= highest; ++c) {
+        lookup.push_back(font.IndexLookup[c]);
+        advance.push_back(font.IndexAdvanceX[c]);
+    }
+    font.IndexLookup.swap(lookup);
+    font.IndexAdvanceX.swap(advance);
+}
+
 } // namespace
 
 // The symbols the screens' code draws itself: ✓ on a chosen tile, ■ before an error, the keyboard's
@@ -83,6 +105,8 @@ Fonts loadFonts(float pixelSize, const std::string& shownText) {
     const ImWchar* ranges = keep.emplace_back(atlasRanges(shownText)).data();
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Flags |= ImFontAtlasFlags_NoMouseCursors; // a touch kiosk draws no cursor
+    // Only as tall as the glyphs need, not rounded up to a power of two (up to half of it empty).
+    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     ImFontConfig config;
     config.OversampleH = 1; // at 20-60 px glyphs, oversampling buys nothing visible and doubles the atlas
     config.OversampleV = 1;
@@ -94,6 +118,8 @@ Fonts loadFonts(float pixelSize, const std::string& shownText) {
         f.title[i] = io.Fonts->AddFontFromFileTTF(bold.c_str(), std::round(size * 1.35f), &config, ranges);
         if (!f.body[i] || !f.title[i]) throw std::runtime_error("could not load the font " + regular);
     }
+    if (!io.Fonts->Build()) throw std::runtime_error("could not build the font atlas from " + regular);
+    for (ImFont* font : io.Fonts->Fonts) shrinkGlyphIndex(*font);
     return f;
 }
 

@@ -95,6 +95,9 @@ struct KioskServices {
     // Read aloud: says `text` in `lang` ("en", "es") without waiting for it, cutting off what is
     // being said; an empty text only stops. Empty function: this kiosk cannot speak (no switch).
     std::function<void(const std::string& text, const std::string& lang)> speak;
+    // Read aloud is off again (switched off, or the kiosk is ready for the next patient): lets go of
+    // the speech thread and the audio device until the next speak. Empty function: nothing to let go.
+    std::function<void()> releaseSpeech;
 };
 
 enum class Screen { Welcome, Question, BodyMap, Review, Sign, Submitted, StaffSignIn, StaffMenu, StaffReview, StaffDecision };
@@ -257,7 +260,8 @@ inline constexpr float kLargerText[2] = {1.0f, 1.5f};
 // Adds the kiosk's fonts (DejaVu Sans or Noto Sans, found through fontconfig) to the current
 // ImGui context's atlas at `pixelSize`; throws with what to install when none is found. The atlas
 // holds ASCII, Latin-1, the symbols the screens draw, every character of the kiosk's strings,
-// keyboard and body map, and those of `shownText` (UTF-8: the form's and rules' texts).
+// keyboard and body map, and those of `shownText` (UTF-8: the form's and rules' texts). Builds the
+// atlas (one byte per pixel, only as tall as it needs) with glyph indexes no longer than they need.
 Fonts loadFonts(float pixelSize, const std::string& shownText = "");
 // Those characters as ImGui glyph ranges (pairs of first, last; 0 at the end).
 std::vector<unsigned short> atlasRanges(const std::string& shownText);

@@ -21,8 +21,9 @@ struct WindowOptions {
     // rewritten here whenever they change, so scripts and support staff can drive the real window.
     std::string targetsFile;
     // Text the kiosk will show beyond its own words (UTF-8: the form's and rules' texts); the
-    // font atlas holds only the characters it needs.
-    std::string shownText;
+    // font atlas holds only the characters it needs. Asked for once, while the atlas is built, so
+    // the text is not held for the kiosk's whole run.
+    std::function<std::string()> shownText;
 };
 
 // Opens the window, makes the kiosk with fonts sized for it and runs until the kiosk quits (or, in

@@ -98,7 +98,17 @@ ScreenSize physicalSize(GLFWwindow* window, GLFWmonitor* monitor, int width, int
     return size;
 }
 
-// Builds the font atlas as one byte per pixel and uploads it as a single-channel texture that
+// A new texture, bound, that is sampled smoothly (the atlas and page previews are drawn scaled).
+GLuint newLinearTexture() {
+    GLuint tex = 0;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    return tex;
+}
+
+// Uploads the font atlas (loadFonts built it, one byte per pixel) as a single-channel texture that
 // reads as white with the glyph's coverage as alpha (what the backend's shader expects of
 // RGBA): a quarter of the memory of the backend's own RGBA upload. Returns the texture.
 GLuint uploadFontAtlas() {
@@ -109,11 +119,7 @@ GLuint uploadFontAtlas() {
     const bool swizzle = major > 3 || (major == 3 && minor >= 3) || glfwExtensionSupported("GL_ARB_texture_swizzle");
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
-    GLuint tex = 0;
-    glGenTextures(1, &tex);
-    glBindTexture(GL_TEXTURE_2D, tex);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    const GLuint tex = newLinearTexture();
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
     if (swizzle) {
         io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
@@ -184,16 +190,13 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     io.Fonts->Clear();
     int fbw = 0, fbh = 0;
     glfwGetWindowSize(window, &fbw, &fbh);
-    const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh, physicalSize(window, monitor, fbw, fbh)), options.shownText);
+    const Fonts fonts = loadFonts(fontSizeFor(fbw, fbh, physicalSize(window, monitor, fbw, fbh)),
+                                  options.shownText ? options.shownText() : std::string());
     const GLuint atlas = uploadFontAtlas();
     std::unique_ptr<Kiosk> kiosk = makeKiosk(fonts);
     std::vector<GLuint> textures; // page previews, freed with the window
     kiosk->setPictureUploader([&textures](const PagePicture& pic) {
-        GLuint tex = 0;
-        glGenTextures(1, &tex);
-        glBindTexture(GL_TEXTURE_2D, tex);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+        const GLuint tex = newLinearTexture();
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
         glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, pic.width, pic.height, 0, GL_RGB, GL_UNSIGNED_BYTE, pic.rgb.data());
         textures.push_back(tex);

@@ -109,7 +109,10 @@ void readAloudFrame(Ui& ui) {
     ReadAloud& r = ui.st.readAloud;
     if (!ui.services.speak) return;
     if (!r.on) {
-        if (!r.spokenScreen.empty()) speak(ui, ""); // turned off (or the next patient): silence at once
+        if (!r.spokenScreen.empty()) { // turned off (or the next patient): silence at once
+            speak(ui, "");
+            if (ui.services.releaseSpeech) ui.services.releaseSpeech();
+        }
         r = ReadAloud{};
         return;
     }

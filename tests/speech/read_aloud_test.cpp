@@ -25,11 +25,14 @@ struct Said {
 // A harness whose kiosk can speak; everything it says lands in `said`.
 struct SpeakingKiosk {
     std::shared_ptr<std::vector<Said>> said = std::make_shared<std::vector<Said>>();
+    std::shared_ptr<int> releases = std::make_shared<int>(0); // the speaker let go of its thread and device
     std::unique_ptr<KioskHarness> h;
     explicit SpeakingKiosk(test::HarnessOptions o = {}) {
         auto sink = said;
-        o.services = [sink](ui::KioskServices& s) {
+        auto released = releases;
+        o.services = [sink, released](ui::KioskServices& s) {
             s.speak = [sink](const std::string& text, const std::string& lang) { sink->push_back({text, lang}); };
+            s.releaseSpeech = [released] { ++*released; };
         };
         h = std::make_unique<KioskHarness>(o);
     }
@@ -155,6 +158,28 @@ TEST_CASE("turning Read aloud off silences it, and the next patient starts with 
     h.wait(200); // gone: the next patient
     CHECK_FALSE(h.state().readAloud.on);
     CHECK(k.said->back().text.empty());
+}
+
+TEST_CASE("turning Read aloud off, or the next patient, lets the speaker go until it is turned on again") {
+    SpeakingKiosk k;
+    KioskHarness& h = *k.h;
+    h.tap("start");
+    h.tap("start-over");
+    h.tap("start-over-yes");
+    h.wait(200); // never on: nothing to let go of
+    CHECK(*k.releases == 0);
+    h.tap("read-aloud");
+    CHECK(*k.releases == 0);
+    h.tap("read-aloud");
+    CHECK(*k.releases == 1);
+    h.tap("read-aloud");
+    h.tap("start");
+    h.tap("start-over");
+    h.tap("start-over-yes");
+    h.wait(200); // the next patient
+    CHECK(*k.releases == 2);
+    h.wait(200);
+    CHECK(*k.releases == 2); // once, not every frame
 }
 
 TEST_CASE("a kiosk that cannot speak shows no Read aloud switch") {

@@ -24,10 +24,19 @@ struct HeldOutput : speech::AudioOutput {
         int chunks = 0;
         long long samples = 0;
         int drops = 0;
+        int opens = 0, closes = 0;
     };
     std::shared_ptr<Shared> shared = std::make_shared<Shared>();
 
-    bool open(int, std::string&) override { return true; }
+    bool open(int, std::string&) override {
+        std::lock_guard lock(shared->mutex);
+        ++shared->opens;
+        return true;
+    }
+    void close() override {
+        std::lock_guard lock(shared->mutex);
+        ++shared->closes;
+    }
     bool write(std::span<const std::int16_t> pcm, std::string&) override {
         std::unique_lock lock(shared->mutex);
         ++shared->chunks;
@@ -84,15 +93,25 @@ TEST_CASE("a new page cuts off what the speaker is still saying and says the new
     CHECK(device->shared->drops >= 1);
 }
 
-TEST_CASE("stop silences the speaker and an empty text says nothing") {
+TEST_CASE("stop or release silences the speaker in mid-sentence, and release also closes the audio device") {
     auto output = std::make_unique<HeldOutput>();
     HeldOutput* device = output.get();
     speech::Speaker speaker(nullptr, std::move(output));
     speaker.say("Do you have a pacemaker for your heart?", "en");
     device->waitForChunk();
-    speaker.stop();
-    device->release();
-    speaker.waitUntilQuiet();
+    SECTION("stop: an empty text says nothing") {
+        speaker.stop();
+        device->release();
+        speaker.waitUntilQuiet();
+        CHECK(device->shared->closes == 0);
+    }
+    SECTION("release") {
+        speaker.release();
+        device->release();
+        speaker.waitUntilReleased();
+        CHECK_FALSE(speaker.holding());
+        CHECK(device->shared->closes == 1);
+    }
     CHECK(speaker.started() == 1);
     CHECK(speaker.cutOff() == 1);
 }
@@ -112,13 +131,42 @@ TEST_CASE("without an audio device the speaker logs one clear line, says nothing
     CHECK(speaker.started() == 0);
 }
 
-TEST_CASE("the speaker plays through a real ALSA device to the end (ALSA's null device, no sound card needed)") {
+TEST_CASE("the speaker plays through a real ALSA device to the end, and again after it let go of it (ALSA's null "
+          "device, no sound card needed)") {
     std::vector<std::string> log;
     speech::Speaker speaker([&log](const std::string& l) { log.push_back(l); }, speech::alsaOutput("null"));
     speaker.say("Yes. No. Not sure.", "en");
     speaker.waitUntilQuiet();
+    speaker.release(); // closes the device and frees ALSA's configuration
+    speaker.waitUntilReleased();
+    speaker.say("Sí.", "es"); // opened again
+    speaker.waitUntilQuiet();
     INFO((log.empty() ? "" : log[0]));
     CHECK(log.empty());
-    CHECK(speaker.started() == 1);
+    CHECK(speaker.started() == 2);
+    CHECK(speaker.cutOff() == 0);
+}
+
+TEST_CASE("a speaker holds no thread and no audio device until it has something to say, and lets go of both when "
+          "released") {
+    auto output = std::make_unique<HeldOutput>();
+    HeldOutput* device = output.get();
+    device->release(); // every chunk plays at once
+    speech::Speaker speaker(nullptr, std::move(output));
+    speaker.stop();
+    CHECK_FALSE(speaker.holding());
+    speaker.say("Yes.", "en");
+    CHECK(speaker.holding());
+    speaker.waitUntilQuiet();
+    CHECK(device->shared->opens == 1);
+    speaker.release();
+    speaker.waitUntilReleased();
+    CHECK_FALSE(speaker.holding());
+    CHECK(device->shared->closes == 1);
+    speaker.say("No.", "en"); // read aloud on again: a new thread opens the device again
+    CHECK(speaker.holding());
+    speaker.waitUntilQuiet();
+    CHECK(device->shared->opens == 2);
+    CHECK(speaker.started() == 2);
     CHECK(speaker.cutOff() == 0);
 }

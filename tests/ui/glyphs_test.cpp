@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cfloat>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -100,7 +101,7 @@ TEST_CASE("every character the screens, messages, strings, keyboard, body map an
     for (const auto& [c, where] : shown) {
         INFO("U+" << std::hex << std::uppercase << std::uint32_t(c) << " first seen in " << where);
         for (ImFont* font : {fonts.body[0], fonts.title[0], fonts.body[1], fonts.title[1]})
-            CHECK(font->FindGlyphNoFallback(ImWchar(c)) != nullptr);
+            CHECK(font->FindGlyph(ImWchar(c))->Codepoint == c); // not the fallback glyph
     }
     ImGui::DestroyContext(context);
 }
@@ -121,4 +122,24 @@ TEST_CASE("the atlas holds only the characters the kiosk can show, and any chara
     CHECK(has(withForm, U'Ł'));
     CHECK(has(withForm, U'ź'));
     CHECK(has(withForm, U'Ω'));
+}
+
+TEST_CASE("the replacement character and an invalid UTF-8 byte are drawn as �, though the glyph index stops far "
+          "below U+FFFD") {
+    ImGuiContext* context = ImGui::CreateContext();
+    const ui::Fonts fonts = ui::loadFonts(24, formText());
+    for (ImFont* font : {fonts.body[0], fonts.title[0], fonts.body[1], fonts.title[1]}) {
+        INFO("font of " << font->FontSize << " px");
+        CHECK(font->FallbackChar == 0xFFFD);
+        const ImFontGlyph* replacement = font->FindGlyph(0xFFFD);
+        CHECK(replacement->Codepoint == 0xFFFD);
+        // 6 bytes a code point: an index to U+FFFD would be 384 KiB a font, this one a fifth of it.
+        CHECK(font->IndexLookup.Size < 0x3000);
+        CHECK(font->IndexAdvanceX.Size == font->IndexLookup.Size);
+        const float width = replacement->AdvanceX;
+        CHECK(font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, "\xEF\xBF\xBD").x == Approx(width));
+        CHECK(font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, "\xFF").x == Approx(width)); // invalid byte
+        CHECK(font->FindGlyph(U'≤')->Codepoint == U'≤'); // glyphs below the end of the index are found
+    }
+    ImGui::DestroyContext(context);
 }
