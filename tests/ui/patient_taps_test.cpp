@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 
@@ -159,6 +160,103 @@ TEST_CASE("the number pad is laid out like a phone and a Spanish patient types a
     h.type("5");
     h.tap("key:done");
     CHECK(h.kiosk().draft().answers("weight-kg").front().number() == Approx(72.5));
+}
+
+// [SECTION] units: metric by default for a Spanish-speaking patient, imperial only when chosen
+
+namespace {
+
+// Every answer Review shows, as the patient reads it, by key.
+std::map<std::string, std::string> reviewAnswers(KioskHarness& h) {
+    ui::Fonts none;
+    ui::KioskOptions options;
+    ui::KioskServices services;
+    ui::Ui u(h.state(), h.kiosk().draft().form(), options, services, none);
+    std::map<std::string, std::string> shown;
+    for (const auto& page : h.kiosk().draft().pages())
+        for (const auto& slot : page.slots) {
+            const auto& item = itemOf(h, slot.item);
+            const std::string key = slot.key(h.kiosk().draft().form());
+            if (screening::isQuestion(item.type) && h.kiosk().draft().enabled(slot) && h.has("review:" + key))
+                shown[key] = ui::answerText(u, item, key);
+        }
+    return shown;
+}
+
+} // namespace
+
+TEST_CASE("a Spanish-speaking patient gets kilograms and centimetres without choosing them, on the page and on Review") {
+    KioskHarness h;
+    h.tap("lang:es");
+    h.tap("start");
+    answerUntil(h, "", {}, "sex");
+    REQUIRE(h.page() == "sex");
+    h.frames(1);
+    const auto& d = h.kiosk().draft();
+    REQUIRE(d.answered("weight-unit"));
+    CHECK(d.answers("weight-unit").front().coding.code == "kg");
+    CHECK(d.answers("height-unit").front().coding.code == "cm");
+    CHECK(h.has("field:weight-kg"));
+    CHECK(h.has("field:height-cm"));
+    CHECK_FALSE(h.has("field:weight-lb"));
+    CHECK_FALSE(h.has("field:height-in:feet"));
+    h.tap("option:sex:male");
+    typeInto(h, "weight-kg", "72.5"); // the decimal key types a comma in Spanish
+    typeInto(h, "height-cm", "165");
+    REQUIRE(h.page() != "sex");
+    answerUntil(h, "review");
+    REQUIRE(h.screen() == "review");
+    h.frames(1);
+    const auto shown = reviewAnswers(h);
+    CHECK(shown.at("weight-unit") == "kilogramos");
+    CHECK(shown.at("weight-kg") == "72,5 kg");
+    CHECK(shown.at("height-unit") == "centímetros");
+    CHECK(shown.at("height-cm") == "165 cm");
+    for (const auto& [key, text] : shown) {
+        INFO(key << ": " << text);
+        CHECK(text.find("pies") == std::string::npos);
+        CHECK(text.find("pulgadas") == std::string::npos);
+        CHECK(text.find(" lb") == std::string::npos);
+    }
+}
+
+TEST_CASE("a Spanish-speaking patient who chooses pounds and inches gets them, in Spanish words") {
+    KioskHarness h;
+    h.tap("lang:es");
+    h.tap("start");
+    answerUntil(h, "", {}, "sex");
+    h.tap("option:sex:female");
+    h.tap("option:weight-unit:[lb_av]");
+    typeInto(h, "weight-lb", "150");
+    h.tap("option:height-unit:[in_i]");
+    typeInto(h, "height-in:feet", "5");
+    typeInto(h, "height-in:inches", "4");
+    REQUIRE(h.page() != "sex");
+    // Back: the patient's choice stays; nothing is put back to metric.
+    h.tap("back");
+    REQUIRE(h.page() == "sex");
+    CHECK(h.kiosk().draft().answers("weight-unit").front().coding.code == "[lb_av]");
+    CHECK(h.kiosk().draft().answers("height-unit").front().coding.code == "[in_i]");
+    answerUntil(h, "review");
+    REQUIRE(h.screen() == "review");
+    h.frames(1);
+    const auto shown = reviewAnswers(h);
+    CHECK(shown.at("weight-lb") == "150 lb");
+    CHECK(shown.at("height-in") == "5 pies 4 pulgadas");
+}
+
+TEST_CASE("an English-speaking patient chooses the unit: none is chosen for them") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "sex");
+    REQUIRE(h.page() == "sex");
+    h.frames(1);
+    CHECK_FALSE(h.kiosk().draft().answered("weight-unit"));
+    CHECK_FALSE(h.kiosk().draft().answered("height-unit"));
+    CHECK_FALSE(h.has("field:weight-kg"));
+    CHECK_FALSE(h.has("field:weight-lb"));
+    CHECK(ui::uiStrings().get("en", "unit.default_system") == "ask");
+    CHECK(ui::uiStrings().get("es", "unit.default_system") == "metric");
 }
 
 TEST_CASE("a number out of range is refused with the range in the patient's unit") {
@@ -321,12 +419,8 @@ TEST_CASE("the date pad has digits only: no decimal key, and the 0 stays under t
 TEST_CASE("an empty name page opens the keyboard on its box, and choosing a unit opens the pad for the number") {
     KioskHarness h;
     h.tap("start");
-    REQUIRE(h.page() == "family-name");
-    REQUIRE(h.state().editing);
-    CHECK(h.state().editing->key == "family-name");
-    CHECK_FALSE(h.state().editing->numeric);
-    h.type("Lee");
-    h.tap("key:done"); // "Next"
+    typeInto(h, "family-name", "Lee");
+    CHECK(h.taps() == 5); // Start, L, e, e, Next: no tap to open the keyboard
     REQUIRE(h.page() == "given-name");
     REQUIRE(h.state().editing);
     CHECK(h.state().editing->key == "given-name");
