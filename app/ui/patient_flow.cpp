@@ -63,7 +63,10 @@ const Slot* onlyQuestion(Ui& ui, const Page& page) {
 
 // A page whose only question is a required box still empty (a name, a birth date) opens the keyboard
 // or number pad on it by itself: typing is the one thing to do there, so it costs no tap to start.
+// The keyboard hides the navigation bar; its Done (Next once something is typed) brings it back.
 void openTheOnlyBox(Ui& ui, const Page& page) {
+    // Not while reading aloud: the keyboard would cover "Read again" and Back before the page is heard.
+    if (ui.st.readAloud.on) return;
     const Slot* only = page.kind == PageKind::Questions ? onlyQuestion(ui, page) : nullptr;
     if (!only) return;
     const Item& item = ui.form.items[std::size_t(only->item)];

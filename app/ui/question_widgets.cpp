@@ -42,6 +42,7 @@ std::vector<std::pair<Value, std::string>> choicesOf(Ui& ui, const Item& item) {
 void openRevealedBox(Ui& ui, const Item& choice, const std::string& key) {
     const Page* page = currentPage(ui.st);
     if (ui.st.screen != Screen::Question || !page || !ui.st.draft->answered(key)) return;
+    if (ui.st.readAloud.on) return; // the pad would cover "Read again"; the patient taps the box
     const std::string suffix = key.substr(choice.linkId.size());
     for (const Slot& slot : page->slots) {
         const Item& item = ui.form.items[std::size_t(slot.item)];

@@ -155,7 +155,7 @@ namespace mrscreen::ui {
 const Page* currentPage(const KioskState& st);
 int currentPageIndex(const KioskState& st);
 // Opens a page; a page whose only question is a required box still empty opens the keyboard or
-// number pad on it (the first date box in the patient's order).
+// number pad on it (the first date box in the patient's order), unless Read aloud is on.
 void openPage(Ui& ui, const std::string& key);
 // Whether every other question on the current page has an answer (the one at `key` is the last).
 bool nothingElseToAnswer(Ui& ui, const std::string& key);

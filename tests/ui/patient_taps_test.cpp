@@ -64,6 +64,33 @@ TEST_CASE("a page with more than one question waits for Next") {
     CHECK(h.page() == "implant-devices-heart");
 }
 
+TEST_CASE("a checklist page moves on by itself once its last row is answered, and waits while a follow-up is open") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "eye-metal-injury");
+    REQUIRE(pageNow(h).checklist);
+    h.tap("option:eye-metal-injury:yes"); // opens how the eye was checked, a row of its own
+    h.tap("option:metal-work:no");
+    h.tap("option:bullet-injury:no");
+    CHECK(h.state().advancePage.empty()); // the follow-up is not answered yet
+    h.wait(2);
+    REQUIRE(h.page() == "eye-metal-injury");
+    h.tap("option:eye-metal-clearance:imaging");
+    CHECK(h.state().advancePage == "eye-metal-injury");
+    h.wait(ui::kAutoAdvanceSeconds + 0.1);
+    CHECK(h.page() != "eye-metal-injury");
+    CHECK(h.logged("auto-advance page=eye-metal-injury"));
+    // Back shows every row as answered, to be changed; a change moves on again.
+    h.tap("back");
+    REQUIRE(h.page() == "eye-metal-injury");
+    CHECK(h.kiosk().draft().answers("bullet-injury").front().coding.code == "no");
+    h.wait(2);
+    CHECK(h.page() == "eye-metal-injury");
+    h.tap("option:metal-work:unsure");
+    h.wait(ui::kAutoAdvanceSeconds + 0.1);
+    CHECK(h.page() != "eye-metal-injury");
+}
+
 TEST_CASE("a single choice changed from Review goes back to Review by itself") {
     KioskHarness h;
     h.tap("start");
@@ -243,6 +270,18 @@ TEST_CASE("a Spanish-speaking patient who chooses pounds and inches gets them, i
     const auto shown = reviewAnswers(h);
     CHECK(shown.at("weight-lb") == "150 lb");
     CHECK(shown.at("height-in") == "5 pies 4 pulgadas");
+}
+
+TEST_CASE("with Read aloud on a page opens no keyboard by itself, so Read again and Back stay in reach") {
+    KioskHarness h;
+    h.state().readAloud.on = true;
+    h.tap("start");
+    REQUIRE(h.page() == "family-name");
+    CHECK_FALSE(h.state().editing);
+    CHECK(h.has("back"));
+    typeInto(h, "family-name", "Lee");
+    REQUIRE(h.page() == "given-name");
+    CHECK_FALSE(h.state().editing);
 }
 
 TEST_CASE("an English-speaking patient chooses the unit: none is chosen for them") {
