@@ -159,6 +159,12 @@ void commitDatePart(Ui& ui, const std::string& editKey, const std::string& typed
     applyTyped(ui, *item, key);
 }
 
+bool dateWhole(Ui& ui, const std::string& key) {
+    if (!typing(ui, key)) return false;
+    const auto& answer = ui.st.draft->answers(key);
+    return !answer.empty() && answer.front().text.size() == 10;
+}
+
 std::string dateProblem(Ui& ui, const Item& item, const std::string& key) {
     return typedProblem(ui, item, key, true);
 }
@@ -214,7 +220,9 @@ void dateField(Ui& ui, const Item& item, const std::string& key) {
             nt[key + ":year"] = std::to_string(v.year);
             nt[key + ":month"] = v.month ? std::to_string(v.month) : "";
             nt[key + ":day"] = v.day && v.month ? std::to_string(v.day) : "";
-            if (ui.st.editing && ui.st.editing->key.rfind(key + ":", 0) == 0) ui.st.editing.reset();
+            // An open pad stays open, its box to be typed afresh: closing it would move the page
+            // (and the steppers) under the finger.
+            if (ui.st.editing && ui.st.editing->key.rfind(key + ":", 0) == 0) ui.st.editing->buffer.clear();
             applyTyped(ui, item, key);
         };
         const float bw = isYear ? (w - ui.gap) / 2 : w;
@@ -226,17 +234,19 @@ void dateField(Ui& ui, const Item& item, const std::string& key) {
         // The box: what is typed (a known month by its name once typed), tapped to open the number pad.
         const bool focused = ui.st.editing && ui.st.editing->key == editKey;
         std::string shown;
-        if (focused) shown = ui.st.editing->buffer + "|";
-        else if (typing(ui, key)) shown = typedPart(ui, key, part.c_str());
+        if (typing(ui, key)) shown = typedPart(ui, key, part.c_str());
         else if (!fresh) {
             const int v = part == "year" ? now.year : part == "month" ? now.month : now.day;
             shown = v ? std::to_string(v) : "";
         }
-        if (part == "month" && !focused) {
+        if (part == "month") {
             const int m = number(shown);
             if (m >= 1 && m <= 12) shown = names[std::size_t(m - 1)];
         }
-        if (!focused && shown.empty() && d.answered(key)) shown = "\xE2\x80\x94"; // unknown
+        if (shown.empty() && d.answered(key)) shown = "\xE2\x80\x94"; // unknown
+        // Being typed: what is typed so far, or (nothing typed yet, e.g. after a stepper) the value the
+        // next digit replaces.
+        if (focused) shown = ui.st.editing->buffer.empty() ? shown + "|" : ui.st.editing->buffer + "|";
         if (touchButton(ui, "field:" + editKey, shown, ImVec2(w, ui.target), Tone::Tile, false))
             startEditing(ui, editKey, "", true); // a tapped box is typed afresh
         if (focused) {

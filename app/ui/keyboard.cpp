@@ -151,6 +151,13 @@ void press(Ui& ui, const std::string& k) {
             if (!datePartComplete(datePart, e.buffer)) return;
             const auto order = dateOrder(ui);
             const auto at = std::find(order.begin(), order.end(), datePart);
+            // The last box typed, the date whole and nothing else on the page: it moves on after the
+            // same visible pause as a single choice (Back brings it back to be changed).
+            const std::string dateKey = e.key.substr(0, e.key.rfind(':'));
+            if (at + 1 == order.end() && dateWhole(ui, dateKey) && nothingElseToAnswer(ui, dateKey)) {
+                ui.st.editing.reset();
+                return scheduleAdvance(ui);
+            }
             if (at + 1 != order.end()) startEditing(ui, e.key.substr(0, e.key.rfind(':') + 1) + *(at + 1), "", true);
             return;
         }
@@ -245,6 +252,10 @@ void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
         float x = x0 + (padW - rowW) / 2;
         for (const auto& k : row) {
             const float w = keyWeight(k, e.numeric) * unitW;
+            if (k == "{decimal}" && !datePartOf(e.key).empty()) { // a date has no decimals: no dead key, a gap
+                x += w + ui.gap * 0.6f;
+                continue;
+            }
             ImGui::SetCursorScreenPos(ImVec2(x, y));
             const bool active = (k == "{shift}" && e.shift);
             const Tone tone = k == "{done}" || active ? Tone::Primary : Tone::Tile;

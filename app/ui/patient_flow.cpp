@@ -48,16 +48,97 @@ int currentPageIndex(const KioskState& st) {
     return -1;
 }
 
+namespace {
+
+// The page's only question (display text aside), or nullptr when it has none or several.
+const Slot* onlyQuestion(Ui& ui, const Page& page) {
+    const Slot* only = nullptr;
+    for (const Slot& slot : page.slots) {
+        if (!isQuestion(ui.form.items[std::size_t(slot.item)].type) || !ui.st.draft->enabled(slot)) continue;
+        if (only) return nullptr;
+        only = &slot;
+    }
+    return only;
+}
+
+// A page whose only question is a required box still empty (a name, a birth date) opens the keyboard
+// or number pad on it by itself: typing is the one thing to do there, so it costs no tap to start.
+// The keyboard hides the navigation bar; its Done (Next once something is typed) brings it back.
+void openTheOnlyBox(Ui& ui, const Page& page) {
+    // Not while reading aloud: the keyboard would cover "Read again" and Back before the page is heard.
+    if (ui.st.readAloud.on) return;
+    const Slot* only = page.kind == PageKind::Questions ? onlyQuestion(ui, page) : nullptr;
+    if (!only) return;
+    const Item& item = ui.form.items[std::size_t(only->item)];
+    const std::string key = only->key(ui.form);
+    if (!item.required || ui.st.draft->answered(key) || ui.st.numberText.count(key + ":year")) return;
+    switch (item.type) {
+    case ItemType::String:
+    case ItemType::Text: startEditing(ui, key, "", false); break;
+    case ItemType::Decimal:
+    case ItemType::Integer:
+        startEditing(ui, item.unit && item.unit->code == "[in_i]" ? key + ":feet" : key, "", true);
+        break;
+    case ItemType::Date: startEditing(ui, key + ":" + dateOrder(ui).front(), "", true); break;
+    default: break;
+    }
+}
+
+// A choice of unit ("kilograms" or "pounds"): every option is a UCUM unit.
+bool unitChoice(const Item& item) {
+    return item.type == ItemType::Choice && !item.repeats && !item.options.empty() &&
+           std::all_of(item.options.begin(), item.options.end(), [](const AnswerOption& o) {
+               return o.value.type == ValueType::Coding && o.value.coding.system == "http://unitsofmeasure.org";
+           });
+}
+
+// The units a patient gets before choosing, by language ("unit.default_system" in ui-strings): "metric"
+// chooses the metric unit (UCUM's customary units are the bracketed ones, "[lb_av]", "[in_i]"),
+// "imperial" the other, "ask" nothing. The tile stays lit and the patient can choose the other unit.
+void chooseDefaultUnits(Ui& ui, const Page& page) {
+    const std::string system = ui.t("unit.default_system");
+    if (system != "metric" && system != "imperial") return;
+    std::vector<std::pair<std::string, Value>> defaults;
+    for (const Slot& slot : page.slots) {
+        const Item& item = ui.form.items[std::size_t(slot.item)];
+        const std::string key = slot.key(ui.form);
+        if (!unitChoice(item) || !ui.st.draft->enabled(slot) || ui.st.draft->answered(key)) continue;
+        for (const auto& o : item.options)
+            if ((o.value.coding.code.front() == '[') == (system == "imperial")) {
+                defaults.emplace_back(key, o.value);
+                break;
+            }
+    }
+    for (auto& [key, value] : defaults) ui.st.draft->setAnswer(key, value);
+    if (!defaults.empty()) ui.st.draft->refresh();
+}
+
+} // namespace
+
 void openPage(Ui& ui, const std::string& key) {
     ui.st.pageKey = key;
     ui.st.pageErrors.clear();
     ui.st.notice.clear();
     ui.st.editing.reset();
     ui.st.advancePage.clear();
-    const Page* p = currentPage(ui.st);
+    if (const Page* p = currentPage(ui.st)) chooseDefaultUnits(ui, *p);
+    const Page* p = currentPage(ui.st); // choosing a unit may have planned the pages anew
     if (!p) return;
     ui.go(p->kind == PageKind::BodyMap ? Screen::BodyMap : p->kind == PageKind::Signature ? Screen::Sign
                                                                                           : Screen::Question);
+    openTheOnlyBox(ui, *p);
+}
+
+bool nothingElseToAnswer(Ui& ui, const std::string& key) {
+    const Page* page = currentPage(ui.st);
+    if (ui.st.screen != Screen::Question || !page || page->kind != PageKind::Questions) return false;
+    for (const Slot& slot : page->slots) {
+        const std::string other = slot.key(ui.form);
+        if (other != key && isQuestion(ui.form.items[std::size_t(slot.item)].type) && ui.st.draft->enabled(slot) &&
+            !ui.st.draft->answered(other))
+            return false;
+    }
+    return true;
 }
 
 void startQuestionnaire(Ui& ui) {
@@ -237,14 +318,22 @@ bool singleChoice(const Item& item) {
 
 // The page's only question, when it is a single choice (Yes / No / Not sure, or a list of choices).
 const Slot* onlySingleChoice(Ui& ui, const Page& page) {
-    const Slot* only = nullptr;
+    const Slot* only = onlyQuestion(ui, page);
+    return only && singleChoice(ui.form.items[std::size_t(only->item)]) ? only : nullptr;
+}
+
+// A checklist page of single-choice rows only, every one of them answered: the row just answered was
+// the last, so the page moves on as a single choice does (each row still had its own answer).
+bool checklistAnswered(Ui& ui, const Page& page, const std::string& key) {
+    if (!page.checklist) return false;
+    bool changedHere = false;
     for (const Slot& slot : page.slots) {
         const Item& item = ui.form.items[std::size_t(slot.item)];
         if (!isQuestion(item.type) || !ui.st.draft->enabled(slot)) continue;
-        if (only) return nullptr;
-        only = &slot;
+        if (!singleChoice(item) || !ui.st.draft->answered(slot.key(ui.form))) return false;
+        changedHere = changedHere || slot.key(ui.form) == key;
     }
-    return only && singleChoice(ui.form.items[std::size_t(only->item)]) ? only : nullptr;
+    return changedHere;
 }
 
 } // namespace
@@ -278,7 +367,9 @@ void answerChanged(Ui& ui, const std::string& key) {
     const Page* page = currentPage(st);
     if (st.screen != Screen::Question || !page || page->kind != PageKind::Questions) return;
     const Slot* only = onlySingleChoice(ui, *page);
-    if (!only || only->key(ui.form) != key || !st.draft->answered(key) || !pageProblems(ui, *page).empty()) return;
+    const bool lastRow = checklistAnswered(ui, *page, key);
+    if ((!only || only->key(ui.form) != key) && !lastRow) return;
+    if (!st.draft->answered(key) || !pageProblems(ui, *page).empty()) return;
     scheduleAdvance(ui);
 }
 

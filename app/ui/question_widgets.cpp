@@ -37,6 +37,26 @@ std::vector<std::pair<Value, std::string>> choicesOf(Ui& ui, const Item& item) {
     return choices;
 }
 
+// A choice that brings a number box in under it ("kilograms": your weight in kilograms) opens the
+// number pad on that box when it is empty: typing the number is the next thing to do.
+void openRevealedBox(Ui& ui, const Item& choice, const std::string& key) {
+    const Page* page = currentPage(ui.st);
+    if (ui.st.screen != Screen::Question || !page || !ui.st.draft->answered(key)) return;
+    if (ui.st.readAloud.on) return; // the pad would cover "Read again"; the patient taps the box
+    const std::string suffix = key.substr(choice.linkId.size());
+    for (const Slot& slot : page->slots) {
+        const Item& item = ui.form.items[std::size_t(slot.item)];
+        const bool revealed = std::any_of(item.enableWhen.begin(), item.enableWhen.end(),
+                                          [&](const EnableWhen& w) { return w.question == choice.linkId; });
+        if (!revealed || slot.suffix != suffix || !ui.st.draft->enabled(slot)) continue;
+        if (item.type != ItemType::Decimal && item.type != ItemType::Integer) return;
+        const std::string box = slot.key(ui.form);
+        if (ui.st.draft->answered(box)) return;
+        const bool feet = item.unit && item.unit->code == "[in_i]";
+        return startEditing(ui, feet ? box + ":feet" : box, "", true);
+    }
+}
+
 void choiceTile(Ui& ui, const Item& item, const std::string& key, const Value& value, const std::string& label,
                 ImVec2 size) {
     Draft& d = *ui.st.draft;
@@ -47,6 +67,7 @@ void choiceTile(Ui& ui, const Item& item, const std::string& key, const Value& v
         else if (selected && !item.required) d.clearAnswer(key);
         else d.setAnswer(key, value);
         answerChanged(ui, key);
+        if (!item.repeats) openRevealedBox(ui, item, key);
     }
 }
 

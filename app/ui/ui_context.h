@@ -113,6 +113,8 @@ std::string datePartOf(const std::string& editKey);
 bool datePartComplete(const std::string& part, const std::string& typed);
 // Stores a typed part and sets the answer when the parts make a valid date (clears it otherwise).
 void commitDatePart(Ui& ui, const std::string& editKey, const std::string& typed);
+// Whether the date being typed at `key` is a whole, valid day, month and year (the answer is set).
+bool dateWhole(Ui& ui, const std::string& key);
 // What is wrong with the date being typed for `key` ("February has no day 30..."), or "".
 std::string dateProblem(Ui& ui, const screening::Item& item, const std::string& key);
 // The date question: boxes that open the number pad, + and − as an aid, "I don't know the day".
@@ -152,7 +154,11 @@ namespace mrscreen::ui {
 // [SECTION] moving through the questionnaire (patient_flow.cpp)
 const Page* currentPage(const KioskState& st);
 int currentPageIndex(const KioskState& st);
+// Opens a page; a page whose only question is a required box still empty opens the keyboard or
+// number pad on it (the first date box in the patient's order), unless Read aloud is on.
 void openPage(Ui& ui, const std::string& key);
+// Whether every other question on the current page has an answer (the one at `key` is the last).
+bool nothingElseToAnswer(Ui& ui, const std::string& key);
 void startQuestionnaire(Ui& ui);
 bool goNext(Ui& ui);
 void goBack(Ui& ui);
@@ -161,8 +167,8 @@ void goToReview(Ui& ui);
 std::map<std::string, std::string> pageProblems(Ui& ui, const Page& page);
 // The first page (in order) that still has a problem, or nullptr.
 const Page* firstIncompletePage(Ui& ui);
-// Changes an answer and recomputes what follows from it; a single-choice answer alone on its page
-// (and without a problem) schedules the move to the next page.
+// Changes an answer and recomputes what follows from it; a single-choice answer alone on its page,
+// or the last row answered on a checklist page (and without a problem), schedules the move on.
 void answerChanged(Ui& ui, const std::string& key);
 // Whether a Stop rule reads this form item's answer: such a question is always answered on its own.
 bool stopLevel(Ui& ui, int item);

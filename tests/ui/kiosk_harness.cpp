@@ -111,6 +111,7 @@ void KioskHarness::wait(double seconds) {
 
 void KioskHarness::tapAt(float x, float y) {
     ++taps_;
+    tapLog_.push_back(std::to_string(int(x)) + "," + std::to_string(int(y)));
     frameAt(ImVec2(x, y), false);
     frameAt(ImVec2(x, y), true);
     frameAt(ImVec2(x, y), false);
@@ -165,6 +166,7 @@ void KioskHarness::tap(const std::string& id) {
         const ui::Target t = it->second;
         if (t.visible) {
             tapAt((t.x0 + t.x1) / 2, (t.y0 + t.y1) / 2);
+            tapLog_.back() = id;
             return;
         }
         REQUIRE_FALSE(t.scrollArea.empty());

@@ -69,6 +69,8 @@ public:
 
     // Taps (presses and releases in place) and drags (scrolls, strokes) so far: what a patient does.
     int taps() const { return taps_; }
+    // What each tap touched, in order: the target's id, or "x,y" for a tap by position.
+    const std::vector<std::string>& tapLog() const { return tapLog_; }
     int drags() const { return drags_; }
 
     std::string screen() const { return ui::screenName(state().screen); }
@@ -86,6 +88,7 @@ private:
     std::unique_ptr<ui::Kiosk> kiosk_;
     double now_ = 1;
     int taps_ = 0, drags_ = 0;
+    std::vector<std::string> tapLog_;
     const ui::KioskState& state() const { return kiosk_->state(); }
     void frameAt(ImVec2 mouse, bool down, double dt = 1.0 / 30);
 };

@@ -41,13 +41,17 @@ inline const screening::Item& itemOf(KioskHarness& h, int index) {
     return h.kiosk().draft().form().items[std::size_t(index)];
 }
 
-// Types into a field with the keyboard, then closes it.
+// Types into a field with the keyboard, then taps Done. A box the page opened by itself is not
+// tapped again (a patient just types).
 inline void typeInto(KioskHarness& h, const std::string& field, const std::string& text) {
-    h.tap("field:" + field);
+    h.frames(1);
+    if (!h.state().editing || h.state().editing->key != field) h.tap("field:" + field);
     REQUIRE(h.state().editing);
     h.type(text);
+    const std::string page = h.page();
     h.tap("key:done");
-    REQUIRE_FALSE(h.state().editing);
+    // Closed; or "Next" moved on and the next page opened its own box.
+    REQUIRE((!h.state().editing || h.page() != page));
 }
 
 // Types a date ("1951-08-12", "2021-10", "2021") on the number pad as a patient would: taps the first
@@ -71,52 +75,87 @@ inline void typeDate(KioskHarness& h, const std::string& key, const std::string&
     if (h.state().editing) h.tap("key:done");
 }
 
-// Answers every question on the current page: the override when there is one, else a harmless
-// answer ("No" where there is one, the first option otherwise, some text, a date).
+// Whether the answer at `key` is already `answer` (a code, or the text or number as written).
+inline bool answeredAs(KioskHarness& h, const std::string& key, const std::string& answer) {
+    const auto& a = h.kiosk().draft().answers(key);
+    if (a.size() != 1) return false;
+    const auto& v = a.front();
+    if (v.type == screening::ValueType::Coding) return v.coding.code == answer;
+    if (v.type == screening::ValueType::Boolean) return (v.boolean ? "yes" : "no") == answer;
+    return v.toText() == answer;
+}
+
+// Whether a test's walk answers this question now: what the test says when it is not already so,
+// else a question left unanswered that is a choice or required.
+inline bool toAnswer(KioskHarness& h, const ui::Slot& slot, const Overrides& overrides) {
+    const auto& item = itemOf(h, slot.item);
+    if (!screening::isQuestion(item.type) || !h.kiosk().draft().enabled(slot)) return false;
+    const std::string key = slot.key(h.kiosk().draft().form());
+    if (const auto o = overrides.find(key); o != overrides.end()) return !answeredAs(h, key, o->second);
+    if (h.kiosk().draft().answered(key)) return false;
+    switch (item.type) {
+    case screening::ItemType::Choice:
+    case screening::ItemType::Boolean: return true;
+    case screening::ItemType::String:
+    case screening::ItemType::Text:
+    case screening::ItemType::Decimal:
+    case screening::ItemType::Integer:
+    case screening::ItemType::Date: return item.required;
+    default: return false;
+    }
+}
+
+// Answers one question: the override when there is one, else a harmless answer ("No" where there is
+// one, the first option otherwise, some text, a date).
+inline void answerSlot(KioskHarness& h, const ui::Slot& slot, const Overrides& overrides) {
+    const auto& item = itemOf(h, slot.item);
+    const std::string key = slot.key(h.kiosk().draft().form());
+    const auto o = overrides.find(key);
+    switch (item.type) {
+    case screening::ItemType::Choice: {
+        std::string code = o != overrides.end() ? o->second : "";
+        if (code.empty()) {
+            code = item.options.front().value.coding.code;
+            for (const auto& opt : item.options)
+                if (opt.value.coding.code == "no") code = "no";
+        }
+        h.tap("option:" + key + ":" + code);
+        break;
+    }
+    case screening::ItemType::Boolean:
+        if (h.has("confirm:" + key)) h.tap("confirm:" + key);
+        else h.tap("option:" + key + ":" + (o != overrides.end() ? o->second : "no"));
+        break;
+    case screening::ItemType::String:
+    case screening::ItemType::Text:
+        if (o != overrides.end()) typeInto(h, key, o->second);
+        else if (item.required) typeInto(h, key, "Test");
+        break;
+    case screening::ItemType::Decimal:
+    case screening::ItemType::Integer:
+        if (o != overrides.end()) typeInto(h, key, o->second);
+        else if (item.required) typeInto(h, key, item.minValue ? item.minValue->toText() : "1");
+        break;
+    case screening::ItemType::Date:
+        if (o != overrides.end() && !o->second.empty()) typeDate(h, key, o->second);
+        else if (o != overrides.end() || item.required) {
+            if (h.state().editing) h.tap("key:done"); // the steppers instead of the pad the page opened
+            h.tap("date:" + key + ":year:minus");
+        }
+        break;
+    default: break;
+    }
+}
+
+// Answers every question on the current page from the top, as toAnswer and answerSlot say.
 inline void answerPage(KioskHarness& h, const Overrides& overrides = {}) {
     const ui::Page* page = nullptr;
     for (const auto& p : h.kiosk().draft().pages())
         if (p.key == h.page()) page = &p;
     REQUIRE(page != nullptr);
     const ui::Page copy = *page;
-    for (const auto& slot : copy.slots) {
-        const auto& item = itemOf(h, slot.item);
-        if (!screening::isQuestion(item.type) || !h.kiosk().draft().enabled(slot)) continue;
-        const std::string key = slot.key(h.kiosk().draft().form());
-        const auto o = overrides.find(key);
-        if (o == overrides.end() && h.kiosk().draft().answered(key)) continue;
-        switch (item.type) {
-        case screening::ItemType::Choice: {
-            std::string code = o != overrides.end() ? o->second : "";
-            if (code.empty()) {
-                code = item.options.front().value.coding.code;
-                for (const auto& opt : item.options)
-                    if (opt.value.coding.code == "no") code = "no";
-            }
-            h.tap("option:" + key + ":" + code);
-            break;
-        }
-        case screening::ItemType::Boolean:
-            if (h.has("confirm:" + key)) h.tap("confirm:" + key);
-            else h.tap("option:" + key + ":" + (o != overrides.end() ? o->second : "no"));
-            break;
-        case screening::ItemType::String:
-        case screening::ItemType::Text:
-            if (o != overrides.end()) typeInto(h, key, o->second);
-            else if (item.required) typeInto(h, key, "Test");
-            break;
-        case screening::ItemType::Decimal:
-        case screening::ItemType::Integer:
-            if (o != overrides.end()) typeInto(h, key, o->second);
-            else if (item.required) typeInto(h, key, item.minValue ? item.minValue->toText() : "1");
-            break;
-        case screening::ItemType::Date:
-            if (o != overrides.end() && !o->second.empty()) typeDate(h, key, o->second);
-            else if (o != overrides.end() || item.required) h.tap("date:" + key + ":year:minus");
-            break;
-        default: break;
-        }
-    }
+    for (const auto& slot : copy.slots)
+        if (h.page() == copy.key && toAnswer(h, slot, overrides)) answerSlot(h, slot, overrides);
 }
 
 // Answers pages until the questionnaire reaches Review, with the body map left alone unless a
@@ -129,6 +168,7 @@ inline int answerUntil(KioskHarness& h, const std::string& stopAtScreen, const O
         const std::string before = h.page();
         if (h.screen() == "question") answerPage(h, overrides);
         // The keyboard's Done is Next on a page's last field: the page may have moved on already.
+        if (h.page() == before && h.state().editing) h.tap("key:done");
         if (h.page() == before && (h.screen() == "question" || h.screen() == "body-map")) h.tap("next");
         INFO("page " << before << " errors: " << h.state().pageErrors.size());
         REQUIRE((h.page() != before || h.screen() == "review"));
@@ -148,16 +188,104 @@ inline std::vector<ImVec2> signatureStroke(const ui::Target& pad) {
     return pts;
 }
 
-// A patient with nothing to report answers everything from Welcome, signs, and is ready to tap
-// Submit.
-inline void walkToSubmit(KioskHarness& h) {
-    h.tap("start");
-    answerUntil(h, "review", {{"has-implants", "no"}});
+// From Review to a Sign page ready for Submit: the patient completes the form themself, confirms and
+// signs with a finger.
+inline void signFromReview(KioskHarness& h) {
     REQUIRE(h.screen() == "review");
     h.tap("review-continue");
     h.tap("option:completed-by:patient");
     h.tap("confirm:attest");
     h.drag(signatureStroke(h.state().targets.at("signature-pad")));
+}
+
+// A patient with nothing to report answers everything from Welcome, signs, and is ready to tap
+// Submit.
+inline void walkToSubmit(KioskHarness& h) {
+    h.tap("start");
+    answerUntil(h, "review", {{"has-implants", "no"}});
+    signFromReview(h);
+}
+
+// [SECTION] a whole visit as a patient walks it: pages answered from the top, a single choice or a
+// last checklist row left to move on by itself, the screens seen counted on the way.
+
+// Counts the screens a patient sees: every change of screen or questionnaire page is one.
+struct ScreenCounter {
+    KioskHarness& h;
+    std::string last;
+    int screens = 0;
+    void look() {
+        const std::string now = h.screen() + "|" + (h.screen() == "question" || h.screen() == "body-map" ? h.page() : "");
+        if (now != last) ++screens, last = now;
+    }
+};
+
+inline const ui::Page& pageNow(KioskHarness& h) {
+    for (const auto& p : h.kiosk().draft().pages())
+        if (p.key == h.page()) return p;
+    FAIL("no page " << h.page());
+    throw;
+}
+
+// A checklist page as a patient answers it: from the top, row by row, until "No to the rest" is
+// offered (once every stop-level row has its own answer) and nothing the test says is left below.
+inline void answerChecklist(KioskHarness& h, const Overrides& overrides) {
+    const ui::Page page = pageNow(h);
+    for (int guard = 0; guard < 60 && h.page() == page.key && h.state().advancePage.empty(); ++guard) {
+        h.frames(1);
+        const ui::Slot* next = nullptr;
+        bool said = false; // an answer the test gives is still to come
+        for (const auto& slot : pageNow(h).slots) {
+            if (!toAnswer(h, slot, overrides)) continue;
+            if (!next) next = &slot;
+            said = said || overrides.count(slot.key(h.kiosk().draft().form()));
+        }
+        if (!next) return;
+        if (h.has("no-to-rest") && !said) return h.tap("no-to-rest");
+        const ui::Slot slot = *next;
+        answerSlot(h, slot, overrides);
+    }
+}
+
+// Answers page after page as answerUntil does, but lets a page that moves on by itself do so (the
+// patient just waits) instead of tapping Next, and counts the screens on the way.
+inline void walkToReview(KioskHarness& h, ScreenCounter& seen, const Overrides& overrides) {
+    int pages = 0;
+    while (h.screen() == "question" || h.screen() == "body-map") {
+        seen.look();
+        const std::string before = h.page();
+        if (h.screen() == "question" && pageNow(h).checklist) answerChecklist(h, overrides);
+        else if (h.screen() == "question") answerPage(h, overrides);
+        if (h.page() == before && h.state().advancePage.empty() && h.state().editing) h.tap("key:done");
+        if (h.page() == before && h.state().advancePage.empty()) h.tap("next");
+        else if (h.page() == before) h.wait(1);
+        INFO("page " << before << " errors: " << h.state().pageErrors.size());
+        REQUIRE((h.page() != before || h.screen() == "review"));
+        REQUIRE(++pages < 200);
+    }
+    seen.look();
+}
+
+// The taps and screens of a visit from Welcome to Submitted.
+struct Visit {
+    int taps = 0, screens = 0;
+    std::vector<std::string> tapped; // the harness's tap log
+};
+
+inline Visit visit(const Overrides& overrides, const std::string& language = "en") {
+    KioskHarness h;
+    ScreenCounter seen{h, "", 0};
+    seen.look();
+    if (language != "en") h.tap("lang:" + language);
+    h.tap("start");
+    walkToReview(h, seen, overrides);
+    REQUIRE(h.screen() == "review");
+    signFromReview(h);
+    seen.look();
+    h.tap("submit");
+    REQUIRE(h.screen() == "submitted");
+    seen.look();
+    return {h.taps(), seen.screens, h.tapLog()};
 }
 
 // Holds the top-left corner, then signs in with the on-screen keyboard.

@@ -78,7 +78,11 @@ TEST_CASE("a patient completes the screening in English with a pacemaker, a body
     REQUIRE(h.page() == "family-name");
 
 
-    // Next without an answer: refused, with the message next to the question.
+    // The keyboard is open on the name already; closed with nothing typed, Next is refused with the
+    // message next to the question.
+    REQUIRE(h.state().editing);
+    CHECK(h.state().editing->key == "family-name");
+    h.tap("key:done");
     h.tap("next");
     CHECK(h.page() == "family-name");
     REQUIRE(h.state().pageErrors.count("family-name"));
@@ -92,7 +96,7 @@ TEST_CASE("a patient completes the screening in English with a pacemaker, a body
     h.tap("date:birth-date:year:minus10"); // 2026 - 50 - 10
     h.tap("date:birth-date:month:plus");
     h.tap("date:birth-date:day:plus");
-    h.tap("next");
+    h.tap("key:done"); // "Next" on the pad the page opened
     // Sex, weight and height: one page of rows, the number fields appearing with their unit.
     REQUIRE(h.page() == "sex");
     h.tap("option:sex:female");
@@ -245,14 +249,15 @@ TEST_CASE("a patient answers in Spanish: messages, the saved response and the sc
     CHECK(h.state().language == "es");
     h.tap("start");
     REQUIRE(h.page() == "family-name");
+    h.tap("key:done"); // "Listo" on the keyboard the page opened, nothing typed
     h.tap("next");
     REQUIRE(h.state().pageErrors.count("family-name"));
     CHECK(h.state().pageErrors.at("family-name") == "Esta pregunta necesita una respuesta.");
     typeInto(h, "family-name", "Muñoz Peña");
     CHECK(h.kiosk().draft().answers("family-name").front().text == "Muñoz Peña");
     typeInto(h, "given-name", "José");
-    h.tap("date:birth-date:year:minus10");
-    h.tap("next");
+    h.tap("date:birth-date:year:minus10"); // the pad the page opened stays open: its Next moves on
+    h.tap("key:done");
     REQUIRE(h.page() == "sex");
     h.tap("option:sex:male");
     h.tap("option:weight-unit:[lb_av]");
@@ -263,12 +268,9 @@ TEST_CASE("a patient answers in Spanish: messages, the saved response and the sc
     typeInto(h, "height-in:inches", "10");
     CHECK(h.kiosk().draft().answers("height-in").front().number() == Approx(70));
     CHECK(h.page() != "sex");
-    answerUntil(h, "review", {{"kidney-disease", "yes"}});
-    REQUIRE(h.screen() == "review");
-    h.tap("review-continue");
-    h.tap("option:completed-by:patient");
-    h.tap("confirm:attest");
-    h.drag(signatureStroke(h.state().targets.at("signature-pad")));
+    ScreenCounter seen{h, "", 0};
+    walkToReview(h, seen, {{"kidney-disease", "yes"}}); // as the taps test walks a visit
+    signFromReview(h);
     h.tap("submit");
     REQUIRE(h.screen() == "submitted");
     const auto detail = h.store().screening(1);
@@ -539,7 +541,8 @@ TEST_CASE("answers left on Welcome after going Back to it are discarded after th
     h.tap("lang:es");
     h.tap("start");
     typeInto(h, "family-name", "Private");
-    h.tap("back"); // Done moved on to the given name
+    h.tap("key:done"); // Done moved on to the given name, whose keyboard opened: closed
+    h.tap("back");
     h.tap("back");
     REQUIRE(h.screen() == "welcome");
     REQUIRE(h.kiosk().draft().answered("family-name"));
@@ -631,6 +634,7 @@ TEST_CASE("Start over on a question page asks first; No keeps the answers, Yes d
     h.tap("lang:es");
     h.tap("start");
     typeInto(h, "family-name", "Private");
+    h.tap("key:done"); // the given name's keyboard, opened by itself: closed to see Start over
     h.tap("start-over");
     REQUIRE(h.state().confirmStartOver);
     CHECK(h.has("start-over-yes"));

@@ -4,8 +4,9 @@
 # visible target) and checked through the state log the kiosk writes (--state-log).
 #   1. windowed 1280x800, a whole patient visit in Spanish: Welcome draws, Español turns it Spanish,
 #      Start opens the first question; names typed on the on-screen keyboard (one accented letter
-#      from its accents layer), a birth date typed on the number pad (and a stepper used), sex, weight in kg on the number
-#      pad, height in feet and inches, a pacemaker "yes" on the heart-device checklist (its details page
+#      from its accents layer; each name page opens the keyboard by itself), a birth date typed on
+#      the number pad the page opens (the whole date moves on by itself; then a stepper used), sex,
+#      weight in kg (chosen by default in Spanish) on the number pad, height in feet and inches, a pacemaker "yes" on the heart-device checklist (its details page
 #      follows; its last field is reached by dragging the page), "No" or the top-most choice on every
 #      other page (a required choice below the fold is scrolled to), a mark on the body map's chest,
 #      Review, Sign (Submit before signing is refused; then "completed by the patient", the
@@ -561,7 +562,11 @@ tap_id start 0
 wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=family-name\$" \
     "Español then Start opens the first question page in Spanish" "$FROM"
 PAGES=1
+# A page whose only question is an empty box opens the keyboard on it by itself.
+settle
+has_target key:done || fail "the family name page did not open the on-screen keyboard by itself"
 screenshot question-es.png
+tap_wait key:done "Done with nothing typed closes the keyboard"
 tap_id next 0 # nothing answered yet: the page must say so
 wait_for_line '^[0-9.]+ page-errors page=family-name count=1$' "Next without a name shows an error" "$FROM"
 screenshot question-error.png
@@ -572,13 +577,14 @@ has_target key:done || fail "the keyboard opened without a Done key"
 type_keys m u ñ o z # "Muñoz": ñ has its own key in Spanish layouts
 screenshot keyboard.png
 # The keyboard logs no state change; it shows as a large change at the bottom of the screen.
-expect_change question-es.png keyboard.png 100000 "tapping the field opens the on-screen keyboard"
+expect_change question-error.png keyboard.png 100000 "tapping the field opens the on-screen keyboard"
 # Done on a page's last field is Next: it closes the keyboard and moves on.
 mark_log
 tap_id key:done 0
 wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=given-name\$" "Done moves on to the given name" "$FROM"
 PAGES=$((PAGES + 1))
-tap_wait field:given-name
+settle
+has_target key:done || fail "the given name page did not open the on-screen keyboard by itself"
 type_keys j o s
 tap_wait key:layer:accents "the accents layer opens"
 has_target key:é || fail "the accents layer has no é"
@@ -589,26 +595,30 @@ tap_id key:done 0
 wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=birth-date\$" "Done on the accents layer moves on" "$FROM"
 PAGES=$((PAGES + 1))
 
-# Birth date typed on the number pad, in the Spanish order (day, month, year): tapping the day box
-# opens the pad, each whole part moves on to the next box, and the pad's Next (the page's last
-# field) moves on. 5 March, 60 years ago; then a stepper, the aid, takes it a day on and back.
-tap_wait field:birth-date:day "the day box opens the number pad"
+# Birth date typed on the number pad, in the Spanish order (day, month, year): the page opens the
+# pad on the day box by itself, digits only (no decimal key), each whole part moves on to the next
+# box, and the whole date moves the page on by itself after the short pause. 5 March, 60 years ago;
+# then Back, and a stepper, the aid, takes it a day on and back.
+settle
+has_target key:5 || fail "the birth date page did not open the number pad by itself"
+has_target key:. && fail "the date's number pad shows a decimal key, which types nothing in a date"
 type_keys 0 5 0 3
-BIRTH_YEAR=$(($(date +%Y) - 60))
-type_keys "${BIRTH_YEAR:0:1}" "${BIRTH_YEAR:1:1}" "${BIRTH_YEAR:2:1}" "${BIRTH_YEAR:3:1}"
 screenshot date.png
+BIRTH_YEAR=$(($(date +%Y) - 60))
 mark_log
-tap_id key:done 0
-wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=sex\$" "the number pad's Next moves on from a whole date" "$FROM"
+type_keys "${BIRTH_YEAR:0:1}" "${BIRTH_YEAR:1:1}" "${BIRTH_YEAR:2:1}" "${BIRTH_YEAR:3:1}"
+wait_for_line "^[0-9.]+ auto-advance page=birth-date\$" "a whole date moves on by itself" "$FROM"
+wait_for_line "^[0-9.]+ screen=question language=$LANGUAGE page=sex\$" "the page after the birth date" "$FROM"
 tap_wait back "Back to the birth date"
 tap_id date:birth-date:day:plus
 tap_id date:birth-date:day:minus
 
-# Sex, weight and height are rows of one page; the number fields appear with their unit.
+# Sex, weight and height are rows of one page; the number fields appear with their unit. In
+# Spanish, kilograms and centimetres are chosen already (metric by default); choosing inches opens
+# the number pad on the feet by itself.
 next_to sex
 choose sex female
-choose weight-unit kg
-scroll_to field:weight-kg
+scroll_to field:weight-kg # kilograms, without a tap
 tap_wait field:weight-kg "the weight field opens the number pad"
 if ! has_target key:7 || has_target key:q; then fail "the weight field did not open a number pad"; fi
 type_keys 7 2
@@ -616,8 +626,8 @@ screenshot numberpad.png
 tap_wait key:done
 
 choose height-unit '[in_i]'
-scroll_to field:height-in:feet
-tap_wait field:height-in:feet "the feet field opens the number pad"
+settle
+has_target key:5 || fail "choosing inches did not open the number pad on the feet"
 type_keys 5
 tap_wait key:done
 scroll_to field:height-in:inches
