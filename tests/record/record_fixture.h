@@ -99,4 +99,24 @@ inline std::string run(const std::string& command) {
     return out;
 }
 
+// Every word pdftotext finds in the PDF at `path` lies on a `width` x `height` pt page, at least
+// `side` pt from its left and right edges and `top` pt from its top and bottom.
+inline void checkWordsInsidePage(const std::string& path, double width, double height, double side, double top) {
+    const std::string html = run("pdftotext -bbox '" + path + "' -");
+    std::size_t pos = 0, seen = 0;
+    while ((pos = html.find("<word xMin=\"", pos)) != std::string::npos) {
+        double xMin = 0, yMin = 0, xMax = 0, yMax = 0;
+        REQUIRE(std::sscanf(html.c_str() + pos, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
+                            &yMin, &xMax, &yMax) == 4);
+        INFO(html.substr(pos, html.find("</word>", pos) - pos));
+        CHECK(xMin >= side);
+        CHECK(xMax <= width - side);
+        CHECK(yMin >= top);
+        CHECK(yMax <= height - top);
+        ++pos;
+        ++seen;
+    }
+    CHECK(seen > 100);
+}
+
 } // namespace mrscreen::test::records

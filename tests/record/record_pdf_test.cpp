@@ -127,23 +127,7 @@ void checkCompleteRecord(const store::ScreeningDetail& d, const std::string& tex
 }
 
 // Every word pdftotext finds lies inside the page margins.
-void checkInsideMargins(const std::string& path) {
-    const std::string html = run("pdftotext -bbox '" + path + "' -");
-    std::size_t pos = 0, seen = 0;
-    while ((pos = html.find("<word xMin=\"", pos)) != std::string::npos) {
-        double xMin = 0, yMin = 0, xMax = 0, yMax = 0;
-        REQUIRE(std::sscanf(html.c_str() + pos, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
-                            &yMin, &xMax, &yMax) == 4);
-        INFO(html.substr(pos, html.find("</word>", pos) - pos));
-        CHECK(xMin >= 39.0);
-        CHECK(xMax <= 595.28 - 39.0);
-        CHECK(yMin >= 18.0);
-        CHECK(yMax <= 841.89 - 18.0);
-        ++pos;
-        ++seen;
-    }
-    CHECK(seen > 100);
-}
+void checkInsideMargins(const std::string& path) { checkWordsInsidePage(path, 595.28, 841.89, 39.0, 18.0); }
 
 std::string base64(const std::string& in) {
     static const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -238,22 +238,7 @@ TEST_CASE("a site on US Letter gets Letter pages with the content inside the mar
     const std::string letter = writePdf("readable-letter", record::renderRecordPdf(in));
     CHECK(run("pdfinfo '" + letter + "'").find("612 x 792 pts (letter)") != std::string::npos);
     // Every word inside the Letter page, with a margin all round.
-    const std::string html = run("pdftotext -bbox '" + letter + "' -");
-    std::size_t pos = 0, seen = 0;
-    while ((pos = html.find("<word xMin=\"", pos)) != std::string::npos) {
-        double xMin = 0, yMin = 0, xMax = 0, yMax = 0;
-        REQUIRE(std::sscanf(html.c_str() + pos,
-                            "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
-                            &yMin, &xMax, &yMax) == 4);
-        INFO(html.substr(pos, html.find("</word>", pos) - pos));
-        CHECK(xMin >= 40.0);
-        CHECK(xMax <= 612 - 40.0);
-        CHECK(yMin >= 18.0);
-        CHECK(yMax <= 792 - 18.0);
-        ++pos;
-        ++seen;
-    }
-    CHECK(seen > 100);
+    checkWordsInsidePage(letter, 612, 792, 40.0, 18.0);
     const std::string text = squeezed(run("pdftotext -layout '" + letter + "' -"));
     CHECK(holds(text, "Page 1 of"));
     CHECK(holds(text, "Reviewed by Nina Berg, Nurse (nina)"));
