@@ -20,7 +20,8 @@ inline void addStaff(KioskHarness& h) {
 }
 
 // Signs a staff member in and opens the screening from the queue.
-inline void openScreening(KioskHarness& h, const std::string& user, const std::string& pin, std::int64_t id) {
+inline void openScreening(KioskHarness& h, const std::string& user, const std::string& pin,
+                          std::int64_t id) {
     signIn(h, user, pin);
     h.tap("queue:" + std::to_string(id));
 }
@@ -31,10 +32,12 @@ inline void verdictAll(KioskHarness& h, std::int64_t id, const std::string& note
     const auto detail = h.store().screening(id);
     REQUIRE(detail);
     for (const auto& f : detail->flags) {
-        if (f.severity == screening::Severity::Info || !h.has("verdict:" + f.ruleId)) continue;
+        if (f.severity == screening::Severity::Info || !h.has("verdict:" + f.ruleId))
+            continue;
         h.tap("verdict:" + f.ruleId);
         h.tap("verdict:" + f.ruleId + ":1");
-        if (!note.empty()) typeInto(h, "work:note", note);
+        if (!note.empty())
+            typeInto(h, "work:note", note);
         h.tap("verdict-save:" + f.ruleId);
         INFO(h.state().work.message);
         REQUIRE(h.store().screening(id)->flags.size() > 0);
@@ -43,7 +46,8 @@ inline void verdictAll(KioskHarness& h, std::int64_t id, const std::string& note
 
 // Taps a part's Sign button, which opens the signing step, draws a signature on its pad (outside
 // any scrolling area) and signs.
-inline void sign(KioskHarness& h, const std::string& button, const std::string& pad = "staff-signature") {
+inline void sign(KioskHarness& h, const std::string& button,
+                 const std::string& pad = "staff-signature") {
     h.tap(button);
     INFO(h.state().work.message);
     REQUIRE(h.has(pad));
