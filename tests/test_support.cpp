@@ -9,8 +9,13 @@
 
 namespace mrscreen::test {
 
-std::string sourcePath(const std::string& relative) { return std::string(MRSCREEN_SOURCE_DIR) + "/" + relative; }
-std::string dataPath(const std::string& relative) { return std::string(MRSCREEN_TEST_DATA) + "/" + relative; }
+// Built by appending: GCC 12 warns falsely (-Warray-bounds) on std::string(literal) + "/" + ...
+std::string sourcePath(const std::string& relative) {
+    return std::string(MRSCREEN_SOURCE_DIR).append("/").append(relative);
+}
+std::string dataPath(const std::string& relative) {
+    return std::string(MRSCREEN_TEST_DATA).append("/").append(relative);
+}
 std::string slurp(const std::string& path) { return cli::readFile(path); }
 
 screening::Questionnaire formFromJson(const nlohmann::json& form, const std::string& source) {

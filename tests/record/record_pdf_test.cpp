@@ -1,6 +1,7 @@
 // The PDF record as a reader sees it: pdftotext and pdfinfo (poppler) read back what libharu wrote.
 // Screenings come in through the store as `mrscreen import` stores them; PDFs are kept under
 // <test output>/records/ for looking at.
+#include "record_fixture.h"
 #include "test_support.h"
 
 #include "record/record_pdf.h"
@@ -26,10 +27,9 @@ using namespace mrscreen;
 using namespace mrscreen::screening;
 using nlohmann::json;
 namespace fs = std::filesystem;
+using namespace mrscreen::test::records;
 
 namespace {
-
-const fs::path kOut = fs::path(MRSCREEN_TEST_OUTPUT) / "records";
 
 // The record prints times in the site's local zone; these tests read them in UTC.
 [[maybe_unused]] const bool kInUtc = [] {
@@ -37,55 +37,6 @@ const fs::path kOut = fs::path(MRSCREEN_TEST_OUTPUT) / "records";
     ::tzset();
     return true;
 }();
-
-std::string firstAnswerText(const ScreeningAnswers& a, const std::string& code) {
-    for (int i : a.form().itemsWithCode(loinc::kSystem, code))
-        for (const Value* v : a.answersOf(i)) return v->toText();
-    return "";
-}
-
-// Stores the response as `mrscreen import` does and reads the screening back.
-store::ScreeningDetail importResponse(const std::string& responseText, const std::string& name) {
-    const Questionnaire& form = test::mriForm();
-    const Response response = readResponse(responseText, name);
-    AssessmentInput in;
-    in.language = form.supportsLanguage(response.language) ? response.language : form.language;
-    in.screeningDate = screeningDateOf(response, "2026-11-20");
-    const ScreeningAnswers answers(form, response);
-    const Assessment a = assess(answers, &test::mriRules(), in);
-    REQUIRE(a.valid());
-    store::NewScreening s;
-    s.formUrl = form.url;
-    s.formVersion = form.version;
-    s.formSha256 = store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json")));
-    s.rulesSha256 = store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.rules.json")));
-    s.language = in.language;
-    s.origin = "import";
-    s.responseJson = responseToJson(response, &form, &answers).dump();
-    s.flags = a.flags;
-    s.patient = {firstAnswerText(answers, "45394-4"), firstAnswerText(answers, "45392-8"),
-                 firstAnswerText(answers, loinc::kBirthDate), firstAnswerText(answers, loinc::kSex)};
-    fs::create_directories(kOut);
-    const fs::path db = kOut / (name + "-" + std::to_string(::getpid()) + ".db");
-    fs::remove(db);
-    const auto st = store::openSqliteStore(db.string());
-    const auto id = st->submit(s, {"cli:test", Role::Admin});
-    auto detail = st->screening(id);
-    REQUIRE(detail);
-    return *detail;
-}
-
-store::ScreeningDetail importExample(const std::string& example) {
-    return importResponse(test::slurp(test::sourcePath("forms/examples/" + example + ".json")), example);
-}
-
-// The shipped form and rules as the store keeps them for the screenings these tests import.
-const store::FormVersion& mriVersion() {
-    static const store::FormVersion v{test::mriForm(), test::mriRules(),
-                                      store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json"))),
-                                      store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.rules.json")))};
-    return v;
-}
 
 record::RecordInput recordOf(const store::ScreeningDetail& d) {
     record::RecordInput in;
@@ -95,24 +46,6 @@ record::RecordInput recordOf(const store::ScreeningDetail& d) {
     in.detail = &d;
     in.form = &mriVersion();
     return in;
-}
-
-std::string writePdf(const std::string& name, const std::string& bytes) {
-    fs::create_directories(kOut);
-    const fs::path path = kOut / (name + ".pdf");
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path.string();
-}
-
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen(command.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    REQUIRE(::pclose(p) == 0);
-    return out;
 }
 
 std::string pdfText(const std::string& path) { return run("pdftotext -layout '" + path + "' -"); }
@@ -194,23 +127,7 @@ void checkCompleteRecord(const store::ScreeningDetail& d, const std::string& tex
 }
 
 // Every word pdftotext finds lies inside the page margins.
-void checkInsideMargins(const std::string& path) {
-    const std::string html = run("pdftotext -bbox '" + path + "' -");
-    std::size_t pos = 0, seen = 0;
-    while ((pos = html.find("<word xMin=\"", pos)) != std::string::npos) {
-        double xMin = 0, yMin = 0, xMax = 0, yMax = 0;
-        REQUIRE(std::sscanf(html.c_str() + pos, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
-                            &yMin, &xMax, &yMax) == 4);
-        INFO(html.substr(pos, html.find("</word>", pos) - pos));
-        CHECK(xMin >= 39.0);
-        CHECK(xMax <= 595.28 - 39.0);
-        CHECK(yMin >= 18.0);
-        CHECK(yMax <= 841.89 - 18.0);
-        ++pos;
-        ++seen;
-    }
-    CHECK(seen > 100);
-}
+void checkInsideMargins(const std::string& path) { checkWordsInsidePage(path, 595.28, 841.89, 39.0, 18.0); }
 
 std::string base64(const std::string& in) {
     static const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

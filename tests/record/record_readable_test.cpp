@@ -3,6 +3,7 @@
 // printed neutrally, a later version saying what it replaces, US Letter as well as A4, and heights
 // and weights in both unit systems. pdftotext reads back what libharu wrote.
 #include "cli/cli_fixture.h"
+#include "record_fixture.h"
 #include "test_support.h"
 
 #include "cli/config.h"
@@ -27,67 +28,14 @@ using namespace mrscreen;
 using namespace mrscreen::screening;
 using nlohmann::json;
 namespace fs = std::filesystem;
+using namespace mrscreen::test::records;
 
 namespace {
-
-const fs::path kOut = fs::path(MRSCREEN_TEST_OUTPUT) / "records";
 
 // Every test reads times in the site's zone, here Central European (CET in winter, CEST in summer).
 void inBerlin() {
     ::setenv("TZ", "Europe/Berlin", 1);
     ::tzset();
-}
-
-std::string firstAnswerText(const ScreeningAnswers& a, const std::string& code) {
-    for (int i : a.form().itemsWithCode(loinc::kSystem, code))
-        for (const Value* v : a.answersOf(i))
-            return v->toText();
-    return "";
-}
-
-const store::FormVersion& mriVersion() {
-    static const store::FormVersion v{
-        test::mriForm(), test::mriRules(),
-        store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.questionnaire.json"))),
-        store::sha256Hex(test::slurp(test::sourcePath("forms/mri-safety.rules.json")))};
-    return v;
-}
-
-// Stores the response as `mrscreen import` does and reads the screening back.
-store::ScreeningDetail importResponse(const std::string& responseText, const std::string& name) {
-    const Questionnaire& form = test::mriForm();
-    const Response response = readResponse(responseText, name);
-    AssessmentInput in;
-    in.language = form.supportsLanguage(response.language) ? response.language : form.language;
-    in.screeningDate = screeningDateOf(response, "2026-11-20");
-    const ScreeningAnswers answers(form, response);
-    const Assessment a = assess(answers, &test::mriRules(), in);
-    REQUIRE(a.valid());
-    store::NewScreening s;
-    s.formUrl = form.url;
-    s.formVersion = form.version;
-    s.formSha256 = mriVersion().formSha256;
-    s.rulesSha256 = mriVersion().rulesSha256;
-    s.language = in.language;
-    s.origin = "kiosk";
-    s.responseJson = responseToJson(response, &form, &answers).dump();
-    s.flags = a.flags;
-    s.patient = {firstAnswerText(answers, "45394-4"), firstAnswerText(answers, "45392-8"),
-                 firstAnswerText(answers, loinc::kBirthDate),
-                 firstAnswerText(answers, loinc::kSex)};
-    fs::create_directories(kOut);
-    const fs::path db = kOut / ("readable-" + name + "-" + std::to_string(::getpid()) + ".db");
-    fs::remove(db);
-    const auto st = store::openSqliteStore(db.string());
-    const auto id = st->submit(s, {"cli:test", Role::Admin});
-    auto detail = st->screening(id);
-    REQUIRE(detail);
-    return *detail;
-}
-
-store::ScreeningDetail importExample(const std::string& example) {
-    return importResponse(test::slurp(test::sourcePath("forms/examples/" + example + ".json")),
-                          example);
 }
 
 std::vector<store::StaffMember> siteStaff() {
@@ -105,25 +53,6 @@ record::RecordInput recordOf(const store::ScreeningDetail& d) {
     in.form = &mriVersion();
     in.staff = siteStaff();
     return in;
-}
-
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen(command.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-        out.append(buf, n);
-    REQUIRE(::pclose(p) == 0);
-    return out;
-}
-
-std::string writePdf(const std::string& name, const std::string& bytes) {
-    fs::create_directories(kOut);
-    const fs::path path = kOut / (name + ".pdf");
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path.string();
 }
 
 std::string squeezed(const std::string& s) {
@@ -146,7 +75,7 @@ bool holds(const std::string& text, const std::string& phrase) {
 
 // The pacemaker screening reviewed by nina and decided by omar, in summer time.
 store::ScreeningDetail decidedPacemaker(const std::string& outcome, const std::string& reason) {
-    auto d = importExample("pacemaker");
+    auto d = importExample("pacemaker", "kiosk");
     d.summary.submittedAt = "2026-08-12T12:05:31.123Z";
     d.summary.reviewedBy = "nina";
     for (auto& f : d.flags) {
@@ -198,7 +127,7 @@ TEST_CASE(
 
 TEST_CASE("a Spanish-speaking patient's language is printed as Spanish") {
     inBerlin();
-    const auto d = importExample("possible-pregnancy");
+    const auto d = importExample("possible-pregnancy", "kiosk");
     REQUIRE(d.language == "es");
     const std::string text = textOf("readable-spanish", recordOf(d));
     CHECK(holds(text, "Patient's language Spanish"));
@@ -261,7 +190,7 @@ TEST_CASE("a not-cleared decision labels its reason as the reason not cleared, a
 TEST_CASE("an information flag is printed neutrally: no 'open', and an unreviewed stop flag awaits "
           "review") {
     inBerlin();
-    auto d = importExample("pacemaker");
+    auto d = importExample("pacemaker", "kiosk");
     store::StoredFlag info;
     info.ruleId = "claustrophobia-info";
     info.category = "comfort";
@@ -309,22 +238,7 @@ TEST_CASE("a site on US Letter gets Letter pages with the content inside the mar
     const std::string letter = writePdf("readable-letter", record::renderRecordPdf(in));
     CHECK(run("pdfinfo '" + letter + "'").find("612 x 792 pts (letter)") != std::string::npos);
     // Every word inside the Letter page, with a margin all round.
-    const std::string html = run("pdftotext -bbox '" + letter + "' -");
-    std::size_t pos = 0, seen = 0;
-    while ((pos = html.find("<word xMin=\"", pos)) != std::string::npos) {
-        double xMin = 0, yMin = 0, xMax = 0, yMax = 0;
-        REQUIRE(std::sscanf(html.c_str() + pos,
-                            "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"", &xMin,
-                            &yMin, &xMax, &yMax) == 4);
-        INFO(html.substr(pos, html.find("</word>", pos) - pos));
-        CHECK(xMin >= 40.0);
-        CHECK(xMax <= 612 - 40.0);
-        CHECK(yMin >= 18.0);
-        CHECK(yMax <= 792 - 18.0);
-        ++pos;
-        ++seen;
-    }
-    CHECK(seen > 100);
+    checkWordsInsidePage(letter, 612, 792, 40.0, 18.0);
     const std::string text = squeezed(run("pdftotext -layout '" + letter + "' -"));
     CHECK(holds(text, "Page 1 of"));
     CHECK(holds(text, "Reviewed by Nina Berg, Nurse (nina)"));
@@ -375,7 +289,7 @@ TEST_CASE("heights and weights are printed in the unit given and the other syste
         }
     };
     imperial(response["item"]);
-    const auto d = importResponse(response.dump(), "readable-imperial");
+    const auto d = importResponse(response.dump(), "readable-imperial", "kiosk");
     const std::string text = textOf("readable-imperial", recordOf(d));
     CHECK(holds(text, "5 ft 4 in (163 cm)"));
     CHECK(holds(text, "150 lb (68 kg)"));

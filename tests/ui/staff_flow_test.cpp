@@ -3,6 +3,7 @@
 // signed record, and idle sign-out. Checked through the store and the record, not pixels.
 #include "kiosk_harness.h"
 #include "kiosk_steps.h"
+#include "staff_steps.h"
 #include "test_support.h"
 
 #include "cli/submission.h"
@@ -22,17 +23,8 @@ using namespace mrscreen::test::steps;
 
 namespace {
 
-
-// Taps a part's Sign button, which opens the signing step, draws a signature on its pad (outside
-// any scrolling area) and signs.
-void sign(KioskHarness& h, const std::string& button, const std::string& pad = "staff-signature") {
-    h.tap(button);
-    INFO(h.state().work.message);
-    REQUIRE(h.has(pad));
-    CHECK(h.state().targets.at(pad).scrollArea.empty());
-    h.drag(signatureStroke(h.state().targets.at(pad)));
-    h.tap("signing-confirm");
-}
+// What the nurse writes with each verdict.
+const std::string kNote = "Checked with the patient";
 
 std::string run(const std::string& command) {
     std::string out;
@@ -44,35 +36,9 @@ std::string run(const std::string& command) {
     return out;
 }
 
-void addStaff(KioskHarness& h) {
-    h.store().addStaff("nina", "Nina Okoro, RN", screening::Role::Nurse, "111111", kAdmin);
-    h.store().addStaff("omar", "Omar Haddad, MRSO", screening::Role::Mrso, "333333", kAdmin);
-}
-
-// The nurse gives every stop and review flag a verdict (information shown as such needs none).
-void verdictAll(KioskHarness& h, std::int64_t id) {
-    const auto detail = h.store().screening(id);
-    REQUIRE(detail);
-    for (const auto& f : detail->flags) {
-        if (f.severity == screening::Severity::Info || !h.has("verdict:" + f.ruleId)) continue;
-        h.tap("verdict:" + f.ruleId);
-        h.tap("verdict:" + f.ruleId + ":1");
-        typeInto(h, "work:note", "Checked with the patient");
-        h.tap("verdict-save:" + f.ruleId);
-        INFO(h.state().work.message);
-        REQUIRE(h.store().screening(id)->flags.size() > 0);
-    }
-}
-
-// Signs a staff member in and opens the screening from the queue.
-void openScreening(KioskHarness& h, const std::string& user, const std::string& pin, std::int64_t id) {
-    signIn(h, user, pin);
-    h.tap("queue:" + std::to_string(id));
-}
-
 // The nurse gives every flag its verdict and signs the review, which leaves the screening Reviewed.
 void signReview(KioskHarness& h, std::int64_t id) {
-    verdictAll(h, id);
+    verdictAll(h, id, kNote);
     sign(h, "review-sign");
     INFO(h.state().work.message);
     REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
@@ -118,7 +84,7 @@ TEST_CASE("a nurse reviews a pacemaker case: verdicts, a corrected answer, the i
     typeInto(h, "work:corrected", "pacemaker removed 2024, leads left in place");
     h.tap("verdict-save:" + first);
     CHECK(h.store().screening(id)->flags.front().correctedAnswer == "pacemaker removed 2024, leads left in place");
-    verdictAll(h, id);
+    verdictAll(h, id, kNote);
     // The implant and its labelled conditions.
     h.tap("implant-add");
     typeInto(h, "work:implant-type", "pacemaker");
@@ -404,7 +370,7 @@ TEST_CASE("a creatinine entered at review raises a stored flag with its trigger,
     const auto id = submitExample(h, "renal-dialysis.json");
     REQUIRE_FALSE(flagOf(*h.store().screening(id), "renal-egfr-low"));
     openScreening(h, "nina", "111111", id);
-    verdictAll(h, id);
+    verdictAll(h, id, kNote);
     typeInto(h, "work:creatinine", "2.4");
     typeInto(h, "work:lab-date", "2026-11-20");
     h.tap("lab-save");

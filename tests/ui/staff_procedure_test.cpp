@@ -5,6 +5,7 @@
 // real DICOM server); the store is the real one.
 #include "kiosk_harness.h"
 #include "kiosk_steps.h"
+#include "staff_steps.h"
 #include "test_support.h"
 
 #include "cli/submission.h"
@@ -23,17 +24,6 @@ using mrscreen::test::KioskHarness;
 using namespace mrscreen::test::steps;
 
 namespace {
-
-
-void addStaff(KioskHarness& h) {
-    h.store().addStaff("nina", "Nina Okoro, RN", screening::Role::Nurse, "111111", kAdmin);
-    h.store().addStaff("omar", "Omar Haddad, MRSO", screening::Role::Mrso, "333333", kAdmin);
-}
-
-void openScreening(KioskHarness& h, const std::string& user, const std::string& pin, std::int64_t id) {
-    signIn(h, user, pin);
-    h.tap("queue:" + std::to_string(id));
-}
 
 store::ProcedureLink exam(const std::string& accession, const std::string& name, const std::string& birthDate,
                           const std::string& station, const std::string& description) {

@@ -4,6 +4,7 @@
 // that go with their action, a confirmed close, plurals and the words staff read.
 #include "kiosk_harness.h"
 #include "kiosk_steps.h"
+#include "staff_steps.h"
 #include "test_support.h"
 
 #include "ui/staff_work.h"
@@ -17,11 +18,6 @@ using mrscreen::test::KioskHarness;
 using namespace mrscreen::test::steps;
 
 namespace {
-
-void addStaff(KioskHarness& h) {
-    h.store().addStaff("nina", "Nina Okoro, RN", screening::Role::Nurse, "111111", kAdmin);
-    h.store().addStaff("omar", "Omar Haddad, MRSO", screening::Role::Mrso, "333333", kAdmin);
-}
 
 KioskHarness small(int width = 1024, int height = 600) {
     test::HarnessOptions o;
@@ -51,27 +47,8 @@ void typedInView(KioskHarness& h, const std::string& field) {
     h.tap("key:done");
 }
 
-void verdictAll(KioskHarness& h, std::int64_t id) {
-    const auto detail = h.store().screening(id);
-    REQUIRE(detail);
-    for (const auto& f : detail->flags) {
-        if (f.severity == screening::Severity::Info || !h.has("verdict:" + f.ruleId)) continue;
-        h.tap("verdict:" + f.ruleId);
-        h.tap("verdict:" + f.ruleId + ":1");
-        h.tap("verdict-save:" + f.ruleId);
-    }
-}
-
-void sign(KioskHarness& h, const std::string& button, const std::string& pad = "staff-signature") {
-    h.tap(button);
-    REQUIRE(h.has(pad));
-    h.drag(signatureStroke(h.state().targets.at(pad)));
-    h.tap("signing-confirm");
-}
-
 void reviewed(KioskHarness& h, std::int64_t id) {
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     verdictAll(h, id);
     sign(h, "review-sign");
     REQUIRE(h.store().screening(id)->summary.state == screening::ScreeningState::Reviewed);
@@ -85,8 +62,7 @@ TEST_CASE("the field a nurse types into (verdict note, lab date, implant fields)
     KioskHarness h = small();
     addStaff(h);
     const auto id = submitExample(h, "pacemaker.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     REQUIRE(h.screen() == "staff-review");
     const auto rule = h.store().screening(id)->flags.front().ruleId;
     h.tap("verdict:" + rule);
@@ -102,8 +78,7 @@ TEST_CASE("the staff signature pad sits outside every scrolling area: a drag on 
     KioskHarness h = small();
     addStaff(h);
     const auto id = submitExample(h, "pacemaker.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     verdictAll(h, id);
     h.frames(2);
     CHECK_FALSE(h.has("staff-signature")); // no pad inside the scrolling page
@@ -226,8 +201,7 @@ TEST_CASE("a staff message goes with the action that caused it: the next tap, an
     KioskHarness h;
     addStaff(h);
     const auto id = submitExample(h, "pacemaker.json");
-    signIn(h, "nina", "111111");
-    h.tap("queue:" + std::to_string(id));
+    openScreening(h, "nina", "111111", id);
     const auto rule = h.store().screening(id)->flags.front().ruleId;
     // A refusal stays until the next tap.
     h.tap("verdict:" + rule);
