@@ -63,6 +63,7 @@ void Kiosk::go(Screen screen) {
     if (screen != state_.screen) {
         state_.editing.reset();
         state_.confirmStartOver = false;
+        state_.readingStatement = false;
     }
     state_.screen = screen;
 }
@@ -83,6 +84,7 @@ void Kiosk::resetToWelcome(const std::string& why) {
     state_.returnToReview = false;
     state_.idleWarning = false;
     state_.confirmStartOver = false;
+    state_.readingStatement = false;
     state_.staff.reset();
     state_.staffUsername.clear();
     state_.staffPin.clear();
@@ -205,6 +207,7 @@ void Kiosk::frame(double now) {
     trackInput(now);
     state_.targets.clear();
     state_.scrollAreas.clear();
+    state_.shown.clear();
     Ui ui(state_, form_, options_, services_, fonts_);
     ui.now = now;
     ui.display = ImGui::GetIO().DisplaySize;

@@ -1,5 +1,6 @@
 // [SECTION] the patient's screens: Welcome, one page of questions, Review, Sign, Submitted, and
 // the "Are you still there?" overlay. Each is a function of the KioskState.
+#include "ui/layout.h"
 #include "ui/read_aloud.h"
 #include "ui/ui_context.h"
 
@@ -64,18 +65,33 @@ std::string sectionTitle(Ui& ui, const Page& page) {
     return ui.form.items[std::size_t(page.section)].text.in(ui.st.language);
 }
 
-// Back on the left, the main action on the right, optional middle buttons between.
-struct NavButton {
-    std::string id, label;
-    Tone tone;
-    std::function<void()> action;
-};
+void pageBody(Ui& ui, const Page& page, bool signaturePage) {
+    for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
+    if (page.checklist && !signaturePage) noToTheRest(ui, page);
+}
 
-void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
-    const float w = ImGui::GetContentRegionAvail().x;
-    const float bw = std::min(ui.unit * 11, (w - ui.gap * float(buttons.size() - 1)) / float(buttons.size()));
+} // namespace
+
+namespace {
+
+float navButtonWidth(Ui& ui, std::size_t count) {
+    const float w = ui.display.x - ui.gap * 4;
+    return std::min(ui.unit * 11, (w - ui.gap * float(count - 1)) / float(count));
+}
+
+// As tall as its longest label needs: "Clear signature" takes two lines with Larger text.
+float navRowHeight(Ui& ui, const std::vector<NavButton>& buttons) {
+    const float bw = navButtonWidth(ui, buttons.size());
     float rowH = ui.target;
     for (const auto& b : buttons) rowH = std::max(rowH, buttonHeight(ui, b.label, bw));
+    return rowH;
+}
+
+} // namespace
+
+void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
+    const float bw = navButtonWidth(ui, buttons.size());
+    const float rowH = navRowHeight(ui, buttons);
     const float y = ui.display.y - rowH - ui.gap * 1.5f;
     std::function<void()> pending;
     for (std::size_t i = 0; i < buttons.size(); ++i) {
@@ -94,16 +110,12 @@ void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
     if (pending) pending(); // after drawing, so an action never interrupts the row it sits in
 }
 
+float navBarHeight(Ui& ui, const std::vector<NavButton>& buttons) { return navRowHeight(ui, buttons) + ui.gap * 3; }
+
 float navBarHeight(Ui& ui) { return ui.target + ui.gap * 3; }
 
-// Opens "Discard your answers and start over?" (startOverOverlay).
 NavButton startOverButton(Ui& ui) {
     return {"start-over", ui.t("start_over.button"), Tone::Quiet, [&ui] { ui.st.confirmStartOver = true; }};
-}
-
-void pageBody(Ui& ui, const Page& page, bool signaturePage) {
-    for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
-    if (page.checklist && !signaturePage) noToTheRest(ui, page);
 }
 
 // Keyboard along the bottom, with the field's question above it so the patient sees what they type.
@@ -112,7 +124,6 @@ void keyboardArea(Ui& ui) {
     drawKeyboard(ui, ImVec2(0, ui.display.y - h), ui.display.x);
 }
 
-} // namespace
 
 void welcomeScreen(Ui& ui) {
     beginScreen(ui, "welcome");
@@ -335,41 +346,6 @@ void signaturePad(Ui& ui, const std::string& id, ImVec2 size, std::vector<record
         if (pts.size() == 1) dl->AddCircleFilled(pts[0], thick / 2, ui.colors->ink);
         else dl->AddPolyline(pts.data(), int(pts.size()), ui.colors->ink, 0, thick);
     }
-}
-
-void signScreen(Ui& ui) {
-    beginScreen(ui, "sign");
-    textWrapped(ui, ui.t("sign.title"), ui.title(), ui.colors->text);
-    if (!ui.st.notice.empty()) textWrapped(ui, "\xE2\x96\xA0 " + ui.st.notice, nullptr, ui.colors->error);
-    const Page* page = currentPage(ui.st);
-    // While answers are missing the pad gives up room, so the controls they need stay in view on a
-    // small screen with Larger text.
-    const float padShare = ui.st.pageErrors.empty() ? 0.28f : 0.18f;
-    const float padH = std::clamp(ui.display.y * padShare, ui.target * 1.6f, ui.unit * 9);
-    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui) + padH + ui.gap;
-    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
-    if (page) {
-        const Page copy = *page;
-        beginDragScroll(ui, "sign-questions", ImVec2(0, std::max(areaH, ui.target)));
-        for (const Slot& slot : copy.slots) questionWidget(ui, slot, true);
-        endDragScroll(ui);
-    }
-    if (ui.st.editing) {
-        keyboardArea(ui);
-        endScreen();
-        return;
-    }
-    ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, ui.display.y - navBarHeight(ui) - padH - ui.gap));
-    signaturePad(ui, "signature-pad", ImVec2(ui.display.x - ui.gap * 4, padH), ui.st.signature, ui.st.drawing,
-                 ui.t("sign.pad"));
-    navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
-                startOverButton(ui),
-                {"sign-clear", ui.t("sign.clear"), Tone::Quiet, [&ui] {
-                     ui.st.signature.clear();
-                     ui.st.notice.clear();
-                 }},
-                {"submit", ui.t("sign.submit"), Tone::Primary, [&ui] { submitScreening(ui); }}});
-    endScreen();
 }
 
 void submittedScreen(Ui& ui) {

@@ -1,5 +1,6 @@
 // [SECTION] strings, colours, fonts and the touch widgets every screen is made of.
 #include "record/embedded_assets.h"
+#include "ui/layout.h"
 #include "ui/ui_context.h"
 
 #include <imgui_internal.h>
@@ -104,6 +105,13 @@ void noteTarget(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max) {
                 (max.y - min.y > clip.GetHeight() && clip.Overlaps(ImRect(min, max))); // taller than its area
     t.scrollArea = ui.scrollStack.empty() ? std::string() : ui.scrollStack.back();
     ui.st.targets[id] = t;
+}
+
+void noteShown(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max) {
+    Target t;
+    t.x0 = min.x, t.y0 = min.y, t.x1 = max.x, t.y1 = max.y;
+    t.visible = true;
+    ui.st.shown[id] = t;
 }
 
 namespace {
@@ -231,6 +239,7 @@ void endDragScroll(Ui& ui) {
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(min, max, ui.colors->accent, ui.unit * 0.3f);
         dl->AddText(ImVec2(min.x + ui.gap, min.y + ui.gap * 0.3f), ui.colors->accentText, label.c_str());
+        noteShown(ui, "more-below:" + ui.scrollStack.back(), min, max);
     }
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(3);

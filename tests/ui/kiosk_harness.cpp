@@ -170,8 +170,10 @@ void KioskHarness::tap(const std::string& id) {
         REQUIRE_FALSE(t.scrollArea.empty());
         const auto& area = state().scrollAreas.at(t.scrollArea);
         const float areaH = area.y1 - area.y0;
-        const float dy = t.y0 < area.y0 ? std::min(areaH * 0.6f, area.y0 - t.y0 + 20)
-                                        : -std::min(areaH * 0.6f, t.y1 - area.y1 + 20);
+        // A drag scrolls only past the finger's slop (up to 36 px with Larger text on a big screen):
+        // a target a few pixels out of view needs more than the few pixels it lacks.
+        const float dy = t.y0 < area.y0 ? std::min(areaH * 0.6f, area.y0 - t.y0 + 60)
+                                        : -std::min(areaH * 0.6f, t.y1 - area.y1 + 60);
         scroll(t.scrollArea, dy);
     }
     std::string shown;
