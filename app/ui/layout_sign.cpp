@@ -61,6 +61,26 @@ void choose(Ui& ui, const Item& item, const std::string& key, const Value& value
     answerChanged(ui, key);
 }
 
+// The widest single word of `text` in the current font: a tile narrower than it would break the word.
+float widestWord(const std::string& text) {
+    float widest = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find_first_of(" \n", start);
+        if (end == std::string::npos) end = text.size();
+        widest = std::max(widest, ImGui::CalcTextSize(text.c_str() + start, text.c_str() + end).x);
+        start = end + 1;
+    }
+    return widest;
+}
+
+// The least width a column's tiles may have without breaking a word ("representative").
+float tileLeast(Ui& ui, const std::vector<std::string>& labels) {
+    float widest = 0;
+    for (const auto& label : labels) widest = std::max(widest, widestWord(kTick + label));
+    return widest + ui.gap * 3;
+}
+
 // One question of the middle part at `at`, `w` wide; only measures when `draw` is false. Returns its
 // height. Choice tiles go two to a row when that is shorter than one under the other.
 float signQuestion(Ui& ui, const Slot& slot, ImVec2 at, float w, bool draw) {
@@ -89,7 +109,9 @@ float signQuestion(Ui& ui, const Slot& slot, ImVec2 at, float w, bool draw) {
                 paired += rowH + (i ? ui.gap : 0);
             }
         }
-        const bool pairs = opts.size() > 1 && paired < stacked;
+        std::vector<std::string> labels;
+        for (const auto& o : opts) labels.push_back(o.display.in(ui.st.language));
+        const bool pairs = opts.size() > 1 && paired < stacked && halfW >= tileLeast(ui, labels);
         const auto& answers = ui.st.draft->answers(key);
         float rowY = y, rowH = 0;
         for (std::size_t i = 0; i < opts.size(); ++i) {
@@ -274,19 +296,26 @@ struct Columns {
 Columns landscapeColumns(Ui& ui, const SignParts& parts, float width, float height) {
     const float sep = ui.gap * 2;
     const float room = width - sep * 2;
-    Columns c{0, room * 0.40f, 0};
+    std::vector<std::string> tiles, confirms;
+    for (const Slot& slot : tileQuestions(ui, parts))
+        for (const auto& o : ui.form.items[std::size_t(slot.item)].options) tiles.push_back(o.display.in(ui.st.language));
+    for (const Slot& slot : parts.confirms) confirms.push_back(kMissing + confirmLabel(ui, slot));
+    const float questionsLeast = tileLeast(ui, tiles);
+    const float statementLeast = tileLeast(ui, confirms);
+    Columns c{0, std::max(room * 0.40f, questionsLeast), 0};
     for (float f = 0.24f; f < 0.40f; f += 0.02f)
-        if (questionsHeight(ui, parts, room * f) <= height) {
+        if (room * f >= questionsLeast && questionsHeight(ui, parts, room * f) <= height) {
             c.questions = room * f;
             break;
         }
     const float most = room * 0.70f - c.questions;
     c.statement = most;
     for (float f = 0.24f; room * f < most; f += 0.02f)
-        if (statementHeight(ui, parts.statement, room * f) + ui.gap + confirmsHeight(ui, parts, room * f) <= height) {
+        if (room * f >= statementLeast && statementHeight(ui, parts.statement, room * f) + ui.gap + confirmsHeight(ui, parts, room * f) <= height) {
             c.statement = room * f;
             break;
         }
+    c.statement = std::max(c.statement, statementLeast);
     c.pad = room - c.questions - c.statement;
     return c;
 }
