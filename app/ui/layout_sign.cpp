@@ -273,12 +273,23 @@ float statementLeast(Ui& ui, const std::string& statement, float w) {
 
 // The page's message across the top, where the title was: after a refused Submit it names what is
 // missing, which is always below it.
-float signHeader(Ui& ui) {
+// `readAll`: "Read it all" goes at the right of the title (portrait, when a representative's name
+// fields need the statement's room).
+float signHeader(Ui& ui, bool readAll) {
     const ImVec2 at = ImGui::GetCursorScreenPos();
     const float w = ui.display.x - ui.gap * 4;
     if (ui.st.notice.empty()) {
         textWrapped(ui, ui.t("sign.title"), ui.title(), ui.colors->text);
-        return ImGui::GetCursorScreenPos().y;
+        float bottom = ImGui::GetCursorScreenPos().y;
+        if (readAll) {
+            const std::string label = ui.t("sign.read_all");
+            const float bw = ImGui::CalcTextSize(label.c_str()).x + ui.gap * 4;
+            const float bh = buttonHeight(ui, label, bw);
+            ImGui::SetCursorScreenPos(ImVec2(at.x + w - bw, at.y));
+            if (touchButton(ui, "read-statement", label, ImVec2(bw, bh), Tone::Quiet)) ui.st.readingStatement = true;
+            bottom = std::max(bottom, at.y + bh + ui.gap);
+        }
+        return bottom;
     }
     const std::string text = kMissing + ui.st.notice;
     const float h = textHeight(ui.title(), ui.unit, text, w);
@@ -354,12 +365,18 @@ void signScreen(Ui& ui) {
                                              ui.st.notice.clear();
                                          }},
                                         {"submit", ui.t("sign.submit"), Tone::Primary, [&ui] { submitScreening(ui); }}};
-    const float top = signHeader(ui);
+    const bool landscape = ui.display.x > ui.display.y * 1.1f;
+    // In portrait a representative's name fields take the statement's room: it opens from the title row.
+    bool statementInHeader = false;
+    if (!landscape && ui.st.notice.empty() && !parts.statement.empty())
+        for (const Slot& slot : parts.questions) statementInHeader = statementInHeader || typed(ui, slot);
+    const float top = signHeader(ui, statementInHeader);
     const float bottom = ui.display.y - navBarHeight(ui, nav) + ui.gap * 0.5f;
     const float left = ui.gap * 2, width = ui.display.x - ui.gap * 4, height = bottom - top;
-    const float padLeast = std::max(kMinTarget * 2.5f, ui.target * 1.6f);
+    // Big enough to sign with a finger: a wide pad (portrait, the whole width) may be lower.
+    const float padLeast = landscape ? std::max(kMinTarget * 2.5f, ui.target * 1.6f) : std::max(140.0f, ui.target * 1.4f);
     ImVec2 padAt, padSize;
-    if (ui.display.x > ui.display.y * 1.1f) {
+    if (landscape) {
         const Columns c = landscapeColumns(ui, parts, width, height);
         const float sep = ui.gap * 2;
         const float qx = left + c.statement + sep;
@@ -393,17 +410,31 @@ void signScreen(Ui& ui) {
         const float questionsH = questionsHeight(ui, parts, width);
         const float confirmsH = confirmsHeight(ui, parts, width);
         const float typedH = typedHeight(ui, parts, width);
-        const float least = statementLeast(ui, parts.statement, width);
-        const float fixed = questionsH + confirmsH + ui.gap * 3;
-        const float padH = std::clamp(std::min(height * 0.24f, height - fixed - least), padLeast, ui.unit * 9);
-        // Typed answers take what the statement can spare; they scroll when that is not enough.
-        const float typedRoom = std::clamp(height - fixed - padH - least, 0.0f, typedH);
-        const float statementH = std::min(statementHeight(ui, parts.statement, width),
-                                          std::max(least, height - fixed - padH - typedRoom));
+        const std::string statement = statementInHeader ? std::string() : parts.statement;
+        const float least = statementLeast(ui, statement, width);
+        const float fixed = questionsH + confirmsH + ui.gap * 2;
+        // The pad gives up room so that I confirm, at the top of the controls, is within reach (the lower
+        // two thirds of the screen), down to what a finger needs to sign.
+        const float reach = bottom - ui.display.y / 3 - fixed;
+        float padH = std::clamp(std::min({height * 0.24f, height - fixed - least, reach}), padLeast, ui.unit * 9);
+        // Typed answers take what the statement can spare, at least one whole field (the pad gives up
+        // room for it); they scroll when that is not enough.
+        float typedLeast = 0;
+        for (const Slot& slot : parts.questions)
+            if (typed(ui, slot))
+                typedLeast = std::max(typedLeast, signQuestion(ui, slot, ImVec2(0, 0), width, false) + ui.gap * 1.5f +
+                                                      ImGui::GetFontSize() + ui.gap * 1.2f);
+        typedLeast = std::min(typedLeast, typedH);
+        const float spare = height - fixed - padH - least - ui.gap * 2.5f;
+        if (spare < typedLeast) padH = std::max(padLeast, padH - (typedLeast - spare));
+        const float typedRoom = std::clamp(height - fixed - padH - least - ui.gap * 2.5f, 0.0f, typedH);
+        const float typedPart = typedRoom > 0 ? typedRoom + ui.gap * 1.5f : 0;
+        const float statementH = std::min(statementHeight(ui, statement, width),
+                                          std::max(least, height - fixed - padH - typedPart - ui.gap));
         float y = bottom - padH;
         padAt = ImVec2(left, y);
         padSize = ImVec2(width, padH);
-        y -= ui.gap * 1.5f + typedRoom + questionsH;
+        y -= ui.gap + typedPart + questionsH;
         float qy = y;
         for (const Slot& slot : tileQuestions(ui, parts))
             qy += signQuestion(ui, slot, ImVec2(left, qy), width, true) + ui.gap * 1.5f;
@@ -411,7 +442,7 @@ void signScreen(Ui& ui) {
         y -= ui.gap + confirmsH;
         drawConfirms(ui, parts, ImVec2(left, y), width);
         y -= statementH + (statementH > 0 ? ui.gap : 0);
-        drawStatement(ui, parts.statement, ImVec2(left, std::max(top, y)), width, statementH);
+        drawStatement(ui, statement, ImVec2(left, std::max(top, y)), width, statementH);
     }
     ImGui::SetCursorScreenPos(padAt);
     signaturePad(ui, "signature-pad", padSize, ui.st.signature, ui.st.drawing, ui.t("sign.pad"));

@@ -131,9 +131,25 @@ void welcomeScreen(Ui& ui) {
     textWrapped(ui, ui.t("welcome.title"), ui.title(), ui.colors->text);
     textWrapped(ui, ui.t("welcome.intro"), nullptr, ui.colors->text);
     ImGui::Dummy(ImVec2(1, ui.gap));
-    textWrapped(ui, ui.t("welcome.language"), nullptr, ui.colors->muted);
     const auto& langs = ui.form.languages;
     const float tileW = std::min(ui.unit * 10, (w - ui.gap * float(langs.size() - 1)) / float(langs.size()));
+    const float half = std::min(ui.unit * 12, (w - ui.gap) / 2);
+    const float startW = std::min(w, ui.unit * 14);
+    const float startH = std::max(ui.target * 1.3f, buttonHeight(ui, ui.t("welcome.start"), startW));
+    const float startY = ui.display.y - startH - ui.gap * 1.5f;
+    if (ui.display.y > ui.display.x * 1.1f) {
+        // In portrait the choices sit just above Start, in the lower part of the screen (reach from a
+        // wheelchair), as far down as the words above them allow.
+        const float tall = ImGui::CalcTextSize(ui.t("welcome.language").c_str(), nullptr, false, w).y + ui.gap +
+                           ui.target + ui.gap * 3 +
+                           std::max(buttonHeight(ui, ui.t("welcome.larger_text"), half),
+                                    buttonHeight(ui, ui.t("welcome.high_contrast"), half)) +
+                           (ui.services.speak ? ui.gap + buttonHeight(ui, ui.t("welcome.read_aloud"), half) : 0);
+        const float y = ImGui::GetCursorScreenPos().y;
+        const float push = startY - ui.gap * 2 - tall - y;
+        if (push >= 1) ImGui::Dummy(ImVec2(1, push - ui.gap));
+    }
+    textWrapped(ui, ui.t("welcome.language"), nullptr, ui.colors->muted);
     for (std::size_t i = 0; i < langs.size(); ++i) {
         if (i) ImGui::SameLine(0, ui.gap);
         const std::string name = uiStrings().get(langs[i], "language.name");
@@ -141,16 +157,13 @@ void welcomeScreen(Ui& ui) {
             ui.st.language = langs[i];
     }
     ImGui::Dummy(ImVec2(1, ui.gap));
-    const float half = std::min(ui.unit * 12, (w - ui.gap) / 2);
     if (touchButton(ui, "larger-text", ui.t("welcome.larger_text"), ImVec2(half, 0), Tone::Tile, ui.st.largeText))
         ui.st.largeText = !ui.st.largeText;
     ImGui::SameLine(0, ui.gap);
     if (touchButton(ui, "high-contrast", ui.t("welcome.high_contrast"), ImVec2(half, 0), Tone::Tile, ui.st.highContrast))
         ui.st.highContrast = !ui.st.highContrast;
     readAloudSwitch(ui, half);
-    const float startW = std::min(w, ui.unit * 14);
-    const float startH = std::max(ui.target * 1.3f, buttonHeight(ui, ui.t("welcome.start"), startW));
-    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - startW, ui.display.y - startH - ui.gap * 1.5f));
+    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - startW, startY));
     if (touchButton(ui, "start", ui.t("welcome.start"), ImVec2(startW, startH))) startQuestionnaire(ui);
     endScreen();
 }
