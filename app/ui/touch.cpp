@@ -146,8 +146,27 @@ void centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 m
     }
 }
 
-float buttonHeight(Ui& ui, const std::string& label, float width) {
+namespace {
+
+// The label's size in a button whose text is `width` wide: the body size, smaller (down to 3/4 of it)
+// when one word would not fit on a line ("respuestas" in a narrow button), so words never break.
+float labelSize(const std::string& label, float width) {
     const float size = ImGui::GetFontSize();
+    float widest = 0;
+    for (std::size_t start = 0; start < label.size();) {
+        std::size_t end = label.find_first_of(" \n", start);
+        if (end == std::string::npos) end = label.size();
+        widest = std::max(widest, ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0, label.c_str() + start,
+                                                                   label.c_str() + end).x);
+        start = end + 1;
+    }
+    return widest > width && widest > 0 ? std::max(size * 0.75f, std::floor(size * width / widest)) : size;
+}
+
+} // namespace
+
+float buttonHeight(Ui& ui, const std::string& label, float width) {
+    const float size = labelSize(label, width - ui.gap * 2);
     const auto lines = wrapLines(ImGui::GetFont(), size, label, width - ui.gap * 2);
     return std::max(ui.target, float(lines.size()) * size * 1.15f + ui.gap * 1.6f);
 }
@@ -177,7 +196,7 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     if (border) dl->AddRect(min, max, border, rounding, 0, ui.st.highContrast ? 3.0f : 2.0f);
     if (pressed) dl->AddRect(min, max, c.focus, rounding, 0, 4.0f); // feedback while the finger is down
     const std::string text = selected ? std::string("\xE2\x9C\x93 ") + label : label; // ✓ marks the choice
-    centeredText(dl, ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + ui.gap, min.y),
+    centeredText(dl, ImGui::GetFont(), labelSize(text, max.x - min.x - ui.gap * 2), ImVec2(min.x + ui.gap, min.y),
                  ImVec2(max.x - ui.gap, max.y), ink, text);
     // A drag that began on the button scrolls; only a tap counts.
     const float slop = ui.unit * 0.6f;

@@ -225,7 +225,7 @@ def walk(k, args):
                 break
             if len(k.lines()) > before and "page-errors" in k.lines()[-1]:
                 # Something below the fold, or a tap lost: answer what shows again, after a drag.
-                answered = set(a for a in answered if a.startswith("field:"))
+                answered = set()
                 answer_visible(k, answered, (screen, page))
                 x, y = k.targets()["next"]
                 w = int(args.size.split("x")[0])
