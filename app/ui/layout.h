@@ -17,9 +17,8 @@ struct NavButton {
     std::function<void()> action;
 };
 void navBar(Ui& ui, const std::vector<NavButton>& buttons);
-// Room the navigation row takes at the bottom of the screen, its margins included: for one row of
-// the touch target's height, and for these buttons (taller when a label wraps).
-float navBarHeight(Ui& ui);
+// Room the navigation row of these buttons takes at the bottom of the screen, its margins included
+// (taller than a touch target when a label wraps).
 float navBarHeight(Ui& ui, const std::vector<NavButton>& buttons);
 // Opens "Discard your answers and start over?" (startOverOverlay).
 NavButton startOverButton(Ui& ui);

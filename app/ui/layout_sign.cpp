@@ -185,7 +185,7 @@ void typedAnswers(Ui& ui, const SignParts& parts, ImVec2 at, float w, float room
     const bool scrolls = needed - ui.gap * 1.5f > room + 1;
     if (scrolls) {
         ImGui::SetCursorScreenPos(at);
-        beginDragScroll(ui, "sign-questions", ImVec2(w, std::max(ui.target, room - ImGui::GetFontSize() - ui.gap * 1.2f)));
+        beginDragScroll(ui, "sign-questions", ImVec2(w, std::max(ui.target, room))); // "More below" fits inside
         at = ImGui::GetCursorScreenPos();
         w -= ImGui::GetStyle().ScrollbarSize + 2;
     }

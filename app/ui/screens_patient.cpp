@@ -112,7 +112,6 @@ void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
 
 float navBarHeight(Ui& ui, const std::vector<NavButton>& buttons) { return navRowHeight(ui, buttons) + ui.gap * 3; }
 
-float navBarHeight(Ui& ui) { return ui.target + ui.gap * 3; }
 
 NavButton startOverButton(Ui& ui) {
     return {"start-over", ui.t("start_over.button"), Tone::Quiet, [&ui] { ui.st.confirmStartOver = true; }};
@@ -171,12 +170,12 @@ void welcomeScreen(Ui& ui) {
 namespace {
 
 // The chosen answer stays lit while a ring fills above Next: "Next in a moment".
-void autoAdvanceHint(Ui& ui, float fraction) {
+void autoAdvanceHint(Ui& ui, float fraction, float navH) {
     const std::string label = ui.t("nav.auto_next");
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
     const float r = ImGui::GetFontSize() * 0.45f;
     const float right = ui.display.x - ui.gap * 2;
-    const float y = ui.display.y - navBarHeight(ui) - size.y - ui.gap * 0.2f;
+    const float y = ui.display.y - navH - size.y - ui.gap * 0.2f;
     const float x = right - size.x - r * 2 - ui.gap * 0.6f;
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     dl->AddRectFilled(ImVec2(x - ui.gap * 0.5f, y - ui.gap * 0.3f), ImVec2(right, y + size.y + ui.gap * 0.3f),
@@ -201,7 +200,35 @@ void questionScreen(Ui& ui) {
     // While typing, the keyboard needs the room: the section title and progress step aside.
     if (!ui.st.editing) header(ui, sectionTitle(ui, *page), progressOf(ui.st));
     if (!ui.st.notice.empty()) textWrapped(ui, ui.st.notice, nullptr, ui.colors->error);
-    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui);
+    // The buttons first: the page gets what their row leaves (taller when a label wraps).
+    const Page copyForNav = *page;
+    std::vector<NavButton> buttons;
+    buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
+    buttons.push_back(startOverButton(ui));
+    if (ui.st.readAloud.on)
+        buttons.push_back({"read-again", ui.t("read_aloud.repeat"), Tone::Quiet, [&ui] { readAgain(ui); }});
+    if (copyForNav.repeatGroup >= 0) {
+        const std::string gk = groupKey(ui.form, copyForNav.repeatGroup, copyForNav.repeatSuffix);
+        const int reps = ui.st.draft->repetitions(gk);
+        if (reps > 1)
+            buttons.push_back({"repeat-remove", ui.t("repeat.remove"), Tone::Quiet, [&ui, gk, copyForNav] {
+                                   ui.st.draft->removeRepetition(gk, copyForNav.repetition);
+                                   ui.st.draft->refresh();
+                                   const int k = std::max(0, copyForNav.repetition - 1);
+                                   openPage(ui, ui.form.items[std::size_t(copyForNav.repeatGroup)].linkId +
+                                                    copyForNav.repeatSuffix + "@" + std::to_string(k));
+                               }});
+        if (copyForNav.repetition == reps - 1)
+            buttons.push_back({"repeat-add", ui.t("repeat.add"), Tone::Quiet, [&ui, gk, copyForNav] {
+                                   const int k = ui.st.draft->addRepetition(gk);
+                                   ui.st.draft->refresh();
+                                   openPage(ui, ui.form.items[std::size_t(copyForNav.repeatGroup)].linkId +
+                                                    copyForNav.repeatSuffix + "@" + std::to_string(k));
+                               }});
+    }
+    buttons.push_back({"next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"), Tone::Primary,
+                       [&ui] { goNext(ui); }});
+    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui, buttons);
     const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
     beginDragScroll(ui, "page:" + page->key, ImVec2(0, std::max(areaH, ui.target)));
     if (page->repeatGroup >= 0) {
@@ -222,34 +249,8 @@ void questionScreen(Ui& ui) {
     if (ui.st.editing) {
         keyboardArea(ui);
     } else {
-        std::vector<NavButton> buttons;
-        buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
-        buttons.push_back(startOverButton(ui));
-        if (ui.st.readAloud.on)
-            buttons.push_back({"read-again", ui.t("read_aloud.repeat"), Tone::Quiet, [&ui] { readAgain(ui); }});
-        if (copy.repeatGroup >= 0) {
-            const std::string gk = groupKey(ui.form, copy.repeatGroup, copy.repeatSuffix);
-            const int reps = ui.st.draft->repetitions(gk);
-            if (reps > 1)
-                buttons.push_back({"repeat-remove", ui.t("repeat.remove"), Tone::Quiet, [&ui, gk, copy] {
-                                       ui.st.draft->removeRepetition(gk, copy.repetition);
-                                       ui.st.draft->refresh();
-                                       const int k = std::max(0, copy.repetition - 1);
-                                       openPage(ui, ui.form.items[std::size_t(copy.repeatGroup)].linkId +
-                                                        copy.repeatSuffix + "@" + std::to_string(k));
-                                   }});
-            if (copy.repetition == reps - 1)
-                buttons.push_back({"repeat-add", ui.t("repeat.add"), Tone::Quiet, [&ui, gk, copy] {
-                                       const int k = ui.st.draft->addRepetition(gk);
-                                       ui.st.draft->refresh();
-                                       openPage(ui, ui.form.items[std::size_t(copy.repeatGroup)].linkId +
-                                                        copy.repeatSuffix + "@" + std::to_string(k));
-                                   }});
-        }
-        buttons.push_back({"next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"), Tone::Primary,
-                           [&ui] { goNext(ui); }});
         navBar(ui, buttons);
-        if (advancing >= 0 && !ui.st.advancePage.empty()) autoAdvanceHint(ui, advancing);
+        if (advancing >= 0 && !ui.st.advancePage.empty()) autoAdvanceHint(ui, advancing, navBarHeight(ui, buttons));
     }
     endScreen();
 }
@@ -258,7 +259,16 @@ void reviewScreen(Ui& ui) {
     beginScreen(ui, "review");
     textWrapped(ui, ui.t("review.title"), ui.title(), ui.colors->text);
     textWrapped(ui, ui.t("review.help"), nullptr, ui.colors->muted);
-    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - navBarHeight(ui) - ui.gap;
+    const std::vector<NavButton> nav = {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
+                                        startOverButton(ui),
+                                        {"review-continue", ui.t("review.continue"), Tone::Primary, [&ui] {
+                                             ui.st.returnToReview = false;
+                                             for (const auto& p : ui.st.draft->pages())
+                                                 if (p.kind == PageKind::Signature) return openPage(ui, p.key);
+                                             ui.st.pageKey.clear();
+                                             ui.go(Screen::Sign);
+                                         }}};
+    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - navBarHeight(ui, nav) - ui.gap;
     beginDragScroll(ui, "review-list", ImVec2(0, areaH));
     Draft& d = *ui.st.draft;
     int lastSection = -1;
@@ -307,15 +317,7 @@ void reviewScreen(Ui& ui) {
         }
     }
     endDragScroll(ui);
-    navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
-                startOverButton(ui),
-                {"review-continue", ui.t("review.continue"), Tone::Primary, [&ui] {
-                     ui.st.returnToReview = false;
-                     for (const auto& p : ui.st.draft->pages())
-                         if (p.kind == PageKind::Signature) return openPage(ui, p.key);
-                     ui.st.pageKey.clear();
-                     ui.go(Screen::Sign);
-                 }}});
+    navBar(ui, nav);
     if (!jump.empty()) {
         ui.st.returnToReview = true;
         openPage(ui, jump);

@@ -222,11 +222,22 @@ void answersWithinReach(Ui& ui) {
     if (push >= 1) ImGui::Dummy(ImVec2(1, push - ImGui::GetStyle().ItemSpacing.y));
 }
 
+namespace {
+
+// The strip a "More below" badge takes under a scrolling area: a line of text and its margins.
+float moreBadgeHeight(Ui& ui) { return ImGui::GetFontSize() + ui.gap; }
+
+} // namespace
+
 void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, IM_COL32(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, ImGui::ColorConvertU32ToFloat4(ui.colors->tileBorder));
     ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, std::max(10.0f, ui.unit * 0.4f));
+    // When its content overflowed last frame, the area ends a badge's height short: "More below" goes
+    // in that strip, inside the room it was given, never over the buttons under it.
+    if (size.y > 0 && ImGui::GetStateStorage()->GetBool(ImGui::GetID((id + "#more").c_str())))
+        size.y = std::max(ui.target, size.y - moreBadgeHeight(ui));
     ImGui::BeginChild(id.c_str(), size, false, ImGuiWindowFlags_NoScrollWithMouse);
     const ImVec2 min = ImGui::GetWindowPos();
     Target area;
@@ -250,6 +261,7 @@ void endDragScroll(Ui& ui) {
     const bool more = maxY > 1 && ImGui::GetScrollY() < maxY - 1;
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     ImGui::EndChild();
+    ImGui::GetStateStorage()->SetBool(ImGui::GetID((ui.scrollStack.back() + "#more").c_str()), maxY > 1);
     if (more) {
         const std::string label = ui.t("scroll.more");
         const ImVec2 text = ImGui::CalcTextSize(label.c_str());

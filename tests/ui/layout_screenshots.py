@@ -227,6 +227,11 @@ def walk(k, args):
                 # Something below the fold, or a tap lost: answer what shows again, after a drag.
                 answered = set()
                 answer_visible(k, answered, (screen, page))
+                if "key:done" in k.targets():
+                    k.tap("key:done")
+                    continue
+                if "next" not in k.targets():
+                    continue
                 x, y = k.targets()["next"]
                 w = int(args.size.split("x")[0])
                 k.drag([(w // 2, y - 100 - i * 25) for i in range(9)])
@@ -255,6 +260,8 @@ def walk(k, args):
     k.shot("submitted")
     k.tap("finish")
     k.wait_screen("welcome")
+    if args.larger:
+        k.tap("larger-text")  # the next patient starts with normal text
     k.tap("start")
     k.wait_screen("question")
     deadline = time.time() + 20
