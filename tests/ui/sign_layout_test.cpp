@@ -23,8 +23,12 @@ struct Size {
 };
 const Size kSizes[] = {{1280, 800}, {800, 1280}, {1024, 600}, {1920, 1080}};
 
-const std::vector<std::string> kRequired = {"option:completed-by:patient", "option:completed-by:representative",
-                                            "confirm:attest", "signature-pad", "sign-clear", "submit"};
+const std::vector<std::string> kRequired = {"option:completed-by:patient",
+                                            "option:completed-by:representative",
+                                            "confirm:attest",
+                                            "signature-pad",
+                                            "sign-clear",
+                                            "submit"};
 
 bool overlaps(const ui::Target& a, const ui::Target& b) {
     return a.x0 < b.x1 - 1 && b.x0 < a.x1 - 1 && a.y0 < b.y1 - 1 && b.y0 < a.y1 - 1;
@@ -61,17 +65,20 @@ void checkControls(KioskHarness& h, const Size& size, const std::vector<std::str
         CHECK(t.y1 <= float(size.height));
         CHECK(t.y1 - t.y0 >= 64.0f);
         for (const auto& [badge, b] : h.state().shown) {
-            if (badge.rfind("more-below:", 0) != 0) continue;
+            if (badge.rfind("more-below:", 0) != 0)
+                continue;
             INFO("badge " << badge);
             CHECK_FALSE(overlaps(t, b));
         }
         for (const auto& [key, k] : targets) {
-            if (key.rfind("key:", 0) != 0) continue;
+            if (key.rfind("key:", 0) != 0)
+                continue;
             INFO("key " << key);
             CHECK_FALSE(overlaps(t, k));
         }
         for (const auto& other : required) {
-            if (other == id) continue;
+            if (other == id)
+                continue;
             INFO("and " << other);
             CHECK_FALSE(overlaps(t, targets.at(other)));
         }
@@ -83,7 +90,8 @@ void checkControls(KioskHarness& h, const Size& size, const std::vector<std::str
 
 } // namespace
 
-TEST_CASE("every required control on Sign is in full view at every screen size, with normal and larger text, before "
+TEST_CASE("every required control on Sign is in full view at every screen size, with normal and "
+          "larger text, before "
           "and after a refused Submit") {
     for (const Size& size : kSizes) {
         INFO(size.width << "x" << size.height);
@@ -111,18 +119,21 @@ TEST_CASE("a refused Submit on Sign says the missing answers are below its messa
     for (const Size& size : kSizes)
         for (const char* language : {"en", "es"})
             for (const bool larger : {false, true}) {
-                INFO(size.width << "x" << size.height << " " << language << (larger ? " larger text" : ""));
+                INFO(size.width << "x" << size.height << " " << language
+                                << (larger ? " larger text" : ""));
                 test::HarnessOptions o;
                 o.width = size.width, o.height = size.height;
                 KioskHarness h(o);
                 h.tap("lang:" + std::string(language));
-                if (larger) h.tap("larger-text");
+                if (larger)
+                    h.tap("larger-text");
                 toSign(h);
                 h.tap("submit");
                 h.frames(2);
                 const std::string notice = h.state().notice;
                 CHECK(notice == ui::uiStrings().get(language, "sign.incomplete"));
-                CHECK(notice.find(std::string(language) == "en" ? "below" : "debajo") != std::string::npos);
+                CHECK(notice.find(std::string(language) == "en" ? "below" : "debajo") !=
+                      std::string::npos);
                 REQUIRE(h.state().shown.count("notice") == 1);
                 const ui::Target message = h.state().shown.at("notice");
                 CHECK(message.y1 <= float(size.height));
@@ -142,7 +153,8 @@ TEST_CASE("a refused Submit on Sign says the missing answers are below its messa
             }
 }
 
-TEST_CASE("with larger text at every size a representative fills Sign with a tap on each control, the name fields "
+TEST_CASE("with larger text at every size a representative fills Sign with a tap on each control, "
+          "the name fields "
           "reachable and the required controls still in view") {
     for (const Size& size : kSizes) {
         INFO(size.width << "x" << size.height);
@@ -168,7 +180,8 @@ TEST_CASE("with larger text at every size a representative fills Sign with a tap
     }
 }
 
-TEST_CASE("a statement too long for its room on Sign is shortened with Read it all, which shows it whole and closes") {
+TEST_CASE("a statement too long for its room on Sign is shortened with Read it all, which shows it "
+          "whole and closes") {
     test::HarnessOptions o;
     o.width = 1024, o.height = 600;
     KioskHarness h(o);
