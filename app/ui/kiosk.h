@@ -247,6 +247,7 @@ struct KioskState {
     // badges ("more-below:<area>"); tests check what they cover.
     std::map<std::string, Target> shown;
     bool readingStatement = false; // the Sign page's statement is open whole ("Read it all")
+    bool relayout = false; // this frame's layout differs from the next one's: draw again at once
 };
 
 struct Fonts {

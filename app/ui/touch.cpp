@@ -261,7 +261,9 @@ void endDragScroll(Ui& ui) {
     const bool more = maxY > 1 && ImGui::GetScrollY() < maxY - 1;
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     ImGui::EndChild();
-    ImGui::GetStateStorage()->SetBool(ImGui::GetID((ui.scrollStack.back() + "#more").c_str()), maxY > 1);
+    bool* overflowed = ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID((ui.scrollStack.back() + "#more").c_str()));
+    if (*overflowed != (maxY > 1)) ui.st.relayout = true; // the area changes its height next frame
+    *overflowed = maxY > 1;
     if (more) {
         const std::string label = ui.t("scroll.more");
         const ImVec2 text = ImGui::CalcTextSize(label.c_str());

@@ -167,3 +167,29 @@ TEST_CASE("in portrait the Sign page's controls and Submit sit in the lower two 
         }
     }
 }
+
+TEST_CASE("a More below badge never covers a button or an answer, on any question page at 1024x600 with larger "
+          "text") {
+    KioskHarness h(screenOf(1024, 600));
+    h.tap("larger-text");
+    h.tap("start");
+    int badges = 0;
+    for (int pages = 0; pages < 80 && h.screen() == "question"; ++pages) {
+        INFO("page " << h.page());
+        h.frames(3);
+        for (const auto& [badge, b] : h.state().shown) {
+            if (badge.rfind("more-below:", 0) != 0) continue;
+            ++badges;
+            for (const auto& [id, t] : h.state().targets) {
+                if (!t.visible) continue;
+                INFO(badge << " at y " << b.y0 << "-" << b.y1 << " over " << id << " at y " << t.y0 << "-" << t.y1);
+                CHECK_FALSE((b.x0 < t.x1 && t.x0 < b.x1 && b.y0 < t.y1 && t.y0 < b.y1));
+            }
+        }
+        const std::string before = h.page();
+        answerPage(h, {{"has-implants", "no"}});
+        if (h.page() == before && h.screen() == "question") h.tap("next");
+        h.frames(3);
+    }
+    CHECK(badges > 0);
+}
