@@ -234,7 +234,7 @@ def walk(k, args):
                     continue
                 x, y = k.targets()["next"]
                 w = int(args.size.split("x")[0])
-                k.drag([(w // 2, y - 100 - i * 25) for i in range(9)])
+                k.drag([(w // 2, y * 2 // 3 - i * 25) for i in range(9)])  # inside the page, well above the buttons
         else:
             k.shot("stuck")
             raise RuntimeError(f"stuck on page {page}: {k.lines()[-3:]} {sorted(k.targets())}")
