@@ -88,34 +88,67 @@ void bodyMapScreen(Ui& ui) {
     beginScreen(ui, "body-map");
     const Item& group = ui.form.items[std::size_t(copy.repeatGroup)];
     const int section = copy.section;
-    textWrapped(ui, section >= 0 ? ui.form.items[std::size_t(section)].text.in(ui.st.language) : group.text.in(ui.st.language),
-                ui.title(), ui.colors->text);
+    const std::string title =
+        section >= 0 ? ui.form.items[std::size_t(section)].text.in(ui.st.language) : group.text.in(ui.st.language);
     std::string help;
     for (const Slot& s : copy.slots)
         if (ui.form.items[std::size_t(s.item)].type == ItemType::Display)
             help += (help.empty() ? "" : "\n") + ui.form.items[std::size_t(s.item)].text.in(ui.st.language);
     if (help.empty()) help = ui.t("bodymap.help");
-    // The help opens the list of marks (beside the figures on a wide screen, under them on a narrow
-    // one), so the figures keep their height when larger text makes the help longer.
+    // On a wide screen the figures take the whole height on the left; the title, the help with the
+    // list of marks and the buttons share the column on the right. On a narrow one the figures sit
+    // under the title, the list under them. Either way Larger text makes the figures no smaller:
+    // the text grows into the room beside or under them.
     const bool wide = ui.display.x > ui.display.y * 1.2f;
+    const float pad = ui.gap * 1.5f;
+    const float normalGap = std::max(8.0f, std::round(ui.fonts.size[0] * 0.45f)); // margins as with normal text
+    const float figuresW = wide ? ui.display.x * 0.55f : ui.display.x - normalGap * 4;
+    const float listX = wide ? ui.gap * 3 + figuresW : ui.gap * 2;
+    const float listW = ui.display.x - listX - ui.gap * 2;
+    if (wide) ImGui::SetCursorScreenPos(ImVec2(listX, pad));
+    textWrapped(ui, title, ui.title(), ui.colors->text, wide ? listW : 0);
+    const float afterTitle = ImGui::GetCursorScreenPos().y;
+    // Back, Start over and Next: along the bottom, or under the list on a wide screen.
+    const std::string nextLabel = ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next");
+    const float navX = wide ? listX : ui.gap * 2, navW = wide ? listW : ui.display.x - ui.gap * 4;
+    const float bw = wide ? (navW - ui.gap * 2) / 3 : std::min(ui.unit * 11, (navW - ui.gap) / 2);
+    float navRowH = ui.target;
+    for (const std::string& label : {ui.t("nav.back"), ui.t("start_over.button"), nextLabel})
+        navRowH = std::max(navRowH, buttonHeight(ui, label, bw));
 
-    const float top = ImGui::GetCursorScreenPos().y + ui.gap;
-    const float bottom = ui.display.y - (ui.st.editing ? keyboardHeight(ui) : ui.target + ui.gap * 3) - ui.gap;
+    const float top = wide ? normalGap * 1.5f : ImGui::GetCursorScreenPos().y + ui.gap;
+    const float navH = navRowH + ui.gap * 3;
+    const float bottom = ui.display.y - (ui.st.editing ? keyboardHeight(ui) + ui.gap : wide ? normalGap * 1.5f : navH + ui.gap);
     const auto& fig = record::bodyFigure();
-    const float figuresW = wide ? ui.display.x * 0.55f : ui.display.x - ui.gap * 4;
-    // "Seen from the front" / "Seen from behind" over each figure on one line, smaller when it must.
+    // "Seen from the front" / "Seen from behind" over each figure on one line, at most at normal body
+    // size (they are captions; the figures need the room), smaller when it must.
     const float labelW = figuresW / 2 - ui.gap;
-    float labelSize = ImGui::GetFontSize();
+    float labelSize = ui.fonts.size[0];
     for (const char* key : {"bodymap.front", "bodymap.back"})
         labelSize = std::min(labelSize, ImGui::GetFontSize() * labelW / ImGui::CalcTextSize(ui.t(key).c_str()).x);
     labelSize = std::max(std::floor(labelSize), ui.fonts.size[0] * 0.8f);
-    const float labelH = std::ceil(labelSize * 1.15f) + ui.gap * 0.5f;
-    const float listH = wide ? 0 : std::max(ui.target * 1.5f, (bottom - top) * 0.3f);
-    float H = std::min(bottom - top - labelH - listH, (figuresW / 2 - ui.gap * 2) / (2 * fig.halfWidth));
+    const float labelH = std::ceil(labelSize * 1.15f) + normalGap * 0.5f;
+    const float across = (figuresW / 2 - normalGap * 2) / (2 * fig.halfWidth);
+    float H;
+    if (wide) {
+        H = std::min(bottom - top - labelH, across);
+    } else {
+        // The list under the figures keeps 30% of the room with normal text; with Larger text it gives
+        // up what the figures would lose (it scrolls), down to a row and a half.
+        const float normalTarget = std::max(kMinTarget, ui.fonts.size[0] * 2.2f);
+        const float normalTop = normalGap * 1.5f + ui.fonts.title[0]->FontSize * 1.0f + normalGap * 2;
+        const float normalBottom = ui.display.y - (normalTarget + normalGap * 3) - normalGap;
+        const float normalList = std::max(normalTarget * 1.5f, (normalBottom - normalTop) * 0.3f);
+        const float normalH = std::min(normalBottom - normalTop - labelH - normalList, across);
+        const float list = std::max(ui.target * 1.5f, (bottom - top) * 0.3f);
+        H = std::min(bottom - top - labelH - list, across);
+        if (!ui.st.editing) H = std::max(H, std::min(normalH, bottom - top - labelH - ui.target * 1.5f));
+    }
     H = std::max(H, ui.unit * 4);
     const float figW = 2 * fig.halfWidth * H;
-    Figure figures[2] = {{BodyView::Front, ImVec2(ui.gap * 2 + figuresW * 0.25f, top + labelH), H},
-                         {BodyView::Back, ImVec2(ui.gap * 2 + figuresW * 0.75f, top + labelH), H}};
+    const float figuresX = normalGap * 2;
+    Figure figures[2] = {{BodyView::Front, ImVec2(figuresX + figuresW * 0.25f, top + labelH), H},
+                         {BodyView::Back, ImVec2(figuresX + figuresW * 0.75f, top + labelH), H}};
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const int marks = d.repetitions(gk);
     std::optional<int> removeMark;
@@ -165,11 +198,10 @@ void bodyMapScreen(Ui& ui) {
     }
 
     // The marks as a list: what and where, a note, and a remove button.
-    const float listX = wide ? ui.gap * 3 + figuresW : ui.gap * 2;
-    const float listY = wide ? top : top + labelH + H + ui.gap;
-    const float listW = ui.display.x - listX - ui.gap * 2;
+    const float listY = wide ? afterTitle : top + labelH + H + ui.gap;
+    const float listBottom = ui.display.y - (ui.st.editing ? keyboardHeight(ui) : navH) - ui.gap;
     ImGui::SetCursorScreenPos(ImVec2(listX, listY));
-    beginDragScroll(ui, "marks", ImVec2(listW, std::max(ui.target, bottom - listY)));
+    beginDragScroll(ui, "marks", ImVec2(listW, std::max(ui.target, listBottom - listY)));
     textWrapped(ui, help, nullptr, ui.colors->text);
     if (marks == 0) textWrapped(ui, ui.t("bodymap.none"), nullptr, ui.colors->muted);
     for (int k = 0; k < marks; ++k) {
@@ -203,20 +235,18 @@ void bodyMapScreen(Ui& ui) {
     if (ui.st.editing) {
         drawKeyboard(ui, ImVec2(0, ui.display.y - keyboardHeight(ui)), ui.display.x);
     } else {
-        const float bw = std::min(ui.unit * 11, (ui.display.x - ui.gap * 5) / 2);
-        const float y = ui.display.y - ui.target - ui.gap * 1.5f;
-        ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, y));
-        if (touchButton(ui, "back", ui.t("nav.back"), ImVec2(bw, ui.target), Tone::Quiet)) goBack(ui);
+        const float y = ui.display.y - navRowH - ui.gap * 1.5f;
+        ImGui::SetCursorScreenPos(ImVec2(navX, y));
+        if (touchButton(ui, "back", ui.t("nav.back"), ImVec2(bw, navRowH), Tone::Quiet)) goBack(ui);
         // Start over, between Back and Next as on the question pages.
-        const float middle = std::min(bw, ui.display.x - ui.gap * 8 - bw * 2);
+        const float middle = wide ? bw : std::min(bw, navW - ui.gap * 4 - bw * 2);
         if (middle >= ui.target * 1.5f) {
-            ImGui::SetCursorScreenPos(ImVec2((ui.display.x - middle) / 2, y));
-            if (touchButton(ui, "start-over", ui.t("start_over.button"), ImVec2(middle, ui.target), Tone::Quiet))
+            ImGui::SetCursorScreenPos(ImVec2(navX + (navW - middle) / 2, y));
+            if (touchButton(ui, "start-over", ui.t("start_over.button"), ImVec2(middle, navRowH), Tone::Quiet))
                 ui.st.confirmStartOver = true;
         }
-        ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, y));
-        if (touchButton(ui, "next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"),
-                        ImVec2(bw, ui.target)))
+        ImGui::SetCursorScreenPos(ImVec2(navX + navW - bw, y));
+        if (touchButton(ui, "next", nextLabel, ImVec2(bw, navRowH)))
             goNext(ui);
     }
     endScreen();

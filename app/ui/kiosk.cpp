@@ -63,6 +63,7 @@ void Kiosk::go(Screen screen) {
     if (screen != state_.screen) {
         state_.editing.reset();
         state_.confirmStartOver = false;
+        state_.readingStatement = false;
     }
     state_.screen = screen;
 }
@@ -83,6 +84,7 @@ void Kiosk::resetToWelcome(const std::string& why) {
     state_.returnToReview = false;
     state_.idleWarning = false;
     state_.confirmStartOver = false;
+    state_.readingStatement = false;
     state_.staff.reset();
     state_.staffUsername.clear();
     state_.staffPin.clear();
@@ -146,6 +148,7 @@ void Kiosk::waitForBackground() const { background_->waitUntilRun(); }
 double Kiosk::nextDeadline(double now) const {
     if (background_->pending()) return 0.05; // draw again soon to show the result
     if (!state_.advancePage.empty()) return 0.03; // a chosen answer moves on by itself: animate its pause
+    if (state_.relayout) return 0.01;             // a scrolling area made room for "More below": show it
     const double idle = now - state_.lastInput;
     if (state_.cornerPressStart >= 0) return std::max(0.05, options_.staffHoldSeconds - (now - state_.cornerPressStart));
     if (patientTimersRun()) {
@@ -205,6 +208,8 @@ void Kiosk::frame(double now) {
     trackInput(now);
     state_.targets.clear();
     state_.scrollAreas.clear();
+    state_.shown.clear();
+    state_.relayout = false;
     Ui ui(state_, form_, options_, services_, fonts_);
     ui.now = now;
     ui.display = ImGui::GetIO().DisplaySize;

@@ -246,6 +246,11 @@ struct KioskState {
     // Touch targets drawn in the last frame, by id ("start", "next", "option:yes", "key:a", ...).
     std::map<std::string, Target> targets;
     std::map<std::string, Target> scrollAreas;
+    // Drawn in the last frame but not touch targets: the page's message ("notice"), "More below"
+    // badges ("more-below:<area>"); tests check what they cover.
+    std::map<std::string, Target> shown;
+    bool readingStatement = false; // the Sign page's statement is open whole ("Read it all")
+    bool relayout = false; // this frame's layout differs from the next one's: draw again at once
 };
 
 struct Fonts {

@@ -1,5 +1,6 @@
 // [SECTION] the patient's screens: Welcome, one page of questions, Review, Sign, Submitted, and
 // the "Are you still there?" overlay. Each is a function of the KioskState.
+#include "ui/layout.h"
 #include "ui/read_aloud.h"
 #include "ui/ui_context.h"
 
@@ -64,18 +65,33 @@ std::string sectionTitle(Ui& ui, const Page& page) {
     return ui.form.items[std::size_t(page.section)].text.in(ui.st.language);
 }
 
-// Back on the left, the main action on the right, optional middle buttons between.
-struct NavButton {
-    std::string id, label;
-    Tone tone;
-    std::function<void()> action;
-};
+void pageBody(Ui& ui, const Page& page, bool signaturePage) {
+    for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
+    if (page.checklist && !signaturePage) noToTheRest(ui, page);
+}
 
-void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
-    const float w = ImGui::GetContentRegionAvail().x;
-    const float bw = std::min(ui.unit * 11, (w - ui.gap * float(buttons.size() - 1)) / float(buttons.size()));
+} // namespace
+
+namespace {
+
+float navButtonWidth(Ui& ui, std::size_t count) {
+    const float w = ui.display.x - ui.gap * 4;
+    return std::min(ui.unit * 11, (w - ui.gap * float(count - 1)) / float(count));
+}
+
+// As tall as its longest label needs: "Clear signature" takes two lines with Larger text.
+float navRowHeight(Ui& ui, const std::vector<NavButton>& buttons) {
+    const float bw = navButtonWidth(ui, buttons.size());
     float rowH = ui.target;
     for (const auto& b : buttons) rowH = std::max(rowH, buttonHeight(ui, b.label, bw));
+    return rowH;
+}
+
+} // namespace
+
+void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
+    const float bw = navButtonWidth(ui, buttons.size());
+    const float rowH = navRowHeight(ui, buttons);
     const float y = ui.display.y - rowH - ui.gap * 1.5f;
     std::function<void()> pending;
     for (std::size_t i = 0; i < buttons.size(); ++i) {
@@ -94,16 +110,11 @@ void navBar(Ui& ui, const std::vector<NavButton>& buttons) {
     if (pending) pending(); // after drawing, so an action never interrupts the row it sits in
 }
 
-float navBarHeight(Ui& ui) { return ui.target + ui.gap * 3; }
+float navBarHeight(Ui& ui, const std::vector<NavButton>& buttons) { return navRowHeight(ui, buttons) + ui.gap * 3; }
 
-// Opens "Discard your answers and start over?" (startOverOverlay).
+
 NavButton startOverButton(Ui& ui) {
     return {"start-over", ui.t("start_over.button"), Tone::Quiet, [&ui] { ui.st.confirmStartOver = true; }};
-}
-
-void pageBody(Ui& ui, const Page& page, bool signaturePage) {
-    for (const Slot& slot : page.slots) questionWidget(ui, slot, signaturePage, page.checklist);
-    if (page.checklist && !signaturePage) noToTheRest(ui, page);
 }
 
 // Keyboard along the bottom, with the field's question above it so the patient sees what they type.
@@ -112,7 +123,6 @@ void keyboardArea(Ui& ui) {
     drawKeyboard(ui, ImVec2(0, ui.display.y - h), ui.display.x);
 }
 
-} // namespace
 
 void welcomeScreen(Ui& ui) {
     beginScreen(ui, "welcome");
@@ -120,9 +130,25 @@ void welcomeScreen(Ui& ui) {
     textWrapped(ui, ui.t("welcome.title"), ui.title(), ui.colors->text);
     textWrapped(ui, ui.t("welcome.intro"), nullptr, ui.colors->text);
     ImGui::Dummy(ImVec2(1, ui.gap));
-    textWrapped(ui, ui.t("welcome.language"), nullptr, ui.colors->muted);
     const auto& langs = ui.form.languages;
     const float tileW = std::min(ui.unit * 10, (w - ui.gap * float(langs.size() - 1)) / float(langs.size()));
+    const float half = std::min(ui.unit * 12, (w - ui.gap) / 2);
+    const float startW = std::min(w, ui.unit * 14);
+    const float startH = std::max(ui.target * 1.3f, buttonHeight(ui, ui.t("welcome.start"), startW));
+    const float startY = ui.display.y - startH - ui.gap * 1.5f;
+    if (ui.display.y > ui.display.x * 1.1f) {
+        // In portrait the choices sit just above Start, in the lower part of the screen (reach from a
+        // wheelchair), as far down as the words above them allow.
+        const float tall = ImGui::CalcTextSize(ui.t("welcome.language").c_str(), nullptr, false, w).y + ui.gap +
+                           ui.target + ui.gap * 3 +
+                           std::max(buttonHeight(ui, ui.t("welcome.larger_text"), half),
+                                    buttonHeight(ui, ui.t("welcome.high_contrast"), half)) +
+                           (ui.services.speak ? ui.gap + buttonHeight(ui, ui.t("welcome.read_aloud"), half) : 0);
+        const float y = ImGui::GetCursorScreenPos().y;
+        const float push = startY - ui.gap * 2 - tall - y;
+        if (push >= 1) ImGui::Dummy(ImVec2(1, push - ui.gap));
+    }
+    textWrapped(ui, ui.t("welcome.language"), nullptr, ui.colors->muted);
     for (std::size_t i = 0; i < langs.size(); ++i) {
         if (i) ImGui::SameLine(0, ui.gap);
         const std::string name = uiStrings().get(langs[i], "language.name");
@@ -130,16 +156,13 @@ void welcomeScreen(Ui& ui) {
             ui.st.language = langs[i];
     }
     ImGui::Dummy(ImVec2(1, ui.gap));
-    const float half = std::min(ui.unit * 12, (w - ui.gap) / 2);
     if (touchButton(ui, "larger-text", ui.t("welcome.larger_text"), ImVec2(half, 0), Tone::Tile, ui.st.largeText))
         ui.st.largeText = !ui.st.largeText;
     ImGui::SameLine(0, ui.gap);
     if (touchButton(ui, "high-contrast", ui.t("welcome.high_contrast"), ImVec2(half, 0), Tone::Tile, ui.st.highContrast))
         ui.st.highContrast = !ui.st.highContrast;
     readAloudSwitch(ui, half);
-    const float startW = std::min(w, ui.unit * 14);
-    const float startH = std::max(ui.target * 1.3f, buttonHeight(ui, ui.t("welcome.start"), startW));
-    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - startW, ui.display.y - startH - ui.gap * 1.5f));
+    ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - startW, startY));
     if (touchButton(ui, "start", ui.t("welcome.start"), ImVec2(startW, startH))) startQuestionnaire(ui);
     endScreen();
 }
@@ -147,12 +170,12 @@ void welcomeScreen(Ui& ui) {
 namespace {
 
 // The chosen answer stays lit while a ring fills above Next: "Next in a moment".
-void autoAdvanceHint(Ui& ui, float fraction) {
+void autoAdvanceHint(Ui& ui, float fraction, float navH) {
     const std::string label = ui.t("nav.auto_next");
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
     const float r = ImGui::GetFontSize() * 0.45f;
     const float right = ui.display.x - ui.gap * 2;
-    const float y = ui.display.y - navBarHeight(ui) - size.y - ui.gap * 0.2f;
+    const float y = ui.display.y - navH - size.y - ui.gap * 0.2f;
     const float x = right - size.x - r * 2 - ui.gap * 0.6f;
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     dl->AddRectFilled(ImVec2(x - ui.gap * 0.5f, y - ui.gap * 0.3f), ImVec2(right, y + size.y + ui.gap * 0.3f),
@@ -177,7 +200,35 @@ void questionScreen(Ui& ui) {
     // While typing, the keyboard needs the room: the section title and progress step aside.
     if (!ui.st.editing) header(ui, sectionTitle(ui, *page), progressOf(ui.st));
     if (!ui.st.notice.empty()) textWrapped(ui, ui.st.notice, nullptr, ui.colors->error);
-    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui);
+    // The buttons first: the page gets what their row leaves (taller when a label wraps).
+    const Page copyForNav = *page;
+    std::vector<NavButton> buttons;
+    buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
+    buttons.push_back(startOverButton(ui));
+    if (ui.st.readAloud.on)
+        buttons.push_back({"read-again", ui.t("read_aloud.repeat"), Tone::Quiet, [&ui] { readAgain(ui); }});
+    if (copyForNav.repeatGroup >= 0) {
+        const std::string gk = groupKey(ui.form, copyForNav.repeatGroup, copyForNav.repeatSuffix);
+        const int reps = ui.st.draft->repetitions(gk);
+        if (reps > 1)
+            buttons.push_back({"repeat-remove", ui.t("repeat.remove"), Tone::Quiet, [&ui, gk, copyForNav] {
+                                   ui.st.draft->removeRepetition(gk, copyForNav.repetition);
+                                   ui.st.draft->refresh();
+                                   const int k = std::max(0, copyForNav.repetition - 1);
+                                   openPage(ui, ui.form.items[std::size_t(copyForNav.repeatGroup)].linkId +
+                                                    copyForNav.repeatSuffix + "@" + std::to_string(k));
+                               }});
+        if (copyForNav.repetition == reps - 1)
+            buttons.push_back({"repeat-add", ui.t("repeat.add"), Tone::Quiet, [&ui, gk, copyForNav] {
+                                   const int k = ui.st.draft->addRepetition(gk);
+                                   ui.st.draft->refresh();
+                                   openPage(ui, ui.form.items[std::size_t(copyForNav.repeatGroup)].linkId +
+                                                    copyForNav.repeatSuffix + "@" + std::to_string(k));
+                               }});
+    }
+    buttons.push_back({"next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"), Tone::Primary,
+                       [&ui] { goNext(ui); }});
+    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui, buttons);
     const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
     beginDragScroll(ui, "page:" + page->key, ImVec2(0, std::max(areaH, ui.target)));
     if (page->repeatGroup >= 0) {
@@ -198,34 +249,8 @@ void questionScreen(Ui& ui) {
     if (ui.st.editing) {
         keyboardArea(ui);
     } else {
-        std::vector<NavButton> buttons;
-        buttons.push_back({"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }});
-        buttons.push_back(startOverButton(ui));
-        if (ui.st.readAloud.on)
-            buttons.push_back({"read-again", ui.t("read_aloud.repeat"), Tone::Quiet, [&ui] { readAgain(ui); }});
-        if (copy.repeatGroup >= 0) {
-            const std::string gk = groupKey(ui.form, copy.repeatGroup, copy.repeatSuffix);
-            const int reps = ui.st.draft->repetitions(gk);
-            if (reps > 1)
-                buttons.push_back({"repeat-remove", ui.t("repeat.remove"), Tone::Quiet, [&ui, gk, copy] {
-                                       ui.st.draft->removeRepetition(gk, copy.repetition);
-                                       ui.st.draft->refresh();
-                                       const int k = std::max(0, copy.repetition - 1);
-                                       openPage(ui, ui.form.items[std::size_t(copy.repeatGroup)].linkId +
-                                                        copy.repeatSuffix + "@" + std::to_string(k));
-                                   }});
-            if (copy.repetition == reps - 1)
-                buttons.push_back({"repeat-add", ui.t("repeat.add"), Tone::Quiet, [&ui, gk, copy] {
-                                       const int k = ui.st.draft->addRepetition(gk);
-                                       ui.st.draft->refresh();
-                                       openPage(ui, ui.form.items[std::size_t(copy.repeatGroup)].linkId +
-                                                        copy.repeatSuffix + "@" + std::to_string(k));
-                                   }});
-        }
-        buttons.push_back({"next", ui.st.returnToReview ? ui.t("nav.to_review") : ui.t("nav.next"), Tone::Primary,
-                           [&ui] { goNext(ui); }});
         navBar(ui, buttons);
-        if (advancing >= 0 && !ui.st.advancePage.empty()) autoAdvanceHint(ui, advancing);
+        if (advancing >= 0 && !ui.st.advancePage.empty()) autoAdvanceHint(ui, advancing, navBarHeight(ui, buttons));
     }
     endScreen();
 }
@@ -234,7 +259,16 @@ void reviewScreen(Ui& ui) {
     beginScreen(ui, "review");
     textWrapped(ui, ui.t("review.title"), ui.title(), ui.colors->text);
     textWrapped(ui, ui.t("review.help"), nullptr, ui.colors->muted);
-    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - navBarHeight(ui) - ui.gap;
+    const std::vector<NavButton> nav = {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
+                                        startOverButton(ui),
+                                        {"review-continue", ui.t("review.continue"), Tone::Primary, [&ui] {
+                                             ui.st.returnToReview = false;
+                                             for (const auto& p : ui.st.draft->pages())
+                                                 if (p.kind == PageKind::Signature) return openPage(ui, p.key);
+                                             ui.st.pageKey.clear();
+                                             ui.go(Screen::Sign);
+                                         }}};
+    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - navBarHeight(ui, nav) - ui.gap;
     beginDragScroll(ui, "review-list", ImVec2(0, areaH));
     Draft& d = *ui.st.draft;
     int lastSection = -1;
@@ -283,15 +317,7 @@ void reviewScreen(Ui& ui) {
         }
     }
     endDragScroll(ui);
-    navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
-                startOverButton(ui),
-                {"review-continue", ui.t("review.continue"), Tone::Primary, [&ui] {
-                     ui.st.returnToReview = false;
-                     for (const auto& p : ui.st.draft->pages())
-                         if (p.kind == PageKind::Signature) return openPage(ui, p.key);
-                     ui.st.pageKey.clear();
-                     ui.go(Screen::Sign);
-                 }}});
+    navBar(ui, nav);
     if (!jump.empty()) {
         ui.st.returnToReview = true;
         openPage(ui, jump);
@@ -335,41 +361,6 @@ void signaturePad(Ui& ui, const std::string& id, ImVec2 size, std::vector<record
         if (pts.size() == 1) dl->AddCircleFilled(pts[0], thick / 2, ui.colors->ink);
         else dl->AddPolyline(pts.data(), int(pts.size()), ui.colors->ink, 0, thick);
     }
-}
-
-void signScreen(Ui& ui) {
-    beginScreen(ui, "sign");
-    textWrapped(ui, ui.t("sign.title"), ui.title(), ui.colors->text);
-    if (!ui.st.notice.empty()) textWrapped(ui, "\xE2\x96\xA0 " + ui.st.notice, nullptr, ui.colors->error);
-    const Page* page = currentPage(ui.st);
-    // While answers are missing the pad gives up room, so the controls they need stay in view on a
-    // small screen with Larger text.
-    const float padShare = ui.st.pageErrors.empty() ? 0.28f : 0.18f;
-    const float padH = std::clamp(ui.display.y * padShare, ui.target * 1.6f, ui.unit * 9);
-    const float bottom = ui.st.editing ? keyboardHeight(ui) : navBarHeight(ui) + padH + ui.gap;
-    const float areaH = ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap;
-    if (page) {
-        const Page copy = *page;
-        beginDragScroll(ui, "sign-questions", ImVec2(0, std::max(areaH, ui.target)));
-        for (const Slot& slot : copy.slots) questionWidget(ui, slot, true);
-        endDragScroll(ui);
-    }
-    if (ui.st.editing) {
-        keyboardArea(ui);
-        endScreen();
-        return;
-    }
-    ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, ui.display.y - navBarHeight(ui) - padH - ui.gap));
-    signaturePad(ui, "signature-pad", ImVec2(ui.display.x - ui.gap * 4, padH), ui.st.signature, ui.st.drawing,
-                 ui.t("sign.pad"));
-    navBar(ui, {{"back", ui.t("nav.back"), Tone::Quiet, [&ui] { goBack(ui); }},
-                startOverButton(ui),
-                {"sign-clear", ui.t("sign.clear"), Tone::Quiet, [&ui] {
-                     ui.st.signature.clear();
-                     ui.st.notice.clear();
-                 }},
-                {"submit", ui.t("sign.submit"), Tone::Primary, [&ui] { submitScreening(ui); }}});
-    endScreen();
 }
 
 void submittedScreen(Ui& ui) {

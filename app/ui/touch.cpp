@@ -1,5 +1,6 @@
 // [SECTION] strings, colours, fonts and the touch widgets every screen is made of.
 #include "record/embedded_assets.h"
+#include "ui/layout.h"
 #include "ui/ui_context.h"
 
 #include <imgui_internal.h>
@@ -106,6 +107,13 @@ void noteTarget(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max) {
     ui.st.targets[id] = t;
 }
 
+void noteShown(Ui& ui, const std::string& id, ImVec2 min, ImVec2 max) {
+    Target t;
+    t.x0 = min.x, t.y0 = min.y, t.x1 = max.x, t.y1 = max.y;
+    t.visible = true;
+    ui.st.shown[id] = t;
+}
+
 namespace {
 
 std::vector<std::string> wrapLines(ImFont* font, float size, const std::string& text, float width) {
@@ -138,8 +146,27 @@ void centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 m
     }
 }
 
-float buttonHeight(Ui& ui, const std::string& label, float width) {
+namespace {
+
+// The label's size in a button whose text is `width` wide: the body size, smaller (down to 3/4 of it)
+// when one word would not fit on a line ("respuestas" in a narrow button), so words never break.
+float labelSize(const std::string& label, float width) {
     const float size = ImGui::GetFontSize();
+    float widest = 0;
+    for (std::size_t start = 0; start < label.size();) {
+        std::size_t end = label.find_first_of(" \n", start);
+        if (end == std::string::npos) end = label.size();
+        widest = std::max(widest, ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0, label.c_str() + start,
+                                                                   label.c_str() + end).x);
+        start = end + 1;
+    }
+    return widest > width && widest > 0 ? std::max(size * 0.75f, std::floor(size * width / widest)) : size;
+}
+
+} // namespace
+
+float buttonHeight(Ui& ui, const std::string& label, float width) {
+    const float size = labelSize(label, width - ui.gap * 2);
     const auto lines = wrapLines(ImGui::GetFont(), size, label, width - ui.gap * 2);
     return std::max(ui.target, float(lines.size()) * size * 1.15f + ui.gap * 1.6f);
 }
@@ -169,7 +196,7 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     if (border) dl->AddRect(min, max, border, rounding, 0, ui.st.highContrast ? 3.0f : 2.0f);
     if (pressed) dl->AddRect(min, max, c.focus, rounding, 0, 4.0f); // feedback while the finger is down
     const std::string text = selected ? std::string("\xE2\x9C\x93 ") + label : label; // ✓ marks the choice
-    centeredText(dl, ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + ui.gap, min.y),
+    centeredText(dl, ImGui::GetFont(), labelSize(text, max.x - min.x - ui.gap * 2), ImVec2(min.x + ui.gap, min.y),
                  ImVec2(max.x - ui.gap, max.y), ink, text);
     // A drag that began on the button scrolls; only a tap counts.
     const float slop = ui.unit * 0.6f;
@@ -195,11 +222,22 @@ void answersWithinReach(Ui& ui) {
     if (push >= 1) ImGui::Dummy(ImVec2(1, push - ImGui::GetStyle().ItemSpacing.y));
 }
 
+namespace {
+
+// The strip a "More below" badge takes under a scrolling area: a line of text and its margins.
+float moreBadgeHeight(Ui& ui) { return ImGui::GetFontSize() + ui.gap; }
+
+} // namespace
+
 void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_ScrollbarBg, IM_COL32(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_ScrollbarGrab, ImGui::ColorConvertU32ToFloat4(ui.colors->tileBorder));
     ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, std::max(10.0f, ui.unit * 0.4f));
+    // When its content overflowed last frame, the area ends a badge's height short: "More below" goes
+    // in that strip, inside the room it was given, never over the buttons under it.
+    if (size.y > 0 && ImGui::GetStateStorage()->GetBool(ImGui::GetID((id + "#more").c_str())))
+        size.y = std::max(ui.target, size.y - moreBadgeHeight(ui));
     ImGui::BeginChild(id.c_str(), size, false, ImGuiWindowFlags_NoScrollWithMouse);
     const ImVec2 min = ImGui::GetWindowPos();
     Target area;
@@ -223,6 +261,9 @@ void endDragScroll(Ui& ui) {
     const bool more = maxY > 1 && ImGui::GetScrollY() < maxY - 1;
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     ImGui::EndChild();
+    bool* overflowed = ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID((ui.scrollStack.back() + "#more").c_str()));
+    if (*overflowed != (maxY > 1)) ui.st.relayout = true; // the area changes its height next frame
+    *overflowed = maxY > 1;
     if (more) {
         const std::string label = ui.t("scroll.more");
         const ImVec2 text = ImGui::CalcTextSize(label.c_str());
@@ -231,6 +272,7 @@ void endDragScroll(Ui& ui) {
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRectFilled(min, max, ui.colors->accent, ui.unit * 0.3f);
         dl->AddText(ImVec2(min.x + ui.gap, min.y + ui.gap * 0.3f), ui.colors->accentText, label.c_str());
+        noteShown(ui, "more-below:" + ui.scrollStack.back(), min, max);
     }
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(3);

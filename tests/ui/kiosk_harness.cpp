@@ -46,6 +46,7 @@ KioskHarness::KioskHarness(HarnessOptions options) : options_(options) {
     io.IniFilename = nullptr;
     io.DisplaySize = ImVec2(float(options_.width), float(options_.height));
     const ui::Fonts fonts = ui::loadFonts(ui::fontSizeFor(options_.width, options_.height));
+    for (int i = 0; i < 2; ++i) slop_[i] = fonts.size[i] * 0.6f; // as beginDragScroll reads a drag
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h); // builds the atlas; no texture is uploaded
@@ -172,8 +173,11 @@ void KioskHarness::tap(const std::string& id) {
         REQUIRE_FALSE(t.scrollArea.empty());
         const auto& area = state().scrollAreas.at(t.scrollArea);
         const float areaH = area.y1 - area.y0;
-        const float dy = t.y0 < area.y0 ? std::min(areaH * 0.6f, area.y0 - t.y0 + 20)
-                                        : -std::min(areaH * 0.6f, t.y1 - area.y1 + 20);
+        // A drag scrolls only past the finger's slop (up to 36 px with Larger text on a big screen):
+        // a target a few pixels out of view needs the slop more than the few pixels it lacks.
+        const float slop = slop_[state().largeText ? 1 : 0] + 2;
+        const float dy = t.y0 < area.y0 ? std::min(areaH * 0.6f, area.y0 - t.y0 + 4) + slop
+                                        : -(std::min(areaH * 0.6f, t.y1 - area.y1 + 4) + slop);
         scroll(t.scrollArea, dy);
     }
     std::string shown;

@@ -89,6 +89,7 @@ private:
     double now_ = 1;
     int taps_ = 0, drags_ = 0;
     std::vector<std::string> tapLog_;
+    float slop_[2] = {0, 0}; // how far a finger moves before a drag scrolls: normal, larger text
     const ui::KioskState& state() const { return kiosk_->state(); }
     void frameAt(ImVec2 mouse, bool down, double dt = 1.0 / 30);
 };

@@ -1,6 +1,7 @@
 // How the screens use the room they have, on the real kiosk screens headlessly: in portrait the
-// answers and Next sit in the lower two thirds (reach from a wheelchair), the body map keeps its
-// size with Larger text as far as the screen allows, and its marks are big enough to tap.
+// answers and Next sit in the lower two thirds (reach from a wheelchair), as do Welcome's tiles and
+// Sign's controls; the body map grows, never shrinks, with Larger text, and its marks are big
+// enough to tap.
 #include "kiosk_harness.h"
 #include "kiosk_steps.h"
 
@@ -34,33 +35,45 @@ test::HarnessOptions screenOf(int width, int height) {
 
 } // namespace
 
-TEST_CASE("in portrait the answers and Next of a question page sit in the lower two thirds of the screen") {
-    KioskHarness h(screenOf(800, 1280));
-    h.tap("start");
-    h.frames(3);
-    REQUIRE(h.screen() == "question");
-    int pages = 0;
-    for (; pages < 6 && h.screen() == "question"; ++pages) {
-        INFO("page " << h.page());
-        if (h.state().editing) h.tap("key:done"); // a name or date page opens its keyboard by itself
-        const auto targets = answerTargets(h);
-        REQUIRE(targets.size() >= 2);
-        // A page of several rows (sex, weight and height) fills the screen from the top; its
-        // Next still sits low. A page of one question keeps all of it within reach.
-        std::set<std::string> questions;
-        for (const auto& [id, t] : targets)
-            if (id != "next") questions.insert(id.substr(0, id.find(':', id.find(':') + 1)));
-        for (const auto& [id, t] : targets) {
-            if (questions.size() > 1 && id != "next") continue;
-            INFO(id << " at y " << t.y0);
-            CHECK(t.y0 >= 1280.0f / 3 - 1);
-        }
-        answerPage(h);
-        if (h.state().editing) h.tap("key:done");
-        h.tap("next");
+TEST_CASE("in portrait the answers and Next of every question page sit in the lower two thirds of the screen, with "
+          "normal and larger text") {
+    for (const bool larger : {false, true}) {
+        INFO((larger ? "larger text" : "normal text"));
+        KioskHarness h(screenOf(800, 1280));
+        if (larger) h.tap("larger-text");
+        h.tap("start");
         h.frames(3);
+        REQUIRE(h.screen() == "question");
+        int pages = 0;
+        for (; pages < 80 && h.screen() == "question"; ++pages) {
+            INFO("page " << h.page());
+            h.frames(2);
+            if (h.state().editing) h.tap("key:done"); // a name or date page opens its keyboard by itself
+            const auto targets = answerTargets(h);
+            REQUIRE(targets.size() >= 2);
+            // A page of several rows (sex, weight and height) fills the screen from the top; its
+            // Next still sits low. A page of one question keeps all of it within reach.
+            std::set<std::string> questions;
+            for (const auto& [id, t] : targets)
+                if (id != "next") questions.insert(id.substr(0, id.find(':', id.find(':') + 1)));
+            for (const auto& [id, t] : targets) {
+                if (questions.size() > 1 && id != "next") continue;
+                INFO(id << " at y " << t.y0);
+                CHECK(t.y0 >= 1280.0f / 3 - 1);
+            }
+            const std::string before = h.page();
+            answerPage(h, {{"has-implants", "no"}});
+            if (h.state().editing) h.tap("key:done");
+            if (h.page() == before && h.screen() == "question") h.tap("next");
+            h.frames(3);
+            if (h.screen() == "body-map") {
+                h.tap("next");
+                h.frames(3);
+            }
+        }
+        CHECK(pages >= 10);
+        CHECK(h.screen() == "review");
     }
-    CHECK(pages >= 3);
 }
 
 TEST_CASE("in landscape a question page keeps its answers right under the question") {
@@ -72,24 +85,35 @@ TEST_CASE("in landscape a question page keeps its answers right under the questi
     CHECK(high);
 }
 
-// Larger text needs taller buttons and title; the figures give up as little as they can for it:
-// their labels stay on one line and the help moved into the list of marks.
-TEST_CASE("with larger text the body map keeps at least three quarters of its figures' height, and a mark is at least "
+// Larger text must help, not cost: the figures keep at least their size with normal text (the text
+// grows into the room beside or under them), and a mark stays big enough to tap.
+TEST_CASE("with larger text the body map's figures are at least as big as with normal text, and a mark is at least "
           "48 px across") {
-    for (const auto& [w, hgt] : {std::pair{1280, 800}, std::pair{800, 1280}, std::pair{1024, 600}}) {
+    for (const auto& [w, hgt] : {std::pair{1280, 800}, std::pair{800, 1280}, std::pair{1024, 600}, std::pair{1920, 1080}}) {
         INFO(w << "x" << hgt);
         KioskHarness h(screenOf(w, hgt));
         h.tap("start");
         answerUntil(h, "body-map", {{"implant-pacemaker", "yes"}});
         REQUIRE(h.screen() == "body-map");
-        float heights[2] = {0, 0};
+        ui::Target figure[2];
         for (const bool larger : {false, true}) {
             h.state().largeText = larger; // as the Welcome switch sets it
             h.frames(3);
-            const ui::Target fig = h.state().targets.at("figure:front");
-            heights[larger] = fig.y1 - fig.y0;
+            figure[larger] = h.state().targets.at("figure:front");
+            INFO((larger ? "larger" : "normal") << " figure " << figure[larger].x0 << "," << figure[larger].y0 << " - "
+                                                << figure[larger].x1 << "," << figure[larger].y1);
+            CHECK(figure[larger].visible);
+            CHECK(figure[larger].y1 <= float(hgt));
+            // Nothing else on the page lies over the figures.
+            for (const auto& [id, t] : h.state().targets) {
+                if (id.rfind("figure:", 0) == 0 || id.rfind("mark:", 0) == 0 || !t.visible) continue;
+                INFO(id);
+                CHECK_FALSE((t.x0 < figure[larger].x1 && figure[larger].x0 < t.x1 && t.y0 < figure[larger].y1 &&
+                             figure[larger].y0 < t.y1));
+            }
         }
-        CHECK(heights[1] >= heights[0] * 0.75f);
+        CHECK(figure[1].y1 - figure[1].y0 >= figure[0].y1 - figure[0].y0 - 0.5f);
+        CHECK(figure[1].x1 - figure[1].x0 >= figure[0].x1 - figure[0].x0 - 0.5f);
         const ui::Target fig = h.state().targets.at("figure:front");
         const float H = fig.y1 - fig.y0;
         const auto spots = record::bodyFigure().spotsFor(record::BodyView::Front, "chest", "left");
@@ -99,5 +123,75 @@ TEST_CASE("with larger text the body map keeps at least three quarters of its fi
         const ui::Target mark = h.state().targets.at("mark:0");
         CHECK(mark.x1 - mark.x0 >= 48);
         CHECK(mark.y1 - mark.y0 >= 48);
+        h.tap("next"); // the body map's Next still moves on with Larger text
+        CHECK(h.screen() != "body-map");
     }
+}
+
+TEST_CASE("in portrait Welcome's language, display and read-aloud tiles and Start sit in the lower two thirds of the "
+          "screen, with normal and larger text") {
+    KioskHarness h(screenOf(800, 1280));
+    for (const bool larger : {false, true}) {
+        INFO((larger ? "larger text" : "normal text"));
+        h.state().largeText = larger;
+        h.frames(3);
+        REQUIRE(h.screen() == "welcome");
+        int tiles = 0;
+        for (const auto& [id, t] : h.state().targets) {
+            if (!t.visible) continue;
+            INFO(id << " at y " << t.y0 << " - " << t.y1);
+            CHECK(t.y0 >= 1280.0f / 3 - 1);
+            CHECK(t.y1 <= 1280.0f);
+            ++tiles;
+        }
+        CHECK(tiles >= 5); // two languages, Larger text, High contrast, Start
+        CHECK(h.has("larger-text"));
+        CHECK(h.has("start"));
+    }
+}
+
+TEST_CASE("in portrait the Sign page's controls and Submit sit in the lower two thirds of the screen") {
+    KioskHarness h(screenOf(800, 1280));
+    h.tap("start");
+    answerUntil(h, "review", {{"has-implants", "no"}});
+    h.tap("review-continue");
+    for (const bool refused : {false, true}) {
+        if (refused) h.tap("submit");
+        for (const bool larger : {false, true}) {
+            INFO((larger ? "larger text" : "normal text") << (refused ? ", after a refused Submit" : ""));
+            h.state().largeText = larger;
+            h.frames(3);
+            for (const char* id : {"option:completed-by:patient", "option:completed-by:representative", "confirm:attest",
+                                   "signature-pad", "sign-clear", "submit"}) {
+                INFO(id);
+                CHECK(h.state().targets.at(id).y0 >= 1280.0f / 3 - 1);
+            }
+        }
+    }
+}
+
+TEST_CASE("a More below badge never covers a button or an answer, on any question page at 1024x600 with larger "
+          "text") {
+    KioskHarness h(screenOf(1024, 600));
+    h.tap("larger-text");
+    h.tap("start");
+    int badges = 0;
+    for (int pages = 0; pages < 80 && h.screen() == "question"; ++pages) {
+        INFO("page " << h.page());
+        h.frames(3);
+        for (const auto& [badge, b] : h.state().shown) {
+            if (badge.rfind("more-below:", 0) != 0) continue;
+            ++badges;
+            for (const auto& [id, t] : h.state().targets) {
+                if (!t.visible) continue;
+                INFO(badge << " at y " << b.y0 << "-" << b.y1 << " over " << id << " at y " << t.y0 << "-" << t.y1);
+                CHECK_FALSE((b.x0 < t.x1 && t.x0 < b.x1 && b.y0 < t.y1 && t.y0 < b.y1));
+            }
+        }
+        const std::string before = h.page();
+        answerPage(h, {{"has-implants", "no"}});
+        if (h.page() == before && h.screen() == "question") h.tap("next");
+        h.frames(3);
+    }
+    CHECK(badges > 0);
 }
