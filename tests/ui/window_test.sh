@@ -500,8 +500,12 @@ body_map_page() {
     # beside the right foot, from below the centre to above the navigation bar. %@ is the box
     # around what differs from that corner.
     screenshot body-map-empty.png
+    # The band ends above the navigation bar when the bar lies under the figures, else at the
+    # bottom of the screen (in landscape the figures take the full height, the buttons beside them).
     target_xy next || fail "no Next on the body map"
-    box="$(identify -fuzz 10% -format '%@' "$OUT/body-map-empty.png[70x$((Y - 50 - cy - 40))+$((cx - 2))+$((cy + 40))]")"
+    local band_end=$((HEIGHT - 2))
+    if ((X < cx + 300)); then band_end=$((Y - 50)); fi
+    box="$(identify -fuzz 10% -format '%@' "$OUT/body-map-empty.png[70x$((band_end - cy - 40))+$((cx - 2))+$((cy + 40))]")"
     [[ "$box" =~ ^[0-9]+x([0-9]+)\+[0-9]+\+([0-9]+)$ ]] ||
         fail "could not find the front figure's feet in body-map-empty.png ($box)"
     h=$((2 * (40 + BASH_REMATCH[2] + BASH_REMATCH[1] - 1))) # from the centre to the soles is half of it
