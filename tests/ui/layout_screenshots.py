@@ -210,7 +210,7 @@ def walk(k, args):
             k.seen.add(kind)
             k.shot("page-" + kind)
         answered = set()
-        for _ in range(40):
+        for _ in range(150):  # a long page of rows takes many drags at Larger text
             did = answer_visible(k, answered, (screen, page))
             if "no-to-rest" in k.targets() and k.screen() == (screen, page):
                 k.tap("no-to-rest")
@@ -220,6 +220,10 @@ def walk(k, args):
             if did:
                 continue
             before = len(k.lines())
+            if "next" not in k.targets() and "key:done" in k.targets():
+                k.tap("key:done", 0.6)  # a name or date page opened its keyboard by itself
+                if k.screen() != (screen, page):
+                    break
             k.tap("next", 0.6)
             if k.screen() != (screen, page):
                 break
