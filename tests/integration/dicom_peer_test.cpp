@@ -21,8 +21,8 @@ TEST_CASE("a DICOM peer is described by its AE title, host and port") {
 TEST_CASE("a UID from a SHA-256 digest is 2.25 followed by the first 128 bits in decimal") {
     const std::string rest(32, '0');
     CHECK(uidFromSha256(std::string(32, '0') + rest) == "2.25.0");
-    CHECK(uidFromSha256(std::string(31, '0') + "1" + rest) == "2.25.1");
-    CHECK(uidFromSha256(std::string(30, '0') + "ff" + rest) == "2.25.255");
+    CHECK(uidFromSha256(std::string(31, '0').append("1").append(rest)) == "2.25.1");
+    CHECK(uidFromSha256(std::string(30, '0').append("ff").append(rest)) == "2.25.255");
     // 2^128 - 1: the longest possible, well inside DICOM's 64 characters.
     const std::string largest = uidFromSha256(std::string(32, 'f') + rest);
     CHECK(largest == "2.25.340282366920938463463374607431768211455");
