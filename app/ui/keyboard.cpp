@@ -154,9 +154,12 @@ void press(Ui& ui, const std::string& k) {
             // The last box typed, the date whole and nothing else on the page: it moves on after the
             // same visible pause as a single choice (Back brings it back to be changed).
             const std::string dateKey = e.key.substr(0, e.key.rfind(':'));
+            // The pad stays open through the pause: closing it at once would put Start over and Back
+            // where the pad's keys were, under a finger about to tap Done.
             if (at + 1 == order.end() && dateWhole(ui, dateKey) && nothingElseToAnswer(ui, dateKey)) {
-                ui.st.editing.reset();
-                return scheduleAdvance(ui);
+                scheduleAdvance(ui);
+                ui.st.advanceKeepsPad = true;
+                return;
             }
             if (at + 1 != order.end()) startEditing(ui, e.key.substr(0, e.key.rfind(':') + 1) + *(at + 1), "", true);
             return;

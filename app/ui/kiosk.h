@@ -214,6 +214,7 @@ struct KioskState {
     // A single-choice answer on a page of its own moves on by itself after a short, visible pause
     // (patient_flow.cpp: autoAdvance); Back returns to the page and the answer can be changed.
     std::string advancePage; // the page that will move on; empty: none pending
+    bool advanceKeepsPad = false; // a whole date's pad stays open through the pause: nothing moves under the finger
     double advanceFrom = 0, advanceAt = 0; // kiosk times: when the answer was given, when it moves on
     std::string notice;         // a message for the whole page (e.g. refused signature)
     std::optional<Editing> editing;

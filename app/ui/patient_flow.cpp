@@ -356,6 +356,7 @@ void scheduleAdvance(Ui& ui) {
     st.advancePage = st.pageKey;
     st.advanceFrom = ui.now;
     st.advanceAt = ui.now + kAutoAdvanceSeconds;
+    st.advanceKeepsPad = false;
 }
 
 void answerChanged(Ui& ui, const std::string& key) {
@@ -376,7 +377,7 @@ void answerChanged(Ui& ui, const std::string& key) {
 float autoAdvance(Ui& ui) {
     KioskState& st = ui.st;
     if (st.advancePage.empty()) return -1;
-    if (st.advancePage != st.pageKey || st.screen != Screen::Question || st.editing || st.confirmStartOver ||
+    if (st.advancePage != st.pageKey || st.screen != Screen::Question || (st.editing && !st.advanceKeepsPad) || st.confirmStartOver ||
         st.idleWarning) {
         st.advancePage.clear();
         return -1;

@@ -9,6 +9,7 @@
 #include "screening/response.h"
 #include "test_support.h"
 #include "ui/draft.h"
+#include "ui/ui_context.h"
 
 #include <catch2/catch.hpp>
 #include <imgui.h>
@@ -72,7 +73,8 @@ inline void typeDate(KioskHarness& h, const std::string& key, const std::string&
         if (!h.state().editing || h.state().editing->key != key + ":" + part) h.tap("field:" + key + ":" + part);
         for (const char c : digits) h.tap(std::string("key:") + c);
     }
-    if (h.state().editing) h.tap("key:done");
+    // A whole date moving on by itself keeps its pad open through the pause: nothing to close.
+    if (h.state().editing && h.state().advancePage.empty()) h.tap("key:done");
 }
 
 // Whether the answer at `key` is already `answer` (a code, or the text or number as written).
@@ -168,7 +170,8 @@ inline int answerUntil(KioskHarness& h, const std::string& stopAtScreen, const O
         const std::string before = h.page();
         if (h.screen() == "question") answerPage(h, overrides);
         // The keyboard's Done is Next on a page's last field: the page may have moved on already.
-        if (h.page() == before && h.state().editing) h.tap("key:done");
+        if (h.page() == before && h.state().editing && h.state().advancePage.empty()) h.tap("key:done");
+        if (h.page() == before && !h.state().advancePage.empty()) h.wait(ui::kAutoAdvanceSeconds + 0.1);
         if (h.page() == before && (h.screen() == "question" || h.screen() == "body-map")) h.tap("next");
         INFO("page " << before << " errors: " << h.state().pageErrors.size());
         REQUIRE((h.page() != before || h.screen() == "review"));

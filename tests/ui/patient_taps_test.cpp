@@ -421,8 +421,10 @@ TEST_CASE("a birth date is typed on the number pad in eight taps, month first in
     for (const char* k : {"1", "9", "5", "1"}) h.tap(std::string("key:") + k);
     REQUIRE(h.kiosk().draft().answers("birth-date").size() == 1);
     CHECK(h.kiosk().draft().answers("birth-date").front().text == "1951-08-12");
-    // Whole and valid: the pad closes and the page moves on after the pause a single choice has.
-    CHECK_FALSE(h.state().editing);
+    // Whole and valid: the page moves on after the pause a single choice has, the pad staying open
+    // until then (closing it would put Back and Start over under a finger about to tap Done).
+    CHECK(h.state().editing);
+    CHECK_FALSE(h.has("start-over"));
     CHECK(h.page() == "birth-date");
     CHECK(h.state().advancePage == "birth-date");
     h.wait(ui::kAutoAdvanceSeconds + 0.1);
@@ -434,6 +436,21 @@ TEST_CASE("a birth date is typed on the number pad in eight taps, month first in
     CHECK_FALSE(h.state().editing);
     h.wait(2);
     CHECK(h.page() == "birth-date");
+}
+
+TEST_CASE("Done tapped during a whole date's pause moves on, and never lands on Start over or Back") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "birth-date");
+    REQUIRE(h.page() == "birth-date");
+    h.frames(1);
+    REQUIRE(h.state().editing);
+    for (const char* k : {"0", "8", "1", "2", "1", "9", "5", "1"}) h.tap(std::string("key:") + k);
+    REQUIRE(h.state().advancePage == "birth-date");
+    h.tap("key:done"); // a patient's habit after typing a field
+    CHECK_FALSE(h.state().confirmStartOver);
+    CHECK(h.page() == "sex");
+    CHECK(h.kiosk().draft().answers("birth-date").front().text == "1951-08-12");
 }
 
 TEST_CASE("the date pad has digits only: no decimal key, and the 0 stays under the 8") {
