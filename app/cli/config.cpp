@@ -92,10 +92,7 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
-    const auto* storage = r.section(root, "storage", {"data_dir", "database"});
-    r.read(storage, "storage", "data_dir", c.dataDir);
-    if (c.dataDir.empty()) r.problems.push_back("[storage] data_dir must name a folder, such as \"/var/lib/mrscreen\"");
-    r.read(storage, "storage", "database", c.database);
+    readStorageSection(r, root, c);
     const auto* form = r.section(root, "form", {"path"});
     r.read(form, "form", "path", c.form);
     const auto* policy = r.section(root, "policy", {"signer_roles", "signer_must_differ_from_reviewer"});
