@@ -653,35 +653,20 @@ TOML
     rm -f "$tmp"
 }
 
-# The roles and the database, as PostgreSQL's superuser (fed to psql on stdin: the password never
-# appears on a command line, and log_statement is off while it is set). mrscreen_owner owns the
-# database and schema; mrscreen_app may only connect and use the schema: its table rights come from
-# db/postgresql/grants.sql, which `mrscreen store migrate` applies.
+# The roles and the database (db-roles.sql), as PostgreSQL's superuser: the password goes to psql
+# on stdin as the variable app_password, never on a command line.
 roles_sql() {
     local password
     password="$(head -n 1 "$ROOT$DB_PASSWORD")"
     [[ "$password" =~ ^[A-Za-z0-9._~-]+$ ]] || die "$DB_PASSWORD: use letters, digits and . _ ~ - only (or delete it: install.sh makes a new one)"
-    cat <<SQL
-\\set ON_ERROR_STOP on
-SET log_statement = 'none';
-SELECT 'CREATE ROLE mrscreen_owner LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mrscreen_owner') \\gexec
-SELECT 'CREATE ROLE mrscreen_app LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mrscreen_app') \\gexec
-ALTER ROLE mrscreen_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL;
-ALTER ROLE mrscreen_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD '$password';
-SELECT 'CREATE DATABASE mrscreen OWNER mrscreen_owner ENCODING ''UTF8'' TEMPLATE template0' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'mrscreen') \\gexec
-REVOKE ALL ON DATABASE mrscreen FROM PUBLIC;
-GRANT CONNECT ON DATABASE mrscreen TO mrscreen_owner, mrscreen_app;
-\\connect mrscreen
-ALTER SCHEMA public OWNER TO mrscreen_owner;
-REVOKE ALL ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO mrscreen_app;
-SQL
+    printf '\\set app_password %s\n' "$password"
+    cat "$SCRIPT_DIR/db-roles.sql"
 }
 
 server_database() {
     if [[ $REAL -eq 0 ]]; then
         would "systemctl enable postgresql; systemctl restart postgresql@15-main (listen, TLS, pg_hba)"
-        would "runuser -u postgres -- psql: create roles mrscreen_owner, mrscreen_app and database mrscreen (roles_sql)"
+        would "runuser -u postgres -- psql < kiosk-setup/db-roles.sql: roles mrscreen_owner, mrscreen_app, database mrscreen"
         would "$BIN --config $OWNER_CONFIG store migrate (as mrscreen_owner)"
         would "add the first admin '$ADMIN_USER' with $BIN --config $CONFIG staff add (if there are no staff)"
         return
