@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 using namespace mrscreen;
 using Catch::Matchers::Contains;
@@ -99,8 +100,8 @@ TEST_CASE("a url that is not postgresql:// or postgres:// is refused, showing on
 
 TEST_CASE("a password in the url is refused, in the user part or as a parameter, pointing to password_file") {
     const auto ca = caFile();
-    for (const std::string url :
-         {"postgresql://mrscreen_app:hunter2@db.example.org/mrscreen?sslmode=verify-full&sslrootcert=" + ca,
+    for (const std::string& url : std::vector<std::string>{
+             "postgresql://mrscreen_app:hunter2@db.example.org/mrscreen?sslmode=verify-full&sslrootcert=" + ca,
           "postgresql://mrscreen_app@db.example.org/mrscreen?password=hunter2&sslmode=verify-full&sslrootcert=" + ca,
           "postgresql://mrscreen_app:@localhost/mrscreen"}) {
         INFO(url);
@@ -113,7 +114,7 @@ TEST_CASE("a password in the url is refused, in the user part or as a parameter,
 
 TEST_CASE("a server on another host without sslmode=verify-full is refused") {
     const auto ca = caFile();
-    for (const std::string url : {"postgresql://mrscreen_app@db.example.org/mrscreen",
+    for (const std::string& url : std::vector<std::string>{"postgresql://mrscreen_app@db.example.org/mrscreen",
                                   "postgresql://mrscreen_app@db.example.org/mrscreen?sslmode=require",
                                   "postgresql://mrscreen_app@10.1.2.3/mrscreen?sslmode=verify-ca&sslrootcert=" + ca,
                                   "postgresql://mrscreen_app@localhost,db.example.org/mrscreen?sslmode=prefer",
