@@ -19,7 +19,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 const std::filesystem::path& dir() {
-    static const auto d = test::freshOutputDir("config-storage", "files");
+    static const auto d = test::freshOutputDir("config-storage", "files-" + std::to_string(::getpid())); // ctest -j: one folder each
     return d;
 }
 
