@@ -154,6 +154,7 @@ sed 's/^local   all       postgres /local   all       nobody   /' "$PG_ETC/pg_hb
 cp "$PG_ETC/pg_ident.conf" "$PG/data/pg_ident.conf"
 chown nobody:nogroup "$PG/data/postgresql.conf" "$PG/data/pg_hba.conf" "$PG/data/pg_ident.conf"
 as_nobody "$PG_BIN/pg_ctl" start -w -D "$PG/data" -l "$PG/log" >/dev/null || { cat "$PG/log"; fail "PostgreSQL did not start with the server's settings"; }
+# shellcheck disable=SC2034 # install_test.sh's cleanup stops the server while this is set
 PG_RUNNING="$PG/data"
 # The roles and database exactly as install.sh feeds them to psql (twice: it is safe to run again).
 for _ in 1 2; do
@@ -199,4 +200,5 @@ out="$(as_nobody psql -X -q "host=$PG/sock port=$PORT dbname=mrscreen user=mrscr
 ok "refused: no TLS, the owner over the network, another database or CA or name, a wrong password, the owner as another system user"
 
 as_nobody "$PG_BIN/pg_ctl" stop -D "$PG/data" -m fast >/dev/null
+# shellcheck disable=SC2034
 PG_RUNNING=""
