@@ -212,3 +212,17 @@ TEST_CASE("keys that would do nothing, and a SQLite database beside a url, are r
     CHECK_THAT(loadError("url = 5432\n"), Contains("[storage] url has the wrong type"));
     CHECK_THAT(loadError("passwrd_file = \"x\"\n"), Contains("unknown key 'passwrd_file' in [storage]"));
 }
+
+TEST_CASE("opening the store of a config with a url checks the password file first and never falls back to SQLite") {
+    const auto data = test::freshOutputDir("config-storage", "no-fallback-" + std::to_string(::getpid()));
+    auto config = cli::loadConfigText("[storage]\ndata_dir = \"" + data.string() +
+                                          "\"\nurl = \"postgresql:///mrscreen?host=" + (data / "no-server").string() +
+                                          "\"\npassword_file = \"" + file("loose", "s3cret\n", kOwnerOnly | std::filesystem::perms::others_read) +
+                                          "\"\n",
+                                      "site.toml");
+    CHECK_THAT(test::inputErrorOf([&] { cli::openStore(config); }), Contains("chmod 600"));
+    config.storagePasswordFile = file("tight", "s3cret\n", kOwnerOnly);
+    // No server answers on that socket (or this build has no PostgreSQL store): refused either way.
+    CHECK_THROWS_AS(cli::openStore(config), store::StoreError);
+    CHECK_FALSE(std::filesystem::exists(data / "mrscreen.db"));
+}
