@@ -406,9 +406,15 @@ install_units() {
 
 enable_units() {
     local -a units=(mrscreen-kiosk.service mrscreen-backup.timer)
+    # In a department the data is on the server (backed up there); the nightly SQLite backup has
+    # nothing to copy on a kiosk or station.
+    [[ "$ROLE" == single ]] || units=(mrscreen-kiosk.service)
     if [[ $REAL -eq 1 ]]; then
         systemctl daemon-reload
         systemctl enable "${units[@]}" 2>&1 | sed 's/^/install: /'
+        if [[ "$ROLE" != single ]] && systemctl is-enabled --quiet mrscreen-backup.timer 2>/dev/null; then
+            systemctl disable mrscreen-backup.timer 2>&1 | sed 's/^/install: /'
+        fi
         systemctl mask getty@tty1.service >/dev/null 2>&1 || true
     else
         # Links inside the scratch tree only; nothing on this machine changes.
@@ -472,6 +478,8 @@ install_secret() {
 department_client() {
     install_file 0644 "$DB_CA" "$DB_CA_FILE"
     install_secret "$DB_PASSWORD_FILE" "$DB_PASSWORD" "$SERVICE_USER"
+    # A box moved from its own SQLite file: mrscreen refuses a database file beside a url.
+    set_config_key storage database '""'
     set_config_key storage password_file "\"$DB_PASSWORD\""
     set_config_key storage url "\"postgresql://mrscreen_app@$DB_SERVER:$DB_PORT/mrscreen?sslmode=verify-full&sslrootcert=$DB_CA_FILE\""
     # Patient kiosks in the waiting room never show the queue (patients' names); stations are for staff.

@@ -1,9 +1,10 @@
-# shellcheck shell=bash
-# A department, sourced by install_test.sh (its SCRATCH, REPO, BIN, PG_BIN, PIN, fail, ok): install.sh
-# --role server, kiosk and station into scratch roots; each role's config, modes, pg_hba lines and
-# certificate chain; then the server's own files run a real PostgreSQL 15 (as the user nobody, on a
-# loopback port) and the kiosk's url, CA and password reach it with verify-full TLS, while what
-# pg_hba refuses is refused. Nothing outside SCRATCH changes.
+# shellcheck shell=bash disable=SC2153
+# A department, sourced by install_test.sh (its SCRATCH, REPO, BIN, PG_BIN, PIN, ROOT, CONF, DATA, M,
+# fail, ok): install.sh --role server, kiosk and station into scratch roots; each role's config,
+# modes, pg_hba lines and certificate chain; a single kiosk moved into the department; then the
+# server's own files run a real PostgreSQL 15 (as the user nobody, on a loopback port) and the
+# kiosk's url, CA and password reach it with verify-full TLS, while what pg_hba refuses is refused.
+# Nothing outside SCRATCH changes.
 
 install_role() { # ROOT ARGS...: install.sh with the role options ARGS into ROOT
     local root="$1"
@@ -102,6 +103,7 @@ client_config_is() { # ROOT STAFF_ON_KIOSK
     cmp -s "$SETC/db-password" "$1/etc/mrscreen/db-password" || fail "the kiosk's password is not the server's"
     cmp -s "$SETC/db-ca.crt" "$1/etc/mrscreen/db-ca.crt" || fail "the kiosk's CA is not the server's"
     [[ -s "$1/var/lib/mrscreen/keys/site-key.pem" ]] || fail "$1: no site signing key"
+    [[ -L "$1/etc/systemd/system/multi-user.target.wants/mrscreen-kiosk.service" ]] || fail "$1: the session is not enabled"
 }
 CLIENT=(--server db.test.example --ca "$SETC/db-ca.crt" --password-file "$SETC/db-password")
 KROOT="$SCRATCH/kiosk"
@@ -111,7 +113,8 @@ client_config_is "$KROOT" false
 grep -q "would (on a real system): runuser -u mrscreen -- /usr/local/bin/mrscreen --config /etc/mrscreen/mrscreen.toml staff list" \
     "$SCRATCH/kiosk.log" || fail "the kiosk install does not check the server is reachable"
 if grep -q "added the first admin" "$SCRATCH/kiosk.log"; then fail "a department kiosk added an admin of its own"; fi
-ok "kiosk: verify-full url, password 0600 and CA copied, staff_on_kiosk = false, patient session"
+[[ ! -e "$KROOT/etc/systemd/system/timers.target.wants/mrscreen-backup.timer" ]] || fail "a department kiosk backs up a SQLite file it does not use"
+ok "kiosk: verify-full url, password 0600 and CA copied, staff_on_kiosk = false, patient session, no SQLite backup"
 
 STROOT="$SCRATCH/station"
 install_role "$STROOT" --role station "${CLIENT[@]}" >"$SCRATCH/station.log" 2>&1 || { cat "$SCRATCH/station.log"; fail "station install"; }
@@ -132,6 +135,17 @@ install_role "$STROOT" --role kiosk "${CLIENT[@]}" >"$SCRATCH/restation.log" 2>&
 client_config_is "$STROOT" false
 [[ ! -e "$DROPIN" ]] || fail "the station session stayed on a machine made a kiosk"
 ok "a station installed again as a kiosk loses the station session and the staff gesture"
+
+# The single kiosk installed above joins the department (kiosk-setup/README.md, "Moving an existing
+# single kiosk"): its config keeps its settings and pin, its SQLite history stays readable.
+cp "$CONF" "$SCRATCH/sqlite-archive.toml"
+install_role "$ROOT" --role kiosk "${CLIENT[@]}" >"$SCRATCH/moved.log" 2>&1 || { cat "$SCRATCH/moved.log"; fail "moving the single kiosk"; }
+client_config_is "$ROOT" false
+grep -q '^signer_sha256 = "' "$CONF" || fail "moving the kiosk lost its signer pin"
+grep -qx 'database = ""' "$CONF" || fail "moving the kiosk left a SQLite database beside the url"
+sed -i "s|^path = \"/|path = \"$ROOT/|" "$SCRATCH/sqlite-archive.toml"
+"$M" --config "$SCRATCH/sqlite-archive.toml" --data-dir "$DATA" audit verify >/dev/null || fail "the moved kiosk's SQLite history does not verify"
+ok "a single kiosk moved into the department keeps its pin and its SQLite history, readable with the archive config"
 
 # --- the server's files run a real PostgreSQL 15; the kiosk's url reaches it ----------------------
 if [[ ! -x "$PG_BIN/postgres" ]] || ! command -v psql >/dev/null; then
