@@ -19,6 +19,16 @@ namespace mrscreen::cli {
 struct KioskConfig {
     std::string dataDir = "./var"; // made absolute when loaded: stored record paths must not depend on the cwd
     std::string database; // empty: <dataDir>/mrscreen.db
+    // [storage] url: the department's PostgreSQL server shared by kiosks and stations, such as
+    // "postgresql://mrscreen_app@db.example.org:5432/mrscreen?sslmode=verify-full&sslrootcert=/etc/mrscreen/db-ca.crt";
+    // empty: the SQLite database above, as on a single box. Checked when loaded (config_storage.cpp):
+    // no password in it, verify-full TLS to any host but this one, the CA named.
+    std::string storageUrl;
+    // [storage] password_file: the database password, in a file of mode 0600/0400 owned by the user
+    // running mrscreen; empty: libpq's own (PGPASSFILE, ~/.pgpass, a service file). Never in the url.
+    std::string storagePasswordFile;
+    bool allowInsecureTls = false; // [storage] allow_insecure_tls: a lab server without verify-full, warned at connecting
+    bool usesPostgres() const { return !storageUrl.empty(); }
     std::string form = "forms/mri-safety";
     std::vector<std::string> signerRoles = {"mrso"};
     std::vector<std::string> contrastSignerRoles = {"mrso", "radiologist"}; // [workflow]
@@ -84,6 +94,20 @@ struct KioskConfig {
     bool auditSyslog = true;      // the system log, through syslog(3)
     std::string auditRemoteSyslog; // "host:port" of the hospital's syslog server (RFC 5424 over TCP)
 };
+
+// How to reach the PostgreSQL server of [storage] url (store/pg_store.h's PostgresConnection takes
+// the same three fields).
+struct PostgresSettings {
+    std::string url;
+    std::string password;        // from password_file; empty: libpq finds it (~/.pgpass, service file)
+    std::string applicationName; // "mrscreen kiosk <station>": what the server's pg_stat_activity shows
+};
+
+// The connection for config.storageUrl, checked against the files as they are now: password_file
+// owned by this user, mode 0600 or 0400, not empty; sslrootcert a readable PEM certificate. Throws
+// screening::InputError naming the file and what to do. `station` names this box (its host name);
+// allow_insecure_tls writes its warning to `warnings` at every call.
+PostgresSettings postgresSettings(const KioskConfig& config, const std::string& station, std::ostream& warnings);
 
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
 // The data directory comes back absolute (relative to the current directory).
