@@ -406,7 +406,18 @@ int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out
         const auto latest = store->latestRecord(o.id);
         // Read through the store, which checks the bytes against the SHA-256 filed with them and
         // refuses a purged, missing or changed record with what to do.
-        const std::string pdf = latest ? store->recordPdf(o.id, latest->version) : std::string();
+        std::string pdf;
+        try {
+            if (latest) pdf = store->recordPdf(o.id, latest->version);
+        } catch (const store::RecordUnreadable& e) {
+            if (e.missing()) throw;
+            // Not the bytes that were filed: tampering or damage, refused as before with what to do.
+            throw store::Refused((e.where().rfind('/', 0) == 0 ? "the record file " : "the record kept in ") +
+                                 e.where() + " does not match the checksum stored when it was written; it was "
+                                 "changed or replaced, so version " + std::to_string(latest->version) +
+                                 " of screening " + std::to_string(o.id) + " is not exported. Keep it as evidence, "
+                                 "report it to the MR safety officer, and restore the record from a backup");
+        }
         const Actor by = operatorActor();
         if (!o.pdf.empty()) {
             if (!latest) throw store::Refused("screening " + std::to_string(o.id) + " has no signed record yet");
