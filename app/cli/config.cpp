@@ -40,6 +40,7 @@ store::StoreOptions KioskConfig::storeOptions() const {
     o.lockoutAttempts = lockoutAttempts;
     o.lockoutSeconds = lockoutMinutes * 60;
     if (pacs.configured()) o.outboxDestinations.push_back("pacs");
+    o.recordsDir = recordsDir(); // where the SQLite store keeps the signed PDFs
     return o;
 }
 

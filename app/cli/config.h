@@ -127,8 +127,9 @@ KioskConfig configFor(const StoreContext& ctx);
 // configured form files' (when their sha256 matches). `store` must outlive it.
 store::FormCatalog formCatalog(store::Store& store, const KioskConfig& config);
 
-// Renders, signs and files the next record version of a screening (atomically, then registered in
-// the store) with `version`, the form and rules the screening was answered with. Without a site
+// Renders, signs and files the next record version of a screening (the store keeps its bytes:
+// Store::addRecordPdf) with `version`, the form and rules the screening was answered with. Returns
+// where it is kept (the file, or "record <id> version <n>" when a database keeps it). Without a site
 // signing key it stores nothing, says so on `err` and returns nullopt.
 std::optional<std::string> produceRecord(store::Store& store, const KioskConfig& config,
                                          const store::FormVersion& version, std::int64_t id,

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <filesystem>
 #include <thread>
 
 namespace mrscreen::store {
@@ -27,7 +28,13 @@ json flagList(const std::vector<screening::Flag>& flags) {
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
-    : WorkflowStore(options), db_(path), sessions_(path) {
+    : WorkflowStore(options), db_(path),
+      recordsDir_(std::filesystem::absolute(!options.recordsDir.empty()
+                                                ? std::filesystem::path(options.recordsDir)
+                                                : std::filesystem::path(path).parent_path() / "records")
+                      .lexically_normal()
+                      .string()),
+      sessions_(path) {
     db_.exec("PRAGMA busy_timeout = 10000");
     checkHeader();
     if (sessions_.uncleanShutdown()) {

@@ -34,6 +34,9 @@ struct StoreOptions {
     // Where every new record version is sent (e.g. {"pacs"}): addRecord queues one outbox item per
     // destination in its own transaction. Empty: records stay in the store.
     std::vector<std::string> outboxDestinations;
+    // Where the SQLite store keeps the signed record PDFs (<data_dir>/records). Empty: a "records"
+    // folder beside the database file. A database server keeps them in the database instead.
+    std::string recordsDir;
 };
 
 struct PatientIdentity {
@@ -208,20 +211,29 @@ struct StaffMember {
 };
 
 // One signed PDF of a screening; a screening gets a new version at submission and at its decision.
+// Its bytes are the store's: read them with Store::recordPdf, never through `path`.
 struct StoredRecord {
     int version = 0;
-    std::string path;
+    std::string path; // where the SQLite store keeps the file (for show and messages); empty elsewhere
     std::string sha256;
     std::string createdAt;
     std::string contentSha256; // the content hash its QR code carries
     std::string purgedAt;      // set when the file was deleted under the retention policy
 };
 
+// What addRecordPdf filed.
+struct FiledRecord {
+    StoredRecord record;
+    // Set when a file that was never registered lay at the new record's name (an earlier attempt
+    // stopped between writing and registering it): where it was moved, for whoever looks into it.
+    std::string setAside;
+};
+
 // A record file that retention may delete: written before the cut-off and exported since.
 struct PurgeCandidate {
     std::int64_t id = 0;
     int version = 0;
-    std::string path;
+    std::string path; // as StoredRecord::path: for messages only
     std::string sha256;
     std::string createdAt;
 };
@@ -280,17 +292,34 @@ public:
     virtual std::vector<AuditEvent> auditTrail() = 0;
     virtual std::optional<AuditHead> auditHead() = 0;
 
-    // Records: the caller writes the PDF (atomically) first, then registers it here, so a row
-    // never names a file that is not complete on disk.
+    // Records: the store owns each signed PDF's bytes, so any station shows and exports any record.
+    // The SQLite store keeps them as files in its records folder (StoreOptions::recordsDir), a
+    // database server in the record's row. Callers pick the version (nextRecordVersion, under
+    // their own lock: the version is printed in the PDF), then hand the bytes to addRecordPdf.
     virtual int nextRecordVersion(std::int64_t id) = 0;
-    virtual void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                           const Actor& actor, const std::string& contentSha256 = "") = 0;
+    // Files a signed PDF as record `version` of screening `id`: the bytes are kept (SQLite: written
+    // atomically to records/screening-<id>-v<version>.pdf, mode 0600, before the row, and removed
+    // again when the row cannot be written), with its SHA-256, its outbox items and its audit event,
+    // so a row never names bytes that are not complete. A file left at that name by an interrupted
+    // earlier attempt (never registered) is moved aside first, never overwritten or trusted.
+    // Refuses an unknown screening (Refused) and a version already filed (StoreError Conflict).
+    virtual FiledRecord addRecordPdf(std::int64_t id, int version, const std::string& pdf, const Actor& actor,
+                                     const std::string& contentSha256 = "") = 0;
+    // The bytes of a record version, checked against the SHA-256 filed with them on every read.
+    // Refused: no such record, or its bytes were deleted under the retention policy (saying when).
+    // RecordUnreadable (StoreError Corrupt): missing or changed bytes, naming the screening, the
+    // version and how to restore them; such bytes are never given out.
+    virtual std::string recordPdf(std::int64_t id, int version) = 0;
     virtual std::optional<StoredRecord> record(std::int64_t id, int version) = 0;
-    // Record files written before `beforeIso` and exported (PDF or FHIR) after they were written,
-    // not yet purged.
+    // Records written before `beforeIso` and exported (PDF or FHIR) after they were written, not
+    // yet purged.
     virtual std::vector<PurgeCandidate> purgeCandidates(const std::string& beforeIso) = 0;
-    // Marks a record's file as deleted under the retention policy, with its audit event.
-    virtual void markPurged(std::int64_t id, int version, const Actor& actor) = 0;
+    // Deletes a record's bytes under the retention policy (the file, or the database's copy) and
+    // marks it purged, with its audit event. The bytes are checked first, as recordPdf does: missing
+    // or changed bytes are evidence and are neither deleted nor marked (RecordUnreadable). Refused
+    // when there is no such record or it is purged already; StoreError when the file cannot be
+    // deleted (nothing is marked).
+    virtual void purgeRecord(std::int64_t id, int version, const Actor& actor) = 0;
     virtual std::optional<StoredRecord> latestRecord(std::int64_t id) = 0;
     // Every copy that leaves the store is audited: what (pdf, fhir), where to, by whom.
     virtual void noteExport(std::int64_t id, const std::string& what, const std::string& destination,

@@ -70,9 +70,11 @@ struct KioskServices {
     // nullopt (with the reason in the log) when no record could be made.
     std::function<std::optional<std::string>(std::int64_t id, const screening::Actor&)> produceRecord;
     screening::ScannerSetup scanner; // the planned scanner, for the MR Conditional check
-    // Renders one page (1-based) of a record PDF as a picture for the on-screen preview, with the
-    // document's page count; nullopt with the reason in `problem` when it cannot.
-    std::function<std::optional<PagePicture>(const std::string& pdf, int page, std::string& problem)> renderPage;
+    // Renders one page (1-based) of record `version` of screening `id`, read through the store
+    // (Store::recordPdf, checked against its SHA-256), as a picture for the on-screen preview, with
+    // the document's page count; nullopt with the reason in `problem` when it cannot.
+    std::function<std::optional<PagePicture>(std::int64_t id, int version, int page, std::string& problem)>
+        renderPage;
     // Turns a picture into a texture the renderer can draw (set by the window; absent headless).
     std::function<ImTextureID(const PagePicture&)> uploadPicture;
     // The form and rules a screening was answered with (throws with the reason when missing).
