@@ -34,6 +34,9 @@ struct StoreOptions {
     // Where every new record version is sent (e.g. {"pacs"}): addRecord queues one outbox item per
     // destination in its own transaction. Empty: records stay in the store.
     std::vector<std::string> outboxDestinations;
+    // How long a write waits for another writer's lock before it fails as Busy (StoreErrorKind).
+    // A kiosk with a spool can keep it short: a busy store sends the submission to the spool.
+    int busyTimeoutMs = 10000;
 };
 
 struct PatientIdentity {
@@ -57,6 +60,10 @@ struct NewScreening {
     std::string rulesJson; // the rules file's exact text (sha256 = rulesSha256), empty without rules
     std::string contrastPlanned = "unknown";   // yes | no | unknown
     std::string ignoredAnswersJson = "[]";     // screening::ignoredAnswersToJson()
+    // Idempotency (the kiosk's spool): a random UUID v4 made when the patient starts the form. A
+    // submission whose key is already stored writes nothing and returns that screening's id, so a
+    // resent submission is stored once. Empty: no key (imports, amendments); always stored.
+    std::string submissionKey;
 };
 
 // A lab result entered by the reviewing nurse (serum creatinine for the eGFR).
@@ -238,7 +245,8 @@ class Store {
 public:
     virtual ~Store() = default;
 
-    // A completed response becomes a submitted screening with its flags. Returns its id.
+    // A completed response becomes a submitted screening with its flags. Returns its id; with a
+    // submissionKey already stored (a resend), writes nothing and returns the stored screening's id.
     virtual std::int64_t submit(const NewScreening& screening, const Actor& actor) = 0;
     // Screenings waiting for review or a decision, oldest first.
     virtual std::vector<ScreeningSummary> queue() = 0;
