@@ -131,10 +131,10 @@ TEST_CASE("a spool that cannot be written asks the patient to get staff and keep
 
 TEST_CASE("a retried submission with the draft's key is stored once") {
     KioskHarness h;
-    walkToSubmit(h);
     const std::string key = h.kiosk().draft().submissionKey;
     REQUIRE(key.size() == 36);
-    const auto response = h.kiosk().draft().toResponse("completed", "2026-11-25T10:00:00Z");
+    const auto response =
+        screening::readResponse(test::slurp(test::sourcePath("forms/examples/no-risk.json")), "no-risk.json");
     const cli::FormFiles files = cli::loadFormFiles(h.config().form);
     std::ostringstream errors;
     const ui::KioskServices services = cli::kioskServices(h.store(), h.config(), files, nullptr, errors);
