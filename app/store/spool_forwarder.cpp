@@ -105,10 +105,16 @@ ForwardPass SpoolForwarder::pass(std::unique_ptr<Store>& store, std::string& las
         if (spool_->refresh().count == 0) return pass; // nothing to send: no store connection needed
         if (!store) store = open_();
         pass = forwardSpool(*spool_, *store, after_);
-    } catch (const StoreError& e) {
+        // A server that went away may have broken this connection for good: a new one next time.
+        if (pass.storeDown) store.reset();
+    } catch (const StoreError& e) { // the store could not even be opened
         pass.storeDown = e.transient();
         pass.problems.push_back(std::string("the spool waits: ") + e.what());
         store.reset(); // opened again at the next pass
+        try { // the oldest shows the attempt and why (`mrscreen spool list`)
+            if (const auto oldest = spool_->next()) spool_->noteFailure(oldest->id, e.what());
+        } catch (const std::exception&) {
+        }
     } catch (const std::exception& e) { // SpoolError: the spool itself
         pass.problems.push_back(e.what());
         store.reset();

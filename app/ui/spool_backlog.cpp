@@ -33,7 +33,7 @@ std::string spoolBacklogText(Ui& ui) {
     const store::SpoolBacklog backlog = ui.services.spoolBacklog();
     if (backlog.count <= 0) return "";
     const std::string today = ui.services.today ? ui.services.today() : "";
-    return staffText(ui, backlog.count == 1 ? "spool.backlog.one" : "spool.backlog.other",
+    return staff::staffText(ui, backlog.count == 1 ? "spool.backlog.one" : "spool.backlog.other",
                      {{"n", std::to_string(backlog.count)}, {"time", localClockTime(backlog.oldestSpooledAt, today)}});
 }
 

@@ -118,7 +118,7 @@ TEST_CASE("a submission the locked store refused waits in the spool and is deliv
     std::int64_t deliveredId = 0;
     std::vector<std::string> log;
     std::mutex logMutex;
-    store::SpoolForwarder forwarder(
+    SpoolForwarder forwarder(
         b.spool, [&] { return b.openAnother(); },
         [&](Store&, const SpooledSubmission& item, std::int64_t id) {
             CHECK(item.screening.submissionKey == s.submissionKey);
