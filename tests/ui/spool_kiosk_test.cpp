@@ -9,10 +9,13 @@
 #include "test_support.h"
 
 #include "store/sqlite.h"
+#include "ui/spool_backlog.h"
 
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -154,4 +157,14 @@ TEST_CASE("each patient's draft gets a key of its own") {
     REQUIRE(h.screen() == "submitted");
     CHECK(h.kiosk().draft().submissionKey != first);
     CHECK(h.kiosk().draft().submissionKey.size() == 36);
+}
+
+TEST_CASE("the backlog's oldest submission reads as the local clock time, with its date when not today") {
+    ::setenv("TZ", "UTC", 1);
+    ::tzset();
+    CHECK(ui::localClockTime("2026-11-25T14:05:09Z", "2026-11-25") == "14:05");
+    CHECK(ui::localClockTime("2026-11-24T23:59:00Z", "2026-11-25") == "2026-11-24 23:59");
+    ::setenv("TZ", "America/Chicago", 1);
+    ::tzset();
+    CHECK(ui::localClockTime("2026-11-25T14:05:09Z", "2026-11-25") == "08:05");
 }
