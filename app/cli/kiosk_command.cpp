@@ -44,14 +44,31 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
             return text;
         };
         w.title = std::string(o.station ? "mrscreen station: " : "mrscreen: ") + config.siteName;
-        ui::KioskServices services = kioskServices(*store, config, files, log, err);
         // Records leave for PACS from a thread of their own with its own store connection, so a
         // PACS that is down or slow never holds up a screen; a new record wakes it at once.
         std::unique_ptr<integration::OutboxWorker> outbox;
-        if (config.pacs.configured()) {
+        if (config.pacs.configured())
             outbox = std::make_unique<integration::OutboxWorker>(
                 [&config] { return openStore(config); }, outboxSettings(config), 60,
                 [&err](const std::string& line) { err << "mrscreen: " << line << "\n"; });
+        // A submission the store cannot take now (busy, server down) waits in the kiosk's spool and
+        // is delivered, with its signed record, from the forwarder's thread when the store answers.
+        // A station takes no submissions. Made after the outbox, so it stops first.
+        std::unique_ptr<KioskSpool> spool;
+        if (!o.station)
+            spool = openKioskSpool(
+                config, files,
+                [&err](const std::string& line) {
+                    std::string message = "mrscreen: ";
+                    message += line;
+                    if (message.back() != '\n') message += "\n";
+                    err << message << std::flush; // one write: the forwarder's thread shares the stream
+                },
+                [worker = outbox.get()](std::int64_t) {
+                    if (worker) worker->wake();
+                });
+        ui::KioskServices services = kioskServices(*store, config, files, log, err, spool.get());
+        if (outbox) {
             auto wakeAfter = [worker = outbox.get()](auto produce) {
                 return [worker, produce](auto&&... args) {
                     auto result = produce(std::forward<decltype(args)>(args)...);

@@ -142,30 +142,104 @@ ui::KioskOptions kioskOptions(const KioskConfig& c) {
     return o;
 }
 
+std::string spoolPath(const KioskConfig& config) { return config.dataDir + "/spool.db"; }
+
+std::unique_ptr<KioskSpool> openKioskSpool(const KioskConfig& config, const FormFiles& files,
+                                           std::function<void(const std::string&)> log,
+                                           std::function<void(std::int64_t id)> delivered,
+                                           store::ForwarderTiming timing) {
+    auto out = std::make_unique<KioskSpool>();
+    try {
+        out->spool = std::make_shared<store::Spool>(spoolPath(config));
+    } catch (const store::SpoolError& e) {
+        out->problem = e.what();
+        if (log) log("spool: " + out->problem);
+        return out;
+    }
+    // What the kiosk does after a stored submission, for one that waited in the spool.
+    auto after = [&config, &files, log, delivered](store::Store& store, const store::SpooledSubmission& item,
+                                                   std::int64_t id) {
+        std::ostringstream problems;
+        recordSubmission(store, config, files, item.screening, id, item.actor, problems);
+        if (!problems.str().empty() && log) log(problems.str());
+        if (delivered) delivered(id);
+    };
+    out->forwarder = std::make_unique<store::SpoolForwarder>(
+        out->spool, [&config] { return openStore(config); }, after, log, timing);
+    return out;
+}
+
+namespace {
+
+// The store did not answer (`why`): the submission goes to the spool and the patient is thanked.
+// Without a spool, or when the spool cannot keep it either, the patient is asked to get staff.
+ui::SubmitOutcome spoolSubmission(KioskSpool* spool, const store::NewScreening& screening,
+                                  const screening::Actor& actor, const store::StoreError& why) {
+    if (!spool) throw why; // as before the spool: the screen says to ask staff
+    ui::SubmitOutcome out;
+    try {
+        if (!spool->spool) throw store::SpoolError(spool->problem);
+        spool->spool->add(screening, actor, why.what());
+    } catch (const store::SpoolError& e) {
+        out.problem = std::string(why.what()) + "; and " + e.what();
+        return out;
+    }
+    if (spool->forwarder) spool->forwarder->spooled();
+    out.saved = true;
+    out.spooled = true;
+    return out;
+}
+
+} // namespace
+
 ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, const FormFiles& files,
-                                std::function<void(const std::string&)> log, std::ostream& err) {
+                                std::function<void(const std::string&)> log, std::ostream& err, KioskSpool* spool) {
     ui::KioskServices s;
     s.store = &store;
     s.log = std::move(log);
     s.today = todayIso;
     s.nowUtc = store::nowUtc;
-    s.submit = [&store, &config, &files, &err](const screening::Response& response) {
+    s.submit = [&store, &config, &files, &err, spool](const screening::Response& response, const std::string& key) {
         ui::SubmitOutcome out;
-        std::ostringstream problems;
-        const Submission sub = submitResponse(store, config, files, response, "kiosk",
-                                              screening::Actor{"kiosk", screening::Role::Patient}, todayIso(), problems);
-        if (!sub.assessment.valid()) {
+        const PreparedSubmission prepared = prepareSubmission(config, files, response, "kiosk", todayIso(), key);
+        if (!prepared.assessment.valid()) {
             // Ids and codes only: the message may quote an answer, and this reaches the state log.
-            out.problem = std::to_string(sub.assessment.errors.size()) + " validation error(s), first: " +
-                          sub.assessment.errors.front().linkId + " (" + sub.assessment.errors.front().code + ")";
+            const auto& errors = prepared.assessment.errors;
+            out.problem = std::to_string(errors.size()) + " validation error(s), first: " + errors.front().linkId +
+                          " (" + errors.front().code + ")";
             return out;
         }
+        const screening::Actor actor{"kiosk", screening::Role::Patient};
+        try {
+            out.id = store.submit(prepared.screening, actor);
+        } catch (const store::StoreError& e) {
+            if (!e.transient()) throw; // damaged, full, ...: as before, the screen says to ask staff
+            return spoolSubmission(spool, prepared.screening, actor, e);
+        }
         out.saved = true;
-        out.id = sub.id;
-        out.recordPath = sub.recordPath.value_or("");
+        std::ostringstream problems;
+        try {
+            out.recordPath = recordSubmission(store, config, files, prepared.screening, out.id, actor, problems)
+                                 .value_or("");
+        } catch (const store::StoreError& e) {
+            // Stored, and the store went away before its record: the spool makes the record when
+            // the store is back (the key makes the resend harmless).
+            problems << "mrscreen: screening " << out.id << " is stored, its signed record waits: " << e.what() << "\n";
+            if (spool && spool->spool) {
+                try {
+                    spool->spool->add(prepared.screening, actor, e.what());
+                    if (spool->forwarder) spool->forwarder->spooled();
+                } catch (const store::SpoolError& se) {
+                    problems << "mrscreen: " << se.what() << "\n";
+                }
+            }
+        }
+        if (spool && spool->forwarder) spool->forwarder->wake(); // the store answers: send what waits
         if (!problems.str().empty()) err << problems.str();
         return out;
     };
+    if (spool && spool->spool)
+        s.spoolBacklog = [backlog = spool->spool] { return backlog->backlog(); };
     s.scanner = config.scanner();
     s.renderPage = [&store, dir = config.dataDir + "/previews"](std::int64_t id, int version, int page,
                                                                  std::string& problem) {

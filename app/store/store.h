@@ -37,6 +37,9 @@ struct StoreOptions {
     // Where the SQLite store keeps the signed record PDFs (<data_dir>/records). Empty: a "records"
     // folder beside the database file. A database server keeps them in the database instead.
     std::string recordsDir;
+    // How long a write waits for another writer's lock before it fails as Busy (StoreErrorKind).
+    // A kiosk with a spool can keep it short: a busy store sends the submission to the spool.
+    int busyTimeoutMs = 10000;
 };
 
 struct PatientIdentity {
@@ -60,6 +63,10 @@ struct NewScreening {
     std::string rulesJson; // the rules file's exact text (sha256 = rulesSha256), empty without rules
     std::string contrastPlanned = "unknown";   // yes | no | unknown
     std::string ignoredAnswersJson = "[]";     // screening::ignoredAnswersToJson()
+    // Idempotency (the kiosk's spool): a random UUID v4 made when the patient starts the form. A
+    // submission whose key is already stored writes nothing and returns that screening's id, so a
+    // resent submission is stored once. Empty: no key (imports, amendments); always stored.
+    std::string submissionKey;
 };
 
 // A lab result entered by the reviewing nurse (serum creatinine for the eGFR).
@@ -250,7 +257,8 @@ class Store {
 public:
     virtual ~Store() = default;
 
-    // A completed response becomes a submitted screening with its flags. Returns its id.
+    // A completed response becomes a submitted screening with its flags. Returns its id; with a
+    // submissionKey already stored (a resend), writes nothing and returns the stored screening's id.
     virtual std::int64_t submit(const NewScreening& screening, const Actor& actor) = 0;
     // Screenings waiting for review or a decision, oldest first.
     virtual std::vector<ScreeningSummary> queue() = 0;

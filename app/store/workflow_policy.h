@@ -102,6 +102,8 @@ protected:
     // transaction.
     virtual std::optional<screening::ScreeningFacts> readFacts(std::int64_t id) = 0;
     // The submission (form texts already checked) as a new submitted screening; returns its id.
+    // A submissionKey already stored: nothing is written (no audit event), the stored id returned;
+    // the key's unique index settles two writers racing with the same key.
     virtual std::int64_t insertSubmission(const NewScreening& s, const Actor& actor) = 0;
     virtual void insertLab(std::int64_t id, const screening::ScreeningFacts& expected, const LabResult& lab,
                            const Actor& actor) = 0;

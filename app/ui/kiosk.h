@@ -10,6 +10,7 @@
 #include "record/handwritten_signature.h"
 #include "screening/rules.h"
 #include "store/form_catalog.h"
+#include "store/spool.h"
 #include "store/store.h"
 #include "ui/draft.h"
 
@@ -44,6 +45,7 @@ struct KioskOptions {
 
 struct SubmitOutcome {
     bool saved = false;
+    bool spooled = false; // saved in the kiosk's spool (the store did not answer); id is 0 until sent
     std::int64_t id = 0;
     std::string recordPath; // empty when no signed PDF was made (e.g. no site key yet)
     std::string problem;    // for staff and the log when not saved
@@ -60,8 +62,12 @@ struct PagePicture {
 
 // What the kiosk needs from the rest of the program, passed in so tests can watch it.
 struct KioskServices {
-    // Saves a completed response as a submitted screening and produces its record.
-    std::function<SubmitOutcome(const screening::Response&)> submit;
+    // Saves a completed response as a submitted screening and produces its record; `submissionKey`
+    // (the draft's) makes a retry harmless. A store that does not answer: kept in the spool.
+    std::function<SubmitOutcome(const screening::Response&, const std::string& submissionKey)> submit;
+    // Submissions waiting in this kiosk's spool (store/spool.h), for the staff queue. Cheap (no
+    // I/O). Empty function: this kiosk has no spool.
+    std::function<store::SpoolBacklog()> spoolBacklog;
     store::Store* store = nullptr;                    // staff sign-in
     std::function<std::string()> nowUtc;              // "2026-11-25T10:00:00Z"
     std::function<std::string()> today;              // local "2026-11-25"

@@ -1,4 +1,5 @@
 // [SECTION] the staff queue: screenings awaiting review, then awaiting a decision, oldest first, with search.
+#include "ui/spool_backlog.h"
 #include "ui/staff_work.h"
 
 #include <algorithm>
@@ -113,6 +114,7 @@ void staffMenuScreen(Ui& ui) {
     }
     const float w = ImGui::GetContentRegionAvail().x;
     field(ui, "Search by name", "search", st.work.search, false, std::min(w, ui.unit * 16));
+    spoolBacklogLine(ui); // submissions this kiosk still holds (spool_backlog.h)
     readQueueInBackground(ui);
     // Oldest first: whoever has waited longest is seen first.
     std::vector<store::ScreeningSummary> queue = st.work.queue;

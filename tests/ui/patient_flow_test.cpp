@@ -728,7 +728,7 @@ TEST_CASE("a refused save names the question, never the patient's answer (the st
     const auto response = exampleResponse("no-risk", [](json& r) {
         REQUIRE(setAnswer(r["item"], "birth-date", {{"valueDate", "Okafor Margaret"}}));
     });
-    const ui::SubmitOutcome out = k.services.submit(response);
+    const ui::SubmitOutcome out = k.services.submit(response, "");
     REQUIRE_FALSE(out.saved);
     CHECK_THAT(out.problem, Catch::Matchers::Contains("birth-date"));
     CHECK(out.problem.find("Okafor") == std::string::npos);
@@ -737,7 +737,7 @@ TEST_CASE("a refused save names the question, never the patient's answer (the st
 TEST_CASE("a record's preview picture is deleted from the disk once it has been read") {
     KioskHarness h;
     KioskServicesOf k(h);
-    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"));
+    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"), "");
     REQUIRE(out.saved);
     REQUIRE_FALSE(out.recordPath.empty());
     std::string problem;
