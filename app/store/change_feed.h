@@ -39,7 +39,9 @@ public:
 
 // The SQLite file's feed: inotify on the directory holding `databasePath`, reporting writes to the
 // file, its -wal and its -journal by any process on this machine (a commit writes the -wal; a
-// checkpoint or a rollback-journal commit writes the file). Throws StoreError when inotify is not
+// checkpoint or a rollback-journal commit writes the file); after such a write it waits, briefly,
+// until PRAGMA data_version on a connection of its own shows the commit is visible (the write comes
+// before the commit completes). Throws StoreError when inotify is not
 // available (out of watches: fs.inotify.max_user_watches). Not for a database on a network file
 // system: inotify sees only this machine's writes.
 std::unique_ptr<ChangeFeed> sqliteChangeFeed(const std::string& databasePath);

@@ -3,6 +3,7 @@
 #include "store/change_feed.h"
 
 #include "store/errors.h"
+#include "store/sqlite.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -36,7 +37,9 @@ private:
 class SqliteChangeFeed final : public ChangeFeed {
 public:
     explicit SqliteChangeFeed(const std::string& databasePath)
-        : inotify_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)), wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+        : inotify_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)), wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+          db_(databasePath) {
+        version_ = dataVersion();
         namespace fs = std::filesystem;
         const fs::path path = fs::absolute(databasePath);
         file_ = path.filename().string();
@@ -53,6 +56,11 @@ public:
     }
 
     bool wait(std::chrono::milliseconds timeout) override {
+        if (settling_) { // the commits that follow the one just reported
+            const Settled settled = settle();
+            if (settled == Settled::Woken) return false;
+            if (settled == Settled::Committed) return true;
+        }
         const auto until = std::chrono::steady_clock::now() + timeout;
         for (;;) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
@@ -60,12 +68,13 @@ public:
             const int n = ::poll(fds, 2, int(std::max<std::int64_t>(0, left.count())));
             if (n < 0 && errno != EINTR)
                 throw StoreError(std::string("watching the database for changes failed: ") + std::strerror(errno));
-            if (fds[1].revents & POLLIN) {
-                std::uint64_t count = 0;
-                [[maybe_unused]] const auto got = ::read(wake_.get(), &count, sizeof count);
-                return false;
+            if (fds[1].revents & POLLIN) return !consumeWake();
+            if ((fds[0].revents & POLLIN) && drainEvents()) {
+                // A write with no commit seen behind it (a checkpoint, a connection opening, a
+                // commit slower than the window) still answers "may have changed": a false alarm
+                // costs a read, a missed change would cost the queue.
+                return settle() != Settled::Woken;
             }
-            if ((fds[0].revents & POLLIN) && drainEvents()) return true;
             if (n == 0 || std::chrono::steady_clock::now() >= until) return false;
         }
     }
@@ -78,6 +87,49 @@ public:
 private:
     Descriptor inotify_, wake_;
     std::string file_;
+    // A connection of the feed's own, only for PRAGMA data_version: it moves once another
+    // connection's commit is visible to readers.
+    Database db_;
+    std::int64_t version_ = 0;
+
+    std::int64_t dataVersion() {
+        auto st = db_.prepare("PRAGMA data_version");
+        st.step();
+        return st.integer(0);
+    }
+
+    enum class Settled { Committed, Quiet, Woken };
+    bool settling_ = false; // a commit was reported and writes may still be completing
+
+    // The event comes with the writer's write(), before its commit is visible (its fsync and the
+    // WAL index follow), and one write may stand for several commits (a process's transactions in
+    // a row). So after an event, and after each commit reported, watch PRAGMA data_version on the
+    // feed's own connection: checked at once, then after 5, 10 ... 640 ms (1.3 s in all; the
+    // window starts again with every new write event). Committed as soon as it moves; Quiet when
+    // the window passes without a move; Woken on wake(). Only ever after a write: idle, it waits.
+    Settled settle() {
+        static constexpr int kDelays[] = {0, 5, 10, 20, 40, 80, 160, 320, 640};
+        settling_ = true;
+        for (std::size_t step = 0; step < std::size(kDelays); ++step) {
+            if (kDelays[step] > 0) {
+                pollfd wake = {wake_.get(), POLLIN, 0};
+                if (::poll(&wake, 1, kDelays[step]) > 0 && consumeWake()) return Settled::Woken;
+            }
+            if (drainEvents()) step = 0; // more writes: the window starts again
+            const std::int64_t now = dataVersion();
+            if (now != version_) {
+                version_ = now;
+                return Settled::Committed;
+            }
+        }
+        settling_ = false;
+        return Settled::Quiet;
+    }
+
+    bool consumeWake() {
+        std::uint64_t count = 0;
+        return ::read(wake_.get(), &count, sizeof count) == sizeof count;
+    }
 
     // Reads every queued event; true when one was about the database, its -wal or its -journal
     // (records, logs and the -shm, which SQLite changes through mmap, are not).
