@@ -234,7 +234,7 @@ void staffMenuScreen(Ui& ui) {
                     : queue.empty()         ? "Nothing is waiting."
                                             : "No screening matches the search.",
                     nullptr, ui.colors->muted);
-    if (st.work.queueReadAt >= 0) presenceSection(ui, w);
+    if (st.work.queueReadAt >= 0) presenceSection(ui, ImGui::GetContentRegionAvail().x); // inside the scroll bar
     endDragScroll(ui);
     if (st.editing) {
         drawKeyboard(ui, ImVec2(0, ui.display.y - keyboardHeight(ui)), ui.display.x);
