@@ -135,12 +135,13 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
             r.problems.push_back("[workflow] contrast_signer_roles must name at least one role");
     }
     const auto* site = r.section(root, "site", {"name", "signing_key", "signing_cert", "trusted_ca", "staff_language",
-                                                "signer_sha256"});
+                                                "signer_sha256", "station_name"});
     r.read(site, "site", "staff_language", c.staffLanguage);
     if (c.staffLanguage.empty() || c.staffLanguage.size() > 8 ||
         c.staffLanguage.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
         r.problems.push_back("[site] staff_language must be a language code such as \"en\" or \"es\"");
     r.read(site, "site", "name", c.siteName);
+    r.read(site, "site", "station_name", c.stationName);
     r.read(site, "site", "signing_key", c.signingKey);
     r.read(site, "site", "signing_cert", c.signingCert);
     r.read(site, "site", "trusted_ca", c.trustedCa);

@@ -37,6 +37,7 @@ struct KioskConfig {
     int lockoutAttempts = 5;
     int lockoutMinutes = 15;
     std::string siteName = "MRI department";
+    std::string stationName; // [site] station_name: how staff stations list this kiosk; empty: the host name
     std::string recordPaper = "a4"; // [record] paper: "a4" or "letter", the signed PDF record's page size
     std::string signingKey;  // PEM; empty: <dataDir>/keys/site-key.pem
     std::string signingCert; // PEM; empty: <dataDir>/keys/site-cert.pem

@@ -6,6 +6,7 @@
 #include "cli/procedure_link.h"
 
 #include "speech/speaker.h"
+#include "store/stations.h"
 #include "ui/platform.h"
 
 #include <nlohmann/json.hpp>
@@ -98,6 +99,27 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
             speaker.release();
             log("speech released");
         };
+        // Staff stations list this one with when it was last seen: written at start and every
+        // minute from a thread of its own with its own store connection, never the frame thread.
+        const bool station = o.station;
+        store::PresenceHeartbeat presence(
+            [&config] { return openStore(config); },
+            [&config, station, &spool] {
+                store::StationPresence p;
+                p.name = config.stationName.empty() ? store::hostName() : config.stationName;
+                p.kind = station ? "station" : "kiosk";
+                p.version = MRSCREEN_VERSION;
+                // Submissions this kiosk holds for the store (the spool locks itself: any thread).
+                p.spoolBacklog = spool && spool->spool ? spool->spool->backlog().count : 0;
+                return p;
+            },
+            std::chrono::seconds(60),
+            [&err](const std::string& line) {
+                std::string message = "mrscreen: ";
+                message += line;
+                message += "\n";
+                err << message << std::flush; // one write: other threads share the stream
+            });
         ui::runKioskWindow(
             w,
             [&](ui::Fonts fonts) {

@@ -45,6 +45,10 @@ public:
     std::vector<ScreeningSummary> queue() override;
     std::int64_t countScreenings() override;
     std::optional<ScreeningDetail> screening(std::int64_t id) override;
+    // [SECTION] kiosks and stations: presence and the change feed (stations_sqlite.cpp)
+    std::unique_ptr<ChangeFeed> changes() override;
+    void stationSeen(const StationPresence& presence) override;
+    std::vector<StationPresence> stations() override;
     std::vector<StaffMember> staff() override;
     AuditCheck verifyAudit() override;
     std::vector<AuditEvent> auditTrail() override;

@@ -6,7 +6,9 @@
 #include "screening/mr_conditional.h"
 #include "screening/workflow.h"
 #include "store/audit.h"
+#include "store/change_feed.h"
 #include "store/errors.h"
+#include "store/stations.h"
 
 #include <cstdint>
 #include <functional>
@@ -264,6 +266,16 @@ public:
     virtual std::vector<ScreeningSummary> queue() = 0;
     virtual std::optional<ScreeningDetail> screening(std::int64_t id) = 0;
     virtual std::int64_t countScreenings() = 0;
+    // [stations] Word that the store may have changed (any process or station wrote), so the queue
+    // refreshes when it does instead of on a timer; the contract is in store/change_feed.h. Each
+    // call makes a new feed, independent of this connection: it may be called, and the feed used,
+    // while another thread uses the store.
+    virtual std::unique_ptr<ChangeFeed> changes() = 0;
+    // [stations] A kiosk or station says it is alive (store/stations.h): its row, by name, is
+    // replaced and stamped with the store's time. Not audited. Refused: no name, an unknown kind.
+    virtual void stationSeen(const StationPresence& presence) = 0;
+    // [stations] Every kiosk and station that has said so, by name.
+    virtual std::vector<StationPresence> stations() = 0;
 
     // The reviewer's verdict on one flag (nurse only, while the screening is submitted).
     // `correctedAnswer`: what the patient's answer really is, when it was corrected with them.

@@ -14,10 +14,12 @@
 #include "store/store.h"
 #include "ui/draft.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,9 @@
 struct ImFont;
 namespace mrscreen::ui {
 class BackgroundWork;
+}
+namespace mrscreen::store {
+class ChangeWatch;
 }
 typedef void* ImTextureID;
 
@@ -191,6 +196,8 @@ struct StaffWork {
     std::vector<store::ScreeningSummary> queue;
     double queueReadAt = -1; // kiosk time of the last read; -1: never
     bool queueReading = false;
+    bool queueStale = false; // the store changed since the queue was read (store::ChangeFeed)
+    std::vector<store::StationPresence> stations; // the kiosks and stations, read with the queue
     // The signed record, page by page: the page shown and each page's texture once uploaded.
     std::optional<PagePicture> preview;
     ImTextureID previewTexture = nullptr;
@@ -322,6 +329,13 @@ public:
     // Waits until that work has run; the next frame applies it. For tests.
     void waitForBackground() const;
 
+    // The window's way of waking its frame loop from another thread (glfwPostEmptyEvent), so a
+    // change to the store redraws the queue while it is on screen. Set before the first frame.
+    void setWaker(std::function<void()> wake) { waker_ = std::move(wake); }
+    // How many times the store's change feed has fired, after waiting up to `seconds` for it to
+    // pass `seen` (the feed starts with the first frame). For tests and benchmarks.
+    long waitForStoreChange(long seen, double seconds) const;
+
 private:
     struct Impl;
     const screening::Questionnaire& form_;
@@ -331,9 +345,17 @@ private:
     Fonts fonts_;
     KioskState state_;
     std::unique_ptr<BackgroundWork> background_;
+    std::function<void()> waker_;
+    std::atomic<bool> storeChanged_{false}, queueOnScreen_{false};
+    std::mutex watchProblemMutex_;
+    std::string watchProblem_; // said by the feed's thread, logged by the next frame
     bool quit_ = false;
     Screen lastLogged_ = Screen::StaffMenu;
     std::string lastLoggedPage_;
+
+    // The store's change feed, from the first frame: it marks the queue stale and, while the queue
+    // is on screen, wakes the window. Declared last: stopped before anything it calls goes.
+    std::unique_ptr<store::ChangeWatch> watch_;
 
     void go(Screen screen);
     void resetToWelcome(const std::string& why);
@@ -344,6 +366,7 @@ private:
     Screen homeScreen() const;
     double staffIdleLimit() const;
     void logState();
+    void watchStore();
 };
 
 } // namespace mrscreen::ui
