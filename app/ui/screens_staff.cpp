@@ -10,7 +10,13 @@ void staffSignInScreen(Ui& ui) {
     beginScreen(ui, "staff-sign-in");
     KioskState& st = ui.st;
     textWrapped(ui, ui.t("staff.title"), ui.title(), ui.colors->text);
-    if (!st.staffMessage.empty()) textWrapped(ui, "\xE2\x96\xA0 " + st.staffMessage, ui.title(), ui.colors->error);
+    // The message and the fields scroll in the room above the keyboard or the buttons, so a long
+    // refusal with Larger text never pushes the PIN field under them, and a field hidden by the
+    // keyboard can never take a tap meant for a key.
+    const float below = st.editing ? keyboardHeight(ui) : ui.target + ui.gap * 3;
+    beginDragScroll(ui, "staff-sign-in",
+                    ImVec2(0, std::max(ui.target, ui.display.y - ImGui::GetCursorScreenPos().y - below)));
+    if (!st.staffMessage.empty()) textWrapped(ui, "\xE2\x96\xA0 " + st.staffMessage, nullptr, ui.colors->error);
     const float w = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 18);
     auto field = [&](const char* label, const std::string& key, const std::string& value, bool secret, bool numeric) {
         ImGui::TextUnformatted(ui.t(label).c_str());
@@ -19,9 +25,12 @@ void staffSignInScreen(Ui& ui) {
         if (secret) shown = std::string(shown.size(), '*');
         if (focused) shown += "|";
         if (touchButton(ui, "field:" + key, shown, ImVec2(w, ui.target), Tone::Tile)) startEditing(ui, key, value, numeric);
+        const float top = ImGui::GetWindowPos().y, bottom = top + ImGui::GetWindowHeight();
+        if (focused && (ImGui::GetItemRectMin().y < top || ImGui::GetItemRectMax().y > bottom)) ImGui::SetScrollHereY(0.5f);
     };
     field("staff.username", "staff:username", st.staffUsername, false, false);
     field("staff.pin", "staff:pin", st.staffPin, true, true);
+    endDragScroll(ui);
     if (st.editing) {
         drawKeyboard(ui, ImVec2(0, ui.display.y - keyboardHeight(ui)), ui.display.x);
         endScreen();

@@ -16,8 +16,44 @@ using namespace staff;
 
 namespace {
 
-// Where the queue's columns start, as a fraction of the row: patient, submitted, flags.
-constexpr float kColumns[3] = {0, 0.40f, 0.56f};
+// The queue's columns in a row `width` wide. One line (patient, submitted, flags) when the ages
+// ("Submitted" and every row's), the flags' room and at least 30% for the patient fit; else two
+// lines, the patient above the other two (a portrait screen with Larger text), so headings and
+// values never run into each other.
+struct QueueColumns {
+    float x[3] = {};     // from the row's left edge
+    float w[3] = {};     // the room for each
+    bool twoLines = false;
+    float rowHeight = 0;
+};
+
+QueueColumns queueColumns(Ui& ui, float width, const std::vector<store::ScreeningSummary>& queue) {
+    QueueColumns c;
+    const float pad = ui.gap, inner = width - pad * 2;
+    const auto textWidth = [](const std::string& text) { return ImGui::CalcTextSize(text.c_str()).x; };
+    float ageWidth = std::max(textWidth(staffText(ui, "staff.queue.submitted")), textWidth("59 min ago"));
+    for (const auto& s : queue) ageWidth = std::max(ageWidth, textWidth(ageOf(ui, s.submittedAt)));
+    const float flagsWidth = std::max(textWidth(staffText(ui, "staff.queue.flags")), inner * 0.32f);
+    const float patientWidth = inner - ageWidth - flagsWidth - ui.gap * 2;
+    c.twoLines = patientWidth < inner * 0.3f;
+    if (!c.twoLines) {
+        c.x[0] = pad;
+        c.w[0] = patientWidth;
+        c.x[1] = pad + patientWidth + ui.gap;
+        c.w[1] = ageWidth;
+        c.x[2] = c.x[1] + ageWidth + ui.gap;
+        c.w[2] = width - pad - c.x[2];
+        c.rowHeight = ui.target;
+        return c;
+    }
+    c.x[0] = c.x[1] = pad;
+    c.w[0] = inner;
+    c.w[1] = std::min(ageWidth, inner / 2 - ui.gap);
+    c.x[2] = pad + c.w[1] + ui.gap * 2;
+    c.w[2] = inner - c.w[1] - ui.gap * 2;
+    c.rowHeight = std::max(ui.target, ImGui::GetFontSize() * 2.3f + ui.gap * 1.5f);
+    return c;
+}
 
 // The queue (and the kiosks and stations with it) is read off the frame thread when the screen
 // opens and again whenever the store's change feed says it changed (Kiosk marks it stale), so a
@@ -98,11 +134,11 @@ void presenceSection(Ui& ui, float width) {
 
 // One screening in the queue: a full-width row with left-aligned columns (patient, submitted, flags);
 // stop flags are named ("■ 1 stop flag") and framed, never shown by colour alone.
-void queueRow(Ui& ui, const store::ScreeningSummary& s) {
+void queueRow(Ui& ui, const store::ScreeningSummary& s, const QueueColumns& c) {
     const std::string id = "queue:" + std::to_string(s.id);
     const float width = ImGui::GetContentRegionAvail().x;
     const ImVec2 min = ImGui::GetCursorScreenPos();
-    if (touchButton(ui, id, "", ImVec2(width, ui.target), Tone::Tile)) {
+    if (touchButton(ui, id, "", ImVec2(width, c.rowHeight), Tone::Tile)) {
         if (ui.services.log) ui.services.log("open screening=" + std::to_string(s.id));
         openStaffWork(ui, s.id);
     }
@@ -110,12 +146,13 @@ void queueRow(Ui& ui, const store::ScreeningSummary& s) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImFont* font = ui.body();
     const float size = ImGui::GetFontSize();
-    const float y = std::round(min.y + (ui.target - size) / 2);
-    const float pad = ui.gap, inner = width - pad * 2;
-    const float x[3] = {min.x + pad, min.x + pad + inner * kColumns[1], min.x + pad + inner * kColumns[2]};
-    const float w[3] = {inner * kColumns[1] - ui.gap, inner * (kColumns[2] - kColumns[1]) - ui.gap, inner * (1 - kColumns[2])};
-    dl->AddText(font, size, ImVec2(x[0], y), ui.colors->text, fitText(font, size, patientLine(s.patient), w[0]).c_str());
-    dl->AddText(font, size, ImVec2(x[1], y), ui.colors->text, fitText(font, size, ageOf(ui, s.submittedAt), w[1]).c_str());
+    const float lines = c.twoLines ? 2.3f : 1.0f;
+    const float top = std::round(min.y + (c.rowHeight - size * lines) / 2);
+    const float y = c.twoLines ? std::round(top + size * 1.3f) : top; // the line with submitted and flags
+    const float x[3] = {min.x + c.x[0], min.x + c.x[1], min.x + c.x[2]};
+    const float pad = ui.gap;
+    dl->AddText(font, size, ImVec2(x[0], top), ui.colors->text, fitText(font, size, patientLine(s.patient), c.w[0]).c_str());
+    dl->AddText(font, size, ImVec2(x[1], y), ui.colors->text, fitText(font, size, ageOf(ui, s.submittedAt), c.w[1]).c_str());
     std::string flags;
     if (s.stopFlags > 0) flags = countText(ui, "stop", s.stopFlags);
     if (s.reviewFlags > 0) flags += (flags.empty() ? "" : ", ") + countText(ui, "review", s.reviewFlags);
@@ -128,10 +165,22 @@ void queueRow(Ui& ui, const store::ScreeningSummary& s) {
         dl->AddRect(min, max, ui.colors->error, ui.unit * 0.35f, 0, 3.0f);
         dl->AddRectFilled(min, ImVec2(min.x + ui.gap * 0.5f, max.y), ui.colors->error, ui.unit * 0.35f,
                           ImDrawFlags_RoundCornersLeft);
-        noteTarget(ui, id + ":stop", ImVec2(x[2], min.y), max);
+        noteTarget(ui, id + ":stop", ImVec2(x[2], c.twoLines ? y : min.y), max);
     }
     dl->AddText(font, size, ImVec2(fx, y), s.stopFlags > 0 ? ui.colors->error : ui.colors->muted,
                 fitText(font, size, flags, max.x - pad - fx).c_str());
+}
+
+// The search box, its name inside it while it is empty (no label above: the rows need the room).
+void searchField(Ui& ui, float width) {
+    const std::string key = "work:search";
+    const bool focused = ui.st.editing && ui.st.editing->key == key;
+    const std::string& value = ui.st.work.search;
+    const std::string shown = focused ? ui.st.editing->buffer + "|" : value.empty() ? "Search by name" : value;
+    if (touchButton(ui, "field:" + key, shown, ImVec2(width, 0), Tone::Tile)) startEditing(ui, key, value, false);
+    if (focused)
+        ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ui.colors->focus,
+                                            ui.unit * 0.35f, 0, 4.0f);
 }
 
 // "Close the kiosk program?" Close / Cancel: patients cannot use it until it is started again.
@@ -189,7 +238,7 @@ void staffMenuScreen(Ui& ui) {
         return;
     }
     const float w = ImGui::GetContentRegionAvail().x;
-    field(ui, "Search by name", "search", st.work.search, false, std::min(w, ui.unit * 16));
+    searchField(ui, std::min(w, ui.unit * 16));
     spoolBacklogLine(ui); // submissions this kiosk still holds (spool_backlog.h)
     readQueueInBackground(ui);
     // Oldest first: whoever has waited longest is seen first.
@@ -197,17 +246,28 @@ void staffMenuScreen(Ui& ui) {
     std::stable_sort(queue.begin(), queue.end(), [](const auto& a, const auto& b) { return a.submittedAt < b.submittedAt; });
     std::string needle = st.work.search;
     std::transform(needle.begin(), needle.end(), needle.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    const float bottom = st.editing ? keyboardHeight(ui) : ui.target + ui.gap * 3;
+    // Close (and Discard, while a patient's form is open) side by side at the bottom, as tall as their
+    // labels need: "Close the kiosk program" takes two lines on a portrait screen with Larger text.
+    const bool discardable = st.beforeStaff != Screen::Welcome && st.beforeStaff != Screen::Submitted;
+    const float bw = std::min(ui.unit * 12, (ui.display.x - ui.gap * 5) / 2);
+    const float bh = std::max(buttonHeight(ui, ui.t("staff.exit"), bw),
+                              discardable ? buttonHeight(ui, ui.t("staff.discard"), bw) : 0.0f);
+    const float bottom = st.editing ? keyboardHeight(ui) : bh + ui.gap * 3;
     // The columns' headings, over the rows.
+    const QueueColumns columns = queueColumns(ui, w, queue);
     {
-        const float inner = w - ui.gap * 2;
         const ImVec2 at = ImGui::GetCursorScreenPos();
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        const char* heads[] = {"staff.queue.patient", "staff.queue.submitted", "staff.queue.flags"};
-        const float xs[] = {0, inner * kColumns[1], inner * kColumns[2]};
-        for (int i = 0; i < 3; ++i)
-            dl->AddText(ImVec2(at.x + ui.gap + xs[i], at.y), ui.colors->muted, staffText(ui, heads[i]).c_str());
-        ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
+        const float line = ImGui::GetTextLineHeight();
+        const char* heads[] = {"patient", "submitted", "flags"};
+        for (int i = 0; i < 3; ++i) {
+            const ImVec2 p(at.x + columns.x[i], at.y + (columns.twoLines && i > 0 ? line : 0));
+            const std::string text = fitText(ui.body(), ImGui::GetFontSize(), staffText(ui, std::string("staff.queue.") + heads[i]),
+                                             columns.w[i]);
+            ImGui::GetWindowDrawList()->AddText(p, ui.colors->muted, text.c_str());
+            noteShown(ui, std::string("queue-head:") + heads[i], p,
+                      ImVec2(p.x + ImGui::CalcTextSize(text.c_str()).x, p.y + line));
+        }
+        ImGui::Dummy(ImVec2(w, line * (columns.twoLines ? 2 : 1)));
     }
     beginDragScroll(ui, "queue", ImVec2(0, std::max(ui.target, ui.display.y - ImGui::GetCursorScreenPos().y - bottom - ui.gap)));
     int shown = 0;
@@ -227,7 +287,7 @@ void staffMenuScreen(Ui& ui) {
                         std::to_string(rows.size()) + ")");
         noteTarget(ui, reviewed ? "queue-section:decision" : "queue-section:review", at,
                    ImVec2(at.x + w, ImGui::GetCursorScreenPos().y));
-        for (const auto* s : rows) queueRow(ui, *s);
+        for (const auto* s : rows) queueRow(ui, *s, columns);
         shown += int(rows.size());
     }
     if (shown == 0)
@@ -241,13 +301,12 @@ void staffMenuScreen(Ui& ui) {
     if (st.editing) {
         drawKeyboard(ui, ImVec2(0, ui.display.y - keyboardHeight(ui)), ui.display.x);
     } else {
-        const float bw = std::min(ui.unit * 12, (ui.display.x - ui.gap * 6) / 3);
-        const float y = ui.display.y - ui.target - ui.gap * 1.5f;
+        const float y = ui.display.y - bh - ui.gap * 1.5f;
         ImGui::SetCursorScreenPos(ImVec2(ui.gap * 2, y));
-        if (touchButton(ui, "staff-exit", ui.t("staff.exit"), ImVec2(bw, ui.target), Tone::Quiet)) st.work.confirmClose = true;
-        if (st.beforeStaff != Screen::Welcome && st.beforeStaff != Screen::Submitted) {
+        if (touchButton(ui, "staff-exit", ui.t("staff.exit"), ImVec2(bw, bh), Tone::Quiet)) st.work.confirmClose = true;
+        if (discardable) {
             ImGui::SetCursorScreenPos(ImVec2(ui.display.x - ui.gap * 2 - bw, y));
-            if (touchButton(ui, "staff-discard", ui.t("staff.discard"), ImVec2(bw, ui.target), Tone::Danger)) {
+            if (touchButton(ui, "staff-discard", ui.t("staff.discard"), ImVec2(bw, bh), Tone::Danger)) {
                 st.staff.reset();
                 ui.resetToWelcome("discarded by staff");
             }

@@ -223,6 +223,8 @@ bool staffHeader(Ui& ui, const std::string& title) {
     const float bw = std::min(ui.unit * 7, w / 5);
     const bool queueButton = ui.st.screen != Screen::StaffMenu;
     const float room = w - (bw + ui.gap) * (queueButton ? 2 : 1);
+    // The buttons as tall as their labels need ("Sign out" on two lines on a portrait screen with Larger text).
+    const float hh = std::max(buttonHeight(ui, "Sign out", bw), queueButton ? buttonHeight(ui, "Queue", bw) : 0.0f);
     const std::string who = st.staff->displayName;
     ImFont* bold = ui.title();
     const float titleSize = bold->FontSize, bodySize = ui.body()->FontSize;
@@ -231,14 +233,14 @@ bool staffHeader(Ui& ui, const std::string& title) {
     const std::string shownWho = fitText(ui.body(), bodySize, who, whoWidth + 1);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float titleWidth = bold->CalcTextSizeA(titleSize, FLT_MAX, 0, shownTitle.c_str()).x;
-    dl->AddText(bold, titleSize, ImVec2(origin.x, std::round(origin.y + (ui.target - titleSize) / 2)), ui.colors->text,
+    dl->AddText(bold, titleSize, ImVec2(origin.x, std::round(origin.y + (hh - titleSize) / 2)), ui.colors->text,
                 shownTitle.c_str());
     dl->AddText(ui.body(), bodySize,
-                ImVec2(std::round(origin.x + titleWidth + ui.gap), std::round(origin.y + (ui.target - bodySize) / 2)),
+                ImVec2(std::round(origin.x + titleWidth + ui.gap), std::round(origin.y + (hh - bodySize) / 2)),
                 ui.colors->muted, shownWho.c_str());
-    noteTarget(ui, "staff-header", origin, ImVec2(origin.x + room, origin.y + ui.target));
+    noteTarget(ui, "staff-header", origin, ImVec2(origin.x + room, origin.y + hh));
     ImGui::SetCursorScreenPos(ImVec2(origin.x + w - bw, origin.y));
-    if (touchButton(ui, "staff-back-to-patient", "Sign out", ImVec2(bw, ui.target), Tone::Quiet)) {
+    if (touchButton(ui, "staff-back-to-patient", "Sign out", ImVec2(bw, hh), Tone::Quiet)) {
         if (ui.services.log) ui.services.log("staff-signed-out user=" + st.staff->username);
         ++st.session; // a queue read still running for this staff member goes nowhere
         st.staff.reset();
@@ -250,13 +252,13 @@ bool staffHeader(Ui& ui, const std::string& title) {
     }
     if (queueButton) {
         ImGui::SetCursorScreenPos(ImVec2(origin.x + w - bw * 2 - ui.gap, origin.y));
-        if (touchButton(ui, "staff-queue", "Queue", ImVec2(bw, ui.target), Tone::Quiet)) {
+        if (touchButton(ui, "staff-queue", "Queue", ImVec2(bw, hh), Tone::Quiet)) {
             st.work = StaffWork{};
             ui.go(Screen::StaffMenu);
             return false;
         }
     }
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + ui.target + ui.gap * 0.5f));
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + hh + ui.gap * 0.5f));
     if (!st.work.message.empty())
         textWrapped(ui, (st.work.messageOk ? "\xE2\x9C\x93 " : "\xE2\x96\xA0 ") + st.work.message, ui.title(),
                     st.work.messageOk ? ui.colors->text : ui.colors->error);

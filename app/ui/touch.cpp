@@ -134,16 +134,21 @@ std::vector<std::string> wrapLines(ImFont* font, float size, const std::string& 
 
 } // namespace
 
-void centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 max, ImU32 color,
-                  const std::string& text) {
+ImRect centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 max, ImU32 color,
+                    const std::string& text) {
     const auto lines = wrapLines(font, size, text, max.x - min.x);
     const float lineH = size * 1.15f;
-    float y = (min.y + max.y) / 2 - lineH * float(lines.size()) / 2;
+    // The block from the first line's top to the last line's bottom, centred (no spacing after the last).
+    float y = (min.y + max.y) / 2 - (lineH * float(lines.size() - 1) + size) / 2;
+    ImRect drawn((min.x + max.x) / 2, y, (min.x + max.x) / 2, y);
     for (const auto& line : lines) {
         const float w = font->CalcTextSizeA(size, FLT_MAX, 0, line.c_str()).x;
-        dl->AddText(font, size, ImVec2(std::round((min.x + max.x - w) / 2), std::round(y)), color, line.c_str());
+        const float x = std::round((min.x + max.x - w) / 2);
+        dl->AddText(font, size, ImVec2(x, std::round(y)), color, line.c_str());
+        drawn.Add(ImRect(x, y, x + w, y + size));
         y += lineH;
     }
+    return drawn;
 }
 
 namespace {
@@ -198,8 +203,9 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     if (border) dl->AddRect(min, max, border, rounding, 0, ui.st.highContrast ? 3.0f : 2.0f);
     if (pressed) dl->AddRect(min, max, c.focus, rounding, 0, 4.0f); // feedback while the finger is down
     const std::string text = selected ? std::string("\xE2\x9C\x93 ") + label : label; // ✓ marks the choice
-    centeredText(dl, ImGui::GetFont(), labelSize(text, max.x - min.x - inset * 2), ImVec2(min.x + inset, min.y),
-                 ImVec2(max.x - inset, max.y), ink, text);
+    const ImRect drawn = centeredText(dl, ImGui::GetFont(), labelSize(text, max.x - min.x - inset * 2),
+                                      ImVec2(min.x + inset, min.y), ImVec2(max.x - inset, max.y), ink, text);
+    if (!text.empty()) noteShown(ui, id + ":label", drawn.Min, drawn.Max);
     // A drag that began on the button scrolls; only a tap counts.
     const float slop = ui.unit * 0.6f;
     return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;
@@ -296,13 +302,19 @@ void modalPanel(Ui& ui, const char* id, ImU32 shade, const std::function<void(fl
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->ChannelsSplit(2); // the panel behind is drawn once its content has been measured
     dl->ChannelsSetCurrent(1);
-    const ImVec2 p((ui.display.x - w) / 2, ui.display.y * 0.25f);
+    // A quarter down the screen, or higher when last frame's panel would not fit below that (the
+    // signing step with Larger text on a landscape screen), so its buttons are never off the screen.
+    const ImGuiID heightKey = ImGui::GetID("##panel-height");
+    const float lastHeight = ImGui::GetStateStorage()->GetFloat(heightKey, 0);
+    const ImVec2 p((ui.display.x - w) / 2, std::max(0.0f, std::min(ui.display.y * 0.25f, ui.display.y - lastHeight - ui.gap)));
     ImGui::SetCursorScreenPos(ImVec2(p.x + ui.gap * 2, p.y + ui.gap * 2));
     ImGui::BeginGroup();
     content(w - ui.gap * 4);
     ImGui::EndGroup();
     dl->ChannelsSetCurrent(0);
-    dl->AddRectFilled(p, ImVec2(p.x + w, ImGui::GetItemRectMax().y + ui.gap * 2), ui.colors->background, ui.unit * 0.5f);
+    const float bottom = ImGui::GetItemRectMax().y + ui.gap * 2;
+    ImGui::GetStateStorage()->SetFloat(heightKey, bottom - p.y);
+    dl->AddRectFilled(p, ImVec2(p.x + w, bottom), ui.colors->background, ui.unit * 0.5f);
     dl->ChannelsMerge();
     ImGui::PopStyleVar();
     ImGui::PopFont();

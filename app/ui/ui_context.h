@@ -7,6 +7,7 @@
 #include "ui/kiosk.h"
 
 #include <imgui.h>
+#include <imgui_internal.h> // ImRect
 
 #include <functional>
 #include <initializer_list>
@@ -91,8 +92,10 @@ void beginDragScroll(Ui& ui, const std::string& id, ImVec2 size);
 void endDragScroll(Ui& ui);
 
 void textWrapped(Ui& ui, const std::string& text, ImFont* font, ImU32 color, float width = 0);
-void centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 max, ImU32 color,
-                  const std::string& text);
+// Draws `text` wrapped and centred in the box; returns the rectangle the lines take (which may be
+// larger than the box when they do not fit: touchButton notes it as "<id>:label" for the tests).
+ImRect centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2 max, ImU32 color,
+                    const std::string& text);
 
 // The on-screen keyboard or number pad for st.editing, in the given rectangle; returns its height.
 float keyboardHeight(Ui& ui);

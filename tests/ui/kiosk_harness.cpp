@@ -190,6 +190,7 @@ void KioskHarness::tap(const std::string& id) {
             tapLog_.back() = id;
             return;
         }
+        INFO("'" << id << "' is out of view (y " << t.y0 << "-" << t.y1 << ") and in no scrolling area");
         REQUIRE_FALSE(t.scrollArea.empty());
         const auto& area = state().scrollAreas.at(t.scrollArea);
         const float areaH = area.y1 - area.y0;

@@ -231,8 +231,9 @@ def walk(k, args):
             if k.screen() != (screen, page):
                 break
             if len(k.lines()) > before and "page-errors" in k.lines()[-1]:
-                # Something below the fold, or a tap lost: answer what shows again, after a drag.
-                answered = set()
+                # Something below the fold, or a tap lost: fill the fields that show again, after a drag
+                # (not the choices: tapping a chosen unit again would clear it and hide its field).
+                answered = {a for a in answered if not a.startswith("field:")}
                 answer_visible(k, answered, (screen, page))
                 if "key:done" in k.targets():
                     k.tap("key:done")

@@ -754,7 +754,7 @@ TEST_CASE("a record's preview picture is deleted from the disk once it has been 
 TEST_CASE("the preview shows no record whose file was changed after filing, and says which screening and version") {
     KioskHarness h;
     KioskServicesOf k(h);
-    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"));
+    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"), "");
     REQUIRE(out.saved);
     const auto rec = h.store().record(out.id, 1);
     REQUIRE(rec);

@@ -274,3 +274,86 @@ TEST_CASE("a flag's heading names its level and category in words, and the rule 
     CHECK(heading.find(f.ruleId) == std::string::npos);
     CHECK(ui::staff::flagAbout(f, false) == "Rule implant-pacemaker");
 }
+
+// Every button's label lies inside its button on the screen shown now; returns how many were checked.
+int labelsInsideButtons(KioskHarness& h) {
+    int labels = 0;
+    for (const auto& [id, label] : h.state().shown) {
+        if (id.size() < 6 || id.compare(id.size() - 6, 6, ":label") != 0) continue;
+        const auto button = h.state().targets.find(id.substr(0, id.size() - 6));
+        if (button == h.state().targets.end()) continue;
+        const ui::Target& b = button->second;
+        INFO(h.screen() << ": " << id << " " << label.x0 << "," << label.y0 << "-" << label.x1 << "," << label.y1
+                        << " in button " << b.x0 << "," << b.y0 << "-" << b.x1 << "," << b.y1);
+        CHECK(label.x0 >= b.x0);
+        CHECK(label.x1 <= b.x1);
+        CHECK(label.y0 >= b.y0);
+        CHECK(label.y1 <= b.y1);
+        ++labels;
+    }
+    return labels;
+}
+
+// At each size with Larger text (800x1280 put "Submitted" over "Flags", "Close the kiosk program"
+// out of its button and "Sign out" over its button's top edge).
+TEST_CASE("with larger text the queue's headings never overlap and every staff button's label stays inside it, at "
+          "every screen size") {
+    for (const auto& size : {std::pair{1280, 800}, std::pair{1024, 600}, std::pair{800, 1280}}) {
+        INFO(size.first << "x" << size.second);
+        KioskHarness h = small(size.first, size.second);
+        h.state().largeText = true;
+        addStaff(h);
+        const auto id = submitExample(h, "pacemaker.json");
+        const auto done = submitExample(h, "no-risk.json");
+        reviewed(h, done);
+        h.tap("start"); // a patient's form is open, so Discard is offered too
+        signIn(h, "nina", "111111");
+        h.frames(3);
+        REQUIRE(h.screen() == "staff-queue");
+        REQUIRE(h.has("staff-discard"));
+        const auto& shown = h.state().shown;
+        REQUIRE(shown.count("queue-head:submitted"));
+        const auto &patient = shown.at("queue-head:patient"), &submitted = shown.at("queue-head:submitted"),
+                   &flags = shown.at("queue-head:flags");
+        const auto apart = [](const ui::Target& a, const ui::Target& b) {
+            return a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
+        };
+        CHECK(apart(patient, submitted));
+        CHECK(apart(patient, flags));
+        CHECK(apart(submitted, flags));
+        CHECK(labelsInsideButtons(h) >= 2);
+        h.tap("queue:" + std::to_string(id));
+        h.frames(3);
+        REQUIRE(h.screen() == "staff-review");
+        CHECK(labelsInsideButtons(h) >= 3);
+    }
+}
+
+// At 1024x600 with Larger text the keyboard covered the PIN field, and a tap on "r" (over the hidden
+// field) opened the PIN instead of typing; a long refusal pushed the PIN field under the buttons.
+TEST_CASE("on staff sign-in every key types even where a field lies under the keyboard, and after a refusal the PIN "
+          "field stays above the buttons, at every size with larger text") {
+    for (const auto& size : {std::pair{1280, 800}, std::pair{1024, 600}, std::pair{800, 1280}}) {
+        INFO(size.first << "x" << size.second);
+        KioskHarness h = small(size.first, size.second);
+        h.state().largeText = true;
+        addStaff(h);
+        h.hold(10, 10, 3.2);
+        REQUIRE(h.screen() == "staff-sign-in");
+        h.tap("field:staff:username");
+        for (const char c : std::string("qwertyuiopasdfghjklzxcvbnm")) h.tap(std::string("key:") + c);
+        REQUIRE(h.state().editing);
+        CHECK(h.state().editing->key == "staff:username");
+        CHECK(h.state().editing->buffer == "qwertyuiopasdfghjklzxcvbnm");
+        h.tap("key:done");
+        typeInto(h, "staff:pin", "999999");
+        h.tap("staff-sign-in");
+        REQUIRE_FALSE(h.state().staffMessage.empty());
+        h.frames(2);
+        const auto& t = h.state().targets;
+        const auto& pin = t.at("field:staff:pin");
+        CHECK(pin.visible);
+        CHECK(pin.y1 <= t.at("staff-sign-in").y0);
+        CHECK(pin.y1 <= t.at("staff-cancel").y0);
+    }
+}
