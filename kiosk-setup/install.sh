@@ -378,15 +378,18 @@ read_pin() {
     PIN="$pin"
 }
 
+# Adds the first admin when there are no staff yet. $1: the function that runs mrscreen against
+# the store (run_mrscreen on a box, run_on_server on the department's server); $2: what to check
+# when staff cannot be listed.
 ensure_admin() {
-    local list
-    list="$(run_mrscreen staff list --json)" || die "cannot list staff (is the database readable?)"
+    local run="${1:-run_mrscreen}" hint="${2:-is the database readable?}" list
+    list="$("$run" staff list --json)" || die "cannot list staff ($hint)"
     if [[ "$(tr -d '[:space:]' <<<"$list")" != "[]" ]]; then
         say "staff accounts exist; no admin added"
         return
     fi
     read_pin
-    printf '%s\n' "$PIN" | run_mrscreen staff add --username "$ADMIN_USER" --name "$ADMIN_NAME" --role admin
+    printf '%s\n' "$PIN" | "$run" staff add --username "$ADMIN_USER" --name "$ADMIN_NAME" --role admin
     PIN=""
     say "added the first admin '$ADMIN_USER'"
 }
@@ -685,16 +688,7 @@ server_database() {
     say "database mrscreen and roles mrscreen_owner (owner, local only) and mrscreen_app (kiosks and stations) are there"
     "$BIN" --config "$OWNER_CONFIG" store migrate || die "could not migrate the database schema (see above): $BIN --config $OWNER_CONFIG store migrate"
     run_on_server() { "$BIN" --config "$CONFIG" "$@"; }
-    local list
-    list="$(run_on_server staff list --json)" || die "cannot list staff as mrscreen_app (see above)"
-    if [[ "$(tr -d '[:space:]' <<<"$list")" != "[]" ]]; then
-        say "staff accounts exist; no admin added"
-        return
-    fi
-    read_pin
-    printf '%s\n' "$PIN" | run_on_server staff add --username "$ADMIN_USER" --name "$ADMIN_NAME" --role admin
-    PIN=""
-    say "added the first admin '$ADMIN_USER'"
+    ensure_admin run_on_server "as mrscreen_app, see above"
 }
 
 # --- main --------------------------------------------------------------------

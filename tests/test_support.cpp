@@ -18,6 +18,18 @@ std::string dataPath(const std::string& relative) {
 }
 std::string slurp(const std::string& path) { return cli::readFile(path); }
 
+void flipMiddleByte(const std::string& path) {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    REQUIRE(file);
+    file.seekg(0, std::ios::end);
+    const auto middle = file.tellg() / 2;
+    char byte = 0;
+    file.seekg(middle);
+    file.get(byte);
+    file.seekp(middle);
+    file.put(char(byte ^ 0x20));
+}
+
 screening::Questionnaire formFromJson(const nlohmann::json& form, const std::string& source) {
     return screening::loadQuestionnaire(form.dump(), source);
 }

@@ -16,6 +16,8 @@ namespace mrscreen::test {
 std::string sourcePath(const std::string& relative); // inside the repository
 std::string dataPath(const std::string& relative);   // inside tests/data
 std::string slurp(const std::string& path);
+// Flips one bit of the byte in the middle of a file (a record changed after it was filed).
+void flipMiddleByte(const std::string& path);
 
 screening::Questionnaire formFromJson(const nlohmann::json& form, const std::string& source = "test-form.json");
 screening::Response responseFromJson(const nlohmann::json& response);

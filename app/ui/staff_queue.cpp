@@ -92,20 +92,6 @@ void readQueueInBackground(Ui& ui) {
     });
 }
 
-// Seconds from an ISO instant to now, by the services' clock; nullopt when either cannot be read.
-std::optional<std::int64_t> secondsSince(Ui& ui, const std::string& at) {
-    auto seconds = [](const std::string& iso) -> std::optional<std::int64_t> {
-        if (iso.size() < 19) return std::nullopt;
-        const auto days = daysFromCivil(iso.substr(0, 10));
-        if (!days) return std::nullopt;
-        return *days * 86400 + std::stoll(iso.substr(11, 2)) * 3600 + std::stoll(iso.substr(14, 2)) * 60 +
-               std::stoll(iso.substr(17, 2));
-    };
-    const auto a = seconds(at), n = seconds(ui.services.nowUtc());
-    if (!a || !n) return std::nullopt;
-    return std::max<std::int64_t>(0, *n - *a);
-}
-
 void presenceRow(Ui& ui, const store::StationPresence& p, float width) {
     bool missing = false;
     const std::string line = presenceLine(ui.services.staffLanguage, p, secondsSince(ui, p.lastSeen), missing);

@@ -54,7 +54,7 @@ std::string patientLine(const store::PatientIdentity& p) {
     return s;
 }
 
-std::string ageOf(Ui& ui, const std::string& at) {
+std::optional<std::int64_t> secondsSince(Ui& ui, const std::string& at) {
     auto seconds = [](const std::string& iso) -> std::optional<std::int64_t> {
         if (iso.size() < 19) return std::nullopt;
         const auto days = daysFromCivil(iso.substr(0, 10));
@@ -63,8 +63,14 @@ std::string ageOf(Ui& ui, const std::string& at) {
                std::stoll(iso.substr(17, 2));
     };
     const auto a = seconds(at), n = seconds(ui.services.nowUtc());
-    if (!a || !n) return at;
-    const auto d = *n - *a;
+    if (!a || !n) return std::nullopt;
+    return std::max<std::int64_t>(0, *n - *a);
+}
+
+std::string ageOf(Ui& ui, const std::string& at) {
+    const auto since = secondsSince(ui, at);
+    if (!since) return at;
+    const auto d = *since;
     if (d < 3600) return std::to_string(std::max<std::int64_t>(0, d / 60)) + " min ago";
     if (d < 86400) return std::to_string(d / 3600) + " h ago";
     return std::to_string(d / 86400) + " days ago";

@@ -22,6 +22,9 @@ std::string signerName(const KioskState& st);
 std::string fixed(double v, int decimals);
 std::string patientLine(const store::PatientIdentity& p);
 // "12 min ago" from an ISO instant, against the services' clock.
+// Seconds from an ISO instant to now by the services' clock (never negative); nullopt when either
+// cannot be read.
+std::optional<std::int64_t> secondsSince(Ui& ui, const std::string& at);
 std::string ageOf(Ui& ui, const std::string& at);
 // The kiosk's own words (assets/ui-strings.json) in the staff language.
 std::string staffText(Ui& ui, const std::string& key, std::initializer_list<std::pair<const char*, std::string>> args = {});

@@ -51,15 +51,7 @@ struct Site {
 void changeRecordFile(store::Store& store, std::int64_t id, int version) {
     const auto rec = store.record(id, version);
     REQUIRE(rec);
-    std::fstream file(rec->path, std::ios::in | std::ios::out | std::ios::binary);
-    REQUIRE(file);
-    file.seekg(0, std::ios::end);
-    const auto middle = file.tellg() / 2;
-    char byte = 0;
-    file.seekg(middle);
-    file.get(byte);
-    file.seekp(middle);
-    file.put(char(byte ^ 0x20));
+    test::flipMiddleByte(rec->path);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 
 #include "store/sqlite.h"
 #include "store_fixture.h"
+#include "test_support.h"
 
 #include <catch2/catch.hpp>
 
@@ -62,15 +63,7 @@ public:
     std::int64_t signatureRows() override { return count("SELECT COUNT(*) FROM signatures"); }
 
     void damageRecordBytes(std::int64_t id, int version) override {
-        std::fstream file(recordFile(id, version), std::ios::in | std::ios::out | std::ios::binary);
-        REQUIRE(file);
-        file.seekg(0, std::ios::end);
-        const auto middle = file.tellg() / 2;
-        char byte = 0;
-        file.seekg(middle);
-        file.get(byte);
-        file.seekp(middle);
-        file.put(char(byte ^ 0x20));
+        mrscreen::test::flipMiddleByte(recordFile(id, version));
     }
 
     void loseRecordBytes(std::int64_t id, int version) override {

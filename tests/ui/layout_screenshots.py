@@ -213,6 +213,7 @@ def walk(k, args):
             k.seen.add(kind)
             k.shot("page-" + kind)
         answered = set()
+        drags = 0
         for _ in range(150):  # a long page of rows takes many drags at Larger text
             did = answer_visible(k, answered, (screen, page))
             if "no-to-rest" in k.targets() and k.screen() == (screen, page):
@@ -242,7 +243,12 @@ def walk(k, args):
                     continue
                 x, y = k.targets()["next"]
                 w = int(args.size.split("x")[0])
-                k.drag([(w // 2, y * 2 // 3 - i * 25) for i in range(9)])  # inside the page, well above the buttons
+                # Inside the page, well above the buttons; up to see what is below, and every third
+                # time down, to reach a field above that lost its answer.
+                drags += 1
+                step = 25 if drags % 3 == 0 else -25
+                k.drag([(w // 2, y * 2 // 3 - 100 + i * step) for i in range(9)] if step > 0
+                       else [(w // 2, y * 2 // 3 + i * step) for i in range(9)])
         else:
             k.shot("stuck")
             raise RuntimeError(f"stuck on page {page}: {k.lines()[-3:]} {sorted(k.targets())}")
