@@ -170,7 +170,7 @@ store::PostgresConnection PostgresServer::connection(const std::string& database
 std::string PostgresServer::createDatabase(bool migrated) const {
     static int counter = 0;
     const std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    superuser("postgres", "CREATE DATABASE " + name + " OWNER mrscreen_owner TEMPLATE " +
+    superuser("postgres", "CREATE DATABASE " + name + " OWNER mrscreen_owner STRATEGY FILE_COPY TEMPLATE " +
                               (migrated ? kTemplate : "template0"));
     return name;
 }
