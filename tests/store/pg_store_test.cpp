@@ -6,6 +6,7 @@
 #include "store/pg.h"
 #include "store/pg_store.h"
 #include "store/pg_store_impl.h"
+#include "cli/commands.h"
 #include "store_fixture.h"
 
 #include <catch2/catch.hpp>
@@ -13,7 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -271,4 +275,41 @@ TEST_CASE("a change to a screening another station keeps changing is a conflict 
     CHECK_THAT(message, Contains("last by ned at " + other->auditTrail().back().at));
     CHECK(other->screening(id).value().labs.empty());
     CHECK(other->verifyAudit().intact);
+}
+
+TEST_CASE("`mrscreen store migrate` brings a new database up to date and lets the application role work in it") {
+    const ScratchDatabase fresh(false);
+    std::ostringstream out, err;
+    mrscreen::cli::StoreMigrateOptions options;
+    options.url = fresh.as("mrscreen_owner").url;
+
+    REQUIRE(mrscreen::cli::runStoreMigrate(options, out, err) == 0);
+    CHECK(out.str() == "Schema at version " + std::to_string(newestPostgresSchema()) + " (was 0; " +
+                           std::to_string(newestPostgresSchema()) +
+                           " migration(s) applied); the grants of mrscreen_app are set.\n");
+    const auto store = openPostgresStore(fresh.as("mrscreen_app"));
+    const auto id = store->submit(sampleScreening(), kPatient);
+    CHECK(store->screening(id).has_value());
+
+    // Run again: nothing to apply, and it says so.
+    std::ostringstream again;
+    CHECK(mrscreen::cli::runStoreMigrate(options, again, err) == 0);
+    CHECK_THAT(again.str(), Contains("0 migration(s) applied"));
+}
+
+TEST_CASE("`mrscreen store migrate` refuses a password file other users can read, and connects to nothing") {
+    const std::string path = scratchDatabasePath("store-postgresql") + ".password";
+    {
+        std::ofstream(path) << "secret\n";
+    }
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
+                                           std::filesystem::perms::others_read);
+    std::ostringstream out, err;
+    mrscreen::cli::StoreMigrateOptions options;
+    options.url = "postgresql://mrscreen_owner@db.invalid/mrscreen";
+    options.passwordFile = path;
+
+    CHECK(mrscreen::cli::runStoreMigrate(options, out, err) == 2);
+    CHECK_THAT(err.str(), Contains("can be read by other users: make it readable by its owner only (chmod 600 " + path));
+    CHECK(out.str().empty());
 }
