@@ -111,6 +111,10 @@ struct PrivateServer {
 } // namespace
 
 void PostgresServer::start(const fs::path& folder) {
+    if (!fs::exists(bin("initdb")))
+        throw std::runtime_error(bin("initdb") + " is not installed: the PostgreSQL tests start a server of their "
+                                                 "own; install the Debian package postgresql (kiosk-setup/mrscreen "
+                                                 "test installs it)");
     const Owner owner = serverOwner();
     if (::chown(folder.c_str(), owner.uid, owner.gid) != 0 || ::chmod(folder.c_str(), 0700) != 0)
         throw std::runtime_error("cannot give the folder " + folder.string() + " to the PostgreSQL server's user");
