@@ -313,3 +313,16 @@ TEST_CASE("`mrscreen store migrate` refuses a password file other users can read
     CHECK_THAT(err.str(), Contains("can be read by other users: make it readable by its owner only (chmod 600 " + path));
     CHECK(out.str().empty());
 }
+
+TEST_CASE("the whole-database check reads every table of the server's database, and `backup` says to back up the "
+          "server instead of writing a file") {
+    const ScratchDatabase db;
+    const auto store = openPostgresStore(db.as());
+    store->submit(sampleScreening({flag("pacemaker", Severity::Stop, "implant")}), kPatient);
+    CHECK_NOTHROW(store->checkIntegrity());
+
+    const std::string target = scratchDatabasePath("store-postgresql") + ".backup";
+    const std::string message = messageThrownBy<StoreError>([&] { store->backupTo(target); });
+    CHECK_THAT(message, Contains("is not written: back the server up where it runs (pg_dump"));
+    CHECK_FALSE(std::filesystem::exists(target));
+}
