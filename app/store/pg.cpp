@@ -11,10 +11,19 @@ namespace {
 
 void ignoreNotice(void*, const char*) {} // "relation already exists, skipping" and the like
 
+// libpq's messages span lines ("...failed: No such file\n\tIs the server running..."): one line.
 std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
-        s.pop_back();
-    return s;
+    std::string out;
+    for (const char c : s) {
+        if (c == '\n' || c == '\t') {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    return out;
 }
 
 } // namespace

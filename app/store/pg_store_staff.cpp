@@ -15,10 +15,15 @@ bool PostgresStore::insertStaff(const std::string& username, const std::string& 
     pg::Transaction tx(db_);
     if (findStaff(username))
         return false;
-    // Two stations adding the same username at once: the second INSERT fails on the unique key
-    // (StoreError, conflict) and writes nothing.
-    db_.exec("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-             {username, displayName, screening::roleName(role), secretHash, nowUtc()});
+    // Two stations adding the same username at once: the second INSERT waits for the first and then
+    // fails on the unique key; it is told the username is taken, as if it had come a moment later.
+    try {
+        db_.exec("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+                 {username, displayName, screening::roleName(role), secretHash, nowUtc()});
+    } catch (const StoreError& e) {
+        if (e.kind() == StoreErrorKind::Conflict) return false;
+        throw;
+    }
     appendAudit(actorName(by), "staff.added", std::nullopt,
                 json{{"username", username},
                      {"name", displayName},

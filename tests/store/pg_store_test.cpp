@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -325,4 +326,54 @@ TEST_CASE("the whole-database check reads every table of the server's database, 
     const std::string message = messageThrownBy<StoreError>([&] { store->backupTo(target); });
     CHECK_THAT(message, Contains("is not written: back the server up where it runs (pg_dump"));
     CHECK_FALSE(std::filesystem::exists(target));
+}
+
+TEST_CASE("a password written into the URL never appears in a message about the server") {
+    const PostgresServer& server = PostgresServer::shared();
+    const PostgresConnection withPassword{"postgresql://mrscreen_app:hunter2@/mrscreen?host=" +
+                                              (server.folder() / "nowhere").string(),
+                                          "", "mrscreen-tests"};
+    const std::string message = messageThrownBy<StoreError>([&] { openPostgresStore(withPassword); });
+    CHECK_THAT(message, Contains("postgresql://mrscreen_app:***@/mrscreen"));
+    CHECK(message.find("hunter2") == std::string::npos);
+    CHECK(message.find('\n') == std::string::npos); // libpq's lines joined into one
+}
+
+TEST_CASE("the server's SQLSTATE decides the kind of a store error") {
+    CHECK(pg::errorKindOf("08006") == StoreErrorKind::Unreachable); // connection failure
+    CHECK(pg::errorKindOf("57P01") == StoreErrorKind::Unreachable); // administrator shut the server down
+    CHECK(pg::errorKindOf("57P03") == StoreErrorKind::Unreachable); // cannot connect now (starting up)
+    CHECK(pg::errorKindOf("40001") == StoreErrorKind::Busy);        // serialization failure
+    CHECK(pg::errorKindOf("40P01") == StoreErrorKind::Busy);        // deadlock
+    CHECK(pg::errorKindOf("55P03") == StoreErrorKind::Busy);        // lock not available
+    CHECK(pg::errorKindOf("53100") == StoreErrorKind::Full);        // disk full
+    CHECK(pg::errorKindOf("23505") == StoreErrorKind::Conflict);    // unique key taken
+    CHECK(pg::errorKindOf("XX001") == StoreErrorKind::Corrupt);     // data corrupted
+    CHECK(pg::errorKindOf("XX002") == StoreErrorKind::Corrupt);     // index corrupted
+    CHECK(pg::errorKindOf("42501") == StoreErrorKind::Other);       // permission denied: the message says
+}
+
+TEST_CASE("two stations adding the same username at once: one account is added, the other station is told the "
+          "username is taken") {
+    const ScratchDatabase db;
+    const auto results = inProcesses(2, [&](int station) {
+        const auto store = openPostgresStore(db.as());
+        try {
+            store->addStaff("nina", "Nina " + std::to_string(station), Role::Nurse, kPin, kAdmin);
+            return std::string("added");
+        } catch (const Refused& e) {
+            return std::string("refused: ") + e.what();
+        }
+    });
+    INFO(results[0] << " / " << results[1]);
+    const auto added = std::count(results.begin(), results.end(), "added");
+    CHECK(added == 1);
+    const std::string& other = results[0] == "added" ? results[1] : results[0];
+    // The words a station adding it a moment later gets.
+    CHECK(other == "refused: " + refusalOf([&] {
+                       openPostgresStore(db.as())->addStaff("nina", "Nina", Role::Nurse, kPin, kAdmin);
+                   }));
+    const auto store = openPostgresStore(db.as());
+    CHECK(store->staff().size() == 1);
+    CHECK(store->verifyAudit().intact);
 }
