@@ -1,8 +1,8 @@
 // `mrscreen store migrate`: brings a PostgreSQL database's schema to this program's version and
 // gives the application role its rights (db/postgresql/grants.sql), as the schema's owner. Kiosks
 // and stations connect as mrscreen_app, which may not change the schema; they say to run this.
-#include "cli/commands.h"
 #include "cli/command_support.h"
+#include "cli/commands.h"
 #include "store/pg_store.h"
 
 #include <sys/stat.h>
@@ -22,11 +22,13 @@ std::string readPasswordFile(const std::string& path) {
     if ((st.st_mode & 077) != 0)
         throw std::runtime_error("the password file " + path +
                                  " can be read by other users: make it readable by its owner only "
-                                 "(chmod 600 " + path + ")");
+                                 "(chmod 600 " +
+                                 path + ")");
     std::ifstream in(path);
     std::string password;
     std::getline(in, password);
-    if (password.empty()) throw std::runtime_error("the password file " + path + " is empty");
+    if (password.empty())
+        throw std::runtime_error("the password file " + path + " is empty");
     return password;
 }
 
@@ -35,14 +37,16 @@ std::string readPasswordFile(const std::string& path) {
 int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::ostream& err) {
     return guarded("store migrate", err, [&] {
         if (options.url.empty())
-            throw std::runtime_error("--url names the PostgreSQL database (postgresql://mrscreen_owner@host/mrscreen); "
-                                     "the SQLite store needs no migrate, it upgrades itself at start");
+            throw std::runtime_error(
+                "--url names the PostgreSQL database (postgresql://mrscreen_owner@host/mrscreen); "
+                "the SQLite store needs no migrate, it upgrades itself at start");
         store::PostgresConnection where{options.url, "", "mrscreen store migrate"};
-        if (!options.passwordFile.empty()) where.password = readPasswordFile(options.passwordFile);
+        if (!options.passwordFile.empty())
+            where.password = readPasswordFile(options.passwordFile);
         const int before = store::postgresSchemaVersion(where);
         const int applied = store::migratePostgresStore(where);
-        out << "Schema at version " << store::newestPostgresSchema() << " (was " << before << "; " << applied
-            << " migration(s) applied); the grants of mrscreen_app are set.\n";
+        out << "Schema at version " << store::newestPostgresSchema() << " (was " << before << "; "
+            << applied << " migration(s) applied); the grants of mrscreen_app are set.\n";
         return 0;
     });
 }

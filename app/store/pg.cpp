@@ -16,7 +16,8 @@ std::string trimmed(std::string s) {
     std::string out;
     for (const char c : s) {
         if (c == '\n' || c == '\t') {
-            if (!out.empty() && out.back() != ' ') out += ' ';
+            if (!out.empty() && out.back() != ' ')
+                out += ' ';
         } else {
             out += c;
         }
@@ -34,23 +35,31 @@ Param::Param(double v) {
     text = std::string(buffer, end);
 }
 
-void Result::Clear::operator()(pg_result* r) const { PQclear(r); }
+void Result::Clear::operator()(pg_result* r) const {
+    PQclear(r);
+}
 
-int Result::rows() const { return PQntuples(result_.get()); }
+int Result::rows() const {
+    return PQntuples(result_.get());
+}
 
 std::string Result::text(int row, int column) const {
-    return std::string(PQgetvalue(result_.get(), row, column), size_t(PQgetlength(result_.get(), row, column)));
+    return std::string(PQgetvalue(result_.get(), row, column),
+                       size_t(PQgetlength(result_.get(), row, column)));
 }
 
 std::optional<std::string> Result::optionalText(int row, int column) const {
-    if (isNull(row, column)) return std::nullopt;
+    if (isNull(row, column))
+        return std::nullopt;
     return text(row, column);
 }
 
 std::int64_t Result::integer(int row, int column) const {
     const std::string t = text(row, column);
-    if (t == "t") return 1; // a boolean column
-    if (t == "f" || t.empty()) return 0;
+    if (t == "t")
+        return 1; // a boolean column
+    if (t == "f" || t.empty())
+        return 0;
     return std::stoll(t);
 }
 
@@ -59,7 +68,9 @@ double Result::real(int row, int column) const {
     return t.empty() ? 0.0 : std::stod(t);
 }
 
-bool Result::isNull(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+bool Result::isNull(int row, int column) const {
+    return PQgetisnull(result_.get(), row, column) != 0;
+}
 
 int Result::changes() const {
     const char* n = PQcmdTuples(result_.get());
@@ -67,11 +78,16 @@ int Result::changes() const {
 }
 
 StoreErrorKind errorKindOf(const std::string& s) {
-    if (s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03") return StoreErrorKind::Unreachable;
-    if (s == "40001" || s == "40P01" || s == "55P03") return StoreErrorKind::Busy;
-    if (s.rfind("53", 0) == 0) return StoreErrorKind::Full;
-    if (s == "23505") return StoreErrorKind::Conflict;
-    if (s == "XX001" || s == "XX002") return StoreErrorKind::Corrupt;
+    if (s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03")
+        return StoreErrorKind::Unreachable;
+    if (s == "40001" || s == "40P01" || s == "55P03")
+        return StoreErrorKind::Busy;
+    if (s.rfind("53", 0) == 0)
+        return StoreErrorKind::Full;
+    if (s == "23505")
+        return StoreErrorKind::Conflict;
+    if (s == "XX001" || s == "XX002")
+        return StoreErrorKind::Corrupt;
     return StoreErrorKind::Other;
 }
 
@@ -105,20 +121,26 @@ Connection::Connection(const PostgresConnection& where) : describe_(redactedUrl(
         const std::string why = trimmed(PQerrorMessage(conn_));
         PQfinish(conn_);
         conn_ = nullptr;
-        std::string message = "cannot reach the PostgreSQL server at " + describe_ + " (" + why + "). ";
-        message += "Check that the server is running and reachable from this station, that [storage] url in "
-                   "the configuration names it, and that the password file or ~/.pgpass holds this role's "
-                   "password; until then this station cannot read or save screenings";
+        std::string message =
+            "cannot reach the PostgreSQL server at " + describe_ + " (" + why + "). ";
+        message +=
+            "Check that the server is running and reachable from this station, that [storage] url "
+            "in "
+            "the configuration names it, and that the password file or ~/.pgpass holds this role's "
+            "password; until then this station cannot read or save screenings";
         throw StoreError(message, StoreErrorKind::Unreachable);
     }
     PQsetNoticeProcessor(conn_, ignoreNotice, nullptr);
 }
 
 Connection::~Connection() {
-    if (conn_) PQfinish(conn_);
+    if (conn_)
+        PQfinish(conn_);
 }
 
-std::string Connection::user() const { return PQuser(conn_); }
+std::string Connection::user() const {
+    return PQuser(conn_);
+}
 
 Result Connection::exec(const std::string& sql, std::initializer_list<Param> params) {
     return exec(sql, std::vector<Param>(params));
@@ -129,38 +151,49 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
     values.reserve(params.size());
     for (const auto& p : params)
         values.push_back(p.text ? p.text->c_str() : nullptr);
-    return check(PQexecParams(conn_, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0),
+    return check(PQexecParams(conn_, sql.c_str(), int(values.size()), nullptr, values.data(),
+                              nullptr, nullptr, 0),
                  sql);
 }
 
-void Connection::script(const std::string& sql) { check(PQexec(conn_, sql.c_str()), sql); }
+void Connection::script(const std::string& sql) {
+    check(PQexec(conn_, sql.c_str()), sql);
+}
 
 Result Connection::check(pg_result* raw, const std::string& sql) {
     Result result(raw);
     const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        return result;
     const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
     StoreErrorKind kind = errorKindOf(state ? state : "");
-    if (PQstatus(conn_) == CONNECTION_BAD) kind = StoreErrorKind::Unreachable; // the server went away
+    if (PQstatus(conn_) == CONNECTION_BAD)
+        kind = StoreErrorKind::Unreachable; // the server went away
     std::string message = trimmed(raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_));
-    if (message.empty()) message = trimmed(PQerrorMessage(conn_));
+    if (message.empty())
+        message = trimmed(PQerrorMessage(conn_));
     std::string text = "the PostgreSQL server at " + describe_ + " refused \"" + sql.substr(0, 80) +
                        (sql.size() > 80 ? "…" : "") + "\": " + message;
     if (kind == StoreErrorKind::Unreachable)
-        text += " (the connection to the server was lost: check that it is running, then try again)";
+        text +=
+            " (the connection to the server was lost: check that it is running, then try again)";
     else if (kind == StoreErrorKind::Full)
         text += " (the server is out of disk space or memory: nothing was written; call IT)";
     else if (kind == StoreErrorKind::Busy)
         text += " (another station held the same rows; try again)";
     else if (kind == StoreErrorKind::Corrupt)
-        text += " (the server found damaged data: stop the stations and restore the server's latest backup)";
+        text += " (the server found damaged data: stop the stations and restore the server's "
+                "latest backup)";
     throw StoreError(text, kind);
 }
 
-Transaction::Transaction(Connection& db) : db_(db) { db_.exec("BEGIN"); }
+Transaction::Transaction(Connection& db) : db_(db) {
+    db_.exec("BEGIN");
+}
 
 Transaction::~Transaction() {
-    if (done_) return;
+    if (done_)
+        return;
     try {
         db_.exec("ROLLBACK");
     } catch (...) {

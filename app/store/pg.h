@@ -34,7 +34,8 @@ struct Param {
     Param(std::nullopt_t) {}
     Param(const std::optional<std::string>& s) : text(s) {}
     Param(const std::optional<std::int64_t>& v) {
-        if (v) text = std::to_string(*v);
+        if (v)
+            text = std::to_string(*v);
     }
 };
 
@@ -84,9 +85,12 @@ public:
     pg_conn* handle() const { return conn_; }
 
     // Called when a Transaction on this connection ends: true after its COMMIT succeeded.
-    void onTransactionEnd(std::function<void(bool committed)> listener) { transactionEnd_ = std::move(listener); }
+    void onTransactionEnd(std::function<void(bool committed)> listener) {
+        transactionEnd_ = std::move(listener);
+    }
     void transactionEnded(bool committed) {
-        if (transactionEnd_) transactionEnd_(committed);
+        if (transactionEnd_)
+            transactionEnd_(committed);
     }
 
 private:

@@ -16,12 +16,13 @@ int newest() {
 }
 
 std::string howToMigrate(pg::Connection& db, int current) {
-    std::string message = "the PostgreSQL database at " + db.describe() + " has schema version " +
-                          std::to_string(current) + " but this mrscreen needs version " + std::to_string(newest()) +
-                          ", and the role '" + db.user() +
-                          "' may not change the schema. Have the database's owner run `mrscreen store migrate` "
-                          "(with a configuration whose [storage] url connects as mrscreen_owner), then start this "
-                          "station again";
+    std::string message =
+        "the PostgreSQL database at " + db.describe() + " has schema version " +
+        std::to_string(current) + " but this mrscreen needs version " + std::to_string(newest()) +
+        ", and the role '" + db.user() +
+        "' may not change the schema. Have the database's owner run `mrscreen store migrate` "
+        "(with a configuration whose [storage] url connects as mrscreen_owner), then start this "
+        "station again";
     return message;
 }
 
@@ -37,7 +38,8 @@ int migratePostgres(pg::Connection& db) {
     const int current = postgresSchemaVersion(db);
     if (current > newest())
         throw StoreError("the PostgreSQL database at " + db.describe() + " has schema version " +
-                         std::to_string(current) + ", newer than this program (" + std::to_string(newest()) +
+                         std::to_string(current) + ", newer than this program (" +
+                         std::to_string(newest()) +
                          "); install the newer mrscreen that migrated it on this station");
     if (current == newest())
         return 0;
@@ -50,11 +52,13 @@ int migratePostgres(pg::Connection& db) {
         // Read again under the lock: another station may have migrated meanwhile.
         const int now = postgresSchemaVersion(db);
         for (const auto& m : postgresMigrations()) {
-            if (m.version <= now) continue;
+            if (m.version <= now)
+                continue;
             try {
                 db.script(m.sql);
             } catch (const StoreError& e) {
-                throw StoreError("PostgreSQL migration " + m.name + " failed, nothing of it was applied: " + e.what(),
+                throw StoreError("PostgreSQL migration " + m.name +
+                                     " failed, nothing of it was applied: " + e.what(),
                                  e.kind());
             }
             db.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -65,7 +69,8 @@ int migratePostgres(pg::Connection& db) {
     } catch (const StoreError& e) {
         // 42501 (insufficient privilege) and friends: the application role found the schema behind.
         const std::string what = e.what();
-        if (what.find("permission denied") != std::string::npos || what.find("must be owner") != std::string::npos)
+        if (what.find("permission denied") != std::string::npos ||
+            what.find("must be owner") != std::string::npos)
             throw StoreError(howToMigrate(db, current) + " (the server said: " + what + ")");
         throw;
     }
@@ -74,7 +79,9 @@ int migratePostgres(pg::Connection& db) {
 
 } // namespace detail
 
-int newestPostgresSchema() { return detail::newest(); }
+int newestPostgresSchema() {
+    return detail::newest();
+}
 
 int postgresSchemaVersion(const PostgresConnection& connection) {
     pg::Connection db(connection);

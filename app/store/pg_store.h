@@ -21,7 +21,8 @@ struct PostgresConnection {
 
 // Connects, migrates when behind (and allowed), and returns the store; throws StoreError
 // (unreachable) with what to check when the server cannot be reached.
-std::unique_ptr<Store> openPostgresStore(const PostgresConnection& connection, const StoreOptions& options = {});
+std::unique_ptr<Store> openPostgresStore(const PostgresConnection& connection,
+                                         const StoreOptions& options = {});
 
 // `mrscreen store migrate`: applies pending migrations and the application role's grants
 // (db/postgresql/grants.sql) as the schema's owner; returns how many migrations were applied.

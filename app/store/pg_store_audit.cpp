@@ -7,8 +7,9 @@
 namespace mrscreen::store::detail {
 
 std::vector<AuditEvent> PostgresStore::auditTrail() {
-    const auto r = db_.exec("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
-                            "FROM audit ORDER BY seq");
+    const auto r =
+        db_.exec("SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash "
+                 "FROM audit ORDER BY seq");
     std::vector<AuditEvent> events;
     events.reserve(size_t(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
@@ -28,22 +29,29 @@ AuditedRows PostgresStore::auditedRows() {
     const auto s = db_.exec("SELECT id, state, contrast_planned FROM screenings ORDER BY id");
     for (int i = 0; i < s.rows(); ++i)
         rows.screenings.push_back({s.integer(i, 0), s.text(i, 1), s.text(i, 2)});
-    const auto d = db_.exec("SELECT screening_id, outcome, conditions, override_reason, decided_by FROM decisions "
-                            "ORDER BY id");
+    const auto d = db_.exec(
+        "SELECT screening_id, outcome, conditions, override_reason, decided_by FROM decisions "
+        "ORDER BY id");
     for (int i = 0; i < d.rows(); ++i)
-        rows.decisions.push_back({d.integer(i, 0), d.text(i, 1), d.text(i, 2), d.text(i, 3), d.text(i, 4)});
-    const auto c = db_.exec("SELECT screening_id, outcome, conditions, reason, decided_by FROM contrast_decisions "
-                            "ORDER BY id");
+        rows.decisions.push_back(
+            {d.integer(i, 0), d.text(i, 1), d.text(i, 2), d.text(i, 3), d.text(i, 4)});
+    const auto c = db_.exec(
+        "SELECT screening_id, outcome, conditions, reason, decided_by FROM contrast_decisions "
+        "ORDER BY id");
     for (int i = 0; i < c.rows(); ++i)
-        rows.contrastDecisions.push_back({c.integer(i, 0), c.text(i, 1), c.text(i, 2), c.text(i, 3), c.text(i, 4)});
-    const auto f = db_.exec("SELECT screening_id, rule_id, severity, status, COALESCE(status_by, ''), note, "
-                            "corrected_answer FROM flags ORDER BY screening_id, id");
+        rows.contrastDecisions.push_back(
+            {c.integer(i, 0), c.text(i, 1), c.text(i, 2), c.text(i, 3), c.text(i, 4)});
+    const auto f =
+        db_.exec("SELECT screening_id, rule_id, severity, status, COALESCE(status_by, ''), note, "
+                 "corrected_answer FROM flags ORDER BY screening_id, id");
     for (int i = 0; i < f.rows(); ++i)
-        rows.flags.push_back(
-            {f.integer(i, 0), f.text(i, 1), f.text(i, 2), f.text(i, 3), f.text(i, 4), f.text(i, 5), f.text(i, 6)});
-    const auto m = db_.exec("SELECT username, display_name, role, disabled, secret_hash FROM staff ORDER BY username");
+        rows.flags.push_back({f.integer(i, 0), f.text(i, 1), f.text(i, 2), f.text(i, 3),
+                              f.text(i, 4), f.text(i, 5), f.text(i, 6)});
+    const auto m = db_.exec(
+        "SELECT username, display_name, role, disabled, secret_hash FROM staff ORDER BY username");
     for (int i = 0; i < m.rows(); ++i)
-        rows.staff.push_back({m.text(i, 0), m.text(i, 1), m.text(i, 2), m.integer(i, 3) != 0, m.text(i, 4)});
+        rows.staff.push_back(
+            {m.text(i, 0), m.text(i, 1), m.text(i, 2), m.integer(i, 3) != 0, m.text(i, 4)});
     return rows;
 }
 
@@ -53,7 +61,8 @@ AuditCheck PostgresStore::verifyAudit() {
     db_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     const auto events = auditTrail();
     const auto head = auditHead();
-    AuditCheck check = head ? verifyChain(events, head->seq, head->hash) : verifyChain(events, std::nullopt, "");
+    AuditCheck check =
+        head ? verifyChain(events, head->seq, head->hash) : verifyChain(events, std::nullopt, "");
     if (!check.intact)
         return check;
     if (!events.empty())
@@ -64,10 +73,11 @@ AuditCheck PostgresStore::verifyAudit() {
         if (!rows.screenings.empty() || !rows.staff.empty() || records > 0) {
             check.intact = false;
             check.kind = "empty";
-            check.problem = "the audit trail is empty and its head is missing, but the database holds " +
-                            std::to_string(rows.screenings.size()) + " screening(s), " +
-                            std::to_string(rows.staff.size()) + " staff account(s) and " + std::to_string(records) +
-                            " record(s): the trail was deleted";
+            check.problem =
+                "the audit trail is empty and its head is missing, but the database holds " +
+                std::to_string(rows.screenings.size()) + " screening(s), " +
+                std::to_string(rows.staff.size()) + " staff account(s) and " +
+                std::to_string(records) + " record(s): the trail was deleted";
             return check;
         }
     }
@@ -107,9 +117,10 @@ void PostgresStore::appendAudit(const std::string& actor, const std::string& act
     e.screeningId = screeningId;
     e.detailJson = detail.dump();
     e.hash = chainHash(e.prevHash, e);
-    db_.exec("INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-             {e.seq, e.at, e.actor, e.action, e.screeningId, e.detailJson, e.prevHash, e.hash});
+    db_.exec(
+        "INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        {e.seq, e.at, e.actor, e.action, e.screeningId, e.detailJson, e.prevHash, e.hash});
     db_.exec("INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2) "
              "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash",
              {e.seq, e.hash});

@@ -26,7 +26,7 @@ inline constexpr std::int64_t kMigrationLock = 0x6d72736372656e01;
 inline constexpr std::int64_t kAuditLock = 0x6d72736372656e02;
 
 const std::vector<Migration>& postgresMigrations(); // db/postgresql/NNNN_*.sql, in version order
-const std::string& postgresGrants();                 // db/postgresql/grants.sql
+const std::string& postgresGrants();                // db/postgresql/grants.sql
 
 // The database's schema version (0: none yet).
 int postgresSchemaVersion(pg::Connection& db);
@@ -62,8 +62,8 @@ public:
     std::optional<OutboxItem> nextDueOutboxItem(const std::string& nowIso) override;
     std::string claimOutboxItem(std::int64_t itemId, const std::string& sopInstanceUid) override;
     void outboxSent(std::int64_t itemId, const std::string& detail, const Actor& actor) override;
-    void outboxFailed(std::int64_t itemId, const std::string& error, const std::string& nextAttemptAtIso,
-                      const Actor& actor) override;
+    void outboxFailed(std::int64_t itemId, const std::string& error,
+                      const std::string& nextAttemptAtIso, const Actor& actor) override;
     void retryOutboxItem(std::int64_t itemId, const Actor& actor) override;
 
 protected:
@@ -73,39 +73,44 @@ protected:
     void insertLab(std::int64_t id, const ScreeningFacts& expected, const LabResult& lab,
                    const Actor& actor) override;
     std::optional<std::int64_t> writeImplant(std::int64_t id, const ScreeningFacts& expected,
-                                             const ImplantRecord& implant, const Actor& actor) override;
-    void writeTransition(std::int64_t id, const ScreeningFacts& expected, const TransitionRequest& request,
-                         ScreeningState next, const std::optional<StaffSignature>& signature) override;
-    bool writeFlagVerdict(std::int64_t id, const ScreeningFacts& expected, const std::string& ruleId,
-                          FlagVerdict verdict, const std::string& note, const Actor& actor,
-                          const std::string& correctedAnswer) override;
-    std::int64_t writeAmendment(std::int64_t id, const ScreeningFacts& expected, const NewScreening& corrected,
-                                const Actor& actor) override;
+                                             const ImplantRecord& implant,
+                                             const Actor& actor) override;
+    void writeTransition(std::int64_t id, const ScreeningFacts& expected,
+                         const TransitionRequest& request, ScreeningState next,
+                         const std::optional<StaffSignature>& signature) override;
+    bool writeFlagVerdict(std::int64_t id, const ScreeningFacts& expected,
+                          const std::string& ruleId, FlagVerdict verdict, const std::string& note,
+                          const Actor& actor, const std::string& correctedAnswer) override;
+    std::int64_t writeAmendment(std::int64_t id, const ScreeningFacts& expected,
+                                const NewScreening& corrected, const Actor& actor) override;
     std::optional<StaffAccount> readStaffAccount(const std::string& username) override;
     bool insertStaff(const std::string& username, const std::string& displayName, Role role,
                      const std::string& secretHash, const Actor& by) override;
     bool writeStaffDisabled(const std::string& username, const Actor& by) override;
-    bool writeStaffSecret(const std::string& username, const std::string& secretHash, const Actor& by) override;
+    bool writeStaffSecret(const std::string& username, const std::string& secretHash,
+                          const Actor& by) override;
     bool writeSignIn(const SignInWrite& attempt) override;
-    void writeFormDocument(const std::string& sha256, const std::string& kind, const std::string& url,
-                           const std::string& version, const std::string& text) override;
-    void writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected, const std::string& planned,
-                              const Actor& actor) override;
-    void writeFlags(std::int64_t id, const ScreeningFacts& expected, const std::vector<screening::Flag>& flags,
-                    const Actor& actor) override;
-    void writeContrastDecision(std::int64_t id, const ScreeningFacts& expected, const ContrastDecision& decision,
-                               const StaffSignature& signature, const Actor& actor) override;
+    void writeFormDocument(const std::string& sha256, const std::string& kind,
+                           const std::string& url, const std::string& version,
+                           const std::string& text) override;
+    void writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected,
+                              const std::string& planned, const Actor& actor) override;
+    void writeFlags(std::int64_t id, const ScreeningFacts& expected,
+                    const std::vector<screening::Flag>& flags, const Actor& actor) override;
+    void writeContrastDecision(std::int64_t id, const ScreeningFacts& expected,
+                               const ContrastDecision& decision, const StaffSignature& signature,
+                               const Actor& actor) override;
     std::optional<ProcedureLink> readProcedureLink(std::int64_t id) override;
-    void writeProcedureLink(std::int64_t id, const ScreeningFacts& expected, const ProcedureLink& link,
-                            const Actor& actor) override;
+    void writeProcedureLink(std::int64_t id, const ScreeningFacts& expected,
+                            const ProcedureLink& link, const Actor& actor) override;
 
 private:
     pg::Connection db_;
     // The head appended by the open transaction; sent to options().anchorHead once it commits.
     std::optional<AuditHead> uncommittedHead_;
 
-    std::int64_t insertScreening(const NewScreening& s, const std::string& now, std::optional<std::int64_t> amends,
-                                 const char* state);
+    std::int64_t insertScreening(const NewScreening& s, const std::string& now,
+                                 std::optional<std::int64_t> amends, const char* state);
     void insertFlag(std::int64_t id, const screening::Flag& f);
     ScreeningState stateOf(std::int64_t id);
     ScreeningFacts facts(std::int64_t id);
@@ -127,8 +132,8 @@ private:
     void transactionEnded(bool committed);
     // Appends one event to the chain inside the caller's transaction, holding kAuditLock until it
     // commits: the same hash input as the SQLite store (audit.h), so one verifier serves both.
-    void appendAudit(const std::string& actor, const std::string& action, std::optional<std::int64_t> screeningId,
-                     const json& detail);
+    void appendAudit(const std::string& actor, const std::string& action,
+                     std::optional<std::int64_t> screeningId, const json& detail);
 };
 
 // The same SQL as the SQLite store where the dialects agree (shared text, pg_store.cpp).

@@ -10,14 +10,17 @@ namespace mrscreen::store::detail {
 
 namespace {
 
-int rank(Severity s) { return s == Severity::Stop ? 2 : s == Severity::Review ? 1 : 0; }
+int rank(Severity s) {
+    return s == Severity::Stop ? 2 : s == Severity::Review ? 1 : 0;
+}
 
 } // namespace
 
 // [SECTION] form versions
 
-void PostgresStore::writeFormDocument(const std::string& sha256, const std::string& kind, const std::string& url,
-                                      const std::string& version, const std::string& text) {
+void PostgresStore::writeFormDocument(const std::string& sha256, const std::string& kind,
+                                      const std::string& url, const std::string& version,
+                                      const std::string& text) {
     db_.exec("INSERT INTO form_documents (sha256, kind, url, version, content, stored_at) "
              "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
              {sha256, kind, url, version, text, nowUtc()});
@@ -39,12 +42,13 @@ void PostgresStore::keepFormTexts(const NewScreening& s) {
 
 // [SECTION] contrast planned and re-evaluated flags
 
-void PostgresStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected, const std::string& planned,
-                                         const Actor& actor) {
+void PostgresStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected,
+                                         const std::string& planned, const Actor& actor) {
     pg::Transaction tx(db_);
     holdFacts(id, expected);
     const std::string was = screening::contrastPlanName(expected.contrastPlanned);
-    db_.exec("UPDATE screenings SET contrast_planned = $1, contrast_planned_by = $2, contrast_planned_at = $3 "
+    db_.exec("UPDATE screenings SET contrast_planned = $1, contrast_planned_by = $2, "
+             "contrast_planned_at = $3 "
              "WHERE id = $4",
              {planned, actor.username, nowUtc(), id});
     appendAudit(actor.username, "contrast.planned", id, json{{"planned", planned}, {"was", was}});
@@ -59,8 +63,8 @@ void PostgresStore::writeFlags(std::int64_t id, const ScreeningFacts& expected,
     json raised = json::array(), reopened = json::array(), changed = json::array();
     for (const auto& f : flags) {
         const std::string triggers = screening::triggersToJson(f.triggers).dump();
-        const auto old =
-            std::find_if(stored.begin(), stored.end(), [&](const StoredFlag& s) { return s.ruleId == f.id; });
+        const auto old = std::find_if(stored.begin(), stored.end(),
+                                      [&](const StoredFlag& s) { return s.ruleId == f.id; });
         if (old == stored.end()) {
             insertFlag(id, f);
             raised.push_back({{"flag", f.id},
@@ -69,14 +73,17 @@ void PostgresStore::writeFlags(std::int64_t id, const ScreeningFacts& expected,
                               {"triggers", json::parse(triggers)}});
             continue;
         }
-        if (old->severity == f.severity && old->message == f.message && old->triggersJson == triggers &&
-            old->gate == screening::gateName(f.gate) && old->category == f.category)
+        if (old->severity == f.severity && old->message == f.message &&
+            old->triggersJson == triggers && old->gate == screening::gateName(f.gate) &&
+            old->category == f.category)
             continue;
         // A flag that now asks more of staff than when its verdict was given needs a new verdict.
         const bool rose = rank(f.severity) > rank(old->severity) && f.severity != Severity::Info;
-        db_.exec("UPDATE flags SET category = $1, severity = $2, message = $3, triggers_json = $4, gate = $5 "
+        db_.exec("UPDATE flags SET category = $1, severity = $2, message = $3, triggers_json = $4, "
+                 "gate = $5 "
                  "WHERE screening_id = $6 AND rule_id = $7",
-                 {f.category, severityText(f.severity), f.message, triggers, screening::gateName(f.gate), id, f.id});
+                 {f.category, severityText(f.severity), f.message, triggers,
+                  screening::gateName(f.gate), id, f.id});
         json entry{{"flag", f.id},
                    {"from", severityText(old->severity)},
                    {"to", severityText(f.severity)},
@@ -101,17 +108,20 @@ void PostgresStore::writeFlags(std::int64_t id, const ScreeningFacts& expected,
 // [SECTION] the contrast part of the decision
 
 void PostgresStore::writeContrastDecision(std::int64_t id, const ScreeningFacts& expected,
-                                          const ContrastDecision& decision, const StaffSignature& signature,
-                                          const Actor& actor) {
+                                          const ContrastDecision& decision,
+                                          const StaffSignature& signature, const Actor& actor) {
     pg::Transaction tx(db_);
     holdFacts(id, expected);
     const std::string now = nowUtc();
-    db_.exec("INSERT INTO contrast_decisions (screening_id, outcome, conditions, reason, decided_by, decided_at) "
+    db_.exec("INSERT INTO contrast_decisions (screening_id, outcome, conditions, reason, "
+             "decided_by, decided_at) "
              "VALUES ($1, $2, $3, $4, $5, $6)",
              {id, decision.outcome, decision.conditions, decision.reason, actor.username, now});
-    db_.exec("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, signed_at, purpose) "
-             "VALUES ($1, $2, $3, $4, $5, 'contrast')",
-             {id, screening::roleName(actor.role), signature.signerName, signature.strokesJson, now});
+    db_.exec(
+        "INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, signed_at, "
+        "purpose) "
+        "VALUES ($1, $2, $3, $4, $5, 'contrast')",
+        {id, screening::roleName(actor.role), signature.signerName, signature.strokesJson, now});
     json detail{{"outcome", decision.outcome},
                 {"contrastPlanned", screening::contrastPlanName(expected.contrastPlanned)}};
     if (!decision.conditions.empty())
@@ -120,7 +130,8 @@ void PostgresStore::writeContrastDecision(std::int64_t id, const ScreeningFacts&
         detail["reason"] = decision.reason;
     appendAudit(actor.username, "contrast." + decision.outcome, id, detail);
     appendAudit(actor.username, "signature.contrast", id,
-                json{{"signer", signature.signerName}, {"strokesSha256", sha256Hex(signature.strokesJson)}});
+                json{{"signer", signature.signerName},
+                     {"strokesSha256", sha256Hex(signature.strokesJson)}});
     tx.commit();
 }
 

@@ -6,22 +6,25 @@
 namespace mrscreen::store::detail {
 
 std::string postgresStaffSql() {
-    return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, ''), "
+    return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, "
+           "''), "
            "created_at FROM staff";
 }
 
-bool PostgresStore::insertStaff(const std::string& username, const std::string& displayName, Role role,
-                                const std::string& secretHash, const Actor& by) {
+bool PostgresStore::insertStaff(const std::string& username, const std::string& displayName,
+                                Role role, const std::string& secretHash, const Actor& by) {
     pg::Transaction tx(db_);
     if (findStaff(username))
         return false;
     // Two stations adding the same username at once: the second INSERT waits for the first and then
     // fails on the unique key; it is told the username is taken, as if it had come a moment later.
     try {
-        db_.exec("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        db_.exec("INSERT INTO staff (username, display_name, role, secret_hash, created_at) VALUES "
+                 "($1, $2, $3, $4, $5)",
                  {username, displayName, screening::roleName(role), secretHash, nowUtc()});
     } catch (const StoreError& e) {
-        if (e.kind() == StoreErrorKind::Conflict) return false;
+        if (e.kind() == StoreErrorKind::Conflict)
+            return false;
         throw;
     }
     appendAudit(actorName(by), "staff.added", std::nullopt,
@@ -50,9 +53,11 @@ bool PostgresStore::writeStaffDisabled(const std::string& username, const Actor&
     return true;
 }
 
-bool PostgresStore::writeStaffSecret(const std::string& username, const std::string& secretHash, const Actor& by) {
+bool PostgresStore::writeStaffSecret(const std::string& username, const std::string& secretHash,
+                                     const Actor& by) {
     pg::Transaction tx(db_);
-    if (db_.exec("UPDATE staff SET secret_hash = $1, failed_attempts = 0, locked_until = NULL WHERE username = $2",
+    if (db_.exec("UPDATE staff SET secret_hash = $1, failed_attempts = 0, locked_until = NULL "
+                 "WHERE username = $2",
                  {secretHash, username})
             .changes() == 0)
         return false;
@@ -63,9 +68,10 @@ bool PostgresStore::writeStaffSecret(const std::string& username, const std::str
 }
 
 std::optional<StaffAccount> PostgresStore::readStaffAccount(const std::string& username) {
-    const auto r = db_.exec("SELECT username, display_name, role, disabled, failed_attempts, "
-                            "COALESCE(locked_until, ''), created_at, secret_hash FROM staff WHERE username = $1",
-                            {username});
+    const auto r = db_.exec(
+        "SELECT username, display_name, role, disabled, failed_attempts, "
+        "COALESCE(locked_until, ''), created_at, secret_hash FROM staff WHERE username = $1",
+        {username});
     if (r.empty())
         return std::nullopt;
     return StaffAccount{readStaff(r, 0), r.text(0, 7)};
@@ -87,7 +93,8 @@ bool PostgresStore::writeSignIn(const SignInWrite& attempt) {
     if (attempt.setCounters)
         db_.exec("UPDATE staff SET failed_attempts = $1, locked_until = $2 WHERE username = $3",
                  {attempt.failedAttempts,
-                  attempt.lockedUntil.empty() ? std::nullopt : std::optional<std::string>(attempt.lockedUntil),
+                  attempt.lockedUntil.empty() ? std::nullopt
+                                              : std::optional<std::string>(attempt.lockedUntil),
                   attempt.username});
     appendAudit(attempt.auditActor, attempt.auditAction, std::nullopt, attempt.auditDetail);
     tx.commit();
@@ -116,43 +123,51 @@ std::optional<StaffMember> PostgresStore::findStaff(const std::string& username)
 // [SECTION] records
 
 int PostgresStore::nextRecordVersion(std::int64_t id) {
-    return int(db_.exec("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = $1", {id}).integer(0, 0));
+    return int(
+        db_.exec("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = $1", {id})
+            .integer(0, 0));
 }
 
-void PostgresStore::addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                              const Actor& actor, const std::string& contentSha256) {
+void PostgresStore::addRecord(std::int64_t id, int version, const std::string& path,
+                              const std::string& sha256, const Actor& actor,
+                              const std::string& contentSha256) {
     pg::Transaction tx(db_);
     stateOf(id); // refuses an unknown screening
     const std::string now = nowUtc();
-    db_.exec("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, content_sha256) "
-             "VALUES ($1, $2, $3, $4, $5, $6)",
-             {id, version, path, sha256, now, contentSha256});
+    db_.exec(
+        "INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, content_sha256) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        {id, version, path, sha256, now, contentSha256});
     queueOutbox(id, version, now);
-    appendAudit(actorName(actor), "record.written", id, json{{"version", version}, {"sha256", sha256}});
+    appendAudit(actorName(actor), "record.written", id,
+                json{{"version", version}, {"sha256", sha256}});
     tx.commit();
 }
 
 namespace {
 
 StoredRecord readRecord(const pg::Result& r) {
-    return StoredRecord{int(r.integer(0, 0)), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.text(0, 5)};
+    return StoredRecord{int(r.integer(0, 0)), r.text(0, 1), r.text(0, 2),
+                        r.text(0, 3),         r.text(0, 4), r.text(0, 5)};
 }
 
 } // namespace
 
 std::optional<StoredRecord> PostgresStore::latestRecord(std::int64_t id) {
-    const auto r = db_.exec("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-                            "FROM records WHERE screening_id = $1 ORDER BY version DESC LIMIT 1",
-                            {id});
+    const auto r = db_.exec(
+        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
+        "FROM records WHERE screening_id = $1 ORDER BY version DESC LIMIT 1",
+        {id});
     if (r.empty())
         return std::nullopt;
     return readRecord(r);
 }
 
 std::optional<StoredRecord> PostgresStore::record(std::int64_t id, int version) {
-    const auto r = db_.exec("SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-                            "FROM records WHERE screening_id = $1 AND version = $2",
-                            {id, version});
+    const auto r = db_.exec(
+        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
+        "FROM records WHERE screening_id = $1 AND version = $2",
+        {id, version});
     if (r.empty())
         return std::nullopt;
     return readRecord(r);
@@ -163,41 +178,48 @@ std::vector<PurgeCandidate> PostgresStore::purgeCandidates(const std::string& be
         "SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
         "WHERE r.purged_at IS NULL AND r.created_at < $1 AND EXISTS (SELECT 1 FROM audit a "
         "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
-        "AND a.at >= r.created_at) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.screening_id = r.screening_id "
-        "AND o.record_version = r.version AND o.status = 'pending') ORDER BY r.screening_id, r.version",
+        "AND a.at >= r.created_at) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.screening_id = "
+        "r.screening_id "
+        "AND o.record_version = r.version AND o.status = 'pending') ORDER BY r.screening_id, "
+        "r.version",
         {beforeIso});
     std::vector<PurgeCandidate> out;
     for (int i = 0; i < r.rows(); ++i)
-        out.push_back(PurgeCandidate{r.integer(i, 0), int(r.integer(i, 1)), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+        out.push_back(PurgeCandidate{r.integer(i, 0), int(r.integer(i, 1)), r.text(i, 2),
+                                     r.text(i, 3), r.text(i, 4)});
     return out;
 }
 
 void PostgresStore::markPurged(std::int64_t id, int version, const Actor& actor) {
     pg::Transaction tx(db_);
-    const auto changed = db_.exec("UPDATE records SET purged_at = $1 WHERE screening_id = $2 AND version = $3 AND "
-                                  "purged_at IS NULL",
-                                  {nowUtc(), id, version});
+    const auto changed =
+        db_.exec("UPDATE records SET purged_at = $1 WHERE screening_id = $2 AND version = $3 AND "
+                 "purged_at IS NULL",
+                 {nowUtc(), id, version});
     if (changed.changes() == 0)
-        throw Refused("screening " + std::to_string(id) + " has no unpurged record version " + std::to_string(version));
+        throw Refused("screening " + std::to_string(id) + " has no unpurged record version " +
+                      std::to_string(version));
     appendAudit(actorName(actor), "record.purged", id, json{{"version", version}});
     tx.commit();
 }
 
-void PostgresStore::noteExport(std::int64_t id, const std::string& what, const std::string& destination,
-                               const Actor& actor) {
+void PostgresStore::noteExport(std::int64_t id, const std::string& what,
+                               const std::string& destination, const Actor& actor) {
     pg::Transaction tx(db_);
     stateOf(id);
-    appendAudit(actorName(actor), "record.exported", id, json{{"format", what}, {"to", destination}});
+    appendAudit(actorName(actor), "record.exported", id,
+                json{{"format", what}, {"to", destination}});
     tx.commit();
 }
 
 void PostgresStore::backupTo(const std::string& path) {
     // A server's data is backed up on the server, where a consistent copy of every station's work
     // is possible; a file copy from one station would not be one.
-    throw StoreError("this station's store is the PostgreSQL server " + db_.describe() + ", so '" + path +
-                         "' is not written: back the server up where it runs (pg_dump, or the server's base "
-                         "backups; kiosk-setup/README.md)",
-                     StoreErrorKind::Other);
+    throw StoreError(
+        "this station's store is the PostgreSQL server " + db_.describe() + ", so '" + path +
+            "' is not written: back the server up where it runs (pg_dump, or the server's base "
+            "backups; kiosk-setup/README.md)",
+        StoreErrorKind::Other);
 }
 
 } // namespace mrscreen::store::detail

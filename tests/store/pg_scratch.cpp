@@ -26,9 +26,12 @@ public:
     }
 
     std::int64_t insertDraft() override {
-        return owner().exec("INSERT INTO screenings (form_url, form_version, form_sha256, rules_sha256, state, origin, "
-                            "created_at) VALUES ('http://example.org/fhir/Questionnaire/mri-safety', '1.2.0', 'a', "
-                            "'b', 'draft', 'kiosk', '2026-01-05T08:00:00.000Z') RETURNING id")
+        return owner()
+            .exec("INSERT INTO screenings (form_url, form_version, form_sha256, rules_sha256, "
+                  "state, origin, "
+                  "created_at) VALUES ('http://example.org/fhir/Questionnaire/mri-safety', "
+                  "'1.2.0', 'a', "
+                  "'b', 'draft', 'kiosk', '2026-01-05T08:00:00.000Z') RETURNING id")
             .integer(0, 0);
     }
 
@@ -37,17 +40,21 @@ public:
     }
 
     std::string staffSecretHash(const std::string& username) override {
-        const auto r = owner().exec("SELECT secret_hash FROM staff WHERE username = $1", {username});
+        const auto r =
+            owner().exec("SELECT secret_hash FROM staff WHERE username = $1", {username});
         return r.empty() ? "" : r.text(0, 0);
     }
 
     std::string responseSha256(std::int64_t id, int version) override {
-        const auto r = owner().exec("SELECT sha256 FROM responses WHERE screening_id = $1 AND version = $2", {id, version});
+        const auto r = owner().exec(
+            "SELECT sha256 FROM responses WHERE screening_id = $1 AND version = $2", {id, version});
         return r.empty() ? "" : r.text(0, 0);
     }
 
     int responseVersions(std::int64_t id) override {
-        return int(owner().exec("SELECT COUNT(*) FROM responses WHERE screening_id = $1", {id}).integer(0, 0));
+        return int(owner()
+                       .exec("SELECT COUNT(*) FROM responses WHERE screening_id = $1", {id})
+                       .integer(0, 0));
     }
 
     std::vector<std::string> formDocuments() override {
@@ -61,7 +68,9 @@ public:
     std::int64_t contrastDecisionRows() override {
         return owner().exec("SELECT COUNT(*) FROM contrast_decisions").integer(0, 0);
     }
-    std::int64_t signatureRows() override { return owner().exec("SELECT COUNT(*) FROM signatures").integer(0, 0); }
+    std::int64_t signatureRows() override {
+        return owner().exec("SELECT COUNT(*) FROM signatures").integer(0, 0);
+    }
 
 private:
     const PostgresServer& server_;
@@ -69,13 +78,17 @@ private:
     std::unique_ptr<pg::Connection> owner_;
 
     pg::Connection& owner() {
-        if (!owner_) owner_ = std::make_unique<pg::Connection>(server_.connection(database_, "mrscreen_owner"));
+        if (!owner_)
+            owner_ =
+                std::make_unique<pg::Connection>(server_.connection(database_, "mrscreen_owner"));
         return *owner_;
     }
 };
 
 } // namespace
 
-std::unique_ptr<BackendScratch> makePostgresScratch() { return std::make_unique<PostgresScratch>(); }
+std::unique_ptr<BackendScratch> makePostgresScratch() {
+    return std::make_unique<PostgresScratch>();
+}
 
 } // namespace store_fixture

@@ -40,9 +40,12 @@ struct Owner {
 
 Owner serverOwner() {
     Owner owner;
-    if (::geteuid() != 0) return owner;
+    if (::geteuid() != 0)
+        return owner;
     const passwd* nobody = ::getpwnam("nobody");
-    if (!nobody) throw std::runtime_error("the tests run as root and there is no user 'nobody' to run PostgreSQL as");
+    if (!nobody)
+        throw std::runtime_error(
+            "the tests run as root and there is no user 'nobody' to run PostgreSQL as");
     owner.uid = nobody->pw_uid;
     owner.gid = nobody->pw_gid;
     owner.switchUser = true;
@@ -53,12 +56,14 @@ Owner serverOwner() {
 int runAsOwner(const std::vector<std::string>& argv, const fs::path& log) {
     const Owner owner = serverOwner();
     const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("cannot fork to run " + argv.front());
+    if (pid < 0)
+        throw std::runtime_error("cannot fork to run " + argv.front());
     if (pid == 0) {
         if (owner.switchUser &&
             (::setgroups(0, nullptr) != 0 || ::setgid(owner.gid) != 0 || ::setuid(owner.uid) != 0))
             ::_exit(126);
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644); // the server's own, too
+        const int fd =
+            ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644); // the server's own, too
         if (fd >= 0) {
             ::dup2(fd, 1);
             ::dup2(fd, 2);
@@ -75,10 +80,16 @@ int runAsOwner(const std::vector<std::string>& argv, const fs::path& log) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-std::string bin(const char* program) { return std::string(MRSCREEN_PG_BINDIR) + "/" + program; }
+std::string bin(const char* program) {
+    return std::string(MRSCREEN_PG_BINDIR) + "/" + program;
+}
 
-fs::path dataDir(const fs::path& folder) { return folder / "data"; }
-fs::path logFile(const fs::path& folder) { return folder / "server.log"; }
+fs::path dataDir(const fs::path& folder) {
+    return folder / "data";
+}
+fs::path logFile(const fs::path& folder) {
+    return folder / "server.log";
+}
 
 [[noreturn]] void failed(const std::string& what, const fs::path& folder) {
     throw std::runtime_error(what + " failed; its log " + logFile(folder).string() + " says:\n" +
@@ -86,8 +97,8 @@ fs::path logFile(const fs::path& folder) { return folder / "server.log"; }
 }
 
 void startServer(const fs::path& folder) {
-    if (runAsOwner({bin("pg_ctl"), "-D", dataDir(folder).string(), "-l", logFile(folder).string(), "-w", "-t", "60",
-                    "start"},
+    if (runAsOwner({bin("pg_ctl"), "-D", dataDir(folder).string(), "-l", logFile(folder).string(),
+                    "-w", "-t", "60", "start"},
                    logFile(folder)) != 0)
         failed("pg_ctl start", folder);
 }
@@ -112,38 +123,46 @@ struct PrivateServer {
 
 void PostgresServer::start(const fs::path& folder) {
     if (!fs::exists(bin("initdb")))
-        throw std::runtime_error(bin("initdb") + " is not installed: the PostgreSQL tests start a server of their "
-                                                 "own; install the Debian package postgresql (kiosk-setup/mrscreen "
-                                                 "test installs it)");
+        throw std::runtime_error(bin("initdb") +
+                                 " is not installed: the PostgreSQL tests start a server of their "
+                                 "own; install the Debian package postgresql (kiosk-setup/mrscreen "
+                                 "test installs it)");
     const Owner owner = serverOwner();
     if (::chown(folder.c_str(), owner.uid, owner.gid) != 0 || ::chmod(folder.c_str(), 0700) != 0)
-        throw std::runtime_error("cannot give the folder " + folder.string() + " to the PostgreSQL server's user");
-    if (runAsOwner({bin("initdb"), "-D", dataDir(folder).string(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                    "--locale=C", "--no-sync"},
+        throw std::runtime_error("cannot give the folder " + folder.string() +
+                                 " to the PostgreSQL server's user");
+    if (runAsOwner({bin("initdb"), "-D", dataDir(folder).string(), "-U", "postgres", "-A", "trust",
+                    "-E", "UTF8", "--locale=C", "--no-sync"},
                    logFile(folder)) != 0)
         failed("initdb", folder);
     {
         // Only a Unix socket in the test's own folder: no port on the machine is taken.
         std::ofstream conf(dataDir(folder) / "postgresql.conf", std::ios::app);
         conf << "\nlisten_addresses = ''\nunix_socket_directories = '" << folder.string() << "'\n"
-             << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n"
+             << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = "
+                "200\n"
              << "shared_buffers = 32MB\n";
     }
     startServer(folder);
     const PostgresServer server(folder);
     server.superuser("postgres", "CREATE ROLE mrscreen_owner LOGIN");
     server.superuser("postgres", "CREATE ROLE mrscreen_app LOGIN");
-    server.superuser("postgres", std::string("CREATE DATABASE ") + kTemplate + " OWNER mrscreen_owner");
+    server.superuser("postgres",
+                     std::string("CREATE DATABASE ") + kTemplate + " OWNER mrscreen_owner");
     // The migrations and grants as `mrscreen store migrate` applies them, as the owner.
     store::migratePostgresStore(server.connection(kTemplate, "mrscreen_owner"));
 }
 
 void PostgresServer::stop(const fs::path& folder) {
-    if (!fs::exists(dataDir(folder) / "postmaster.pid")) return;
-    runAsOwner({bin("pg_ctl"), "-D", dataDir(folder).string(), "-m", "fast", "-w", "stop"}, logFile(folder));
+    if (!fs::exists(dataDir(folder) / "postmaster.pid"))
+        return;
+    runAsOwner({bin("pg_ctl"), "-D", dataDir(folder).string(), "-m", "fast", "-w", "stop"},
+               logFile(folder));
 }
 
-void PostgresServer::resume() const { startServer(folder_); }
+void PostgresServer::resume() const {
+    startServer(folder_);
+}
 
 bool PostgresServer::answers(const fs::path& folder) {
     try {
@@ -159,22 +178,27 @@ const PostgresServer& PostgresServer::shared() {
         std::ifstream in(MRSCREEN_PG_SERVER_FILE);
         std::string folder;
         std::getline(in, folder);
-        if (!folder.empty() && answers(folder)) return std::make_unique<PostgresServer>(folder);
+        if (!folder.empty() && answers(folder))
+            return std::make_unique<PostgresServer>(folder);
         return nullptr;
     }();
-    if (fixture) return *fixture;
+    if (fixture)
+        return *fixture;
     static PrivateServer own;
     return *own.server;
 }
 
-store::PostgresConnection PostgresServer::connection(const std::string& database, const std::string& role) const {
-    return {"postgresql:///" + database + "?host=" + folder_.string() + "&user=" + role, "", "mrscreen-tests"};
+store::PostgresConnection PostgresServer::connection(const std::string& database,
+                                                     const std::string& role) const {
+    return {"postgresql:///" + database + "?host=" + folder_.string() + "&user=" + role, "",
+            "mrscreen-tests"};
 }
 
 std::string PostgresServer::createDatabase(bool migrated) const {
     static int counter = 0;
     const std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    superuser("postgres", "CREATE DATABASE " + name + " OWNER mrscreen_owner STRATEGY FILE_COPY TEMPLATE " +
+    superuser("postgres", "CREATE DATABASE " + name +
+                              " OWNER mrscreen_owner STRATEGY FILE_COPY TEMPLATE " +
                               (migrated ? kTemplate : "template0"));
     return name;
 }

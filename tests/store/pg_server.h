@@ -23,7 +23,8 @@ public:
     static const PostgresServer& shared();
 
     // initdb and start a server in `folder` (which must exist), with the roles mrscreen_owner and
-    // mrscreen_app and a migrated template database; throws std::runtime_error with the server's log.
+    // mrscreen_app and a migrated template database; throws std::runtime_error with the server's
+    // log.
     static void start(const std::filesystem::path& folder);
     // pg_ctl stop -m fast; nothing when no server runs there.
     static void stop(const std::filesystem::path& folder);
@@ -35,7 +36,8 @@ public:
 
     // A connection over the socket to `database` as `role` (mrscreen_app, mrscreen_owner, or the
     // superuser postgres).
-    store::PostgresConnection connection(const std::string& database, const std::string& role = "mrscreen_app") const;
+    store::PostgresConnection connection(const std::string& database,
+                                         const std::string& role = "mrscreen_app") const;
     // A new database owned by mrscreen_owner: a copy of the migrated template, or empty.
     std::string createDatabase(bool migrated = true) const;
     void dropDatabase(const std::string& name) const;

@@ -2,11 +2,11 @@
 // and the other contract files run against it too): what the server itself refuses the application
 // role, migrations and audit appends from several processes at once, two stations acting on one
 // screening, and a server that is down. Every case runs against the real server of pg_server.h.
+#include "cli/commands.h"
 #include "pg_server.h"
 #include "store/pg.h"
 #include "store/pg_store.h"
 #include "store/pg_store_impl.h"
-#include "cli/commands.h"
 #include "store_fixture.h"
 
 #include <catch2/catch.hpp>
@@ -40,7 +40,9 @@ struct ScratchDatabase {
         } catch (...) {
         }
     }
-    PostgresConnection as(const std::string& role = "mrscreen_app") const { return server.connection(name, role); }
+    PostgresConnection as(const std::string& role = "mrscreen_app") const {
+        return server.connection(name, role);
+    }
 };
 
 } // namespace
@@ -48,9 +50,10 @@ struct ScratchDatabase {
 TEST_CASE("a server that is down is reported as unreachable, naming the server and what to check") {
     const PostgresServer& server = PostgresServer::shared();
     // The run's server answers on its socket; a folder with no server in it does not.
-    const PostgresConnection nowhere{"postgresql:///mrscreen?host=" + (server.folder() / "nowhere").string() +
-                                         "&user=mrscreen_app",
-                                     "", "mrscreen-tests"};
+    const PostgresConnection nowhere{
+        "postgresql:///mrscreen?host=" + (server.folder() / "nowhere").string() +
+            "&user=mrscreen_app",
+        "", "mrscreen-tests"};
     StoreErrorKind kind = StoreErrorKind::Other;
     std::string message;
     try {
@@ -68,7 +71,8 @@ TEST_CASE("a server that is down is reported as unreachable, naming the server a
 namespace {
 
 // Runs `work` in `n` processes at once (each waits until all are forked, then starts) and returns
-// what each one reported, in the order they were started: its result, or "error: " and what it threw.
+// what each one reported, in the order they were started: its result, or "error: " and what it
+// threw.
 std::vector<std::string> inProcesses(int n, const std::function<std::string(int)>& work) {
     int start[2];
     REQUIRE(::pipe(start) == 0);
@@ -82,7 +86,8 @@ std::vector<std::string> inProcesses(int n, const std::function<std::string(int)
             ::close(start[1]);
             ::close(report[0]);
             char go;
-            (void)!::read(start[0], &go, 1); // returns when the parent closes its end: all start together
+            (void)!::read(start[0], &go,
+                          1); // returns when the parent closes its end: all start together
             std::string result;
             try {
                 result = work(i);
@@ -90,7 +95,8 @@ std::vector<std::string> inProcesses(int n, const std::function<std::string(int)
                 result = std::string("error: ") + e.what();
             }
             (void)!::write(report[1], result.data(), result.size());
-            ::_exit(0); // no destructors: the parent's server and databases are not the child's to stop
+            ::_exit(
+                0); // no destructors: the parent's server and databases are not the child's to stop
         }
         ::close(report[1]);
         children.emplace_back(pid, report[0]);
@@ -106,7 +112,8 @@ std::vector<std::string> inProcesses(int n, const std::function<std::string(int)
         ::close(fd);
         int status = 0;
         ::waitpid(pid, &status, 0);
-        results.push_back(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? text : "error: the process died");
+        results.push_back(
+            WIFEXITED(status) && WEXITSTATUS(status) == 0 ? text : "error: the process died");
     }
     return results;
 }
@@ -118,22 +125,30 @@ std::int64_t countOf(const PostgresConnection& as, const std::string& sql) {
 
 } // namespace
 
-TEST_CASE("the application role's UPDATE, DELETE and TRUNCATE of audit events are refused by the server") {
+TEST_CASE("the application role's UPDATE, DELETE and TRUNCATE of audit events are refused by the "
+          "server") {
     const ScratchDatabase db;
     const auto store = openPostgresStore(db.as());
     store->submit(sampleScreening(), kPatient);
     store->addStaff("nina", "Nina Nurse", Role::Nurse, kPin, kAdmin);
     pg::Connection app(db.as("mrscreen_app"));
 
-    const auto refusal = [&](const std::string& sql) { return messageThrownBy<StoreError>([&] { app.exec(sql); }); };
-    CHECK_THAT(refusal("UPDATE audit SET actor = 'someone else' WHERE seq = 1"), Contains("permission denied"));
+    const auto refusal = [&](const std::string& sql) {
+        return messageThrownBy<StoreError>([&] { app.exec(sql); });
+    };
+    CHECK_THAT(refusal("UPDATE audit SET actor = 'someone else' WHERE seq = 1"),
+               Contains("permission denied"));
     CHECK_THAT(refusal("DELETE FROM audit WHERE seq = 2"), Contains("permission denied"));
     CHECK_THAT(refusal("TRUNCATE audit"), Contains("permission denied"));
-    CHECK(refusal("INSERT INTO audit_head (id, seq, hash) VALUES (1, 1, 'x') ON CONFLICT (id) DO NOTHING").empty());
+    CHECK(
+        refusal(
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 1, 'x') ON CONFLICT (id) DO NOTHING")
+            .empty());
 
     // The owner too: the trigger refuses it for every role.
     pg::Connection owner(db.as("mrscreen_owner"));
-    CHECK_THAT(messageThrownBy<StoreError>([&] { owner.exec("UPDATE audit SET actor = 'x' WHERE seq = 1"); }),
+    CHECK_THAT(messageThrownBy<StoreError>(
+                   [&] { owner.exec("UPDATE audit SET actor = 'x' WHERE seq = 1"); }),
                Contains("the audit trail is append-only: UPDATE"));
     CHECK_THAT(messageThrownBy<StoreError>([&] { owner.exec("DELETE FROM audit"); }),
                Contains("the audit trail is append-only: DELETE"));
@@ -143,9 +158,11 @@ TEST_CASE("the application role's UPDATE, DELETE and TRUNCATE of audit events ar
     CHECK(store->auditTrail().size() == 2);
 }
 
-TEST_CASE("a station whose role may not change the schema finds it behind and is told what to run") {
+TEST_CASE(
+    "a station whose role may not change the schema finds it behind and is told what to run") {
     const ScratchDatabase empty(false);
-    const std::string message = messageThrownBy<StoreError>([&] { openPostgresStore(empty.as("mrscreen_app")); });
+    const std::string message =
+        messageThrownBy<StoreError>([&] { openPostgresStore(empty.as("mrscreen_app")); });
     CHECK_THAT(message, Contains("has schema version 0 but this mrscreen needs version " +
                                  std::to_string(newestPostgresSchema())));
     CHECK_THAT(message, Contains("the role 'mrscreen_app' may not change the schema"));
@@ -153,7 +170,8 @@ TEST_CASE("a station whose role may not change the schema finds it behind and is
     CHECK(postgresSchemaVersion(empty.as("mrscreen_owner")) == 0); // nothing of it was applied
 }
 
-TEST_CASE("four stations opening a new database at the same time apply each migration exactly once") {
+TEST_CASE(
+    "four stations opening a new database at the same time apply each migration exactly once") {
     const ScratchDatabase fresh(false);
     const auto results = inProcesses(4, [&](int) {
         openPostgresStore(fresh.as("mrscreen_owner"));
@@ -162,7 +180,8 @@ TEST_CASE("four stations opening a new database at the same time apply each migr
     for (const auto& r : results)
         CHECK(r == "opened");
     CHECK(postgresSchemaVersion(fresh.as("mrscreen_owner")) == newestPostgresSchema());
-    CHECK(countOf(fresh.as("mrscreen_owner"), "SELECT COUNT(*) FROM schema_migrations") == newestPostgresSchema());
+    CHECK(countOf(fresh.as("mrscreen_owner"), "SELECT COUNT(*) FROM schema_migrations") ==
+          newestPostgresSchema());
 }
 
 TEST_CASE("four stations appending audit events at the same time leave one intact chain") {
@@ -172,7 +191,8 @@ TEST_CASE("four stations appending audit events at the same time leave one intac
     const auto results = inProcesses(4, [&](int station) {
         const auto store = openPostgresStore(db.as());
         for (int i = 0; i < kPerStation; ++i) {
-            const auto id = store->submit(sampleScreening({}, "Station" + std::to_string(station)), kPatient);
+            const auto id =
+                store->submit(sampleScreening({}, "Station" + std::to_string(station)), kPatient);
             store->noteExport(id, "pdf", "printer", kNurse);
         }
         return std::string("appended");
@@ -191,7 +211,8 @@ TEST_CASE("four stations appending audit events at the same time leave one intac
     CHECK(check.head.value().seq == std::int64_t(trail.size()));
 }
 
-TEST_CASE("two stations deciding one screening at the same time: one decision is stored, the other station is "
+TEST_CASE("two stations deciding one screening at the same time: one decision is stored, the other "
+          "station is "
           "refused, and the screening names who decided and when") {
     const ScratchDatabase db;
     const auto store = openPostgresStore(db.as());
@@ -214,7 +235,8 @@ TEST_CASE("two stations deciding one screening at the same time: one decision is
     REQUIRE(results[size_t(winner)] == "cleared");
     const std::string& refusal = results[size_t(1 - winner)];
     // The policy's own words, as a signer acting a moment later is told.
-    CHECK(refusal == "refused: " + refusalOf([&] { store->transition(id, request(Action::Clear, kMrso)); }));
+    CHECK(refusal ==
+          "refused: " + refusalOf([&] { store->transition(id, request(Action::Clear, kMrso)); }));
     CHECK_THAT(refusal, Contains("screening " + std::to_string(id) + ":"));
 
     const auto d = store->screening(id).value();
@@ -252,14 +274,17 @@ private:
 
 } // namespace
 
-TEST_CASE("a change to a screening another station keeps changing is a conflict naming who changed it last and "
+TEST_CASE("a change to a screening another station keeps changing is a conflict naming who changed "
+          "it last and "
           "when, and nothing of it is stored") {
     const ScratchDatabase db;
     const auto other = openPostgresStore(db.as());
-    const auto id = other->submit(sampleScreening({flag("pacemaker", Severity::Stop, "implant")}), kPatient);
+    const auto id =
+        other->submit(sampleScreening({flag("pacemaker", Severity::Stop, "implant")}), kPatient);
     int notes = 0;
     RacedStore station(db.as(), [&] {
-        other->setFlagVerdict(id, "pacemaker", FlagVerdict::Verified, "note " + std::to_string(++notes), kOtherNurse);
+        other->setFlagVerdict(id, "pacemaker", FlagVerdict::Verified,
+                              "note " + std::to_string(++notes), kOtherNurse);
     });
 
     std::string message;
@@ -278,7 +303,8 @@ TEST_CASE("a change to a screening another station keeps changing is a conflict 
     CHECK(other->verifyAudit().intact);
 }
 
-TEST_CASE("`mrscreen store migrate` brings a new database up to date and lets the application role work in it") {
+TEST_CASE("`mrscreen store migrate` brings a new database up to date and lets the application role "
+          "work in it") {
     const ScratchDatabase fresh(false);
     std::ostringstream out, err;
     mrscreen::cli::StoreMigrateOptions options;
@@ -298,12 +324,12 @@ TEST_CASE("`mrscreen store migrate` brings a new database up to date and lets th
     CHECK_THAT(again.str(), Contains("0 migration(s) applied"));
 }
 
-TEST_CASE("`mrscreen store migrate` refuses a password file other users can read, and connects to nothing") {
+TEST_CASE("`mrscreen store migrate` refuses a password file other users can read, and connects to "
+          "nothing") {
     const std::string path = scratchDatabasePath("store-postgresql") + ".password";
-    {
-        std::ofstream(path) << "secret\n";
-    }
-    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
+    { std::ofstream(path) << "secret\n"; }
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::group_read |
                                            std::filesystem::perms::others_read);
     std::ostringstream out, err;
     mrscreen::cli::StoreMigrateOptions options;
@@ -311,11 +337,15 @@ TEST_CASE("`mrscreen store migrate` refuses a password file other users can read
     options.passwordFile = path;
 
     CHECK(mrscreen::cli::runStoreMigrate(options, out, err) == 2);
-    CHECK_THAT(err.str(), Contains("can be read by other users: make it readable by its owner only (chmod 600 " + path));
+    CHECK_THAT(
+        err.str(),
+        Contains("can be read by other users: make it readable by its owner only (chmod 600 " +
+                 path));
     CHECK(out.str().empty());
 }
 
-TEST_CASE("the whole-database check reads every table of the server's database, and `backup` says to back up the "
+TEST_CASE("the whole-database check reads every table of the server's database, and `backup` says "
+          "to back up the "
           "server instead of writing a file") {
     const ScratchDatabase db;
     const auto store = openPostgresStore(db.as());
@@ -333,7 +363,8 @@ TEST_CASE("a password written into the URL never appears in a message about the 
     const PostgresConnection withPassword{"postgresql://mrscreen_app:hunter2@/mrscreen?host=" +
                                               (server.folder() / "nowhere").string(),
                                           "", "mrscreen-tests"};
-    const std::string message = messageThrownBy<StoreError>([&] { openPostgresStore(withPassword); });
+    const std::string message =
+        messageThrownBy<StoreError>([&] { openPostgresStore(withPassword); });
     CHECK_THAT(message, Contains("postgresql://mrscreen_app:***@/mrscreen"));
     CHECK(message.find("hunter2") == std::string::npos);
     CHECK(message.find('\n') == std::string::npos); // libpq's lines joined into one
@@ -341,19 +372,22 @@ TEST_CASE("a password written into the URL never appears in a message about the 
 
 TEST_CASE("the server's SQLSTATE decides the kind of a store error") {
     CHECK(pg::errorKindOf("08006") == StoreErrorKind::Unreachable); // connection failure
-    CHECK(pg::errorKindOf("57P01") == StoreErrorKind::Unreachable); // administrator shut the server down
-    CHECK(pg::errorKindOf("57P03") == StoreErrorKind::Unreachable); // cannot connect now (starting up)
-    CHECK(pg::errorKindOf("40001") == StoreErrorKind::Busy);        // serialization failure
-    CHECK(pg::errorKindOf("40P01") == StoreErrorKind::Busy);        // deadlock
-    CHECK(pg::errorKindOf("55P03") == StoreErrorKind::Busy);        // lock not available
-    CHECK(pg::errorKindOf("53100") == StoreErrorKind::Full);        // disk full
-    CHECK(pg::errorKindOf("23505") == StoreErrorKind::Conflict);    // unique key taken
-    CHECK(pg::errorKindOf("XX001") == StoreErrorKind::Corrupt);     // data corrupted
-    CHECK(pg::errorKindOf("XX002") == StoreErrorKind::Corrupt);     // index corrupted
-    CHECK(pg::errorKindOf("42501") == StoreErrorKind::Other);       // permission denied: the message says
+    CHECK(pg::errorKindOf("57P01") ==
+          StoreErrorKind::Unreachable); // administrator shut the server down
+    CHECK(pg::errorKindOf("57P03") ==
+          StoreErrorKind::Unreachable);                          // cannot connect now (starting up)
+    CHECK(pg::errorKindOf("40001") == StoreErrorKind::Busy);     // serialization failure
+    CHECK(pg::errorKindOf("40P01") == StoreErrorKind::Busy);     // deadlock
+    CHECK(pg::errorKindOf("55P03") == StoreErrorKind::Busy);     // lock not available
+    CHECK(pg::errorKindOf("53100") == StoreErrorKind::Full);     // disk full
+    CHECK(pg::errorKindOf("23505") == StoreErrorKind::Conflict); // unique key taken
+    CHECK(pg::errorKindOf("XX001") == StoreErrorKind::Corrupt);  // data corrupted
+    CHECK(pg::errorKindOf("XX002") == StoreErrorKind::Corrupt);  // index corrupted
+    CHECK(pg::errorKindOf("42501") == StoreErrorKind::Other); // permission denied: the message says
 }
 
-TEST_CASE("two stations adding the same username at once: one account is added, the other station is told the "
+TEST_CASE("two stations adding the same username at once: one account is added, the other station "
+          "is told the "
           "username is taken") {
     const ScratchDatabase db;
     const auto results = inProcesses(2, [&](int station) {
@@ -371,7 +405,8 @@ TEST_CASE("two stations adding the same username at once: one account is added, 
     const std::string& other = results[0] == "added" ? results[1] : results[0];
     // The words a station adding it a moment later gets.
     CHECK(other == "refused: " + refusalOf([&] {
-                       openPostgresStore(db.as())->addStaff("nina", "Nina", Role::Nurse, kPin, kAdmin);
+                       openPostgresStore(db.as())->addStaff("nina", "Nina", Role::Nurse, kPin,
+                                                            kAdmin);
                    }));
     const auto store = openPostgresStore(db.as());
     CHECK(store->staff().size() == 1);

@@ -40,8 +40,10 @@ int main(int argc, char** argv) {
     const fs::path file = argv[2];
     try {
         stopAndRemove(file); // a server left by an interrupted run, or this run's at the end
-        if (command == "stop") return 0;
-        std::string pattern = "/tmp/mrscreen-pg-XXXXXX"; // short: a socket path has at most 107 bytes
+        if (command == "stop")
+            return 0;
+        std::string pattern =
+            "/tmp/mrscreen-pg-XXXXXX"; // short: a socket path has at most 107 bytes
         if (!::mkdtemp(pattern.data())) {
             std::cerr << "pg_test_server: cannot make a folder under /tmp\n";
             return 1;
