@@ -158,6 +158,12 @@ int main(int argc, char** argv) {
     auto* outboxRetry = outbox->add_subcommand("retry", "Try a waiting record again now");
     outboxRetry->add_option("item", outboxOptions.item, "Outbox item (mrscreen outbox list)")->required();
     auto* outboxSend = outbox->add_subcommand("send", "Send every record that is due now (a running kiosk does this by itself)");
+    SpoolOptions spoolOptions;
+    auto* spool = app.add_subcommand("spool", "Submissions this kiosk holds because the database did not take them");
+    spool->require_subcommand(1);
+    auto* spoolList = spool->add_subcommand("list", "Every submission waiting, with its attempts and last error");
+    spoolList->add_flag("--json", spoolOptions.json, "Print JSON");
+    auto* spoolSend = spool->add_subcommand("send", "Deliver them now (a running kiosk does this by itself)");
 
     SpeakOptions sp;
     auto* speak = app.add_subcommand("speak", "Write what the kiosk reads aloud for a question's page to a WAV file");
@@ -199,6 +205,11 @@ int main(int argc, char** argv) {
         for (auto* sub : {outboxList, outboxRetry, outboxSend})
             if (sub->parsed()) outboxOptions.action = sub->get_name();
         return runOutbox(ctx, outboxOptions, std::cout, std::cerr);
+    }
+    if (spool->parsed()) {
+        for (auto* sub : {spoolList, spoolSend})
+            if (sub->parsed()) spoolOptions.action = sub->get_name();
+        return runSpool(ctx, spoolOptions, std::cout, std::cerr);
     }
     if (purge->parsed()) return runPurge(ctx, purgeOlderThan, purgeDryRun, std::cout, std::cerr);
     if (!windowed.empty()) {

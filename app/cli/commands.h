@@ -161,6 +161,14 @@ struct OutboxOptions {
 // The records on their way to PACS: list them, ask for one to be tried now, or send what is due.
 int runOutbox(const StoreContext& ctx, const OutboxOptions& options, std::ostream& out, std::ostream& err);
 
+struct SpoolOptions {
+    std::string action = "list"; // list, send
+    bool json = false;
+};
+// The submissions this kiosk holds because the database did not take them (<data-dir>/spool.db):
+// list them, or deliver them now. Exit 1 when some are still waiting after `send`.
+int runSpool(const StoreContext& ctx, const SpoolOptions& options, std::ostream& out, std::ostream& err);
+
 struct SpeakOptions {
     std::string form;     // stem or questionnaire file
     std::string item;     // linkId of a question (or group) on the page to speak

@@ -10,7 +10,10 @@
 
 #include <toml++/toml.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <iostream>
 #include <set>
 
 namespace mrscreen::cli {
@@ -37,6 +40,7 @@ store::StoreOptions KioskConfig::storeOptions() const {
     o.lockoutAttempts = lockoutAttempts;
     o.lockoutSeconds = lockoutMinutes * 60;
     if (pacs.configured()) o.outboxDestinations.push_back("pacs");
+    o.recordsDir = recordsDir(); // where the SQLite store keeps the signed PDFs
     return o;
 }
 
@@ -92,10 +96,7 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
         if (!sections.count(std::string(key.str())))
             r.problems.push_back("unknown section [" + std::string(key.str()) + "]");
     }
-    const auto* storage = r.section(root, "storage", {"data_dir", "database"});
-    r.read(storage, "storage", "data_dir", c.dataDir);
-    if (c.dataDir.empty()) r.problems.push_back("[storage] data_dir must name a folder, such as \"/var/lib/mrscreen\"");
-    r.read(storage, "storage", "database", c.database);
+    readStorageSection(r, root, c);
     const auto* form = r.section(root, "form", {"path"});
     r.read(form, "form", "path", c.form);
     const auto* policy = r.section(root, "policy", {"signer_roles", "signer_must_differ_from_reviewer"});
@@ -134,12 +135,13 @@ KioskConfig loadConfigText(const std::string& text, const std::string& path) {
             r.problems.push_back("[workflow] contrast_signer_roles must name at least one role");
     }
     const auto* site = r.section(root, "site", {"name", "signing_key", "signing_cert", "trusted_ca", "staff_language",
-                                                "signer_sha256"});
+                                                "signer_sha256", "station_name"});
     r.read(site, "site", "staff_language", c.staffLanguage);
     if (c.staffLanguage.empty() || c.staffLanguage.size() > 8 ||
         c.staffLanguage.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
         r.problems.push_back("[site] staff_language must be a language code such as \"en\" or \"es\"");
     r.read(site, "site", "name", c.siteName);
+    r.read(site, "site", "station_name", c.stationName);
     r.read(site, "site", "signing_key", c.signingKey);
     r.read(site, "site", "signing_cert", c.signingCert);
     r.read(site, "site", "trusted_ca", c.trustedCa);
@@ -223,7 +225,37 @@ store::FormCatalog formCatalog(store::Store& store, const KioskConfig& config) {
     return store::FormCatalog(store, std::move(files), config.formArchiveDir());
 }
 
+namespace {
+
+// The store options with each new audit head sent to the configured anchors ([audit]).
+store::StoreOptions storeOptionsWithAnchors(const KioskConfig& config) {
+    store::StoreOptions options = config.storeOptions();
+    if (config.auditSyslog || !config.auditRemoteSyslog.empty()) {
+        auto sender = std::make_shared<store::AnchorSender>(
+            store::AnchorSettings{config.siteName, config.auditSyslog, config.auditRemoteSyslog, 2000, 256, {}});
+        options.anchorHead = [sender](const store::AuditHead& head) { sender->publish(head); };
+    }
+    return options;
+}
+
+} // namespace
+
 std::unique_ptr<store::Store> openStore(const KioskConfig& config) {
+    if (config.usesPostgres()) {
+        // The password file and CA are checked first, with the fix in the message. Never falls back
+        // to the SQLite file in the data directory: screenings must not end up on the kiosk's disk.
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        const PostgresSettings server = postgresSettings(config, host, std::cerr);
+        // MERGE (issue 13): the lead wires store/pg_store.h here:
+        //   return store::openPostgresStore({server.url, server.password, server.applicationName},
+        //                                   storeOptionsWithAnchors(config));
+        (void)server;
+        std::string message = "[storage] url names a PostgreSQL server, and this build of mrscreen has no "
+                              "PostgreSQL store: install a build with it, or remove url to use the SQLite database in ";
+        message.append(config.dataDir);
+        throw store::StoreError(message, store::StoreErrorKind::Unreachable);
+    }
     const std::filesystem::path db = config.databasePath();
     std::error_code ec;
     if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
@@ -240,13 +272,7 @@ std::unique_ptr<store::Store> openStore(const KioskConfig& config) {
     tighten(config.dataDir, perms::owner_all);
     for (const char* suffix : {"", "-wal", "-shm"})
         tighten(db.string() + suffix, perms::owner_read | perms::owner_write);
-    store::StoreOptions options = config.storeOptions();
-    if (config.auditSyslog || !config.auditRemoteSyslog.empty()) {
-        auto sender = std::make_shared<store::AnchorSender>(
-            store::AnchorSettings{config.siteName, config.auditSyslog, config.auditRemoteSyslog, 2000, 256, {}});
-        options.anchorHead = [sender](const store::AuditHead& head) { sender->publish(head); };
-    }
-    return store::openSqliteStore(db.string(), options);
+    return store::openSqliteStore(db.string(), storeOptionsWithAnchors(config));
 }
 
 } // namespace mrscreen::cli

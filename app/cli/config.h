@@ -19,6 +19,16 @@ namespace mrscreen::cli {
 struct KioskConfig {
     std::string dataDir = "./var"; // made absolute when loaded: stored record paths must not depend on the cwd
     std::string database; // empty: <dataDir>/mrscreen.db
+    // [storage] url: the department's PostgreSQL server shared by kiosks and stations, such as
+    // "postgresql://mrscreen_app@db.example.org:5432/mrscreen?sslmode=verify-full&sslrootcert=/etc/mrscreen/db-ca.crt";
+    // empty: the SQLite database above, as on a single box. Checked when loaded (config_storage.cpp):
+    // no password in it, verify-full TLS to any host but this one, the CA named.
+    std::string storageUrl;
+    // [storage] password_file: the database password, in a file of mode 0600/0400 owned by the user
+    // running mrscreen; empty: libpq's own (PGPASSFILE, ~/.pgpass, a service file). Never in the url.
+    std::string storagePasswordFile;
+    bool allowInsecureTls = false; // [storage] allow_insecure_tls: a lab server without verify-full, warned at connecting
+    bool usesPostgres() const { return !storageUrl.empty(); }
     std::string form = "forms/mri-safety";
     std::vector<std::string> signerRoles = {"mrso"};
     std::vector<std::string> contrastSignerRoles = {"mrso", "radiologist"}; // [workflow]
@@ -27,6 +37,7 @@ struct KioskConfig {
     int lockoutAttempts = 5;
     int lockoutMinutes = 15;
     std::string siteName = "MRI department";
+    std::string stationName; // [site] station_name: how staff stations list this kiosk; empty: the host name
     std::string recordPaper = "a4"; // [record] paper: "a4" or "letter", the signed PDF record's page size
     std::string signingKey;  // PEM; empty: <dataDir>/keys/site-key.pem
     std::string signingCert; // PEM; empty: <dataDir>/keys/site-cert.pem
@@ -85,6 +96,20 @@ struct KioskConfig {
     std::string auditRemoteSyslog; // "host:port" of the hospital's syslog server (RFC 5424 over TCP)
 };
 
+// How to reach the PostgreSQL server of [storage] url (store/pg_store.h's PostgresConnection takes
+// the same three fields).
+struct PostgresSettings {
+    std::string url;
+    std::string password;        // from password_file; empty: libpq finds it (~/.pgpass, service file)
+    std::string applicationName; // "mrscreen kiosk <station>": what the server's pg_stat_activity shows
+};
+
+// The connection for config.storageUrl, checked against the files as they are now: password_file
+// owned by this user, mode 0600 or 0400, not empty; sslrootcert a readable PEM certificate. Throws
+// screening::InputError naming the file and what to do. `station` names this box (its host name);
+// allow_insecure_tls writes its warning to `warnings` at every call.
+PostgresSettings postgresSettings(const KioskConfig& config, const std::string& station, std::ostream& warnings);
+
 // Reads the file when `path` is not empty; throws screening::InputError naming the file and key.
 // The data directory comes back absolute (relative to the current directory).
 KioskConfig loadConfig(const std::string& path);
@@ -103,8 +128,9 @@ KioskConfig configFor(const StoreContext& ctx);
 // configured form files' (when their sha256 matches). `store` must outlive it.
 store::FormCatalog formCatalog(store::Store& store, const KioskConfig& config);
 
-// Renders, signs and files the next record version of a screening (atomically, then registered in
-// the store) with `version`, the form and rules the screening was answered with. Without a site
+// Renders, signs and files the next record version of a screening (the store keeps its bytes:
+// Store::addRecordPdf) with `version`, the form and rules the screening was answered with. Returns
+// where it is kept (the file, or "record <id> version <n>" when a database keeps it). Without a site
 // signing key it stores nothing, says so on `err` and returns nullopt.
 std::optional<std::string> produceRecord(store::Store& store, const KioskConfig& config,
                                          const store::FormVersion& version, std::int64_t id,

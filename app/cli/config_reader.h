@@ -45,6 +45,8 @@ struct Reader {
     }
 };
 
+// [storage]: the data directory, and the PostgreSQL url with its password file (config_storage.cpp).
+void readStorageSection(Reader& r, const toml::table& root, KioskConfig& c);
 // [scanner] / [[scanner]] and [worklist] / [pacs] (config_integration.cpp).
 void readScannerSection(Reader& r, const toml::table& root, KioskConfig& c);
 void readDicomSections(Reader& r, const toml::table& root, KioskConfig& c);

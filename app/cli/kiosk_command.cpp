@@ -6,6 +6,7 @@
 #include "cli/procedure_link.h"
 
 #include "speech/speaker.h"
+#include "store/stations.h"
 #include "ui/platform.h"
 
 #include <nlohmann/json.hpp>
@@ -44,14 +45,31 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
             return text;
         };
         w.title = std::string(o.station ? "mrscreen station: " : "mrscreen: ") + config.siteName;
-        ui::KioskServices services = kioskServices(*store, config, files, log, err);
         // Records leave for PACS from a thread of their own with its own store connection, so a
         // PACS that is down or slow never holds up a screen; a new record wakes it at once.
         std::unique_ptr<integration::OutboxWorker> outbox;
-        if (config.pacs.configured()) {
+        if (config.pacs.configured())
             outbox = std::make_unique<integration::OutboxWorker>(
                 [&config] { return openStore(config); }, outboxSettings(config), 60,
                 [&err](const std::string& line) { err << "mrscreen: " << line << "\n"; });
+        // A submission the store cannot take now (busy, server down) waits in the kiosk's spool and
+        // is delivered, with its signed record, from the forwarder's thread when the store answers.
+        // A station takes no submissions. Made after the outbox, so it stops first.
+        std::unique_ptr<KioskSpool> spool;
+        if (!o.station)
+            spool = openKioskSpool(
+                config, files,
+                [&err](const std::string& line) {
+                    std::string message = "mrscreen: ";
+                    message += line;
+                    if (message.back() != '\n') message += "\n";
+                    err << message << std::flush; // one write: the forwarder's thread shares the stream
+                },
+                [worker = outbox.get()](std::int64_t) {
+                    if (worker) worker->wake();
+                });
+        ui::KioskServices services = kioskServices(*store, config, files, log, err, spool.get());
+        if (outbox) {
             auto wakeAfter = [worker = outbox.get()](auto produce) {
                 return [worker, produce](auto&&... args) {
                     auto result = produce(std::forward<decltype(args)>(args)...);
@@ -81,6 +99,27 @@ int runKiosk(const StoreContext& ctx, const KioskRunOptions& o, std::ostream& ou
             speaker.release();
             log("speech released");
         };
+        // Staff stations list this one with when it was last seen: written at start and every
+        // minute from a thread of its own with its own store connection, never the frame thread.
+        const bool station = o.station;
+        store::PresenceHeartbeat presence(
+            [&config] { return openStore(config); },
+            [&config, station, &spool] {
+                store::StationPresence p;
+                p.name = config.stationName.empty() ? store::hostName() : config.stationName;
+                p.kind = station ? "station" : "kiosk";
+                p.version = MRSCREEN_VERSION;
+                // Submissions this kiosk holds for the store (the spool locks itself: any thread).
+                p.spoolBacklog = spool && spool->spool ? spool->spool->backlog().count : 0;
+                return p;
+            },
+            std::chrono::seconds(60),
+            [&err](const std::string& line) {
+                std::string message = "mrscreen: ";
+                message += line;
+                message += "\n";
+                err << message << std::flush; // one write: other threads share the stream
+            });
         ui::runKioskWindow(
             w,
             [&](ui::Fonts fonts) {

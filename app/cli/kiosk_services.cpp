@@ -15,6 +15,7 @@
 #include <sstream>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -53,27 +54,62 @@ int pageCount(const std::string& pdf, const std::string& stem) {
     return pages;
 }
 
-// One page of a PDF as RGB pixels, by poppler's pdftoppm (a binary PPM is simple to read).
-std::optional<ui::PagePicture> renderRecordPage(const std::string& pdf, int page, const std::string& dir,
-                                                std::string& problem) {
+// Removes a file of patient data once it has served (the copy given to poppler, the picture).
+struct RemoveWhenDone {
+    const std::string& path;
+    ~RemoveWhenDone() {
+        std::error_code ignored;
+        std::filesystem::remove(path, ignored);
+    }
+};
+
+// `bytes` as a new file only this user can read (poppler's tools read a file, not memory).
+bool writePrivateCopy(const std::string& path, const std::string& bytes) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored); // a copy left by a crash: replaced, never read
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return false;
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n <= 0) break;
+        written += std::size_t(n);
+    }
+    return ::close(fd) == 0 && written == bytes.size();
+}
+
+// One page of record `version` of screening `id` as RGB pixels, by poppler's pdftoppm (a binary
+// PPM is simple to read). The PDF is read through the store, which checks it against the SHA-256
+// it was filed with; poppler gets a private copy that leaves the disk with the picture.
+std::optional<ui::PagePicture> renderRecordPage(store::Store& store, std::int64_t id, int version, int page,
+                                                const std::string& dir, std::string& problem) {
+    const std::string what = "record " + std::to_string(id) + " version " + std::to_string(version);
+    std::string bytes;
+    try {
+        bytes = store.recordPdf(id, version);
+    } catch (const std::exception& e) {
+        problem = e.what();
+        return std::nullopt;
+    }
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    const std::string stem = (std::filesystem::path(dir) / std::filesystem::path(pdf).stem()).string();
+    const std::string stem =
+        (std::filesystem::path(dir) / ("screening-" + std::to_string(id) + "-v" + std::to_string(version))).string();
+    const std::string pdf = stem + ".pdf";
+    const RemoveWhenDone removeCopy{pdf};
+    if (!writePrivateCopy(pdf, bytes)) {
+        problem = "the preview of " + what + " could not be prepared in " + dir + " (is the disk full?)";
+        return std::nullopt;
+    }
     const int pages = pageCount(pdf, stem);
     if (pages > 0) page = std::clamp(page, 1, pages);
     const std::string n = std::to_string(std::max(page, 1));
     const std::string ppm = stem + ".ppm";
     // The picture is a patient's record: once read into memory, it leaves the disk.
-    struct RemoveAfterReading {
-        const std::string& path;
-        ~RemoveAfterReading() {
-            std::error_code ignored;
-            std::filesystem::remove(path, ignored);
-        }
-    } removeAfterReading{ppm};
+    const RemoveWhenDone removePicture{ppm};
     if (!runTool({"pdftoppm", "-r", "60", "-f", n, "-l", n, "-singlefile", pdf, stem}, "")) {
         problem = std::filesystem::exists(ppm) || pages > 0
-                      ? "pdftoppm could not render page " + n + " of " + pdf + " for the preview"
+                      ? "pdftoppm could not render page " + n + " of " + what + " for the preview"
                       : "the page preview needs pdftoppm and pdfinfo: install the Debian package poppler-utils";
         return std::nullopt;
     }
@@ -89,7 +125,7 @@ std::optional<ui::PagePicture> renderRecordPage(const std::string& pdf, int page
         pic.rgb.resize(std::size_t(w) * std::size_t(h) * 3);
         if (in.read(reinterpret_cast<char*>(pic.rgb.data()), std::streamsize(pic.rgb.size()))) return pic;
     }
-    problem = "pdftoppm could not render page " + n + " of " + pdf + " for the preview";
+    problem = "pdftoppm could not render page " + n + " of " + what + " for the preview";
     return std::nullopt;
 }
 
@@ -106,33 +142,108 @@ ui::KioskOptions kioskOptions(const KioskConfig& c) {
     return o;
 }
 
+std::string spoolPath(const KioskConfig& config) { return config.dataDir + "/spool.db"; }
+
+std::unique_ptr<KioskSpool> openKioskSpool(const KioskConfig& config, const FormFiles& files,
+                                           std::function<void(const std::string&)> log,
+                                           std::function<void(std::int64_t id)> delivered,
+                                           store::ForwarderTiming timing) {
+    auto out = std::make_unique<KioskSpool>();
+    try {
+        out->spool = std::make_shared<store::Spool>(spoolPath(config));
+    } catch (const store::SpoolError& e) {
+        out->problem = e.what();
+        if (log) log("spool: " + out->problem);
+        return out;
+    }
+    // What the kiosk does after a stored submission, for one that waited in the spool.
+    auto after = [&config, &files, log, delivered](store::Store& store, const store::SpooledSubmission& item,
+                                                   std::int64_t id) {
+        std::ostringstream problems;
+        recordSubmission(store, config, files, item.screening, id, item.actor, problems);
+        if (!problems.str().empty() && log) log(problems.str());
+        if (delivered) delivered(id);
+    };
+    out->forwarder = std::make_unique<store::SpoolForwarder>(
+        out->spool, [&config] { return openStore(config); }, after, log, timing);
+    return out;
+}
+
+namespace {
+
+// The store did not answer (`why`): the submission goes to the spool and the patient is thanked.
+// Without a spool, or when the spool cannot keep it either, the patient is asked to get staff.
+ui::SubmitOutcome spoolSubmission(KioskSpool* spool, const store::NewScreening& screening,
+                                  const screening::Actor& actor, const store::StoreError& why) {
+    if (!spool) throw why; // as before the spool: the screen says to ask staff
+    ui::SubmitOutcome out;
+    try {
+        if (!spool->spool) throw store::SpoolError(spool->problem);
+        spool->spool->add(screening, actor, why.what());
+    } catch (const store::SpoolError& e) {
+        out.problem = std::string(why.what()) + "; and " + e.what();
+        return out;
+    }
+    if (spool->forwarder) spool->forwarder->spooled();
+    out.saved = true;
+    out.spooled = true;
+    return out;
+}
+
+} // namespace
+
 ui::KioskServices kioskServices(store::Store& store, const KioskConfig& config, const FormFiles& files,
-                                std::function<void(const std::string&)> log, std::ostream& err) {
+                                std::function<void(const std::string&)> log, std::ostream& err, KioskSpool* spool) {
     ui::KioskServices s;
     s.store = &store;
     s.log = std::move(log);
     s.today = todayIso;
     s.nowUtc = store::nowUtc;
-    s.submit = [&store, &config, &files, &err](const screening::Response& response) {
+    s.submit = [&store, &config, &files, &err, spool](const screening::Response& response, const std::string& key) {
         ui::SubmitOutcome out;
-        std::ostringstream problems;
-        const Submission sub = submitResponse(store, config, files, response, "kiosk",
-                                              screening::Actor{"kiosk", screening::Role::Patient}, todayIso(), problems);
-        if (!sub.assessment.valid()) {
+        const PreparedSubmission prepared = prepareSubmission(config, files, response, "kiosk", todayIso(), key);
+        if (!prepared.assessment.valid()) {
             // Ids and codes only: the message may quote an answer, and this reaches the state log.
-            out.problem = std::to_string(sub.assessment.errors.size()) + " validation error(s), first: " +
-                          sub.assessment.errors.front().linkId + " (" + sub.assessment.errors.front().code + ")";
+            const auto& errors = prepared.assessment.errors;
+            out.problem = std::to_string(errors.size()) + " validation error(s), first: " + errors.front().linkId +
+                          " (" + errors.front().code + ")";
             return out;
         }
+        const screening::Actor actor{"kiosk", screening::Role::Patient};
+        try {
+            out.id = store.submit(prepared.screening, actor);
+        } catch (const store::StoreError& e) {
+            if (!e.transient()) throw; // damaged, full, ...: as before, the screen says to ask staff
+            return spoolSubmission(spool, prepared.screening, actor, e);
+        }
         out.saved = true;
-        out.id = sub.id;
-        out.recordPath = sub.recordPath.value_or("");
+        std::ostringstream problems;
+        try {
+            out.recordPath = recordSubmission(store, config, files, prepared.screening, out.id, actor, problems)
+                                 .value_or("");
+        } catch (const store::StoreError& e) {
+            // Stored, and the store went away before its record: the spool makes the record when
+            // the store is back (the key makes the resend harmless).
+            problems << "mrscreen: screening " << out.id << " is stored, its signed record waits: " << e.what() << "\n";
+            if (spool && spool->spool) {
+                try {
+                    spool->spool->add(prepared.screening, actor, e.what());
+                    if (spool->forwarder) spool->forwarder->spooled();
+                } catch (const store::SpoolError& se) {
+                    problems << "mrscreen: " << se.what() << "\n";
+                }
+            }
+        }
+        if (spool && spool->forwarder) spool->forwarder->wake(); // the store answers: send what waits
         if (!problems.str().empty()) err << problems.str();
         return out;
     };
+    if (spool && spool->spool)
+        s.spoolBacklog = [backlog = spool->spool] { return backlog->backlog(); };
     s.scanner = config.scanner();
-    s.renderPage = [dir = config.dataDir + "/previews"](const std::string& pdf, int page, std::string& problem) {
-        return renderRecordPage(pdf, page, dir, problem);
+    s.renderPage = [&store, dir = config.dataDir + "/previews"](std::int64_t id, int version, int page,
+                                                                 std::string& problem) {
+        return renderRecordPage(store, id, version, page, dir, problem);
     };
     // One catalog for the window's life: each screening's own form version, parsed once.
     auto catalog = std::make_shared<store::FormCatalog>(formCatalog(store, config));

@@ -3,11 +3,11 @@
 #include "cli/form_files.h"
 #include "cli/signer_pin.h"
 
-#include "record/atomic_file.h"
 #include "record/pdf_signature.h"
 #include "record/record_pdf.h"
 #include "record/record_text.h"
 #include "record/signer_trust.h"
+#include "store/atomic_file.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -34,9 +34,9 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
                                  "|" + detail->formVersion + " (sha256 " + detail->formSha256.substr(0, 8) +
                                  "…), not the form version given for its record; mrscreen never renders a "
                                  "screening with another form.");
-    // One writer at a time picks the next version, writes its file and registers it: a file found at
-    // that path under the lock was left by a run that stopped before registering it.
-    const record::DirectoryLock lock(config.recordsDir());
+    // One writer at a time on this machine picks the next version (printed in the PDF) and files
+    // it; the store refuses a version filed meanwhile elsewhere (Conflict).
+    const store::DirectoryLock lock(config.recordsDir());
     record::RecordInput in;
     in.siteName = config.siteName;
     in.recordId = id;
@@ -54,27 +54,17 @@ std::optional<std::string> produceRecord(store::Store& store, const KioskConfig&
     info.name = config.siteName;
     info.reason = "MRI safety screening record " + std::to_string(id) + ", version " + std::to_string(in.version);
     const std::string signedPdf = record::signPdf(unsignedPdf, identity, info);
-    const std::string path = (std::filesystem::path(config.recordsDir()) /
-                              ("screening-" + std::to_string(id) + "-v" + std::to_string(in.version) + ".pdf"))
-                                 .string();
-    if (std::error_code ec; std::filesystem::exists(path, ec)) {
-        // Never trusted (nothing vouches for its bytes) and never overwritten: kept aside for whoever
-        // looks into the interruption.
-        const std::string aside = record::setAsideUnregistered(path);
-        err << "mrscreen: " << path << " was never registered in the store (an earlier attempt for screening " << id
-            << " stopped between writing and registering it); moved it to " << aside
+    // The store keeps the bytes (SQLite: records/screening-<id>-v<version>.pdf) and says when it had
+    // to move aside a file an interrupted earlier attempt left at that name.
+    const store::FiledRecord filed =
+        store.addRecordPdf(id, in.version, signedPdf, actor, record::recordContentHash(in));
+    if (!filed.setAside.empty())
+        err << "mrscreen: " << filed.record.path << " was never registered in the store (an earlier attempt for "
+            << "screening " << id << " stopped between writing and registering it); moved it to " << filed.setAside
             << " (it holds patient data: delete it once the interruption is understood) and filed version "
             << in.version << " afresh\n";
-    }
-    record::writeFileAtomically(path, signedPdf);
-    try {
-        store.addRecord(id, in.version, path, store::sha256Hex(signedPdf), actor, record::recordContentHash(in));
-    } catch (...) {
-        // Unregistered, the file would block this version number for good: take it back.
-        std::filesystem::remove(path);
-        throw;
-    }
-    return path;
+    return filed.record.path.empty() ? "record " + std::to_string(id) + " version " + std::to_string(in.version)
+                                     : filed.record.path;
 }
 
 void reassess(store::Store& store, store::FormCatalog& catalog, const KioskConfig& config, std::int64_t id,
@@ -297,7 +287,8 @@ int runVerify(const StoreContext& ctx, const std::string& file, std::ostream& ou
                 << version << " (sha256 " << filed->sha256 << ")\n";
             return 1;
         }
-        out << report.str() << "  matches the filed record " << id << " version " << version << " (" << filed->path << ")\n";
+        out << report.str() << "  matches the filed record " << id << " version " << version
+            << (filed->path.empty() ? std::string() : " (" + filed->path + ")") << "\n";
         if (const auto latest = store->latestRecord(id); latest && latest->version > version)
             out << "  " << record::supersededText(latest->version) << " (filed "
                 << record::localTimeText(latest->createdAt) << "): read that version\n";

@@ -5,7 +5,6 @@
 #include "cli/procedure_link.h"
 #include "cli/submission.h"
 
-#include "record/atomic_file.h"
 #include "record/fhir_export.h"
 #include "record/record_text.h"
 #include "screening/answers.h"
@@ -13,6 +12,7 @@
 #include "screening/response.h"
 #include "screening/derived.h"
 #include "store/audit.h"
+#include "store/atomic_file.h"
 #include "store/clock.h"
 
 #include <nlohmann/json.hpp>
@@ -404,31 +404,31 @@ int runExport(const StoreContext& ctx, const ExportOptions& o, std::ostream& out
         auto catalog = formCatalog(*store, config);
         catalog.forScreening(*detail);
         const auto latest = store->latestRecord(o.id);
+        // Read through the store, which checks the bytes against the SHA-256 filed with them and
+        // refuses a purged, missing or changed record with what to do.
         std::string pdf;
-        if (latest && !latest->purgedAt.empty())
-            throw store::Refused("the signed record of screening " + std::to_string(o.id) + " (version " +
-                                 std::to_string(latest->version) + ") was exported and then purged on " +
-                                 latest->purgedAt + " under the retention policy; the exported copy is the record "
-                                 "now (its checksum is in 'mrscreen show " + std::to_string(o.id) + "')");
-        if (latest) {
-            pdf = readFile(latest->path);
-            // The file on disk must be the one the store registered; anything else is tampering.
-            if (store::sha256Hex(pdf) != latest->sha256)
-                throw store::Refused("the record file " + latest->path +
-                                     " does not match the checksum stored when it was written; it was changed or "
-                                     "replaced. Keep it as evidence and report it to the MR safety officer");
+        try {
+            if (latest) pdf = store->recordPdf(o.id, latest->version);
+        } catch (const store::RecordUnreadable& e) {
+            if (e.missing()) throw;
+            // Not the bytes that were filed: tampering or damage, refused as before with what to do.
+            throw store::Refused((e.where().rfind('/', 0) == 0 ? "the record file " : "the record kept in ") +
+                                 e.where() + " does not match the checksum stored when it was written; it was "
+                                 "changed or replaced, so version " + std::to_string(latest->version) +
+                                 " of screening " + std::to_string(o.id) + " is not exported. Keep it as evidence, "
+                                 "report it to the MR safety officer, and restore the record from a backup");
         }
         const Actor by = operatorActor();
         if (!o.pdf.empty()) {
             if (!latest) throw store::Refused("screening " + std::to_string(o.id) + " has no signed record yet");
-            record::writeFileAtomically(o.pdf, pdf);
+            store::writeFileAtomically(o.pdf, pdf);
             auditedOrRemoved(*store, o.id, "pdf", o.pdf, by);
             out << "Wrote " << o.pdf << " (record version " << latest->version << ", the current one";
             if (latest->version > 1) out << "; versions 1-" << latest->version - 1 << " are superseded by it";
             out << ", " << pdf.size() << " bytes).\n";
         } else {
             record::FhirExportInput in{&*detail, pdf, latest ? latest->version : 0, config.siteName};
-            record::writeFileAtomically(o.fhir, record::fhirBundle(in).dump(2) + "\n");
+            store::writeFileAtomically(o.fhir, record::fhirBundle(in).dump(2) + "\n");
             auditedOrRemoved(*store, o.id, "fhir", o.fhir, by);
             out << "Wrote " << o.fhir << " (FHIR R4 Bundle: QuestionnaireResponse"
                 << (latest ? " and DocumentReference with the signed PDF" : "; no signed record yet") << ").\n";
@@ -456,43 +456,37 @@ int runPurge(const StoreContext& ctx, const std::string& olderThan, bool dryRun,
         const auto candidates = store->purgeCandidates(before);
         int purged = 0, kept = 0, missing = 0;
         for (const auto& c : candidates) {
-            // Records filed by older versions may name a path relative to wherever mrscreen ran then:
-            // such a file is looked for in this data directory's records folder, by its name.
-            const std::filesystem::path filed(c.path);
-            const std::string path = filed.is_absolute()
-                                         ? c.path
-                                         : (std::filesystem::path(config.recordsDir()) / filed.filename()).string();
-            std::error_code ec;
-            // Not there: nothing is deleted, so nothing is marked purged. It stays a candidate and is
-            // reported on every run until someone finds out where it went.
-            if (!std::filesystem::is_regular_file(path, ec)) {
-                err << "mrscreen purge: missing " << path << " (screening " << c.id << ", version " << c.version
-                    << "): the file is not there, so it was not purged and stays on the list; find out who moved or "
-                    << "deleted it (the data directory is " << config.dataDir << ")\n";
-                ++missing;
-                continue;
-            }
-            // A file that is not the one filed is evidence of tampering: never delete it.
-            if (store::sha256Hex(readFile(path)) != c.sha256) {
-                err << "mrscreen purge: kept " << path << ": it does not match the checksum filed for screening "
-                    << c.id << " version " << c.version << "; keep it as evidence and report it\n";
+            // Where the bytes are kept, for the messages (the file, for the SQLite store).
+            const std::string where = c.path.empty() ? "record " + std::to_string(c.id) + " version " +
+                                                           std::to_string(c.version)
+                                                     : c.path;
+            try {
+                if (dryRun) {
+                    store->recordPdf(c.id, c.version); // the same check a real run makes first
+                    out << "would purge " << where << " (screening " << c.id << ", version " << c.version
+                        << ", written " << c.createdAt << ")\n";
+                    continue;
+                }
+                store->purgeRecord(c.id, c.version, operatorActor());
+                out << "purged " << where << " (screening " << c.id << ", version " << c.version << ")\n";
+                ++purged;
+            } catch (const store::RecordUnreadable& e) {
+                // Not there: nothing is deleted, so nothing is marked purged. It stays a candidate and
+                // is reported on every run until someone finds out where it went.
+                if (e.missing()) {
+                    err << "mrscreen purge: missing " << e.where() << " (screening " << c.id << ", version "
+                        << c.version << "): it is not there, so it was not purged and stays on the list; find out "
+                        << "who moved or deleted it (the data directory is " << config.dataDir << ")\n";
+                    ++missing;
+                } else { // not the one filed: evidence of tampering, never deleted
+                    err << "mrscreen purge: kept " << e.where() << ": it does not match the checksum filed for "
+                        << "screening " << c.id << " version " << c.version << "; keep it as evidence and report it\n";
+                    ++kept;
+                }
+            } catch (const store::StoreError& e) { // could not be deleted: nothing was marked
+                err << "mrscreen purge: " << e.what() << "\n";
                 ++kept;
-                continue;
             }
-            if (dryRun) {
-                out << "would purge " << path << " (screening " << c.id << ", version " << c.version << ", written "
-                    << c.createdAt << ")\n";
-                continue;
-            }
-            if (!std::filesystem::remove(path, ec) || ec) {
-                err << "mrscreen purge: could not delete " << path << ": "
-                    << (ec ? ec.message() : std::string("it was gone before it could be deleted")) << "\n";
-                ++kept;
-                continue;
-            }
-            store->markPurged(c.id, c.version, operatorActor());
-            out << "purged " << path << " (screening " << c.id << ", version " << c.version << ")\n";
-            ++purged;
         }
         if (!dryRun)
             out << "Purged " << purged << " exported record file(s) older than " << days << " day(s)"

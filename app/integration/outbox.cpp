@@ -9,9 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
-#include <iterator>
 #include <sstream>
 
 namespace mrscreen::integration {
@@ -38,12 +36,6 @@ std::string laterUtc(const std::string& iso, int seconds) {
     return text;
 }
 
-std::string readBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DicomError("the record file " + path + " cannot be read");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // One item: the record read back and checked against its registered SHA-256, wrapped and sent.
 std::string sendItem(store::Store& store, const OutboxSettings& settings, const store::OutboxItem& item) {
     const auto record = store.record(item.screeningId, item.recordVersion);
@@ -52,10 +44,15 @@ std::string sendItem(store::Store& store, const OutboxSettings& settings, const 
                          std::to_string(item.screeningId) + " is not in the store");
     if (!record->purgedAt.empty())
         throw DicomError("the record file was deleted under the retention policy before it reached PACS");
-    std::string pdf = readBytes(record->path);
-    if (store::sha256Hex(pdf) != record->sha256)
-        throw DicomError("the record file " + record->path + " no longer matches the SHA-256 it was filed with; "
-                         "it is not sent (check the file, and `mrscreen verify` it)");
+    // Read through the store, checked against the SHA-256 it was filed with: missing or changed
+    // bytes are never sent. This item alone fails (tried again later, once they are restored); the
+    // pass goes on with the others, as it stops only for a store that cannot be used at all.
+    std::string pdf;
+    try {
+        pdf = store.recordPdf(item.screeningId, item.recordVersion);
+    } catch (const store::RecordUnreadable& e) {
+        throw DicomError(std::string(e.what()) + "; it is not sent");
+    }
     const auto detail = store.screening(item.screeningId);
     if (!detail) throw DicomError("screening " + std::to_string(item.screeningId) + " is not in the store");
     const std::string site = settings.siteName + "/" + std::to_string(item.screeningId);

@@ -34,8 +34,9 @@ struct OutboxPass {
     std::vector<std::string> problems; // one line per failed item, for the log and the command line
 };
 
-// Sends every item due now, oldest first, each once. Store errors propagate; DICOM errors and a
-// missing or altered record file are recorded on the item (outboxFailed) and in the result.
+// Sends every item due now, oldest first, each once, reading each record through the store
+// (Store::recordPdf). Store errors propagate; DICOM errors and a record whose bytes the store
+// refuses (missing or changed) are recorded on the item (outboxFailed) and in the result.
 OutboxPass sendDueRecords(store::Store& store, const OutboxSettings& settings);
 
 // The next attempt after `attempts` failures: retrySeconds * 2^(attempts-1), at most retryMaxSeconds.

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace mrscreen::store {
 
@@ -37,6 +38,21 @@ private:
 class Refused : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+// A signed record whose bytes the store cannot give out (Corrupt): missing where the backend keeps
+// them, or changed since they were filed (their SHA-256 differs). The message names the screening,
+// the version and what to do; `where` says where the bytes were kept (a file, or the database).
+class RecordUnreadable : public StoreError {
+public:
+    RecordUnreadable(const std::string& message, bool missing, std::string where)
+        : StoreError(message, StoreErrorKind::Corrupt), missing_(missing), where_(std::move(where)) {}
+    bool missing() const { return missing_; } // false: there, but not the bytes that were filed
+    const std::string& where() const { return where_; }
+
+private:
+    bool missing_;
+    std::string where_;
 };
 
 } // namespace mrscreen::store

@@ -41,17 +41,18 @@ public:
     std::vector<ScreeningSummary> queue() override;
     std::int64_t countScreenings() override;
     std::optional<ScreeningDetail> screening(std::int64_t id) override;
+    // [SECTION] kiosks and stations: presence and the change feed (pg_store_stations.cpp)
+    std::unique_ptr<ChangeFeed> changes() override;
+    void stationSeen(const StationPresence& presence) override;
+    std::vector<StationPresence> stations() override;
     std::vector<StaffMember> staff() override;
     AuditCheck verifyAudit() override;
     std::vector<AuditEvent> auditTrail() override;
     std::optional<AuditHead> auditHead() override;
     int nextRecordVersion(std::int64_t id) override;
-    void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                   const Actor& actor, const std::string& contentSha256) override;
     std::optional<StoredRecord> latestRecord(std::int64_t id) override;
     std::optional<StoredRecord> record(std::int64_t id, int version) override;
     std::vector<PurgeCandidate> purgeCandidates(const std::string& beforeIso) override;
-    void markPurged(std::int64_t id, int version, const Actor& actor) override;
     void noteExport(std::int64_t id, const std::string& what, const std::string& destination,
                     const Actor& actor) override;
     void backupTo(const std::string& path) override;
@@ -103,6 +104,11 @@ protected:
     std::optional<ProcedureLink> readProcedureLink(std::int64_t id) override;
     void writeProcedureLink(std::int64_t id, const ScreeningFacts& expected,
                             const ProcedureLink& link, const Actor& actor) override;
+    FiledRecord writeRecord(std::int64_t id, int version, const std::string& pdf,
+                            const std::string& sha256, const std::string& contentSha256,
+                            const Actor& actor) override;
+    std::optional<KeptRecord> readRecordBytes(std::int64_t id, int version) override;
+    void deleteRecordBytes(std::int64_t id, int version, const Actor& actor) override;
 
 private:
     pg::Connection db_;

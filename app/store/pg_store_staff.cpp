@@ -128,20 +128,20 @@ int PostgresStore::nextRecordVersion(std::int64_t id) {
             .integer(0, 0));
 }
 
-void PostgresStore::addRecord(std::int64_t id, int version, const std::string& path,
-                              const std::string& sha256, const Actor& actor,
-                              const std::string& contentSha256) {
-    pg::Transaction tx(db_);
-    stateOf(id); // refuses an unknown screening
-    const std::string now = nowUtc();
-    db_.exec(
-        "INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, content_sha256) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
-        {id, version, path, sha256, now, contentSha256});
-    queueOutbox(id, version, now);
-    appendAudit(actorName(actor), "record.written", id,
-                json{{"version", version}, {"sha256", sha256}});
-    tx.commit();
+FiledRecord PostgresStore::writeRecord(std::int64_t id, int version, const std::string&,
+                                       const std::string&, const std::string&, const Actor&) {
+    throw StoreError("the PostgreSQL store does not keep record bytes yet (screening " +
+                     std::to_string(id) + ", version " + std::to_string(version) + ")");
+}
+
+std::optional<WorkflowStore::KeptRecord> PostgresStore::readRecordBytes(std::int64_t id, int version) {
+    throw StoreError("the PostgreSQL store does not keep record bytes yet (screening " +
+                     std::to_string(id) + ", version " + std::to_string(version) + ")");
+}
+
+void PostgresStore::deleteRecordBytes(std::int64_t id, int version, const Actor&) {
+    throw StoreError("the PostgreSQL store does not keep record bytes yet (screening " +
+                     std::to_string(id) + ", version " + std::to_string(version) + ")");
 }
 
 namespace {
@@ -188,19 +188,6 @@ std::vector<PurgeCandidate> PostgresStore::purgeCandidates(const std::string& be
         out.push_back(PurgeCandidate{r.integer(i, 0), int(r.integer(i, 1)), r.text(i, 2),
                                      r.text(i, 3), r.text(i, 4)});
     return out;
-}
-
-void PostgresStore::markPurged(std::int64_t id, int version, const Actor& actor) {
-    pg::Transaction tx(db_);
-    const auto changed =
-        db_.exec("UPDATE records SET purged_at = $1 WHERE screening_id = $2 AND version = $3 AND "
-                 "purged_at IS NULL",
-                 {nowUtc(), id, version});
-    if (changed.changes() == 0)
-        throw Refused("screening " + std::to_string(id) + " has no unpurged record version " +
-                      std::to_string(version));
-    appendAudit(actorName(actor), "record.purged", id, json{{"version", version}});
-    tx.commit();
 }
 
 void PostgresStore::noteExport(std::int64_t id, const std::string& what,

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <filesystem>
 #include <thread>
 
 namespace mrscreen::store {
@@ -23,8 +24,14 @@ json flagList(const std::vector<screening::Flag>& flags) {
 }
 
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
-    : WorkflowStore(options), db_(path), sessions_(path) {
-    db_.exec("PRAGMA busy_timeout = 10000");
+    : WorkflowStore(options), db_(path),
+      recordsDir_(std::filesystem::absolute(!options.recordsDir.empty()
+                                                ? std::filesystem::path(options.recordsDir)
+                                                : std::filesystem::path(path).parent_path() / "records")
+                      .lexically_normal()
+                      .string()),
+      sessions_(path) {
+    db_.exec("PRAGMA busy_timeout = " + std::to_string(std::max(0, options.busyTimeoutMs)));
     checkHeader();
     if (sessions_.uncleanShutdown()) {
         checkIntegrity(); // a crash or power cut: read every page before trusting the file
@@ -41,6 +48,12 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
 
 std::int64_t SqliteStore::insertSubmission(const NewScreening& s, const Actor& actor) {
     Transaction tx(db_);
+    // A resend (the spool after an outage): read under the write lock, so nothing can store the
+    // key in between; the unique index (0012) refuses a duplicate all the same. Nothing is written.
+    if (!s.submissionKey.empty()) {
+        auto st = db_.prepare("SELECT id FROM screenings WHERE submission_key = ?");
+        if (st.bind(1, s.submissionKey).step()) return st.integer(0);
+    }
     const std::string now = nowUtc();
     keepFormTexts(s);
     const std::int64_t id = insertScreening(s, now, std::nullopt, "submitted");
@@ -413,7 +426,7 @@ std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::stri
     auto st = db_.prepare(
         "INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
         "state, origin, language, amends_id, created_at, submitted_at, contrast_planned, "
-        "ignored_answers_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "ignored_answers_json, submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, patient)
         .bind(2, s.formUrl)
         .bind(3, s.formVersion)
@@ -425,7 +438,12 @@ std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::stri
     else
         st.bindNull(9);
     st.bind(10, now).bind(11, now).bind(12, s.contrastPlanned);
-    st.bind(13, s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson).run();
+    st.bind(13, s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson);
+    if (s.submissionKey.empty())
+        st.bindNull(14);
+    else
+        st.bind(14, s.submissionKey);
+    st.run();
     const std::int64_t id = db_.lastInsertId();
     db_.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES "
                 "(?, 1, ?, ?, ?)")

@@ -53,17 +53,19 @@ public:
     std::vector<ScreeningSummary> queue() override;
     std::int64_t countScreenings() override;
     std::optional<ScreeningDetail> screening(std::int64_t id) override;
+    // [SECTION] kiosks and stations: presence and the change feed (stations_sqlite.cpp)
+    std::unique_ptr<ChangeFeed> changes() override;
+    void stationSeen(const StationPresence& presence) override;
+    std::vector<StationPresence> stations() override;
     std::vector<StaffMember> staff() override;
     AuditCheck verifyAudit() override;
     std::vector<AuditEvent> auditTrail() override;
     std::optional<AuditHead> auditHead() override;
+    // [SECTION] records (sqlite_store_records.cpp): files in recordsDir_, rows in `records`
     int nextRecordVersion(std::int64_t id) override;
-    void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                   const Actor& actor, const std::string& contentSha256) override;
     std::optional<StoredRecord> latestRecord(std::int64_t id) override;
     std::optional<StoredRecord> record(std::int64_t id, int version) override;
     std::vector<PurgeCandidate> purgeCandidates(const std::string& beforeIso) override;
-    void markPurged(std::int64_t id, int version, const Actor& actor) override;
     void noteExport(std::int64_t id, const std::string& what, const std::string& destination,
                     const Actor& actor) override;
     void backupTo(const std::string& path) override;
@@ -117,9 +119,14 @@ protected:
     std::optional<ProcedureLink> readProcedureLink(std::int64_t id) override;
     void writeProcedureLink(std::int64_t id, const ScreeningFacts& expected, const ProcedureLink& link,
                             const Actor& actor) override;
+    FiledRecord writeRecord(std::int64_t id, int version, const std::string& pdf, const std::string& sha256,
+                            const std::string& contentSha256, const Actor& actor) override;
+    std::optional<KeptRecord> readRecordBytes(std::int64_t id, int version) override;
+    void deleteRecordBytes(std::int64_t id, int version, const Actor& actor) override;
 
 private:
     Database db_;
+    std::string recordsDir_; // StoreOptions::recordsDir, or "records" beside the database
     OpenSessions sessions_;
     // The head appended by the open transaction; sent to options_.anchorHead once it commits.
     std::optional<AuditHead> uncommittedHead_;
@@ -154,6 +161,10 @@ private:
     // transaction.
     void queueOutbox(std::int64_t id, int version, const std::string& now);
     OutboxItem outboxItem(std::int64_t itemId);
+    // Where a record row's file is: its stored path, or for a relative one (filed by older versions
+    // from another working directory) the file of that name in recordsDir_.
+    std::string recordFile(const std::string& storedPath) const;
+    static StoredRecord readRecordRow(Statement& st);
 
     // [SECTION] the audit check and its anchor (sqlite_store_audit.cpp)
     AuditedRows auditedRows();

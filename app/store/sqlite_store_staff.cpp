@@ -1,5 +1,5 @@
-// The SQLite store: staff accounts and sign-in, record files and backups (the audit check is in
-// sqlite_store_audit.cpp).
+// The SQLite store: staff accounts and sign-in, export notes and backups (record files are in
+// sqlite_store_records.cpp, the audit check in sqlite_store_audit.cpp).
 #include "store/clock.h"
 #include "store/sqlite_store_impl.h"
 
@@ -116,85 +116,6 @@ std::optional<StaffMember> SqliteStore::findStaff(const std::string& username) {
     if (!st.bind(1, username).step())
         return std::nullopt;
     return readStaff(st);
-}
-
-int SqliteStore::nextRecordVersion(std::int64_t id) {
-    auto st =
-        db_.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = ?");
-    st.bind(1, id).step();
-    return int(st.integer(0));
-}
-
-void SqliteStore::addRecord(std::int64_t id, int version, const std::string& path,
-                            const std::string& sha256, const Actor& actor,
-                            const std::string& contentSha256) {
-    Transaction tx(db_);
-    stateOf(id); // refuses an unknown screening
-    const std::string now = nowUtc();
-    db_.prepare("INSERT INTO records (screening_id, version, pdf_path, sha256, created_at, "
-                "content_sha256) "
-                "VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(1, id)
-        .bind(2, version)
-        .bind(3, path)
-        .bind(4, sha256)
-        .bind(5, now)
-        .bind(6, contentSha256)
-        .run();
-    queueOutbox(id, version, now);
-    appendAudit(actorName(actor), "record.written", id,
-                json{{"version", version}, {"sha256", sha256}});
-    tx.commit();
-}
-
-std::optional<StoredRecord> SqliteStore::latestRecord(std::int64_t id) {
-    auto st = db_.prepare(
-        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-        "FROM records WHERE screening_id = ? ORDER BY version DESC LIMIT 1");
-    if (!st.bind(1, id).step())
-        return std::nullopt;
-    return StoredRecord{int(st.integer(0)), st.text(1), st.text(2),
-                        st.text(3),         st.text(4), st.text(5)};
-}
-
-std::optional<StoredRecord> SqliteStore::record(std::int64_t id, int version) {
-    auto st = db_.prepare(
-        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-        "FROM records WHERE screening_id = ? AND version = ?");
-    if (!st.bind(1, id).bind(2, version).step())
-        return std::nullopt;
-    return StoredRecord{int(st.integer(0)), st.text(1), st.text(2),
-                        st.text(3),         st.text(4), st.text(5)};
-}
-
-std::vector<PurgeCandidate> SqliteStore::purgeCandidates(const std::string& beforeIso) {
-    auto st = db_.prepare(
-        "SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
-        "WHERE r.purged_at IS NULL AND r.created_at < ? AND EXISTS (SELECT 1 FROM audit a "
-        "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
-        "AND a.at >= r.created_at) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.screening_id = r.screening_id "
-        "AND o.record_version = r.version AND o.status = 'pending') ORDER BY r.screening_id, r.version");
-    st.bind(1, beforeIso);
-    std::vector<PurgeCandidate> out;
-    while (st.step())
-        out.push_back(
-            PurgeCandidate{st.integer(0), int(st.integer(1)), st.text(2), st.text(3), st.text(4)});
-    return out;
-}
-
-void SqliteStore::markPurged(std::int64_t id, int version, const Actor& actor) {
-    Transaction tx(db_);
-    db_.prepare("UPDATE records SET purged_at = ? WHERE screening_id = ? AND version = ? AND "
-                "purged_at IS NULL")
-        .bind(1, nowUtc())
-        .bind(2, id)
-        .bind(3, version)
-        .run();
-    if (db_.changes() == 0)
-        throw Refused("screening " + std::to_string(id) + " has no unpurged record version " +
-                      std::to_string(version));
-    appendAudit(actorName(actor), "record.purged", id, json{{"version", version}});
-    tx.commit();
 }
 
 void SqliteStore::noteExport(std::int64_t id, const std::string& what,

@@ -6,7 +6,9 @@
 #include "screening/mr_conditional.h"
 #include "screening/workflow.h"
 #include "store/audit.h"
+#include "store/change_feed.h"
 #include "store/errors.h"
+#include "store/stations.h"
 
 #include <cstdint>
 #include <functional>
@@ -34,6 +36,12 @@ struct StoreOptions {
     // Where every new record version is sent (e.g. {"pacs"}): addRecord queues one outbox item per
     // destination in its own transaction. Empty: records stay in the store.
     std::vector<std::string> outboxDestinations;
+    // Where the SQLite store keeps the signed record PDFs (<data_dir>/records). Empty: a "records"
+    // folder beside the database file. A database server keeps them in the database instead.
+    std::string recordsDir;
+    // How long a write waits for another writer's lock before it fails as Busy (StoreErrorKind).
+    // A kiosk with a spool can keep it short: a busy store sends the submission to the spool.
+    int busyTimeoutMs = 10000;
 };
 
 struct PatientIdentity {
@@ -57,6 +65,10 @@ struct NewScreening {
     std::string rulesJson; // the rules file's exact text (sha256 = rulesSha256), empty without rules
     std::string contrastPlanned = "unknown";   // yes | no | unknown
     std::string ignoredAnswersJson = "[]";     // screening::ignoredAnswersToJson()
+    // Idempotency (the kiosk's spool): a random UUID v4 made when the patient starts the form. A
+    // submission whose key is already stored writes nothing and returns that screening's id, so a
+    // resent submission is stored once. Empty: no key (imports, amendments); always stored.
+    std::string submissionKey;
 };
 
 // A lab result entered by the reviewing nurse (serum creatinine for the eGFR).
@@ -208,20 +220,29 @@ struct StaffMember {
 };
 
 // One signed PDF of a screening; a screening gets a new version at submission and at its decision.
+// Its bytes are the store's: read them with Store::recordPdf, never through `path`.
 struct StoredRecord {
     int version = 0;
-    std::string path;
+    std::string path; // where the SQLite store keeps the file (for show and messages); empty elsewhere
     std::string sha256;
     std::string createdAt;
     std::string contentSha256; // the content hash its QR code carries
     std::string purgedAt;      // set when the file was deleted under the retention policy
 };
 
+// What addRecordPdf filed.
+struct FiledRecord {
+    StoredRecord record;
+    // Set when a file that was never registered lay at the new record's name (an earlier attempt
+    // stopped between writing and registering it): where it was moved, for whoever looks into it.
+    std::string setAside;
+};
+
 // A record file that retention may delete: written before the cut-off and exported since.
 struct PurgeCandidate {
     std::int64_t id = 0;
     int version = 0;
-    std::string path;
+    std::string path; // as StoredRecord::path: for messages only
     std::string sha256;
     std::string createdAt;
 };
@@ -238,12 +259,23 @@ class Store {
 public:
     virtual ~Store() = default;
 
-    // A completed response becomes a submitted screening with its flags. Returns its id.
+    // A completed response becomes a submitted screening with its flags. Returns its id; with a
+    // submissionKey already stored (a resend), writes nothing and returns the stored screening's id.
     virtual std::int64_t submit(const NewScreening& screening, const Actor& actor) = 0;
     // Screenings waiting for review or a decision, oldest first.
     virtual std::vector<ScreeningSummary> queue() = 0;
     virtual std::optional<ScreeningDetail> screening(std::int64_t id) = 0;
     virtual std::int64_t countScreenings() = 0;
+    // [stations] Word that the store may have changed (any process or station wrote), so the queue
+    // refreshes when it does instead of on a timer; the contract is in store/change_feed.h. Each
+    // call makes a new feed, independent of this connection: it may be called, and the feed used,
+    // while another thread uses the store.
+    virtual std::unique_ptr<ChangeFeed> changes() = 0;
+    // [stations] A kiosk or station says it is alive (store/stations.h): its row, by name, is
+    // replaced and stamped with the store's time. Not audited. Refused: no name, an unknown kind.
+    virtual void stationSeen(const StationPresence& presence) = 0;
+    // [stations] Every kiosk and station that has said so, by name.
+    virtual std::vector<StationPresence> stations() = 0;
 
     // The reviewer's verdict on one flag (nurse only, while the screening is submitted).
     // `correctedAnswer`: what the patient's answer really is, when it was corrected with them.
@@ -280,17 +312,34 @@ public:
     virtual std::vector<AuditEvent> auditTrail() = 0;
     virtual std::optional<AuditHead> auditHead() = 0;
 
-    // Records: the caller writes the PDF (atomically) first, then registers it here, so a row
-    // never names a file that is not complete on disk.
+    // Records: the store owns each signed PDF's bytes, so any station shows and exports any record.
+    // The SQLite store keeps them as files in its records folder (StoreOptions::recordsDir), a
+    // database server in the record's row. Callers pick the version (nextRecordVersion, under
+    // their own lock: the version is printed in the PDF), then hand the bytes to addRecordPdf.
     virtual int nextRecordVersion(std::int64_t id) = 0;
-    virtual void addRecord(std::int64_t id, int version, const std::string& path, const std::string& sha256,
-                           const Actor& actor, const std::string& contentSha256 = "") = 0;
+    // Files a signed PDF as record `version` of screening `id`: the bytes are kept (SQLite: written
+    // atomically to records/screening-<id>-v<version>.pdf, mode 0600, before the row, and removed
+    // again when the row cannot be written), with its SHA-256, its outbox items and its audit event,
+    // so a row never names bytes that are not complete. A file left at that name by an interrupted
+    // earlier attempt (never registered) is moved aside first, never overwritten or trusted.
+    // Refuses an unknown screening (Refused) and a version already filed (StoreError Conflict).
+    virtual FiledRecord addRecordPdf(std::int64_t id, int version, const std::string& pdf, const Actor& actor,
+                                     const std::string& contentSha256 = "") = 0;
+    // The bytes of a record version, checked against the SHA-256 filed with them on every read.
+    // Refused: no such record, or its bytes were deleted under the retention policy (saying when).
+    // RecordUnreadable (StoreError Corrupt): missing or changed bytes, naming the screening, the
+    // version and how to restore them; such bytes are never given out.
+    virtual std::string recordPdf(std::int64_t id, int version) = 0;
     virtual std::optional<StoredRecord> record(std::int64_t id, int version) = 0;
-    // Record files written before `beforeIso` and exported (PDF or FHIR) after they were written,
-    // not yet purged.
+    // Records written before `beforeIso` and exported (PDF or FHIR) after they were written, not
+    // yet purged.
     virtual std::vector<PurgeCandidate> purgeCandidates(const std::string& beforeIso) = 0;
-    // Marks a record's file as deleted under the retention policy, with its audit event.
-    virtual void markPurged(std::int64_t id, int version, const Actor& actor) = 0;
+    // Deletes a record's bytes under the retention policy (the file, or the database's copy) and
+    // marks it purged, with its audit event. The bytes are checked first, as recordPdf does: missing
+    // or changed bytes are evidence and are neither deleted nor marked (RecordUnreadable). Refused
+    // when there is no such record or it is purged already; StoreError when the file cannot be
+    // deleted (nothing is marked).
+    virtual void purgeRecord(std::int64_t id, int version, const Actor& actor) = 0;
     virtual std::optional<StoredRecord> latestRecord(std::int64_t id) = 0;
     // Every copy that leaves the store is audited: what (pdf, fhir), where to, by whom.
     virtual void noteExport(std::int64_t id, const std::string& what, const std::string& destination,

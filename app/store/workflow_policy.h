@@ -86,6 +86,12 @@ public:
     void decideContrast(std::int64_t id, const ContrastDecision& decision, const StaffSignature& signature,
                         const Actor& actor) final;
     void linkProcedure(std::int64_t id, const ProcedureLink& link, const Actor& actor) final;
+    // Records (workflow_records.cpp): the SHA-256 check of every read and the refusals are here, so
+    // a backend only keeps bytes and cannot give out bytes that were changed.
+    FiledRecord addRecordPdf(std::int64_t id, int version, const std::string& pdf, const Actor& actor,
+                             const std::string& contentSha256 = "") final;
+    std::string recordPdf(std::int64_t id, int version) final;
+    void purgeRecord(std::int64_t id, int version, const Actor& actor) final;
 
 protected:
     const StoreOptions& options() const { return options_; }
@@ -96,6 +102,8 @@ protected:
     // transaction.
     virtual std::optional<screening::ScreeningFacts> readFacts(std::int64_t id) = 0;
     // The submission (form texts already checked) as a new submitted screening; returns its id.
+    // A submissionKey already stored: nothing is written (no audit event), the stored id returned;
+    // the key's unique index settles two writers racing with the same key.
     virtual std::int64_t insertSubmission(const NewScreening& s, const Actor& actor) = 0;
     virtual void insertLab(std::int64_t id, const screening::ScreeningFacts& expected, const LabResult& lab,
                            const Actor& actor) = 0;
@@ -135,6 +143,26 @@ protected:
     virtual std::optional<ProcedureLink> readProcedureLink(std::int64_t id) = 0;
     virtual void writeProcedureLink(std::int64_t id, const screening::ScreeningFacts& expected,
                                     const ProcedureLink& link, const Actor& actor) = 0;
+
+    // [SECTION] record bytes (the backend keeps them; this layer checks them)
+    // Keeps `pdf` as record `version` of screening `id` and writes its row (`sha256` is the bytes'),
+    // its outbox items (options().outboxDestinations) and "record.written" in one transaction:
+    // either all of it or nothing, bytes included. Throws StoreError Conflict when the version is
+    // filed already (checked inside the transaction, before any bytes are touched).
+    virtual FiledRecord writeRecord(std::int64_t id, int version, const std::string& pdf, const std::string& sha256,
+                                    const std::string& contentSha256, const Actor& actor) = 0;
+    // A record's row and its bytes exactly as kept, unchecked: nullopt when there is no such row;
+    // `bytes` nullopt when they are gone (missing file, purged). `where`: for messages.
+    struct KeptRecord {
+        StoredRecord row;
+        std::optional<std::string> bytes;
+        std::string where; // "/var/lib/mrscreen/records/screening-4-v1.pdf", "the database"
+    };
+    virtual std::optional<KeptRecord> readRecordBytes(std::int64_t id, int version) = 0;
+    // Deletes the bytes of a record this layer has just read intact, then sets purged_at and
+    // appends "record.purged". StoreError when the bytes cannot be deleted (nothing marked); Refused
+    // when another process purged it first.
+    virtual void deleteRecordBytes(std::int64_t id, int version, const Actor& actor) = 0;
 
 private:
     StoreOptions options_;

@@ -1,5 +1,7 @@
 #include "ui/draft.h"
 
+#include "store/spool.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -37,7 +39,7 @@ std::string groupKey(const Questionnaire& form, int item, const std::string& suf
     return form.items[std::size_t(item)].linkId + suffix;
 }
 
-Draft::Draft(const Questionnaire& form) : form_(&form) { refresh(); }
+Draft::Draft(const Questionnaire& form) : submissionKey(store::newSubmissionKey()), form_(&form) { refresh(); }
 
 const std::vector<Value>& Draft::answers(const std::string& key) const {
     const auto it = answers_.find(key);
@@ -370,6 +372,7 @@ void Draft::clear() {
     answers_.clear();
     repetitions_.clear();
     extension = nlohmann::json::array();
+    submissionKey = store::newSubmissionKey(); // the next patient's
     refresh();
 }
 

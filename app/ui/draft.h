@@ -61,6 +61,9 @@ public:
 
     // Language the patient chose; the response records it.
     std::string language = "en";
+    // This patient's submission key (store::NewScreening::submissionKey), made with the draft and
+    // again at clear(): a retried submission keeps it, so it is never stored twice.
+    std::string submissionKey;
     nlohmann::json extension = nlohmann::json::array();
 
     // A response of everything answered so far (status in-progress unless told).

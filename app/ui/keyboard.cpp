@@ -189,6 +189,10 @@ std::string keyLabel(Ui& ui, const std::string& k, bool shift) {
     return shift ? upper(k) : k;
 }
 
+bool oneCharacter(const std::string& utf8) {
+    return std::count_if(utf8.begin(), utf8.end(), [](char c) { return (c & 0xC0) != 0x80; }) == 1;
+}
+
 float keyWeight(const std::string& k, bool numeric) {
     if (numeric) return 1; // the number pad is a grid, like a phone's
     if (k == "{space}") return 4;
@@ -245,10 +249,25 @@ void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
     float y = origin.y + ui.gap * 0.6f;
     const float padW = e.numeric ? std::min(width, ui.target * 4 * 1.8f) : width;
     const float x0 = origin.x + (width - padW) / 2;
-    for (const auto& row : rows) {
+    auto unitWidth = [&](const std::vector<std::string>& row) {
         float weights = 0;
         for (const auto& k : row) weights += keyWeight(k, e.numeric);
-        const float unitW = (padW - ui.gap * 0.6f * float(row.size() + 1)) / std::max(weights, e.numeric ? 1.0f : 10.0f);
+        return (padW - ui.gap * 0.6f * float(row.size() + 1)) / std::max(weights, e.numeric ? 1.0f : 10.0f);
+    };
+    // One label size for every key: the largest at which each one-character label fits its key.
+    // Shrinking key by key made W and M smaller than E and T on a narrow (portrait) keyboard.
+    const float inset = ui.gap * 0.4f;
+    float scale = 1.0f;
+    for (const auto& row : rows)
+        for (const auto& k : row) {
+            const std::string label = keyLabel(ui, k, e.shift);
+            const float textW = ImGui::CalcTextSize(label.c_str()).x;
+            if (!oneCharacter(label) || textW <= 0) continue; // words (space, Done, 123) shrink on their own
+            scale = std::min(scale, (keyWeight(k, e.numeric) * unitWidth(row) - inset * 2) / textW);
+        }
+    ImGui::SetWindowFontScale(std::clamp(scale, 0.6f, 1.0f));
+    for (const auto& row : rows) {
+        const float unitW = unitWidth(row);
         float rowW = 0;
         for (const auto& k : row) rowW += keyWeight(k, e.numeric) * unitW;
         rowW += ui.gap * 0.6f * float(row.size() - 1);
@@ -262,11 +281,13 @@ void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
             ImGui::SetCursorScreenPos(ImVec2(x, y));
             const bool active = (k == "{shift}" && e.shift);
             const Tone tone = k == "{done}" || active ? Tone::Primary : Tone::Tile;
-            if (touchButton(ui, keyId(k), keyLabel(ui, k, e.shift), ImVec2(w, ui.target), tone)) press(ui, k);
+            const std::string label = keyLabel(ui, k, e.shift);
+            if (touchButton(ui, keyId(k), label, ImVec2(w, ui.target), tone, false, oneCharacter(label) ? inset : ui.gap * 0.6f)) press(ui, k);
             x += w + ui.gap * 0.6f;
         }
         y += ui.target + ui.gap * 0.6f;
     }
+    ImGui::SetWindowFontScale(1.0f);
     ImGui::PopClipRect();
     ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + h));
 }

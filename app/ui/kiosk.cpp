@@ -3,6 +3,7 @@
 #include "ui/kiosk.h"
 
 #include "screening/derived.h"
+#include "store/change_feed.h"
 #include "ui/read_aloud.h"
 #include "ui/ui_context.h"
 
@@ -58,6 +59,28 @@ bool Kiosk::stationAtRest() const {
 }
 
 Kiosk::~Kiosk() = default;
+
+// The feed's thread marks the queue stale; it wakes the window only while the queue is on screen,
+// so a patient kiosk draws nothing when another kiosk submits.
+void Kiosk::watchStore() {
+    if (watch_ || !services_.store) return;
+    store::Store* store = services_.store;
+    watch_ = std::make_unique<store::ChangeWatch>(
+        [store] { return store->changes(); },
+        [this] {
+            storeChanged_ = true;
+            if (queueOnScreen_ && waker_) waker_();
+        },
+        [this](const std::string& problem) {
+            std::lock_guard<std::mutex> lock(watchProblemMutex_);
+            watchProblem_ = problem;
+        });
+}
+
+long Kiosk::waitForStoreChange(long seen, double seconds) const {
+    if (!watch_) return 0;
+    return watch_->waitForChange(seen, std::chrono::milliseconds(long(seconds * 1000)));
+}
 
 void Kiosk::go(Screen screen) {
     if (screen != state_.screen) {
@@ -223,6 +246,14 @@ void Kiosk::frame(double now) {
     ui.resetToWelcome = [this](const std::string& why) { resetToWelcome(why); };
     ui.quit = &quit_;
     background_->poll(ui);
+    watchStore();
+    if (storeChanged_.exchange(false)) state_.work.queueStale = true;
+    queueOnScreen_ = state_.screen == Screen::StaffMenu;
+    {
+        std::lock_guard<std::mutex> lock(watchProblemMutex_);
+        if (!watchProblem_.empty() && services_.log) services_.log(watchProblem_);
+        watchProblem_.clear();
+    }
     // While the screen waits for the store or the record, nothing moves it elsewhere: no timer, no
     // gesture (the work's result belongs to this screen).
     const bool waiting = background_->blocking();

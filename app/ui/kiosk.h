@@ -10,13 +10,16 @@
 #include "record/handwritten_signature.h"
 #include "screening/rules.h"
 #include "store/form_catalog.h"
+#include "store/spool.h"
 #include "store/store.h"
 #include "ui/draft.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +27,9 @@
 struct ImFont;
 namespace mrscreen::ui {
 class BackgroundWork;
+}
+namespace mrscreen::store {
+class ChangeWatch;
 }
 typedef void* ImTextureID;
 
@@ -44,6 +50,7 @@ struct KioskOptions {
 
 struct SubmitOutcome {
     bool saved = false;
+    bool spooled = false; // saved in the kiosk's spool (the store did not answer); id is 0 until sent
     std::int64_t id = 0;
     std::string recordPath; // empty when no signed PDF was made (e.g. no site key yet)
     std::string problem;    // for staff and the log when not saved
@@ -60,8 +67,12 @@ struct PagePicture {
 
 // What the kiosk needs from the rest of the program, passed in so tests can watch it.
 struct KioskServices {
-    // Saves a completed response as a submitted screening and produces its record.
-    std::function<SubmitOutcome(const screening::Response&)> submit;
+    // Saves a completed response as a submitted screening and produces its record; `submissionKey`
+    // (the draft's) makes a retry harmless. A store that does not answer: kept in the spool.
+    std::function<SubmitOutcome(const screening::Response&, const std::string& submissionKey)> submit;
+    // Submissions waiting in this kiosk's spool (store/spool.h), for the staff queue. Cheap (no
+    // I/O). Empty function: this kiosk has no spool.
+    std::function<store::SpoolBacklog()> spoolBacklog;
     store::Store* store = nullptr;                    // staff sign-in
     std::function<std::string()> nowUtc;              // "2026-11-25T10:00:00Z"
     std::function<std::string()> today;              // local "2026-11-25"
@@ -70,9 +81,11 @@ struct KioskServices {
     // nullopt (with the reason in the log) when no record could be made.
     std::function<std::optional<std::string>(std::int64_t id, const screening::Actor&)> produceRecord;
     screening::ScannerSetup scanner; // the planned scanner, for the MR Conditional check
-    // Renders one page (1-based) of a record PDF as a picture for the on-screen preview, with the
-    // document's page count; nullopt with the reason in `problem` when it cannot.
-    std::function<std::optional<PagePicture>(const std::string& pdf, int page, std::string& problem)> renderPage;
+    // Renders one page (1-based) of record `version` of screening `id`, read through the store
+    // (Store::recordPdf, checked against its SHA-256), as a picture for the on-screen preview, with
+    // the document's page count; nullopt with the reason in `problem` when it cannot.
+    std::function<std::optional<PagePicture>(std::int64_t id, int version, int page, std::string& problem)>
+        renderPage;
     // Turns a picture into a texture the renderer can draw (set by the window; absent headless).
     std::function<ImTextureID(const PagePicture&)> uploadPicture;
     // The form and rules a screening was answered with (throws with the reason when missing).
@@ -183,6 +196,8 @@ struct StaffWork {
     std::vector<store::ScreeningSummary> queue;
     double queueReadAt = -1; // kiosk time of the last read; -1: never
     bool queueReading = false;
+    bool queueStale = false; // the store changed since the queue was read (store::ChangeFeed)
+    std::vector<store::StationPresence> stations; // the kiosks and stations, read with the queue
     // The signed record, page by page: the page shown and each page's texture once uploaded.
     std::optional<PagePicture> preview;
     ImTextureID previewTexture = nullptr;
@@ -314,6 +329,13 @@ public:
     // Waits until that work has run; the next frame applies it. For tests.
     void waitForBackground() const;
 
+    // The window's way of waking its frame loop from another thread (glfwPostEmptyEvent), so a
+    // change to the store redraws the queue while it is on screen. Set before the first frame.
+    void setWaker(std::function<void()> wake) { waker_ = std::move(wake); }
+    // How many times the store's change feed has fired, after waiting up to `seconds` for it to
+    // pass `seen` (the feed starts with the first frame). For tests and benchmarks.
+    long waitForStoreChange(long seen, double seconds) const;
+
 private:
     struct Impl;
     const screening::Questionnaire& form_;
@@ -323,9 +345,17 @@ private:
     Fonts fonts_;
     KioskState state_;
     std::unique_ptr<BackgroundWork> background_;
+    std::function<void()> waker_;
+    std::atomic<bool> storeChanged_{false}, queueOnScreen_{false};
+    std::mutex watchProblemMutex_;
+    std::string watchProblem_; // said by the feed's thread, logged by the next frame
     bool quit_ = false;
     Screen lastLogged_ = Screen::StaffMenu;
     std::string lastLoggedPage_;
+
+    // The store's change feed, from the first frame: it marks the queue stale and, while the queue
+    // is on screen, wakes the window. Declared last: stopped before anything it calls goes.
+    std::unique_ptr<store::ChangeWatch> watch_;
 
     void go(Screen screen);
     void resetToWelcome(const std::string& why);
@@ -336,6 +366,7 @@ private:
     Screen homeScreen() const;
     double staffIdleLimit() const;
     void logState();
+    void watchStore();
 };
 
 } // namespace mrscreen::ui

@@ -452,10 +452,11 @@ void submitScreening(Ui& ui) {
     // meanwhile. Nothing can reset the screen before the outcome is applied.
     const auto submit = ui.services.submit;
     const std::uint64_t session = st.session;
-    ui.background->start(ui.t("submit.saving"), true, [submit, response, session]() -> BackgroundWork::Finish {
+    const std::string key = d.submissionKey;
+    ui.background->start(ui.t("submit.saving"), true, [submit, response, key, session]() -> BackgroundWork::Finish {
         SubmitOutcome outcome;
         try {
-            outcome = submit(response);
+            outcome = submit(response, key);
         } catch (const std::exception& e) {
             outcome.saved = false;
             outcome.problem = e.what();
@@ -470,9 +471,10 @@ void submissionDone(Ui& ui, const SubmitOutcome& outcome) {
     KioskState& st = ui.st;
     st.submitted = outcome;
     if (ui.services.log)
-        ui.services.log(outcome.saved ? "submitted id=" + std::to_string(outcome.id) +
-                                            (outcome.recordPath.empty() ? "" : " record=" + outcome.recordPath)
-                                      : "submit-failed problem=" + outcome.problem);
+        ui.services.log(outcome.spooled ? "submitted spooled (the store did not answer)"
+                        : outcome.saved ? "submitted id=" + std::to_string(outcome.id) +
+                                              (outcome.recordPath.empty() ? "" : " record=" + outcome.recordPath)
+                                        : "submit-failed problem=" + outcome.problem);
     // A failed save keeps every answer and the signature, so staff can retry without retyping.
     if (!outcome.saved) {
         st.notice = ui.t("submitted.failed");

@@ -194,6 +194,7 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
                                   options.shownText ? options.shownText() : std::string());
     const GLuint atlas = uploadFontAtlas();
     std::unique_ptr<Kiosk> kiosk = makeKiosk(fonts);
+    kiosk->setWaker([] { glfwPostEmptyEvent(); }); // a change to the store, from the feed's thread
     std::vector<GLuint> textures; // page previews, freed with the window
     kiosk->setPictureUploader([&textures](const PagePicture& pic) {
         const GLuint tex = newLinearTexture();

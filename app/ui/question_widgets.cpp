@@ -183,20 +183,44 @@ void numberField(Ui& ui, const Item& item, const std::string& key) {
 
 } // namespace
 
+namespace {
+
+// Scrolls the page so a question just drawn from `top` down to the cursor is in view whole: its
+// text, its message and every answer, a fifth of the way down when there is room. A question taller
+// than the page ends at the page's bottom: its message and answers show, the start of its text is a
+// drag away. Placing only the question's first line left a long question's answers below the fold,
+// under the message that asks for them.
+void showWhole(float top) {
+    const float height = ImGui::GetCursorScreenPos().y - top;
+    const float visible = ImGui::GetWindowHeight();
+    const float above = std::min(visible * 0.2f, visible - height);
+    ImGui::SetScrollFromPosY(top - ImGui::GetWindowPos().y - above, 0.0f);
+}
+
+void questionBody(Ui& ui, const Item& item, const std::string& key, bool onSignaturePage, bool asRow);
+
+} // namespace
+
 void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage, bool asRow) {
-    Draft& d = *ui.st.draft;
-    const Item& item = ui.form.items[std::size_t(slot.item)];
-    if (!d.enabled(slot)) return;
+    if (!ui.st.draft->enabled(slot)) return;
     const std::string key = slot.key(ui.form);
+    const bool bringIntoView = key == ui.st.scrollToKey; // the first question still needing an answer
+    const float top = ImGui::GetCursorScreenPos().y;
+    questionBody(ui, ui.form.items[std::size_t(slot.item)], key, onSignaturePage, asRow);
+    if (!bringIntoView) return;
+    showWhole(top);
+    ui.st.scrollToKey.clear();
+}
+
+namespace {
+
+void questionBody(Ui& ui, const Item& item, const std::string& key, bool onSignaturePage, bool asRow) {
+    Draft& d = *ui.st.draft;
     const std::string text = item.text.in(ui.st.language);
     // Yes / No / Not sure fits beside a question; longer answers keep their own tiles.
     bool shortChoice = (item.type == ItemType::Choice && !item.repeats && item.options.size() <= 4) ||
                        item.type == ItemType::Boolean;
     for (const auto& o : item.options) shortChoice = shortChoice && o.display.in(ui.st.language).size() <= 18;
-    if (key == ui.st.scrollToKey) {
-        ImGui::SetScrollHereY(0.2f); // the first question still needing an answer, into view
-        ui.st.scrollToKey.clear();
-    }
     if (asRow && shortChoice && !onSignaturePage) {
         ImGui::PushID(key.c_str());
         checklistRow(ui, item, key, text + (item.required ? "" : "  " + ui.t("field.optional")));
@@ -251,6 +275,8 @@ void questionWidget(Ui& ui, const Slot& slot, bool onSignaturePage, bool asRow) 
     ImGui::PopID();
     ImGui::Dummy(ImVec2(1, ui.gap));
 }
+
+} // namespace
 
 void noToTheRest(Ui& ui, const Page& page) {
     Draft& d = *ui.st.draft;

@@ -45,16 +45,16 @@ void showPage(Ui& ui, PagePicture picture) {
 // Renders page `page` of the signed record in the background and shows it.
 void turnToPage(Ui& ui, int page) {
     StaffWork& w = ui.st.work;
-    if (!ui.services.renderPage || w.recordPath.empty()) return;
+    if (!ui.services.renderPage || w.recordVersion < 1) return;
     const std::int64_t id = w.id;
     const std::uint64_t session = ui.st.session;
     const KioskServices* services = &ui.services;
-    const std::string path = w.recordPath;
+    const int version = w.recordVersion;
     ui.background->start("Showing page " + std::to_string(page) + " of the record", true, [=]() {
         std::string problem;
         std::optional<PagePicture> picture;
         try {
-            picture = services->renderPage(path, page, problem);
+            picture = services->renderPage(id, version, page, problem);
         } catch (const std::exception& e) {
             problem = e.what();
         }
@@ -86,7 +86,7 @@ void fileRecord(Ui& ui, const std::string& what) {
             path = services->produceRecord(id, actor);
             if (path && services->store)
                 if (const auto rec = services->store->latestRecord(id)) version = rec->version;
-            if (path && services->renderPage) preview = services->renderPage(*path, 1, problem);
+            if (version > 0 && services->renderPage) preview = services->renderPage(id, version, 1, problem);
         } catch (const std::exception& e) {
             problem = e.what();
         }

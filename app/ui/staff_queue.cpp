@@ -1,7 +1,13 @@
-// [SECTION] the staff queue: screenings awaiting review, then awaiting a decision, oldest first, with search.
+// [SECTION] the staff queue: screenings awaiting review, then awaiting a decision, oldest first, with search;
+// below them the kiosks and stations using the store, and when each was last seen.
+#include "ui/layout.h"
+#include "ui/spool_backlog.h"
 #include "ui/staff_work.h"
 
+#include "screening/value.h"
+
 #include <algorithm>
+#include <optional>
 
 namespace mrscreen::ui {
 
@@ -10,37 +16,85 @@ using namespace staff;
 
 namespace {
 
-constexpr double kQueueRefreshSeconds = 5;
 // Where the queue's columns start, as a fraction of the row: patient, submitted, flags.
 constexpr float kColumns[3] = {0, 0.40f, 0.56f};
 
-// The queue is read off the frame thread, when the screen opens and every few seconds after, so a
-// screening submitted at another kiosk appears by itself and a slow database never freezes the list.
+// The queue (and the kiosks and stations with it) is read off the frame thread when the screen
+// opens and again whenever the store's change feed says it changed (Kiosk marks it stale), so a
+// screening submitted at another kiosk appears within a second, an idle station reads nothing,
+// and a slow database never freezes the list.
 void readQueueInBackground(Ui& ui) {
     StaffWork& w = ui.st.work;
-    if (w.queueReading || (w.queueReadAt >= 0 && ui.now - w.queueReadAt < kQueueRefreshSeconds)) return;
+    if (w.queueReading || (w.queueReadAt >= 0 && !w.queueStale)) return;
     w.queueReading = true;
+    w.queueStale = false; // a change during the read marks it stale again, and it is read once more
     store::Store* store = ui.services.store;
     const std::uint64_t session = ui.st.session;
     ui.background->start("Reading the queue", false, [store, session]() {
         std::vector<store::ScreeningSummary> queue;
+        std::vector<store::StationPresence> stations;
         std::string problem;
         try {
             queue = store->queue();
+            stations = store->stations();
         } catch (const std::exception& e) {
             problem = e.what();
         }
-        return BackgroundWork::Finish([queue = std::move(queue), problem, session](Ui& frame) {
+        return BackgroundWork::Finish([queue = std::move(queue), stations = std::move(stations), problem,
+                                       session](Ui& frame) {
             if (frame.st.session != session || !frame.st.staff) return; // signed out: the names go nowhere
             StaffWork& work = frame.st.work;
             work.queueReading = false;
             work.queueReadAt = frame.now;
-            if (problem.empty()) work.queue = queue;
-            else refuse(frame, problem);
+            if (problem.empty()) {
+                work.queue = queue;
+                work.stations = stations;
+            } else {
+                refuse(frame, problem);
+            }
         });
     });
 }
 
+// Seconds from an ISO instant to now, by the services' clock; nullopt when either cannot be read.
+std::optional<std::int64_t> secondsSince(Ui& ui, const std::string& at) {
+    auto seconds = [](const std::string& iso) -> std::optional<std::int64_t> {
+        if (iso.size() < 19) return std::nullopt;
+        const auto days = daysFromCivil(iso.substr(0, 10));
+        if (!days) return std::nullopt;
+        return *days * 86400 + std::stoll(iso.substr(11, 2)) * 3600 + std::stoll(iso.substr(14, 2)) * 60 +
+               std::stoll(iso.substr(17, 2));
+    };
+    const auto a = seconds(at), n = seconds(ui.services.nowUtc());
+    if (!a || !n) return std::nullopt;
+    return std::max<std::int64_t>(0, *n - *a);
+}
+
+void presenceRow(Ui& ui, const store::StationPresence& p, float width) {
+    bool missing = false;
+    const std::string line = presenceLine(ui.services.staffLanguage, p, secondsSince(ui, p.lastSeen), missing);
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    const float pad = ui.gap * 0.5f;
+    ImGui::SetCursorScreenPos(ImVec2(min.x + pad, min.y + pad));
+    textWrapped(ui, line, nullptr, missing ? ui.colors->error : ui.colors->text, width - pad * 2);
+    const ImVec2 max(min.x + width, ImGui::GetCursorScreenPos().y + pad);
+    if (missing) ImGui::GetWindowDrawList()->AddRect(min, max, ui.colors->error, ui.unit * 0.35f, 0, 3.0f);
+    noteShown(ui, "station:" + p.name + (missing ? ":missing" : ""), min, max);
+    ImGui::SetCursorScreenPos(ImVec2(min.x, max.y + pad));
+    ImGui::Dummy(ImVec2(width, 0));
+}
+
+// "Kiosks and stations": who uses this store and when each was last heard from (store/stations.h).
+void presenceSection(Ui& ui, float width) {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    section(ui, staffText(ui, "staff.stations.title"));
+    noteShown(ui, "stations", at, ImVec2(at.x + width, ImGui::GetCursorScreenPos().y));
+    if (ui.st.work.stations.empty()) {
+        textWrapped(ui, staffText(ui, "staff.stations.none"), nullptr, ui.colors->muted, width);
+        return;
+    }
+    for (const auto& p : ui.st.work.stations) presenceRow(ui, p, width);
+}
 
 // One screening in the queue: a full-width row with left-aligned columns (patient, submitted, flags);
 // stop flags are named ("■ 1 stop flag") and framed, never shown by colour alone.
@@ -99,6 +153,29 @@ void closeConfirmation(Ui& ui) {
 
 } // namespace
 
+std::string staff::presenceLine(const std::string& language, const store::StationPresence& p,
+                         std::optional<std::int64_t> ageSeconds, bool& missing) {
+    const auto text = [&language](const std::string& key, std::initializer_list<std::pair<const char*, std::string>> args = {}) {
+        return uiStrings().get(language, key, args);
+    };
+    missing = !ageSeconds || *ageSeconds > store::kStationMissingSeconds;
+    std::string seen;
+    if (!ageSeconds) seen = text("staff.stations.unknown");
+    else if (!missing) seen = *ageSeconds < 60 ? text("staff.stations.seen_now")
+                                               : text("staff.stations.seen_min", {{"n", std::to_string(*ageSeconds / 60)}});
+    else if (*ageSeconds < 3600) seen = text("staff.stations.missing_min", {{"n", std::to_string(*ageSeconds / 60)}});
+    else if (*ageSeconds < 86400) seen = text("staff.stations.missing_h", {{"n", std::to_string(*ageSeconds / 3600)}});
+    else seen = text("staff.stations.missing_days", {{"n", std::to_string(*ageSeconds / 86400)}});
+    const std::string dot = "  \xC2\xB7  ";
+    std::string line = missing ? "\xE2\x96\xA0 " : ""; // ■ before the name of one not heard from
+    line += p.name;
+    line += dot + text("staff.stations." + p.kind);
+    if (!p.version.empty()) line += dot + text("staff.stations.version", {{"v", p.version}});
+    line += dot + seen;
+    if (p.spoolBacklog > 0) line += dot + text("staff.stations.backlog", {{"n", std::to_string(p.spoolBacklog)}});
+    return line;
+}
+
 void staffMenuScreen(Ui& ui) {
     beginScreen(ui, "staff-queue");
     KioskState& st = ui.st;
@@ -113,6 +190,7 @@ void staffMenuScreen(Ui& ui) {
     }
     const float w = ImGui::GetContentRegionAvail().x;
     field(ui, "Search by name", "search", st.work.search, false, std::min(w, ui.unit * 16));
+    spoolBacklogLine(ui); // submissions this kiosk still holds (spool_backlog.h)
     readQueueInBackground(ui);
     // Oldest first: whoever has waited longest is seen first.
     std::vector<store::ScreeningSummary> queue = st.work.queue;
@@ -158,6 +236,7 @@ void staffMenuScreen(Ui& ui) {
                     : queue.empty()         ? "Nothing is waiting."
                                             : "No screening matches the search.",
                     nullptr, ui.colors->muted);
+    if (st.work.queueReadAt >= 0) presenceSection(ui, ImGui::GetContentRegionAvail().x); // inside the scroll bar
     endDragScroll(ui);
     if (st.editing) {
         drawKeyboard(ui, ImVec2(0, ui.display.y - keyboardHeight(ui)), ui.display.x);

@@ -10,6 +10,7 @@
 #include <exception>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <utility>
 #include <string>
 #include <vector>
@@ -105,6 +106,14 @@ void labsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
 void contrastPlannedSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
 void implantsSection(Ui& ui, const store::ScreeningDetail& d, bool editable);
 void answersSection(Ui& ui, const screening::Response& response);
+
+// [SECTION] the kiosks and stations on the queue screen (staff_queue.cpp).
+// One kiosk or station in `language`: "Kiosk 2 · Patient kiosk · version 0.1.0 · last seen 2 min
+// ago · 3 kept in its spool, not yet sent". `missing` is set when it has not been heard from for
+// over store::kStationMissingSeconds (or `ageSeconds` is unknown): the line then starts with ■ and
+// says "not seen for 3 h", so it is never marked by colour alone.
+std::string presenceLine(const std::string& language, const store::StationPresence& p,
+                         std::optional<std::int64_t> ageSeconds, bool& missing);
 
 // [SECTION] the scheduled exam and the records' way to PACS (staff_procedure.cpp).
 // The exam the screening is linked to, and linking it: the worklist is searched on the background

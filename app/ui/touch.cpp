@@ -171,7 +171,9 @@ float buttonHeight(Ui& ui, const std::string& label, float width) {
     return std::max(ui.target, float(lines.size()) * size * 1.15f + ui.gap * 1.6f);
 }
 
-bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, Tone tone, bool selected) {
+bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, Tone tone, bool selected,
+                 float inset) {
+    if (inset < 0) inset = ui.gap;
     if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
     if (size.y <= 0) size.y = buttonHeight(ui, label, size.x);
     size.y = std::max(size.y, ui.target);
@@ -196,8 +198,8 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     if (border) dl->AddRect(min, max, border, rounding, 0, ui.st.highContrast ? 3.0f : 2.0f);
     if (pressed) dl->AddRect(min, max, c.focus, rounding, 0, 4.0f); // feedback while the finger is down
     const std::string text = selected ? std::string("\xE2\x9C\x93 ") + label : label; // ✓ marks the choice
-    centeredText(dl, ImGui::GetFont(), labelSize(text, max.x - min.x - ui.gap * 2), ImVec2(min.x + ui.gap, min.y),
-                 ImVec2(max.x - ui.gap, max.y), ink, text);
+    centeredText(dl, ImGui::GetFont(), labelSize(text, max.x - min.x - inset * 2), ImVec2(min.x + inset, min.y),
+                 ImVec2(max.x - inset, max.y), ink, text);
     // A drag that began on the button scrolls; only a tap counts.
     const float slop = ui.unit * 0.6f;
     return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;

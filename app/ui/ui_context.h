@@ -72,9 +72,10 @@ struct Ui {
 void beginScreen(Ui& ui, const char* id);
 void endScreen();
 
-// A button that fires on release when the finger did not drag (so scrolling never taps).
+// A button that fires on release when the finger did not drag (so scrolling never taps). `inset`:
+// room between label and edge, ui.gap when negative (a keyboard's keys use less, for bigger letters).
 bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2 size, Tone tone = Tone::Primary,
-                 bool selected = false);
+                 bool selected = false, float inset = -1);
 // Height a button of `width` needs for `label`, at least the touch target.
 float buttonHeight(Ui& ui, const std::string& label, float width);
 // Records an item's rectangle as a touch target (for tests and the state log).

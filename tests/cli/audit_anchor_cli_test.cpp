@@ -242,9 +242,10 @@ TEST_CASE("a decision rewritten with every hash re-chained and the record re-sig
     REQUIRE(capture([&](std::ostream& o, std::ostream& e) {
                 return cli::runRecord(site.ctx, id, o, e);
             }).code == 0);
-    const auto filed = cli::openStore(site.config())->latestRecord(id).value();
+    const auto store = cli::openStore(site.config());
+    const auto filed = store->latestRecord(id).value();
     const std::string exported = (site.root / "exported-not-cleared.pdf").string();
-    fs::copy_file(filed.path, exported);
+    std::ofstream(exported, std::ios::binary) << store->recordPdf(id, filed.version);
     const auto head = site.head();
     const std::string log = syslog.waitFor(anchorText(head));
     CHECK_THAT(log, Contains("mrscreen-audit-head seq=1 "));

@@ -3,6 +3,8 @@
 #include "pg_server.h"
 #include "store/pg.h"
 
+#include <catch2/catch.hpp>
+
 namespace store_fixture {
 
 namespace {
@@ -70,6 +72,25 @@ public:
     }
     std::int64_t signatureRows() override {
         return owner().exec("SELECT COUNT(*) FROM signatures").integer(0, 0);
+    }
+
+    // The pdf column is the kept bytes: one byte in the middle flipped, or the bytes gone while the
+    // row still says they are kept (purged_at stays NULL).
+    void damageRecordBytes(std::int64_t id, int version) override {
+        const auto changed = owner().exec(
+            "UPDATE records SET pdf = set_byte(pdf, length(pdf) / 2, "
+            "get_byte(pdf, length(pdf) / 2) # 32) WHERE screening_id = $1 AND version = $2 "
+            "AND pdf IS NOT NULL",
+            {id, version});
+        REQUIRE(changed.changes() == 1);
+    }
+
+    void loseRecordBytes(std::int64_t id, int version) override {
+        const auto changed = owner().exec(
+            "UPDATE records SET pdf = NULL WHERE screening_id = $1 AND version = $2 "
+            "AND pdf IS NOT NULL",
+            {id, version});
+        REQUIRE(changed.changes() == 1);
     }
 
 private:

@@ -128,15 +128,15 @@ TEST_CASE("an amended screening is not linked, and an unknown screening is refus
 TEST_CASE("without a PACS configured a new record queues nothing") {
     Scratch s;
     const auto id = s.store->submit(sampleScreening(), kPatient);
-    s.store->addRecord(id, 1, "/records/x.pdf", std::string(64, 'c'), kPatient);
+    s.store->addRecordPdf(id, 1, "%PDF-1.4 record c", kPatient);
     CHECK(s.store->outbox().empty());
 }
 
 TEST_CASE("each new record version is queued for PACS in its own transaction, pending and due at once") {
     Scratch s(toPacs());
     const auto id = s.store->submit(sampleScreening(), kPatient);
-    s.store->addRecord(id, 1, "/records/x-v1.pdf", std::string(64, 'c'), kPatient);
-    s.store->addRecord(id, 2, "/records/x-v2.pdf", std::string(64, 'd'), kPatient);
+    s.store->addRecordPdf(id, 1, "%PDF-1.4 record c", kPatient);
+    s.store->addRecordPdf(id, 2, "%PDF-1.4 record d", kPatient);
     const auto items = s.store->outbox(id);
     REQUIRE(items.size() == 2);
     CHECK(items[0].recordVersion == 2); // newest first
@@ -152,7 +152,7 @@ TEST_CASE("each new record version is queued for PACS in its own transaction, pe
 TEST_CASE("an outbox item keeps the instance UID of its first attempt") {
     Scratch s(toPacs());
     const auto id = s.store->submit(sampleScreening(), kPatient);
-    s.store->addRecord(id, 1, "/records/x.pdf", std::string(64, 'c'), kPatient);
+    s.store->addRecordPdf(id, 1, "%PDF-1.4 record c", kPatient);
     const auto item = s.store->outbox(id).front();
     CHECK(s.store->claimOutboxItem(item.id, "2.25.1") == "2.25.1");
     CHECK(s.store->claimOutboxItem(item.id, "2.25.2") == "2.25.1");
@@ -162,7 +162,7 @@ TEST_CASE("an outbox item keeps the instance UID of its first attempt") {
 TEST_CASE("a failed send stays pending with its error and next attempt, and a sent item is never sent again") {
     Scratch s(toPacs());
     const auto id = s.store->submit(sampleScreening(), kPatient);
-    s.store->addRecord(id, 1, "/records/x.pdf", std::string(64, 'c'), kPatient);
+    s.store->addRecordPdf(id, 1, "%PDF-1.4 record c", kPatient);
     const auto itemId = s.store->outbox(id).front().id;
     const Actor outbox{"outbox", Role::Admin};
     s.store->outboxFailed(itemId, "PACS at 127.0.0.1:104 cannot be reached", "2999-01-01T00:00:00Z", outbox);
@@ -208,9 +208,9 @@ TEST_CASE("a correction keeps the scheduled exam of the screening it replaces") 
 TEST_CASE("an outbox item keeps the exam as linked when its record was filed, whatever is linked later") {
     Scratch s(toPacs());
     const auto id = s.store->submit(sampleScreening(), kPatient);
-    s.store->addRecord(id, 1, "/records/x-v1.pdf", std::string(64, 'c'), kPatient); // not linked yet
+    s.store->addRecordPdf(id, 1, "%PDF-1.4 record c", kPatient); // not linked yet
     s.store->linkProcedure(id, scheduledBrain(), kNurse);
-    s.store->addRecord(id, 2, "/records/x-v2.pdf", std::string(64, 'd'), kPatient);
+    s.store->addRecordPdf(id, 2, "%PDF-1.4 record d", kPatient);
     auto other = scheduledBrain();
     other.accessionNumber = "ACC-0002";
     other.studyInstanceUid = "1.2.826.0.1.3680043.10.543.2";
@@ -226,7 +226,7 @@ TEST_CASE("an outbox item keeps the exam as linked when its record was filed, wh
 TEST_CASE("retention never offers a record that is still waiting for PACS") {
     Scratch s(toPacs());
     const auto id = s.store->submit(sampleScreening(), kPatient);
-    s.store->addRecord(id, 1, "/records/x-v1.pdf", std::string(64, 'c'), kPatient);
+    s.store->addRecordPdf(id, 1, "%PDF-1.4 record c", kPatient);
     s.store->noteExport(id, "pdf", "/exports/x.pdf", kAdmin);
     CHECK(s.store->purgeCandidates("2999-01-01T00:00:00Z").empty());
     s.store->outboxSent(s.store->outbox(id).front().id, "stored", kAdmin);

@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 namespace store_fixture {
 
 namespace {
@@ -61,8 +64,31 @@ public:
     std::int64_t contrastDecisionRows() override { return count("SELECT COUNT(*) FROM contrast_decisions"); }
     std::int64_t signatureRows() override { return count("SELECT COUNT(*) FROM signatures"); }
 
+    void damageRecordBytes(std::int64_t id, int version) override {
+        std::fstream file(recordFile(id, version), std::ios::in | std::ios::out | std::ios::binary);
+        REQUIRE(file);
+        file.seekg(0, std::ios::end);
+        const auto middle = file.tellg() / 2;
+        char byte = 0;
+        file.seekg(middle);
+        file.get(byte);
+        file.seekp(middle);
+        file.put(char(byte ^ 0x20));
+    }
+
+    void loseRecordBytes(std::int64_t id, int version) override {
+        REQUIRE(std::filesystem::remove(recordFile(id, version)));
+    }
+
 private:
     std::string path_;
+
+    std::string recordFile(std::int64_t id, int version) {
+        Database db(path_);
+        auto st = db.prepare("SELECT pdf_path FROM records WHERE screening_id = ? AND version = ?");
+        REQUIRE(st.bind(1, id).bind(2, version).step());
+        return st.text(0);
+    }
 
     std::int64_t count(const std::string& sql, std::optional<std::int64_t> id = std::nullopt) {
         Database db(path_);

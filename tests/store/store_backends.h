@@ -38,6 +38,10 @@ public:
     // Rows of the contrast decision and of staff signatures, over all screenings.
     virtual std::int64_t contrastDecisionRows() = 0;
     virtual std::int64_t signatureRows() = 0;
+    // A record's kept bytes changed or lost behind the store's back (a disk fault, a hand): flips
+    // one byte in the middle of them / deletes them (SQLite: the file; a server: the pdf column).
+    virtual void damageRecordBytes(std::int64_t id, int version) = 0;
+    virtual void loseRecordBytes(std::int64_t id, int version) = 0;
 };
 
 struct StoreBackend {

@@ -36,7 +36,23 @@ KioskHarness::KioskHarness(HarnessOptions options) : options_(options) {
     config_.siteName = "Test MRI";
     config_.signerRoles = options_.signerRoles;
     files_ = std::make_unique<cli::FormFiles>(cli::loadFormFiles(config_.form));
-    store_ = cli::openStore(config_);
+    if (options_.busyTimeoutMs > 0) {
+        store::StoreOptions storeOptions = config_.storeOptions();
+        storeOptions.busyTimeoutMs = options_.busyTimeoutMs;
+        store_ = store::openSqliteStore(config_.databasePath(), storeOptions);
+    } else {
+        store_ = cli::openStore(config_);
+    }
+    // The forwarder retries only when a test says (deliverNow) or a submission is stored, so what
+    // a test sees never depends on how fast this machine is.
+    if (options_.spool)
+        spool_ = cli::openKioskSpool(
+            config_, *files_,
+            [this](const std::string& line) {
+                std::lock_guard lock(spoolLogMutex_);
+                spoolLog_.push_back(line);
+            },
+            {}, store::ForwarderTiming{24 * 3600 * 1000, 24 * 3600 * 1000});
     if (options_.signingKey) {
         std::filesystem::create_directories(std::filesystem::path(config_.signingKeyPath()).parent_path());
         record::writeSelfSignedIdentity(config_.signingKeyPath(), config_.signingCertPath(), "Test MRI", 30);
@@ -51,16 +67,19 @@ KioskHarness::KioskHarness(HarnessOptions options) : options_(options) {
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h); // builds the atlas; no texture is uploaded
     ui::KioskServices services = cli::kioskServices(*store_, config_, *files_,
-                                                    [this](const std::string& line) { log_.push_back(line); }, errors_);
+                                                    [this](const std::string& line) { log_.push_back(line); }, errors_,
+                                                    spool_.get());
     services.today = [] { return std::string("2026-11-25"); };
     if (options_.submitGate) {
-        services.submit = [gate = options_.submitGate, submit = services.submit](const screening::Response& r) {
+        services.submit = [gate = options_.submitGate, submit = services.submit](const screening::Response& r,
+                                                                                 const std::string& key) {
             gate->wait();
-            return submit(r);
+            return submit(r, key);
         };
     }
     if (!options_.failSubmit.empty())
-        services.submit = [problem = options_.failSubmit](const screening::Response&) -> ui::SubmitOutcome {
+        services.submit = [problem = options_.failSubmit](const screening::Response&,
+                                                          const std::string&) -> ui::SubmitOutcome {
             throw store::StoreError(problem);
         };
     if (options_.services) options_.services(services);
@@ -71,6 +90,7 @@ KioskHarness::KioskHarness(HarnessOptions options) : options_(options) {
 
 KioskHarness::~KioskHarness() {
     kiosk_.reset();
+    spool_.reset(); // its forwarder stops before the store and the files go
     ImGui::DestroyContext(context_);
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/config.h"
 #include "cli/form_files.h"
+#include "cli/kiosk_services.h"
 #include "ui/kiosk.h"
 
 #include <imgui.h>
@@ -13,6 +14,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,6 +34,10 @@ struct HarnessOptions {
     // Changes the kiosk's services before it starts (a worklist, the linked exam's scanner).
     std::function<void(ui::KioskServices&)> services;
     ui::KioskOptions kiosk;
+    // The kiosk's spool (<data dir>/spool.db) and its forwarder, as `mrscreen` runs them.
+    bool spool = false;
+    // How long the kiosk's store waits for another connection's lock before Busy; 0: as configured.
+    int busyTimeoutMs = 0;
 };
 
 class KioskHarness {
@@ -43,6 +49,13 @@ public:
     ui::KioskState& state() { return kiosk_->state(); }
     store::Store& store() { return *store_; }
     const cli::KioskConfig& config() const { return config_; }
+    // The spool and its forwarder (HarnessOptions::spool), or nullptr.
+    cli::KioskSpool* spool() { return spool_.get(); }
+    // What the forwarder reported, from its thread.
+    std::vector<std::string> spoolLog() const {
+        std::lock_guard lock(spoolLogMutex_);
+        return spoolLog_;
+    }
     const std::vector<std::string>& log() const { return log_; }
     bool logged(const std::string& fragment) const;
     std::string lastLog() const { return log_.empty() ? "" : log_.back(); }
@@ -82,6 +95,9 @@ private:
     cli::KioskConfig config_;
     std::unique_ptr<cli::FormFiles> files_;
     std::unique_ptr<store::Store> store_;
+    mutable std::mutex spoolLogMutex_;
+    std::vector<std::string> spoolLog_;
+    std::unique_ptr<cli::KioskSpool> spool_;
     std::ostringstream errors_;
     std::vector<std::string> log_;
     ImGuiContext* context_ = nullptr;

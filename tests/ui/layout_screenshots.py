@@ -42,7 +42,8 @@ class Kiosk:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         self.kiosk = subprocess.Popen([args.binary, "--windowed", args.size, "--config", config, "--data-dir", data,
                                        "--state-log", self.log, "--targets-file", self.targets_file],
-                                      cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                      stderr=open(os.path.join(args.out, "kiosk-stderr.log"), "w"))
 
     def close(self):
         for p in (self.kiosk, self.xvfb):
@@ -85,6 +86,8 @@ class Kiosk:
     def tap(self, target, pause=0.25):
         deadline = time.time() + 3
         while target not in self.targets():
+            if self.kiosk.poll() is not None:
+                raise RuntimeError(f"the kiosk exited with {self.kiosk.returncode} on {self.screen()}")
             if time.time() > deadline:
                 raise RuntimeError(f"no target {target} on {self.screen()}: {sorted(self.targets())}")
             time.sleep(0.05)

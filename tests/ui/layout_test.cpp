@@ -195,3 +195,34 @@ TEST_CASE("a More below badge never covers a button or an answer, on any questio
     }
     CHECK(badges > 0);
 }
+
+TEST_CASE("Next on a long page of rows brings the first unanswered question into view whole, its answers "
+          "too, at every size with normal and larger text") {
+    for (const auto& [width, height] : {std::pair{800, 1280}, {1280, 800}, {1024, 600}})
+        for (const bool larger : {false, true}) {
+            INFO(width << "x" << height << (larger ? " larger text" : " normal text"));
+            KioskHarness h(screenOf(width, height));
+            if (larger) h.tap("larger-text");
+            h.tap("start");
+            answerUntil(h, "", {{"has-implants", "yes"}}, "implant-devices-heart");
+            REQUIRE(h.page() == "implant-devices-heart");
+            // Every row but the last answered; then back to the top of the page, and Next.
+            const auto slots = pageNow(h).slots;
+            REQUIRE(slots.size() >= 3);
+            const std::string last = slots.back().key(h.kiosk().draft().form());
+            for (std::size_t i = 0; i + 1 < slots.size(); ++i) answerSlot(h, slots[i], {{"implant-pacemaker", "no"}});
+            REQUIRE(h.page() == "implant-devices-heart");
+            const std::string area = h.state().targets.at("next").scrollArea.empty()
+                                         ? h.state().targets.at("option:" + slots.front().key(h.kiosk().draft().form()) + ":no").scrollArea
+                                         : h.state().targets.at("next").scrollArea;
+            h.scroll(area, 20000);
+            h.tap("next");
+            h.frames(3);
+            REQUIRE(h.state().pageErrors.count(last) == 1);
+            for (const char* code : {"yes", "no", "unsure"}) {
+                INFO("option:" << last << ":" << code);
+                REQUIRE(h.has("option:" + last + ":" + code));
+                CHECK(h.state().targets.at("option:" + last + ":" + code).visible);
+            }
+        }
+}

@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 
@@ -217,7 +218,7 @@ TEST_CASE("a patient completes the screening in English with a pacemaker, a body
     test::keepForSchemaCheck("ui-english-pacemaker", response);
     const auto rec = h.store().latestRecord(1);
     REQUIRE(rec);
-    CHECK(std::filesystem::exists(rec->path));
+    CHECK(h.store().recordPdf(1, rec->version).rfind("%PDF-", 0) == 0); // kept, and intact
 }
 
 // The tap and screen budget of a whole visit is in patient_taps_test.cpp.
@@ -727,7 +728,7 @@ TEST_CASE("a refused save names the question, never the patient's answer (the st
     const auto response = exampleResponse("no-risk", [](json& r) {
         REQUIRE(setAnswer(r["item"], "birth-date", {{"valueDate", "Okafor Margaret"}}));
     });
-    const ui::SubmitOutcome out = k.services.submit(response);
+    const ui::SubmitOutcome out = k.services.submit(response, "");
     REQUIRE_FALSE(out.saved);
     CHECK_THAT(out.problem, Catch::Matchers::Contains("birth-date"));
     CHECK(out.problem.find("Okafor") == std::string::npos);
@@ -736,11 +737,11 @@ TEST_CASE("a refused save names the question, never the patient's answer (the st
 TEST_CASE("a record's preview picture is deleted from the disk once it has been read") {
     KioskHarness h;
     KioskServicesOf k(h);
-    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"));
+    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"), "");
     REQUIRE(out.saved);
     REQUIRE_FALSE(out.recordPath.empty());
     std::string problem;
-    const auto picture = k.services.renderPage(out.recordPath, 1, problem);
+    const auto picture = k.services.renderPage(out.id, 1, 1, problem); // read through the store
     INFO(problem);
     REQUIRE(picture);
     CHECK(picture->width > 0);
@@ -748,6 +749,26 @@ TEST_CASE("a record's preview picture is deleted from the disk once it has been 
     CHECK_FALSE(std::filesystem::exists(picture->path));
     const auto previews = std::filesystem::path(h.config().dataDir) / "previews";
     CHECK(std::filesystem::is_empty(previews));
+}
+
+TEST_CASE("the preview shows no record whose file was changed after filing, and says which screening and version") {
+    KioskHarness h;
+    KioskServicesOf k(h);
+    const ui::SubmitOutcome out = k.services.submit(exampleResponse("no-risk"), "");
+    REQUIRE(out.saved);
+    const auto rec = h.store().record(out.id, 1);
+    REQUIRE(rec);
+    {
+        std::fstream file(rec->path, std::ios::in | std::ios::out | std::ios::binary);
+        REQUIRE(file);
+        file.seekp(200);
+        file.put('#'); // inside the signed bytes
+    }
+    std::string problem;
+    CHECK_FALSE(k.services.renderPage(out.id, 1, 1, problem));
+    CHECK_THAT(problem, Catch::Matchers::Contains("screening " + std::to_string(out.id) + ", version 1 was changed"));
+    const auto previews = std::filesystem::path(h.config().dataDir) / "previews";
+    CHECK((!std::filesystem::exists(previews) || std::filesystem::is_empty(previews))); // no copy was made
 }
 
 TEST_CASE("staff sign-in says the same words for an unknown name, a wrong PIN, a locked and a disabled account") {

@@ -36,6 +36,19 @@ std::string run(const std::string& command) {
     return out;
 }
 
+// Runs a poppler tool on the newest record of a screening, read through the store (as any
+// station reads it) into a scratch copy: "pdftotext -layout", "pdfsig".
+std::string onLatestRecord(KioskHarness& h, std::int64_t id, const std::string& tool,
+                           const std::string& output = "") {
+    const auto rec = h.store().latestRecord(id);
+    REQUIRE(rec);
+    const std::string copy = h.config().dataDir + "/read-back-" + std::to_string(id) + ".pdf";
+    std::ofstream(copy, std::ios::binary) << h.store().recordPdf(id, rec->version);
+    const std::string out = run(tool + " '" + copy + "' " + output + " 2>&1");
+    std::filesystem::remove(copy);
+    return out;
+}
+
 // The nurse gives every flag its verdict and signs the review, which leaves the screening Reviewed.
 void signReview(KioskHarness& h, std::int64_t id) {
     verdictAll(h, id, kNote);
@@ -184,7 +197,7 @@ TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record
     const auto rec = h.store().latestRecord(id);
     REQUIRE(rec);
     CHECK(rec->version == 2);
-    const std::string text = run("pdftotext -layout '" + rec->path + "' - 2>&1");
+    const std::string text = onLatestRecord(h, id, "pdftotext -layout", "-");
     CHECK(text.find("Normal Operating Mode only") != std::string::npos);
     CHECK(text.find("Cardiology present") != std::string::npos);
     CHECK(text.find("Nina Okoro, RN") != std::string::npos);
@@ -193,7 +206,7 @@ TEST_CASE("an MRSO clears a reviewed screening with conditions; the final record
     CHECK(h.logged("preview path="));
     REQUIRE(h.state().work.preview);
     CHECK(h.state().work.preview->width > 100);
-    const std::string sig = run("pdfsig '" + rec->path + "' 2>&1");
+    const std::string sig = onLatestRecord(h, id, "pdfsig");
     CHECK(sig.find("Signature is Valid.") != std::string::npos);
     CHECK(sig.find("Total document signed") != std::string::npos);
 }
@@ -447,9 +460,7 @@ TEST_CASE("the contrast part is signed by a radiologist, who sees only that part
 
     // The contrast stop never holds the Zone IV door: cleared without an override reason.
     clearZoneIvWithoutOverride(h, id);
-    const auto rec = h.store().latestRecord(id);
-    REQUIRE(rec);
-    const std::string text = run("pdftotext -layout '" + rec->path + "' - 2>&1");
+    const std::string text = onLatestRecord(h, id, "pdftotext -layout", "-");
     CHECK(text.find("Zone IV outcome") != std::string::npos);
     CHECK(text.find("Contrast outcome") != std::string::npos);
     CHECK(text.find("Group II agent only") != std::string::npos);

@@ -353,8 +353,8 @@ TEST_CASE("the review shows each record version's way to PACS, sent or waiting w
         options.outboxDestinations = {"pacs"};
         const auto sender = store::openSqliteStore(h.config().databasePath(), options);
         const int v = sender->nextRecordVersion(id);
-        sender->addRecord(id, v, h.config().dataDir + "/records/v-a.pdf", std::string(64, 'a'), kAdmin);
-        sender->addRecord(id, v + 1, h.config().dataDir + "/records/v-b.pdf", std::string(64, 'b'), kAdmin);
+        sender->addRecordPdf(id, v, "%PDF-1.4 record a", kAdmin);
+        sender->addRecordPdf(id, v + 1, "%PDF-1.4 record b", kAdmin);
         const auto items = sender->outbox(id);
         REQUIRE(items.size() == 2);
         sent = items[0].id; // newest first

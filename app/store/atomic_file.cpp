@@ -1,4 +1,4 @@
-#include "record/atomic_file.h"
+#include "store/atomic_file.h"
 
 #include <cerrno>
 #include <cstring>
@@ -9,7 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-namespace mrscreen::record {
+namespace mrscreen::store {
 
 namespace fs = std::filesystem;
 
@@ -101,4 +101,4 @@ std::string setAsideUnregistered(const std::string& path) {
     throw std::runtime_error("cannot move aside the unregistered file " + path + ": too many set aside already");
 }
 
-} // namespace mrscreen::record
+} // namespace mrscreen::store

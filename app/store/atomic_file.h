@@ -1,11 +1,12 @@
 // Writing a record so that a crash or power cut leaves either the old state or the whole new file:
 // temporary file in the same directory, fsync, rename, then fsync of the directory. Never
-// overwrites: a record file, once written, stays as it is.
+// overwrites: a record file, once written, stays as it is. In app/store because the SQLite store
+// writes its record files with it; the CLI writes exported copies with it too.
 #pragma once
 
 #include <string>
 
-namespace mrscreen::record {
+namespace mrscreen::store {
 
 // Throws std::runtime_error naming the path and the system error (disk full, permissions, exists).
 void writeFileAtomically(const std::string& path, const std::string& bytes);
@@ -28,4 +29,4 @@ private:
 // <name>.unregistered-<UTC time>.pdf (never over another file) and that path returned.
 std::string setAsideUnregistered(const std::string& path);
 
-} // namespace mrscreen::record
+} // namespace mrscreen::store
