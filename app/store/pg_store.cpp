@@ -26,6 +26,30 @@ PostgresStore::PostgresStore(const PostgresConnection& where, const StoreOptions
 }
 
 std::int64_t PostgresStore::insertSubmission(const NewScreening& s, const Actor& actor) {
+    if (const auto stored = submissionWithKey(s.submissionKey))
+        return *stored; // a resend (the spool after an outage): nothing is written
+    try {
+        return insertNewSubmission(s, actor);
+    } catch (const StoreError& e) {
+        // Two stations sending one submission at once: the second INSERT waits for the first and
+        // fails on the key's unique index; it gets the screening the first one stored.
+        if (e.kind() == StoreErrorKind::Conflict)
+            if (const auto stored = submissionWithKey(s.submissionKey))
+                return *stored;
+        throw;
+    }
+}
+
+std::optional<std::int64_t> PostgresStore::submissionWithKey(const std::string& key) {
+    if (key.empty())
+        return std::nullopt;
+    const auto r = db_.exec("SELECT id FROM screenings WHERE submission_key = $1", {key});
+    if (r.empty())
+        return std::nullopt;
+    return r.integer(0, 0);
+}
+
+std::int64_t PostgresStore::insertNewSubmission(const NewScreening& s, const Actor& actor) {
     pg::Transaction tx(db_);
     const std::string now = nowUtc();
     keepFormTexts(s);
@@ -342,11 +366,13 @@ std::int64_t PostgresStore::insertScreening(const NewScreening& s, const std::st
         db_.exec("INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, "
                  "rules_sha256, "
                  "state, origin, language, amends_id, created_at, submitted_at, contrast_planned, "
-                 "ignored_answers_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                 "$13) RETURNING id",
+                 "ignored_answers_json, submission_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                 "$10, $11, $12, $13, $14) RETURNING id",
                  {patient, s.formUrl, s.formVersion, s.formSha256, s.rulesSha256, state, s.origin,
                   s.language, amends, now, now, s.contrastPlanned,
-                  s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson})
+                  s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson,
+                  s.submissionKey.empty() ? std::nullopt
+                                          : std::optional<std::string>(s.submissionKey)})
             .integer(0, 0);
     db_.exec("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES ($1, "
              "1, $2, $3, $4)",

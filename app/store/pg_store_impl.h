@@ -115,6 +115,9 @@ private:
     // The head appended by the open transaction; sent to options().anchorHead once it commits.
     std::optional<AuditHead> uncommittedHead_;
 
+    // The screening stored with this submission key (none for an empty key).
+    std::optional<std::int64_t> submissionWithKey(const std::string& key);
+    std::int64_t insertNewSubmission(const NewScreening& s, const Actor& actor);
     std::int64_t insertScreening(const NewScreening& s, const std::string& now,
                                  std::optional<std::int64_t> amends, const char* state);
     void insertFlag(std::int64_t id, const screening::Flag& f);
