@@ -48,6 +48,18 @@ std::string Result::text(int row, int column) const {
                        size_t(PQgetlength(result_.get(), row, column)));
 }
 
+std::string Result::bytes(int row, int column) const {
+    size_t length = 0;
+    const auto raw = reinterpret_cast<const unsigned char*>(PQgetvalue(result_.get(), row, column));
+    unsigned char* decoded = PQunescapeBytea(raw, &length);
+    if (!decoded)
+        throw StoreError("out of memory reading a record's bytes from the PostgreSQL server",
+                         StoreErrorKind::Full);
+    std::string out(reinterpret_cast<const char*>(decoded), length);
+    PQfreemem(decoded);
+    return out;
+}
+
 std::optional<std::string> Result::optionalText(int row, int column) const {
     if (isNull(row, column))
         return std::nullopt;
@@ -148,11 +160,14 @@ Result Connection::exec(const std::string& sql, std::initializer_list<Param> par
 
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
     std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto& p : params)
+    std::vector<int> lengths, formats;
+    for (const auto& p : params) {
         values.push_back(p.text ? p.text->c_str() : nullptr);
+        lengths.push_back(p.text ? int(p.text->size()) : 0);
+        formats.push_back(p.binary ? 1 : 0);
+    }
     return check(PQexecParams(conn_, sql.c_str(), int(values.size()), nullptr, values.data(),
-                              nullptr, nullptr, 0),
+                              lengths.data(), formats.data(), 0),
                  sql);
 }
 

@@ -23,9 +23,15 @@ struct pg_result;
 
 namespace mrscreen::store::pg {
 
-// One $n parameter, sent as text (NULL when empty).
+// One $n parameter, sent as text (NULL when empty), or as raw bytes for a BYTEA column.
 struct Param {
     std::optional<std::string> text;
+    bool binary = false;
+    static Param bytes(const std::string& raw) {
+        Param p(raw);
+        p.binary = true;
+        return p;
+    }
     Param(const std::string& s) : text(s) {}
     Param(const char* s) : text(std::string(s)) {}
     Param(std::int64_t v) : text(std::to_string(v)) {}
@@ -45,6 +51,8 @@ public:
     int rows() const;
     bool empty() const { return rows() == 0; }
     std::string text(int row, int column) const;
+    // A BYTEA column's bytes (the server sends them as hex text).
+    std::string bytes(int row, int column) const;
     std::optional<std::string> optionalText(int row, int column) const;
     std::int64_t integer(int row, int column) const;
     double real(int row, int column) const;

@@ -1,5 +1,6 @@
-// The PostgreSQL store: staff accounts and sign-in, record rows and backups (the audit chain is in
-// pg_store_audit.cpp). The same statements as sqlite_store_staff.cpp.
+// The PostgreSQL store: staff accounts and sign-in, exports and backups (records are in
+// pg_store_records.cpp, the audit chain in pg_store_audit.cpp). The same statements as
+// sqlite_store_staff.cpp.
 #include "store/clock.h"
 #include "store/pg_store_impl.h"
 
@@ -118,76 +119,6 @@ std::optional<StaffMember> PostgresStore::findStaff(const std::string& username)
     if (r.empty())
         return std::nullopt;
     return readStaff(r, 0);
-}
-
-// [SECTION] records
-
-int PostgresStore::nextRecordVersion(std::int64_t id) {
-    return int(
-        db_.exec("SELECT COALESCE(MAX(version), 0) + 1 FROM records WHERE screening_id = $1", {id})
-            .integer(0, 0));
-}
-
-FiledRecord PostgresStore::writeRecord(std::int64_t id, int version, const std::string&,
-                                       const std::string&, const std::string&, const Actor&) {
-    throw StoreError("the PostgreSQL store does not keep record bytes yet (screening " +
-                     std::to_string(id) + ", version " + std::to_string(version) + ")");
-}
-
-std::optional<WorkflowStore::KeptRecord> PostgresStore::readRecordBytes(std::int64_t id, int version) {
-    throw StoreError("the PostgreSQL store does not keep record bytes yet (screening " +
-                     std::to_string(id) + ", version " + std::to_string(version) + ")");
-}
-
-void PostgresStore::deleteRecordBytes(std::int64_t id, int version, const Actor&) {
-    throw StoreError("the PostgreSQL store does not keep record bytes yet (screening " +
-                     std::to_string(id) + ", version " + std::to_string(version) + ")");
-}
-
-namespace {
-
-StoredRecord readRecord(const pg::Result& r) {
-    return StoredRecord{int(r.integer(0, 0)), r.text(0, 1), r.text(0, 2),
-                        r.text(0, 3),         r.text(0, 4), r.text(0, 5)};
-}
-
-} // namespace
-
-std::optional<StoredRecord> PostgresStore::latestRecord(std::int64_t id) {
-    const auto r = db_.exec(
-        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-        "FROM records WHERE screening_id = $1 ORDER BY version DESC LIMIT 1",
-        {id});
-    if (r.empty())
-        return std::nullopt;
-    return readRecord(r);
-}
-
-std::optional<StoredRecord> PostgresStore::record(std::int64_t id, int version) {
-    const auto r = db_.exec(
-        "SELECT version, pdf_path, sha256, created_at, content_sha256, COALESCE(purged_at, '') "
-        "FROM records WHERE screening_id = $1 AND version = $2",
-        {id, version});
-    if (r.empty())
-        return std::nullopt;
-    return readRecord(r);
-}
-
-std::vector<PurgeCandidate> PostgresStore::purgeCandidates(const std::string& beforeIso) {
-    const auto r = db_.exec(
-        "SELECT r.screening_id, r.version, r.pdf_path, r.sha256, r.created_at FROM records r "
-        "WHERE r.purged_at IS NULL AND r.created_at < $1 AND EXISTS (SELECT 1 FROM audit a "
-        "WHERE a.screening_id = r.screening_id AND a.action = 'record.exported' "
-        "AND a.at >= r.created_at) AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.screening_id = "
-        "r.screening_id "
-        "AND o.record_version = r.version AND o.status = 'pending') ORDER BY r.screening_id, "
-        "r.version",
-        {beforeIso});
-    std::vector<PurgeCandidate> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out.push_back(PurgeCandidate{r.integer(i, 0), int(r.integer(i, 1)), r.text(i, 2),
-                                     r.text(i, 3), r.text(i, 4)});
-    return out;
 }
 
 void PostgresStore::noteExport(std::int64_t id, const std::string& what,
