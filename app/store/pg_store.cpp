@@ -20,7 +20,7 @@ std::string postgresSummarySql() {
 }
 
 PostgresStore::PostgresStore(const PostgresConnection& where, const StoreOptions& options)
-    : WorkflowStore(options), db_(where) {
+    : WorkflowStore(options), where_(where), db_(where) {
     db_.onTransactionEnd([this](bool committed) { transactionEnded(committed); });
     migratePostgres(db_);
 }
@@ -338,7 +338,7 @@ void PostgresStore::checkIntegrity() {
     static const char* const tables[] = {
         "patients",       "screenings",         "responses",       "flags", "labs",  "implants",
         "decisions",      "signatures",         "records",         "staff", "audit", "audit_head",
-        "form_documents", "contrast_decisions", "procedure_links", "outbox"};
+        "form_documents", "contrast_decisions", "procedure_links", "outbox", "stations"};
     for (const char* table : tables) {
         try {
             // Every column of every row as text: the heap and TOAST pages are read, not an index.

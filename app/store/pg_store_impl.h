@@ -28,6 +28,9 @@ inline constexpr std::int64_t kAuditLock = 0x6d72736372656e02;
 const std::vector<Migration>& postgresMigrations(); // db/postgresql/NNNN_*.sql, in version order
 const std::string& postgresGrants();                // db/postgresql/grants.sql
 
+// The change feed (change_feed.h) on a connection of its own to `where` (pg_change_feed.cpp).
+std::unique_ptr<ChangeFeed> postgresChangeFeed(const PostgresConnection& where);
+
 // The database's schema version (0: none yet).
 int postgresSchemaVersion(pg::Connection& db);
 // Brings the schema to the newest version, in one transaction under kMigrationLock, so stations
@@ -111,6 +114,7 @@ protected:
     void deleteRecordBytes(std::int64_t id, int version, const Actor& actor) override;
 
 private:
+    PostgresConnection where_; // for the change feed's own connection
     pg::Connection db_;
     // The head appended by the open transaction; sent to options().anchorHead once it commits.
     std::optional<AuditHead> uncommittedHead_;
