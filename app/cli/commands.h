@@ -77,8 +77,9 @@ int runCheck(const StoreContext& ctx, std::ostream& out, std::ostream& err);
 // comes from a file readable by its owner only (or libpq's ~/.pgpass), never the command line.
 // At merge: default both from the config's [storage] url and password_file.
 struct StoreMigrateOptions {
-    std::string url;
+    std::string url;          // empty: the config's [storage] url and password_file
     std::string passwordFile;
+    std::string configPath;   // --config (the server's owner.toml, kiosk-setup/install.sh)
 };
 int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::ostream& err);
 

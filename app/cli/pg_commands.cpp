@@ -3,6 +3,7 @@
 // and stations connect as mrscreen_app, which may not change the schema; they say to run this.
 #include "cli/command_support.h"
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "store/pg_store.h"
 
 #include <sys/stat.h>
@@ -36,11 +37,22 @@ std::string readPasswordFile(const std::string& path) {
 
 int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::ostream& err) {
     return guarded("store migrate", err, [&] {
-        if (options.url.empty())
-            throw std::runtime_error(
-                "--url names the PostgreSQL database (postgresql://mrscreen_owner@host/mrscreen); "
-                "the SQLite store needs no migrate, it upgrades itself at start");
         store::PostgresConnection where{options.url, "", "mrscreen store migrate"};
+        if (where.url.empty() && !options.configPath.empty()) {
+            // The server's owner.toml (install.sh): its url and password file, checked as a
+            // kiosk's are.
+            const KioskConfig config = loadConfig(options.configPath);
+            if (config.usesPostgres()) {
+                const PostgresSettings server = postgresSettings(config, "store migrate", err);
+                where.url = server.url;
+                where.password = server.password;
+            }
+        }
+        if (where.url.empty())
+            throw std::runtime_error(
+                "--url or the config's [storage] url names the PostgreSQL database "
+                "(postgresql://mrscreen_owner@host/mrscreen); the SQLite store needs no migrate, it "
+                "upgrades itself at start");
         if (!options.passwordFile.empty())
             where.password = readPasswordFile(options.passwordFile);
         const int before = store::postgresSchemaVersion(where);
