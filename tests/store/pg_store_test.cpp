@@ -412,3 +412,34 @@ TEST_CASE("two stations adding the same username at once: one account is added, 
     CHECK(store->staff().size() == 1);
     CHECK(store->verifyAudit().intact);
 }
+
+TEST_CASE("two kiosks sending one submission with the same key at once store one screening, and "
+          "both are answered with its id") {
+    const ScratchDatabase db;
+    auto resent = sampleScreening();
+    resent.submissionKey = "6f1c2e4a-spooled-twice";
+    const auto results = inProcesses(2, [&](int) {
+        return std::to_string(openPostgresStore(db.as())->submit(resent, kPatient));
+    });
+    CHECK(results[0] == results[1]);
+    const auto store = openPostgresStore(db.as());
+    CHECK(store->countScreenings() == 1);
+    CHECK(store->verifyAudit().intact);
+}
+
+TEST_CASE("a change feed whose connection the server ended connects again and reports a change, "
+          "then hears the next one") {
+    using namespace std::chrono_literals;
+    const ScratchDatabase db;
+    const auto store = openPostgresStore(db.as());
+    auto feed = store->changes();
+    while (feed->wait(0ms)) {
+    }
+    db.server.superuser(db.name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                                 "datname = current_database() AND query = 'LISTEN mrscreen_changes'");
+    CHECK(feed->wait(30s)); // whatever was written meanwhile was not heard
+    while (feed->wait(0ms)) {
+    }
+    store->submit(sampleScreening(), kPatient);
+    CHECK(feed->wait(30s));
+}
