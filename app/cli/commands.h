@@ -75,7 +75,7 @@ int runCheck(const StoreContext& ctx, std::ostream& out, std::ostream& err);
 
 // `mrscreen store migrate` (pg_commands.cpp): the PostgreSQL database as its owner. The password
 // comes from a file readable by its owner only (or libpq's ~/.pgpass), never the command line.
-// At merge: default both from the config's [storage] url and password_file.
+// Without --url, both come from the config's [storage] url and password_file.
 struct StoreMigrateOptions {
     std::string url;          // empty: the config's [storage] url and password_file
     std::string passwordFile;

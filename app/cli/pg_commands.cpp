@@ -51,8 +51,8 @@ int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::
         if (where.url.empty())
             throw std::runtime_error(
                 "--url or the config's [storage] url names the PostgreSQL database "
-                "(postgresql://mrscreen_owner@host/mrscreen); the SQLite store needs no migrate, it "
-                "upgrades itself at start");
+                "(postgresql://mrscreen_owner@host/mrscreen); the SQLite store needs no migrate, "
+                "it upgrades itself at start");
         if (!options.passwordFile.empty())
             where.password = readPasswordFile(options.passwordFile);
         const int before = store::postgresSchemaVersion(where);

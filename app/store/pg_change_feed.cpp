@@ -46,15 +46,17 @@ public:
             } else if (heard()) {
                 return true;
             }
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
             if (left.count() <= 0)
                 return false;
             pollfd fds[2] = {{wake_, POLLIN, 0}, {db_ ? PQsocket(db_->handle()) : -1, POLLIN, 0}};
             const auto wait = db_ ? left : std::min(left, kRetryEvery);
             const int n = ::poll(fds, db_ ? 2 : 1, int(wait.count()));
             if (n < 0 && errno != EINTR)
-                throw StoreError(std::string("waiting for the PostgreSQL server's changes failed: ") +
-                                 std::strerror(errno));
+                throw StoreError(
+                    std::string("waiting for the PostgreSQL server's changes failed: ") +
+                    std::strerror(errno));
             if ((fds[0].revents & POLLIN) && consumeWake())
                 return false;
         }

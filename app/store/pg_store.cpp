@@ -335,10 +335,23 @@ std::int64_t PostgresStore::writeAmendment(std::int64_t id, const ScreeningFacts
 void PostgresStore::checkIntegrity() {
     // No quick_check on a server: read every row of every table, so a damaged page (XX001, XX002)
     // is found now and not in the middle of a patient's review.
-    static const char* const tables[] = {
-        "patients",       "screenings",         "responses",       "flags", "labs",  "implants",
-        "decisions",      "signatures",         "records",         "staff", "audit", "audit_head",
-        "form_documents", "contrast_decisions", "procedure_links", "outbox", "stations"};
+    static const char* const tables[] = {"patients",
+                                         "screenings",
+                                         "responses",
+                                         "flags",
+                                         "labs",
+                                         "implants",
+                                         "decisions",
+                                         "signatures",
+                                         "records",
+                                         "staff",
+                                         "audit",
+                                         "audit_head",
+                                         "form_documents",
+                                         "contrast_decisions",
+                                         "procedure_links",
+                                         "outbox",
+                                         "stations"};
     for (const char* table : tables) {
         try {
             // Every column of every row as text: the heap and TOAST pages are read, not an index.
@@ -363,16 +376,17 @@ std::int64_t PostgresStore::insertScreening(const NewScreening& s, const std::st
                {s.patient.familyName, s.patient.givenName, s.patient.birthDate, s.patient.sex, now})
             .integer(0, 0);
     const std::int64_t id =
-        db_.exec("INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, "
-                 "rules_sha256, "
-                 "state, origin, language, amends_id, created_at, submitted_at, contrast_planned, "
-                 "ignored_answers_json, submission_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                 "$10, $11, $12, $13, $14) RETURNING id",
-                 {patient, s.formUrl, s.formVersion, s.formSha256, s.rulesSha256, state, s.origin,
-                  s.language, amends, now, now, s.contrastPlanned,
-                  s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson,
-                  s.submissionKey.empty() ? std::nullopt
-                                          : std::optional<std::string>(s.submissionKey)})
+        db_.exec(
+               "INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, "
+               "rules_sha256, state, origin, language, amends_id, created_at, submitted_at, "
+               "contrast_planned, "
+               "ignored_answers_json, submission_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+               "$10, $11, $12, $13, $14) RETURNING id",
+               {patient, s.formUrl, s.formVersion, s.formSha256, s.rulesSha256, state, s.origin,
+                s.language, amends, now, now, s.contrastPlanned,
+                s.ignoredAnswersJson.empty() ? std::string("[]") : s.ignoredAnswersJson,
+                s.submissionKey.empty() ? std::nullopt
+                                        : std::optional<std::string>(s.submissionKey)})
             .integer(0, 0);
     db_.exec("INSERT INTO responses (screening_id, version, json, sha256, created_at) VALUES ($1, "
              "1, $2, $3, $4)",

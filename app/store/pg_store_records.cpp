@@ -89,9 +89,10 @@ void PostgresStore::deleteRecordBytes(std::int64_t id, int version, const Actor&
 }
 
 std::optional<StoredRecord> PostgresStore::latestRecord(std::int64_t id) {
-    const auto r = db_.exec(std::string(kRecordColumns) +
-                                " FROM records WHERE screening_id = $1 ORDER BY version DESC LIMIT 1",
-                            {id});
+    const auto r =
+        db_.exec(std::string(kRecordColumns) +
+                     " FROM records WHERE screening_id = $1 ORDER BY version DESC LIMIT 1",
+                 {id});
     if (r.empty())
         return std::nullopt;
     return readRecord(r);

@@ -15,8 +15,8 @@ void PostgresStore::stationSeen(const StationPresence& presence) {
 }
 
 std::vector<StationPresence> PostgresStore::stations() {
-    const auto r =
-        db_.exec("SELECT name, kind, version, spool_backlog, last_seen FROM stations ORDER BY name");
+    const auto r = db_.exec(
+        "SELECT name, kind, version, spool_backlog, last_seen FROM stations ORDER BY name");
     std::vector<StationPresence> out;
     for (int i = 0; i < r.rows(); ++i)
         out.push_back(StationPresence{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.integer(i, 3),

@@ -86,10 +86,10 @@ public:
     }
 
     void loseRecordBytes(std::int64_t id, int version) override {
-        const auto changed = owner().exec(
-            "UPDATE records SET pdf = NULL WHERE screening_id = $1 AND version = $2 "
-            "AND pdf IS NOT NULL",
-            {id, version});
+        const auto changed =
+            owner().exec("UPDATE records SET pdf = NULL WHERE screening_id = $1 AND version = $2 "
+                         "AND pdf IS NOT NULL",
+                         {id, version});
         REQUIRE(changed.changes() == 1);
     }
 

@@ -435,8 +435,9 @@ TEST_CASE("a change feed whose connection the server ended connects again and re
     auto feed = store->changes();
     while (feed->wait(0ms)) {
     }
-    db.server.superuser(db.name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                                 "datname = current_database() AND query = 'LISTEN mrscreen_changes'");
+    db.server.superuser(db.name,
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                        "datname = current_database() AND query = 'LISTEN mrscreen_changes'");
     CHECK(feed->wait(30s)); // whatever was written meanwhile was not heard
     while (feed->wait(0ms)) {
     }
