@@ -116,6 +116,16 @@ int main(int argc, char** argv) {
     backup->add_option("--to", backupTo, "Backup file (default: <data-dir>/backups/mrscreen-<time>.db)");
     auto* check = app.add_subcommand("check", "Read the whole database and check it (also done after a crash and by the backup)");
 
+    StoreMigrateOptions migrateOptions;
+    auto* storeCmd = app.add_subcommand("store", "The shared PostgreSQL store");
+    storeCmd->require_subcommand(1);
+    auto* storeMigrate = storeCmd->add_subcommand(
+        "migrate", "Bring the PostgreSQL schema up to date and set the application role's grants (as its owner)");
+    storeMigrate->add_option("--url", migrateOptions.url,
+                             "postgresql://mrscreen_owner@host/mrscreen (default: the config's [storage] url)");
+    storeMigrate->add_option("--password-file", migrateOptions.passwordFile,
+                             "File (mode 0600) holding the owner's password; default: ~/.pgpass");
+
     auto* demo = app.add_subcommand(
         "demo", "Seed an empty data directory with sample screenings in every state and demo staff accounts");
 
@@ -187,6 +197,10 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return runVerify(ctx, verifyFile, std::cout, std::cerr, verifySigner);
     if (backup->parsed()) return runBackup(ctx, backupTo, std::cout, std::cerr);
     if (check->parsed()) return runCheck(ctx, std::cout, std::cerr);
+    if (storeMigrate->parsed()) {
+        migrateOptions.configPath = ctx.configPath;
+        return runStoreMigrate(migrateOptions, std::cout, std::cerr);
+    }
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditOptions, std::cout, std::cerr);
     if (demo->parsed()) return runDemo(ctx, std::cout, std::cerr);
     if (worklist->parsed()) return runWorklist(ctx, worklistDate, worklistJson, std::cout, std::cerr);

@@ -73,6 +73,16 @@ int runBackup(const StoreContext& ctx, const std::string& to, std::ostream& out,
 // to restore. What start-up does after an unclean shutdown, for a cron job or an administrator.
 int runCheck(const StoreContext& ctx, std::ostream& out, std::ostream& err);
 
+// `mrscreen store migrate` (pg_commands.cpp): the PostgreSQL database as its owner. The password
+// comes from a file readable by its owner only (or libpq's ~/.pgpass), never the command line.
+// Without --url, both come from the config's [storage] url and password_file.
+struct StoreMigrateOptions {
+    std::string url;          // empty: the config's [storage] url and password_file
+    std::string passwordFile;
+    std::string configPath;   // --config (the server's owner.toml, kiosk-setup/install.sh)
+};
+int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::ostream& err);
+
 struct ExportOptions {
     std::int64_t id = 0;
     std::string pdf;  // copy the latest signed record here

@@ -7,6 +7,7 @@
 #include "record/signer_trust.h"
 #include "screening/questionnaire.h"
 #include "store/audit_anchor_sender.h"
+#include "store/pg_store.h"
 
 #include <toml++/toml.h>
 
@@ -247,14 +248,8 @@ std::unique_ptr<store::Store> openStore(const KioskConfig& config) {
         char host[256] = {};
         ::gethostname(host, sizeof host - 1);
         const PostgresSettings server = postgresSettings(config, host, std::cerr);
-        // MERGE (issue 13): the lead wires store/pg_store.h here:
-        //   return store::openPostgresStore({server.url, server.password, server.applicationName},
-        //                                   storeOptionsWithAnchors(config));
-        (void)server;
-        std::string message = "[storage] url names a PostgreSQL server, and this build of mrscreen has no "
-                              "PostgreSQL store: install a build with it, or remove url to use the SQLite database in ";
-        message.append(config.dataDir);
-        throw store::StoreError(message, store::StoreErrorKind::Unreachable);
+        return store::openPostgresStore({server.url, server.password, server.applicationName},
+                                        storeOptionsWithAnchors(config));
     }
     const std::filesystem::path db = config.databasePath();
     std::error_code ec;

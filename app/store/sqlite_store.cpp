@@ -15,8 +15,6 @@ namespace mrscreen::store {
 
 namespace detail {
 
-namespace {
-
 // The flags a submission raised, as the audit event keeps them (the cross-check compares).
 json flagList(const std::vector<screening::Flag>& flags) {
     json list = json::array();
@@ -24,8 +22,6 @@ json flagList(const std::vector<screening::Flag>& flags) {
         list.push_back({{"flag", f.id}, {"severity", severityText(f.severity)}, {"gate", screening::gateName(f.gate)}});
     return list;
 }
-
-} // namespace
 
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     : WorkflowStore(options), db_(path),

@@ -35,6 +35,14 @@ inline std::string actorName(const Actor& a) {
     return a.username.empty() ? screening::roleName(a.role) : a.username;
 }
 
+// The JSON both backends write, so their audit details and outbox snapshots are the same text:
+// the flags a submission raised; a linked exam in an audit event, and every field of it (the
+// snapshot an outbox item keeps); an implant's MR conditions (SqliteStore::conditionsToJson).
+json flagList(const std::vector<screening::Flag>& flags);
+json linkToJson(const ProcedureLink& l);
+json fullLinkJson(const ProcedureLink& l);
+std::optional<ProcedureLink> linkFromJson(const std::string& text);
+
 // The migration whose transaction also appends the staff baseline (sqlite_store_audit.cpp).
 extern const int kStaffBaselineMigration;
 
@@ -65,6 +73,10 @@ public:
     std::optional<std::string> formDocument(const std::string& sha256) override;
 
     void checkIntegrity() override;
+
+    // An implant's MR conditions as stored (also by the PostgreSQL store).
+    static std::string conditionsToJson(const screening::MrConditions& c);
+    static screening::MrConditions conditionsFromJson(const std::string& text);
 
     // [SECTION] the scheduled exam and the outbox (sqlite_store_integration.cpp)
     std::vector<OutboxItem> outbox(std::optional<std::int64_t> screeningId) override;
@@ -133,8 +145,6 @@ private:
     // Inside the caller's transaction: the facts are still `expected`, or FactsChanged naming the
     // newest audit event's actor and time.
     void holdFacts(std::int64_t id, const ScreeningFacts& expected);
-    static std::string conditionsToJson(const screening::MrConditions& c);
-    static screening::MrConditions conditionsFromJson(const std::string& text);
     std::vector<StoredFlag> readFlags(std::int64_t id);
     static std::string summarySql();
     static ScreeningSummary readSummary(Statement& st);

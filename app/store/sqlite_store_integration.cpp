@@ -5,17 +5,19 @@
 
 namespace mrscreen::store::detail {
 
-namespace {
-
 json linkToJson(const ProcedureLink& l) {
     return json{{"patientId", l.patientId},         {"accession", l.accessionNumber},
                 {"procedureCode", l.procedureCode}, {"studyInstanceUid", l.studyInstanceUid},
                 {"station", l.stationAeTitle},      {"scheduledStart", l.scheduledStart}};
 }
 
+namespace {
+
 const char* kOutboxColumns = "id, screening_id, record_version, destination, status, attempts, "
                              "next_attempt_at, last_error, created_at, sent_at, sop_instance_uid, procedure_json "
                              "FROM outbox";
+
+} // namespace
 
 // Every field, for the snapshot an outbox item keeps.
 json fullLinkJson(const ProcedureLink& l) {
@@ -47,6 +49,8 @@ std::optional<ProcedureLink> linkFromJson(const std::string& text) {
                          get("station"),     get("stationName"), get("scheduledStart"),   get("patientName"),
                          get("birthDate"),   get("sex"),         get("linkedBy"),         get("linkedAt")};
 }
+
+namespace {
 
 OutboxItem readOutboxItem(Statement& st) {
     OutboxItem item;

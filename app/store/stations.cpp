@@ -11,6 +11,13 @@ namespace mrscreen::store {
 
 bool validStationKind(const std::string& kind) { return kind == "kiosk" || kind == "station"; }
 
+void checkPresence(const StationPresence& presence) {
+    if (presence.name.empty()) throw Refused("a kiosk or station needs a name to be listed: set [site] station_name");
+    if (!validStationKind(presence.kind))
+        throw Refused("'" + presence.kind + "' is not a kind of station: it is \"kiosk\" or \"station\"");
+    if (presence.spoolBacklog < 0) throw Refused("a spool backlog cannot be negative");
+}
+
 std::string hostName() {
     char name[HOST_NAME_MAX + 1] = {};
     if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "this computer";

@@ -27,6 +27,9 @@ struct StationPresence {
 
 // "kiosk" and "station" are the only kinds; anything else is refused by stationSeen.
 bool validStationKind(const std::string& kind);
+// Refuses (Refused, saying what to fix) presence without a name, of another kind, or with a
+// negative backlog; every store checks it before writing.
+void checkPresence(const StationPresence& presence);
 
 // How long a kiosk may go unheard before the list marks it ("not seen for 4 min").
 inline constexpr int kStationMissingSeconds = 3 * 60;

@@ -7,10 +7,7 @@
 namespace mrscreen::store::detail {
 
 void SqliteStore::stationSeen(const StationPresence& presence) {
-    if (presence.name.empty()) throw Refused("a kiosk or station needs a name to be listed: set [site] station_name");
-    if (!validStationKind(presence.kind))
-        throw Refused("'" + presence.kind + "' is not a kind of station: it is \"kiosk\" or \"station\"");
-    if (presence.spoolBacklog < 0) throw Refused("a spool backlog cannot be negative");
+    checkPresence(presence);
     db_.prepare("INSERT INTO stations (name, kind, version, spool_backlog, last_seen) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, version = excluded.version, "
                 "spool_backlog = excluded.spool_backlog, last_seen = excluded.last_seen")

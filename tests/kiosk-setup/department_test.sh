@@ -213,6 +213,24 @@ out="$(as_nobody psql -X -q "host=$PG/sock port=$PORT dbname=mrscreen user=mrscr
     fail "another system user got in as mrscreen_owner"
 ok "refused: no TLS, the owner over the network, another database or CA or name, a wrong password, the owner as another system user"
 
+# mrscreen itself on that server: root migrates as the owner with owner.toml (the local socket, peer
+# map), which gives mrscreen_app its table rights (db/postgresql/grants.sql; db-roles.sql grants only
+# CONNECT and USAGE); then the kiosk's own config reads and writes over verify-full TLS.
+sed -e "s|host=/var/run/postgresql|host=$PG/sock\\&port=$PORT|" -e "s|^data_dir = \"/|data_dir = \"$SROOT/|" \
+    -e "s|^path = \"/|path = \"$SROOT/|" "$SETC/owner.toml" >"$SCRATCH/owner-live.toml"
+"$M" --config "$SCRATCH/owner-live.toml" store migrate >"$SCRATCH/migrate.log" 2>&1 || { cat "$SCRATCH/migrate.log"; fail "store migrate as the owner"; }
+grep -q "the grants of mrscreen_app are set" "$SCRATCH/migrate.log" || fail "store migrate: $(cat "$SCRATCH/migrate.log")"
+awk -v url="$KURL" '/^url = /{print "url = \"" url "\""; next} {print}' "$KROOT/etc/mrscreen/mrscreen.toml" |
+    sed -e "s|^password_file = \"/|password_file = \"$KROOT/|" -e "s|^data_dir = \"/|data_dir = \"$KROOT/|" \
+        -e "s|^path = \"/|path = \"$KROOT/|" >"$SCRATCH/kiosk-live.toml"
+out="$("$M" --config "$SCRATCH/kiosk-live.toml" staff list --json 2>&1)" || fail "the kiosk's config did not open the PostgreSQL store: $out"
+[[ "$(tr -d '[:space:]' <<<"$out")" == "[]" ]] || fail "staff list on a new server: $out"
+printf '%s\n' "$PIN" | "$M" --config "$SCRATCH/kiosk-live.toml" staff add --username lead --name "Lead Tech" --role admin \
+    >"$SCRATCH/staff-add.log" 2>&1 || { cat "$SCRATCH/staff-add.log"; fail "staff add over the kiosk's connection"; }
+out="$("$M" --config "$SCRATCH/kiosk-live.toml" audit verify 2>&1)" || fail "audit verify over the kiosk's connection: $out"
+[[ "$(as_kiosk "$KURL" -c "SELECT count(*) FROM staff")" == 1 ]] || fail "the staff account is not on the server"
+ok "store migrate as the owner (grants included); the kiosk's config adds staff and verifies the audit trail over verify-full TLS"
+
 as_nobody "$PG_BIN/pg_ctl" stop -D "$PG/data" -m fast >/dev/null
 # shellcheck disable=SC2034
 PG_RUNNING=""

@@ -1,7 +1,10 @@
 // The backends of the store contract (store_backends.h). SQLite: a file per test under
-// MRSCREEN_TEST_OUTPUT; its test-only helpers are the only SQL the contract tests reach.
+// MRSCREEN_TEST_OUTPUT; PostgreSQL: a database per test on the run's server (pg_server.h),
+// connected to as the application role. Their test-only helpers are the only SQL the contract
+// tests reach.
 #include "store_backends.h"
 
+#include "pg_scratch.h"
 #include "store/sqlite.h"
 #include "store_fixture.h"
 #include "test_support.h"
@@ -95,6 +98,7 @@ private:
 const std::vector<StoreBackend>& storeBackends() {
     static const std::vector<StoreBackend> backends = {
         {"sqlite", [](const std::string& subdir) { return std::make_unique<SqliteScratch>(subdir); }},
+        {"postgresql", [](const std::string&) { return makePostgresScratch(); }},
     };
     return backends;
 }

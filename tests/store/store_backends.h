@@ -50,7 +50,7 @@ struct StoreBackend {
     std::function<std::unique_ptr<BackendScratch>(const std::string& subdir)> scratch;
 };
 
-// Every backend the store tests run against (today SQLite).
+// Every backend the store tests run against: SQLite and PostgreSQL.
 const std::vector<StoreBackend>& storeBackends();
 
 // The backend of this run of the current test case: a Catch2 GENERATE over storeBackends(), so
