@@ -333,6 +333,10 @@ run_mrscreen() {
     fi
 }
 
+# Run the installed binary with the department server's config (the server role; no data directory).
+# shellcheck disable=SC2317 # called through ensure_admin's first argument
+run_on_server() { "$BIN" --config "$CONFIG" "$@"; }
+
 # The configured [site] signing_key (empty: mrscreen's default under the data dir).
 configured_key() {
     sed -n 's/^signing_key = "\(.*\)"[[:space:]]*$/\1/p' "$ROOT$CONFIG" | head -n 1
@@ -687,7 +691,6 @@ server_database() {
     roles_sql | runuser -u postgres -- psql -X -q -d postgres >/dev/null || die "could not create the database roles (see above)"
     say "database mrscreen and roles mrscreen_owner (owner, local only) and mrscreen_app (kiosks and stations) are there"
     "$BIN" --config "$OWNER_CONFIG" store migrate || die "could not migrate the database schema (see above): $BIN --config $OWNER_CONFIG store migrate"
-    run_on_server() { "$BIN" --config "$CONFIG" "$@"; }
     ensure_admin run_on_server "as mrscreen_app, see above"
 }
 

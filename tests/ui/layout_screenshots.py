@@ -168,6 +168,9 @@ def answer_visible(k, answered, where):
             if not any(s in tid for s in ("weight-kg", "height-cm")):
                 continue
             k.tap(tid)
+            for _ in range(4):  # a second pass types over what is there, not after it
+                if "key:delete" in k.targets():
+                    k.tap("key:delete", 0.05)
             k.type_keys("70" if "weight" in tid else "170")
         elif tid in ("field:family-name", "field:given-name"):
             k.tap(tid)
