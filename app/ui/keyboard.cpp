@@ -2,6 +2,7 @@
 // come from assets/keyboard.json; keys type into st.editing and every key press is committed at
 // once, so nothing typed is lost if the patient walks away mid-word.
 #include "record/embedded_assets.h"
+#include "ui/layout.h"
 #include "ui/ui_context.h"
 
 #include <nlohmann/json.hpp>
@@ -288,8 +289,30 @@ void drawKeyboard(Ui& ui, ImVec2 origin, float width) {
         y += ui.target + ui.gap * 0.6f;
     }
     ImGui::SetWindowFontScale(1.0f);
+    // Beside a number pad, where there is room, what is being typed: on a short screen with Larger
+    // text the pad leaves so little above it that the question and the box's name scroll away.
+    const float margin = x0 - origin.x - ui.gap;
+    const std::string prompt = e.numeric ? editingPrompt(ui, e.key) : "";
+    if (!prompt.empty() && margin >= ui.unit * 5) {
+        const ImVec2 at(origin.x, origin.y + ui.gap * 0.6f);
+        ImGui::SetCursorScreenPos(at);
+        textWrapped(ui, prompt, nullptr, ui.colors->text, margin);
+        ImGui::SetCursorScreenPos(ImVec2(at.x, ImGui::GetCursorScreenPos().y));
+        textWrapped(ui, e.buffer.empty() ? std::string(" ") : e.buffer, ui.title(), ui.colors->text, margin);
+        noteShown(ui, "keyboard-prompt", at, ImVec2(at.x + margin, ImGui::GetCursorScreenPos().y));
+    }
     ImGui::PopClipRect();
     ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + h));
+}
+
+std::string editingPrompt(Ui& ui, const std::string& key) {
+    if (!ui.st.draft || key.rfind("staff:", 0) == 0 || key.rfind("work:", 0) == 0) return "";
+    const screening::Item* item = ui.st.draft->form().find(key.substr(0, key.find_first_of(":@")));
+    if (!item) return "";
+    std::string prompt = item->text.in(ui.st.language);
+    const std::string part = datePartOf(key);
+    if (!part.empty()) prompt += " \xC2\xB7 " + ui.t("date." + part); // "Date of birth · Day"
+    return prompt;
 }
 
 } // namespace mrscreen::ui

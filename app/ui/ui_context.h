@@ -113,6 +113,9 @@ void startEditing(Ui& ui, const std::string& key, const std::string& current, bo
 std::vector<std::string> dateOrder(Ui& ui);
 // "day", "month" or "year" for the keyboard key of a date box ("birth-date:day"), else "".
 std::string datePartOf(const std::string& editKey);
+// What the patient is typing into, for the number pad's side: the question, and for a date the
+// box ("Date of birth · Day"); empty for staff fields and keys not on the form.
+std::string editingPrompt(Ui& ui, const std::string& key);
 // Whether a typed part is all there can be ("12", "4" for a day, "1951"): the pad moves to the next box.
 bool datePartComplete(const std::string& part, const std::string& typed);
 // Stores a typed part and sets the answer when the parts make a valid date (clears it otherwise).

@@ -226,3 +226,33 @@ TEST_CASE("Next on a long page of rows brings the first unanswered question into
             }
         }
 }
+
+// At 1024x600 with Larger text the pad left about 170 px above it: the birth date's question and
+// the names of its boxes scrolled away while the patient typed into a half-hidden box.
+TEST_CASE("with larger text on a short screen the number pad names beside it what is typed: the question and the "
+          "date's box") {
+    KioskHarness h(screenOf(1024, 600));
+    h.tap("larger-text");
+    h.tap("start");
+    typeInto(h, "family-name", "Okafor");
+    typeInto(h, "given-name", "Margaret");
+    REQUIRE(h.page() == "birth-date");
+    h.frames(2);
+    REQUIRE(h.state().editing);
+    const std::string first = ui::datePartOf(h.state().editing->key);
+    REQUIRE_FALSE(first.empty());
+    REQUIRE(h.state().shown.count("keyboard-prompt"));
+    const auto prompt = h.state().shown.at("keyboard-prompt");
+    CHECK(prompt.x0 >= 0);
+    CHECK(prompt.y1 <= 600);
+    for (const auto& [id, key] : h.state().targets) // beside the keys, never over one
+        if (id.rfind("key:", 0) == 0) {
+            INFO(id);
+            CHECK((prompt.x1 <= key.x0 || prompt.y1 <= key.y0 || key.y1 <= prompt.y0));
+        }
+    h.type(first == "year" ? "1951" : "12");
+    h.frames(2);
+    REQUIRE(h.state().editing);
+    CHECK(ui::datePartOf(h.state().editing->key) != first); // the next box, named in its turn
+    CHECK(h.state().shown.count("keyboard-prompt"));
+}

@@ -196,6 +196,16 @@ target_xy() {
     Y="${TXY["$1"]#* }"
 }
 has_target() { target_xy "$1"; }
+# wait_target ID: until ID is among the visible targets (10 s): the targets file follows the state
+# log by a presented frame, which takes a while on a loaded machine (the body map's first frame).
+wait_target() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        target_xy "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
 
 # signature: what a tap may change, the visible targets and the length of the state log, in SIG.
 SIG=""
@@ -492,7 +502,7 @@ answer_rows() {
 # body_map_page: one tap on the chest of the front figure, which must log a mark there.
 body_map_page() {
     local cx cy box h x y
-    target_xy figure:front || fail "no front figure on the body map"
+    wait_target figure:front || fail "no front figure on the body map"
     cx="$X"
     cy="$Y"
     # The target gives the figure's centre; its height comes from the drawing: the lowest ink (the
