@@ -153,10 +153,8 @@ ImRect centeredText(ImDrawList* dl, ImFont* font, float size, ImVec2 min, ImVec2
 
 namespace {
 
-// The label's size in a button whose text is `width` wide: the body size, smaller (down to 3/4 of it)
-// when one word would not fit on a line ("respuestas" in a narrow button), so words never break.
-float labelSize(const std::string& label, float width) {
-    const float size = ImGui::GetFontSize();
+// The widest word of a label at a text size.
+float widestWord(const std::string& label, float size) {
     float widest = 0;
     for (std::size_t start = 0; start < label.size();) {
         std::size_t end = label.find_first_of(" \n", start);
@@ -165,7 +163,16 @@ float labelSize(const std::string& label, float width) {
                                                                    label.c_str() + end).x);
         start = end + 1;
     }
-    return widest > width && widest > 0 ? std::max(size * 0.75f, std::floor(size * width / widest)) : size;
+    return widest;
+}
+
+// The label's size in a button whose text is `width` wide: the body size, smaller (down to 0.6 of it)
+// when one word would not fit on a line ("respuestas", or "signature" in a quarter of a portrait
+// screen with Larger text), so words never break.
+float labelSize(const std::string& label, float width) {
+    const float size = ImGui::GetFontSize();
+    const float widest = widestWord(label, size);
+    return widest > width && widest > 0 ? std::max(size * 0.6f, std::floor(size * width / widest)) : size;
 }
 
 } // namespace
@@ -203,9 +210,11 @@ bool touchButton(Ui& ui, const std::string& id, const std::string& label, ImVec2
     if (border) dl->AddRect(min, max, border, rounding, 0, ui.st.highContrast ? 3.0f : 2.0f);
     if (pressed) dl->AddRect(min, max, c.focus, rounding, 0, 4.0f); // feedback while the finger is down
     const std::string text = selected ? std::string("\xE2\x9C\x93 ") + label : label; // ✓ marks the choice
-    const ImRect drawn = centeredText(dl, ImGui::GetFont(), labelSize(text, max.x - min.x - inset * 2),
-                                      ImVec2(min.x + inset, min.y), ImVec2(max.x - inset, max.y), ink, text);
+    const float textWidth = max.x - min.x - inset * 2, labelPx = labelSize(text, textWidth);
+    const ImRect drawn = centeredText(dl, ImGui::GetFont(), labelPx, ImVec2(min.x + inset, min.y),
+                                      ImVec2(max.x - inset, max.y), ink, text);
     if (!text.empty()) noteShown(ui, id + ":label", drawn.Min, drawn.Max);
+    if (widestWord(text, labelPx) > textWidth + 0.5f) noteShown(ui, id + ":word-broken", drawn.Min, drawn.Max); // for the tests
     // A drag that began on the button scrolls; only a tap counts.
     const float slop = ui.unit * 0.6f;
     return released && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < slop * slop;

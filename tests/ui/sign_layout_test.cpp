@@ -83,6 +83,11 @@ void checkControls(KioskHarness& h, const Size& size, const std::vector<std::str
             CHECK_FALSE(overlaps(t, targets.at(other)));
         }
     }
+    // No button breaks a word of its label ("Clear signatur/e" in portrait with Larger text).
+    for (const auto& [id, label] : h.state().shown) {
+        INFO(id);
+        CHECK(id.find(":word-broken") == std::string::npos);
+    }
     const ui::Target& pad = targets.at("signature-pad");
     CHECK(pad.y1 - pad.y0 >= 140.0f); // about 2.5 cm on a 10-inch screen
     CHECK(pad.x1 - pad.x0 >= 240.0f);

@@ -289,6 +289,7 @@ int labelsInsideButtons(KioskHarness& h) {
         CHECK(label.x1 <= b.x1);
         CHECK(label.y0 >= b.y0);
         CHECK(label.y1 <= b.y1);
+        CHECK_FALSE(h.state().shown.count(button->first + ":word-broken"));
         ++labels;
     }
     return labels;
