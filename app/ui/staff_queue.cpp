@@ -157,18 +157,6 @@ void queueRow(Ui& ui, const store::ScreeningSummary& s, const QueueColumns& c) {
                 fitText(font, size, flags, max.x - pad - fx).c_str());
 }
 
-// The search box, its name inside it while it is empty (no label above: the rows need the room).
-void searchField(Ui& ui, float width) {
-    const std::string key = "work:search";
-    const bool focused = ui.st.editing && ui.st.editing->key == key;
-    const std::string& value = ui.st.work.search;
-    const std::string shown = focused ? ui.st.editing->buffer + "|" : value.empty() ? "Search by name" : value;
-    if (touchButton(ui, "field:" + key, shown, ImVec2(width, 0), Tone::Tile)) startEditing(ui, key, value, false);
-    if (focused)
-        ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ui.colors->focus,
-                                            ui.unit * 0.35f, 0, 4.0f);
-}
-
 // "Close the kiosk program?" Close / Cancel: patients cannot use it until it is started again.
 void closeConfirmation(Ui& ui) {
     KioskState& st = ui.st;
@@ -224,7 +212,8 @@ void staffMenuScreen(Ui& ui) {
         return;
     }
     const float w = ImGui::GetContentRegionAvail().x;
-    searchField(ui, std::min(w, ui.unit * 16));
+    // No label above the search box: its name is inside it while empty, and the rows need the room.
+    field(ui, "", "search", st.work.search, false, std::min(w, ui.unit * 16), "Search by name");
     spoolBacklogLine(ui); // submissions this kiosk still holds (spool_backlog.h)
     readQueueInBackground(ui);
     // Oldest first: whoever has waited longest is seen first.

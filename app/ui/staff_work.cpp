@@ -277,12 +277,12 @@ void section(Ui& ui, const std::string& title) {
 }
 
 void field(Ui& ui, const std::string& label, const std::string& name, const std::string& value, bool numeric,
-           float width) {
+           float width, const std::string& placeholder) {
     if (width <= 0) width = std::min(ImGui::GetContentRegionAvail().x, ui.unit * 20);
-    textWrapped(ui, label, nullptr, ui.colors->muted);
+    if (!label.empty()) textWrapped(ui, label, nullptr, ui.colors->muted);
     const std::string key = "work:" + name;
     const bool focused = ui.st.editing && ui.st.editing->key == key;
-    const std::string shown = focused ? ui.st.editing->buffer + "|" : value.empty() ? "Tap to enter" : value;
+    const std::string shown = focused ? ui.st.editing->buffer + "|" : value.empty() ? placeholder : value;
     if (touchButton(ui, "field:" + key, shown, ImVec2(width, 0), Tone::Tile)) startEditing(ui, key, value, numeric);
     if (!focused) return;
     const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();

@@ -68,8 +68,9 @@ void clearMessageAfterTap(Ui& ui);
 // The signed-in staff member with the way out; false when they just left.
 bool staffHeader(Ui& ui, const std::string& title);
 void section(Ui& ui, const std::string& title);
+// A labelled staff field (no label when empty) showing `placeholder` while empty; typed on the keyboard.
 void field(Ui& ui, const std::string& label, const std::string& name, const std::string& value, bool numeric,
-           float width = 0);
+           float width = 0, const std::string& placeholder = "Tap to enter");
 // The common frame of the review and decision screens: the header, `note` (when there is one)
 // above a scrolling work area that `body` fills, and the keyboard while typing. When there is
 // nothing to show (the screening is gone, or the form it was answered with cannot be found) only why.
