@@ -7,18 +7,6 @@ namespace mrscreen::store {
 
 namespace detail {
 
-std::string postgresSummarySql() {
-    return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), "
-           "COALESCE(p.sex, ''), "
-           "s.origin, COALESCE(s.submitted_at, ''), COALESCE(s.reviewed_by, ''), "
-           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'stop'), "
-           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'review'), "
-           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity = 'info'), "
-           "(SELECT COUNT(*) FROM flags f WHERE f.screening_id = s.id AND f.severity != 'info' "
-           "AND f.status = 'open') "
-           "FROM screenings s LEFT JOIN patients p ON p.id = s.patient_id";
-}
-
 PostgresStore::PostgresStore(const PostgresConnection& where, const StoreOptions& options)
     : WorkflowStore(options), where_(where), db_(where) {
     db_.onTransactionEnd([this](bool committed) { transactionEnded(committed); });
@@ -54,25 +42,13 @@ std::int64_t PostgresStore::insertNewSubmission(const NewScreening& s, const Act
     const std::string now = nowUtc();
     keepFormTexts(s);
     const std::int64_t id = insertScreening(s, now, std::nullopt, "submitted");
-    appendAudit(actorName(actor), "screening.submitted", id,
-                json{{"origin", s.origin},
-                     {"flags", s.flags.size()},
-                     {"flagList", flagList(s.flags)},
-                     {"contrastPlanned", s.contrastPlanned},
-                     {"form", s.formUrl + "|" + s.formVersion}});
+    appendAudit(events::submitted(actor, id, s));
     tx.commit();
     return id;
 }
 
 std::vector<ScreeningSummary> PostgresStore::queue() {
-    const auto r = db_.exec(
-        postgresSummarySql() +
-        " WHERE s.state IN ('submitted', 'reviewed') OR (s.state IN ('cleared', "
-        "'cleared_with_conditions', 'not_cleared') AND s.contrast_planned <> 'no' "
-        "AND EXISTS (SELECT 1 FROM flags f WHERE f.screening_id = s.id AND f.gate = 'contrast' "
-        "AND f.severity IN ('stop', 'review')) "
-        "AND NOT EXISTS (SELECT 1 FROM contrast_decisions c WHERE c.screening_id = s.id)) "
-        "ORDER BY s.submitted_at, s.id");
+    const auto r = db_.exec(summarySql() + kQueueWhere);
     std::vector<ScreeningSummary> out;
     for (int i = 0; i < r.rows(); ++i)
         out.push_back(readSummary(r, i));
@@ -87,7 +63,7 @@ std::optional<ScreeningDetail> PostgresStore::screening(std::int64_t id) {
     // One snapshot for the whole page: a station writing meanwhile never shows half of a change.
     pg::Transaction read(db_);
     db_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    const auto summary = db_.exec(postgresSummarySql() + " WHERE s.id = $1", {id});
+    const auto summary = db_.exec(summarySql() + " WHERE s.id = $1", {id});
     if (summary.empty())
         return std::nullopt;
     ScreeningDetail d;
@@ -187,11 +163,7 @@ void PostgresStore::insertLab(std::int64_t id, const ScreeningFacts& expected, c
     db_.exec("INSERT INTO labs (screening_id, kind, value, unit, taken_on, entered_by, entered_at) "
              "VALUES ($1, $2, $3, $4, $5, $6, $7)",
              {id, lab.kind, lab.value, lab.unit, lab.takenOn, actor.username, nowUtc()});
-    appendAudit(actor.username, "lab.added", id,
-                json{{"kind", lab.kind},
-                     {"value", lab.value},
-                     {"unit", lab.unit},
-                     {"takenOn", lab.takenOn}});
+    appendAudit(events::labAdded(actor, id, lab));
     tx.commit();
 }
 
@@ -227,12 +199,7 @@ std::optional<std::int64_t> PostgresStore::writeImplant(std::int64_t id,
         if (changed.changes() == 0)
             return std::nullopt;
     }
-    appendAudit(actor.username, implant.id == 0 ? "implant.added" : "implant.changed", id,
-                json{{"implant", implantId},
-                     {"type", implant.type},
-                     {"mrStatus", screening::mrStatusName(implant.mrStatus)},
-                     {"conditions", json::parse(conditions)},
-                     {"check", implant.checkResult}});
+    appendAudit(events::implantSaved(actor, id, implantId, implant, conditions));
     tx.commit();
     return implantId;
 }
@@ -257,21 +224,15 @@ void PostgresStore::writeTransition(std::int64_t id, const ScreeningFacts& expec
             "VALUES ($1, $2, $3, $4, $5, $6)",
             {id, screening::stateName(next), request.conditions, request.overrideReason, who, now});
     }
-    json detail = {{"to", screening::stateName(next)}};
-    if (!request.conditions.empty())
-        detail["conditions"] = request.conditions;
-    if (!request.overrideReason.empty())
-        detail["reason"] = request.overrideReason;
-    appendAudit(who, std::string("screening.") + screening::stateName(next), id, detail);
+    appendAudit(events::transitioned(request, id, next));
     if (signature) {
         db_.exec("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, "
                  "signed_at, purpose) "
                  "VALUES ($1, $2, $3, $4, $5, $6)",
                  {id, screening::roleName(request.actor.role), signature->signerName,
                   signature->strokesJson, nowUtc(), signature->purpose});
-        appendAudit(actorName(request.actor), "signature." + signature->purpose, id,
-                    json{{"signer", signature->signerName},
-                         {"strokesSha256", sha256Hex(signature->strokesJson)}});
+        appendAudit(events::signature(request.actor, id, signature->purpose, signature->signerName,
+                                      signature->strokesJson));
     }
     tx.commit();
 }
@@ -289,10 +250,7 @@ bool PostgresStore::writeFlagVerdict(std::int64_t id, const ScreeningFacts& expe
                   id, ruleId});
     if (changed.changes() == 0)
         return false;
-    json detail{{"flag", ruleId}, {"note", note}};
-    if (!correctedAnswer.empty())
-        detail["correctedAnswer"] = correctedAnswer;
-    appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
+    appendAudit(events::flagVerdict(actor, id, ruleId, verdict, note, correctedAnswer));
     tx.commit();
     return true;
 }
@@ -307,12 +265,8 @@ std::int64_t PostgresStore::writeAmendment(std::int64_t id, const ScreeningFacts
     s.origin = "amendment";
     keepFormTexts(s);
     const std::int64_t newId = insertScreening(s, now, id, "submitted");
-    appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
-    appendAudit(actorName(actor), "screening.submitted", newId,
-                json{{"origin", "amendment"},
-                     {"amends", id},
-                     {"flagList", flagList(s.flags)},
-                     {"contrastPlanned", s.contrastPlanned}});
+    appendAudit(events::amended(actor, id, newId));
+    appendAudit(events::amendmentSubmitted(actor, id, newId, s));
     if (const auto link = linkedProcedure(id)) { // the correction is for the same scheduled exam
         db_.exec(
             "INSERT INTO procedure_links SELECT $1, patient_id, issuer_of_patient_id, "
@@ -323,10 +277,7 @@ std::int64_t PostgresStore::writeAmendment(std::int64_t id, const ScreeningFacts
             "patient_birth_date, patient_sex, linked_by, linked_at FROM procedure_links WHERE "
             "screening_id = $2",
             {newId, id});
-        appendAudit(actorName(actor), "procedure.linked", newId,
-                    json{{"accession", link->accessionNumber},
-                         {"patientId", link->patientId},
-                         {"from", id}});
+        appendAudit(events::linkCarried(actor, id, newId, *link));
     }
     tx.commit();
     return newId;
@@ -423,10 +374,7 @@ ScreeningFacts PostgresStore::facts(std::int64_t id) {
     f.contrastPlanned =
         screening::parseContrastPlan(r.text(0, 1)).value_or(screening::ContrastPlan::Unknown);
     f.contrastDecided = r.integer(0, 2) != 0;
-    for (const auto& flag : readFlags(id))
-        f.flags.push_back(
-            FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note,
-                       screening::parseGate(flag.gate).value_or(screening::Gate::ZoneIv)});
+    f.flags = flagStatuses(readFlags(id));
     return f;
 }
 

@@ -60,33 +60,9 @@ AuditCheck PostgresStore::verifyAudit() {
     pg::Transaction read(db_);
     db_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     const auto events = auditTrail();
-    const auto head = auditHead();
-    AuditCheck check =
-        head ? verifyChain(events, head->seq, head->hash) : verifyChain(events, std::nullopt, "");
-    if (!check.intact)
-        return check;
-    if (!events.empty())
-        check.head = AuditHead{events.back().seq, events.back().hash};
-    const AuditedRows rows = auditedRows();
-    if (events.empty()) {
-        const std::int64_t records = db_.exec("SELECT COUNT(*) FROM records").integer(0, 0);
-        if (!rows.screenings.empty() || !rows.staff.empty() || records > 0) {
-            check.intact = false;
-            check.kind = "empty";
-            check.problem =
-                "the audit trail is empty and its head is missing, but the database holds " +
-                std::to_string(rows.screenings.size()) + " screening(s), " +
-                std::to_string(rows.staff.size()) + " staff account(s) and " +
-                std::to_string(records) + " record(s): the trail was deleted";
-            return check;
-        }
-    }
-    check.mismatches = crossCheck(events, rows);
-    if (!check.mismatches.empty()) {
-        check.intact = false;
-        check.kind = "rows";
-        check.problem = check.mismatches.front();
-    }
+    const AuditCheck check = checkTrail(
+        events, auditHead(), [&] { return auditedRows(); },
+        [&] { return db_.exec("SELECT COUNT(*) FROM records").integer(0, 0); });
     read.commit();
     return check;
 }
@@ -98,25 +74,10 @@ void PostgresStore::transactionEnded(bool committed) {
         options().anchorHead(*head);
 }
 
-void PostgresStore::appendAudit(const std::string& actor, const std::string& action,
-                                std::optional<std::int64_t> screeningId, const json& detail) {
+void PostgresStore::appendAudit(const NewAuditEvent& event) {
     // Held until this transaction ends: the next station's append reads the head this one wrote.
     db_.exec("SELECT pg_advisory_xact_lock($1)", {kAuditLock});
-    AuditEvent e;
-    const auto head = db_.exec("SELECT seq, hash FROM audit_head WHERE id = 1");
-    if (!head.empty()) {
-        e.seq = head.integer(0, 0) + 1;
-        e.prevHash = head.text(0, 1);
-    } else {
-        e.seq = 1;
-        e.prevHash = kGenesisHash;
-    }
-    e.at = nowUtc();
-    e.actor = actor;
-    e.action = action;
-    e.screeningId = screeningId;
-    e.detailJson = detail.dump();
-    e.hash = chainHash(e.prevHash, e);
+    const AuditEvent e = chainNext(auditHead(), event, nowUtc());
     db_.exec(
         "INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

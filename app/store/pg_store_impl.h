@@ -125,6 +125,8 @@ private:
     std::int64_t insertScreening(const NewScreening& s, const std::string& now,
                                  std::optional<std::int64_t> amends, const char* state);
     void insertFlag(std::int64_t id, const screening::Flag& f);
+    // Writes a re-evaluation's flags and its event; false (nothing written) when it changes none.
+    bool writeFlagRefresh(std::int64_t id, const FlagRefresh& plan);
     ScreeningState stateOf(std::int64_t id);
     ScreeningFacts facts(std::int64_t id);
     // Inside the caller's transaction: locks the screening's row, then the facts are still
@@ -145,12 +147,7 @@ private:
     void transactionEnded(bool committed);
     // Appends one event to the chain inside the caller's transaction, holding kAuditLock until it
     // commits: the same hash input as the SQLite store (audit.h), so one verifier serves both.
-    void appendAudit(const std::string& actor, const std::string& action,
-                     std::optional<std::int64_t> screeningId, const json& detail);
+    void appendAudit(const NewAuditEvent& event);
 };
-
-// The same SQL as the SQLite store where the dialects agree (shared text, pg_store.cpp).
-std::string postgresSummarySql();
-std::string postgresStaffSql();
 
 } // namespace mrscreen::store::detail

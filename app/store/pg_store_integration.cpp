@@ -36,9 +36,7 @@ void PostgresStore::writeProcedureLink(std::int64_t id, const ScreeningFacts& ex
                                        const ProcedureLink& link, const Actor& actor) {
     pg::Transaction tx(db_);
     holdFacts(id, expected);
-    json detail = linkToJson(link);
-    if (const auto old = linkedProcedure(id))
-        detail["replaces"] = linkToJson(*old);
+    const auto replaced = linkedProcedure(id);
     db_.exec(
         "INSERT INTO procedure_links (screening_id, patient_id, issuer_of_patient_id, "
         "accession_number, procedure_code, procedure_coding_scheme, procedure_description, "
@@ -62,7 +60,7 @@ void PostgresStore::writeProcedureLink(std::int64_t id, const ScreeningFacts& ex
          link.procedureCodingScheme, link.procedureDescription, link.studyInstanceUid,
          link.requestedProcedureId, link.stationAeTitle, link.stationName, link.scheduledStart,
          link.patientName, link.patientBirthDate, link.patientSex, actor.username, nowUtc()});
-    appendAudit(actor.username, "procedure.linked", id, detail);
+    appendAudit(events::procedureLinked(actor, id, link, replaced));
     tx.commit();
 }
 
@@ -147,12 +145,7 @@ void PostgresStore::outboxSent(std::int64_t itemId, const std::string& detail, c
     db_.exec("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error "
              "= '' WHERE id = $2",
              {nowUtc(), itemId});
-    appendAudit(actorName(actor), "outbox.sent", item.screeningId,
-                json{{"item", itemId},
-                     {"version", item.recordVersion},
-                     {"destination", item.destination},
-                     {"sopInstanceUid", item.sopInstanceUid},
-                     {"detail", detail}});
+    appendAudit(events::outboxSent(actor, item, detail));
     tx.commit();
 }
 
@@ -166,13 +159,7 @@ void PostgresStore::outboxFailed(std::int64_t itemId, const std::string& error,
     db_.exec("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 "
              "WHERE id = $3",
              {error, nextAttemptAtIso, itemId});
-    appendAudit(actorName(actor), "outbox.failed", item.screeningId,
-                json{{"item", itemId},
-                     {"version", item.recordVersion},
-                     {"destination", item.destination},
-                     {"attempt", item.attempts + 1},
-                     {"error", error},
-                     {"nextAttemptAt", nextAttemptAtIso}});
+    appendAudit(events::outboxFailed(actor, item, error, nextAttemptAtIso));
     tx.commit();
 }
 
@@ -183,9 +170,7 @@ void PostgresStore::retryOutboxItem(std::int64_t itemId, const Actor& actor) {
         throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " +
                       item.sentAt + "; it is not sent twice");
     db_.exec("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2", {nowUtc(), itemId});
-    appendAudit(
-        actorName(actor), "outbox.retry", item.screeningId,
-        json{{"item", itemId}, {"version", item.recordVersion}, {"destination", item.destination}});
+    appendAudit(events::outboxRetry(actor, item));
     tx.commit();
 }
 

@@ -54,8 +54,7 @@ FiledRecord PostgresStore::writeRecord(std::int64_t id, int version, const std::
         throw;
     }
     queueOutbox(id, version, now);
-    appendAudit(actorName(actor), "record.written", id,
-                json{{"version", version}, {"sha256", sha256}});
+    appendAudit(events::recordWritten(actor, id, version, sha256));
     tx.commit();
     FiledRecord filed;
     filed.record = StoredRecord{version, "", sha256, now, contentSha256, ""};
@@ -84,7 +83,7 @@ void PostgresStore::deleteRecordBytes(std::int64_t id, int version, const Actor&
     if (changed.changes() == 0)
         throw Refused("screening " + std::to_string(id) + " has no unpurged record version " +
                       std::to_string(version));
-    appendAudit(actorName(actor), "record.purged", id, json{{"version", version}});
+    appendAudit(events::recordPurged(actor, id, version));
     tx.commit();
 }
 

@@ -8,14 +8,6 @@
 
 namespace mrscreen::store::detail {
 
-namespace {
-
-int rank(Severity s) {
-    return s == Severity::Stop ? 2 : s == Severity::Review ? 1 : 0;
-}
-
-} // namespace
-
 // [SECTION] form versions
 
 void PostgresStore::writeFormDocument(const std::string& sha256, const std::string& kind,
@@ -46,12 +38,11 @@ void PostgresStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& 
                                          const std::string& planned, const Actor& actor) {
     pg::Transaction tx(db_);
     holdFacts(id, expected);
-    const std::string was = screening::contrastPlanName(expected.contrastPlanned);
     db_.exec("UPDATE screenings SET contrast_planned = $1, contrast_planned_by = $2, "
              "contrast_planned_at = $3 "
              "WHERE id = $4",
              {planned, actor.username, nowUtc(), id});
-    appendAudit(actor.username, "contrast.planned", id, json{{"planned", planned}, {"was", was}});
+    appendAudit(events::contrastPlanned(actor, id, planned, expected));
     tx.commit();
 }
 
@@ -59,50 +50,29 @@ void PostgresStore::writeFlags(std::int64_t id, const ScreeningFacts& expected,
                                const std::vector<screening::Flag>& flags, const Actor& actor) {
     pg::Transaction tx(db_);
     holdFacts(id, expected);
-    const auto stored = readFlags(id);
-    json raised = json::array(), reopened = json::array(), changed = json::array();
-    for (const auto& f : flags) {
-        const std::string triggers = screening::triggersToJson(f.triggers).dump();
-        const auto old = std::find_if(stored.begin(), stored.end(),
-                                      [&](const StoredFlag& s) { return s.ruleId == f.id; });
-        if (old == stored.end()) {
-            insertFlag(id, f);
-            raised.push_back({{"flag", f.id},
-                              {"severity", severityText(f.severity)},
-                              {"gate", screening::gateName(f.gate)},
-                              {"triggers", json::parse(triggers)}});
-            continue;
-        }
-        if (old->severity == f.severity && old->message == f.message &&
-            old->triggersJson == triggers && old->gate == screening::gateName(f.gate) &&
-            old->category == f.category)
-            continue;
-        // A flag that now asks more of staff than when its verdict was given needs a new verdict.
-        const bool rose = rank(f.severity) > rank(old->severity) && f.severity != Severity::Info;
+    if (writeFlagRefresh(id, planFlagRefresh(actor, id, readFlags(id), flags)))
+        tx.commit();
+}
+
+bool PostgresStore::writeFlagRefresh(std::int64_t id, const FlagRefresh& plan) {
+    if (plan.empty())
+        return false; // nothing new: no event
+    for (const auto& f : plan.added)
+        insertFlag(id, f);
+    for (const auto& [f, reopen] : plan.changed) {
         db_.exec("UPDATE flags SET category = $1, severity = $2, message = $3, triggers_json = $4, "
                  "gate = $5 "
                  "WHERE screening_id = $6 AND rule_id = $7",
-                 {f.category, severityText(f.severity), f.message, triggers,
-                  screening::gateName(f.gate), id, f.id});
-        json entry{{"flag", f.id},
-                   {"from", severityText(old->severity)},
-                   {"to", severityText(f.severity)},
-                   {"triggers", json::parse(triggers)}};
-        if (rose && old->status != FlagVerdict::Open) {
+                 {f.category, severityText(f.severity), f.message,
+                  screening::triggersToJson(f.triggers).dump(), screening::gateName(f.gate), id,
+                  f.id});
+        if (reopen)
             db_.exec("UPDATE flags SET status = 'open', status_by = NULL, status_at = NULL "
                      "WHERE screening_id = $1 AND rule_id = $2",
                      {id, f.id});
-            entry["previousVerdict"] = screening::verdictName(old->status);
-            reopened.push_back(entry);
-        } else {
-            changed.push_back(entry);
-        }
     }
-    if (raised.empty() && reopened.empty() && changed.empty())
-        return; // nothing new: no event
-    appendAudit(actorName(actor), "flags.raised", id,
-                json{{"raised", raised}, {"reopened", reopened}, {"changed", changed}});
-    tx.commit();
+    appendAudit(plan.event);
+    return true;
 }
 
 // [SECTION] the contrast part of the decision
@@ -122,16 +92,9 @@ void PostgresStore::writeContrastDecision(std::int64_t id, const ScreeningFacts&
         "purpose) "
         "VALUES ($1, $2, $3, $4, $5, 'contrast')",
         {id, screening::roleName(actor.role), signature.signerName, signature.strokesJson, now});
-    json detail{{"outcome", decision.outcome},
-                {"contrastPlanned", screening::contrastPlanName(expected.contrastPlanned)}};
-    if (!decision.conditions.empty())
-        detail["conditions"] = decision.conditions;
-    if (!decision.reason.empty())
-        detail["reason"] = decision.reason;
-    appendAudit(actor.username, "contrast." + decision.outcome, id, detail);
-    appendAudit(actor.username, "signature.contrast", id,
-                json{{"signer", signature.signerName},
-                     {"strokesSha256", sha256Hex(signature.strokesJson)}});
+    appendAudit(events::contrastDecided(actor, id, decision, expected));
+    appendAudit(
+        events::signature(actor, id, "contrast", signature.signerName, signature.strokesJson));
     tx.commit();
 }
 

@@ -6,12 +6,6 @@
 
 namespace mrscreen::store::detail {
 
-std::string postgresStaffSql() {
-    return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, "
-           "''), "
-           "created_at FROM staff";
-}
-
 bool PostgresStore::insertStaff(const std::string& username, const std::string& displayName,
                                 Role role, const std::string& secretHash, const Actor& by) {
     pg::Transaction tx(db_);
@@ -28,17 +22,13 @@ bool PostgresStore::insertStaff(const std::string& username, const std::string& 
             return false;
         throw;
     }
-    appendAudit(actorName(by), "staff.added", std::nullopt,
-                json{{"username", username},
-                     {"name", displayName},
-                     {"role", screening::roleName(role)},
-                     {"secretSha256", sha256Hex(secretHash)}});
+    appendAudit(events::staffAdded(by, username, displayName, role, secretHash));
     tx.commit();
     return true;
 }
 
 std::vector<StaffMember> PostgresStore::staff() {
-    const auto r = db_.exec(postgresStaffSql() + " ORDER BY username");
+    const auto r = db_.exec(staffSql() + " ORDER BY username");
     std::vector<StaffMember> out;
     for (int i = 0; i < r.rows(); ++i)
         out.push_back(readStaff(r, i));
@@ -49,7 +39,7 @@ bool PostgresStore::writeStaffDisabled(const std::string& username, const Actor&
     pg::Transaction tx(db_);
     if (db_.exec("UPDATE staff SET disabled = 1 WHERE username = $1", {username}).changes() == 0)
         return false;
-    appendAudit(actorName(by), "staff.disabled", std::nullopt, json{{"username", username}});
+    appendAudit(events::staffDisabled(by, username));
     tx.commit();
     return true;
 }
@@ -62,8 +52,7 @@ bool PostgresStore::writeStaffSecret(const std::string& username, const std::str
                  {secretHash, username})
             .changes() == 0)
         return false;
-    appendAudit(actorName(by), "staff.pin_reset", std::nullopt,
-                json{{"username", username}, {"secretSha256", sha256Hex(secretHash)}});
+    appendAudit(events::secretReset(by, username, secretHash));
     tx.commit();
     return true;
 }
@@ -86,10 +75,7 @@ bool PostgresStore::writeSignIn(const SignInWrite& attempt) {
     const auto now = readStaffAccount(attempt.username);
     if (now.has_value() != attempt.expected.has_value())
         return false;
-    if (now && (now->member.disabled != attempt.expected->member.disabled ||
-                now->member.failedAttempts != attempt.expected->member.failedAttempts ||
-                now->member.lockedUntil != attempt.expected->member.lockedUntil ||
-                now->secretHash != attempt.expected->secretHash))
+    if (now && !sameAccount(*now, *attempt.expected))
         return false;
     if (attempt.setCounters)
         db_.exec("UPDATE staff SET failed_attempts = $1, locked_until = $2 WHERE username = $3",
@@ -97,7 +83,7 @@ bool PostgresStore::writeSignIn(const SignInWrite& attempt) {
                   attempt.lockedUntil.empty() ? std::nullopt
                                               : std::optional<std::string>(attempt.lockedUntil),
                   attempt.username});
-    appendAudit(attempt.auditActor, attempt.auditAction, std::nullopt, attempt.auditDetail);
+    appendAudit({attempt.auditActor, attempt.auditAction, std::nullopt, attempt.auditDetail});
     tx.commit();
     return true;
 }
@@ -115,7 +101,7 @@ StaffMember PostgresStore::readStaff(const pg::Result& r, int row) {
 }
 
 std::optional<StaffMember> PostgresStore::findStaff(const std::string& username) {
-    const auto r = db_.exec(postgresStaffSql() + " WHERE username = $1", {username});
+    const auto r = db_.exec(staffSql() + " WHERE username = $1", {username});
     if (r.empty())
         return std::nullopt;
     return readStaff(r, 0);
@@ -125,8 +111,7 @@ void PostgresStore::noteExport(std::int64_t id, const std::string& what,
                                const std::string& destination, const Actor& actor) {
     pg::Transaction tx(db_);
     stateOf(id);
-    appendAudit(actorName(actor), "record.exported", id,
-                json{{"format", what}, {"to", destination}});
+    appendAudit(events::recordExported(actor, id, what, destination));
     tx.commit();
 }
 

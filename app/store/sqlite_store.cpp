@@ -19,17 +19,20 @@ namespace detail {
 json flagList(const std::vector<screening::Flag>& flags) {
     json list = json::array();
     for (const auto& f : flags)
-        list.push_back({{"flag", f.id}, {"severity", severityText(f.severity)}, {"gate", screening::gateName(f.gate)}});
+        list.push_back({{"flag", f.id},
+                        {"severity", severityText(f.severity)},
+                        {"gate", screening::gateName(f.gate)}});
     return list;
 }
 
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     : WorkflowStore(options), db_(path),
-      recordsDir_(std::filesystem::absolute(!options.recordsDir.empty()
-                                                ? std::filesystem::path(options.recordsDir)
-                                                : std::filesystem::path(path).parent_path() / "records")
-                      .lexically_normal()
-                      .string()),
+      recordsDir_(
+          std::filesystem::absolute(!options.recordsDir.empty()
+                                        ? std::filesystem::path(options.recordsDir)
+                                        : std::filesystem::path(path).parent_path() / "records")
+              .lexically_normal()
+              .string()),
       sessions_(path) {
     db_.exec("PRAGMA busy_timeout = " + std::to_string(std::max(0, options.busyTimeoutMs)));
     checkHeader();
@@ -42,7 +45,8 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     db_.exec("PRAGMA foreign_keys = ON");
     db_.onTransactionEnd([this](bool committed) { transactionEnded(committed); });
     migrate(db_, INT_MAX, [this](int version) {
-        if (version == kStaffBaselineMigration) appendStaffBaseline();
+        if (version == kStaffBaselineMigration)
+            appendStaffBaseline();
     });
 }
 
@@ -52,31 +56,19 @@ std::int64_t SqliteStore::insertSubmission(const NewScreening& s, const Actor& a
     // key in between; the unique index (0012) refuses a duplicate all the same. Nothing is written.
     if (!s.submissionKey.empty()) {
         auto st = db_.prepare("SELECT id FROM screenings WHERE submission_key = ?");
-        if (st.bind(1, s.submissionKey).step()) return st.integer(0);
+        if (st.bind(1, s.submissionKey).step())
+            return st.integer(0);
     }
     const std::string now = nowUtc();
     keepFormTexts(s);
     const std::int64_t id = insertScreening(s, now, std::nullopt, "submitted");
-    appendAudit(actorName(actor), "screening.submitted", id,
-                json{{"origin", s.origin},
-                     {"flags", s.flags.size()},
-                     {"flagList", flagList(s.flags)},
-                     {"contrastPlanned", s.contrastPlanned},
-                     {"form", s.formUrl + "|" + s.formVersion}});
+    appendAudit(events::submitted(actor, id, s));
     tx.commit();
     return id;
 }
 
 std::vector<ScreeningSummary> SqliteStore::queue() {
-    // Also a decided screening whose contrast part still waits: contrast planned (or not known),
-    // a contrast flag staff must act on, and no contrast decision yet.
-    auto st = db_.prepare(summarySql() +
-                          " WHERE s.state IN ('submitted', 'reviewed') OR (s.state IN ('cleared', "
-                          "'cleared_with_conditions', 'not_cleared') AND s.contrast_planned <> 'no' "
-                          "AND EXISTS (SELECT 1 FROM flags f WHERE f.screening_id = s.id AND f.gate = 'contrast' "
-                          "AND f.severity IN ('stop', 'review')) "
-                          "AND NOT EXISTS (SELECT 1 FROM contrast_decisions c WHERE c.screening_id = s.id)) "
-                          "ORDER BY s.submitted_at, s.id");
+    auto st = db_.prepare(summarySql() + kQueueWhere);
     std::vector<ScreeningSummary> out;
     while (st.step())
         out.push_back(readSummary(st));
@@ -193,16 +185,14 @@ void SqliteStore::insertLab(std::int64_t id, const ScreeningFacts& expected, con
         .bind(6, actor.username)
         .bind(7, now)
         .run();
-    appendAudit(actor.username, "lab.added", id,
-                json{{"kind", lab.kind},
-                     {"value", lab.value},
-                     {"unit", lab.unit},
-                     {"takenOn", lab.takenOn}});
+    appendAudit(events::labAdded(actor, id, lab));
     tx.commit();
 }
 
-std::optional<std::int64_t> SqliteStore::writeImplant(std::int64_t id, const ScreeningFacts& expected,
-                                                      const ImplantRecord& implant, const Actor& actor) {
+std::optional<std::int64_t> SqliteStore::writeImplant(std::int64_t id,
+                                                      const ScreeningFacts& expected,
+                                                      const ImplantRecord& implant,
+                                                      const Actor& actor) {
     Transaction tx(db_);
     holdFacts(id, expected);
     const std::string now = nowUtc();
@@ -248,12 +238,7 @@ std::optional<std::int64_t> SqliteStore::writeImplant(std::int64_t id, const Scr
         if (db_.changes() == 0)
             return std::nullopt;
     }
-    appendAudit(actor.username, implant.id == 0 ? "implant.added" : "implant.changed", id,
-                json{{"implant", implantId},
-                     {"type", implant.type},
-                     {"mrStatus", screening::mrStatusName(implant.mrStatus)},
-                     {"conditions", json::parse(conditions)},
-                     {"check", implant.checkResult}});
+    appendAudit(events::implantSaved(actor, id, implantId, implant, conditions));
     tx.commit();
     return implantId;
 }
@@ -290,12 +275,7 @@ void SqliteStore::writeTransition(std::int64_t id, const ScreeningFacts& expecte
             .bind(6, now)
             .run();
     }
-    json detail = {{"to", screening::stateName(next)}};
-    if (!request.conditions.empty())
-        detail["conditions"] = request.conditions;
-    if (!request.overrideReason.empty())
-        detail["reason"] = request.overrideReason;
-    appendAudit(who, std::string("screening.") + screening::stateName(next), id, detail);
+    appendAudit(events::transitioned(request, id, next));
     if (signature) {
         db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, "
                     "signed_at, purpose) "
@@ -307,9 +287,8 @@ void SqliteStore::writeTransition(std::int64_t id, const ScreeningFacts& expecte
             .bind(5, nowUtc())
             .bind(6, signature->purpose)
             .run();
-        appendAudit(actorName(request.actor), "signature." + signature->purpose, id,
-                    json{{"signer", signature->signerName},
-                         {"strokesSha256", sha256Hex(signature->strokesJson)}});
+        appendAudit(events::signature(request.actor, id, signature->purpose, signature->signerName,
+                                      signature->strokesJson));
     }
     tx.commit();
 }
@@ -329,10 +308,7 @@ bool SqliteStore::writeFlagVerdict(std::int64_t id, const ScreeningFacts& expect
     st.bind(5, correctedAnswer).bind(6, id).bind(7, ruleId).run();
     if (db_.changes() == 0)
         return false;
-    json detail{{"flag", ruleId}, {"note", note}};
-    if (!correctedAnswer.empty())
-        detail["correctedAnswer"] = correctedAnswer;
-    appendAudit(actor.username, std::string("flag.") + screening::verdictName(verdict), id, detail);
+    appendAudit(events::flagVerdict(actor, id, ruleId, verdict, note, correctedAnswer));
     tx.commit();
     return true;
 }
@@ -347,22 +323,21 @@ std::int64_t SqliteStore::writeAmendment(std::int64_t id, const ScreeningFacts& 
     s.origin = "amendment";
     keepFormTexts(s);
     const std::int64_t newId = insertScreening(s, now, id, "submitted");
-    appendAudit(actorName(actor), "screening.amended", id, json{{"replacedBy", newId}});
-    appendAudit(actorName(actor), "screening.submitted", newId,
-                json{{"origin", "amendment"},
-                     {"amends", id},
-                     {"flagList", flagList(s.flags)},
-                     {"contrastPlanned", s.contrastPlanned}});
+    appendAudit(events::amended(actor, id, newId));
+    appendAudit(events::amendmentSubmitted(actor, id, newId, s));
     if (const auto link = linkedProcedure(id)) { // the correction is for the same scheduled exam
-        db_.prepare("INSERT INTO procedure_links SELECT ?, patient_id, issuer_of_patient_id, accession_number, "
-                    "procedure_code, procedure_coding_scheme, procedure_description, study_instance_uid, "
-                    "requested_procedure_id, station_ae_title, station_name, scheduled_start, patient_name, "
-                    "patient_birth_date, patient_sex, linked_by, linked_at FROM procedure_links WHERE screening_id = ?")
+        db_.prepare("INSERT INTO procedure_links SELECT ?, patient_id, issuer_of_patient_id, "
+                    "accession_number, "
+                    "procedure_code, procedure_coding_scheme, procedure_description, "
+                    "study_instance_uid, "
+                    "requested_procedure_id, station_ae_title, station_name, scheduled_start, "
+                    "patient_name, "
+                    "patient_birth_date, patient_sex, linked_by, linked_at FROM procedure_links "
+                    "WHERE screening_id = ?")
             .bind(1, newId)
             .bind(2, id)
             .run();
-        appendAudit(actorName(actor), "procedure.linked", newId,
-                    json{{"accession", link->accessionNumber}, {"patientId", link->patientId}, {"from", id}});
+        appendAudit(events::linkCarried(actor, id, newId, *link));
     }
     tx.commit();
     return newId;
@@ -382,11 +357,12 @@ void SqliteStore::setWal() {
 }
 
 void SqliteStore::refuseDamaged(const std::string& finding, StoreErrorKind kind) {
-    throw StoreError("the database " + db_.path() + " failed its integrity check (" + finding.substr(0, 200) +
-                         "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
-                         "for investigation, and restore the latest backup (see 'mrscreen backup' in "
-                         "README.md)",
-                     kind);
+    throw StoreError(
+        "the database " + db_.path() + " failed its integrity check (" + finding.substr(0, 200) +
+            "). mrscreen will not run on a damaged database: stop the kiosk, keep this file "
+            "for investigation, and restore the latest backup (see 'mrscreen backup' in "
+            "README.md)",
+        kind);
 }
 
 void SqliteStore::checkHeader() {
@@ -394,7 +370,8 @@ void SqliteStore::checkHeader() {
         auto st = db_.prepare("SELECT COUNT(*) FROM sqlite_master");
         st.step();
     } catch (const StoreError& e) {
-        refuseDamaged(e.what(), e.kind() == StoreErrorKind::Other ? StoreErrorKind::Corrupt : e.kind());
+        refuseDamaged(e.what(),
+                      e.kind() == StoreErrorKind::Other ? StoreErrorKind::Corrupt : e.kind());
     }
 }
 
@@ -407,9 +384,11 @@ void SqliteStore::checkIntegrity() {
         result = st.text(0);
     } catch (const StoreError& e) {
         result = e.what();
-        kind = e.kind() == StoreErrorKind::Other ? StoreErrorKind::Corrupt : e.kind(); // locked is not damaged
+        kind = e.kind() == StoreErrorKind::Other ? StoreErrorKind::Corrupt
+                                                 : e.kind(); // locked is not damaged
     }
-    if (result != "ok") refuseDamaged(result, kind);
+    if (result != "ok")
+        refuseDamaged(result, kind);
 }
 
 std::int64_t SqliteStore::insertScreening(const NewScreening& s, const std::string& now,
@@ -489,10 +468,7 @@ ScreeningFacts SqliteStore::facts(std::int64_t id) {
     f.contrastPlanned =
         screening::parseContrastPlan(st.text(1)).value_or(screening::ContrastPlan::Unknown);
     f.contrastDecided = st.integer(2) != 0;
-    for (const auto& flag : readFlags(id))
-        f.flags.push_back(
-            FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note,
-                       screening::parseGate(flag.gate).value_or(screening::Gate::ZoneIv)});
+    f.flags = flagStatuses(readFlags(id));
     return f;
 }
 
@@ -508,7 +484,8 @@ void SqliteStore::holdFacts(std::int64_t id, const ScreeningFacts& expected) {
     if (sameFacts(now, expected))
         return;
     ChangedMeanwhile change{id, std::move(now), "", ""};
-    auto newest = db_.prepare("SELECT actor, at FROM audit WHERE screening_id = ? ORDER BY seq DESC LIMIT 1");
+    auto newest =
+        db_.prepare("SELECT actor, at FROM audit WHERE screening_id = ? ORDER BY seq DESC LIMIT 1");
     if (newest.bind(1, id).step()) {
         change.by = newest.text(0);
         change.at = newest.text(1);
@@ -585,7 +562,17 @@ std::vector<StoredFlag> SqliteStore::readFlags(std::int64_t id) {
     return out;
 }
 
-std::string SqliteStore::summarySql() {
+// Also a decided screening whose contrast part still waits: contrast planned (or not known), a
+// contrast flag staff must act on, and no contrast decision yet.
+const char* const kQueueWhere =
+    " WHERE s.state IN ('submitted', 'reviewed') OR (s.state IN ('cleared', "
+    "'cleared_with_conditions', 'not_cleared') AND s.contrast_planned <> 'no' "
+    "AND EXISTS (SELECT 1 FROM flags f WHERE f.screening_id = s.id AND f.gate = 'contrast' "
+    "AND f.severity IN ('stop', 'review')) "
+    "AND NOT EXISTS (SELECT 1 FROM contrast_decisions c WHERE c.screening_id = s.id)) "
+    "ORDER BY s.submitted_at, s.id";
+
+std::string summarySql() {
     return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), "
            "COALESCE(p.sex, ''), "
            "s.origin, COALESCE(s.submitted_at, ''), COALESCE(s.reviewed_by, ''), "
@@ -626,23 +613,8 @@ AuditEvent SqliteStore::readAudit(Statement& st) {
     return e;
 }
 
-void SqliteStore::appendAudit(const std::string& actor, const std::string& action,
-                              std::optional<std::int64_t> screeningId, const json& detail) {
-    AuditEvent e;
-    auto head = db_.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-    if (head.step()) {
-        e.seq = head.integer(0) + 1;
-        e.prevHash = head.text(1);
-    } else {
-        e.seq = 1;
-        e.prevHash = kGenesisHash;
-    }
-    e.at = nowUtc();
-    e.actor = actor;
-    e.action = action;
-    e.screeningId = screeningId;
-    e.detailJson = detail.dump();
-    e.hash = chainHash(e.prevHash, e);
+void SqliteStore::appendAudit(const NewAuditEvent& event) {
+    const AuditEvent e = chainNext(auditHead(), event, nowUtc());
     auto st = db_.prepare(
         "INSERT INTO audit (seq, at, actor, action, screening_id, detail_json, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");

@@ -66,39 +66,13 @@ AuditCheck SqliteStore::verifyAudit() {
         }
     } endRead{db_};
     const auto events = auditTrail();
-    const auto head = auditHead();
-    AuditCheck check =
-        head ? verifyChain(events, head->seq, head->hash) : verifyChain(events, std::nullopt, "");
-    if (!check.intact)
-        return check;
-    if (!events.empty())
-        check.head = AuditHead{events.back().seq, events.back().hash};
-    const AuditedRows rows = auditedRows();
-    auto count = [&](const char* sql) {
-        auto st = db_.prepare(sql);
-        st.step();
-        return st.integer(0);
-    };
-    if (events.empty()) {
-        const std::int64_t records = count("SELECT COUNT(*) FROM records");
-        if (!rows.screenings.empty() || !rows.staff.empty() || records > 0) {
-            check.intact = false;
-            check.kind = "empty";
-            check.problem =
-                "the audit trail is empty and its head is missing, but the database holds " +
-                std::to_string(rows.screenings.size()) + " screening(s), " +
-                std::to_string(rows.staff.size()) + " staff account(s) and " +
-                std::to_string(records) + " record(s): the trail was deleted";
-            return check;
-        }
-    }
-    check.mismatches = crossCheck(events, rows);
-    if (!check.mismatches.empty()) {
-        check.intact = false;
-        check.kind = "rows";
-        check.problem = check.mismatches.front();
-    }
-    return check;
+    return checkTrail(
+        events, auditHead(), [&] { return auditedRows(); },
+        [&] {
+            auto st = db_.prepare("SELECT COUNT(*) FROM records");
+            st.step();
+            return st.integer(0);
+        });
 }
 
 void SqliteStore::transactionEnded(bool committed) {
@@ -116,8 +90,7 @@ void SqliteStore::appendStaffBaseline() {
     while (st.step())
         accounts.emplace_back(st.text(0), st.text(1));
     for (const auto& [username, hash] : accounts)
-        appendAudit("system", "staff.baseline", std::nullopt,
-                    json{{"username", username}, {"secretSha256", sha256Hex(hash)}});
+        appendAudit(events::staffBaseline(username, hash));
 }
 
 } // namespace mrscreen::store::detail

@@ -1,11 +1,12 @@
 // The SQLite store's class, shared by its source files: the storage primitives of WorkflowStore
-// (workflow_policy.h holds the checks) and the rest of Store (split by concern: screenings and review
-// in sqlite_store.cpp, staff and records in sqlite_store_staff.cpp, form versions and the contrast
-// decision in sqlite_store_review.cpp). Internal to app/store: everyone else uses store.h.
+// (workflow_policy.h holds the checks) and the rest of Store (split by concern: screenings and
+// review in sqlite_store.cpp, staff and records in sqlite_store_staff.cpp, form versions and the
+// contrast decision in sqlite_store_review.cpp). Internal to app/store: everyone else uses store.h.
 #pragma once
 
-#include "store/open_sessions.h"
 #include "store/audit_crosscheck.h"
+#include "store/audit_events.h"
+#include "store/open_sessions.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 #include "store/workflow_policy.h"
@@ -42,6 +43,12 @@ json flagList(const std::vector<screening::Flag>& flags);
 json linkToJson(const ProcedureLink& l);
 json fullLinkJson(const ProcedureLink& l);
 std::optional<ProcedureLink> linkFromJson(const std::string& text);
+
+// SQL both dialects read alike (one text, so the backends cannot drift): a screening's queue row,
+// which screenings the queue shows (a WHERE clause), and a staff account's row.
+std::string summarySql();
+extern const char* const kQueueWhere;
+std::string staffSql();
 
 // The migration whose transaction also appends the staff baseline (sqlite_store_audit.cpp).
 extern const int kStaffBaselineMigration;
@@ -83,8 +90,8 @@ public:
     std::optional<OutboxItem> nextDueOutboxItem(const std::string& nowIso) override;
     std::string claimOutboxItem(std::int64_t itemId, const std::string& sopInstanceUid) override;
     void outboxSent(std::int64_t itemId, const std::string& detail, const Actor& actor) override;
-    void outboxFailed(std::int64_t itemId, const std::string& error, const std::string& nextAttemptAtIso,
-                      const Actor& actor) override;
+    void outboxFailed(std::int64_t itemId, const std::string& error,
+                      const std::string& nextAttemptAtIso, const Actor& actor) override;
     void retryOutboxItem(std::int64_t itemId, const Actor& actor) override;
 
 protected:
@@ -94,33 +101,39 @@ protected:
     void insertLab(std::int64_t id, const ScreeningFacts& expected, const LabResult& lab,
                    const Actor& actor) override;
     std::optional<std::int64_t> writeImplant(std::int64_t id, const ScreeningFacts& expected,
-                                             const ImplantRecord& implant, const Actor& actor) override;
-    void writeTransition(std::int64_t id, const ScreeningFacts& expected, const TransitionRequest& request,
-                         ScreeningState next, const std::optional<StaffSignature>& signature) override;
-    bool writeFlagVerdict(std::int64_t id, const ScreeningFacts& expected, const std::string& ruleId,
-                          FlagVerdict verdict, const std::string& note, const Actor& actor,
-                          const std::string& correctedAnswer) override;
-    std::int64_t writeAmendment(std::int64_t id, const ScreeningFacts& expected, const NewScreening& corrected,
-                                const Actor& actor) override;
+                                             const ImplantRecord& implant,
+                                             const Actor& actor) override;
+    void writeTransition(std::int64_t id, const ScreeningFacts& expected,
+                         const TransitionRequest& request, ScreeningState next,
+                         const std::optional<StaffSignature>& signature) override;
+    bool writeFlagVerdict(std::int64_t id, const ScreeningFacts& expected,
+                          const std::string& ruleId, FlagVerdict verdict, const std::string& note,
+                          const Actor& actor, const std::string& correctedAnswer) override;
+    std::int64_t writeAmendment(std::int64_t id, const ScreeningFacts& expected,
+                                const NewScreening& corrected, const Actor& actor) override;
     std::optional<StaffAccount> readStaffAccount(const std::string& username) override;
     bool insertStaff(const std::string& username, const std::string& displayName, Role role,
                      const std::string& secretHash, const Actor& by) override;
     bool writeStaffDisabled(const std::string& username, const Actor& by) override;
-    bool writeStaffSecret(const std::string& username, const std::string& secretHash, const Actor& by) override;
+    bool writeStaffSecret(const std::string& username, const std::string& secretHash,
+                          const Actor& by) override;
     bool writeSignIn(const SignInWrite& attempt) override;
-    void writeFormDocument(const std::string& sha256, const std::string& kind, const std::string& url,
-                           const std::string& version, const std::string& text) override;
-    void writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected, const std::string& planned,
-                              const Actor& actor) override;
-    void writeFlags(std::int64_t id, const ScreeningFacts& expected, const std::vector<screening::Flag>& flags,
-                    const Actor& actor) override;
-    void writeContrastDecision(std::int64_t id, const ScreeningFacts& expected, const ContrastDecision& decision,
-                               const StaffSignature& signature, const Actor& actor) override;
+    void writeFormDocument(const std::string& sha256, const std::string& kind,
+                           const std::string& url, const std::string& version,
+                           const std::string& text) override;
+    void writeContrastPlanned(std::int64_t id, const ScreeningFacts& expected,
+                              const std::string& planned, const Actor& actor) override;
+    void writeFlags(std::int64_t id, const ScreeningFacts& expected,
+                    const std::vector<screening::Flag>& flags, const Actor& actor) override;
+    void writeContrastDecision(std::int64_t id, const ScreeningFacts& expected,
+                               const ContrastDecision& decision, const StaffSignature& signature,
+                               const Actor& actor) override;
     std::optional<ProcedureLink> readProcedureLink(std::int64_t id) override;
-    void writeProcedureLink(std::int64_t id, const ScreeningFacts& expected, const ProcedureLink& link,
+    void writeProcedureLink(std::int64_t id, const ScreeningFacts& expected,
+                            const ProcedureLink& link, const Actor& actor) override;
+    FiledRecord writeRecord(std::int64_t id, int version, const std::string& pdf,
+                            const std::string& sha256, const std::string& contentSha256,
                             const Actor& actor) override;
-    FiledRecord writeRecord(std::int64_t id, int version, const std::string& pdf, const std::string& sha256,
-                            const std::string& contentSha256, const Actor& actor) override;
     std::optional<KeptRecord> readRecordBytes(std::int64_t id, int version) override;
     void deleteRecordBytes(std::int64_t id, int version, const Actor& actor) override;
 
@@ -146,16 +159,17 @@ private:
     // newest audit event's actor and time.
     void holdFacts(std::int64_t id, const ScreeningFacts& expected);
     std::vector<StoredFlag> readFlags(std::int64_t id);
-    static std::string summarySql();
     static ScreeningSummary readSummary(Statement& st);
-    static std::string staffSql();
     static StaffMember readStaff(Statement& st);
     std::optional<StaffMember> findStaff(const std::string& username);
     static AuditEvent readAudit(Statement& st);
 
-    // Stores the form and rules texts a screening names (checked against their sha256 by the policy).
+    // Stores the form and rules texts a screening names (checked against their sha256 by the
+    // policy).
     void keepFormTexts(const NewScreening& s);
     void insertFlag(std::int64_t id, const screening::Flag& f);
+    // Writes a re-evaluation's flags and its event; false (nothing written) when it changes none.
+    bool writeFlagRefresh(std::int64_t id, const FlagRefresh& plan);
     std::optional<ProcedureLink> linkedProcedure(std::int64_t id);
     // One outbox item per configured destination for a new record version, in the caller's
     // transaction.
@@ -173,9 +187,9 @@ private:
     // migration that starts recording it (0010), so a hash replaced later is caught.
     void appendStaffBaseline();
 
-    // Appends one event to the chain; must run inside the caller's transaction.
-    void appendAudit(const std::string& actor, const std::string& action,
-                     std::optional<std::int64_t> screeningId, const json& detail);
+    // Appends one event to the chain (audit_events.h decides its text); must run inside the
+    // caller's transaction.
+    void appendAudit(const NewAuditEvent& event);
 };
 
 } // namespace mrscreen::store::detail

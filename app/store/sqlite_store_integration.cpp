@@ -13,9 +13,10 @@ json linkToJson(const ProcedureLink& l) {
 
 namespace {
 
-const char* kOutboxColumns = "id, screening_id, record_version, destination, status, attempts, "
-                             "next_attempt_at, last_error, created_at, sent_at, sop_instance_uid, procedure_json "
-                             "FROM outbox";
+const char* kOutboxColumns =
+    "id, screening_id, record_version, destination, status, attempts, "
+    "next_attempt_at, last_error, created_at, sent_at, sop_instance_uid, procedure_json "
+    "FROM outbox";
 
 } // namespace
 
@@ -40,14 +41,17 @@ json fullLinkJson(const ProcedureLink& l) {
 }
 
 std::optional<ProcedureLink> linkFromJson(const std::string& text) {
-    if (text.empty()) return std::nullopt;
+    if (text.empty())
+        return std::nullopt;
     const json j = json::parse(text, nullptr, false);
-    if (!j.is_object()) return std::nullopt;
+    if (!j.is_object())
+        return std::nullopt;
     const auto get = [&](const char* key) { return j.value(key, std::string()); };
-    return ProcedureLink{get("patientId"),   get("issuer"),     get("accession"),        get("code"),
-                         get("scheme"),      get("description"), get("studyInstanceUid"), get("requestedProcedureId"),
-                         get("station"),     get("stationName"), get("scheduledStart"),   get("patientName"),
-                         get("birthDate"),   get("sex"),         get("linkedBy"),         get("linkedAt")};
+    return ProcedureLink{
+        get("patientId"), get("issuer"),      get("accession"),        get("code"),
+        get("scheme"),    get("description"), get("studyInstanceUid"), get("requestedProcedureId"),
+        get("station"),   get("stationName"), get("scheduledStart"),   get("patientName"),
+        get("birthDate"), get("sex"),         get("linkedBy"),         get("linkedAt")};
 }
 
 namespace {
@@ -75,13 +79,13 @@ void SqliteStore::writeProcedureLink(std::int64_t id, const ScreeningFacts& expe
                                      const ProcedureLink& link, const Actor& actor) {
     Transaction tx(db_);
     holdFacts(id, expected);
-    json detail = linkToJson(link);
-    if (const auto old = linkedProcedure(id))
-        detail["replaces"] = linkToJson(*old);
+    const auto replaced = linkedProcedure(id);
     const std::string now = nowUtc();
-    db_.prepare("INSERT OR REPLACE INTO procedure_links (screening_id, patient_id, issuer_of_patient_id, "
+    db_.prepare("INSERT OR REPLACE INTO procedure_links (screening_id, patient_id, "
+                "issuer_of_patient_id, "
                 "accession_number, procedure_code, procedure_coding_scheme, procedure_description, "
-                "study_instance_uid, requested_procedure_id, station_ae_title, station_name, scheduled_start, "
+                "study_instance_uid, requested_procedure_id, station_ae_title, station_name, "
+                "scheduled_start, "
                 "patient_name, patient_birth_date, patient_sex, linked_by, linked_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, id)
@@ -102,7 +106,7 @@ void SqliteStore::writeProcedureLink(std::int64_t id, const ScreeningFacts& expe
         .bind(16, actor.username)
         .bind(17, now)
         .run();
-    appendAudit(actor.username, "procedure.linked", id, detail);
+    appendAudit(events::procedureLinked(actor, id, link, replaced));
     tx.commit();
 }
 
@@ -111,24 +115,28 @@ std::optional<ProcedureLink> SqliteStore::readProcedureLink(std::int64_t id) {
 }
 
 std::optional<ProcedureLink> SqliteStore::linkedProcedure(std::int64_t id) {
-    auto st = db_.prepare("SELECT patient_id, issuer_of_patient_id, accession_number, procedure_code, "
-                          "procedure_coding_scheme, procedure_description, study_instance_uid, "
-                          "requested_procedure_id, station_ae_title, station_name, scheduled_start, "
-                          "patient_name, patient_birth_date, patient_sex, linked_by, linked_at "
-                          "FROM procedure_links WHERE screening_id = ?");
+    auto st =
+        db_.prepare("SELECT patient_id, issuer_of_patient_id, accession_number, procedure_code, "
+                    "procedure_coding_scheme, procedure_description, study_instance_uid, "
+                    "requested_procedure_id, station_ae_title, station_name, scheduled_start, "
+                    "patient_name, patient_birth_date, patient_sex, linked_by, linked_at "
+                    "FROM procedure_links WHERE screening_id = ?");
     if (!st.bind(1, id).step())
         return std::nullopt;
-    return ProcedureLink{st.text(0),  st.text(1),  st.text(2),  st.text(3),  st.text(4),  st.text(5),
-                         st.text(6),  st.text(7),  st.text(8),  st.text(9),  st.text(10), st.text(11),
+    return ProcedureLink{st.text(0),  st.text(1),  st.text(2),  st.text(3),
+                         st.text(4),  st.text(5),  st.text(6),  st.text(7),
+                         st.text(8),  st.text(9),  st.text(10), st.text(11),
                          st.text(12), st.text(13), st.text(14), st.text(15)};
 }
 
 void SqliteStore::queueOutbox(std::int64_t id, int version, const std::string& now) {
-    if (options().outboxDestinations.empty()) return;
+    if (options().outboxDestinations.empty())
+        return;
     const auto link = linkedProcedure(id);
     const std::string snapshot = link ? fullLinkJson(*link).dump() : "";
     for (const auto& destination : options().outboxDestinations)
-        db_.prepare("INSERT INTO outbox (screening_id, record_version, destination, next_attempt_at, created_at, "
+        db_.prepare("INSERT INTO outbox (screening_id, record_version, destination, "
+                    "next_attempt_at, created_at, "
                     "procedure_json) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(1, id)
             .bind(2, version)
@@ -151,8 +159,9 @@ std::vector<OutboxItem> SqliteStore::outbox(std::optional<std::int64_t> screenin
 }
 
 std::optional<OutboxItem> SqliteStore::nextDueOutboxItem(const std::string& nowIso) {
-    auto st = db_.prepare(std::string("SELECT ") + kOutboxColumns +
-                          " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1");
+    auto st = db_.prepare(
+        std::string("SELECT ") + kOutboxColumns +
+        " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1");
     if (!st.bind(1, nowIso).step())
         return std::nullopt;
     return readOutboxItem(st);
@@ -161,7 +170,8 @@ std::optional<OutboxItem> SqliteStore::nextDueOutboxItem(const std::string& nowI
 OutboxItem SqliteStore::outboxItem(std::int64_t itemId) {
     auto st = db_.prepare(std::string("SELECT ") + kOutboxColumns + " WHERE id = ?");
     if (!st.bind(1, itemId).step())
-        throw Refused("there is no outbox item " + std::to_string(itemId) + " (see `mrscreen outbox list`)");
+        throw Refused("there is no outbox item " + std::to_string(itemId) +
+                      " (see `mrscreen outbox list`)");
     return readOutboxItem(st);
 }
 
@@ -170,7 +180,10 @@ std::string SqliteStore::claimOutboxItem(std::int64_t itemId, const std::string&
     const auto item = outboxItem(itemId);
     if (!item.sopInstanceUid.empty())
         return item.sopInstanceUid;
-    db_.prepare("UPDATE outbox SET sop_instance_uid = ? WHERE id = ?").bind(1, sopInstanceUid).bind(2, itemId).run();
+    db_.prepare("UPDATE outbox SET sop_instance_uid = ? WHERE id = ?")
+        .bind(1, sopInstanceUid)
+        .bind(2, itemId)
+        .run();
     tx.commit();
     return sopInstanceUid;
 }
@@ -179,39 +192,32 @@ void SqliteStore::outboxSent(std::int64_t itemId, const std::string& detail, con
     Transaction tx(db_);
     const auto item = outboxItem(itemId);
     if (item.status == "sent")
-        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " + item.sentAt);
-    db_.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' "
+        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " +
+                      item.sentAt);
+    db_.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+                "last_error = '' "
                 "WHERE id = ?")
         .bind(1, nowUtc())
         .bind(2, itemId)
         .run();
-    appendAudit(actorName(actor), "outbox.sent", item.screeningId,
-                json{{"item", itemId},
-                     {"version", item.recordVersion},
-                     {"destination", item.destination},
-                     {"sopInstanceUid", item.sopInstanceUid},
-                     {"detail", detail}});
+    appendAudit(events::outboxSent(actor, item, detail));
     tx.commit();
 }
 
-void SqliteStore::outboxFailed(std::int64_t itemId, const std::string& error, const std::string& nextAttemptAtIso,
-                               const Actor& actor) {
+void SqliteStore::outboxFailed(std::int64_t itemId, const std::string& error,
+                               const std::string& nextAttemptAtIso, const Actor& actor) {
     Transaction tx(db_);
     const auto item = outboxItem(itemId);
     if (item.status == "sent")
-        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " + item.sentAt);
-    db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
+        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " +
+                      item.sentAt);
+    db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+                "WHERE id = ?")
         .bind(1, error)
         .bind(2, nextAttemptAtIso)
         .bind(3, itemId)
         .run();
-    appendAudit(actorName(actor), "outbox.failed", item.screeningId,
-                json{{"item", itemId},
-                     {"version", item.recordVersion},
-                     {"destination", item.destination},
-                     {"attempt", item.attempts + 1},
-                     {"error", error},
-                     {"nextAttemptAt", nextAttemptAtIso}});
+    appendAudit(events::outboxFailed(actor, item, error, nextAttemptAtIso));
     tx.commit();
 }
 
@@ -219,11 +225,13 @@ void SqliteStore::retryOutboxItem(std::int64_t itemId, const Actor& actor) {
     Transaction tx(db_);
     const auto item = outboxItem(itemId);
     if (item.status == "sent")
-        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " + item.sentAt +
-                      "; it is not sent twice");
-    db_.prepare("UPDATE outbox SET next_attempt_at = ? WHERE id = ?").bind(1, nowUtc()).bind(2, itemId).run();
-    appendAudit(actorName(actor), "outbox.retry", item.screeningId,
-                json{{"item", itemId}, {"version", item.recordVersion}, {"destination", item.destination}});
+        throw Refused("outbox item " + std::to_string(itemId) + " was sent already, at " +
+                      item.sentAt + "; it is not sent twice");
+    db_.prepare("UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
+        .bind(1, nowUtc())
+        .bind(2, itemId)
+        .run();
+    appendAudit(events::outboxRetry(actor, item));
     tx.commit();
 }
 

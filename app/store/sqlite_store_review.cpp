@@ -9,14 +9,6 @@
 
 namespace mrscreen::store::detail {
 
-namespace {
-
-int rank(Severity s) {
-    return s == Severity::Stop ? 2 : s == Severity::Review ? 1 : 0;
-}
-
-} // namespace
-
 // [SECTION] form versions
 
 void SqliteStore::writeFormDocument(const std::string& sha256, const std::string& kind,
@@ -54,8 +46,6 @@ void SqliteStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& ex
                                        const std::string& planned, const Actor& actor) {
     Transaction tx(db_);
     holdFacts(id, expected);
-    const ScreeningFacts& f = expected;
-    const std::string was = screening::contrastPlanName(f.contrastPlanned);
     const std::string now = nowUtc();
     db_.prepare("UPDATE screenings SET contrast_planned = ?, contrast_planned_by = ?, "
                 "contrast_planned_at = ? "
@@ -65,7 +55,7 @@ void SqliteStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& ex
         .bind(3, now)
         .bind(4, id)
         .run();
-    appendAudit(actor.username, "contrast.planned", id, json{{"planned", planned}, {"was", was}});
+    appendAudit(events::contrastPlanned(actor, id, planned, expected));
     tx.commit();
 }
 
@@ -73,26 +63,17 @@ void SqliteStore::writeFlags(std::int64_t id, const ScreeningFacts& expected,
                              const std::vector<screening::Flag>& flags, const Actor& actor) {
     Transaction tx(db_);
     holdFacts(id, expected);
-    const auto stored = readFlags(id);
-    json raised = json::array(), reopened = json::array(), changed = json::array();
-    for (const auto& f : flags) {
+    if (writeFlagRefresh(id, planFlagRefresh(actor, id, readFlags(id), flags)))
+        tx.commit();
+}
+
+bool SqliteStore::writeFlagRefresh(std::int64_t id, const FlagRefresh& plan) {
+    if (plan.empty())
+        return false; // nothing new: no event
+    for (const auto& f : plan.added)
+        insertFlag(id, f);
+    for (const auto& [f, reopen] : plan.changed) {
         const std::string triggers = screening::triggersToJson(f.triggers).dump();
-        const auto old = std::find_if(stored.begin(), stored.end(),
-                                      [&](const StoredFlag& s) { return s.ruleId == f.id; });
-        if (old == stored.end()) {
-            insertFlag(id, f);
-            raised.push_back({{"flag", f.id},
-                              {"severity", severityText(f.severity)},
-                              {"gate", screening::gateName(f.gate)},
-                              {"triggers", json::parse(triggers)}});
-            continue;
-        }
-        if (old->severity == f.severity && old->message == f.message &&
-            old->triggersJson == triggers && old->gate == screening::gateName(f.gate) &&
-            old->category == f.category)
-            continue;
-        // A flag that now asks more of staff than when its verdict was given needs a new verdict.
-        const bool rose = rank(f.severity) > rank(old->severity) && f.severity != Severity::Info;
         auto st = db_.prepare(
             "UPDATE flags SET category = ?, severity = ?, message = ?, triggers_json = ?, gate = ? "
             "WHERE screening_id = ? AND rule_id = ?");
@@ -101,27 +82,15 @@ void SqliteStore::writeFlags(std::int64_t id, const ScreeningFacts& expected,
             .bind(3, f.message)
             .bind(4, triggers);
         st.bind(5, screening::gateName(f.gate)).bind(6, id).bind(7, f.id).run();
-        json entry{{"flag", f.id},
-                   {"from", severityText(old->severity)},
-                   {"to", severityText(f.severity)},
-                   {"triggers", json::parse(triggers)}};
-        if (rose && old->status != FlagVerdict::Open) {
+        if (reopen)
             db_.prepare("UPDATE flags SET status = 'open', status_by = NULL, status_at = NULL "
                         "WHERE screening_id = ? AND rule_id = ?")
                 .bind(1, id)
                 .bind(2, f.id)
                 .run();
-            entry["previousVerdict"] = screening::verdictName(old->status);
-            reopened.push_back(entry);
-        } else {
-            changed.push_back(entry);
-        }
     }
-    if (raised.empty() && reopened.empty() && changed.empty())
-        return; // nothing new: no event
-    appendAudit(actorName(actor), "flags.raised", id,
-                json{{"raised", raised}, {"reopened", reopened}, {"changed", changed}});
-    tx.commit();
+    appendAudit(plan.event);
+    return true;
 }
 
 // [SECTION] the contrast part of the decision
@@ -131,7 +100,6 @@ void SqliteStore::writeContrastDecision(std::int64_t id, const ScreeningFacts& e
                                         const StaffSignature& signature, const Actor& actor) {
     Transaction tx(db_);
     holdFacts(id, expected);
-    const ScreeningFacts& f = expected;
     const std::string now = nowUtc();
     db_.prepare("INSERT INTO contrast_decisions (screening_id, outcome, conditions, reason, "
                 "decided_by, decided_at) "
@@ -152,16 +120,9 @@ void SqliteStore::writeContrastDecision(std::int64_t id, const ScreeningFacts& e
         .bind(4, signature.strokesJson)
         .bind(5, now)
         .run();
-    json detail{{"outcome", decision.outcome},
-                {"contrastPlanned", screening::contrastPlanName(f.contrastPlanned)}};
-    if (!decision.conditions.empty())
-        detail["conditions"] = decision.conditions;
-    if (!decision.reason.empty())
-        detail["reason"] = decision.reason;
-    appendAudit(actor.username, "contrast." + decision.outcome, id, detail);
-    appendAudit(actor.username, "signature.contrast", id,
-                json{{"signer", signature.signerName},
-                     {"strokesSha256", sha256Hex(signature.strokesJson)}});
+    appendAudit(events::contrastDecided(actor, id, decision, expected));
+    appendAudit(
+        events::signature(actor, id, "contrast", signature.signerName, signature.strokesJson));
     tx.commit();
 }
 

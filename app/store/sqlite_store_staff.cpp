@@ -5,8 +5,8 @@
 
 namespace mrscreen::store::detail {
 
-bool SqliteStore::insertStaff(const std::string& username, const std::string& displayName, Role role,
-                              const std::string& secretHash, const Actor& by) {
+bool SqliteStore::insertStaff(const std::string& username, const std::string& displayName,
+                              Role role, const std::string& secretHash, const Actor& by) {
     Transaction tx(db_);
     if (findStaff(username))
         return false;
@@ -19,11 +19,7 @@ bool SqliteStore::insertStaff(const std::string& username, const std::string& di
         .bind(5, nowUtc())
         .run();
     // The sha256 of the stored hash (never the PIN): a hash copied from another account is caught.
-    appendAudit(actorName(by), "staff.added", std::nullopt,
-                json{{"username", username},
-                     {"name", displayName},
-                     {"role", screening::roleName(role)},
-                     {"secretSha256", sha256Hex(secretHash)}});
+    appendAudit(events::staffAdded(by, username, displayName, role, secretHash));
     tx.commit();
     return true;
 }
@@ -41,7 +37,7 @@ bool SqliteStore::writeStaffDisabled(const std::string& username, const Actor& b
     if (!findStaff(username))
         return false;
     db_.prepare("UPDATE staff SET disabled = 1 WHERE username = ?").bind(1, username).run();
-    appendAudit(actorName(by), "staff.disabled", std::nullopt, json{{"username", username}});
+    appendAudit(events::staffDisabled(by, username));
     tx.commit();
     return true;
 }
@@ -56,8 +52,7 @@ bool SqliteStore::writeStaffSecret(const std::string& username, const std::strin
         .bind(1, secretHash)
         .bind(2, username)
         .run();
-    appendAudit(actorName(by), "staff.pin_reset", std::nullopt,
-                json{{"username", username}, {"secretSha256", sha256Hex(secretHash)}});
+    appendAudit(events::secretReset(by, username, secretHash));
     tx.commit();
     return true;
 }
@@ -77,23 +72,21 @@ bool SqliteStore::writeSignIn(const SignInWrite& attempt) {
     const auto now = readStaffAccount(attempt.username);
     if (now.has_value() != attempt.expected.has_value())
         return false;
-    if (now && (now->member.disabled != attempt.expected->member.disabled ||
-                now->member.failedAttempts != attempt.expected->member.failedAttempts ||
-                now->member.lockedUntil != attempt.expected->member.lockedUntil ||
-                now->secretHash != attempt.expected->secretHash))
+    if (now && !sameAccount(*now, *attempt.expected))
         return false;
     if (attempt.setCounters)
         db_.prepare("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE username = ?")
             .bind(1, attempt.failedAttempts)
-            .bind(2, attempt.lockedUntil.empty() ? std::nullopt : std::optional<std::string>(attempt.lockedUntil))
+            .bind(2, attempt.lockedUntil.empty() ? std::nullopt
+                                                 : std::optional<std::string>(attempt.lockedUntil))
             .bind(3, attempt.username)
             .run();
-    appendAudit(attempt.auditActor, attempt.auditAction, std::nullopt, attempt.auditDetail);
+    appendAudit({attempt.auditActor, attempt.auditAction, std::nullopt, attempt.auditDetail});
     tx.commit();
     return true;
 }
 
-std::string SqliteStore::staffSql() {
+std::string staffSql() {
     return "SELECT username, display_name, role, disabled, failed_attempts, COALESCE(locked_until, "
            "''), "
            "created_at FROM staff";
@@ -122,8 +115,7 @@ void SqliteStore::noteExport(std::int64_t id, const std::string& what,
                              const std::string& destination, const Actor& actor) {
     Transaction tx(db_);
     stateOf(id);
-    appendAudit(actorName(actor), "record.exported", id,
-                json{{"format", what}, {"to", destination}});
+    appendAudit(events::recordExported(actor, id, what, destination));
     tx.commit();
 }
 
@@ -133,9 +125,10 @@ void SqliteStore::backupTo(const std::string& path) {
     auto st = copy.prepare("PRAGMA quick_check");
     st.step();
     if (st.text(0) != "ok")
-        throw StoreError("the backup " + path + " failed its check: " + st.text(0) +
-                             ". The database it was copied from may be damaged: run 'mrscreen check'",
-                         StoreErrorKind::Corrupt);
+        throw StoreError(
+            "the backup " + path + " failed its check: " + st.text(0) +
+                ". The database it was copied from may be damaged: run 'mrscreen check'",
+            StoreErrorKind::Corrupt);
 }
 
 } // namespace mrscreen::store::detail

@@ -73,6 +73,19 @@ bool sameFacts(const ScreeningFacts& a, const ScreeningFacts& b) {
            std::equal(a.flags.begin(), a.flags.end(), b.flags.begin(), b.flags.end(), sameFlag);
 }
 
+bool sameAccount(const StaffAccount& a, const StaffAccount& b) {
+    return a.member.disabled == b.member.disabled && a.member.failedAttempts == b.member.failedAttempts &&
+           a.member.lockedUntil == b.member.lockedUntil && a.secretHash == b.secretHash;
+}
+
+std::vector<FlagStatus> flagStatuses(const std::vector<StoredFlag>& stored) {
+    std::vector<FlagStatus> out;
+    for (const auto& flag : stored)
+        out.push_back(FlagStatus{flag.ruleId, flag.severity, flag.status, flag.note,
+                                 screening::parseGate(flag.gate).value_or(screening::Gate::ZoneIv)});
+    return out;
+}
+
 ScreeningFacts WorkflowStore::requireFacts(std::int64_t id) {
     auto f = readFacts(id);
     if (!f)

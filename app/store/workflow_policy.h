@@ -50,6 +50,12 @@ struct StaffAccount {
     std::string secretHash;
 };
 
+// Whether an account is still as a sign-in attempt saw it (disabled, counters, lock, PIN hash).
+bool sameAccount(const StaffAccount& a, const StaffAccount& b);
+
+// A screening's stored flags as the policy decides on them.
+std::vector<screening::FlagStatus> flagStatuses(const std::vector<StoredFlag>& stored);
+
 // What a sign-in attempt stores: the counters (when they change) and its audit event.
 struct SignInWrite {
     std::string username;                  // as typed (the account's, when it exists)
