@@ -2,6 +2,7 @@
 // interface, copied into a new database on the test run's PostgreSQL server, then opened there
 // through the Store interface as a station would; and every refusal, which leaves the target as
 // it was and the source unchanged.
+#include "cli/cli_fixture.h"
 #include "pg_server.h"
 #include "store/audit.h"
 #include "store/sqlite.h"
@@ -291,4 +292,47 @@ TEST_CASE(
     std::printf(
         "store copy: 1,000 screenings, 2,000 flags, 250 records, %lld audit events in %.2f s\n",
         static_cast<long long>(report.auditEvents), report.seconds);
+}
+
+TEST_CASE(
+    "the mrscreen binary copies a data directory named by --data-dir, reports the counts and both "
+    "verifications, and takes no password on its command line") {
+    Box box;
+    box.fill();
+    box.store.reset();
+    Target target;
+    const std::string url = target.owner().url;
+    const std::string copy = "--data-dir '" + box.dir.string() + "' store copy ";
+
+    const auto wrongMode = box.dir / "owner-password";
+    std::ofstream(wrongMode) << "s3cret\n";
+    fs::permissions(wrongMode,
+                    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    const auto loose = mrscreen::test::runMrscreen(copy + "--to '" + url + "' --password-file '" +
+                                                   wrongMode.string() + "'");
+    CHECK(loose.code == 2);
+    CHECK_THAT(loose.out, Contains("chmod 600"));
+    const auto onCommandLine =
+        mrscreen::test::runMrscreen(copy + "--to '" + url + "' --password s3cret");
+    CHECK(onCommandLine.code == 2);
+    CHECK_THAT(onCommandLine.out, Contains("--password"));
+    const auto inUrl =
+        mrscreen::test::runMrscreen(copy + "--to 'postgresql://mrscreen_owner:s3cret@localhost/x'");
+    CHECK(inUrl.code == 1);
+    CHECK_THAT(inUrl.out, Contains("the target url contains a password"));
+    CHECK(postgresSchemaVersion(target.owner()) == 0); // none of them reached the server
+
+    const auto copied = mrscreen::test::runMrscreen(copy + "--to '" + url + "'");
+    INFO(copied.out);
+    REQUIRE(copied.code == 0);
+    CHECK_THAT(copied.out, Contains("audit trail intact, 19 events"));
+    CHECK_THAT(copied.out, Contains("3 screenings, 3 staff members, 2 records (1 purged"));
+    CHECK_THAT(copied.out, Contains("Target audit trail: intact, 20 events"));
+    CHECK(target.open()->verifyAudit().intact);
+
+    const auto again = mrscreen::test::runMrscreen(copy + "--to '" + url + "'");
+    CHECK(again.code == 1);
+    CHECK_THAT(
+        again.out,
+        Contains("already holds 3 screenings, 3 staff members, 2 records and 20 audit events"));
 }
