@@ -45,6 +45,7 @@ struct Box {
     Box() {
         StoreOptions options;
         options.recordsDir = (dir / "records").string();
+        options.outboxDestinations = {"pacs"}; // each record queued for PACS, as with [pacs]
         store = openSqliteStore((dir / "mrscreen.db").string(), options);
     }
     CopySource source() const {
@@ -76,7 +77,14 @@ struct Box {
         store->transitionSigned(
             decided, request(Action::ClearWithConditions, kMrso, "", "remove hearing aids"),
             {"decision", "Omar Haddad", Role::Mrso, R"([[[0.5,0.5],[0.6,0.7]]])", ""});
+        ProcedureLink exam;
+        exam.patientId = "MRN-0042";
+        exam.accessionNumber = "ACC-7731";
+        exam.studyInstanceUid = "1.2.826.0.1.3680043.2.1143.7731";
+        store->linkProcedure(decided, exam, kNurse);
         store->addRecordPdf(decided, 1, pdfBytes('a'), kMrso, std::string(64, 'c'));
+        store->outboxFailed(store->outbox(decided).front().id, "PACS did not answer",
+                            "2026-12-01T10:00:00Z", kAdmin);
 
         NewScreening keyed =
             sampleScreening({flag("implant", Severity::Review, "implant")}, "Berg");
@@ -155,6 +163,12 @@ TEST_CASE("a box's screenings, staff, records and audit trail are copied with th
     CHECK(station->screening(box.decided)->labs.front().value == 1.0 / 3.0); // every bit of a REAL
     CHECK(station->recordPdf(box.decided, 1) == pdfBytes('a'));
     CHECK(station->record(box.decided, 1)->contentSha256 == std::string(64, 'c'));
+    CHECK(station->screening(box.decided)->procedure->accessionNumber == "ACC-7731");
+    const auto item = station->outbox(box.decided).at(0);
+    CHECK(item.id == box.store->outbox(box.decided).at(0).id);
+    CHECK(item.attempts == 1);
+    CHECK(item.lastError == "PACS did not answer");
+    CHECK(item.procedure->studyInstanceUid == "1.2.826.0.1.3680043.2.1143.7731");
     CHECK(station->record(box.purged, 1)->purgedAt == box.store->record(box.purged, 1)->purgedAt);
     CHECK_THAT(refusalOf([&] { station->recordPdf(box.purged, 1); }), Contains("was purged"));
 
@@ -325,14 +339,14 @@ TEST_CASE(
     const auto copied = mrscreen::test::runMrscreen(copy + "--to '" + url + "'");
     INFO(copied.out);
     REQUIRE(copied.code == 0);
-    CHECK_THAT(copied.out, Contains("audit trail intact, 19 events"));
+    CHECK_THAT(copied.out, Contains("audit trail intact, 21 events"));
     CHECK_THAT(copied.out, Contains("3 screenings, 3 staff members, 2 records (1 purged"));
-    CHECK_THAT(copied.out, Contains("Target audit trail: intact, 20 events"));
+    CHECK_THAT(copied.out, Contains("Target audit trail: intact, 22 events"));
     CHECK(target.open()->verifyAudit().intact);
 
     const auto again = mrscreen::test::runMrscreen(copy + "--to '" + url + "'");
     CHECK(again.code == 1);
     CHECK_THAT(
         again.out,
-        Contains("already holds 3 screenings, 3 staff members, 2 records and 20 audit events"));
+        Contains("already holds 3 screenings, 3 staff members, 2 records and 22 audit events"));
 }
