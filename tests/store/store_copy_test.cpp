@@ -234,6 +234,19 @@ TEST_CASE("a source whose audit trail was altered is refused, naming the event w
     CHECK_THAT(refusal, Contains("does not verify at event 5"));
     CHECK_THAT(refusal, Contains("Nothing was copied"));
     CHECK(postgresSchemaVersion(target.owner()) == 0); // not even migrated
+
+    // A row changed behind the trail's back (the chain itself intact) is refused the same way.
+    Box cleared;
+    cleared.fill();
+    cleared.store.reset();
+    Database((cleared.dir / "mrscreen.db").string())
+        .exec("UPDATE screenings SET state = 'cleared' WHERE id = " +
+              std::to_string(cleared.waiting));
+    const auto rows =
+        refusalOf([&] { copyToPostgres(cleared.source(), target.owner(), "cli:admin"); });
+    CHECK_THAT(rows, Contains("does not verify"));
+    CHECK_THAT(rows, Contains("screening " + std::to_string(cleared.waiting)));
+    CHECK(postgresSchemaVersion(target.owner()) == 0);
 }
 
 TEST_CASE(
