@@ -33,32 +33,30 @@ struct CopiedTable {
     const char* onConflict = ""; // content-addressed rows a station may have kept already
 };
 
-const CopiedTable kRecords{
-    "records", "id, screening_id, version, pdf_path, sha256, created_at, content_sha256, purged_at",
-    true};
+const CopiedTable kRecords{"records",
+                           "id, screening_id, version, pdf_path, sha256, created_at, "
+                           "content_sha256, purged_at",
+                           true};
 
 const std::vector<CopiedTable>& copiedTables() {
     static const std::vector<CopiedTable> tables{
         {"patients", "id, family_name, given_name, birth_date, sex, created_at", true},
         {"screenings",
          "id, patient_id, form_url, form_version, form_sha256, rules_sha256, state, origin, "
-         "language, amends_id, "
-         "created_at, submitted_at, reviewed_by, reviewed_at, decided_by, decided_at, "
-         "contrast_planned, "
-         "contrast_planned_by, contrast_planned_at, ignored_answers_json, submission_key",
+         "language, amends_id, created_at, submitted_at, reviewed_by, reviewed_at, decided_by, "
+         "decided_at, contrast_planned, contrast_planned_by, contrast_planned_at, "
+         "ignored_answers_json, submission_key",
          true},
         {"responses", "id, screening_id, version, json, sha256, created_at", true},
         {"flags",
          "id, screening_id, rule_id, category, severity, message, triggers_json, status, "
-         "status_by, status_at, note, "
-         "corrected_answer, gate",
+         "status_by, status_at, note, corrected_answer, gate",
          true},
         {"labs", "id, screening_id, kind, value, unit, taken_on, entered_by, entered_at", true,
          "value"},
         {"implants",
          "id, screening_id, description, manufacturer, model, location, implanted_on, mr_status, "
-         "conditions_json, "
-         "check_result, entered_by, entered_at",
+         "conditions_json, check_result, entered_by, entered_at",
          true},
         {"decisions",
          "id, screening_id, outcome, conditions, override_reason, decided_by, decided_at", true},
@@ -75,15 +73,13 @@ const std::vector<CopiedTable>& copiedTables() {
          " ON CONFLICT (sha256) DO NOTHING"},
         {"procedure_links",
          "screening_id, patient_id, issuer_of_patient_id, accession_number, procedure_code, "
-         "procedure_coding_scheme, "
-         "procedure_description, study_instance_uid, requested_procedure_id, station_ae_title, "
-         "station_name, "
-         "scheduled_start, patient_name, patient_birth_date, patient_sex, linked_by, linked_at",
+         "procedure_coding_scheme, procedure_description, study_instance_uid, "
+         "requested_procedure_id, station_ae_title, station_name, scheduled_start, patient_name, "
+         "patient_birth_date, patient_sex, linked_by, linked_at",
          false},
         {"outbox",
          "id, screening_id, record_version, destination, status, attempts, next_attempt_at, "
-         "last_error, created_at, "
-         "sent_at, sop_instance_uid, procedure_json",
+         "last_error, created_at, sent_at, sop_instance_uid, procedure_json",
          true},
         {"audit", "seq, at, actor, action, screening_id, detail_json, prev_hash, hash", false},
         {"audit_head", "id, seq, hash", false},
@@ -278,6 +274,24 @@ void refuseUnlessOwner(pg::Connection& db) {
         "schema's owner (postgresql://mrscreen_owner@host/mrscreen), as store migrate is run");
 }
 
+// The SQLite store's own verifier on the snapshot; refused (nothing copied) when it fails.
+void verifySource(const CopySource& source, const std::string& copy, CopyReport& report) {
+    // The chain, a trail gone while data remains, the rows against the events; an older schema
+    // is upgraded in the snapshot, never in the source.
+    StoreOptions options;
+    options.recordsDir = (fs::path(copy).parent_path() / "records").string();
+    const auto store = openSqliteStore(copy, options);
+    report.sourceCheck = store->verifyAudit();
+    if (!report.sourceCheck.intact)
+        throw Refused(
+            "the audit trail of " + source.databasePath + " does not verify " +
+            where(report.sourceCheck) + report.sourceCheck.problem +
+            ". Nothing was copied: a broken trail must not become the department's. Keep this "
+            "database as evidence and run `mrscreen audit verify` on the box");
+    report.auditEvents = std::int64_t(store->auditTrail().size());
+    report.copiedHead = report.sourceCheck.head.value_or(AuditHead{0, kGenesisHash});
+}
+
 } // namespace
 
 CopyReport copyToPostgres(const CopySource& source, const PostgresConnection& target,
@@ -286,29 +300,13 @@ CopyReport copyToPostgres(const CopySource& source, const PostgresConnection& ta
     if (pg::redactedUrl(target.url) != target.url)
         throw Refused(
             "the target url contains a password: take it out (anyone could read it in `ps` or the "
-            "shell's "
-            "history) and put it in a file of mode 0600 named by --password-file, or in ~/.pgpass");
+            "shell's history) and put it in a file of mode 0600 named by --password-file, or in "
+            "~/.pgpass");
     CopyReport report;
     const PrivateFolder scratch;
     const std::string copy = (scratch.path() / "mrscreen.db").string();
     snapshot(source, copy);
-    {
-        // The SQLite store's own verifier, on the snapshot (it upgrades an older schema there,
-        // never in the source): the chain, a trail gone while data remains, the rows against the
-        // events.
-        StoreOptions options;
-        options.recordsDir = (scratch.path() / "records").string();
-        const auto store = openSqliteStore(copy, options);
-        report.sourceCheck = store->verifyAudit();
-        if (!report.sourceCheck.intact)
-            throw Refused(
-                "the audit trail of " + source.databasePath + " does not verify " +
-                where(report.sourceCheck) + report.sourceCheck.problem +
-                ". Nothing was copied: a broken trail must not become the department's. Keep this "
-                "database as evidence and run `mrscreen audit verify` on the box");
-        report.auditEvents = std::int64_t(store->auditTrail().size());
-        report.copiedHead = report.sourceCheck.head.value_or(AuditHead{0, kGenesisHash});
-    }
+    verifySource(source, copy, report);
 
     {
         pg::Connection db(target);
@@ -320,8 +318,8 @@ CopyReport copyToPostgres(const CopySource& source, const PostgresConnection& ta
     refuseUnlessOwner(db);
     Database from(copy, Database::ReadOnly{});
     pg::Transaction tx(db);
-    db.exec("SELECT pg_advisory_xact_lock($1)",
-            {detail::kAuditLock}); // no station appends meanwhile
+    // The lock every audit append takes: no station writes until this commits.
+    db.exec("SELECT pg_advisory_xact_lock($1)", {detail::kAuditLock});
     refuseUnlessEmpty(db);
     for (const auto& table : copiedTables()) {
         const std::int64_t n = copyTable(from, db, table, source, report.purgedRecords);
