@@ -125,6 +125,16 @@ int main(int argc, char** argv) {
                              "postgresql://mrscreen_owner@host/mrscreen (default: the config's [storage] url)");
     storeMigrate->add_option("--password-file", migrateOptions.passwordFile,
                              "File (mode 0600) holding the owner's password; default: ~/.pgpass");
+    StoreCopyOptions copyOptions;
+    auto* storeCopy = storeCmd->add_subcommand(
+        "copy", "Copy this box's SQLite store (screenings, staff, records, audit trail) into a new, empty PostgreSQL "
+                "database, as its owner, verifying the trail on both sides");
+    storeCopy->add_option("--to", copyOptions.to, "postgresql://mrscreen_owner@host/mrscreen (no password in it)")
+        ->required();
+    storeCopy->add_option("--from", copyOptions.from, "The SQLite data directory (default: the config's data_dir)");
+    storeCopy->add_option("--password-file", copyOptions.passwordFile,
+                          "File (mode 0600) holding the owner's password; default: the config's [storage] "
+                          "password_file, else ~/.pgpass");
 
     auto* demo = app.add_subcommand(
         "demo", "Seed an empty data directory with sample screenings in every state and demo staff accounts");
@@ -201,6 +211,7 @@ int main(int argc, char** argv) {
         migrateOptions.configPath = ctx.configPath;
         return runStoreMigrate(migrateOptions, std::cout, std::cerr);
     }
+    if (storeCopy->parsed()) return runStoreCopy(ctx, copyOptions, std::cout, std::cerr);
     if (auditVerify->parsed()) return runAuditVerify(ctx, auditOptions, std::cout, std::cerr);
     if (demo->parsed()) return runDemo(ctx, std::cout, std::cerr);
     if (worklist->parsed()) return runWorklist(ctx, worklistDate, worklistJson, std::cout, std::cerr);

@@ -82,6 +82,19 @@ struct StoreMigrateOptions {
     std::string configPath;   // --config (the server's owner.toml, kiosk-setup/install.sh)
 };
 int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::ostream& err);
+// The first line of a password file (--password-file); refused unless only its owner can read it.
+std::string readOwnerOnlyPasswordFile(const std::string& path);
+
+// `mrscreen store copy` (store_copy_command.cpp): the box's SQLite store into a new, empty
+// PostgreSQL database, as its owner; every id and audit event kept, both trails verified.
+struct StoreCopyOptions {
+    std::string to;           // postgresql://mrscreen_owner@host/mrscreen (never with a password)
+    std::string from;         // the SQLite data directory; default: the config's data_dir
+    std::string passwordFile; // default: the config's [storage] password_file, else ~/.pgpass
+};
+// Exit 0 when copied and the target's trail verifies; 1 refused (a non-empty target, a broken source
+// trail, a password in the url); 2 when the source, a record file or the server cannot be used.
+int runStoreCopy(const StoreContext& ctx, const StoreCopyOptions& options, std::ostream& out, std::ostream& err);
 
 struct ExportOptions {
     std::int64_t id = 0;

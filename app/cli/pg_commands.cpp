@@ -13,10 +13,7 @@
 
 namespace mrscreen::cli {
 
-namespace {
-
-// The password file's first line; refused unless only its owner can read it (mode 0600 or 0400).
-std::string readPasswordFile(const std::string& path) {
+std::string readOwnerOnlyPasswordFile(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         throw std::runtime_error("the password file " + path + " cannot be read: check the path");
@@ -32,8 +29,6 @@ std::string readPasswordFile(const std::string& path) {
         throw std::runtime_error("the password file " + path + " is empty");
     return password;
 }
-
-} // namespace
 
 int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::ostream& err) {
     return guarded("store migrate", err, [&] {
@@ -54,7 +49,7 @@ int runStoreMigrate(const StoreMigrateOptions& options, std::ostream& out, std::
                 "(postgresql://mrscreen_owner@host/mrscreen); the SQLite store needs no migrate, "
                 "it upgrades itself at start");
         if (!options.passwordFile.empty())
-            where.password = readPasswordFile(options.passwordFile);
+            where.password = readOwnerOnlyPasswordFile(options.passwordFile);
         const int before = store::postgresSchemaVersion(where);
         const int applied = store::migratePostgresStore(where);
         out << "Schema at version " << store::newestPostgresSchema() << " (was " << before << "; "

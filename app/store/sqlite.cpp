@@ -141,6 +141,18 @@ Database::Database(const std::string& path) : path_(path) {
     sqlite3_extended_result_codes(handle_, 1);
 }
 
+Database::Database(const std::string& path, ReadOnly) : path_(path) {
+    if (sqlite3_open_v2(path.c_str(), &handle_, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        const std::string message = "cannot open the database " + path + " to read it: " +
+                                    (handle_ ? sqlite3_errmsg(handle_) : "out of memory") +
+                                    ". Check the path and that this user may read the file and its folder";
+        sqlite3_close(handle_);
+        handle_ = nullptr;
+        throw StoreError(message, StoreErrorKind::Unreachable);
+    }
+    sqlite3_extended_result_codes(handle_, 1);
+}
+
 Database::~Database() { sqlite3_close_v2(handle_); }
 
 void Database::exec(const std::string& sql) {

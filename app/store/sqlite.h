@@ -52,6 +52,9 @@ private:
 class Database {
 public:
     explicit Database(const std::string& path); // creates the file when missing
+    // An existing file, read only (SQLITE_OPEN_READONLY): nothing written through it can change it.
+    struct ReadOnly {};
+    Database(const std::string& path, ReadOnly);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
