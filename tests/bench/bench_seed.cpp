@@ -324,12 +324,13 @@ std::int64_t seedThroughStore(store::Store& store, const std::vector<Template>& 
             continue;
         const screening::Actor nurse{kNurses[random() % 3], Role::Nurse};
         const screening::Actor signer{kSigners[random() % 2], Role::Mrso};
-        bool stopStands = false;
+        bool stopStands = false, contrastFlag = false;
         for (const auto& f : templates[std::size_t(i) % templates.size()].screening.flags) {
             if (f.severity == screening::Severity::Info)
                 continue;
             const bool resolved = random() % 4 == 0;
             stopStands = stopStands || (f.severity == screening::Severity::Stop && !resolved);
+            contrastFlag = contrastFlag || f.gate == screening::Gate::Contrast;
             store.setFlagVerdict(id, f.id,
                                  resolved ? screening::FlagVerdict::Resolved
                                           : screening::FlagVerdict::Verified,
@@ -352,6 +353,13 @@ std::int64_t seedThroughStore(store::Store& store, const std::vector<Template>& 
                                        : "";
         store.transitionSigned(id, {action, signer, reason, conditions},
                                {"decision", signer.username, Role::Mrso, strokes, ""});
+        ++calls;
+        if (!contrastFlag)
+            continue; // else it waits for the contrast part, signed by the radiologist
+        store.decideContrast(id,
+                             {"cleared", "", "eGFR checked; benefit outweighs the risk", "", ""},
+                             {"contrast", "Dr Rita Alves", Role::Radiologist, strokes, ""},
+                             {"rita", Role::Radiologist});
         ++calls;
     }
     return calls;

@@ -51,8 +51,9 @@ std::int64_t populateSqlite(const std::string& path, int count, int batch,
 
 // Writes screenings [first, first + n) of `count` through the store, as the kiosk and the staff
 // screens do: submit, then (unless among the newest kPending) each stop and review flag verified
-// or resolved, the nurse's signed review and the signer's signed decision. The mix of outcomes is
-// populateSqlite's. Returns the store calls made.
+// or resolved, the nurse's signed review and the signer's signed decision (and the radiologist's
+// contrast part where a flag holds contrast back). The mix of outcomes is populateSqlite's.
+// Returns the store calls made.
 std::int64_t seedThroughStore(store::Store& store, const std::vector<Template>& templates,
                               int first, int n, int count);
 
