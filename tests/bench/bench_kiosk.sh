@@ -44,7 +44,8 @@ while [[ "$#" -gt 0 ]]; do
 done
 
 die() { printf 'bench_kiosk: error: %s\n' "$*" >&2; exit 1; }
-# shellcheck source=tests/bench/bench_common.sh
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=bench_common.sh
 source "$REPO_ROOT/tests/bench/bench_common.sh"
 for tool in Xvfb xdotool; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (kiosk-setup/mrscreen test installs it)"
