@@ -284,16 +284,21 @@ int main(int argc, char** argv) {
         o.submits < 1)
         return usage(
             "--screenings must be at least 100, --part I/K with 0 <= I < K, --submits at least 1");
+    if (o.step == "kiosk" && o.out.empty())
+        return usage("kiosk needs --out FILE (its submit times go there)");
+    if (o.step == "station" && (o.outDir.empty() || o.expect < 1))
+        return usage(
+            "station needs --out-dir DIR and --expect N (the new submissions to wait for)");
     try {
         if (o.step == "seed")
             return seed(o);
-        if (o.step == "kiosk" && !o.out.empty())
+        if (o.step == "kiosk")
             return kiosk(o);
-        if (o.step == "station" && !o.outDir.empty() && o.expect > 0)
+        if (o.step == "station")
             return station(o);
     } catch (const std::exception& e) {
         std::cerr << "mrscreen-bench-department " << o.step << ": " << e.what() << "\n";
         return 2;
     }
-    return usage("unknown step or missing option for " + o.step);
+    return usage("unknown step '" + o.step + "': seed, kiosk, station or table");
 }
