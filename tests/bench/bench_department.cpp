@@ -71,12 +71,11 @@ double epochMs(const std::string& iso) {
     std::istringstream in(iso);
     in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
     double ms = double(::timegm(&tm)) * 1000;
-    if (iso.size() > 20 && iso[19] == '.')
-        if (iso.size() > 20 && iso[19] == '.') {
-            std::string fraction = "0";
-            fraction += iso.substr(19, iso.size() - 20); // "0.123"
-            ms += std::stod(fraction) * 1000;
-        }
+    if (iso.size() > 20 && iso[19] == '.') {
+        std::string fraction = "0";
+        fraction += iso.substr(19, iso.size() - 20); // "0.123"
+        ms += std::stod(fraction) * 1000;
+    }
     return ms;
 }
 
