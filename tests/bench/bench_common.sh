@@ -54,3 +54,37 @@ median_of() {
     mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
     echo "${sorted[$(($# / 2))]} ms (min ${sorted[0]}, max ${sorted[$(($# - 1))]}; $# starts)"
 }
+
+# tap ID: waits (5 s) for the target to be listed in $TARGETS (the window's --targets-file) and
+# taps its centre like a finger.
+tap() {
+    local xy="" deadline=$((SECONDS + 5))
+    while ((SECONDS < deadline)); do
+        xy="$(awk -v id="$1" '$1 == id { print $2, $3 }' "$TARGETS" 2>/dev/null || true)"
+        [[ -n "$xy" ]] && break
+        sleep 0.05
+    done
+    [[ -n "$xy" ]] || die "no target '$1' on the station's screen (targets: $(tr '\n' ';' <"$TARGETS" 2>/dev/null))"
+    # shellcheck disable=SC2086
+    xdotool mousemove $xy sleep 0.04 mousedown 1 sleep 0.06 mouseup 1 sleep 0.2
+}
+type_keys() {
+    local text="$1" i
+    for ((i = 0; i < ${#text}; i++)); do tap "key:${text:i:1}"; done
+}
+
+# sign_in_staff USER PIN: signs in on the station window writing $TARGETS and the state log $LOG
+# with its on-screen keyboard, and waits (10 s) for the queue.
+sign_in_staff() {
+    tap field:staff:username
+    type_keys "$1"
+    tap field:staff:pin
+    type_keys "$2"
+    if grep -q '^key:done ' "$TARGETS"; then tap key:done; fi
+    tap staff-sign-in
+    local deadline=$((SECONDS + 10))
+    until grep -q 'screen=staff-queue' "$LOG" 2>/dev/null; do
+        ((SECONDS < deadline)) || die "the station did not open the queue after sign-in (log: $(tail -n 3 "$LOG"))"
+        sleep 0.05
+    done
+}

@@ -10,7 +10,8 @@
 //            "ms waiting" in --out-dir/queue-NAME.ms); each screening it has not seen before that
 //            came after it started gives "now - submitted_at" (stamped in the committing
 //            transaction) in latency-NAME.ms. It stops after --expect new ones or --seconds;
-//   table    reads those files (and seed.txt, first-frame.txt, screenings.txt) from --pg DIR and
+//   table    reads those files (and window.ms, the script's timings of the real station window;
+//            seed.txt, first-frame.txt, screenings.txt) from --pg DIR and
 //            --sqlite-dir DIR and prints one markdown table, PostgreSQL beside SQLite.
 // Exit 0, or 2 on a usage or store error (with the store's message).
 
@@ -220,6 +221,9 @@ int table(const Options& o) {
     rows.push_back(
         both("New submission to station p50 / p99 (change feed, submitted_at to queue row)",
              [](const fs::path& d) { return p50p99(readSamples(d, "latency-")); }));
+    rows.push_back(
+        both("New submission to the `mrscreen station` window p50 / p99 (imports; its row drawn)",
+             [](const fs::path& d) { return p50p99(readSamples(d, "window")); }));
     rows.push_back(both("`mrscreen station` start to first frame, median (starts)",
                         [](const fs::path& d) { return firstLine(d / "first-frame.txt"); }));
     printTable(rows);

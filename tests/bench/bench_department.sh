@@ -12,13 +12,17 @@
 #      NOTIFY, and queue() on each change, as the staff queue screen does) and 3 kiosk processes
 #      each timing --submits N (default 300) store->submit() calls: submit p50/p99, the
 #      stations' queue() p50/p99, and new submission to station (submitted_at, stamped in the
-#      committing transaction, to the station reading the row after the feed fired).
+#      committing transaction, to the station reading the row after the feed fired); and the
+#      real `mrscreen station` window (1280x2000, signed in, its queue searched for one name, as
+#      bench_station.sh drives it): --runs imports (default 5) of a screening with that name while
+#      the kiosks submit, each timed from submitted_at until its row is in the window's
+#      --targets-file (written after the frame that shows it is presented).
 # Then the same on SQLite (WAL, synchronous=FULL): the same screenings by direct batched SQL
-# (as mrscreen-bench-store builds them), 1 kiosk and 1 station process (inotify feed), and the
-# station's first frame. Prints one markdown table. Both databases are in a temporary folder on
+# (as mrscreen-bench-store builds them), 1 kiosk and 1 station process (inotify feed), the window,
+# and the station's first frame. Prints one markdown table. Both databases are in a temporary folder on
 # the disk under ${TMPDIR:-/tmp}, removed at exit with the server stopped.
 # usage: tests/bench/bench_department.sh [--screenings N] [--submits N] [--seeders K] [--starts N]
-#                                         [--binary PATH]
+#                                         [--runs N] [--binary PATH]
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -28,10 +32,11 @@ SCREENINGS=100000
 SUBMITS=300
 SEEDERS=4
 STARTS=3
+RUNS=5
 KIOSKS=3
 STATIONS=2
 
-usage() { echo "usage: $0 [--screenings N] [--submits N] [--seeders K] [--starts N] [--binary PATH]"; }
+usage() { echo "usage: $0 [--screenings N] [--submits N] [--seeders K] [--starts N] [--runs N] [--binary PATH]"; }
 number() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "$1 takes a whole number above 0, not '$2'" >&2; usage >&2; exit 2; }; }
 while [[ "$#" -gt 0 ]]; do
     [[ "$1" == -h || "$1" == --help ]] && { usage; exit 0; }
@@ -41,6 +46,7 @@ while [[ "$#" -gt 0 ]]; do
         --submits) number "$1" "$2"; SUBMITS="$2" ;;
         --seeders) number "$1" "$2"; SEEDERS="$2" ;;
         --starts) number "$1" "$2"; STARTS="$2" ;;
+        --runs) number "$1" "$2"; RUNS="$2" ;;
         --binary) BIN="$2" ;;
         *) usage >&2; exit 2 ;;
     esac
@@ -56,7 +62,7 @@ source "$REPO_ROOT/tests/bench/bench_common.sh"
 
 PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
 [[ -x "$PG_BIN/initdb" ]] || die "the PostgreSQL 15 server programs (initdb, pg_ctl) are not installed: install the Debian package postgresql (kiosk-setup/mrscreen test installs it)"
-for tool in Xvfb psql; do
+for tool in Xvfb xdotool psql python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (kiosk-setup/mrscreen test installs it)"
 done
 BIN="$(readlink -f "$BIN")"
@@ -67,6 +73,7 @@ BIN="$(readlink -f "$BIN")"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mrs-dept.XXXXXX")"
 PG="$WORK/pg"
 XVFB_PID=""
+WINDOW_PID=""
 PIDS=()
 server() { # runs a server program as the server's owner (PostgreSQL refuses to run as root)
     if [[ "$(id -u)" -eq 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi
@@ -74,6 +81,7 @@ server() { # runs a server program as the server's owner (PostgreSQL refuses to 
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+    stop_pid "$WINDOW_PID"
     stop_pid "$XVFB_PID"
     [[ -f "$PG/data/postmaster.pid" ]] && server "$PG_BIN/pg_ctl" -D "$PG/data" -m immediate -w stop >/dev/null 2>&1
     rm -rf "$WORK"
@@ -138,10 +146,10 @@ seed_sqlite="$("$DRIVER" seed --sqlite "$SQLITE_DB" --screenings "$SCREENINGS")"
 echo "$SCREENINGS" >"$WORK/results-sqlite/screenings.txt"
 echo "$seed_sqlite s (direct batched SQL, 10,000 a transaction, as mrscreen-bench-store)" >"$WORK/results-sqlite/seed.txt"
 
-# [2] Start to first frame of the real station window.
-start_xvfb 1280x800
-printf '[storage]\nurl = "%s"\n[audit]\nsyslog = false\n' "$APP_URL" >"$WORK/pg.toml"
-printf '[audit]\nsyslog = false\n' >"$WORK/sqlite.toml"
+# [2] Start to first frame of the real station window. Staff stay signed in through the whole run.
+start_xvfb 1280x2000
+printf '[storage]\nurl = "%s"\n[audit]\nsyslog = false\n[kiosk]\nstaff_idle_seconds = 3600\n' "$APP_URL" >"$WORK/pg.toml"
+printf '[audit]\nsyslog = false\n[kiosk]\nstaff_idle_seconds = 3600\n' >"$WORK/sqlite.toml"
 first_frames() { # first_frames NAME ARGS...: STARTS starts of `mrscreen station ARGS`, the median
     local name="$1" i pid log
     shift
@@ -159,16 +167,75 @@ first_frames() { # first_frames NAME ARGS...: STARTS starts of `mrscreen station
 say "starting mrscreen station ${STARTS} times on each"
 first_frames pg --config "$WORK/pg.toml" --data-dir "$WORK/station-data" >"$WORK/results-pg/first-frame.txt"
 first_frames sqlite --config "$WORK/sqlite.toml" --data-dir "$WORK/sqlite/data" >"$WORK/results-sqlite/first-frame.txt"
-stop_pid "$XVFB_PID"
-XVFB_PID=""
 
-# [3] Kiosks submitting while stations watch. run_department RESULTS KIOSKS STATIONS STORE-ARGS...
+# [3] The window: one patient's name that no seeded or kiosk screening has, to search for.
+PIN=482913
+WINDOW_NAME=Benchwindow
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+def rename(items):
+    for item in items:
+        if item["linkId"] == "family-name":
+            item["answer"] = [{"valueString": sys.argv[2]}]
+        rename(item.get("item", []))
+rename(r["item"])
+json.dump(r, open(sys.argv[3], "w"))' "$REPO_ROOT/forms/examples/pacemaker.json" "$WINDOW_NAME" "$WORK/window-response.json"
+
+# open_window NAME CONFIG DATA-DIR: the station window, Nina signed in, the queue searched for
+# WINDOW_NAME; sets WINDOW_PID, TARGETS and LOG.
+open_window() {
+    TARGETS="$WORK/targets-$1"
+    LOG="$WORK/window-$1.log"
+    echo "$PIN" | "$BIN" staff add --config "$2" --data-dir "$3" --username nina --name "Nina Nurse" --role nurse \
+        >/dev/null || die "mrscreen staff add failed on $1"
+    (cd "$REPO_ROOT" && exec "$BIN" station --windowed 1280x2000 --config "$2" --data-dir "$3" --state-log "$LOG" \
+        --targets-file "$TARGETS") >"$LOG.out" 2>&1 &
+    WINDOW_PID=$!
+    wait_for_log "$WINDOW_PID" "$LOG" ' first-frame ms='
+    sign_in_staff nina "$PIN"
+    tap field:work:search
+    type_keys "${WINDOW_NAME,,}"
+    if grep -q '^key:done ' "$TARGETS"; then tap key:done; fi
+}
+
+# window_runs RESULTS CONFIG DATA-DIR: RUNS imports of WINDOW_NAME's screening, each timed to its
+# row in the window (from its submitted_at, asked of the store afterwards), into window.ms.
+window_runs() {
+    local results="$1" config="$2" data="$3" i out id shown deadline
+    local -a ids=() seen=()
+    for ((i = 1; i <= RUNS; i++)); do
+        # Without a site signing key it says, each time, that no signed record was made: not timed here.
+        out="$(cd "$REPO_ROOT" && "$BIN" import --config "$config" --data-dir "$data" \
+            --response "$WORK/window-response.json" --json 2>"$WORK/import.err")" ||
+            die "mrscreen import failed: $(cat "$WORK/import.err")"
+        [[ "$out" =~ \"id\":\ *([0-9]+) ]] || die "mrscreen import printed no id: $out"
+        id="${BASH_REMATCH[1]}"
+        shown=""
+        deadline=$((SECONDS + 30))
+        while ((SECONDS < deadline)); do
+            if grep -q "^queue:$id " "$TARGETS" 2>/dev/null; then shown="$(date +%s.%N)"; break; fi
+            sleep 0.01
+        done
+        ids+=("$id")
+        seen+=("${shown:-none}")
+        sleep 1
+    done
+    (cd "$REPO_ROOT" && "$BIN" queue --config "$config" --data-dir "$data" --json) | python3 -c 'import json, sys, datetime as d
+at = {s["id"]: d.datetime.fromisoformat(s["submittedAt"].replace("Z", "+00:00")).timestamp() for s in json.load(sys.stdin)}
+for id, shown in zip(sys.argv[1].split(), sys.argv[2].split()):
+    if shown == "none": print("not shown in 30 s", file=sys.stderr)
+    else: print("%.1f" % ((float(shown) - at[int(id)]) * 1000))' "${ids[*]}" "${seen[*]}" >"$results/window.ms"
+}
+
+# [4] Kiosks submitting while stations and the window watch.
+# run_department RESULTS KIOSKS STATIONS CONFIG DATA-DIR STORE-ARGS...
 run_department() {
-    local results="$1" kiosks="$2" stations="$3" i deadline
-    shift 3
+    local results="$1" kiosks="$2" stations="$3" config="$4" data="$5" i deadline
+    shift 5
+    open_window "$(basename "$results")" "$config" "$data"
     PIDS=()
     for ((i = 1; i <= stations; i++)); do
-        "$DRIVER" station "$@" --expect $((kiosks * SUBMITS)) --out-dir "$results" --name "station-$i" \
+        "$DRIVER" station "$@" --expect $((kiosks * SUBMITS + RUNS)) --out-dir "$results" --name "station-$i" \
             --seconds 900 2>"$results/station-$i.err" &
         PIDS+=($!)
     done
@@ -184,16 +251,19 @@ run_department() {
             2>"$results/kiosk-$i.err" &
         PIDS+=($!)
     done
+    window_runs "$results" "$config" "$data"
     for i in "${!PIDS[@]}"; do
         wait "${PIDS[$i]}" || die "a kiosk or station process failed: $(cat "$results"/*.err)"
     done
     PIDS=()
+    stop_pid "$WINDOW_PID"
+    WINDOW_PID=""
     cat "$results"/*.err >&2
 }
 say "PostgreSQL: ${KIOSKS} kiosks x ${SUBMITS} submits, ${STATIONS} stations watching"
-run_department "$WORK/results-pg" "$KIOSKS" "$STATIONS" --url "$APP_URL"
+run_department "$WORK/results-pg" "$KIOSKS" "$STATIONS" "$WORK/pg.toml" "$WORK/station-data" --url "$APP_URL"
 say "SQLite: 1 kiosk x ${SUBMITS} submits, 1 station watching"
-run_department "$WORK/results-sqlite" 1 1 --sqlite "$SQLITE_DB"
+run_department "$WORK/results-sqlite" 1 1 "$WORK/sqlite.toml" "$WORK/sqlite/data" --sqlite "$SQLITE_DB"
 
 echo
 echo "mrscreen department benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
