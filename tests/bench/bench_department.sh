@@ -122,14 +122,14 @@ seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b 
 
 say "seeding ${SCREENINGS} screenings through the Store with ${SEEDERS} processes"
 started="$(date +%s.%N)"
-seeders=()
 for ((i = 0; i < SEEDERS; i++)); do
     "$DRIVER" seed --url "$APP_URL" --screenings "$SCREENINGS" --part "$i/$SEEDERS" >/dev/null 2>"$WORK/seed-$i.err" &
-    seeders+=($!)
+    PIDS+=($!) # stopped at exit when the script is interrupted
 done
-for i in "${!seeders[@]}"; do
-    wait "${seeders[$i]}" || die "seeder $i failed: $(cat "$WORK/seed-$i.err")"
+for i in "${!PIDS[@]}"; do
+    wait "${PIDS[$i]}" || die "seeder $i failed: $(cat "$WORK/seed-$i.err")"
 done
+PIDS=()
 seed_seconds="$(seconds_since "$started")"
 superuser "VACUUM ANALYZE" # as autovacuum would have by the time a department has this many
 server "$PG_BIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null
