@@ -101,7 +101,7 @@ pg_start() { # pg_start [SERVER OPTIONS]
     server "$PG_BIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w -t 60 ${1:+-o "$1"} start >/dev/null ||
         die "the PostgreSQL server did not start; its log says: $(tail -n 5 "$PG/server.log")"
 }
-superuser() { psql -h "$PG" -U postgres -d postgres -v ON_ERROR_STOP=1 -qc "$1" >/dev/null; }
+superuser() { psql -h "$PG" -U postgres -d "${2:-postgres}" -v ON_ERROR_STOP=1 -qc "$1" >/dev/null; } # SQL [DATABASE]
 
 say "$(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg) at the start; databases on $(stat -f -c %T "$WORK") in $WORK"
@@ -131,7 +131,7 @@ for i in "${!PIDS[@]}"; do
 done
 PIDS=()
 seed_seconds="$(seconds_since "$started")"
-superuser "VACUUM ANALYZE" # as autovacuum would have by the time a department has this many
+superuser "VACUUM ANALYZE" mrscreen # as autovacuum would have by the time a department has this many
 server "$PG_BIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null
 pg_start # its defaults from here on: fsync on, synchronous_commit on
 echo "$SCREENINGS" >"$WORK/results-pg/screenings.txt"
