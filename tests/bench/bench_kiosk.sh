@@ -44,6 +44,9 @@ while [[ "$#" -gt 0 ]]; do
 done
 
 die() { printf 'bench_kiosk: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=bench_common.sh
+source "$REPO_ROOT/tests/bench/bench_common.sh"
 for tool in Xvfb xdotool; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (kiosk-setup/mrscreen test installs it)"
 done
@@ -54,11 +57,6 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/mrscreen-bench-kiosk.XXXXXX")"
 XVFB_PID=""
 KIOSK_PID=""
 LOG=""
-stop_pid() {
-    [[ -n "$1" ]] || return 0
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
 cleanup() {
     stop_pid "$KIOSK_PID"
     stop_pid "$XVFB_PID"
@@ -66,24 +64,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-has_exited() {
-    local stat state
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
-    state="${stat##*) }"
-    [[ "${state%% *}" == Z ]]
-}
-
 # wait_for_line REGEX: polls the running kiosk's state log (20 s at most).
-wait_for_line() {
-    local deadline=$((SECONDS + 20))
-    until grep -Eq -- "$1" "$LOG" 2>/dev/null; do
-        if has_exited "$KIOSK_PID" || ((SECONDS >= deadline)); then
-            cat "$LOG" "$WORK/kiosk.out" >&2 2>/dev/null || true
-            die "the kiosk did not log /$1/"
-        fi
-        sleep 0.05
-    done
-}
+wait_for_line() { wait_for_log "$KIOSK_PID" "$LOG" "$1"; }
 
 # start_kiosk N: a fullscreen kiosk with state log N; the data dir is shared, so only the first
 # start creates the store.
@@ -91,7 +73,7 @@ start_kiosk() {
     LOG="$WORK/state-$1.log"
     # As kiosk-setup/kiosk-session.sh starts it: no compose table for a keyboard it does not have.
     (cd "$REPO_ROOT" && XCOMPOSEFILE=/dev/null exec "$BIN" --config "$WORK/bench.toml" --data-dir "$WORK/data" --state-log "$LOG") \
-        >"$WORK/kiosk.out" 2>&1 &
+        >"$LOG.out" 2>&1 &
     KIOSK_PID=$!
 }
 
@@ -136,18 +118,7 @@ cat >"$WORK/bench.toml" <<TOML
 idle_warning_seconds = $((SECONDS_IDLE + 60 > 90 ? SECONDS_IDLE + 60 : 90))
 TOML
 
-Xvfb -displayfd 3 -screen 0 "${WIDTH}x${HEIGHT}x24" -nolisten tcp -noreset 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
-XVFB_PID=$!
-deadline=$((SECONDS + 10))
-until [[ -s "$WORK/display" ]]; do
-    if has_exited "$XVFB_PID" || ((SECONDS >= deadline)); then
-        cat "$WORK/xvfb.log" >&2
-        die "Xvfb did not start"
-    fi
-    sleep 0.1
-done
-DISPLAY=":$(tr -dc '0-9' <"$WORK/display")"
-export DISPLAY
+start_xvfb "${WIDTH}x${HEIGHT}"
 
 echo "bench_kiosk: $BIN fullscreen on Xvfb ${WIDTH}x${HEIGHT}x24 (Mesa llvmpipe, no GPU), idle windows of" \
     "${SECONDS_IDLE} s; $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" >&2
@@ -190,7 +161,7 @@ first_frames=()
 for i in $(seq 1 "$STARTS"); do
     start_kiosk "start-$i"
     wait_for_line ' first-frame ms='
-    first_frames+=("$(sed -n 's/.* first-frame ms=\([0-9]*\).*/\1/p' "$LOG" | head -n 1)")
+    first_frames+=("$(first_frame_ms "$LOG")")
     stop_pid "$KIOSK_PID"
     KIOSK_PID=""
 done

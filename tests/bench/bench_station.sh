@@ -35,6 +35,9 @@ while [[ "$#" -gt 0 ]]; do
 done
 
 die() { printf 'bench_station: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=bench_common.sh
+source "$REPO_ROOT/tests/bench/bench_common.sh"
 for tool in Xvfb xdotool python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (kiosk-setup/mrscreen test installs it)"
 done
@@ -76,22 +79,6 @@ for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; slee
     --targets-file "$TARGETS" >"$WORK/station.out" 2>&1 &
 STATION_PID=$!
 
-# tap ID: waits (5 s) for the target to be listed and taps its centre like a finger.
-tap() {
-    local xy="" deadline=$((SECONDS + 5))
-    while ((SECONDS < deadline)); do
-        xy="$(awk -v id="$1" '$1 == id { print $2, $3 }' "$TARGETS" 2>/dev/null || true)"
-        [[ -n "$xy" ]] && break
-        sleep 0.05
-    done
-    [[ -n "$xy" ]] || die "no target '$1' on the station's screen (targets: $(tr '\n' ';' <"$TARGETS" 2>/dev/null))"
-    # shellcheck disable=SC2086
-    xdotool mousemove $xy sleep 0.04 mousedown 1 sleep 0.06 mouseup 1 sleep 0.2
-}
-type_keys() {
-    local text="$1" i
-    for ((i = 0; i < ${#text}; i++)); do tap "key:${text:i:1}"; done
-}
 ticks() { awk '{ print $14 + $15 }' "/proc/$STATION_PID/stat"; }
 idle_ticks() {
     sleep 2 # whatever the last tap started settles
@@ -105,21 +92,11 @@ idle_ticks() {
 for _ in $(seq 100); do [[ -s "$TARGETS" ]] && break; sleep 0.1; done
 IDLE_SIGN_IN="$(idle_ticks)"
 
-tap field:staff:username
-type_keys nina
-tap field:staff:pin
-type_keys "$PIN"
-if grep -q '^key:done ' "$TARGETS"; then tap key:done; fi
-tap staff-sign-in
-deadline=$((SECONDS + 10))
-until grep -q 'screen=staff-queue' "$LOG" 2>/dev/null; do
-    ((SECONDS < deadline)) || die "the station did not open the queue after sign-in (log: $(tail -n 3 "$LOG"))"
-    sleep 0.05
-done
+sign_in_staff nina "$PIN"
 IDLE_QUEUE="$(idle_ticks)"
 
 LATENCIES=()
-for run in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
     started="$(date -u +%s.%N)"
     out="$("$BIN" import --data-dir "$DATA" --config "$CONFIG" --response forms/examples/pacemaker.json --json)"
     returned="$(date -u +%s.%N)"
