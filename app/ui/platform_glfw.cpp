@@ -1,5 +1,6 @@
 // The only file that knows about GLFW and OpenGL (see platform.h).
 #include "ui/platform.h"
+#include "ui/stop_signals.h"
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
@@ -16,6 +17,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <cstdint>
 #include <vector>
 #include <cstdio>
@@ -195,6 +197,12 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     const GLuint atlas = uploadFontAtlas();
     std::unique_ptr<Kiosk> kiosk = makeKiosk(fonts);
     kiosk->setWaker([] { glfwPostEmptyEvent(); }); // a change to the store, from the feed's thread
+    // systemd's stop or a shutdown ends the loop like a quit, so the store closes cleanly.
+    std::atomic<int> stopSignal{0};
+    const StopSignals stops([&stopSignal](int signal) {
+        stopSignal = signal;
+        glfwPostEmptyEvent();
+    });
     std::vector<GLuint> textures; // page previews, freed with the window
     kiosk->setPictureUploader([&textures](const PagePicture& pic) {
         const GLuint tex = newLinearTexture();
@@ -215,6 +223,10 @@ void runKioskWindow(const WindowOptions& options, const std::function<std::uniqu
     std::string lastTargets;
     while (!kiosk->quitRequested()) {
         if (glfwWindowShouldClose(window)) break;
+        if (const int signal = stopSignal.load()) {
+            if (log) log(std::string("stop-signal ") + StopSignals::name(signal));
+            break;
+        }
         if (framesLeft <= 0) {
             const double deadline = kiosk->nextDeadline(glfwGetTime());
             if (deadline < 0 && pingEvery <= 0) glfwWaitEvents();

@@ -1,0 +1,79 @@
+#include "ui/stop_signals.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace mrscreen::ui {
+
+namespace {
+
+constexpr int kSignals[] = {SIGTERM, SIGINT, SIGHUP};
+constexpr unsigned char kClosing = 0; // no signal has number 0: the destructor's wake-up
+
+volatile sig_atomic_t writeEnd = -1;
+struct sigaction previous[sizeof kSignals / sizeof kSignals[0]];
+
+void onSignal(int signal) {
+    const int saved = errno;
+    const unsigned char byte = static_cast<unsigned char>(signal);
+    if (writeEnd >= 0) [[maybe_unused]]
+        const ssize_t written = write(writeEnd, &byte, 1);
+    errno = saved;
+}
+
+} // namespace
+
+StopSignals::StopSignals(std::function<void(int)> onStop) {
+    if (pipe2(pipe_, O_CLOEXEC) != 0)
+        throw std::runtime_error(std::string("cannot watch for stop signals: ") +
+                                 std::strerror(errno));
+    writeEnd = pipe_[1];
+    watcher_ = std::thread([fd = pipe_[0], onStop = std::move(onStop)] {
+        unsigned char byte = 0;
+        for (;;) {
+            const ssize_t n = read(fd, &byte, 1);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0 || byte == kClosing)
+                return;
+            onStop(byte);
+        }
+    });
+    struct sigaction action {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i)
+        sigaction(kSignals[i], &action, &previous[i]);
+}
+
+StopSignals::~StopSignals() {
+    for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i)
+        sigaction(kSignals[i], &previous[i], nullptr);
+    writeEnd = -1;
+    [[maybe_unused]] const ssize_t written = write(pipe_[1], &kClosing, 1);
+    watcher_.join();
+    close(pipe_[0]);
+    close(pipe_[1]);
+}
+
+const char* StopSignals::name(int signal) {
+    switch (signal) {
+    case SIGTERM:
+        return "TERM";
+    case SIGINT:
+        return "INT";
+    case SIGHUP:
+        return "HUP";
+    default:
+        return "other";
+    }
+}
+
+} // namespace mrscreen::ui
