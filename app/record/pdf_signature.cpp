@@ -1,5 +1,7 @@
 #include "record/pdf_signature.h"
 
+#include "record/certificate_validity.h"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -530,6 +532,10 @@ std::string signPdf(const std::string& pdfBytes, const SigningIdentity& id,
         throw SignatureError("no signing key and certificate loaded");
     if (pdfBytes.compare(0, 5, "%PDF-") != 0)
         throw SignatureError("cannot sign: the data is not a PDF");
+    const std::time_t signedAt = std::chrono::system_clock::to_time_t(info.signedAt);
+    if (const std::string refusal = signingRefusal(id.certificate.get(), signedAt);
+        !refusal.empty())
+        throw SignatureError(refusal);
     OriginalPdf original;
     Dictionary catalog;
     Dictionary page;
@@ -574,7 +580,6 @@ std::string signPdf(const std::string& pdfBytes, const SigningIdentity& id,
         out += std::to_string(number) + " " + std::to_string(generation) + " obj\n";
     };
 
-    const std::time_t signedAt = std::chrono::system_clock::to_time_t(info.signedAt);
     beginObject(sigNumber, 0);
     out += "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ";
     const std::size_t byteRangeAt = out.size();
@@ -828,10 +833,11 @@ VerifyResult verifyPdf(const std::string& bytes) {
     found.signingTime = signedAt;
     found.signedAt = isoUtc(signedAt);
 
-    if (X509_cmp_time(X509_get0_notBefore(signer), &signedAt) > 0)
+    const CertificateValidity validity = validityAt(signer, signedAt);
+    if (validity == CertificateValidity::NotYetValid)
         return failed("the signing certificate was not yet valid at the signing time " +
                       found.signedAt);
-    if (X509_cmp_time(X509_get0_notAfter(signer), &signedAt) < 0)
+    if (validity == CertificateValidity::Expired)
         return failed("the signing certificate had expired at the signing time " + found.signedAt);
 
     found.ok = true;

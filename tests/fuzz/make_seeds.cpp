@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     fs::remove(key); // the seeds are the PDFs alone
     fs::remove(cert);
     const std::string unsignedPdf = onePagePdf();
-    std::string signedPdf = mrscreen::record::signPdf(unsignedPdf, identity, {"Fuzz Seed", "MRI safety screening record", "", {}});
+    std::string signedPdf = mrscreen::record::signPdf(unsignedPdf, identity, {"Fuzz Seed", "MRI safety screening record", "", std::chrono::system_clock::now()});
     write(dir / "unsigned.pdf", unsignedPdf);
     write(dir / "signed.pdf", signedPdf);
     signedPdf[signedPdf.size() / 3] ^= 1;

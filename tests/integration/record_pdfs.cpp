@@ -72,12 +72,16 @@ const record::SigningIdentity& testSite() {
 
 std::string signedRecordPdf(bool oddLength) {
     static const std::string unsignedBytes = unsignedPdf();
+    // The site first, the signing time after: a SignatureInfo takes the time when it is made, and
+    // one made before the certificate (its notBefore in whole seconds) could fall in the second
+    // before it, a record the certificate was not yet valid for.
+    const record::SigningIdentity& site = testSite();
     // The signer's name changes the length one byte at a time; two tries give either parity.
     for (std::string name = "Nurse A"; name.size() < 12; name += "A") {
         record::SignatureInfo info;
         info.name = name;
         info.reason = "MRI safety screening record";
-        std::string signedBytes = record::signPdf(unsignedBytes, testSite(), info);
+        std::string signedBytes = record::signPdf(unsignedBytes, site, info);
         if ((signedBytes.size() % 2 == 1) == oddLength)
             return signedBytes;
     }

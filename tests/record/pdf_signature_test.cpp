@@ -6,17 +6,20 @@
 
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
 #include <hpdf.h>
+#include <openssl/asn1.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <cctype>
-#include <optional>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 using namespace mrscreen::record;
@@ -30,7 +33,8 @@ namespace {
 
 // One directory per process: CTest runs these test cases in parallel, each with its own site key.
 fs::path scratchDir() {
-    const fs::path dir = fs::path(MRSCREEN_TEST_OUTPUT) / "record_signature" / std::to_string(::getpid());
+    const fs::path dir =
+        fs::path(MRSCREEN_TEST_OUTPUT) / "record_signature" / std::to_string(::getpid());
     fs::create_directories(dir);
     return dir;
 }
@@ -178,6 +182,73 @@ TEST_CASE("verifyPdf accepts a signed record and names the signer") {
     CHECK(result.signedAt.size() == 20);
 }
 
+// [SECTION] the signing time and the certificate's validity
+
+namespace {
+
+// One of the certificate's validity bounds, as a time a SignatureInfo holds.
+std::chrono::system_clock::time_point timeOf(const ASN1_TIME* bound) {
+    std::tm tm{};
+    REQUIRE(ASN1_TIME_to_tm(bound, &tm) == 1);
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string signedAtTime(const SigningIdentity& id, std::chrono::system_clock::time_point at) {
+    SignatureInfo info = recordInfo();
+    info.signedAt = at;
+    return signPdf(smallRecordPdf(), id, info);
+}
+
+} // namespace
+
+// A SignatureInfo takes its time when made, to the millisecond; the certificate's notBefore and
+// the CMS signing time are whole seconds. Signed in the second before notBefore, a record used to
+// be written and filed, and never verified ("not yet valid").
+TEST_CASE("a record is not signed in the second before the site certificate becomes valid") {
+    const SigningIdentity id =
+        loadSigningIdentity(siteIdentity().key.string(), siteIdentity().cert.string());
+    const auto notBefore = timeOf(X509_get0_notBefore(id.certificate.get()));
+    for (const auto early : {std::chrono::milliseconds(1), std::chrono::milliseconds(999),
+                             std::chrono::milliseconds(86400 * 1000)}) {
+        const std::string error = signatureErrorOf([&] { signedAtTime(id, notBefore - early); });
+        CHECK_THAT(error, Contains("cannot sign: the site certificate is valid only from"));
+        CHECK_THAT(error, Contains("check this computer's date, time and time zone"));
+    }
+    const VerifyResult atStart = verifyPdf(signedAtTime(id, notBefore));
+    INFO(atStart.reason);
+    CHECK(atStart.ok);
+    CHECK(atStart.signingTime == std::chrono::system_clock::to_time_t(notBefore));
+}
+
+// OpenSSL's comparison counts notAfter's own second as past (X509_cmp_time has no "equal").
+TEST_CASE("a record is not signed with an expired site certificate, and the message says how to "
+          "renew it") {
+    const SigningIdentity id =
+        loadSigningIdentity(siteIdentity().key.string(), siteIdentity().cert.string());
+    const auto notAfter = timeOf(X509_get0_notAfter(id.certificate.get()));
+    for (const auto late : {std::chrono::seconds(0), std::chrono::seconds(86400)}) {
+        const std::string error = signatureErrorOf([&] { signedAtTime(id, notAfter + late); });
+        CHECK_THAT(error, Contains("cannot sign: the site certificate expired on"));
+        CHECK_THAT(error, Contains("mrscreen keygen"));
+    }
+    const VerifyResult lastSecond = verifyPdf(signedAtTime(id, notAfter - std::chrono::seconds(1)));
+    INFO(lastSecond.reason);
+    CHECK(lastSecond.ok);
+}
+
+// The same holds right after keygen, when notBefore is this very second: a record signed the
+// moment the site key exists verifies, whichever part of the second that is.
+TEST_CASE("records signed right after a new site key is made all verify") {
+    for (int round = 0; round < 20; ++round) {
+        const Identity made{freshPath("new-site.key"), freshPath("new-site.crt")};
+        writeSelfSignedIdentity(made.key.string(), made.cert.string(), "New Site", 1);
+        const SigningIdentity id = loadSigningIdentity(made.key.string(), made.cert.string());
+        const VerifyResult result = verifyPdf(signPdf(smallRecordPdf(), id, recordInfo()));
+        INFO("round " << round << ": " << result.reason);
+        CHECK(result.ok);
+    }
+}
+
 // [SECTION] whom to trust (record/signer_trust.h)
 
 TEST_CASE("verifyPdf gives the signer certificate, whose fingerprint is the one openssl prints") {
@@ -208,7 +279,8 @@ TEST_CASE("a signer is trusted when its fingerprint is pinned, in any spelling p
 
 TEST_CASE("a record signed by another self-signed key with the same name is not trusted") {
     const Identity impostor{freshPath("impostor.key"), freshPath("impostor.crt")};
-    writeSelfSignedIdentity(impostor.key.string(), impostor.cert.string(), "St. Example MRI Unit", 3650);
+    writeSelfSignedIdentity(impostor.key.string(), impostor.cert.string(), "St. Example MRI Unit",
+                            3650);
     const SigningIdentity id = loadSigningIdentity(impostor.key.string(), impostor.cert.string());
     const VerifyResult result = verifyPdf(signPdf(smallRecordPdf(), id, recordInfo()));
     REQUIRE(result.ok); // intact: the signature alone cannot tell
@@ -229,7 +301,8 @@ TEST_CASE("a record signed by another self-signed key with the same name is not 
 TEST_CASE("a signer is trusted when it chains to the trusted CA file") {
     const VerifyResult result = verifyPdf(signedRecord());
     REQUIRE(result.ok);
-    const SignerTrust trust = checkSigner(result, TrustAnchors{siteIdentity().cert.string(), {}, ""});
+    const SignerTrust trust =
+        checkSigner(result, TrustAnchors{siteIdentity().cert.string(), {}, ""});
     INFO(trust.reason);
     CHECK(trust.trusted);
     CHECK_THAT(trust.anchor, Contains("trusted CA"));
@@ -238,7 +311,9 @@ TEST_CASE("a signer is trusted when it chains to the trusted CA file") {
 TEST_CASE("an unreadable trusted CA file is a configuration error, not a verdict") {
     const VerifyResult result = verifyPdf(signedRecord());
     const fs::path missing = freshPath("no-such-ca.pem");
-    CHECK_THAT(signatureErrorOf([&] { checkSigner(result, TrustAnchors{missing.string(), {}, ""}); }),
+    CHECK_THAT(signatureErrorOf([&] {
+                   checkSigner(result, TrustAnchors{missing.string(), {}, ""});
+               }),
                Contains("cannot read the trusted CA file"));
 }
 
@@ -316,7 +391,8 @@ TEST_CASE("flipping one byte of the embedded certificate makes verifyPdf fail") 
     // Where the flipped digit lands depends on the freshly generated certificate: usually the
     // signing-certificate check names it, sometimes the CMS no longer parses or verifies at all.
     INFO(result.reason);
-    CHECK((result.reason.find("certificate embedded in the signature was altered") != std::string::npos ||
+    CHECK((result.reason.find("certificate embedded in the signature was altered") !=
+               std::string::npos ||
            result.reason.find("signature") != std::string::npos));
 }
 
