@@ -182,6 +182,10 @@ Result Connection::check(pg_result* raw, const std::string& sql) {
         return result;
     const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
     StoreErrorKind kind = errorKindOf(state ? state : "");
+    // A connection the server closed (an immediate stop, a crash) fails its next statement with
+    // libpq's own error, no SQLSTATE, before libpq marks it bad: reading from it once more tells.
+    if (!state && PQstatus(conn_) != CONNECTION_BAD)
+        PQconsumeInput(conn_);
     if (PQstatus(conn_) == CONNECTION_BAD)
         kind = StoreErrorKind::Unreachable; // the server went away
     std::string message = trimmed(raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_));
