@@ -1,12 +1,13 @@
 // kiosk-writer: a separate process that submits screenings as the kiosk does, for the PostgreSQL
 // fault test (tests/store/pg_fault_test.cpp), which stops and restarts the server under it.
 //
-//   kiosk-writer CONFIG N LABEL
+//   kiosk-writer CONFIG N LABEL [PAUSE_MS]
 //
 // Loads CONFIG (its [storage] url names the server; its data_dir holds this kiosk's spool), opens
 // the store, the spool and its forwarder as `mrscreen` does (openStore, openKioskSpool,
 // kioskServices), then submits N completed responses one after the other through the kiosk's own
 // Submit (KioskServices::submit), each with a new submission key and the family name "LABEL-n".
+// PAUSE_MS (default 0) waits between submissions, as patients come one after another.
 // When Submit has told the patient their screening is saved (stored, or kept in the spool) it
 // prints "acknowledged <key> stored|spooled" and flushes, so the parent knows exactly what was
 // promised. Then it waits up to 60 s for the spool to drain and prints "drained". Exit 0 when all
@@ -90,14 +91,15 @@ std::unique_ptr<store::Store> openWhenUp(const cli::KioskConfig& config) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::cerr << "usage: kiosk-writer CONFIG N LABEL\n";
+    if (argc != 4 && argc != 5) {
+        std::cerr << "usage: kiosk-writer CONFIG N LABEL [PAUSE_MS]\n";
         return 2;
     }
     const int count = std::atoi(argv[2]);
     const std::string label = argv[3];
-    if (count < 0) {
-        std::cerr << "kiosk-writer: N must be 0 or more\n";
+    const int pauseMs = argc == 5 ? std::atoi(argv[4]) : 0;
+    if (count < 0 || pauseMs < 0) {
+        std::cerr << "kiosk-writer: N and PAUSE_MS must be 0 or more\n";
         return 2;
     }
     try {
@@ -125,6 +127,7 @@ int main(int argc, char** argv) {
             std::printf("acknowledged %s %s\n", key.c_str(),
                         outcome.spooled ? "spooled" : "stored");
             std::fflush(stdout);
+            std::this_thread::sleep_for(std::chrono::milliseconds(pauseMs));
         }
         const auto deadline = Clock::now() + std::chrono::seconds(60);
         int waiting = 0;
