@@ -138,24 +138,32 @@ int acknowledgedBy(const std::vector<KioskWriter*>& writers) {
     return n;
 }
 
+// A server of the test's own (stopped under the kiosks, so never the one other tests share) and a
+// database on it. The test servers commit asynchronously (fast, and harmless where a server is
+// only stopped cleanly); an immediate stop would then lose commits the server had acknowledged,
+// so this database commits synchronously, as the department's server does (PostgreSQL's default).
+struct CrashableDatabase {
+    test::PrivatePostgresServer own;
+    const PostgresServer& server = own.server();
+    const std::string name = server.createDatabase();
+    CrashableDatabase() {
+        server.superuser("postgres", "ALTER DATABASE " + name + " SET synchronous_commit = on");
+    }
+};
+
 } // namespace
 
 TEST_CASE("two kiosks submitting while the PostgreSQL server is stopped immediately and "
           "restarted lose no acknowledged submission, store none twice, drain their spools and "
           "keep the audit trail intact") {
-    const test::PrivatePostgresServer own;
-    const PostgresServer& server = own.server();
-    const std::string database = server.createDatabase();
-    // The test servers commit asynchronously (fast, and harmless where a server is only stopped
-    // cleanly); an immediate stop would then lose commits the server had acknowledged. The
-    // department's server commits synchronously (PostgreSQL's default), as here.
-    server.superuser("postgres", "ALTER DATABASE " + database + " SET synchronous_commit = on");
+    const CrashableDatabase database;
+    const PostgresServer& server = database.server;
     const test::TemporaryFolder scratch("mrscreen-fault-");
     const fs::path dir = scratch.path();
     record::writeSelfSignedIdentity((dir / "site-key.pem").string(),
                                     (dir / "site-cert.pem").string(), "Fault test", 30);
-    const fs::path configA = kioskConfig(dir, "kiosk-a", server, database);
-    const fs::path configB = kioskConfig(dir, "kiosk-b", server, database);
+    const fs::path configA = kioskConfig(dir, "kiosk-a", server, database.name);
+    const fs::path configB = kioskConfig(dir, "kiosk-b", server, database.name);
 
     const unsigned seed = std::random_device{}();
     INFO("random seed " << seed
@@ -205,7 +213,7 @@ TEST_CASE("two kiosks submitting while the PostgreSQL server is stopped immediat
     CHECK(spooled < acknowledged.size());
 
     // What the server holds, read as its superuser, not through the code under test.
-    store::pg::Connection db(server.connection(database, "postgres"));
+    store::pg::Connection db(server.connection(database.name, "postgres"));
     std::map<std::string, std::int64_t> stored; // submission key -> screenings with it
     const auto rows =
         db.exec("SELECT coalesce(submission_key, ''), count(*) FROM screenings GROUP BY 1");
@@ -247,10 +255,9 @@ TEST_CASE("two kiosks submitting while the PostgreSQL server is stopped immediat
 TEST_CASE("a store on a server stopped immediately reports it unreachable from the first "
           "statement on, fails at once while it is down, and answers again once it is back "
           "without being opened anew") {
-    const test::PrivatePostgresServer own;
-    const PostgresServer& server = own.server();
-    const std::string database = server.createDatabase();
-    const auto store = store::openPostgresStore(server.connection(database));
+    const CrashableDatabase database;
+    const PostgresServer& server = database.server;
+    const auto store = store::openPostgresStore(server.connection(database.name));
     CHECK(store->countScreenings() == 0);
     server.crash();
     // libpq reports the closed connection on the first statement before it marks the connection

@@ -61,13 +61,11 @@ private:
 
 // A server of the caller's own in a new folder under /tmp (started now; stopped and removed when
 // this goes, also when a test fails): for a test that stops it, which must not stop the one other
-// tests share.
+// tests share. Not copied (its members are not).
 class PrivatePostgresServer {
 public:
     PrivatePostgresServer();
     ~PrivatePostgresServer();
-    PrivatePostgresServer(const PrivatePostgresServer&) = delete;
-    PrivatePostgresServer& operator=(const PrivatePostgresServer&) = delete;
     const PostgresServer& server() const { return *server_; }
 
 private:
