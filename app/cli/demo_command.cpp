@@ -461,6 +461,20 @@ std::string padded(const std::string& s, std::size_t width) {
     return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }
 
+// Where the screenings are: the SQLite file, or the PostgreSQL database of [storage] url (which
+// holds no password: the config refuses one).
+std::string storeName(const KioskConfig& config) {
+    return config.usesPostgres() ? "the PostgreSQL database " + config.storageUrl
+                                 : config.databasePath();
+}
+
+std::string emptyStoreAdvice(const KioskConfig& config) {
+    return config.usesPostgres()
+               ? "; demo data goes only into an empty database: create one, run mrscreen store "
+                 "migrate on it and name it in [storage] url\n"
+               : "; demo data goes only into an empty data directory, e.g. --data-dir ./demo\n";
+}
+
 } // namespace
 
 int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err) {
@@ -480,16 +494,14 @@ int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err) {
                               "with the form (forms/examples); they are not here"});
         store = openStore(config);
         if (const auto n = store->countScreenings(); n > 0) {
-            err << "mrscreen demo: " << config.databasePath() << " already holds " << n
-                << (n == 1 ? " screening" : " screenings")
-                << "; demo data goes only into an empty data directory, e.g. --data-dir ./demo\n";
+            err << "mrscreen demo: " << storeName(config) << " already holds " << n
+                << (n == 1 ? " screening" : " screenings") << emptyStoreAdvice(config);
             return 2;
         }
         // Staff without screenings is a kiosk being set up: demo PINs must never reach it.
         if (const auto n = store->staff().size(); n > 0) {
-            err << "mrscreen demo: " << config.databasePath() << " already has " << n
-                << (n == 1 ? " staff account" : " staff accounts")
-                << "; demo data goes only into an empty data directory, e.g. --data-dir ./demo\n";
+            err << "mrscreen demo: " << storeName(config) << " already has " << n
+                << (n == 1 ? " staff account" : " staff accounts") << emptyStoreAdvice(config);
             return 2;
         }
         // Every example is read and checked before anything is written.
@@ -524,8 +536,8 @@ int runDemo(const StoreContext& ctx, std::ostream& out, std::ostream& err) {
     std::map<ScreeningState, int> perState;
     for (const auto id : ids)
         ++perState[store->screening(id)->summary.state];
-    out << "Demo data written to " << config.databasePath() << "; signed records in "
-        << config.recordsDir()
+    out << "Demo data written to " << storeName(config) << "; signed records in "
+        << (config.usesPostgres() ? "that database" : config.recordsDir())
         << (createdKey ? ", signed with a new self-signed site key in " + config.signingKeyPath()
                        : std::string())
         << ".\n\nScreenings:\n";

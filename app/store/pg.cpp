@@ -158,7 +158,17 @@ Result Connection::exec(const std::string& sql, std::initializer_list<Param> par
     return exec(sql, std::vector<Param>(params));
 }
 
+void Connection::reconnectIfLost() {
+    if (PQstatus(conn_) != CONNECTION_BAD || inTransaction_)
+        return;
+    if (std::chrono::steady_clock::now() - lastReconnect_ < std::chrono::seconds(2))
+        return;
+    PQreset(conn_); // when the server is still down, the statement fails as unreachable
+    lastReconnect_ = std::chrono::steady_clock::now();
+}
+
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params) {
+    reconnectIfLost();
     std::vector<const char*> values;
     std::vector<int> lengths, formats;
     for (const auto& p : params) {
@@ -172,6 +182,7 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
 }
 
 void Connection::script(const std::string& sql) {
+    reconnectIfLost();
     check(PQexec(conn_, sql.c_str()), sql);
 }
 
@@ -182,6 +193,10 @@ Result Connection::check(pg_result* raw, const std::string& sql) {
         return result;
     const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
     StoreErrorKind kind = errorKindOf(state ? state : "");
+    // A connection the server closed (an immediate stop, a crash) fails its next statement with
+    // libpq's own error, no SQLSTATE, before libpq marks it bad: reading from it once more tells.
+    if (!state && PQstatus(conn_) != CONNECTION_BAD)
+        PQconsumeInput(conn_);
     if (PQstatus(conn_) == CONNECTION_BAD)
         kind = StoreErrorKind::Unreachable; // the server went away
     std::string message = trimmed(raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_));
@@ -204,6 +219,7 @@ Result Connection::check(pg_result* raw, const std::string& sql) {
 
 Transaction::Transaction(Connection& db) : db_(db) {
     db_.exec("BEGIN");
+    db_.inTransaction_ = true;
 }
 
 Transaction::~Transaction() {
@@ -213,12 +229,14 @@ Transaction::~Transaction() {
         db_.exec("ROLLBACK");
     } catch (...) {
     }
+    db_.inTransaction_ = false;
     db_.transactionEnded(false);
 }
 
 void Transaction::commit() {
     db_.exec("COMMIT");
     done_ = true;
+    db_.inTransaction_ = false;
     db_.transactionEnded(true);
 }
 

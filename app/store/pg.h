@@ -10,6 +10,7 @@
 #include "store/errors.h"
 #include "store/pg_store.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -102,11 +103,19 @@ public:
     }
 
 private:
+    friend class Transaction;
     pg_conn* conn_ = nullptr;
     std::string describe_;
     std::function<void(bool)> transactionEnd_;
+    bool inTransaction_ = false;
+    std::chrono::steady_clock::time_point lastReconnect_{};
 
     Result check(pg_result* result, const std::string& sql);
+    // A connection the server ended (restarted, or a network cut) is made again before the next
+    // statement outside a transaction, tried again 2 s after a failed attempt ends (a server that
+    // stays down does not hold up every call for the connect timeout); a statement inside a
+    // transaction fails with it.
+    void reconnectIfLost();
 };
 
 // BEGIN ... COMMIT (READ COMMITTED; writers serialise on row locks and the audit lock); rolls back

@@ -103,22 +103,6 @@ void startServer(const fs::path& folder) {
         failed("pg_ctl start", folder);
 }
 
-// A private server for a test binary run without the ctest fixture: stopped and removed at exit.
-struct PrivateServer {
-    TemporaryFolder folder{"mrscreen-pg-"};
-    std::unique_ptr<PostgresServer> server;
-    PrivateServer() {
-        PostgresServer::start(folder.path());
-        server = std::make_unique<PostgresServer>(folder.path());
-    }
-    ~PrivateServer() {
-        try {
-            PostgresServer::stop(folder.path());
-        } catch (...) {
-        }
-    }
-};
-
 } // namespace
 
 void PostgresServer::start(const fs::path& folder) {
@@ -153,11 +137,23 @@ void PostgresServer::start(const fs::path& folder) {
     store::migratePostgresStore(server.connection(kTemplate, "mrscreen_owner"));
 }
 
-void PostgresServer::stop(const fs::path& folder) {
+namespace {
+
+void stopServer(const fs::path& folder, const char* mode) {
     if (!fs::exists(dataDir(folder) / "postmaster.pid"))
         return;
-    runAsOwner({bin("pg_ctl"), "-D", dataDir(folder).string(), "-m", "fast", "-w", "stop"},
+    runAsOwner({bin("pg_ctl"), "-D", dataDir(folder).string(), "-m", mode, "-w", "stop"},
                logFile(folder));
+}
+
+} // namespace
+
+void PostgresServer::stop(const fs::path& folder) {
+    stopServer(folder, "fast");
+}
+
+void PostgresServer::stopImmediately(const fs::path& folder) {
+    stopServer(folder, "immediate");
 }
 
 void PostgresServer::resume() const {
@@ -184,8 +180,27 @@ const PostgresServer& PostgresServer::shared() {
     }();
     if (fixture)
         return *fixture;
-    static PrivateServer own;
-    return *own.server;
+    // A test binary run by hand without the fixture: its own server, stopped at exit.
+    static PrivatePostgresServer own;
+    return own.server();
+}
+
+PrivatePostgresServer::PrivatePostgresServer()
+    : folder_(std::make_unique<TemporaryFolder>("mrscreen-pg-")) {
+    try {
+        PostgresServer::start(folder_->path());
+    } catch (...) {
+        PostgresServer::stop(folder_->path()); // started, then its set-up failed
+        throw;
+    }
+    server_ = std::make_unique<PostgresServer>(folder_->path());
+}
+
+PrivatePostgresServer::~PrivatePostgresServer() {
+    try {
+        PostgresServer::stop(folder_->path());
+    } catch (...) {
+    }
 }
 
 store::PostgresConnection PostgresServer::connection(const std::string& database,

@@ -13,9 +13,12 @@
 #include "store/pg_store.h"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace mrscreen::test {
+
+class TemporaryFolder; // integration/dicom_servers.h
 
 class PostgresServer {
 public:
@@ -28,6 +31,9 @@ public:
     static void start(const std::filesystem::path& folder);
     // pg_ctl stop -m fast; nothing when no server runs there.
     static void stop(const std::filesystem::path& folder);
+    // pg_ctl stop -m immediate: every process ends at once, as in a power cut; the next start
+    // recovers from the write-ahead log. Nothing when no server runs there.
+    static void stopImmediately(const std::filesystem::path& folder);
     // Whether a server answers in `folder`.
     static bool answers(const std::filesystem::path& folder);
 
@@ -46,10 +52,25 @@ public:
 
     // Stops and starts this server in place (a server that goes down and comes back).
     void pause() const { stop(folder_); }
+    void crash() const { stopImmediately(folder_); }
     void resume() const;
 
 private:
     std::filesystem::path folder_;
+};
+
+// A server of the caller's own in a new folder under /tmp (started now; stopped and removed when
+// this goes, also when a test fails): for a test that stops it, which must not stop the one other
+// tests share. Not copied (its members are not).
+class PrivatePostgresServer {
+public:
+    PrivatePostgresServer();
+    ~PrivatePostgresServer();
+    const PostgresServer& server() const { return *server_; }
+
+private:
+    std::unique_ptr<TemporaryFolder> folder_;
+    std::unique_ptr<PostgresServer> server_;
 };
 
 } // namespace mrscreen::test
