@@ -17,10 +17,10 @@ if(MRSCREEN_UI_WINDOW_MISSING)
                     "(kiosk-setup/mrscreen test installs them)")
 else()
     set(MRSCREEN_UI_WINDOW_TEST
-        "ui_window: under Xvfb, a whole patient visit in Spanish on the real kiosk window, tapped from Welcome to a signed submission with a verified record, then the idle warning and reset, the staff gesture, and a close request ignored when fullscreen, with a screenshot of each screen")
+        "ui_window: under Xvfb, a whole patient visit in Spanish on the real kiosk window, tapped from Welcome to a signed submission with a verified record, then the idle warning and reset, the staff gesture, a close request ignored when fullscreen, and a SIGTERM that closes it cleanly, with a screenshot of each screen")
     add_test(NAME "${MRSCREEN_UI_WINDOW_TEST}"
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/window_test.sh $<TARGET_FILE:mrscreen> ${PROJECT_SOURCE_DIR}
                      ${CMAKE_CURRENT_BINARY_DIR}/output/ui-window)
-    # About 80 s when well; each expected state-log line is waited for at most 20 s.
+    # About 110 s when well; each expected state-log line is waited for at most 20 s.
     set_tests_properties("${MRSCREEN_UI_WINDOW_TEST}" PROPERTIES LABELS ui_window TIMEOUT 300)
 endif()
