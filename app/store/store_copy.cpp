@@ -45,7 +45,7 @@ const std::vector<CopiedTable>& copiedTables() {
          "id, patient_id, form_url, form_version, form_sha256, rules_sha256, state, origin, "
          "language, amends_id, created_at, submitted_at, reviewed_by, reviewed_at, decided_by, "
          "decided_at, contrast_planned, contrast_planned_by, contrast_planned_at, "
-         "ignored_answers_json, submission_key",
+         "ignored_answers_json, submission_key, contrast_waiting",
          true},
         {"responses", "id, screening_id, version, json, sha256, created_at", true},
         {"flags",

@@ -150,11 +150,14 @@ std::int64_t populateSqlite(const std::string& path, int count, int batch,
     auto patient =
         db.prepare("INSERT INTO patients (family_name, given_name, birth_date, sex, created_at) "
                    "VALUES (?, ?, ?, ?, ?)");
+    // contrast_waiting (the queue's half for decided screenings) is 0: the flags below keep the
+    // default gate, zone-iv, so no decided screening here waits for a contrast decision.
     auto screening = db.prepare(
         "INSERT INTO screenings (patient_id, form_url, form_version, form_sha256, rules_sha256, "
         "state, origin, "
-        "language, created_at, submitted_at, reviewed_by, reviewed_at, decided_by, decided_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?, ?, ?, ?)");
+        "language, created_at, submitted_at, reviewed_by, reviewed_at, decided_by, decided_at, "
+        "contrast_waiting) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'kiosk', ?, ?, ?, ?, ?, ?, ?, 0)");
     auto response =
         db.prepare("INSERT INTO responses (screening_id, version, json, sha256, created_at) "
                    "VALUES (?, 1, ?, ?, ?)");

@@ -209,6 +209,102 @@ TEST_CASE("a decided non-contrast exam leaves the queue even with a contrast fla
     CHECK(s.store->queue().empty());
 }
 
+// [SECTION] the queue's contrast half (contrast_waiting, kept by every write that can change it)
+
+namespace {
+
+bool queued(Scratch& s, std::int64_t id) {
+    const auto queue = s.store->queue();
+    return std::any_of(queue.begin(), queue.end(), [&](const auto& q) { return q.id == id; });
+}
+
+Flag contrastStop() {
+    return flag("renal-egfr-low", Severity::Stop, Gate::Contrast, "renal");
+}
+
+} // namespace
+
+TEST_CASE("a decided screening waits in the queue for its contrast part unless contrast was set "
+          "to not planned, and set back to planned it waits again") {
+    Scratch s;
+    const auto unknown = s.reviewed({contrastStop()});
+    const auto notPlanned = s.reviewed({contrastStop()});
+    const auto plannedAgain = s.reviewed({contrastStop()});
+    s.store->setContrastPlanned(notPlanned, "no", kNurse);
+    s.store->setContrastPlanned(plannedAgain, "no", kNurse);
+    CHECK(queued(s, plannedAgain)); // reviewed: in the queue whatever contrast says
+    s.store->setContrastPlanned(plannedAgain, "yes", kNurse);
+    for (const auto id : {unknown, notPlanned, plannedAgain})
+        s.store->transition(id, {Action::Clear, kMrso, "", ""});
+    CHECK(queued(s, unknown));
+    CHECK_FALSE(queued(s, notPlanned));
+    CHECK(queued(s, plannedAgain));
+    CHECK(s.store->queue().size() == 2);
+    s.store->decideContrast(unknown, {"cleared", "", "eGFR 61", "", ""},
+                            contrastSignature(kRadiologist), kRadiologist);
+    CHECK_FALSE(queued(s, unknown));
+    CHECK(queued(s, plannedAgain));
+    // Reopened, the store re-reads it: it still waits, and leaves only with its own decision.
+    s.reopen();
+    CHECK(s.store->queue().size() == 1);
+    s.store->decideContrast(plannedAgain, {"not_cleared", "", "eGFR 24", "", ""},
+                            contrastSignature(kRadiologist), kRadiologist);
+    CHECK(s.store->queue().empty());
+}
+
+TEST_CASE("a screening whose contrast part was signed before the Zone IV decision leaves the "
+          "queue with that decision, whatever its outcome") {
+    Scratch s;
+    for (const Action action : {Action::Clear, Action::ClearWithConditions, Action::NotClear}) {
+        const auto id = s.reviewed({contrastStop()});
+        s.store->decideContrast(id, {"not_cleared", "", "eGFR 24", "", ""},
+                                contrastSignature(kRadiologist), kRadiologist);
+        CHECK(queued(s, id));
+        const std::string conditions = action == Action::ClearWithConditions ? "1.5 T only" : "";
+        s.store->transition(id, {action, kMrso, "", conditions});
+        CHECK_FALSE(queued(s, id));
+    }
+    CHECK(s.store->queue().empty());
+}
+
+TEST_CASE("only a contrast flag staff must act on keeps a decided screening in the queue") {
+    Scratch s;
+    const auto info =
+        s.reviewed({flag("renal-egfr-needed", Severity::Info, Gate::Contrast, "renal")});
+    const auto zoneIv =
+        s.reviewed({flag("implant-hip", Severity::Review, Gate::ZoneIv, "implant")});
+    const auto review =
+        s.reviewed({flag("renal-metformin", Severity::Review, Gate::Contrast, "renal")});
+    for (const auto id : {info, zoneIv, review})
+        s.store->transition(id, {Action::Clear, kMrso, "", ""});
+    CHECK_FALSE(queued(s, info));
+    CHECK_FALSE(queued(s, zoneIv));
+    CHECK(queued(s, review));
+}
+
+TEST_CASE("a contrast stop raised again after review makes the decided screening wait for its "
+          "contrast part") {
+    Scratch s;
+    const auto id = s.reviewed({});
+    s.store->refreshFlags(id, {contrastStop()}, kNurse);
+    s.store->setFlagVerdict(id, "renal-egfr-low", FlagVerdict::Verified, "eGFR 24", kNurse);
+    s.store->transition(id, {Action::Clear, kMrso, "", ""});
+    CHECK(queued(s, id));
+}
+
+TEST_CASE("amending a screening whose contrast part waits takes it out of the queue and puts the "
+          "correction in") {
+    Scratch s;
+    const auto id = s.reviewed({contrastStop()});
+    s.store->transition(id, {Action::Clear, kMrso, "", ""});
+    REQUIRE(queued(s, id));
+    const auto corrected = s.store->amend(id, sample({contrastStop()}), kMrso);
+    const auto queue = s.store->queue();
+    REQUIRE(queue.size() == 1);
+    CHECK(queue[0].id == corrected);
+    CHECK(queue[0].state == ScreeningState::Submitted);
+}
+
 // [SECTION] contrast planned
 
 TEST_CASE("whether contrast is planned is stored with the screening, set by staff and audited") {

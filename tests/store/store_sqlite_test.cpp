@@ -311,3 +311,47 @@ TEST_CASE("migrating a version 8 database keeps its staff, flags and screenings 
     store->addStaff("rita", "Rita Radiologist", Role::Radiologist, "482913", kAdmin);
     CHECK(store->staff().size() == 2);
 }
+
+TEST_CASE("migrating a version 13 database puts in the queue exactly the decided screenings whose "
+          "contrast part waits") {
+    const std::string path = freshDatabasePath();
+    {
+        Database db(path);
+        migrate(db, 13);
+        // Ids 1-7: the contrast part waits (1, planned unknown; 2, planned yes; 3, a review flag);
+        // signed already (4); not planned (5); only an info or a Zone IV flag (6, 7). 8 is
+        // submitted.
+        const char* const rows[][3] = {{"cleared", "unknown", "stop"},
+                                       {"not_cleared", "yes", "stop"},
+                                       {"cleared_with_conditions", "unknown", "review"},
+                                       {"cleared", "unknown", "stop"},
+                                       {"cleared", "no", "stop"},
+                                       {"cleared", "unknown", "info"},
+                                       {"cleared", "unknown", "zone-iv"},
+                                       {"submitted", "no", "info"}};
+        for (const auto& [state, planned, severity] : rows) {
+            const bool zoneIv = std::string(severity) == "zone-iv";
+            db.prepare("INSERT INTO screenings (form_url, form_version, form_sha256, rules_sha256, "
+                       "state, origin, created_at, submitted_at, contrast_planned) VALUES ('u', "
+                       "'1.0.0', 'a', 'b', ?, 'kiosk', '2026-01-01T00:00:00Z', "
+                       "'2026-01-01T00:00:00Z', ?)")
+                .bind(1, state)
+                .bind(2, planned)
+                .run();
+            db.prepare("INSERT INTO flags (screening_id, rule_id, category, severity, message, "
+                       "triggers_json, gate) VALUES (?, 'renal-egfr-low', 'renal', ?, 'm', '[]', "
+                       "?)")
+                .bind(1, db.lastInsertId())
+                .bind(2, zoneIv ? "stop" : severity)
+                .bind(3, zoneIv ? "zone-iv" : "contrast")
+                .run();
+        }
+        db.exec("INSERT INTO contrast_decisions (screening_id, outcome, decided_by, decided_at) "
+                "VALUES (4, 'cleared', 'rita', '2026-01-01T01:00:00Z')");
+    }
+    const auto store = openSqliteStore(path);
+    std::vector<std::int64_t> queued;
+    for (const auto& q : store->queue())
+        queued.push_back(q.id);
+    CHECK(queued == std::vector<std::int64_t>{1, 2, 3, 8});
+}
