@@ -17,13 +17,14 @@ constexpr int kSignals[] = {SIGTERM, SIGINT, SIGHUP};
 constexpr unsigned char kClosing = 0; // no signal has number 0: the destructor's wake-up
 
 volatile sig_atomic_t writeEnd = -1;
-struct sigaction previous[sizeof kSignals / sizeof kSignals[0]];
 
 void onSignal(int signal) {
     const int saved = errno;
     const unsigned char byte = static_cast<unsigned char>(signal);
-    if (writeEnd >= 0) [[maybe_unused]]
-        const ssize_t written = write(writeEnd, &byte, 1);
+    if (writeEnd >= 0) {
+        const ssize_t written = write(writeEnd, &byte, 1); // nothing to do if it fails
+        (void)written;
+    }
     errno = saved;
 }
 
@@ -49,18 +50,22 @@ StopSignals::StopSignals(std::function<void(int)> onStop) {
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i)
-        sigaction(kSignals[i], &action, &previous[i]);
+    for (const int signal : kSignals)
+        sigaction(signal, &action, nullptr);
 }
 
 StopSignals::~StopSignals() {
-    for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i)
-        sigaction(kSignals[i], &previous[i], nullptr);
-    writeEnd = -1;
+    // The process is closing (the store, spool and outbox close after the window): a second stop
+    // signal now must not kill it half-way and leave the store looking crashed, so the signals are
+    // ignored from here on. The pipe stays open: a handler running on another thread at this moment
+    // may still write to it (two descriptors, until the process ends).
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    for (const int signal : kSignals)
+        sigaction(signal, &ignore, nullptr);
     [[maybe_unused]] const ssize_t written = write(pipe_[1], &kClosing, 1);
     watcher_.join();
-    close(pipe_[0]);
-    close(pipe_[1]);
 }
 
 const char* StopSignals::name(int signal) {

@@ -6,7 +6,8 @@
 //
 // The handler only writes the signal's number to a pipe (async-signal-safe); a thread of its own
 // waits on that pipe, so nothing polls and idle CPU stays at zero, and calls `onStop` there. One
-// StopSignals at a time; the previous handlers come back when it is destroyed.
+// StopSignals at a time; once it is destroyed (the window closed, the process closing its store)
+// these signals are ignored, so a second stop cannot cut the close short.
 #pragma once
 
 #include <functional>
