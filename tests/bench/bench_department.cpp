@@ -10,8 +10,12 @@
 //            "ms waiting" in --out-dir/queue-NAME.ms); each screening it has not seen before that
 //            came after it started gives "now - submitted_at" (stamped in the committing
 //            transaction) in latency-NAME.ms. It stops after --expect new ones or --seconds;
+//   explain  writes EXPLAIN (ANALYZE, BUFFERS) of the queue statement Store::queue() runs (the
+//            same text: summarySql() and kQueueWhere) on the server to --out FILE, so the results
+//            show which indexes it uses at this size;
 //   table    reads those files (and window.ms, the script's timings of the real station window;
-//            seed.txt, first-frame.txt, screenings.txt) from --pg DIR and
+//            seed.txt, store-copy.txt, explain-queue.txt, first-frame.txt, screenings.txt) from
+//            --pg DIR and
 //            --sqlite-dir DIR and prints one markdown table, PostgreSQL beside SQLite.
 // Exit 0, or 2 on a usage or store error (with the store's message).
 
@@ -19,7 +23,9 @@
 #include "bench_table.h"
 
 #include "store/change_feed.h"
+#include "store/pg.h"
 #include "store/pg_store.h"
+#include "store/sqlite_store_impl.h"
 
 #include <algorithm>
 #include <chrono>
@@ -55,6 +61,7 @@ int usage(const std::string& problem) {
                  "       mrscreen-bench-department station (--url URL | --sqlite FILE) --expect N "
                  "--out-dir DIR\n"
                  "                                         [--name NAME] [--seconds CAP]\n"
+                 "       mrscreen-bench-department explain --url URL --out FILE\n"
                  "       mrscreen-bench-department table   --pg DIR --sqlite-dir DIR\n"
                  "(tests/bench/bench_department.sh runs them; see there)\n";
     return problem.empty() ? 0 : 2;
@@ -103,6 +110,16 @@ int seed(const Options& o) {
     }
     std::cout << fixed(msSince(start) / 1000, 1) << "\n";
     return 0;
+}
+
+int explainQueue(const Options& o) {
+    store::pg::Connection db({o.url, "", "mrscreen bench explain"});
+    const auto plan = db.exec("EXPLAIN (ANALYZE, BUFFERS) " + store::detail::summarySql() +
+                              store::detail::kQueueWhere);
+    std::ofstream out(o.out);
+    for (int i = 0; i < plan.rows(); ++i)
+        out << plan.text(i, 0) << "\n";
+    return out ? 0 : 2;
 }
 
 int kiosk(const Options& o) {
@@ -202,6 +219,31 @@ std::string waiting(const Samples& s) {
     return withCommas(*lo) + " to " + withCommas(*hi);
 }
 
+// explain-queue.txt in a few words: the execution time and the indexes the plan reads.
+std::string planSummary(const fs::path& dir) {
+    std::ifstream in(dir / "explain-queue.txt");
+    std::string time = "-";
+    std::set<std::string> indexes;
+    bool sequential = false;
+    for (std::string line; std::getline(in, line);) {
+        for (const char* marker : {"Index Scan using ", "Index Only Scan using ", "Index Scan on "})
+            if (const auto at = line.find(marker); at != std::string::npos) {
+                const auto from = at + std::string(marker).size();
+                indexes.insert(line.substr(from, line.find(' ', from) - from));
+            }
+        sequential = sequential || line.find("Seq Scan") != std::string::npos;
+        if (const auto at = line.find("Execution Time: "); at != std::string::npos)
+            time = line.substr(at + 16);
+    }
+    if (time == "-")
+        return "-";
+    std::string names;
+    for (const auto& i : indexes)
+        names += (names.empty() ? "" : ", ") + i;
+    return time + "; indexes " + (names.empty() ? "none" : names) +
+           (sequential ? "; a sequential scan" : "; no sequential scan");
+}
+
 int table(const Options& o) {
     const fs::path pg = o.pgDir, lite = o.sqliteDir;
     auto both = [&](const std::string& what, auto&& f) { return Row{what, f(pg), f(lite)}; };
@@ -212,10 +254,15 @@ int table(const Options& o) {
     }));
     rows.push_back(both("Seeding them (wall clock)",
                         [](const fs::path& d) { return firstLine(d / "seed.txt"); }));
+    rows.push_back(
+        both("Of which `mrscreen store copy` from the SQLite seed (wall clock, peak RSS)",
+             [](const fs::path& d) { return firstLine(d / "store-copy.txt"); }));
     rows.push_back(both("submit() p50 / p99 (submits)",
                         [](const fs::path& d) { return p50p99(readSamples(d, "submit-")); }));
     rows.push_back(both("Station queue() on each change p50 / p99 (queries)",
                         [](const fs::path& d) { return p50p99(readSamples(d, "queue-")); }));
+    rows.push_back(both("The queue statement before the run, EXPLAIN ANALYZE (explain-queue.txt)",
+                        [](const fs::path& d) { return planSummary(d); }));
     rows.push_back(both("Screenings waiting in the queue meanwhile",
                         [](const fs::path& d) { return waiting(readSamples(d, "queue-")); }));
     rows.push_back(
@@ -235,7 +282,7 @@ int table(const Options& o) {
 int main(int argc, char** argv) {
     Options o;
     if (argc < 2)
-        return usage("name a step: seed, kiosk, station or table");
+        return usage("name a step: seed, kiosk, station, explain or table");
     o.step = argv[1];
     if (o.step == "-h" || o.step == "--help")
         return usage("");
@@ -287,8 +334,10 @@ int main(int argc, char** argv) {
         o.submits < 1)
         return usage(
             "--screenings must be at least 100, --part I/K with 0 <= I < K, --submits at least 1");
-    if (o.step == "kiosk" && o.out.empty())
-        return usage("kiosk needs --out FILE (its submit times go there)");
+    if ((o.step == "kiosk" || o.step == "explain") && o.out.empty())
+        return usage(o.step + " needs --out FILE (its results go there)");
+    if (o.step == "explain" && o.url.empty())
+        return usage("explain needs --url (a PostgreSQL server)");
     if (o.step == "station" && (o.outDir.empty() || o.expect < 1))
         return usage(
             "station needs --out-dir DIR and --expect N (the new submissions to wait for)");
@@ -299,9 +348,11 @@ int main(int argc, char** argv) {
             return kiosk(o);
         if (o.step == "station")
             return station(o);
+        if (o.step == "explain")
+            return explainQueue(o);
     } catch (const std::exception& e) {
         std::cerr << "mrscreen-bench-department " << o.step << ": " << e.what() << "\n";
         return 2;
     }
-    return usage("unknown step '" + o.step + "': seed, kiosk, station or table");
+    return usage("unknown step '" + o.step + "': seed, kiosk, station, explain or table");
 }

@@ -2,10 +2,15 @@
 # bench_department.sh: a department on one PostgreSQL server beside the single box on SQLite, with
 # --screenings N (default 100,000) screenings in each. On PostgreSQL 15 (a private server: initdb
 # in a temporary folder, as nobody when run as root, listening only on a Unix socket there):
-#   1. `mrscreen store migrate` as mrscreen_owner, then --seeders K processes (default 4) write
-#      the screenings through the Store as mrscreen_app (mrscreen-bench-department seed: submit,
-#      flag verdicts, signed review and decision; the newest 50 left waiting). The server runs with
-#      fsync off while seeding only, then restarts with its defaults (fsync on) for the timing;
+#   1. `mrscreen store migrate` as mrscreen_owner; the screenings seeded into the SQLite box by
+#      direct batched SQL (below), then loaded with the real `mrscreen store copy --to` as
+#      mrscreen_owner (it verifies the audit trail on both sides; its time and peak RSS, from
+#      /usr/bin/time -v, go into the table). With --seed-through-store, --seeders K processes
+#      (default 4) write them through the Store as mrscreen_app instead (mrscreen-bench-department
+#      seed: submit, flag verdicts, signed review and decision; the newest 50 left waiting; slow:
+#      about 40 screenings/s on 2 cores). The server runs with fsync off while loading only, then
+#      VACUUM ANALYZE, and it restarts with its defaults (fsync on) for the timing; EXPLAIN
+#      (ANALYZE) of the queue statement goes to explain-queue.txt;
 #   2. start to first frame of the real `mrscreen station` (Xvfb 1280x800, Mesa llvmpipe) on
 #      that database: its `first-frame ms=` state-log line, median of --starts (default 3);
 #   3. at once: 2 station processes (mrscreen-bench-department station: the change feed, LISTEN/
@@ -20,9 +25,11 @@
 # Then the same on SQLite (WAL, synchronous=FULL): the same screenings by direct batched SQL
 # (as mrscreen-bench-store builds them), 1 kiosk and 1 station process (inotify feed), the window,
 # and the station's first frame. Prints one markdown table. Both databases are in a temporary folder on
-# the disk under ${TMPDIR:-/tmp}, removed at exit with the server stopped.
-# usage: tests/bench/bench_department.sh [--screenings N] [--submits N] [--seeders K] [--starts N]
-#                                         [--runs N] [--binary PATH]
+# the disk under ${TMPDIR:-/tmp}, removed at exit with the server stopped; --keep DIR keeps the
+# results (every sample, the store copy report, the query plan) in DIR.
+# usage: tests/bench/bench_department.sh [--screenings N] [--submits N] [--starts N] [--runs N]
+#                                         [--binary PATH] [--keep DIR] [--seed-through-store]
+#                                         [--seeders K]
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -35,11 +42,17 @@ STARTS=3
 RUNS=5
 KIOSKS=3
 STATIONS=2
+KEEP=""
+THROUGH_STORE=0
 
-usage() { echo "usage: $0 [--screenings N] [--submits N] [--seeders K] [--starts N] [--runs N] [--binary PATH]"; }
+usage() {
+    echo "usage: $0 [--screenings N] [--submits N] [--starts N] [--runs N] [--binary PATH] [--keep DIR]"
+    echo "          [--seed-through-store] [--seeders K]"
+}
 number() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "$1 takes a whole number above 0, not '$2'" >&2; usage >&2; exit 2; }; }
 while [[ "$#" -gt 0 ]]; do
     [[ "$1" == -h || "$1" == --help ]] && { usage; exit 0; }
+    [[ "$1" == --seed-through-store ]] && { THROUGH_STORE=1; shift; continue; }
     [[ "$#" -ge 2 ]] || { usage >&2; exit 2; }
     case "$1" in
         --screenings) number "$1" "$2"; SCREENINGS="$2" ;;
@@ -48,6 +61,7 @@ while [[ "$#" -gt 0 ]]; do
         --starts) number "$1" "$2"; STARTS="$2" ;;
         --runs) number "$1" "$2"; RUNS="$2" ;;
         --binary) BIN="$2" ;;
+        --keep) KEEP="$2" ;;
         *) usage >&2; exit 2 ;;
     esac
     shift 2
@@ -62,6 +76,7 @@ source "$REPO_ROOT/tests/bench/bench_common.sh"
 
 PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
 [[ -x "$PG_BIN/initdb" ]] || die "the PostgreSQL 15 server programs (initdb, pg_ctl) are not installed: install the Debian package postgresql (kiosk-setup/mrscreen test installs it)"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (it measures store copy's peak memory): install the Debian package time"
 for tool in Xvfb xdotool psql python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (kiosk-setup/mrscreen test installs it)"
 done
@@ -84,6 +99,10 @@ cleanup() {
     stop_pid "$WINDOW_PID"
     stop_pid "$XVFB_PID"
     [[ -f "$PG/data/postmaster.pid" ]] && server "$PG_BIN/pg_ctl" -D "$PG/data" -m immediate -w stop >/dev/null 2>&1
+    if [[ -n "$KEEP" ]]; then
+        mkdir -p "$KEEP" && cp -r "$WORK/results-pg" "$WORK/results-sqlite" "$KEEP/" &&
+            say "results kept in $KEEP"
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -120,36 +139,53 @@ superuser "CREATE DATABASE mrscreen OWNER mrscreen_owner"
 # seconds_since START: wall-clock seconds since START (date +%s.%N), one decimal.
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
-say "seeding ${SCREENINGS} screenings through the Store with ${SEEDERS} processes"
-started="$(date +%s.%N)"
-for ((i = 0; i < SEEDERS; i++)); do
-    "$DRIVER" seed --url "$APP_URL" --screenings "$SCREENINGS" --part "$i/$SEEDERS" >/dev/null 2>"$WORK/seed-$i.err" &
-    PIDS+=($!) # stopped at exit when the script is interrupted
-done
-for i in "${!PIDS[@]}"; do
-    wait "${PIDS[$i]}" || die "seeder $i failed: $(cat "$WORK/seed-$i.err")"
-done
-PIDS=()
-seed_seconds="$(seconds_since "$started")"
-superuser "VACUUM ANALYZE" mrscreen # as autovacuum would have by the time a department has this many
-server "$PG_BIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null
-pg_start # its defaults from here on: fsync on, synchronous_commit on
-echo "$SCREENINGS" >"$WORK/results-pg/screenings.txt"
-echo "$seed_seconds s (${SEEDERS} processes, each submit, verdict, review, decision a transaction; fsync off; then VACUUM ANALYZE $(seconds_since "$started") s in all)" \
-    >"$WORK/results-pg/seed.txt"
-say "seeded in $seed_seconds s"
-
 say "seeding ${SCREENINGS} screenings into SQLite"
 SQLITE_DB="$WORK/sqlite/data/mrscreen.db"
 mkdir -p "$WORK/sqlite/data"
 seed_sqlite="$("$DRIVER" seed --sqlite "$SQLITE_DB" --screenings "$SCREENINGS")" || die "seeding SQLite failed"
 echo "$SCREENINGS" >"$WORK/results-sqlite/screenings.txt"
 echo "$seed_sqlite s (direct batched SQL, 10,000 a transaction, as mrscreen-bench-store)" >"$WORK/results-sqlite/seed.txt"
+printf '[audit]\nsyslog = false\n[kiosk]\nstaff_idle_seconds = 3600\n' >"$WORK/sqlite.toml"
+
+started="$(date +%s.%N)"
+if ((THROUGH_STORE)); then
+    say "seeding ${SCREENINGS} screenings through the Store with ${SEEDERS} processes"
+    for ((i = 0; i < SEEDERS; i++)); do
+        "$DRIVER" seed --url "$APP_URL" --screenings "$SCREENINGS" --part "$i/$SEEDERS" >/dev/null 2>"$WORK/seed-$i.err" &
+        PIDS+=($!) # stopped at exit when the script is interrupted
+    done
+    for i in "${!PIDS[@]}"; do
+        wait "${PIDS[$i]}" || die "seeder $i failed: $(cat "$WORK/seed-$i.err")"
+    done
+    PIDS=()
+    how="${SEEDERS} processes, each submit, verdict, review, decision a transaction"
+else
+    # The same screenings as the SQLite box (before its run), moved as a department would move a box.
+    say "loading them into PostgreSQL with mrscreen store copy"
+    (cd "$REPO_ROOT" && /usr/bin/time -v -o "$WORK/store-copy.time" "$BIN" store copy --config "$WORK/sqlite.toml" \
+        --from "$WORK/sqlite/data" --to "$OWNER_URL") >"$WORK/results-pg/store-copy.log" 2>&1 ||
+        die "mrscreen store copy failed: $(tail -n 5 "$WORK/results-pg/store-copy.log")"
+    cp "$WORK/store-copy.time" "$WORK/results-pg/store-copy.time"
+    copy_seconds="$(seconds_since "$started")"
+    peak_mb="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/store-copy.time")"
+    echo "$copy_seconds s, peak RSS $peak_mb MB" >"$WORK/results-pg/store-copy.txt"
+    how="SQLite by SQL $seed_sqlite s, then mrscreen store copy $copy_seconds s (peak RSS $peak_mb MB)"
+fi
+seed_seconds="$(seconds_since "$started")"
+superuser "VACUUM ANALYZE" mrscreen # as autovacuum would have by the time a department has this many
+server "$PG_BIN/pg_ctl" -D "$PG/data" -m fast -w stop >/dev/null
+pg_start # its defaults from here on: fsync on, synchronous_commit on
+echo "$SCREENINGS" >"$WORK/results-pg/screenings.txt"
+((THROUGH_STORE)) || seed_seconds="$(awk -v a="$seed_sqlite" -v b="$seed_seconds" 'BEGIN { printf "%.1f", a + b }')"
+echo "$seed_seconds s ($how; fsync off; then VACUUM ANALYZE $(seconds_since "$started") s in all)" \
+    >"$WORK/results-pg/seed.txt"
+say "seeded in $seed_seconds s"
+"$DRIVER" explain --url "$APP_URL" --out "$WORK/results-pg/explain-queue.txt" ||
+    die "EXPLAIN of the queue statement failed"
 
 # [2] Start to first frame of the real station window. Staff stay signed in through the whole run.
 start_xvfb 1280x2000
 printf '[storage]\nurl = "%s"\n[audit]\nsyslog = false\n[kiosk]\nstaff_idle_seconds = 3600\n' "$APP_URL" >"$WORK/pg.toml"
-printf '[audit]\nsyslog = false\n[kiosk]\nstaff_idle_seconds = 3600\n' >"$WORK/sqlite.toml"
 first_frames() { # first_frames NAME ARGS...: STARTS starts of `mrscreen station ARGS`, the median
     local name="$1" i pid log
     shift
