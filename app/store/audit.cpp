@@ -35,39 +35,53 @@ std::string chainHash(const std::string& prevHash, const AuditEvent& e) {
 
 AuditCheck verifyChain(const std::vector<AuditEvent>& events, std::optional<std::int64_t> headSeq,
                        const std::string& headHash) {
-    AuditCheck check;
-    std::string prev = kGenesisHash;
-    std::int64_t expectedSeq = 1;
-    auto fail = [&](std::int64_t seq, std::string problem) {
-        check.intact = false;
-        check.firstBadSeq = seq;
-        check.problem = std::move(problem);
-        check.kind = "chain";
-        return check;
-    };
-    for (const auto& e : events) {
-        ++check.rows;
-        if (e.seq != expectedSeq)
-            return fail(expectedSeq, "row " + std::to_string(expectedSeq) + " is missing (the next row is " +
-                                         std::to_string(e.seq) + ")");
-        if (e.prevHash != prev)
-            return fail(e.seq, "row " + std::to_string(e.seq) +
-                                   " does not follow the row before it (removed, reordered or altered)");
-        if (chainHash(e.prevHash, e) != e.hash)
-            return fail(e.seq, "row " + std::to_string(e.seq) + " was altered after it was written");
-        prev = e.hash;
-        ++expectedSeq;
-    }
-    if (headSeq && *headSeq != expectedSeq - 1)
-        return fail(expectedSeq, "the newest " + std::to_string(*headSeq - (expectedSeq - 1)) +
-                                     " row(s) were removed (the trail ended at row " +
-                                     std::to_string(*headSeq) + ")");
-    if (headSeq && headHash != prev)
-        return fail(expectedSeq - 1, "row " + std::to_string(expectedSeq - 1) +
-                                         " is not the newest link that was recorded");
-    if (!headSeq && !events.empty())
-        return fail(1, "the record of the newest audit link is missing");
-    return check;
+    ChainWalk walk;
+    for (const auto& e : events)
+        if (!walk.add(e))
+            break;
+    return walk.finish(headSeq, headHash);
+}
+
+bool ChainWalk::fail(std::int64_t seq, std::string problem) {
+    check_.intact = false;
+    check_.firstBadSeq = seq;
+    check_.problem = std::move(problem);
+    check_.kind = "chain";
+    return false;
+}
+
+bool ChainWalk::add(const AuditEvent& e) {
+    if (!check_.intact)
+        return false;
+    ++check_.rows;
+    if (e.seq != expectedSeq_)
+        return fail(expectedSeq_, "row " + std::to_string(expectedSeq_) +
+                                      " is missing (the next row is " + std::to_string(e.seq) +
+                                      ")");
+    if (e.prevHash != prev_)
+        return fail(e.seq,
+                    "row " + std::to_string(e.seq) +
+                        " does not follow the row before it (removed, reordered or altered)");
+    if (chainHash(e.prevHash, e) != e.hash)
+        return fail(e.seq, "row " + std::to_string(e.seq) + " was altered after it was written");
+    prev_ = e.hash;
+    ++expectedSeq_;
+    return true;
+}
+
+AuditCheck ChainWalk::finish(std::optional<std::int64_t> headSeq, const std::string& headHash) {
+    if (!check_.intact)
+        return check_;
+    if (headSeq && *headSeq != expectedSeq_ - 1)
+        fail(expectedSeq_, "the newest " + std::to_string(*headSeq - (expectedSeq_ - 1)) +
+                               " row(s) were removed (the trail ended at row " +
+                               std::to_string(*headSeq) + ")");
+    else if (headSeq && headHash != prev_)
+        fail(expectedSeq_ - 1, "row " + std::to_string(expectedSeq_ - 1) +
+                                   " is not the newest link that was recorded");
+    else if (!headSeq && check_.rows > 0)
+        fail(1, "the record of the newest audit link is missing");
+    return check_;
 }
 
 } // namespace mrscreen::store

@@ -53,4 +53,20 @@ struct AuditCheck {
 AuditCheck verifyChain(const std::vector<AuditEvent>& events, std::optional<std::int64_t> headSeq,
                        const std::string& headHash);
 
+// verifyChain one event at a time, for a trail read in batches (store copy walks 500,000 events
+// without holding them): add() each in seq order while it returns true, then finish().
+class ChainWalk {
+public:
+    bool add(const AuditEvent& e); // false once the chain is broken there
+    AuditCheck finish(std::optional<std::int64_t> headSeq, const std::string& headHash);
+    std::int64_t lastSeq() const { return expectedSeq_ - 1; }
+    const std::string& lastHash() const { return prev_; }
+
+private:
+    bool fail(std::int64_t seq, std::string problem);
+    AuditCheck check_;
+    std::string prev_ = kGenesisHash;
+    std::int64_t expectedSeq_ = 1;
+};
+
 } // namespace mrscreen::store

@@ -1,12 +1,14 @@
 // `mrscreen store copy` (store_copy.h): a snapshot of the SQLite source (the online backup API over
 // a read-only connection, in a private folder), verified with the SQLite store's own verifier;
-// then every table row by row into the PostgreSQL target in one transaction holding the audit
-// lock, the target's chain walked again inside it, one event recording the copy, and commit.
+// then every table in batches of rows (one multi-row INSERT each, so memory stays flat however
+// large the box) into the PostgreSQL target in one transaction holding the audit lock, the target's
+// chain walked again inside it batch by batch, one event recording the copy, and commit.
 #include "store/store_copy.h"
 
 #include "store/clock.h"
 #include "store/pg_store_impl.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -184,62 +186,92 @@ void refuseUnlessEmpty(pg::Connection& db) {
         " audit events; copy only into a new, empty database (nothing was written to it)");
 }
 
+// Rows per INSERT: PostgreSQL takes at most 65,535 parameters a statement; records carry their
+// PDF bytes, so only a few of them are held at once.
+constexpr std::size_t kMaxParameters = 60000;
+constexpr std::size_t kRowsPerInsert = 1000;
+constexpr std::size_t kRecordsPerInsert = 8;
+
 std::int64_t copyTable(Database& from, pg::Connection& to, const CopiedTable& table,
                        const CopySource& source, std::int64_t& purged) {
     const auto columns = columnsOf(table);
     const bool isRecords = std::string(table.name) == kRecords.name;
-    std::string placeholders;
-    for (std::size_t i = 1; i <= columns.size() + (isRecords ? 1 : 0); ++i)
-        placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
+    const std::size_t width = columns.size() + (isRecords ? 1 : 0);
+    const std::size_t batch =
+        isRecords ? kRecordsPerInsert : std::min(kRowsPerInsert, kMaxParameters / width);
     const std::string insert = std::string("INSERT INTO ") + table.name + " (" + table.columns +
                                (isRecords ? ", pdf" : "") + ")" +
-                               (table.identity ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" +
-                               placeholders + ")" + table.onConflict;
+                               (table.identity ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES ";
+    std::vector<pg::Param> values;
+    std::size_t pending = 0;
+    auto flush = [&] {
+        if (pending == 0)
+            return;
+        std::string sql = insert;
+        for (std::size_t row = 0, n = 0; row < pending; ++row) {
+            sql += row > 0 ? ", (" : "(";
+            for (std::size_t i = 0; i < width; ++i)
+                sql += (i > 0 ? ", $" : "$") + std::to_string(++n);
+            sql += ")";
+        }
+        to.exec(sql + table.onConflict, values);
+        values.clear();
+        pending = 0;
+    };
     auto rows = from.prepare(std::string("SELECT ") + table.columns + " FROM " + table.name +
                              " ORDER BY 1");
     std::int64_t copied = 0;
     while (rows.step()) {
-        std::vector<pg::Param> values;
         for (std::size_t i = 0; i < columns.size(); ++i) {
             if (columns[i] == table.realColumn && !rows.isNull(int(i)))
                 values.emplace_back(rows.real(int(i)));
+            else if (isRecords && i == 3)
+                values.emplace_back(""); // the bytes are in the row on a server (pg_store_records)
             else
                 values.emplace_back(rows.optionalText(int(i)));
         }
         if (isRecords) {
-            values[3] =
-                pg::Param(""); // the bytes are in the row on a server (pg_store_records.cpp)
             const bool deleted = !rows.isNull(7); // purged under the retention policy: no bytes
             values.push_back(deleted ? pg::Param(std::nullopt)
                                      : pg::Param::bytes(recordBytes(source, rows)));
             purged += deleted ? 1 : 0;
         }
-        to.exec(insert, values);
         ++copied;
+        if (++pending == batch)
+            flush();
     }
+    flush();
     if (table.identity)
         to.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table.name +
                 "', 'id'), MAX(id)) FROM " + table.name + " HAVING MAX(id) IS NOT NULL");
     return copied;
 }
 
-// The target's trail as written inside the transaction, walked with the same verifier.
+// The target's trail as written inside the transaction, walked with the same verifier, a batch of
+// events at a time (a department's trail has millions).
 AuditCheck checkCopiedTrail(pg::Connection& db) {
-    const auto r = db.exec(
-        "SELECT a.seq, a.at, a.actor, a.action, a.screening_id, a.detail_json, a.prev_hash, "
-        "a.hash, h.seq, h.hash FROM audit a CROSS JOIN audit_head h ORDER BY a.seq");
-    std::vector<AuditEvent> events(std::size_t(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) {
-        auto& e = events[std::size_t(i)];
-        e = AuditEvent{r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
-                       std::nullopt,    r.text(i, 5), r.text(i, 6), r.text(i, 7)};
-        if (!r.isNull(i, 4))
-            e.screeningId = r.integer(i, 4);
+    constexpr int kEventsPerRead = 10000;
+    ChainWalk walk;
+    for (bool more = true; more;) {
+        const auto r = db.exec(
+            "SELECT seq, at, actor, action, screening_id, detail_json, prev_hash, hash FROM audit "
+            "WHERE seq > $1 ORDER BY seq LIMIT " +
+                std::to_string(kEventsPerRead),
+            {walk.lastSeq()});
+        for (int i = 0; i < r.rows() && more; ++i) {
+            AuditEvent e{r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                         std::nullopt,    r.text(i, 5), r.text(i, 6), r.text(i, 7)};
+            if (!r.isNull(i, 4))
+                e.screeningId = r.integer(i, 4);
+            more = walk.add(e);
+        }
+        more = more && r.rows() == kEventsPerRead;
     }
-    if (events.empty())
-        return verifyChain(events, std::nullopt, "");
-    AuditCheck check = verifyChain(events, r.integer(0, 8), r.text(0, 9));
-    check.head = AuditHead{events.back().seq, events.back().hash};
+    const auto head = db.exec("SELECT seq, hash FROM audit_head WHERE id = 1");
+    AuditCheck check = head.empty() ? walk.finish(std::nullopt, "")
+                                    : walk.finish(head.integer(0, 0), head.text(0, 1));
+    if (check.rows > 0)
+        check.head = AuditHead{walk.lastSeq(), walk.lastHash()};
     return check;
 }
 
@@ -288,7 +320,7 @@ void verifySource(const CopySource& source, const std::string& copy, CopyReport&
             where(report.sourceCheck) + report.sourceCheck.problem +
             ". Nothing was copied: a broken trail must not become the department's. Keep this "
             "database as evidence and run `mrscreen audit verify` on the box");
-    report.auditEvents = std::int64_t(store->auditTrail().size());
+    report.auditEvents = report.sourceCheck.rows; // every event, walked by the verifier
     report.copiedHead = report.sourceCheck.head.value_or(AuditHead{0, kGenesisHash});
 }
 
