@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -195,6 +196,72 @@ TEST_CASE("a box's screenings, staff, records and audit trail are copied with th
     resent.submissionKey = "6f1c2a9e-1b7d-4c1e-9a55-0d2f3b4c5d6e";
     CHECK(station->submit(resent, kPatient) == box.waiting);
     CHECK(fileBytes(box.dir / "mrscreen.db") == sourceFile); // the source was only read
+}
+
+TEST_CASE("a box larger than one batch is copied whole: tables of over 1,000 rows, 20 records "
+          "each with its own bytes, and a trail of over 10,000 events walked in batches") {
+    Box box;
+    box.fill();
+    std::vector<std::int64_t> filed;
+    for (int i = 0; i < 20; ++i) {
+        filed.push_back(box.store->submit(sampleScreening({}, "Batch"), kPatient));
+        box.store->addRecordPdf(filed.back(), 1, pdfBytes(char('A' + i)), kPatient);
+    }
+    box.store.reset();
+    {
+        // Raw rows a store would take hours of submissions to make: patients (not audited) and
+        // exports noted on the trail, chained on from its head.
+        Database raw((box.dir / "mrscreen.db").string());
+        Transaction tx(raw);
+        auto patient = raw.prepare("INSERT INTO patients (family_name, given_name, created_at) "
+                                   "VALUES ('Walker', ?, '2026-11-30T08:00:00Z')");
+        for (int i = 0; i < 1200; ++i)
+            patient.bind(1, "Patient " + std::to_string(i)).run();
+        auto head = raw.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+        REQUIRE(head.step());
+        AuditEvent e{head.integer(0), "", "", "", box.decided, "", "", head.text(1)};
+        auto insert = raw.prepare("INSERT INTO audit (seq, at, actor, action, screening_id, "
+                                  "detail_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        for (int i = 0; i < 10500; ++i) {
+            e.prevHash = e.hash;
+            ++e.seq;
+            e.at = "2026-11-30T09:00:00Z";
+            e.actor = "cli:admin";
+            e.action = "record.exported";
+            e.detailJson = R"({"format":"pdf","to":"/exports/)" + std::to_string(i) + R"(.pdf"})";
+            e.hash = chainHash(e.prevHash, e);
+            insert.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.action);
+            insert.bind(5, *e.screeningId).bind(6, e.detailJson).bind(7, e.prevHash);
+            insert.bind(8, e.hash).run();
+        }
+        raw.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")
+            .bind(1, e.seq)
+            .bind(2, e.hash)
+            .run();
+        tx.commit();
+    }
+    const auto source = openSqliteStore(box.source().databasePath);
+    const auto sourceTrail = source->auditTrail();
+    REQUIRE(sourceTrail.size() > 10500);
+    Target target;
+
+    const auto report = copyToPostgres(box.source(), target.owner(), "cli:admin");
+
+    CHECK(report.auditEvents == std::int64_t(sourceTrail.size()));
+    CHECK(report.records == 22);
+    CHECK(report.targetCheck.intact);
+    CHECK(report.targetCheck.rows == std::int64_t(sourceTrail.size()) + 1);
+    CHECK(report.copiedHead.hash == sourceTrail.back().hash);
+    CHECK(std::find(report.rows.begin(), report.rows.end(),
+                    std::pair<std::string, std::int64_t>("patients", 1200 + 23)) !=
+          report.rows.end());
+    const auto station = target.open();
+    for (int i = 0; i < 20; ++i)
+        CHECK(station->recordPdf(filed[std::size_t(i)], 1) == pdfBytes(char('A' + i)));
+    const auto trail = station->auditTrail();
+    REQUIRE(trail.size() == sourceTrail.size() + 1);
+    CHECK(trail[10000].hash == sourceTrail[10000].hash); // across the first batch's end
+    CHECK(trail.back().prevHash == sourceTrail.back().hash);
 }
 
 TEST_CASE("a target that already holds data is refused with what it holds, and is left as it was") {
