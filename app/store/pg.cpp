@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <utility>
 #include <regex>
 
 namespace mrscreen::store::pg {
@@ -112,7 +113,23 @@ std::string redactedUrl(const std::string& url) {
 }
 
 Connection::Connection(const PostgresConnection& where) : describe_(redactedUrl(where.url)) {
-    std::vector<const char*> keys{"dbname"}, values{where.url.c_str()};
+    std::vector<const char*> keys, values;
+    // A server that vanished from the network (a cable, a switch, a powered-off host) answers
+    // nothing: without these a statement would wait for the kernel's TCP timeout (about 15
+    // minutes) while a patient waits at Submit. Connecting gives up after 10 s; data the server
+    // has not acknowledged after 15 s, or an idle connection whose keepalives go unanswered for
+    // about 25 s, ends the connection, so the kiosk spools and the station says it cannot reach
+    // the server. A slow statement on a live server is not affected (its packets are acknowledged).
+    // Before the url, so a site's url can set them otherwise.
+    for (const auto& [key, value] :
+         {std::pair{"connect_timeout", "10"}, std::pair{"tcp_user_timeout", "15000"},
+          std::pair{"keepalives", "1"}, std::pair{"keepalives_idle", "10"},
+          std::pair{"keepalives_interval", "5"}, std::pair{"keepalives_count", "3"}}) {
+        keys.push_back(key);
+        values.push_back(value);
+    }
+    keys.push_back("dbname");
+    values.push_back(where.url.c_str());
     if (!where.password.empty()) {
         keys.push_back("password");
         values.push_back(where.password.c_str());
@@ -121,8 +138,6 @@ Connection::Connection(const PostgresConnection& where) : describe_(redactedUrl(
         keys.push_back("application_name");
         values.push_back(where.applicationName.c_str());
     }
-    keys.push_back("connect_timeout");
-    values.push_back("10");
     keys.push_back(nullptr);
     values.push_back(nullptr);
     conn_ = PQconnectdbParams(keys.data(), values.data(), 1);

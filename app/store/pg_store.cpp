@@ -212,7 +212,6 @@ void PostgresStore::writeTransition(std::int64_t id, const ScreeningFacts& expec
     const std::string now = nowUtc();
     const std::string who = actorName(request.actor);
     db_.exec("UPDATE screenings SET state = $1 WHERE id = $2", {screening::stateName(next), id});
-    refreshContrastWaiting(id);
     if (request.action == Action::Review) {
         db_.exec("UPDATE screenings SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3",
                  {who, now, id});
@@ -262,7 +261,6 @@ std::int64_t PostgresStore::writeAmendment(std::int64_t id, const ScreeningFacts
     holdFacts(id, expected);
     const std::string now = nowUtc();
     db_.exec("UPDATE screenings SET state = 'amended' WHERE id = $1", {id});
-    refreshContrastWaiting(id);
     NewScreening s = corrected;
     s.origin = "amendment";
     keepFormTexts(s);

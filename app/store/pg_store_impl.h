@@ -127,8 +127,6 @@ private:
     void insertFlag(std::int64_t id, const screening::Flag& f);
     // Writes a re-evaluation's flags and its event; false (nothing written) when it changes none.
     bool writeFlagRefresh(std::int64_t id, const FlagRefresh& plan);
-    // kContrastWaitingUpdate for one screening, in the caller's transaction.
-    void refreshContrastWaiting(std::int64_t id);
     ScreeningState stateOf(std::int64_t id);
     ScreeningFacts facts(std::int64_t id);
     // Inside the caller's transaction: locks the screening's row, then the facts are still

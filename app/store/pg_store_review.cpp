@@ -42,7 +42,6 @@ void PostgresStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& 
              "contrast_planned_at = $3 "
              "WHERE id = $4",
              {planned, actor.username, nowUtc(), id});
-    refreshContrastWaiting(id);
     appendAudit(events::contrastPlanned(actor, id, planned, expected));
     tx.commit();
 }
@@ -72,14 +71,10 @@ bool PostgresStore::writeFlagRefresh(std::int64_t id, const FlagRefresh& plan) {
                      "WHERE screening_id = $1 AND rule_id = $2",
                      {id, f.id});
     }
-    refreshContrastWaiting(id);
     appendAudit(plan.event);
     return true;
 }
 
-void PostgresStore::refreshContrastWaiting(std::int64_t id) {
-    db_.exec(std::string(kContrastWaitingUpdate).append("$1"), {id});
-}
 
 // [SECTION] the contrast part of the decision
 
@@ -93,7 +88,6 @@ void PostgresStore::writeContrastDecision(std::int64_t id, const ScreeningFacts&
              "decided_by, decided_at) "
              "VALUES ($1, $2, $3, $4, $5, $6)",
              {id, decision.outcome, decision.conditions, decision.reason, actor.username, now});
-    refreshContrastWaiting(id);
     db_.exec(
         "INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, signed_at, "
         "purpose) "

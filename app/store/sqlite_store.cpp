@@ -252,7 +252,6 @@ void SqliteStore::writeTransition(std::int64_t id, const ScreeningFacts& expecte
     const std::string who = actorName(request.actor);
     auto st = db_.prepare("UPDATE screenings SET state = ? WHERE id = ?");
     st.bind(1, screening::stateName(next)).bind(2, id).run();
-    refreshContrastWaiting(id);
     if (request.action == Action::Review) {
         db_.prepare("UPDATE screenings SET reviewed_by = ?, reviewed_at = ? WHERE id = ?")
             .bind(1, who)
@@ -320,7 +319,6 @@ std::int64_t SqliteStore::writeAmendment(std::int64_t id, const ScreeningFacts& 
     holdFacts(id, expected);
     const std::string now = nowUtc();
     db_.prepare("UPDATE screenings SET state = 'amended' WHERE id = ?").bind(1, id).run();
-    refreshContrastWaiting(id);
     NewScreening s = corrected;
     s.origin = "amendment";
     keepFormTexts(s);
@@ -564,21 +562,12 @@ std::vector<StoredFlag> SqliteStore::readFlags(std::int64_t id) {
     return out;
 }
 
-// Also a decided screening whose contrast part still waits (contrast_waiting, kept by
-// kContrastWaitingUpdate): two index reads, however many screenings were decided before.
+// Also a decided screening whose contrast part still waits (contrast_waiting, kept by the
+// database's triggers: migrations 0015, PostgreSQL 0004): two index reads, however many
+// screenings were decided before.
 const char* const kQueueWhere =
     " WHERE s.state IN ('submitted', 'reviewed') OR s.contrast_waiting = 1 "
     "ORDER BY s.submitted_at, s.id";
-
-// Decided, contrast planned (or not known), a contrast flag staff must act on, and no contrast
-// decision yet. The migrations (0014, PostgreSQL 0003) fill it with the same condition.
-const char* const kContrastWaitingUpdate =
-    "UPDATE screenings SET contrast_waiting = CASE WHEN screenings.state IN ('cleared', "
-    "'cleared_with_conditions', 'not_cleared') AND screenings.contrast_planned <> 'no' "
-    "AND EXISTS (SELECT 1 FROM flags f WHERE f.screening_id = screenings.id "
-    "AND f.gate = 'contrast' AND f.severity IN ('stop', 'review')) "
-    "AND NOT EXISTS (SELECT 1 FROM contrast_decisions c WHERE c.screening_id = screenings.id) "
-    "THEN 1 ELSE 0 END WHERE id = ";
 
 std::string summarySql() {
     return "SELECT s.id, s.state, p.family_name, p.given_name, COALESCE(p.birth_date, ''), "

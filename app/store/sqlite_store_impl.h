@@ -48,10 +48,6 @@ std::optional<ProcedureLink> linkFromJson(const std::string& text);
 // which screenings the queue shows (a WHERE clause), and a staff account's row.
 std::string summarySql();
 extern const char* const kQueueWhere;
-// Sets screenings.contrast_waiting again for one screening; the caller appends its id parameter
-// ("?" or "$1") and runs it inside the transaction of any write that can change it: a transition,
-// an amendment, contrast planned, a contrast decision, flags raised again.
-extern const char* const kContrastWaitingUpdate;
 std::string staffSql();
 
 // The migration whose transaction also appends the staff baseline (sqlite_store_audit.cpp).
@@ -174,8 +170,6 @@ private:
     void insertFlag(std::int64_t id, const screening::Flag& f);
     // Writes a re-evaluation's flags and its event; false (nothing written) when it changes none.
     bool writeFlagRefresh(std::int64_t id, const FlagRefresh& plan);
-    // kContrastWaitingUpdate for one screening, in the caller's transaction.
-    void refreshContrastWaiting(std::int64_t id);
     std::optional<ProcedureLink> linkedProcedure(std::int64_t id);
     // One outbox item per configured destination for a new record version, in the caller's
     // transaction.

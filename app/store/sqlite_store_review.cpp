@@ -55,7 +55,6 @@ void SqliteStore::writeContrastPlanned(std::int64_t id, const ScreeningFacts& ex
         .bind(3, now)
         .bind(4, id)
         .run();
-    refreshContrastWaiting(id);
     appendAudit(events::contrastPlanned(actor, id, planned, expected));
     tx.commit();
 }
@@ -90,14 +89,10 @@ bool SqliteStore::writeFlagRefresh(std::int64_t id, const FlagRefresh& plan) {
                 .bind(2, f.id)
                 .run();
     }
-    refreshContrastWaiting(id);
     appendAudit(plan.event);
     return true;
 }
 
-void SqliteStore::refreshContrastWaiting(std::int64_t id) {
-    db_.prepare(std::string(kContrastWaitingUpdate).append("?")).bind(1, id).run();
-}
 
 // [SECTION] the contrast part of the decision
 
@@ -117,7 +112,6 @@ void SqliteStore::writeContrastDecision(std::int64_t id, const ScreeningFacts& e
         .bind(5, actor.username)
         .bind(6, now)
         .run();
-    refreshContrastWaiting(id);
     db_.prepare("INSERT INTO signatures (screening_id, signer_role, signer_name, strokes_json, "
                 "signed_at, purpose) "
                 "VALUES (?, ?, ?, ?, ?, 'contrast')")

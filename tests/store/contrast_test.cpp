@@ -209,7 +209,7 @@ TEST_CASE("a decided non-contrast exam leaves the queue even with a contrast fla
     CHECK(s.store->queue().empty());
 }
 
-// [SECTION] the queue's contrast half (contrast_waiting, kept by every write that can change it)
+// [SECTION] the queue's contrast half (contrast_waiting, kept by the database's triggers)
 
 namespace {
 
@@ -303,6 +303,38 @@ TEST_CASE("amending a screening whose contrast part waits takes it out of the qu
     REQUIRE(queue.size() == 1);
     CHECK(queue[0].id == corrected);
     CHECK(queue[0].state == ScreeningState::Submitted);
+}
+
+TEST_CASE("a program writing behind the store (an older kiosk left running across an upgrade) "
+          "cannot keep a decided screening whose contrast part waits out of the queue") {
+    Scratch s;
+    const auto id = s.reviewed({contrastStop()});
+    const auto other = s.reviewed({flag("implant-hip", Severity::Review, Gate::ZoneIv, "implant")});
+    const auto write = [&](const std::string& sql) {
+        s.backend->writeBehindTheStore(sql + std::to_string(id));
+    };
+    // Decided the way a program that never heard of contrast_waiting decides it.
+    write("UPDATE screenings SET state = 'cleared' WHERE id = ");
+    s.backend->writeBehindTheStore("UPDATE screenings SET state = 'cleared' WHERE id = " +
+                                   std::to_string(other));
+    CHECK(queued(s, id));
+    CHECK_FALSE(queued(s, other));
+    write("UPDATE screenings SET contrast_planned = 'no' WHERE id = ");
+    CHECK_FALSE(queued(s, id));
+    write("UPDATE screenings SET contrast_planned = 'yes' WHERE id = ");
+    CHECK(queued(s, id));
+    // The contrast flag eased, then raised again by a re-evaluation.
+    write("UPDATE flags SET severity = 'info' WHERE screening_id = ");
+    CHECK_FALSE(queued(s, id));
+    write("UPDATE flags SET severity = 'stop' WHERE screening_id = ");
+    CHECK(queued(s, id));
+    // Its contrast part signed: it leaves the queue, and stays out once the store is opened again.
+    write("INSERT INTO contrast_decisions (screening_id, outcome, decided_by, decided_at) "
+          "SELECT id, 'cleared', 'rita', '2026-01-01T01:00:00Z' FROM screenings WHERE id = ");
+    CHECK_FALSE(queued(s, id));
+    s.reopen();
+    CHECK_FALSE(queued(s, id));
+    CHECK(s.store->queue().empty());
 }
 
 // [SECTION] contrast planned

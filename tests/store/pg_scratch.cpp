@@ -93,6 +93,10 @@ public:
         REQUIRE(changed.changes() == 1);
     }
 
+    void writeBehindTheStore(const std::string& sql) override {
+        pg::Connection(server_.connection(database_, "mrscreen_app")).exec(sql);
+    }
+
 private:
     const PostgresServer& server_;
     std::string database_;

@@ -73,6 +73,8 @@ public:
         REQUIRE(std::filesystem::remove(recordFile(id, version)));
     }
 
+    void writeBehindTheStore(const std::string& sql) override { Database(path_).exec(sql); }
+
 private:
     std::string path_;
 

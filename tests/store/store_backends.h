@@ -42,6 +42,10 @@ public:
     // one byte in the middle of them / deletes them (SQLite: the file; a server: the pdf column).
     virtual void damageRecordBytes(std::int64_t id, int version) = 0;
     virtual void loseRecordBytes(std::int64_t id, int version) = 0;
+    // SQL another writer runs on the database (a program older than its schema, left running
+    // across an upgrade), as the role kiosks and stations connect as; `sql` reads alike in both
+    // dialects.
+    virtual void writeBehindTheStore(const std::string& sql) = 0;
 };
 
 struct StoreBackend {

@@ -355,3 +355,24 @@ TEST_CASE("migrating a version 13 database puts in the queue exactly the decided
         queued.push_back(q.id);
     CHECK(queued == std::vector<std::int64_t>{1, 2, 3, 8});
 }
+
+TEST_CASE("migrating a version 14 database puts in the queue a decided screening an older program "
+          "left out of it") {
+    const std::string path = freshDatabasePath();
+    {
+        Database db(path);
+        migrate(db, 14);
+        // Decided by a program that did not keep contrast_waiting: the column says 0.
+        db.exec("INSERT INTO screenings (form_url, form_version, form_sha256, rules_sha256, state, "
+                "origin, created_at, submitted_at) VALUES ('u', '1.0.0', 'a', 'b', 'cleared', "
+                "'kiosk', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+        db.exec("INSERT INTO flags (screening_id, rule_id, category, severity, message, "
+                "triggers_json, gate) VALUES (1, 'renal-egfr-low', 'renal', 'stop', 'm', '[]', "
+                "'contrast')");
+    }
+    const auto store = openSqliteStore(path);
+    const auto queue = store->queue();
+    REQUIRE(queue.size() == 1);
+    CHECK(queue[0].id == 1);
+    CHECK(queue[0].state == ScreeningState::Cleared);
+}
