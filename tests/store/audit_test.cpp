@@ -294,6 +294,30 @@ TEST_CASE("verifyChain names an altered event and stops at the first of several"
     checkBrokenAt(verifyWithHead(events), 2, "row 2 was altered after it was written");
 }
 
+TEST_CASE("a chain walked one event at a time, as store copy reads it in batches, refuses every "
+          "event after the first break and reports that break, not a later one") {
+    auto events = chainOf(6);
+    events[2].detailJson = R"({"n":3,"note":"rewritten"})";
+    events[4].actor = "someone-else";
+    ChainWalk walk;
+    CHECK(walk.add(events[0]));
+    CHECK(walk.add(events[1]));
+    CHECK_FALSE(walk.add(events[2]));
+    CHECK_FALSE(walk.add(events[3])); // a correct event after the break does not mend it
+    CHECK_FALSE(walk.add(events[4]));
+    CHECK(walk.lastSeq() == 2);
+    CHECK(walk.lastHash() == events[1].hash);
+    const auto check = walk.finish(6, events.back().hash);
+    checkBrokenAt(check, 3, "row 3 was altered after it was written");
+    CHECK(check.rows == 3);
+
+    ChainWalk whole;
+    for (const auto& e : chainOf(6))
+        REQUIRE(whole.add(e));
+    checkBrokenAt(whole.finish(7, events.back().hash), 7,
+                  "the newest 1 row(s) were removed (the trail ended at row 7)");
+}
+
 TEST_CASE("verifyChain names a missing event in the middle or at the start") {
     auto events = chainOf(6);
     auto middle = events;
