@@ -51,6 +51,8 @@ std::string event(std::int64_t seq) {
     return "(event " + std::to_string(seq) + ")";
 }
 
+} // namespace
+
 // Everything the trail says, replayed in order.
 struct Replay {
     std::map<std::int64_t, Said> state, contrastPlanned;
@@ -137,6 +139,8 @@ struct Replay {
         }
     }
 };
+
+namespace {
 
 void compareStaff(const Replay& r, const AuditedRows& rows, std::vector<std::string>& out) {
     std::set<std::string> present;
@@ -274,11 +278,15 @@ void compareFlags(const Replay& r, const AuditedRows& rows, std::vector<std::str
 
 } // namespace
 
-std::vector<std::string> crossCheck(const std::vector<AuditEvent>& events,
-                                    const AuditedRows& rows) {
-    Replay r;
-    for (const auto& e : events)
-        r.apply(e);
+TrailReplay::TrailReplay() : replay_(std::make_unique<Replay>()) {}
+TrailReplay::~TrailReplay() = default;
+
+void TrailReplay::add(const AuditEvent& e) {
+    replay_->apply(e);
+}
+
+std::vector<std::string> TrailReplay::compare(const AuditedRows& rows) const {
+    const Replay& r = *replay_;
     std::vector<std::string> out;
     compareStaff(r, rows, out);
     compareScreenings(r, rows, out);
@@ -286,6 +294,14 @@ std::vector<std::string> crossCheck(const std::vector<AuditEvent>& events,
     compareDecisions("contrast", r.contrastDecisions, rows.contrastDecisions, out);
     compareFlags(r, rows, out);
     return out;
+}
+
+std::vector<std::string> crossCheck(const std::vector<AuditEvent>& events,
+                                    const AuditedRows& rows) {
+    TrailReplay replay;
+    for (const auto& e : events)
+        replay.add(e);
+    return replay.compare(rows);
 }
 
 } // namespace mrscreen::store

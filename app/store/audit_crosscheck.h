@@ -7,6 +7,7 @@
 #include "store/audit.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,22 @@ struct AuditedRows {
 // says and the event that said otherwise ("staff 'nina': role is mrso in the database but the
 // audit trail last set it to nurse (event 42)"). `events` must be an intact chain.
 std::vector<std::string> crossCheck(const std::vector<AuditEvent>& events, const AuditedRows& rows);
+
+struct Replay; // what the trail said, event by event (audit_crosscheck.cpp)
+
+// crossCheck one event at a time, for a trail read in batches: add() every event of an intact
+// chain in seq order, then compare(). It keeps what the events said, not the events.
+class TrailReplay {
+public:
+    TrailReplay();
+    ~TrailReplay();
+    TrailReplay(const TrailReplay&) = delete;
+    TrailReplay& operator=(const TrailReplay&) = delete;
+    void add(const AuditEvent& e);
+    std::vector<std::string> compare(const AuditedRows& rows) const;
+
+private:
+    std::unique_ptr<Replay> replay_;
+};
 
 } // namespace mrscreen::store

@@ -26,14 +26,31 @@ AuditEvent chainNext(const std::optional<AuditHead>& head, const NewAuditEvent& 
 AuditCheck checkTrail(const std::vector<AuditEvent>& events, const std::optional<AuditHead>& head,
                       const std::function<AuditedRows()>& rows,
                       const std::function<std::int64_t()>& recordCount) {
+    TrailCheck check;
+    for (const auto& e : events)
+        if (!check.add(e))
+            break;
+    return check.finish(head, rows, recordCount);
+}
+
+bool TrailCheck::add(const AuditEvent& e) {
+    if (!chain_.add(e))
+        return false;
+    replay_.add(e);
+    return true;
+}
+
+AuditCheck TrailCheck::finish(const std::optional<AuditHead>& head,
+                              const std::function<AuditedRows()>& rows,
+                              const std::function<std::int64_t()>& recordCount) {
     AuditCheck check =
-        head ? verifyChain(events, head->seq, head->hash) : verifyChain(events, std::nullopt, "");
+        head ? chain_.finish(head->seq, head->hash) : chain_.finish(std::nullopt, "");
     if (!check.intact)
         return check;
-    if (!events.empty())
-        check.head = AuditHead{events.back().seq, events.back().hash};
+    if (check.rows > 0)
+        check.head = AuditHead{chain_.lastSeq(), chain_.lastHash()};
     const AuditedRows audited = rows();
-    if (events.empty()) {
+    if (check.rows == 0) {
         const std::int64_t records = recordCount();
         if (!audited.screenings.empty() || !audited.staff.empty() || records > 0) {
             check.intact = false;
@@ -46,7 +63,7 @@ AuditCheck checkTrail(const std::vector<AuditEvent>& events, const std::optional
             return check;
         }
     }
-    check.mismatches = crossCheck(events, audited);
+    check.mismatches = replay_.compare(audited);
     if (!check.mismatches.empty()) {
         check.intact = false;
         check.kind = "rows";

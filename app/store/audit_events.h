@@ -37,6 +37,21 @@ AuditCheck checkTrail(const std::vector<AuditEvent>& events, const std::optional
                       const std::function<AuditedRows()>& rows,
                       const std::function<std::int64_t()>& recordCount);
 
+// checkTrail one event at a time, for a trail read in batches (store copy's checks of a
+// department's trail, without holding its events): add() each in seq order while it returns true,
+// then finish().
+class TrailCheck {
+public:
+    bool add(const AuditEvent& e);
+    AuditCheck finish(const std::optional<AuditHead>& head,
+                      const std::function<AuditedRows()>& rows,
+                      const std::function<std::int64_t()>& recordCount);
+
+private:
+    ChainWalk chain_;
+    TrailReplay replay_;
+};
+
 namespace events {
 
 NewAuditEvent submitted(const Actor& actor, std::int64_t id, const NewScreening& s);

@@ -7,6 +7,7 @@
 
 #include "store/clock.h"
 #include "store/pg_store_impl.h"
+#include "store/sqlite_store_impl.h"
 
 #include <algorithm>
 #include <chrono>
@@ -312,8 +313,8 @@ void verifySource(const CopySource& source, const std::string& copy, CopyReport&
     // is upgraded in the snapshot, never in the source.
     StoreOptions options;
     options.recordsDir = (fs::path(copy).parent_path() / "records").string();
-    const auto store = openSqliteStore(copy, options);
-    report.sourceCheck = store->verifyAudit();
+    detail::SqliteStore store(copy, options);
+    report.sourceCheck = store.verifyAuditInBatches(); // verifyAudit's checks, the trail streamed
     if (!report.sourceCheck.intact)
         throw Refused(
             "the audit trail of " + source.databasePath + " does not verify " +
@@ -384,8 +385,8 @@ CopyReport copyToPostgres(const CopySource& source, const PostgresConnection& ta
     report.headAfterCopyEvent = appendCopyEvent(db, copiedHead, actor, detail);
     tx.commit();
 
-    report.targetCheck =
-        openPostgresStore(target)->verifyAudit(); // the target's own verifier, as stations run it
+    // The target's own checks, as stations run them (verifyAudit), the trail read in batches.
+    report.targetCheck = detail::PostgresStore(target, {}).verifyAuditInBatches();
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;

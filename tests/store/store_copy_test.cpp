@@ -5,6 +5,7 @@
 #include "cli/cli_fixture.h"
 #include "pg_server.h"
 #include "store/audit.h"
+#include "store/pg_store_impl.h"
 #include "store/sqlite.h"
 #include "store/store_copy.h"
 #include "store_fixture.h"
@@ -262,6 +263,26 @@ TEST_CASE("a box larger than one batch is copied whole: tables of over 1,000 row
     REQUIRE(trail.size() == sourceTrail.size() + 1);
     CHECK(trail[10000].hash == sourceTrail[10000].hash); // across the first batch's end
     CHECK(trail.back().prevHash == sourceTrail.back().hash);
+}
+
+TEST_CASE("the target's checks read in batches find a decision changed behind the trail's back "
+          "after the copy, as the store's own verifier does") {
+    Box box;
+    box.fill();
+    Target target;
+    copyToPostgres(box.source(), target.owner(), "cli:admin");
+    mrscreen::store::pg::Connection(target.owner())
+        .exec("UPDATE screenings SET state = 'cleared' WHERE id = $1", {box.waiting});
+
+    const auto batched =
+        mrscreen::store::detail::PostgresStore(target.owner(), {}).verifyAuditInBatches();
+    const auto whole = target.open()->verifyAudit();
+    CHECK_FALSE(batched.intact);
+    CHECK(batched.kind == "rows");
+    CHECK_THAT(batched.problem, Contains("screening " + std::to_string(box.waiting) +
+                                         ": state is cleared in the database"));
+    CHECK(batched.mismatches == whole.mismatches);
+    CHECK(batched.rows == whole.rows);
 }
 
 TEST_CASE("a target that already holds data is refused with what it holds, and is left as it was") {
