@@ -5,7 +5,7 @@
 -- it from whatever writes a screening's state or contrast plan, its flags or its contrast decision,
 -- in the same transaction; the store no longer sets it (the same as the SQLite store's 0015).
 
--- The condition, in one place (the SQLite twin is the screening_contrast_waiting view in 0015):
+-- The condition, in one place (the SQLite twin is the screenings_contrast_waiting trigger in 0015):
 -- decided, contrast planned or not known, a contrast flag staff must act on, no contrast decision.
 CREATE FUNCTION contrast_waiting_of(screening BIGINT) RETURNS SMALLINT LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN s.state IN ('cleared', 'cleared_with_conditions', 'not_cleared')
@@ -41,8 +41,8 @@ END $$;
 
 CREATE TRIGGER screenings_contrast_waiting AFTER INSERT OR UPDATE OF state, contrast_planned
     ON screenings FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
-CREATE TRIGGER flags_contrast_waiting AFTER INSERT OR DELETE OR UPDATE OF screening_id, gate, severity
-    ON flags FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
+CREATE TRIGGER flags_contrast_waiting
+    AFTER INSERT OR DELETE OR UPDATE OF screening_id, gate, severity ON flags FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
 CREATE TRIGGER contrast_decisions_waiting AFTER INSERT OR DELETE OR UPDATE OF screening_id
     ON contrast_decisions FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
 
