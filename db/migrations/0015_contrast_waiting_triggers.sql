@@ -21,23 +21,23 @@ BEGIN
     WHERE id = NEW.id;
 END;
 
--- Every other change asks that trigger again by writing contrast_planned as it is (an UPDATE OF
--- a column fires its triggers whether or not the value changes): a new screening, a flag raised or
--- its severity or gate changed, a contrast decision. Nothing deletes flags or contrast decisions
--- or moves them to another screening (the PostgreSQL twin covers those too: there the server
--- refuses DELETE to kiosks and stations, not the program).
-CREATE TRIGGER screenings_contrast_waiting_insert AFTER INSERT ON screenings BEGIN
-    UPDATE screenings SET contrast_planned = contrast_planned WHERE id = NEW.id;
-END;
-CREATE TRIGGER flags_contrast_waiting_insert AFTER INSERT ON flags BEGIN
-    UPDATE screenings SET contrast_planned = contrast_planned WHERE id = NEW.screening_id;
-END;
-CREATE TRIGGER flags_contrast_waiting_update AFTER UPDATE OF gate, severity ON flags BEGIN
-    UPDATE screenings SET contrast_planned = contrast_planned WHERE id = NEW.screening_id;
-END;
-CREATE TRIGGER contrast_decisions_waiting AFTER INSERT ON contrast_decisions BEGIN
-    UPDATE screenings SET contrast_planned = contrast_planned WHERE id = NEW.screening_id;
-END;
+-- Every other change asks that trigger again by writing state as it is (an UPDATE OF a column
+-- fires its triggers whether or not the value changes): a new screening; a flag raised, changed,
+-- moved or deleted; a contrast decision written, moved or deleted.
+CREATE TRIGGER screenings_waiting_insert AFTER INSERT ON screenings BEGIN
+    UPDATE screenings SET state = state WHERE id = NEW.id; END;
+CREATE TRIGGER flags_waiting_insert AFTER INSERT ON flags BEGIN
+    UPDATE screenings SET state = state WHERE id = NEW.screening_id; END;
+CREATE TRIGGER flags_waiting_update AFTER UPDATE OF screening_id, gate, severity ON flags BEGIN
+    UPDATE screenings SET state = state WHERE id IN (OLD.screening_id, NEW.screening_id); END;
+CREATE TRIGGER flags_waiting_delete AFTER DELETE ON flags BEGIN
+    UPDATE screenings SET state = state WHERE id = OLD.screening_id; END;
+CREATE TRIGGER contrast_decisions_waiting_insert AFTER INSERT ON contrast_decisions BEGIN
+    UPDATE screenings SET state = state WHERE id = NEW.screening_id; END;
+CREATE TRIGGER contrast_decisions_waiting_update AFTER UPDATE OF screening_id ON contrast_decisions
+BEGIN UPDATE screenings SET state = state WHERE id IN (OLD.screening_id, NEW.screening_id); END;
+CREATE TRIGGER contrast_decisions_waiting_delete AFTER DELETE ON contrast_decisions BEGIN
+    UPDATE screenings SET state = state WHERE id = OLD.screening_id; END;
 
 -- Whatever a program that did not keep it wrote since 0014, set every row again.
-UPDATE screenings SET contrast_planned = contrast_planned;
+UPDATE screenings SET state = state;
