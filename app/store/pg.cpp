@@ -3,8 +3,8 @@
 #include <libpq-fe.h>
 
 #include <charconv>
-#include <utility>
 #include <regex>
+#include <utility>
 
 namespace mrscreen::store::pg {
 

@@ -75,7 +75,6 @@ bool PostgresStore::writeFlagRefresh(std::int64_t id, const FlagRefresh& plan) {
     return true;
 }
 
-
 // [SECTION] the contrast part of the decision
 
 void PostgresStore::writeContrastDecision(std::int64_t id, const ScreeningFacts& expected,

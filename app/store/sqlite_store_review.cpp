@@ -93,7 +93,6 @@ bool SqliteStore::writeFlagRefresh(std::int64_t id, const FlagRefresh& plan) {
     return true;
 }
 
-
 // [SECTION] the contrast part of the decision
 
 void SqliteStore::writeContrastDecision(std::int64_t id, const ScreeningFacts& expected,

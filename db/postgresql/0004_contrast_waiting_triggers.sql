@@ -5,7 +5,7 @@
 -- it from whatever writes a screening's state or contrast plan, its flags or its contrast decision,
 -- in the same transaction; the store no longer sets it (the same as the SQLite store's 0015).
 
--- The condition, in one place (the SQLite twin is the screening_contrast_waiting view in 0015):
+-- The condition, in one place (the SQLite twin is the screenings_contrast_waiting trigger in 0015):
 -- decided, contrast planned or not known, a contrast flag staff must act on, no contrast decision.
 CREATE FUNCTION contrast_waiting_of(screening BIGINT) RETURNS SMALLINT LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN s.state IN ('cleared', 'cleared_with_conditions', 'not_cleared')
@@ -20,7 +20,10 @@ $$;
 
 -- Sets it again for the screenings a row change touches; a row already right is left alone (no
 -- dead row for every flag written). Setting contrast_waiting does not fire it again: the
--- screenings trigger watches other columns.
+-- screenings trigger watches other columns. The screening's row is locked first: under READ
+-- COMMITTED a writer that did not lock it (a flag raised while another transaction decides the
+-- screening) would otherwise judge by a state about to change, and both commit with the
+-- screening out of the queue. Locked, the second waits for the first and judges by what it wrote.
 CREATE FUNCTION contrast_waiting_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     touched BIGINT[];
@@ -34,6 +37,7 @@ BEGIN
     ELSE
         touched := ARRAY[OLD.screening_id, NEW.screening_id];
     END IF;
+    PERFORM 1 FROM screenings WHERE id = ANY (touched) ORDER BY id FOR NO KEY UPDATE;
     UPDATE screenings SET contrast_waiting = contrast_waiting_of(id)
     WHERE id = ANY (touched) AND contrast_waiting <> contrast_waiting_of(id);
     RETURN NULL;
@@ -41,8 +45,9 @@ END $$;
 
 CREATE TRIGGER screenings_contrast_waiting AFTER INSERT OR UPDATE OF state, contrast_planned
     ON screenings FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
-CREATE TRIGGER flags_contrast_waiting AFTER INSERT OR DELETE OR UPDATE OF screening_id, gate, severity
-    ON flags FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
+CREATE TRIGGER flags_contrast_waiting
+    AFTER INSERT OR DELETE OR UPDATE OF screening_id, gate, severity ON flags
+    FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
 CREATE TRIGGER contrast_decisions_waiting AFTER INSERT OR DELETE OR UPDATE OF screening_id
     ON contrast_decisions FOR EACH ROW EXECUTE FUNCTION contrast_waiting_refresh();
 

@@ -9,5 +9,7 @@ GRANT SELECT, INSERT ON audit TO mrscreen_app;
 REVOKE UPDATE ON schema_migrations FROM mrscreen_app;
 REVOKE INSERT ON schema_migrations FROM mrscreen_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO mrscreen_app;
+-- Its writes run the contrast_waiting triggers (0004), also where a site revoked EXECUTE from PUBLIC.
+GRANT EXECUTE ON FUNCTION contrast_waiting_of(BIGINT) TO mrscreen_app;
 -- Presence (0002): each kiosk and station writes its own row; rows are replaced, never deleted.
 GRANT SELECT, INSERT, UPDATE ON stations TO mrscreen_app;

@@ -15,11 +15,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using Catch::Matchers::Contains;
@@ -443,4 +446,54 @@ TEST_CASE("a change feed whose connection the server ended connects again and re
     }
     store->submit(sampleScreening(), kPatient);
     CHECK(feed->wait(30s));
+}
+
+TEST_CASE("a flag raised while another writer decides the same screening leaves it waiting in the "
+          "queue for its contrast part, whichever writes first") {
+    const ScratchDatabase db;
+    const auto store = openPostgresStore(db.as());
+    const std::string decide = "UPDATE screenings SET state = 'cleared' WHERE id = ";
+    const std::string raiseFlag =
+        "INSERT INTO flags (screening_id, rule_id, category, severity, message, triggers_json, "
+        "gate) VALUES ($1, 'renal-egfr-low', 'renal', 'stop', 'm', '[]', 'contrast')";
+    // Writers that take no lock of their own (not the store, which locks the screening first):
+    // the first holds its transaction open while the second writes; the second must then wait
+    // for it rather than judge by a screening about to change.
+    const auto race = [&](std::int64_t id, bool decideFirst) {
+        pg::Connection first(db.as());
+        const auto write = [&](pg::Connection& c, bool decideNow) {
+            if (decideNow)
+                c.exec(decide + std::to_string(id));
+            else
+                c.exec(raiseFlag, {id});
+        };
+        first.exec("BEGIN");
+        write(first, decideFirst);
+        std::atomic<bool> secondDone{false};
+        std::thread second([&] {
+            pg::Connection c(db.as());
+            write(c, !decideFirst);
+            secondDone = true;
+        });
+        // Until the second writer waits for the first one's lock, or is done without waiting.
+        pg::Connection watch(db.as("mrscreen_owner"));
+        for (int i = 0; i < 500 && !secondDone; ++i) {
+            if (watch
+                    .exec("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
+                          "current_database() AND wait_event_type = 'Lock'")
+                    .integer(0, 0) > 0)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        first.exec("COMMIT");
+        second.join();
+    };
+    const auto decideFirst = store->submit(sampleScreening(), kPatient);
+    const auto flagFirst = store->submit(sampleScreening(), kPatient);
+    race(decideFirst, true);
+    race(flagFirst, false);
+    std::vector<std::int64_t> queued;
+    for (const auto& q : store->queue())
+        queued.push_back(q.id);
+    CHECK(queued == std::vector<std::int64_t>{decideFirst, flagFirst});
 }

@@ -357,7 +357,7 @@ TEST_CASE("migrating a version 13 database puts in the queue exactly the decided
 }
 
 TEST_CASE("migrating a version 14 database puts in the queue a decided screening an older program "
-          "left out of it") {
+          "left out of it, and a deleted contrast decision or flag moves it in or out") {
     const std::string path = freshDatabasePath();
     {
         Database db(path);
@@ -375,4 +375,14 @@ TEST_CASE("migrating a version 14 database puts in the queue a decided screening
     REQUIRE(queue.size() == 1);
     CHECK(queue[0].id == 1);
     CHECK(queue[0].state == ScreeningState::Cleared);
+    // SQLite has no role to refuse a DELETE: a contrast decision or a flag deleted behind the
+    // store puts the screening back in the queue or takes it out.
+    Database db(path);
+    db.exec("INSERT INTO contrast_decisions (screening_id, outcome, decided_by, decided_at) "
+            "VALUES (1, 'cleared', 'rita', '2026-01-01T01:00:00Z')");
+    CHECK(store->queue().empty());
+    db.exec("DELETE FROM contrast_decisions");
+    CHECK(store->queue().size() == 1);
+    db.exec("DELETE FROM flags");
+    CHECK(store->queue().empty());
 }
