@@ -51,9 +51,7 @@ struct Replay; // what the trail said, event by event (audit_crosscheck.cpp)
 class TrailReplay {
 public:
     TrailReplay();
-    ~TrailReplay();
-    TrailReplay(const TrailReplay&) = delete;
-    TrailReplay& operator=(const TrailReplay&) = delete;
+    ~TrailReplay(); // not copied: it owns what it has replayed
     void add(const AuditEvent& e);
     std::vector<std::string> compare(const AuditedRows& rows) const;
 
