@@ -1,5 +1,6 @@
 // `mrscreen store copy` (store_copy.h): a snapshot of the SQLite source (the online backup API over
-// a read-only connection, in a private folder), verified with the SQLite store's checks (the trail stepped through);
+// a read-only connection, in a private folder), verified with the SQLite store's own checks (its
+// trail stepped through, not loaded);
 // then every table in batches of rows (one multi-row INSERT each, so memory stays flat however
 // large the box) into the PostgreSQL target in one transaction holding the audit lock, the target's
 // chain walked again inside it batch by batch, one event recording the copy, and commit.
