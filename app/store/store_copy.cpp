@@ -16,7 +16,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace mrscreen::store {
 
@@ -166,26 +170,38 @@ std::string recordBytes(const CopySource& source, const Statement& row) {
 
 // [SECTION] the target
 
-struct TargetCounts {
-    std::int64_t screenings = 0, staff = 0, records = 0, events = 0;
-};
-
-TargetCounts countTarget(pg::Connection& db) {
-    const auto r =
-        db.exec("SELECT (SELECT COUNT(*) FROM screenings), (SELECT COUNT(*) FROM staff), "
-                "(SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM audit)");
-    return {r.integer(0, 0), r.integer(0, 1), r.integer(0, 2), r.integer(0, 3)};
+// Every copied table but the content-addressed ones (form texts a station may have kept already)
+// and audit_head (it follows audit): a row in any of them may clash with a copied id.
+std::vector<std::pair<std::string, std::int64_t>> countTarget(pg::Connection& db) {
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    for (const auto& table : copiedTables()) {
+        const std::string name = table.name;
+        if (*table.onConflict || name == "audit_head")
+            continue;
+        counts.emplace_back(name, db.exec("SELECT COUNT(*) FROM " + name).integer(0, 0));
+    }
+    return counts;
 }
 
 void refuseUnlessEmpty(pg::Connection& db) {
-    const TargetCounts n = countTarget(db);
-    if (n.screenings + n.staff + n.records + n.events == 0)
+    std::map<std::string, std::int64_t> n;
+    std::string others;
+    for (const auto& [table, rows] : countTarget(db)) {
+        n[table] = rows;
+        if (rows > 0 && table != "screenings" && table != "staff" && table != "records" &&
+            table != "audit")
+            others.append(others.empty() ? ", and " : ", ")
+                .append(std::to_string(rows))
+                .append(rows == 1 ? " row in " : " rows in ")
+                .append(table);
+    }
+    if (std::all_of(n.begin(), n.end(), [](const auto& t) { return t.second == 0; }))
         return;
-    throw Refused(
-        "the target " + db.describe() + " already holds " + std::to_string(n.screenings) +
-        " screenings, " + std::to_string(n.staff) + " staff members, " + std::to_string(n.records) +
-        " records and " + std::to_string(n.events) +
-        " audit events; copy only into a new, empty database (nothing was written to it)");
+    throw Refused("the target " + db.describe() + " already holds " +
+                  std::to_string(n["screenings"]) + " screenings, " + std::to_string(n["staff"]) +
+                  " staff members, " + std::to_string(n["records"]) + " records and " +
+                  std::to_string(n["audit"]) + " audit events" + others +
+                  "; copy only into a new, empty database (nothing was written to it)");
 }
 
 // Rows per INSERT: PostgreSQL takes at most 65,535 parameters a statement; records carry their

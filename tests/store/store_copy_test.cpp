@@ -305,6 +305,25 @@ TEST_CASE("a target that already holds data is refused with what it holds, and i
     CHECK(station->verifyAudit().intact);
 }
 
+TEST_CASE("a target holding only rows without screenings, staff or events (a patient, an outbox "
+          "item left behind) is refused, naming them") {
+    Box box;
+    box.fill();
+    Target target(true);
+    mrscreen::store::pg::Connection(target.owner())
+        .exec("INSERT INTO patients (family_name, given_name, created_at) "
+              "VALUES ('Left', 'Behind', '2026-01-01T00:00:00Z')");
+    const auto refusal =
+        refusalOf([&] { copyToPostgres(box.source(), target.owner(), "cli:admin"); });
+    CHECK_THAT(refusal, Contains("already holds 0 screenings, 0 staff members, 0 records and 0 "
+                                 "audit events, and 1 row in patients; copy only into a new, "
+                                 "empty database"));
+    CHECK(target.open()->countScreenings() == 0);
+    CHECK(mrscreen::store::pg::Connection(target.owner())
+              .exec("SELECT COUNT(*) FROM patients")
+              .integer(0, 0) == 1);
+}
+
 TEST_CASE("a source whose audit trail was altered is refused, naming the event where it breaks, "
           "and nothing is "
           "written to the target") {
