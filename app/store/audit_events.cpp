@@ -23,16 +23,6 @@ AuditEvent chainNext(const std::optional<AuditHead>& head, const NewAuditEvent& 
     return e;
 }
 
-AuditCheck checkTrail(const std::vector<AuditEvent>& events, const std::optional<AuditHead>& head,
-                      const std::function<AuditedRows()>& rows,
-                      const std::function<std::int64_t()>& recordCount) {
-    TrailCheck check;
-    for (const auto& e : events)
-        if (!check.add(e))
-            break;
-    return check.finish(head, rows, recordCount);
-}
-
 bool TrailCheck::add(const AuditEvent& e) {
     if (!chain_.add(e))
         return false;

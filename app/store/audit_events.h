@@ -30,16 +30,11 @@ struct NewAuditEvent {
 AuditEvent chainNext(const std::optional<AuditHead>& head, const NewAuditEvent& event,
                      const std::string& at);
 
-// A whole trail judged: the chain against its head, then (when the trail is empty) whether rows
-// exist that the trail should speak for, then the rows against the events (crossCheck). `rows` and
-// `recordCount` are read only when the chain is intact.
-AuditCheck checkTrail(const std::vector<AuditEvent>& events, const std::optional<AuditHead>& head,
-                      const std::function<AuditedRows()>& rows,
-                      const std::function<std::int64_t()>& recordCount);
-
-// checkTrail one event at a time, for a trail read in batches (store copy's checks of a
-// department's trail, without holding its events): add() each in seq order while it returns true,
-// then finish().
+// A whole trail judged one event at a time, as a store reads it (a department's half a million
+// events are never held at once): add() each in seq order while it returns true, then finish():
+// the chain against its head, then (when the trail is empty) whether rows exist that the trail
+// should speak for, then the rows against the events (crossCheck). `rows` and `recordCount` are
+// read only when the chain is intact.
 class TrailCheck {
 public:
     bool add(const AuditEvent& e);

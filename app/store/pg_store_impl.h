@@ -50,9 +50,6 @@ public:
     std::vector<StationPresence> stations() override;
     std::vector<StaffMember> staff() override;
     AuditCheck verifyAudit() override;
-    // verifyAudit's checks reading the trail a batch at a time, not holding it
-    // (pg_store_verify_batches.cpp)
-    AuditCheck verifyAuditInBatches();
     std::vector<AuditEvent> auditTrail() override;
     std::optional<AuditHead> auditHead() override;
     int nextRecordVersion(std::int64_t id) override;

@@ -66,9 +66,6 @@ public:
     std::vector<StationPresence> stations() override;
     std::vector<StaffMember> staff() override;
     AuditCheck verifyAudit() override;
-    // verifyAudit's checks reading the trail a batch at a time, not holding it
-    // (sqlite_store_verify_batches.cpp)
-    AuditCheck verifyAuditInBatches();
     std::vector<AuditEvent> auditTrail() override;
     std::optional<AuditHead> auditHead() override;
     // [SECTION] records (sqlite_store_records.cpp): files in recordsDir_, rows in `records`

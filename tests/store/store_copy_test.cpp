@@ -265,8 +265,8 @@ TEST_CASE("a box larger than one batch is copied whole: tables of over 1,000 row
     CHECK(trail.back().prevHash == sourceTrail.back().hash);
 }
 
-TEST_CASE("the target's checks read in batches find a decision changed behind the trail's back "
-          "after the copy, as the store's own verifier does") {
+TEST_CASE("the target's check, the trail read in batches, finds a decision changed behind the "
+          "trail's back after the copy") {
     Box box;
     box.fill();
     Target target;
@@ -274,15 +274,12 @@ TEST_CASE("the target's checks read in batches find a decision changed behind th
     mrscreen::store::pg::Connection(target.owner())
         .exec("UPDATE screenings SET state = 'cleared' WHERE id = $1", {box.waiting});
 
-    const auto batched =
-        mrscreen::store::detail::PostgresStore(target.owner(), {}).verifyAuditInBatches();
-    const auto whole = target.open()->verifyAudit();
-    CHECK_FALSE(batched.intact);
-    CHECK(batched.kind == "rows");
-    CHECK_THAT(batched.problem, Contains("screening " + std::to_string(box.waiting) +
-                                         ": state is cleared in the database"));
-    CHECK(batched.mismatches == whole.mismatches);
-    CHECK(batched.rows == whole.rows);
+    const auto check = target.open()->verifyAudit();
+    CHECK_FALSE(check.intact);
+    CHECK(check.kind == "rows");
+    CHECK_THAT(check.problem, Contains("screening " + std::to_string(box.waiting) +
+                                       ": state is cleared in the database"));
+    CHECK(check.mismatches.size() == 1);
 }
 
 TEST_CASE("a target that already holds data is refused with what it holds, and is left as it was") {
