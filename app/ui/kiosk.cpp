@@ -151,11 +151,16 @@ bool Kiosk::patientTimersRun() const {
 }
 
 void Kiosk::logState() {
-    if (!services_.log) return;
     const std::string page = state_.pageKey + "#" + std::to_string(state_.work.id);
     if (state_.screen == lastLogged_ && page == lastLoggedPage_) return;
     lastLogged_ = state_.screen;
     lastLoggedPage_ = page;
+    // The frame that changed the screen or page (an answer moving on by itself, a timer, a tap)
+    // drew the old one, or part of it: the new one is drawn at once, before the window sleeps
+    // until the next touch or timer. Without this, a page that moved on in the last frame of a
+    // burst stayed blank on screen for as long as the idle timer (seen under load).
+    state_.relayout = true;
+    if (!services_.log) return;
     std::string line = std::string("screen=") + screenName(state_.screen) + " language=" + state_.language;
     if (state_.screen == Screen::Question || state_.screen == Screen::BodyMap || state_.screen == Screen::Sign)
         line += " page=" + state_.pageKey;

@@ -42,6 +42,25 @@ TEST_CASE("a single choice alone on its page moves on by itself after a short vi
     CHECK(h.kiosk().draft().answers("surgery-any").front().coding.code == "yes");
 }
 
+TEST_CASE("a page that moves on by itself in the last frame the window draws is drawn at once, "
+          "not left blank until the next touch") {
+    KioskHarness h;
+    h.tap("start");
+    answerUntil(h, "", {}, "surgery-any");
+    h.tap("option:surgery-any:no");
+    // The pause runs out between two frames; the next frame moves on.
+    h.frames(1, ui::kAutoAdvanceSeconds + 0.1);
+    REQUIRE(h.page() != "surgery-any");
+    // The window asks when to draw again: at once, not at the idle warning (tens of seconds).
+    const double next = h.kiosk().nextDeadline(h.now());
+    CHECK(next >= 0);
+    CHECK(next <= 0.05);
+    // Once drawn (a scrolling area may take a frame more to settle), it rests until the idle
+    // warning.
+    h.frames(3);
+    CHECK(h.kiosk().nextDeadline(h.now()) > 1);
+}
+
 TEST_CASE("Back during the pause stays on the previous page and nothing moves on later") {
     KioskHarness h;
     h.tap("start");
